@@ -1,0 +1,461 @@
+//! The ledger's binary encoding: commands (what the journal stores) and whole-ledger
+//! snapshots. Little-endian, fixed field widths, one tag byte per variant, no padding.
+//!
+//! Hand-written rather than serde + bincode because it is an on-disk format that must stay
+//! readable for years: every byte is specified here, versioned by the journal and snapshot
+//! headers, and decoding re-validates every value (ids, currencies, BICs), so bytes from disk
+//! can never construct what the constructors forbid.
+
+use corridor_core::{AccountId, Amount, Bic, CurrencyCode, Timestamp, TransferId};
+
+use crate::account::{Account, AccountKind, BalanceRule, NewAccount};
+use crate::command::{Command, Movement, Transfer, TransferAction};
+use crate::ledger::{Book, BookTotals, IndexEntry, Ledger, Pending};
+
+/// Version of the snapshot layout written by [`encode_snapshot`].
+pub const SNAPSHOT_VERSION: u32 = 1;
+const SNAPSHOT_MAGIC: &[u8; 8] = b"CORLSNAP";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CodecError {
+    #[error("input ends early at byte {offset}: need {needed} more bytes")]
+    Truncated { offset: usize, needed: usize },
+    #[error("invalid {what} at byte {offset}")]
+    Invalid { what: &'static str, offset: usize },
+    #[error("{0} unexpected bytes after the last record")]
+    TrailingBytes(usize),
+    #[error("not a ledger snapshot (bad magic)")]
+    BadMagic,
+    #[error("snapshot version {found} is not supported (this build reads version {SNAPSHOT_VERSION})")]
+    UnsupportedVersion { found: u32 },
+    #[error("snapshot decodes but breaks an invariant: {0}")]
+    Inconsistent(#[from] crate::ledger::InvariantViolation),
+}
+
+const TAG_ACCOUNT: u8 = 1;
+const TAG_POST: u8 = 2;
+const TAG_RESERVE: u8 = 3;
+const TAG_POST_PENDING: u8 = 4;
+const TAG_VOID_PENDING: u8 = 5;
+
+fn put_u16(out: &mut Vec<u8>, v: u16) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+fn put_u32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+fn put_u64(out: &mut Vec<u8>, v: u64) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+fn put_u128(out: &mut Vec<u8>, v: u128) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn put_bic(out: &mut Vec<u8>, bic: &Bic) {
+    let mut field = [0u8; 11];
+    field[..bic.as_str().len()].copy_from_slice(bic.as_str().as_bytes());
+    out.extend_from_slice(&field);
+}
+
+fn put_rule(out: &mut Vec<u8>, rule: &BalanceRule) {
+    let (tag, limit) = match rule {
+        BalanceRule::Unrestricted => (0, 0),
+        BalanceRule::DebitsMustNotExceedCredits { limit } => (1, *limit),
+        BalanceRule::CreditsMustNotExceedDebits { limit } => (2, *limit),
+    };
+    out.push(tag);
+    put_u128(out, limit);
+}
+
+fn put_movement(out: &mut Vec<u8>, m: &Movement) {
+    put_u128(out, m.debit_account.get());
+    put_u128(out, m.credit_account.get());
+    put_u16(out, m.currency.numeric());
+    put_u128(out, m.amount.minor());
+}
+
+/// Appends one command.
+pub fn encode_command(command: &Command, out: &mut Vec<u8>) {
+    match command {
+        Command::CreateAccount(a) => {
+            out.push(TAG_ACCOUNT);
+            out.push(u8::from(a.linked));
+            put_u128(out, a.id.get());
+            put_bic(out, &a.owner);
+            put_u16(out, a.currency.numeric());
+            out.push(a.kind as u8);
+            put_rule(out, &a.rule);
+            put_u16(out, a.code);
+            put_u128(out, a.user_ref);
+        }
+        Command::CreateTransfer(t) => {
+            out.push(transfer_tag(&t.action));
+            out.push(u8::from(t.linked));
+            put_u128(out, t.id.get());
+            put_transfer_fields(t, out);
+        }
+    }
+}
+
+/// Everything that defines a transfer except its id: the input of its idempotency
+/// fingerprint.
+pub(crate) fn encode_transfer_body(t: &Transfer, out: &mut Vec<u8>) {
+    out.push(transfer_tag(&t.action));
+    out.push(u8::from(t.linked));
+    put_transfer_fields(t, out);
+}
+
+fn transfer_tag(action: &TransferAction) -> u8 {
+    match action {
+        TransferAction::Post(_) => TAG_POST,
+        TransferAction::Reserve { .. } => TAG_RESERVE,
+        TransferAction::PostPending { .. } => TAG_POST_PENDING,
+        TransferAction::VoidPending { .. } => TAG_VOID_PENDING,
+    }
+}
+
+fn put_transfer_fields(t: &Transfer, out: &mut Vec<u8>) {
+    put_u16(out, t.code);
+    put_u128(out, t.user_ref);
+    match &t.action {
+        TransferAction::Post(m) => put_movement(out, m),
+        TransferAction::Reserve { movement, timeout_seconds } => {
+            put_movement(out, movement);
+            put_u32(out, *timeout_seconds);
+        }
+        TransferAction::PostPending { pending_id, amount } => {
+            put_u128(out, pending_id.get());
+            out.push(u8::from(amount.is_some()));
+            put_u128(out, amount.map_or(0, Amount::minor));
+        }
+        TransferAction::VoidPending { pending_id } => put_u128(out, pending_id.get()),
+    }
+}
+
+/// Appends a count-prefixed list of commands.
+pub fn encode_commands(commands: &[Command], out: &mut Vec<u8>) {
+    put_u32(out, commands.len() as u32);
+    for command in commands {
+        encode_command(command, out);
+    }
+}
+
+/// A cursor over untrusted bytes: every read is bounds-checked and every value validated.
+#[derive(Debug)]
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes, offset: 0 }
+    }
+
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.offset == self.bytes.len()
+    }
+
+    pub fn finish(&self) -> Result<(), CodecError> {
+        match self.bytes.len() - self.offset {
+            0 => Ok(()),
+            n => Err(CodecError::TrailingBytes(n)),
+        }
+    }
+
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], CodecError> {
+        let end = self.offset.checked_add(N).filter(|&e| e <= self.bytes.len());
+        let Some(end) = end else {
+            return Err(CodecError::Truncated { offset: self.offset, needed: N - (self.bytes.len() - self.offset) });
+        };
+        let mut out = [0u8; N];
+        out.copy_from_slice(&self.bytes[self.offset..end]);
+        self.offset = end;
+        Ok(out)
+    }
+
+    fn invalid(&self, what: &'static str) -> CodecError {
+        CodecError::Invalid { what, offset: self.offset }
+    }
+
+    pub fn u8(&mut self) -> Result<u8, CodecError> {
+        Ok(self.take::<1>()?[0])
+    }
+    pub fn u16(&mut self) -> Result<u16, CodecError> {
+        self.take().map(u16::from_le_bytes)
+    }
+    pub fn u32(&mut self) -> Result<u32, CodecError> {
+        self.take().map(u32::from_le_bytes)
+    }
+    pub fn u64(&mut self) -> Result<u64, CodecError> {
+        self.take().map(u64::from_le_bytes)
+    }
+    pub fn u128(&mut self) -> Result<u128, CodecError> {
+        self.take().map(u128::from_le_bytes)
+    }
+
+    fn bool(&mut self) -> Result<bool, CodecError> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(self.invalid("boolean")),
+        }
+    }
+
+    /// A count of items of at least `item_size` bytes each, refused if the rest of the input
+    /// cannot hold that many: a corrupt count must not allocate gigabytes.
+    fn count(&mut self, wide: bool, item_size: usize) -> Result<usize, CodecError> {
+        let n = if wide { self.u64()? } else { u64::from(self.u32()?) };
+        let remaining = (self.bytes.len() - self.offset) as u64;
+        if n.saturating_mul(item_size as u64) > remaining {
+            return Err(self.invalid("item count"));
+        }
+        Ok(n as usize)
+    }
+
+    fn account_id(&mut self) -> Result<AccountId, CodecError> {
+        let raw = self.u128()?;
+        AccountId::new(raw).map_err(|_| self.invalid("account id"))
+    }
+
+    fn transfer_id(&mut self) -> Result<TransferId, CodecError> {
+        let raw = self.u128()?;
+        TransferId::new(raw).map_err(|_| self.invalid("transfer id"))
+    }
+
+    fn currency(&mut self) -> Result<CurrencyCode, CodecError> {
+        let numeric = self.u16()?;
+        CurrencyCode::from_numeric(numeric).map_err(|_| self.invalid("currency"))
+    }
+
+    fn bic(&mut self) -> Result<Bic, CodecError> {
+        let field: [u8; 11] = self.take()?;
+        let len = field.iter().position(|&b| b == 0).unwrap_or(11);
+        std::str::from_utf8(&field[..len])
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| self.invalid("BIC"))
+    }
+
+    fn kind(&mut self) -> Result<AccountKind, CodecError> {
+        let tag = self.u8()?;
+        AccountKind::ALL.into_iter().find(|k| *k as u8 == tag).ok_or_else(|| self.invalid("account kind"))
+    }
+
+    fn rule(&mut self) -> Result<BalanceRule, CodecError> {
+        let tag = self.u8()?;
+        let limit = self.u128()?;
+        match tag {
+            0 if limit == 0 => Ok(BalanceRule::Unrestricted),
+            1 => Ok(BalanceRule::DebitsMustNotExceedCredits { limit }),
+            2 => Ok(BalanceRule::CreditsMustNotExceedDebits { limit }),
+            _ => Err(self.invalid("balance rule")),
+        }
+    }
+
+    fn movement(&mut self) -> Result<Movement, CodecError> {
+        Ok(Movement {
+            debit_account: self.account_id()?,
+            credit_account: self.account_id()?,
+            currency: self.currency()?,
+            amount: Amount::from_minor(self.u128()?),
+        })
+    }
+
+    pub fn command(&mut self) -> Result<Command, CodecError> {
+        let tag = self.u8()?;
+        let linked = self.bool()?;
+        if tag == TAG_ACCOUNT {
+            return Ok(Command::CreateAccount(NewAccount {
+                id: self.account_id()?,
+                owner: self.bic()?,
+                currency: self.currency()?,
+                kind: self.kind()?,
+                rule: self.rule()?,
+                code: self.u16()?,
+                user_ref: self.u128()?,
+                linked,
+            }));
+        }
+        let id = self.transfer_id()?;
+        let code = self.u16()?;
+        let user_ref = self.u128()?;
+        let action = match tag {
+            TAG_POST => TransferAction::Post(self.movement()?),
+            TAG_RESERVE => TransferAction::Reserve { movement: self.movement()?, timeout_seconds: self.u32()? },
+            TAG_POST_PENDING => {
+                let pending_id = self.transfer_id()?;
+                let has_amount = self.bool()?;
+                let amount = Amount::from_minor(self.u128()?);
+                TransferAction::PostPending { pending_id, amount: has_amount.then_some(amount) }
+            }
+            TAG_VOID_PENDING => TransferAction::VoidPending { pending_id: self.transfer_id()? },
+            _ => return Err(self.invalid("command tag")),
+        };
+        Ok(Command::CreateTransfer(Transfer { id, action, code, user_ref, linked }))
+    }
+
+    /// Reads a count-prefixed list written by [`encode_commands`].
+    pub fn commands(&mut self) -> Result<Vec<Command>, CodecError> {
+        const SMALLEST_COMMAND: usize = 2 + 16 + 2 + 16 + 16;
+        let n = self.count(false, SMALLEST_COMMAND)?;
+        (0..n).map(|_| self.command()).collect()
+    }
+
+    fn account(&mut self) -> Result<Account, CodecError> {
+        Ok(Account {
+            id: self.account_id()?,
+            owner: self.bic()?,
+            currency: self.currency()?,
+            kind: self.kind()?,
+            rule: self.rule()?,
+            code: self.u16()?,
+            user_ref: self.u128()?,
+            created_at: Timestamp(self.u64()?),
+            debits_pending: self.u128()?,
+            debits_posted: self.u128()?,
+            credits_pending: self.u128()?,
+            credits_posted: self.u128()?,
+        })
+    }
+
+    fn totals(&mut self) -> Result<BookTotals, CodecError> {
+        Ok(BookTotals {
+            debits_pending: self.u128()?,
+            debits_posted: self.u128()?,
+            credits_pending: self.u128()?,
+            credits_posted: self.u128()?,
+        })
+    }
+}
+
+/// Every field of an account, in a fixed order: the snapshot's account record and the input
+/// of the state hash.
+pub(crate) fn encode_account(a: &Account, out: &mut Vec<u8>) {
+    put_u128(out, a.id.get());
+    put_bic(out, &a.owner);
+    put_u16(out, a.currency.numeric());
+    out.push(a.kind as u8);
+    put_rule(out, &a.rule);
+    put_u16(out, a.code);
+    put_u128(out, a.user_ref);
+    put_u64(out, a.created_at.0);
+    for v in [a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted] {
+        put_u128(out, v);
+    }
+}
+
+/// Serializes the whole ledger. Derived structures (the account index, the expiry queue,
+/// the index digest) are rebuilt on decode rather than stored.
+pub fn encode_snapshot(ledger: &Ledger) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + ledger.accounts.len() * 160 + ledger.transfers.len() * 24);
+    out.extend_from_slice(SNAPSHOT_MAGIC);
+    put_u32(&mut out, SNAPSHOT_VERSION);
+    put_u64(&mut out, ledger.last_timestamp.0);
+    put_u32(&mut out, ledger.books.len() as u32);
+    for book in &ledger.books {
+        put_u16(&mut out, book.currency.numeric());
+        let t = &book.totals;
+        for v in [t.debits_pending, t.debits_posted, t.credits_pending, t.credits_posted] {
+            put_u128(&mut out, v);
+        }
+    }
+    put_u64(&mut out, ledger.accounts.len() as u64);
+    for account in &ledger.accounts {
+        encode_account(account, &mut out);
+    }
+    put_u64(&mut out, ledger.pending.len() as u64);
+    for (id, p) in &ledger.pending {
+        put_u128(&mut out, id.get());
+        put_u32(&mut out, p.debit);
+        put_u32(&mut out, p.credit);
+        put_u32(&mut out, p.book as u32);
+        put_u128(&mut out, p.amount);
+        put_u64(&mut out, p.expires_at.map_or(u64::MAX, |t| t.0));
+    }
+    put_u64(&mut out, ledger.transfers.len() as u64);
+    for (id, entry) in ledger.index_entries() {
+        put_u128(&mut out, id);
+        put_u64(&mut out, entry.0);
+    }
+    out
+}
+
+/// Decodes a snapshot and checks every ledger invariant before returning it.
+pub fn decode_snapshot(bytes: &[u8]) -> Result<Ledger, CodecError> {
+    let mut r = Reader::new(bytes);
+    if r.take::<8>()? != *SNAPSHOT_MAGIC {
+        return Err(CodecError::BadMagic);
+    }
+    let version = r.u32()?;
+    if version != SNAPSHOT_VERSION {
+        return Err(CodecError::UnsupportedVersion { found: version });
+    }
+    let last_timestamp = Timestamp(r.u64()?);
+    let book_count = r.count(false, 66)?;
+    let mut books = Vec::with_capacity(book_count);
+    for _ in 0..book_count {
+        books.push(Book { currency: r.currency()?, totals: r.totals()? });
+    }
+    let account_count = r.count(true, 150)?;
+    let accounts = (0..account_count).map(|_| r.account()).collect::<Result<Vec<_>, _>>()?;
+    let pending_count = r.count(true, 52)?;
+    let mut pending = Vec::with_capacity(pending_count);
+    for _ in 0..pending_count {
+        let id = r.transfer_id()?;
+        let (debit, credit, book) = (r.u32()?, r.u32()?, r.u32()? as usize);
+        let amount = r.u128()?;
+        let expires_at = Some(r.u64()?).filter(|&t| t != u64::MAX).map(Timestamp);
+        let in_bounds = (debit as usize) < accounts.len() && (credit as usize) < accounts.len() && book < books.len();
+        if !in_bounds {
+            return Err(r.invalid("pending reservation"));
+        }
+        pending.push((id, Pending { debit, credit, book, amount, expires_at }));
+    }
+    let transfer_count = r.count(true, 24)?;
+    let mut transfers = Vec::with_capacity(transfer_count);
+    for _ in 0..transfer_count {
+        let id = r.transfer_id()?.get();
+        let entry = IndexEntry::from_raw(r.u64()?).ok_or_else(|| r.invalid("transfer index entry"))?;
+        transfers.push(([id as u64, (id >> 64) as u64], entry));
+    }
+    r.finish()?;
+    let ledger = Ledger::from_parts(accounts, books, transfers, pending, last_timestamp);
+    if ledger.accounts.len() != ledger.account_index.len() {
+        return Err(CodecError::Invalid { what: "duplicate account id", offset: 0 });
+    }
+    ledger.check_invariants()?;
+    Ok(ledger)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corrupt_counts_are_refused_without_allocating() {
+        let mut bytes = Vec::new();
+        put_u32(&mut bytes, u32::MAX);
+        assert!(matches!(Reader::new(&bytes).commands(), Err(CodecError::Invalid { what: "item count", .. })));
+    }
+
+    #[test]
+    fn truncated_commands_are_errors() {
+        let mut bytes = Vec::new();
+        put_u32(&mut bytes, 1);
+        bytes.extend_from_slice(&[TAG_POST, 0, 1, 2, 3]);
+        assert!(Reader::new(&bytes).commands().is_err());
+    }
+
+    #[test]
+    fn snapshot_header_is_checked() {
+        assert_eq!(decode_snapshot(b"NOTASNAPxxxx").unwrap_err(), CodecError::BadMagic);
+        let mut bytes = SNAPSHOT_MAGIC.to_vec();
+        put_u32(&mut bytes, 99);
+        assert_eq!(decode_snapshot(&bytes).unwrap_err(), CodecError::UnsupportedVersion { found: 99 });
+    }
+}
