@@ -32,6 +32,9 @@ pub enum CodecError {
     Inconsistent(#[from] crate::ledger::InvariantViolation),
 }
 
+/// Bytes of one account record written by [`encode_account`].
+const ACCOUNT_RECORD_SIZE: usize = 16 + 11 + 2 + 1 + 17 + 2 + 16 + 8 + 4 * 16;
+
 const TAG_ACCOUNT: u8 = 1;
 const TAG_POST: u8 = 2;
 const TAG_RESERVE: u8 = 3;
@@ -401,7 +404,7 @@ pub fn decode_snapshot(bytes: &[u8]) -> Result<Ledger, CodecError> {
     for _ in 0..book_count {
         books.push(Book { currency: r.currency()?, totals: r.totals()? });
     }
-    let account_count = r.count(true, 150)?;
+    let account_count = r.count(true, ACCOUNT_RECORD_SIZE)?;
     let accounts = (0..account_count).map(|_| r.account()).collect::<Result<Vec<_>, _>>()?;
     let pending_count = r.count(true, 52)?;
     let mut pending = Vec::with_capacity(pending_count);
