@@ -1,1 +1,480 @@
-//! placeholder
+//! The engine loop: the single writer of Corridor's state. Callers on any thread submit
+//! batches of ledger commands through an [`EngineHandle`]; the engine thread gathers the
+//! requests waiting (up to `max_batch_events` events), stamps them with one engine time,
+//! applies them to the [`Ledger`] and hands the batch to the journal thread, which appends it
+//! as one record, `fdatasync`s (one sync for every record waiting: group commit) and only then
+//! releases the results. While the journal thread syncs batch N, the engine thread applies
+//! batch N+1: the two cores overlap, and no result ever leaves before it is durable.
+//!
+//! Recovery on [`Engine::open`]: latest snapshot, then replay of every journal record after
+//! it. Writing fails stop: if the journal cannot be written, the engine refuses all further
+//! work, because its memory is then ahead of the disk.
+
+pub mod record;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use corridor_core::Timestamp;
+use corridor_journal::{Journal, JournalConfig, JournalError, ScanMode, ScanReport, SnapshotStore};
+use corridor_ledger::codec::{self, CodecError};
+use corridor_ledger::{BatchOutcome, Command, Ledger};
+use crossbeam_channel::{Receiver, Sender};
+
+/// Where engine time comes from. Tests and simulations pass their own.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        Timestamp(u64::try_from(nanos).unwrap_or(u64::MAX))
+    })
+}
+
+#[derive(Clone)]
+pub struct EngineConfig {
+    pub data_dir: PathBuf,
+    pub journal: JournalConfig,
+    /// Most events gathered into one batch (one journal record); a larger single request
+    /// still goes through, alone.
+    pub max_batch_events: usize,
+    /// A snapshot is written after this many events, bounding recovery time.
+    pub snapshot_every_events: u64,
+    pub clock: Clock,
+}
+
+impl std::fmt::Debug for EngineConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineConfig")
+            .field("data_dir", &self.data_dir)
+            .field("journal", &self.journal)
+            .field("max_batch_events", &self.max_batch_events)
+            .field("snapshot_every_events", &self.snapshot_every_events)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EngineConfig {
+    pub fn new(data_dir: impl Into<PathBuf>) -> EngineConfig {
+        EngineConfig {
+            data_dir: data_dir.into(),
+            journal: JournalConfig::default(),
+            max_batch_events: 8_190,
+            snapshot_every_events: 10_000_000,
+            clock: system_clock(),
+        }
+    }
+
+    fn journal_dir(&self) -> PathBuf {
+        journal_dir(&self.data_dir)
+    }
+}
+
+pub fn journal_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("journal")
+}
+
+pub fn snapshot_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("snapshots")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error("snapshot cannot be decoded: {0}")]
+    Snapshot(CodecError),
+    #[error("recovered ledger breaks an invariant: {0}")]
+    Invariant(#[from] corridor_ledger::InvariantViolation),
+    #[error("the engine stopped after a journal failure; restart the node to recover from disk")]
+    Poisoned,
+    #[error("the engine is shut down")]
+    Stopped,
+    #[error("{0} is in use by another running engine")]
+    Locked(PathBuf),
+}
+
+/// Releases one caller's answer once the record holding its batch is durable (`Ok`) or the
+/// journal failed (`Err`).
+type Release = Box<dyn FnOnce(Result<(), Arc<str>>) + Send>;
+
+enum Request {
+    Submit { commands: Vec<Command>, reply: oneshot::Sender<Result<BatchOutcome, EngineError>> },
+    Query(Box<dyn FnOnce(&Ledger) -> Release + Send>),
+    Snapshot(oneshot::Sender<Result<u64, EngineError>>),
+    Shutdown,
+}
+
+enum ToJournal {
+    Batch { now: Timestamp, requests: Vec<Vec<Command>>, releases: Vec<Release> },
+    /// Answers once everything before it is durable, with the last record's number.
+    Barrier(oneshot::Sender<Result<u64, Arc<str>>>),
+}
+
+/// What recovery did, for the start-up log line.
+#[derive(Debug, Clone)]
+pub struct Recovery {
+    pub snapshot_seq: Option<u64>,
+    pub replayed_records: u64,
+    pub replayed_events: u64,
+    pub report: ScanReport,
+}
+
+/// A running engine. Drop it or call [`Engine::shutdown`] to stop.
+#[derive(Debug)]
+pub struct Engine {
+    handle: EngineHandle,
+    engine_thread: Option<JoinHandle<()>>,
+    recovery: Recovery,
+}
+
+/// A cheap, cloneable way in to the engine, for any number of threads or connections.
+#[derive(Debug, Clone)]
+pub struct EngineHandle {
+    requests: Sender<Request>,
+}
+
+/// Takes the data directory's lock file. The OS releases it when the process dies, so a
+/// crash never leaves a stale lock behind.
+fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File, EngineError> {
+    let path = data_dir.join("LOCK");
+    let io = |source| EngineError::Journal(JournalError::Io { path: path.clone(), source });
+    std::fs::create_dir_all(data_dir).map_err(io)?;
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(EngineError::Locked(data_dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(source)) => Err(io(source)),
+    }
+}
+
+/// Rebuilds the ledger from `data_dir`: latest snapshot plus replay of the journal after it.
+pub fn recover(data_dir: &Path, mode: ScanMode) -> Result<(Ledger, Recovery), EngineError> {
+    let snapshot = SnapshotStore::new(&snapshot_dir(data_dir)).latest()?;
+    let (mut ledger, after) = match &snapshot {
+        Some(s) => (codec::decode_snapshot(&s.payload).map_err(EngineError::Snapshot)?, s.seq),
+        None => (Ledger::new(), 0),
+    };
+    std::fs::create_dir_all(journal_dir(data_dir))
+        .map_err(|source| JournalError::Io { path: journal_dir(data_dir), source })?;
+    let mut replayed_events = 0;
+    let report = Journal::scan(&journal_dir(data_dir), mode, after, |_, payload| {
+        let batch = record::decode(payload).map_err(|e| e.to_string())?;
+        for commands in &batch.requests {
+            ledger.apply(commands, batch.now);
+        }
+        replayed_events += batch.event_count() as u64;
+        Ok(())
+    })?;
+    if after > report.last_seq {
+        return Err(JournalError::SnapshotAhead { snapshot_seq: after, journal_end: report.last_seq }.into());
+    }
+    ledger.check_invariants()?;
+    let recovery = Recovery {
+        snapshot_seq: snapshot.map(|s| s.seq),
+        replayed_records: report.last_seq - after,
+        replayed_events,
+        report,
+    };
+    Ok((ledger, recovery))
+}
+
+impl Engine {
+    /// Recovers the state in `config.data_dir` and starts the engine and journal threads.
+    pub fn open(config: EngineConfig) -> Result<Engine, EngineError> {
+        let lock = lock_data_dir(&config.data_dir)?;
+        let (ledger, recovery) = recover(&config.data_dir, ScanMode::Repair)?;
+        let journal = Journal::open(&config.journal_dir(), config.journal.clone(), &recovery.report)?;
+        tracing::info!(
+            data_dir = %config.data_dir.display(),
+            snapshot = ?recovery.snapshot_seq,
+            replayed_records = recovery.replayed_records,
+            replayed_events = recovery.replayed_events,
+            accounts = ledger.accounts().len(),
+            transfers = ledger.transfer_count(),
+            "ledger recovered"
+        );
+        let (requests, inbox) = crossbeam_channel::bounded(4_096);
+        let (to_journal, journal_inbox) = crossbeam_channel::bounded(2);
+        let poisoned = Arc::new(AtomicBool::new(false));
+        let journal_poisoned = poisoned.clone();
+        let journal_thread = std::thread::Builder::new()
+            .name("corridor-journal".into())
+            .spawn(move || journal_loop(journal, journal_inbox, journal_poisoned))
+            .map_err(|source| JournalError::Io { path: config.data_dir.clone(), source })?;
+        let data_dir = config.data_dir.clone();
+        let mut state = EngineLoop {
+            ledger,
+            config,
+            inbox,
+            to_journal: Some(to_journal),
+            journal_thread: Some(journal_thread),
+            poisoned,
+            events_since_snapshot: 0,
+            _lock: lock,
+        };
+        let engine_thread = std::thread::Builder::new()
+            .name("corridor-engine".into())
+            .spawn(move || state.run())
+            .map_err(|source| JournalError::Io { path: data_dir, source })?;
+        Ok(Engine { handle: EngineHandle { requests }, engine_thread: Some(engine_thread), recovery })
+    }
+
+    pub fn handle(&self) -> EngineHandle {
+        self.handle.clone()
+    }
+
+    pub fn recovery(&self) -> &Recovery {
+        &self.recovery
+    }
+
+    /// Finishes every accepted request, writes a final snapshot and stops the threads.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        let _ = self.handle.requests.send(Request::Shutdown);
+        if let Some(thread) = self.engine_thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl EngineHandle {
+    fn send(&self, request: Request) -> Result<(), EngineError> {
+        self.requests.send(request).map_err(|_| EngineError::Stopped)
+    }
+
+    fn start_submit(&self, commands: Vec<Command>) -> Result<oneshot::Receiver<Result<BatchOutcome, EngineError>>, EngineError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Request::Submit { commands, reply })?;
+        Ok(answer)
+    }
+
+    /// Applies `commands` as one batch (a linked chain never spans two submissions) and
+    /// returns their results once they are durable. Blocks the calling thread.
+    pub fn submit(&self, commands: Vec<Command>) -> Result<BatchOutcome, EngineError> {
+        self.start_submit(commands)?.recv().map_err(|_| EngineError::Stopped)?
+    }
+
+    /// [`EngineHandle::submit`] for async callers; never blocks the executor.
+    pub async fn submit_async(&self, commands: Vec<Command>) -> Result<BatchOutcome, EngineError> {
+        self.start_submit(commands)?.await.map_err(|_| EngineError::Stopped)?
+    }
+
+    /// Reads the ledger in the total order of commands: the answer reflects every batch
+    /// submitted before it and is released only once those batches are durable.
+    pub fn query<T: Send + 'static>(&self, read: impl FnOnce(&Ledger) -> T + Send + 'static) -> Result<T, EngineError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Request::Query(Box::new(move |ledger: &Ledger| {
+            let value = read(ledger);
+            Box::new(move |durable: Result<(), Arc<str>>| {
+                let _ = reply.send(durable.map(|()| value).map_err(|_| EngineError::Poisoned));
+            }) as Release
+        })))?;
+        answer.recv().map_err(|_| EngineError::Stopped)?
+    }
+
+    /// Writes a snapshot now; returns the number of the last record it covers.
+    pub fn snapshot(&self) -> Result<u64, EngineError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Request::Snapshot(reply))?;
+        answer.recv().map_err(|_| EngineError::Stopped)?
+    }
+}
+
+struct EngineLoop {
+    ledger: Ledger,
+    config: EngineConfig,
+    inbox: Receiver<Request>,
+    to_journal: Option<Sender<ToJournal>>,
+    journal_thread: Option<JoinHandle<()>>,
+    poisoned: Arc<AtomicBool>,
+    events_since_snapshot: u64,
+    /// Held for the life of the engine thread: one writer per data directory.
+    _lock: std::fs::File,
+}
+
+impl EngineLoop {
+    fn run(&mut self) {
+        while let Ok(first) = self.inbox.recv() {
+            let mut pending = vec![first];
+            let mut events = event_count(&pending[0]);
+            while events < self.config.max_batch_events {
+                let Ok(next) = self.inbox.try_recv() else { break };
+                events += event_count(&next);
+                pending.push(next);
+            }
+            if !self.process(pending) {
+                break;
+            }
+        }
+        self.finish();
+    }
+
+    /// Handles one gathered group of requests; `false` once shutdown was asked for.
+    fn process(&mut self, pending: Vec<Request>) -> bool {
+        let now = (self.config.clock)();
+        let mut requests = Vec::new();
+        let mut releases: Vec<Release> = Vec::new();
+        let mut keep_running = true;
+        for request in pending {
+            if self.poisoned.load(Ordering::Acquire) {
+                refuse(request);
+                continue;
+            }
+            match request {
+                Request::Submit { commands, reply } => {
+                    let outcome = self.ledger.apply(&commands, now);
+                    self.events_since_snapshot += commands.len() as u64;
+                    requests.push(commands);
+                    releases.push(Box::new(move |durable| {
+                        let _ = reply.send(durable.map(|()| outcome).map_err(|_| EngineError::Poisoned));
+                    }));
+                }
+                Request::Query(read) => releases.push(read(&self.ledger)),
+                Request::Snapshot(reply) => {
+                    self.flush_batch(now, &mut requests, &mut releases);
+                    let _ = reply.send(self.write_snapshot());
+                }
+                Request::Shutdown => keep_running = false,
+            }
+        }
+        self.flush_batch(now, &mut requests, &mut releases);
+        if self.events_since_snapshot >= self.config.snapshot_every_events
+            && let Err(e) = self.write_snapshot()
+        {
+            tracing::error!(error = %e, "periodic snapshot failed; the journal still holds everything");
+        }
+        keep_running
+    }
+
+    fn flush_batch(&mut self, now: Timestamp, requests: &mut Vec<Vec<Command>>, releases: &mut Vec<Release>) {
+        if releases.is_empty() {
+            return;
+        }
+        let batch = ToJournal::Batch { now, requests: std::mem::take(requests), releases: std::mem::take(releases) };
+        let Some(to_journal) = &self.to_journal else { return };
+        if let Err(crossbeam_channel::SendError(ToJournal::Batch { releases, .. })) = to_journal.send(batch) {
+            self.poisoned.store(true, Ordering::Release);
+            fail_all(releases, "journal thread is gone");
+        }
+    }
+
+    /// Waits until everything applied is durable, then writes the ledger as the snapshot of
+    /// the last record.
+    fn write_snapshot(&mut self) -> Result<u64, EngineError> {
+        let (reply, answer) = oneshot::channel();
+        let to_journal = self.to_journal.as_ref().ok_or(EngineError::Stopped)?;
+        to_journal.send(ToJournal::Barrier(reply)).map_err(|_| EngineError::Poisoned)?;
+        let seq = answer.recv().map_err(|_| EngineError::Poisoned)?.map_err(|_| EngineError::Poisoned)?;
+        if seq == 0 {
+            return Ok(0);
+        }
+        let bytes = codec::encode_snapshot(&self.ledger);
+        let path = SnapshotStore::new(&snapshot_dir(&self.config.data_dir)).write(seq, &bytes)?;
+        self.events_since_snapshot = 0;
+        tracing::info!(seq, bytes = bytes.len(), path = %path.display(), "snapshot written");
+        Ok(seq)
+    }
+
+    fn finish(&mut self) {
+        if !self.poisoned.load(Ordering::Acquire)
+            && let Err(e) = self.write_snapshot()
+        {
+            tracing::error!(error = %e, "final snapshot failed; the journal still holds everything");
+        }
+        self.to_journal = None;
+        if let Some(thread) = self.journal_thread.take() {
+            let _ = thread.join();
+        }
+        for request in self.inbox.try_iter() {
+            refuse(request);
+        }
+    }
+}
+
+fn event_count(request: &Request) -> usize {
+    match request {
+        Request::Submit { commands, .. } => commands.len(),
+        _ => 1,
+    }
+}
+
+fn refuse(request: Request) {
+    match request {
+        Request::Submit { reply, .. } => {
+            let _ = reply.send(Err(EngineError::Poisoned));
+        }
+        Request::Query(read) => drop(read),
+        Request::Snapshot(reply) => {
+            let _ = reply.send(Err(EngineError::Poisoned));
+        }
+        Request::Shutdown => {}
+    }
+}
+
+fn fail_all(releases: Vec<Release>, reason: &str) {
+    let reason: Arc<str> = reason.into();
+    for release in releases {
+        release(Err(reason.clone()));
+    }
+}
+
+/// The journal thread: appends every batch waiting, syncs once, then releases their results.
+fn journal_loop(mut journal: Journal, inbox: Receiver<ToJournal>, poisoned: Arc<AtomicBool>) {
+    let mut buffer = Vec::with_capacity(1 << 20);
+    // Once a write or sync failed, the file's tail is unknown: nothing more is written.
+    let mut failure: Option<Arc<str>> = None;
+    while let Ok(first) = inbox.recv() {
+        let mut waiting = vec![first];
+        waiting.extend(inbox.try_iter());
+        let mut released = Vec::new();
+        let mut barriers = Vec::new();
+        for item in waiting {
+            match item {
+                ToJournal::Batch { now, requests, releases } => {
+                    if failure.is_none() && !requests.is_empty() {
+                        record::encode(now, &requests, &mut buffer);
+                        if let Err(e) = journal.append(&buffer) {
+                            failure = Some(e.to_string().into());
+                        }
+                    }
+                    released.extend(releases);
+                }
+                ToJournal::Barrier(reply) => barriers.push(reply),
+            }
+        }
+        if failure.is_none()
+            && let Err(e) = journal.sync()
+        {
+            failure = Some(e.to_string().into());
+        }
+        let last_seq = journal.next_seq() - 1;
+        if let Some(reason) = &failure {
+            tracing::error!(%reason, "journal write failed: the engine stops accepting work");
+            poisoned.store(true, Ordering::Release);
+            fail_all(released, reason);
+            for reply in barriers {
+                let _ = reply.send(Err(reason.clone()));
+            }
+            continue;
+        }
+        for release in released {
+            release(Ok(()));
+        }
+        for reply in barriers {
+            let _ = reply.send(Ok(last_seq));
+        }
+    }
+}
