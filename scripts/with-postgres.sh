@@ -50,7 +50,8 @@ as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -s \
   { cat "$dir/server.log" >&2; exit 1; }
 as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres corridor_bench
 
-export CORRIDOR_BENCH_PG_URL="postgresql://postgres@127.0.0.1:$port/corridor_bench"
+# The unix socket: the baseline's best case on one machine (TCP on loopback is slower).
+export CORRIDOR_BENCH_PG_URL="host=$dir port=$port user=postgres dbname=corridor_bench"
 export CORRIDOR_TEST_PG_URL=$CORRIDOR_BENCH_PG_URL
 echo "with-postgres: $("$bin/postgres" --version) at $CORRIDOR_BENCH_PG_URL" >&2
 "$@"

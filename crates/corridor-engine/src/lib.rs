@@ -151,15 +151,30 @@ fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File, EngineError> {
     }
 }
 
-/// Rebuilds the ledger from `data_dir`: latest snapshot plus replay of the journal after it.
-pub fn recover(data_dir: &Path, mode: ScanMode) -> Result<(Ledger, Recovery), EngineError> {
-    let snapshot = SnapshotStore::new(&snapshot_dir(data_dir)).latest()?;
+/// Where recovery starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartFrom {
+    /// The latest snapshot, then the journal after it: what start-up does.
+    LatestSnapshot,
+    /// An empty ledger and the whole journal: what `journal verify` compares against.
+    Genesis,
+}
+
+/// Rebuilds the ledger from `data_dir`: a snapshot (or nothing) plus replay of the journal
+/// after it, then a full invariant check.
+pub fn recover(data_dir: &Path, mode: ScanMode, start: StartFrom) -> Result<(Ledger, Recovery), EngineError> {
+    let snapshot = match start {
+        StartFrom::LatestSnapshot => SnapshotStore::new(&snapshot_dir(data_dir)).latest()?,
+        StartFrom::Genesis => None,
+    };
     let (mut ledger, after) = match &snapshot {
         Some(s) => (codec::decode_snapshot(&s.payload).map_err(EngineError::Snapshot)?, s.seq),
         None => (Ledger::new(), 0),
     };
-    std::fs::create_dir_all(journal_dir(data_dir))
-        .map_err(|source| JournalError::Io { path: journal_dir(data_dir), source })?;
+    if mode == ScanMode::Repair {
+        std::fs::create_dir_all(journal_dir(data_dir))
+            .map_err(|source| JournalError::Io { path: journal_dir(data_dir), source })?;
+    }
     let mut replayed_events = 0;
     let report = Journal::scan(&journal_dir(data_dir), mode, after, |_, payload| {
         let batch = record::decode(payload).map_err(|e| e.to_string())?;
@@ -186,7 +201,7 @@ impl Engine {
     /// Recovers the state in `config.data_dir` and starts the engine and journal threads.
     pub fn open(config: EngineConfig) -> Result<Engine, EngineError> {
         let lock = lock_data_dir(&config.data_dir)?;
-        let (ledger, recovery) = recover(&config.data_dir, ScanMode::Repair)?;
+        let (ledger, recovery) = recover(&config.data_dir, ScanMode::Repair, StartFrom::LatestSnapshot)?;
         let journal = Journal::open(&config.journal_dir(), config.journal.clone(), &recovery.report)?;
         tracing::info!(
             data_dir = %config.data_dir.display(),

@@ -2,7 +2,7 @@ use std::fmt;
 
 /// The result of one command in a batch. Exactly one code per event: a failure names its
 /// precise cause, never a generic error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
 pub enum ResultCode {
     Ok = 0,

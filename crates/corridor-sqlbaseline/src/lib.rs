@@ -175,6 +175,7 @@ fn run_postgres(
     for t in transfers {
         let amount = bigint("transfer amount", t.amount)?;
         let (debit_id, credit_id) = (i64::from(t.debit_account), i64::from(t.credit_account));
+        let id = t.id.to_be_bytes();
         let mut tx = client.transaction().map_err(pg("beginning a transfer"))?;
         let funded = tx
             .query_opt(&balance, &[&debit_id])
@@ -182,15 +183,7 @@ fn run_postgres(
             .is_some_and(|row| covers(row.get(0), row.get(1), amount));
         let ok = funded
             && tx
-                .execute(
-                    &insert,
-                    &[
-                        &t.id.to_be_bytes().as_slice(),
-                        &debit_id,
-                        &credit_id,
-                        &amount,
-                    ],
-                )
+                .execute(&insert, &[&id.as_slice(), &debit_id, &credit_id, &amount])
                 .map_err(pg("inserting a transfer"))?
                 == 1
             && tx

@@ -1,1 +1,74 @@
-fn main() {}
+//! The `corridor` command line: the ledger demo, journal tools and benchmarks. The only
+//! place that uses `anyhow`: libraries return typed errors, this edge turns them into
+//! messages and exit codes.
+
+mod bench;
+mod demo;
+mod journal;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "corridor", version, about = "Cross-border interbank settlement in national currencies")]
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Subcommand)]
+enum Commands {
+    /// Runs the ledger engine on a data directory with a demo RUB/IRR corridor.
+    Demo(demo::DemoArgs),
+    /// Checks and reads the journal of a data directory.
+    #[command(subcommand)]
+    Journal(JournalCommand),
+    /// Benchmarks.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum JournalCommand {
+    /// Validates every record, replays from genesis and from the latest snapshot, compares
+    /// the two state hashes and checks the ledger invariants. Changes nothing.
+    Verify {
+        #[arg(long, default_value = "./corridor-data")]
+        data_dir: PathBuf,
+    },
+    /// Prints the journal's records.
+    Inspect(journal::InspectArgs),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Ledger throughput: in memory, durable through the journal, and an SQL baseline.
+    Ledger(bench::ledger::LedgerBenchArgs),
+    /// Peak memory of a ledger with many accounts and a large transfer index.
+    Memory(bench::memory::MemoryBenchArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Commands::Demo(args) => demo::run(args),
+        Commands::Journal(JournalCommand::Verify { data_dir }) => journal::verify(&data_dir),
+        Commands::Journal(JournalCommand::Inspect(args)) => journal::inspect(args),
+        Commands::Bench(BenchCommand::Ledger(args)) => bench::ledger::run(args),
+        Commands::Bench(BenchCommand::Memory(args)) => bench::memory::run(args),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
