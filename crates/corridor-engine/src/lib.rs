@@ -43,6 +43,8 @@ pub struct EngineConfig {
     pub max_batch_events: usize,
     /// A snapshot is written after this many events, bounding recovery time.
     pub snapshot_every_events: u64,
+    /// Room reserved in the transfer index at start-up (see `Ledger::reserve_transfers`).
+    pub reserve_transfers: usize,
     pub clock: Clock,
 }
 
@@ -53,6 +55,7 @@ impl std::fmt::Debug for EngineConfig {
             .field("journal", &self.journal)
             .field("max_batch_events", &self.max_batch_events)
             .field("snapshot_every_events", &self.snapshot_every_events)
+            .field("reserve_transfers", &self.reserve_transfers)
             .finish_non_exhaustive()
     }
 }
@@ -64,6 +67,7 @@ impl EngineConfig {
             journal: JournalConfig::default(),
             max_batch_events: 8_190,
             snapshot_every_events: 10_000_000,
+            reserve_transfers: 1_000_000,
             clock: system_clock(),
         }
     }
@@ -201,7 +205,8 @@ impl Engine {
     /// Recovers the state in `config.data_dir` and starts the engine and journal threads.
     pub fn open(config: EngineConfig) -> Result<Engine, EngineError> {
         let lock = lock_data_dir(&config.data_dir)?;
-        let (ledger, recovery) = recover(&config.data_dir, ScanMode::Repair, StartFrom::LatestSnapshot)?;
+        let (mut ledger, recovery) = recover(&config.data_dir, ScanMode::Repair, StartFrom::LatestSnapshot)?;
+        ledger.reserve_transfers(config.reserve_transfers);
         let journal = Journal::open(&config.journal_dir(), config.journal.clone(), &recovery.report)?;
         tracing::info!(
             data_dir = %config.data_dir.display(),

@@ -103,21 +103,9 @@ impl Account {
             && self.user_ref == new.user_ref
     }
 
-    /// Whether the balances satisfy the account's rule. Checked arithmetic: a total so
-    /// large that `credits + limit` overflows cannot be exceeded.
+    /// Whether the balances satisfy the account's rule.
     pub fn satisfies_rule(&self) -> bool {
-        let within = |used: u128, available: u128, limit: u128| {
-            available.checked_add(limit).is_none_or(|cap| used <= cap)
-        };
-        match self.rule {
-            BalanceRule::Unrestricted => true,
-            BalanceRule::DebitsMustNotExceedCredits { limit } => {
-                self.debits_pending.checked_add(self.debits_posted).is_some_and(|d| within(d, self.credits_posted, limit))
-            }
-            BalanceRule::CreditsMustNotExceedDebits { limit } => {
-                self.credits_pending.checked_add(self.credits_posted).is_some_and(|c| within(c, self.debits_posted, limit))
-            }
-        }
+        rule_allows(self.rule, self.debits_pending, self.debits_posted, self.credits_pending, self.credits_posted)
     }
 
     /// Posted credits minus posted debits, as a sign and a magnitude (never a float, never
@@ -127,6 +115,29 @@ impl Account {
             (true, self.credits_posted - self.debits_posted)
         } else {
             (false, self.debits_posted - self.credits_posted)
+        }
+    }
+}
+
+/// Whether balances satisfy `rule`. Checked arithmetic: a total so large that
+/// `available + limit` overflows cannot be exceeded.
+pub(crate) fn rule_allows(
+    rule: BalanceRule,
+    debits_pending: u128,
+    debits_posted: u128,
+    credits_pending: u128,
+    credits_posted: u128,
+) -> bool {
+    let within = |used: Option<u128>, available: u128, limit: u128| {
+        used.is_some_and(|used| available.checked_add(limit).is_none_or(|cap| used <= cap))
+    };
+    match rule {
+        BalanceRule::Unrestricted => true,
+        BalanceRule::DebitsMustNotExceedCredits { limit } => {
+            within(debits_pending.checked_add(debits_posted), credits_posted, limit)
+        }
+        BalanceRule::CreditsMustNotExceedDebits { limit } => {
+            within(credits_pending.checked_add(credits_posted), debits_posted, limit)
         }
     }
 }

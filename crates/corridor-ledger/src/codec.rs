@@ -100,12 +100,30 @@ pub fn encode_command(command: &Command, out: &mut Vec<u8>) {
     }
 }
 
-/// Everything that defines a transfer except its id: the input of its idempotency
-/// fingerprint.
-pub(crate) fn encode_transfer_body(t: &Transfer, out: &mut Vec<u8>) {
-    out.push(transfer_tag(&t.action));
-    out.push(u8::from(t.linked));
-    put_transfer_fields(t, out);
+/// Everything that defines a transfer except its id, in fixed positions: the input of its
+/// idempotency fingerprint. Built on the stack because it runs for every transfer.
+pub(crate) fn transfer_body(t: &Transfer) -> [u8; 88] {
+    let (debit, credit, currency, amount, extra) = match &t.action {
+        TransferAction::Post(m) => (m.debit_account.get(), m.credit_account.get(), m.currency.numeric(), m.amount.minor(), 0),
+        TransferAction::Reserve { movement: m, timeout_seconds } => {
+            (m.debit_account.get(), m.credit_account.get(), m.currency.numeric(), m.amount.minor(), *timeout_seconds)
+        }
+        TransferAction::PostPending { pending_id, amount } => {
+            (pending_id.get(), 0, 0, amount.map_or(0, Amount::minor), u32::from(amount.is_some()))
+        }
+        TransferAction::VoidPending { pending_id } => (pending_id.get(), 0, 0, 0, 0),
+    };
+    let mut out = [0u8; 88];
+    out[0] = transfer_tag(&t.action);
+    out[1] = u8::from(t.linked);
+    out[2..4].copy_from_slice(&t.code.to_le_bytes());
+    out[4..6].copy_from_slice(&currency.to_le_bytes());
+    out[6..10].copy_from_slice(&extra.to_le_bytes());
+    out[24..40].copy_from_slice(&t.user_ref.to_le_bytes());
+    out[40..56].copy_from_slice(&debit.to_le_bytes());
+    out[56..72].copy_from_slice(&credit.to_le_bytes());
+    out[72..88].copy_from_slice(&amount.to_le_bytes());
+    out
 }
 
 fn transfer_tag(action: &TransferAction) -> u8 {

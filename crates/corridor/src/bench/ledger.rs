@@ -210,8 +210,11 @@ fn count_failed(results: &[ResultCode]) -> usize {
     results.iter().filter(|r| **r != ResultCode::Ok).count()
 }
 
+/// Both runs reserve index room for the whole workload up front, as a node sized for its
+/// expected volume does (`EngineConfig::reserve_transfers`).
 fn run_in_memory(setup: &[Vec<Command>], batches: &[Vec<Command>]) -> anyhow::Result<RunResult> {
     let mut ledger = Ledger::new();
+    ledger.reserve_transfers(batches.iter().map(Vec::len).sum::<usize>() + setup.iter().map(Vec::len).sum::<usize>());
     let mut now = 1_000_000_000u64;
     for batch in setup {
         if count_failed(&ledger.apply(batch, Timestamp(now)).results) > 0 {
@@ -237,7 +240,9 @@ fn run_in_memory(setup: &[Vec<Command>], batches: &[Vec<Command>]) -> anyhow::Re
 /// would, so the engine applies one batch while the journal syncs the previous one.
 fn run_durable(setup: Vec<Vec<Command>>, batches: Vec<Vec<Command>>, dir: &std::path::Path, clients: usize) -> anyhow::Result<RunResult> {
     let data_dir = tempfile::Builder::new().prefix("durable-").tempdir_in(dir)?;
-    let engine = Engine::open(EngineConfig::new(data_dir.path()))?;
+    let mut config = EngineConfig::new(data_dir.path());
+    config.reserve_transfers = batches.iter().map(Vec::len).sum::<usize>() + setup.iter().map(Vec::len).sum::<usize>();
+    let engine = Engine::open(config)?;
     for batch in setup {
         if count_failed(&engine.handle().submit(batch)?.results) > 0 {
             bail!("bench setup was refused");
