@@ -8,7 +8,9 @@ use thiserror::Error;
 /// `u128` holds more than 10^38 minor units, so even a rial energy invoice above 10^15 is far
 /// from the edge; every operation is still checked, because an overflow in a ledger is a
 /// loss of money, not a rounding detail.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Amount(u128);
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -18,7 +20,11 @@ pub enum AmountError {
     #[error("amount {0:?} is not a plain decimal number (digits, one optional '.')")]
     NotDecimal(String),
     #[error("amount has {found} decimal places but {currency} allows {allowed}")]
-    TooManyDecimals { currency: String, found: usize, allowed: u8 },
+    TooManyDecimals {
+        currency: String,
+        found: usize,
+        allowed: u8,
+    },
     #[error("amount is too large to represent")]
     Overflow,
 }
@@ -66,7 +72,11 @@ impl Amount {
         };
         let has_dot = text.len() != whole.len();
         let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty() || (has_dot && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) {
+        if whole.is_empty()
+            || (has_dot && fraction.is_empty())
+            || !all_digits(whole)
+            || !all_digits(fraction)
+        {
             return Err(AmountError::NotDecimal(text.chars().take(64).collect()));
         }
         if fraction.len() > usize::from(currency.exponent) {
@@ -78,7 +88,10 @@ impl Amount {
         }
         let padding = usize::from(currency.exponent) - fraction.len();
         let mut minor: u128 = 0;
-        let digits = whole.bytes().chain(fraction.bytes()).chain(std::iter::repeat_n(b'0', padding));
+        let digits = whole
+            .bytes()
+            .chain(fraction.bytes())
+            .chain(std::iter::repeat_n(b'0', padding));
         for digit in digits {
             minor = minor
                 .checked_mul(10)
@@ -91,7 +104,11 @@ impl Amount {
     /// Formats in major units with exactly the currency's number of decimals: the inverse
     /// of [`Amount::parse`].
     pub fn format(self, currency: Currency) -> String {
-        DecimalAmount { amount: self, exponent: currency.exponent }.to_string()
+        DecimalAmount {
+            amount: self,
+            exponent: currency.exponent,
+        }
+        .to_string()
     }
 }
 
@@ -107,7 +124,12 @@ impl fmt::Display for DecimalAmount {
         }
         let scale = 10u128.pow(u32::from(self.exponent));
         let width = usize::from(self.exponent);
-        write!(f, "{}.{:0width$}", self.amount.0 / scale, self.amount.0 % scale)
+        write!(
+            f,
+            "{}.{:0width$}",
+            self.amount.0 / scale,
+            self.amount.0 % scale
+        )
     }
 }
 
@@ -156,20 +178,39 @@ mod tests {
         assert_eq!(amount.format(irr), invoice);
         assert_eq!(
             Amount::parse("1.5", irr),
-            Err(AmountError::TooManyDecimals { currency: "IRR".into(), found: 1, allowed: 0 })
+            Err(AmountError::TooManyDecimals {
+                currency: "IRR".into(),
+                found: 1,
+                allowed: 0
+            })
         );
     }
 
     #[test]
     fn rejects_everything_that_is_not_a_plain_decimal() {
         let rub = currency("RUB");
-        for bad in ["-1", "+1", "1e3", "1,000.00", " 1", "1 ", ".5", "5.", "1.2.3", "١٢", "0x10", "NaN", "1_000"] {
-            assert!(matches!(Amount::parse(bad, rub), Err(AmountError::NotDecimal(_))), "{bad}");
+        for bad in [
+            "-1", "+1", "1e3", "1,000.00", " 1", "1 ", ".5", "5.", "1.2.3", "١٢", "0x10", "NaN",
+            "1_000",
+        ] {
+            assert!(
+                matches!(Amount::parse(bad, rub), Err(AmountError::NotDecimal(_))),
+                "{bad}"
+            );
         }
         assert_eq!(Amount::parse("", rub), Err(AmountError::Empty));
-        assert!(matches!(Amount::parse("1.234", rub), Err(AmountError::TooManyDecimals { found: 3, .. })));
-        assert_eq!(Amount::parse(&"9".repeat(40), rub), Err(AmountError::Overflow));
-        assert_eq!(Amount::parse(&u128::MAX.to_string(), rub), Err(AmountError::Overflow));
+        assert!(matches!(
+            Amount::parse("1.234", rub),
+            Err(AmountError::TooManyDecimals { found: 3, .. })
+        ));
+        assert_eq!(
+            Amount::parse(&"9".repeat(40), rub),
+            Err(AmountError::Overflow)
+        );
+        assert_eq!(
+            Amount::parse(&u128::MAX.to_string(), rub),
+            Err(AmountError::Overflow)
+        );
     }
 
     #[test]

@@ -118,7 +118,11 @@ impl CurrencyTable {
     }
 
     /// Sets the exponent the scheme uses for `code`.
-    pub fn override_exponent(&mut self, code: CurrencyCode, exponent: u8) -> Result<(), CurrencyError> {
+    pub fn override_exponent(
+        &mut self,
+        code: CurrencyCode,
+        exponent: u8,
+    ) -> Result<(), CurrencyError> {
         if exponent > MAX_EXPONENT {
             return Err(CurrencyError::ExponentTooLarge { code, exponent });
         }
@@ -129,7 +133,9 @@ impl CurrencyTable {
     pub fn get(&self, code: CurrencyCode) -> Result<Currency, CurrencyError> {
         let exponent = match self.overrides.get(&code) {
             Some(e) => *e,
-            None => code.iso_exponent().ok_or(CurrencyError::NoMinorUnit(code))?,
+            None => code
+                .iso_exponent()
+                .ok_or(CurrencyError::NoMinorUnit(code))?,
         };
         Ok(Currency { code, exponent })
     }
@@ -163,10 +169,22 @@ mod tests {
     #[test]
     fn unknown_codes_are_rejected() {
         let table = CurrencyTable::iso();
-        assert!(matches!(table.lookup("XYZ"), Err(CurrencyError::UnknownCode(_))));
-        assert!(matches!(table.lookup("rub"), Err(CurrencyError::UnknownCode(_))));
-        assert!(matches!(table.lookup(""), Err(CurrencyError::UnknownCode(_))));
-        assert!(matches!(table.lookup_numeric(1), Err(CurrencyError::UnknownNumeric(1))));
+        assert!(matches!(
+            table.lookup("XYZ"),
+            Err(CurrencyError::UnknownCode(_))
+        ));
+        assert!(matches!(
+            table.lookup("rub"),
+            Err(CurrencyError::UnknownCode(_))
+        ));
+        assert!(matches!(
+            table.lookup(""),
+            Err(CurrencyError::UnknownCode(_))
+        ));
+        assert!(matches!(
+            table.lookup_numeric(1),
+            Err(CurrencyError::UnknownNumeric(1))
+        ));
     }
 
     #[test]

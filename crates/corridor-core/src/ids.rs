@@ -9,7 +9,9 @@ pub enum IdError {
     Reserved,
     #[error("id {0:?} is not a decimal 128-bit integer")]
     NotAnInteger(String),
-    #[error("BIC {0:?} is malformed: expected 4 letters or digits, a country code, 2 location and optional 3 branch characters")]
+    #[error(
+        "BIC {0:?} is malformed: expected 4 letters or digits, a country code, 2 location and optional 3 branch characters"
+    )]
     MalformedBic(String),
     #[error("BIC {0:?} names an unknown country code")]
     UnknownBicCountry(String),
@@ -37,7 +39,8 @@ fn parse_u128_id(s: &str) -> Result<u128, IdError> {
     if !is_plain_digits {
         return Err(IdError::NotAnInteger(truncated(s)));
     }
-    s.parse::<u128>().map_err(|_| IdError::NotAnInteger(truncated(s)))
+    s.parse::<u128>()
+        .map_err(|_| IdError::NotAnInteger(truncated(s)))
 }
 
 /// Declares a caller-chosen 128-bit identifier. 0 and `u128::MAX` are reserved, so a
@@ -146,10 +149,17 @@ impl FromStr for Bic {
         if country != "XK" && country.parse::<iso_country::Country>().is_err() {
             return Err(IdError::UnknownBicCountry(s.to_owned()));
         }
-        let len = if b.len() == 11 && &b[8..] == b"XXX" { 8 } else { b.len() };
+        let len = if b.len() == 11 && &b[8..] == b"XXX" {
+            8
+        } else {
+            b.len()
+        };
         let mut bytes = [0u8; 11];
         bytes[..len].copy_from_slice(&b[..len]);
-        Ok(Bic { bytes, len: len as u8 })
+        Ok(Bic {
+            bytes,
+            len: len as u8,
+        })
     }
 }
 
@@ -253,7 +263,10 @@ mod tests {
         assert_eq!(TransferId::new(7).unwrap().get(), 7);
         assert_eq!("42".parse::<AccountId>().unwrap().get(), 42);
         for bad in ["", "-1", "+1", " 1", "0x10", "1e3", &"9".repeat(40)] {
-            assert!(matches!(bad.parse::<TransferId>(), Err(IdError::NotAnInteger(_))), "{bad}");
+            assert!(
+                matches!(bad.parse::<TransferId>(), Err(IdError::NotAnInteger(_))),
+                "{bad}"
+            );
         }
         assert_eq!("0".parse::<TransferId>(), Err(IdError::Reserved));
     }
@@ -262,12 +275,33 @@ mod tests {
     fn bics_are_validated_and_canonical() {
         let bic: Bic = "SABRRUMM".parse().unwrap();
         assert_eq!((bic.as_str(), bic.country()), ("SABRRUMM", "RU"));
-        assert_eq!("BMJIIRTHXXX".parse::<Bic>().unwrap(), "BMJIIRTH".parse::<Bic>().unwrap());
-        assert_eq!("BMJIIRTH123".parse::<Bic>().unwrap().as_str(), "BMJIIRTH123");
-        for bad in ["SABRRUM", "sabrrumm", "SABR1UMM", "SABRRUMM1", "SABRRUMM12", "SAB RUMM", "САБРRUMM", ""] {
-            assert!(matches!(bad.parse::<Bic>(), Err(IdError::MalformedBic(_))), "{bad}");
+        assert_eq!(
+            "BMJIIRTHXXX".parse::<Bic>().unwrap(),
+            "BMJIIRTH".parse::<Bic>().unwrap()
+        );
+        assert_eq!(
+            "BMJIIRTH123".parse::<Bic>().unwrap().as_str(),
+            "BMJIIRTH123"
+        );
+        for bad in [
+            "SABRRUM",
+            "sabrrumm",
+            "SABR1UMM",
+            "SABRRUMM1",
+            "SABRRUMM12",
+            "SAB RUMM",
+            "САБРRUMM",
+            "",
+        ] {
+            assert!(
+                matches!(bad.parse::<Bic>(), Err(IdError::MalformedBic(_))),
+                "{bad}"
+            );
         }
-        assert!(matches!("SABRQQMM".parse::<Bic>(), Err(IdError::UnknownBicCountry(_))));
+        assert!(matches!(
+            "SABRQQMM".parse::<Bic>(),
+            Err(IdError::UnknownBicCountry(_))
+        ));
         assert_eq!("SABRQQMM".parse::<Bic>().unwrap_err().reason_code(), "RC01");
     }
 
@@ -283,7 +317,10 @@ mod tests {
             "{eb6305c9-1f7f-49de-aed0-16487c27b42d}",
             "",
         ] {
-            assert!(matches!(bad.parse::<Uetr>(), Err(IdError::MalformedUetr(_))), "{bad}");
+            assert!(
+                matches!(bad.parse::<Uetr>(), Err(IdError::MalformedUetr(_))),
+                "{bad}"
+            );
         }
         let fresh = Uetr::generate();
         assert_eq!(fresh.to_string().parse::<Uetr>().unwrap(), fresh);

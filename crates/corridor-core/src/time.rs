@@ -5,7 +5,9 @@ use std::fmt;
 ///
 /// The deterministic core never reads a clock; the engine loop reads one and passes the value
 /// in, so replaying the journal reproduces every timestamp exactly.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Timestamp(pub u64);
 
 impl Timestamp {
@@ -18,7 +20,10 @@ impl Timestamp {
 
     /// `self + seconds`, saturating at the far future instead of wrapping.
     pub fn plus_seconds(self, seconds: u32) -> Timestamp {
-        Timestamp(self.0.saturating_add(u64::from(seconds) * Self::NANOS_PER_SECOND))
+        Timestamp(
+            self.0
+                .saturating_add(u64::from(seconds) * Self::NANOS_PER_SECOND),
+        )
     }
 }
 

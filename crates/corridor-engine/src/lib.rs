@@ -29,7 +29,9 @@ pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
 
 pub fn system_clock() -> Clock {
     Arc::new(|| {
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
         Timestamp(u64::try_from(nanos).unwrap_or(u64::MAX))
     })
 }
@@ -106,14 +108,21 @@ pub enum EngineError {
 type Release = Box<dyn FnOnce(Result<(), Arc<str>>) + Send>;
 
 enum Request {
-    Submit { commands: Vec<Command>, reply: oneshot::Sender<Result<BatchOutcome, EngineError>> },
+    Submit {
+        commands: Vec<Command>,
+        reply: oneshot::Sender<Result<BatchOutcome, EngineError>>,
+    },
     Query(Box<dyn FnOnce(&Ledger) -> Release + Send>),
     Snapshot(oneshot::Sender<Result<u64, EngineError>>),
     Shutdown,
 }
 
 enum ToJournal {
-    Batch { now: Timestamp, requests: Vec<Vec<Command>>, releases: Vec<Release> },
+    Batch {
+        now: Timestamp,
+        requests: Vec<Vec<Command>>,
+        releases: Vec<Release>,
+    },
     /// Answers once everything before it is durable, with the last record's number.
     Barrier(oneshot::Sender<Result<u64, Arc<str>>>),
 }
@@ -145,9 +154,19 @@ pub struct EngineHandle {
 /// crash never leaves a stale lock behind.
 fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File, EngineError> {
     let path = data_dir.join("LOCK");
-    let io = |source| EngineError::Journal(JournalError::Io { path: path.clone(), source });
+    let io = |source| {
+        EngineError::Journal(JournalError::Io {
+            path: path.clone(),
+            source,
+        })
+    };
     std::fs::create_dir_all(data_dir).map_err(io)?;
-    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io)?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(EngineError::Locked(data_dir.to_path_buf())),
@@ -166,18 +185,27 @@ pub enum StartFrom {
 
 /// Rebuilds the ledger from `data_dir`: a snapshot (or nothing) plus replay of the journal
 /// after it, then a full invariant check.
-pub fn recover(data_dir: &Path, mode: ScanMode, start: StartFrom) -> Result<(Ledger, Recovery), EngineError> {
+pub fn recover(
+    data_dir: &Path,
+    mode: ScanMode,
+    start: StartFrom,
+) -> Result<(Ledger, Recovery), EngineError> {
     let snapshot = match start {
         StartFrom::LatestSnapshot => SnapshotStore::new(&snapshot_dir(data_dir)).latest()?,
         StartFrom::Genesis => None,
     };
     let (mut ledger, after) = match &snapshot {
-        Some(s) => (codec::decode_snapshot(&s.payload).map_err(EngineError::Snapshot)?, s.seq),
+        Some(s) => (
+            codec::decode_snapshot(&s.payload).map_err(EngineError::Snapshot)?,
+            s.seq,
+        ),
         None => (Ledger::new(), 0),
     };
     if mode == ScanMode::Repair {
-        std::fs::create_dir_all(journal_dir(data_dir))
-            .map_err(|source| JournalError::Io { path: journal_dir(data_dir), source })?;
+        std::fs::create_dir_all(journal_dir(data_dir)).map_err(|source| JournalError::Io {
+            path: journal_dir(data_dir),
+            source,
+        })?;
     }
     let mut replayed_events = 0;
     let report = Journal::scan(&journal_dir(data_dir), mode, after, |_, payload| {
@@ -189,7 +217,11 @@ pub fn recover(data_dir: &Path, mode: ScanMode, start: StartFrom) -> Result<(Led
         Ok(())
     })?;
     if after > report.last_seq {
-        return Err(JournalError::SnapshotAhead { snapshot_seq: after, journal_end: report.last_seq }.into());
+        return Err(JournalError::SnapshotAhead {
+            snapshot_seq: after,
+            journal_end: report.last_seq,
+        }
+        .into());
     }
     ledger.check_invariants()?;
     let recovery = Recovery {
@@ -205,9 +237,17 @@ impl Engine {
     /// Recovers the state in `config.data_dir` and starts the engine and journal threads.
     pub fn open(config: EngineConfig) -> Result<Engine, EngineError> {
         let lock = lock_data_dir(&config.data_dir)?;
-        let (mut ledger, recovery) = recover(&config.data_dir, ScanMode::Repair, StartFrom::LatestSnapshot)?;
+        let (mut ledger, recovery) = recover(
+            &config.data_dir,
+            ScanMode::Repair,
+            StartFrom::LatestSnapshot,
+        )?;
         ledger.reserve_transfers(config.reserve_transfers);
-        let journal = Journal::open(&config.journal_dir(), config.journal.clone(), &recovery.report)?;
+        let journal = Journal::open(
+            &config.journal_dir(),
+            config.journal.clone(),
+            &recovery.report,
+        )?;
         tracing::info!(
             data_dir = %config.data_dir.display(),
             snapshot = ?recovery.snapshot_seq,
@@ -224,7 +264,10 @@ impl Engine {
         let journal_thread = std::thread::Builder::new()
             .name("corridor-journal".into())
             .spawn(move || journal_loop(journal, journal_inbox, journal_poisoned))
-            .map_err(|source| JournalError::Io { path: config.data_dir.clone(), source })?;
+            .map_err(|source| JournalError::Io {
+                path: config.data_dir.clone(),
+                source,
+            })?;
         let data_dir = config.data_dir.clone();
         let mut state = EngineLoop {
             ledger,
@@ -239,8 +282,15 @@ impl Engine {
         let engine_thread = std::thread::Builder::new()
             .name("corridor-engine".into())
             .spawn(move || state.run())
-            .map_err(|source| JournalError::Io { path: data_dir, source })?;
-        Ok(Engine { handle: EngineHandle { requests }, engine_thread: Some(engine_thread), recovery })
+            .map_err(|source| JournalError::Io {
+                path: data_dir,
+                source,
+            })?;
+        Ok(Engine {
+            handle: EngineHandle { requests },
+            engine_thread: Some(engine_thread),
+            recovery,
+        })
     }
 
     pub fn handle(&self) -> EngineHandle {
@@ -272,10 +322,15 @@ impl Drop for Engine {
 
 impl EngineHandle {
     fn send(&self, request: Request) -> Result<(), EngineError> {
-        self.requests.send(request).map_err(|_| EngineError::Stopped)
+        self.requests
+            .send(request)
+            .map_err(|_| EngineError::Stopped)
     }
 
-    fn start_submit(&self, commands: Vec<Command>) -> Result<oneshot::Receiver<Result<BatchOutcome, EngineError>>, EngineError> {
+    fn start_submit(
+        &self,
+        commands: Vec<Command>,
+    ) -> Result<oneshot::Receiver<Result<BatchOutcome, EngineError>>, EngineError> {
         let (reply, answer) = oneshot::channel();
         self.send(Request::Submit { commands, reply })?;
         Ok(answer)
@@ -284,17 +339,24 @@ impl EngineHandle {
     /// Applies `commands` as one batch (a linked chain never spans two submissions) and
     /// returns their results once they are durable. Blocks the calling thread.
     pub fn submit(&self, commands: Vec<Command>) -> Result<BatchOutcome, EngineError> {
-        self.start_submit(commands)?.recv().map_err(|_| EngineError::Stopped)?
+        self.start_submit(commands)?
+            .recv()
+            .map_err(|_| EngineError::Stopped)?
     }
 
     /// [`EngineHandle::submit`] for async callers; never blocks the executor.
     pub async fn submit_async(&self, commands: Vec<Command>) -> Result<BatchOutcome, EngineError> {
-        self.start_submit(commands)?.await.map_err(|_| EngineError::Stopped)?
+        self.start_submit(commands)?
+            .await
+            .map_err(|_| EngineError::Stopped)?
     }
 
     /// Reads the ledger in the total order of commands: the answer reflects every batch
     /// submitted before it and is released only once those batches are durable.
-    pub fn query<T: Send + 'static>(&self, read: impl FnOnce(&Ledger) -> T + Send + 'static) -> Result<T, EngineError> {
+    pub fn query<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&Ledger) -> T + Send + 'static,
+    ) -> Result<T, EngineError> {
         let (reply, answer) = oneshot::channel();
         self.send(Request::Query(Box::new(move |ledger: &Ledger| {
             let value = read(ledger);
@@ -331,7 +393,9 @@ impl EngineLoop {
             let mut pending = vec![first];
             let mut events = event_count(&pending[0]);
             while events < self.config.max_batch_events {
-                let Ok(next) = self.inbox.try_recv() else { break };
+                let Ok(next) = self.inbox.try_recv() else {
+                    break;
+                };
                 events += event_count(&next);
                 pending.push(next);
             }
@@ -359,7 +423,8 @@ impl EngineLoop {
                     self.events_since_snapshot += commands.len() as u64;
                     requests.push(commands);
                     releases.push(Box::new(move |durable| {
-                        let _ = reply.send(durable.map(|()| outcome).map_err(|_| EngineError::Poisoned));
+                        let _ = reply
+                            .send(durable.map(|()| outcome).map_err(|_| EngineError::Poisoned));
                     }));
                 }
                 Request::Query(read) => releases.push(read(&self.ledger)),
@@ -379,13 +444,26 @@ impl EngineLoop {
         keep_running
     }
 
-    fn flush_batch(&mut self, now: Timestamp, requests: &mut Vec<Vec<Command>>, releases: &mut Vec<Release>) {
+    fn flush_batch(
+        &mut self,
+        now: Timestamp,
+        requests: &mut Vec<Vec<Command>>,
+        releases: &mut Vec<Release>,
+    ) {
         if releases.is_empty() {
             return;
         }
-        let batch = ToJournal::Batch { now, requests: std::mem::take(requests), releases: std::mem::take(releases) };
-        let Some(to_journal) = &self.to_journal else { return };
-        if let Err(crossbeam_channel::SendError(ToJournal::Batch { releases, .. })) = to_journal.send(batch) {
+        let batch = ToJournal::Batch {
+            now,
+            requests: std::mem::take(requests),
+            releases: std::mem::take(releases),
+        };
+        let Some(to_journal) = &self.to_journal else {
+            return;
+        };
+        if let Err(crossbeam_channel::SendError(ToJournal::Batch { releases, .. })) =
+            to_journal.send(batch)
+        {
             self.poisoned.store(true, Ordering::Release);
             fail_all(releases, "journal thread is gone");
         }
@@ -396,8 +474,13 @@ impl EngineLoop {
     fn write_snapshot(&mut self) -> Result<u64, EngineError> {
         let (reply, answer) = oneshot::channel();
         let to_journal = self.to_journal.as_ref().ok_or(EngineError::Stopped)?;
-        to_journal.send(ToJournal::Barrier(reply)).map_err(|_| EngineError::Poisoned)?;
-        let seq = answer.recv().map_err(|_| EngineError::Poisoned)?.map_err(|_| EngineError::Poisoned)?;
+        to_journal
+            .send(ToJournal::Barrier(reply))
+            .map_err(|_| EngineError::Poisoned)?;
+        let seq = answer
+            .recv()
+            .map_err(|_| EngineError::Poisoned)?
+            .map_err(|_| EngineError::Poisoned)?;
         if seq == 0 {
             return Ok(0);
         }
@@ -463,7 +546,11 @@ fn journal_loop(mut journal: Journal, inbox: Receiver<ToJournal>, poisoned: Arc<
         let mut barriers = Vec::new();
         for item in waiting {
             match item {
-                ToJournal::Batch { now, requests, releases } => {
+                ToJournal::Batch {
+                    now,
+                    requests,
+                    releases,
+                } => {
                     if failure.is_none() && !requests.is_empty() {
                         record::encode(now, &requests, &mut buffer);
                         if let Err(e) = journal.append(&buffer) {

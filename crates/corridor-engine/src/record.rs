@@ -34,7 +34,10 @@ pub fn decode(payload: &[u8]) -> Result<BatchRecord, CodecError> {
     let mut requests = Vec::new();
     for _ in 0..count {
         if r.is_empty() {
-            return Err(CodecError::Truncated { offset: r.offset(), needed: 4 });
+            return Err(CodecError::Truncated {
+                offset: r.offset(),
+                needed: 4,
+            });
         }
         requests.push(r.commands()?);
     }

@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use corridor_core::{AccountId, Amount, Timestamp, TransferId};
 use corridor_engine::{Engine, EngineConfig, EngineError};
-use corridor_ledger::{AccountKind, BalanceRule, Command, Movement, NewAccount, ResultCode, Transfer, TransferAction};
+use corridor_ledger::{
+    AccountKind, BalanceRule, Command, Movement, NewAccount, ResultCode, Transfer, TransferAction,
+};
 
 fn config(dir: &std::path::Path) -> EngineConfig {
     let mut config = EngineConfig::new(dir);
@@ -59,8 +61,13 @@ fn results_survive_a_restart_and_retries_are_idempotent() {
         let engine = Engine::open(config(dir.path())).unwrap();
         let handle = engine.handle();
         handle.submit(setup()).unwrap();
-        let outcome = handle.submit(vec![pay(10, 1, 2, 500), pay(11, 2, 3, 800)]).unwrap();
-        assert_eq!(outcome.results, vec![ResultCode::Ok, ResultCode::ExceedsCredits]);
+        let outcome = handle
+            .submit(vec![pay(10, 1, 2, 500), pay(11, 2, 3, 800)])
+            .unwrap();
+        assert_eq!(
+            outcome.results,
+            vec![ResultCode::Ok, ResultCode::ExceedsCredits]
+        );
         handle.query(|l| l.state_hash()).unwrap()
     };
     let engine = Engine::open(config(dir.path())).unwrap();
@@ -68,7 +75,13 @@ fn results_survive_a_restart_and_retries_are_idempotent() {
     assert_eq!(handle.query(|l| l.state_hash()).unwrap(), hash);
     let retry = handle.submit(vec![pay(10, 1, 2, 500)]).unwrap();
     assert_eq!(retry.results, vec![ResultCode::Exists]);
-    let balance = handle.query(|l| l.account(AccountId::new(2).unwrap()).unwrap().credits_posted).unwrap();
+    let balance = handle
+        .query(|l| {
+            l.account(AccountId::new(2).unwrap())
+                .unwrap()
+                .credits_posted
+        })
+        .unwrap();
     assert_eq!(balance, 500);
 }
 
@@ -95,7 +108,13 @@ fn concurrent_callers_all_get_durable_results() {
     let hash = engine.handle().query(|l| l.state_hash()).unwrap();
     drop(engine);
     let recovered = Engine::open(config(dir.path())).unwrap();
-    assert_eq!(recovered.handle().query(|l| (l.state_hash(), l.transfer_count())).unwrap(), (hash, 400));
+    assert_eq!(
+        recovered
+            .handle()
+            .query(|l| (l.state_hash(), l.transfer_count()))
+            .unwrap(),
+        (hash, 400)
+    );
 }
 
 #[test]
@@ -114,7 +133,10 @@ fn snapshots_plus_replay_equal_the_live_state() {
     // Drop the final snapshot of the clean shutdown: recovery must then combine an older
     // periodic snapshot with the journal records after it.
     let snapshots = dir.path().join("snapshots");
-    let mut files: Vec<_> = std::fs::read_dir(&snapshots).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&snapshots)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     std::fs::remove_file(files.pop().unwrap()).unwrap();
     let recovered = Engine::open(cfg).unwrap();
@@ -127,7 +149,10 @@ fn snapshots_plus_replay_equal_the_live_state() {
 fn a_data_directory_has_one_engine_at_a_time() {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(config(dir.path())).unwrap();
-    assert!(matches!(Engine::open(config(dir.path())), Err(EngineError::Locked(_))));
+    assert!(matches!(
+        Engine::open(config(dir.path())),
+        Err(EngineError::Locked(_))
+    ));
     drop(engine);
     Engine::open(config(dir.path())).unwrap();
 }
@@ -142,10 +167,21 @@ fn a_corrupt_journal_is_refused_not_skipped() {
         engine.handle().submit(vec![pay(11, 1, 2, 5)]).unwrap();
     }
     std::fs::remove_dir_all(dir.path().join("snapshots")).unwrap();
-    let segment = std::fs::read_dir(dir.path().join("journal")).unwrap().next().unwrap().unwrap().path();
+    let segment = std::fs::read_dir(dir.path().join("journal"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     let mut bytes = std::fs::read(&segment).unwrap();
     bytes[60] ^= 0xff;
     std::fs::write(&segment, &bytes).unwrap();
     let err = Engine::open(config(dir.path())).unwrap_err();
-    assert!(matches!(err, EngineError::Journal(corridor_journal::JournalError::Corrupt { .. })), "{err}");
+    assert!(
+        matches!(
+            err,
+            EngineError::Journal(corridor_journal::JournalError::Corrupt { .. })
+        ),
+        "{err}"
+    );
 }

@@ -24,28 +24,51 @@ pub const FORMAT_VERSION: u32 = 1;
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: not a Corridor journal file ({reason})")]
     NotAJournal { path: PathBuf, reason: &'static str },
-    #[error("{path}: format version {found} is not supported (this build reads version {FORMAT_VERSION})")]
+    #[error(
+        "{path}: format version {found} is not supported (this build reads version {FORMAT_VERSION})"
+    )]
     UnsupportedVersion { path: PathBuf, found: u32 },
-    #[error("{path}: corrupt record at byte {offset} (expected record {expected_seq}): {reason}; refusing to continue")]
-    Corrupt { path: PathBuf, offset: u64, expected_seq: u64, reason: String },
+    #[error(
+        "{path}: corrupt record at byte {offset} (expected record {expected_seq}): {reason}; refusing to continue"
+    )]
+    Corrupt {
+        path: PathBuf,
+        offset: u64,
+        expected_seq: u64,
+        reason: String,
+    },
     #[error("{path}: journal has a gap: expected record {expected}, segment starts at {found}")]
-    Gap { path: PathBuf, expected: u64, found: u64 },
+    Gap {
+        path: PathBuf,
+        expected: u64,
+        found: u64,
+    },
     #[error("{path}: snapshot is damaged: {reason}")]
     SnapshotDamaged { path: PathBuf, reason: String },
-    #[error("snapshot at record {snapshot_seq} is ahead of the journal, which ends at record {journal_end}")]
+    #[error(
+        "snapshot at record {snapshot_seq} is ahead of the journal, which ends at record {journal_end}"
+    )]
     SnapshotAhead { snapshot_seq: u64, journal_end: u64 },
     #[error("record {seq} could not be applied: {reason}")]
     Replay { seq: u64, reason: String },
 }
 
 pub(crate) fn io_error(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> JournalError + '_ {
-    move |source| JournalError::Io { path: path.to_path_buf(), source }
+    move |source| JournalError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Makes a directory entry change (a new or renamed file) durable.
 pub(crate) fn sync_dir(dir: &std::path::Path) -> Result<(), JournalError> {
-    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io_error(dir))
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_error(dir))
 }

@@ -20,7 +20,9 @@ pub struct JournalConfig {
 
 impl Default for JournalConfig {
     fn default() -> Self {
-        JournalConfig { segment_bytes: 512 * 1024 * 1024 }
+        JournalConfig {
+            segment_bytes: 512 * 1024 * 1024,
+        }
     }
 }
 
@@ -78,8 +80,12 @@ fn list_segments(dir: &Path) -> Result<Vec<(u64, PathBuf)>, JournalError> {
     for entry in fs::read_dir(dir).map_err(io_error(dir))? {
         let entry = entry.map_err(io_error(dir))?;
         let name = entry.file_name();
-        let Some(seq) = name.to_str().and_then(|n| n.strip_prefix("journal-")?.strip_suffix(".log")?.parse().ok())
-        else {
+        let Some(seq) = name.to_str().and_then(|n| {
+            n.strip_prefix("journal-")?
+                .strip_suffix(".log")?
+                .parse()
+                .ok()
+        }) else {
             continue;
         };
         segments.push((seq, entry.path()));
@@ -107,19 +113,34 @@ fn header_bytes(first_seq: u64) -> [u8; SEGMENT_HEADER_LEN as usize] {
 fn read_header(path: &Path, reader: &mut impl Read) -> Result<u64, JournalError> {
     let mut h = [0u8; SEGMENT_HEADER_LEN as usize];
     reader.read_exact(&mut h).map_err(|e| match e.kind() {
-        ErrorKind::UnexpectedEof => JournalError::NotAJournal { path: path.into(), reason: "shorter than its header" },
-        _ => JournalError::Io { path: path.into(), source: e },
+        ErrorKind::UnexpectedEof => JournalError::NotAJournal {
+            path: path.into(),
+            reason: "shorter than its header",
+        },
+        _ => JournalError::Io {
+            path: path.into(),
+            source: e,
+        },
     })?;
     if &h[..8] != SEGMENT_MAGIC {
-        return Err(JournalError::NotAJournal { path: path.into(), reason: "bad magic" });
+        return Err(JournalError::NotAJournal {
+            path: path.into(),
+            reason: "bad magic",
+        });
     }
     let stored_crc = u32::from_le_bytes([h[20], h[21], h[22], h[23]]);
     if crc32c::crc32c(&h[..20]) != stored_crc {
-        return Err(JournalError::NotAJournal { path: path.into(), reason: "header checksum mismatch" });
+        return Err(JournalError::NotAJournal {
+            path: path.into(),
+            reason: "header checksum mismatch",
+        });
     }
     let version = u32::from_le_bytes([h[8], h[9], h[10], h[11]]);
     if version != FORMAT_VERSION {
-        return Err(JournalError::UnsupportedVersion { path: path.into(), found: version });
+        return Err(JournalError::UnsupportedVersion {
+            path: path.into(),
+            found: version,
+        });
     }
     let mut seq = [0u8; 8];
     seq.copy_from_slice(&h[12..20]);
@@ -152,25 +173,33 @@ impl<R: Read> SegmentScan<'_, R> {
             return Ok(Some(Err(BadRecord::Short)));
         }
         let mut h = [0u8; RECORD_HEADER_LEN as usize];
-        self.reader.read_exact(&mut h).map_err(io_error(self.path))?;
+        self.reader
+            .read_exact(&mut h)
+            .map_err(io_error(self.path))?;
         let len = u32::from_le_bytes([h[0], h[1], h[2], h[3]]);
         let crc = u32::from_le_bytes([h[4], h[5], h[6], h[7]]);
         let mut seq_bytes = [0u8; 8];
         seq_bytes.copy_from_slice(&h[8..]);
         let found_seq = u64::from_le_bytes(seq_bytes);
         if len > MAX_RECORD_LEN {
-            return Ok(Some(Err(BadRecord::Invalid(format!("length {len} is above the maximum")))));
+            return Ok(Some(Err(BadRecord::Invalid(format!(
+                "length {len} is above the maximum"
+            )))));
         }
         if remaining - RECORD_HEADER_LEN < u64::from(len) {
             return Ok(Some(Err(BadRecord::Short)));
         }
         self.payload.resize(len as usize, 0);
-        self.reader.read_exact(&mut self.payload).map_err(io_error(self.path))?;
+        self.reader
+            .read_exact(&mut self.payload)
+            .map_err(io_error(self.path))?;
         if record_crc(len, found_seq, &self.payload) != crc {
             return Ok(Some(Err(BadRecord::Invalid("checksum mismatch".into()))));
         }
         if found_seq != seq {
-            return Ok(Some(Err(BadRecord::Invalid(format!("sequence number {found_seq}, expected {seq}")))));
+            return Ok(Some(Err(BadRecord::Invalid(format!(
+                "sequence number {found_seq}, expected {seq}"
+            )))));
         }
         self.offset += RECORD_HEADER_LEN + u64::from(len);
         Ok(Some(Ok(())))
@@ -180,11 +209,17 @@ impl<R: Read> SegmentScan<'_, R> {
 /// Whether a valid record numbered `seq + 1` follows a bad record of declared length
 /// `len` at `offset`: if so the bad record was written completely and later damaged, which
 /// is corruption, not a torn write.
-fn valid_record_follows(path: &Path, offset: u64, file_len: u64, seq: u64) -> Result<bool, JournalError> {
+fn valid_record_follows(
+    path: &Path,
+    offset: u64,
+    file_len: u64,
+    seq: u64,
+) -> Result<bool, JournalError> {
     let mut file = File::open(path).map_err(io_error(path))?;
     let mut h = [0u8; RECORD_HEADER_LEN as usize];
     use std::io::Seek;
-    file.seek(std::io::SeekFrom::Start(offset)).map_err(io_error(path))?;
+    file.seek(std::io::SeekFrom::Start(offset))
+        .map_err(io_error(path))?;
     if file.read_exact(&mut h).is_err() {
         return Ok(false);
     }
@@ -193,9 +228,15 @@ fn valid_record_follows(path: &Path, offset: u64, file_len: u64, seq: u64) -> Re
     if len > u64::from(MAX_RECORD_LEN) || next >= file_len {
         return Ok(false);
     }
-    file.seek(std::io::SeekFrom::Start(next)).map_err(io_error(path))?;
-    let mut scan =
-        SegmentScan { path, reader: BufReader::new(file), offset: next, file_len, payload: Vec::new() };
+    file.seek(std::io::SeekFrom::Start(next))
+        .map_err(io_error(path))?;
+    let mut scan = SegmentScan {
+        path,
+        reader: BufReader::new(file),
+        offset: next,
+        file_len,
+        payload: Vec::new(),
+    };
     Ok(matches!(scan.next(seq + 1)?, Some(Ok(()))))
 }
 
@@ -221,15 +262,30 @@ impl Journal {
             if is_last && file_len <= SEGMENT_HEADER_LEN && header.is_err() {
                 // A crash while a new segment was being created, before its header was durable.
                 let reason = "segment header never completed".to_string();
-                report.torn_tail = Some(TornTail { path: path.clone(), offset: 0, discarded_bytes: file_len, reason });
+                report.torn_tail = Some(TornTail {
+                    path: path.clone(),
+                    offset: 0,
+                    discarded_bytes: file_len,
+                    reason,
+                });
                 break;
             }
             let first_seq = header?;
             if first_seq != *named_seq || (seq != 0 && first_seq != seq + 1) {
-                return Err(JournalError::Gap { path: path.clone(), expected: seq + 1, found: first_seq });
+                return Err(JournalError::Gap {
+                    path: path.clone(),
+                    expected: seq + 1,
+                    found: first_seq,
+                });
             }
             seq = first_seq - 1;
-            let mut scan = SegmentScan { path, reader, offset: SEGMENT_HEADER_LEN, file_len, payload: Vec::new() };
+            let mut scan = SegmentScan {
+                path,
+                reader,
+                offset: SEGMENT_HEADER_LEN,
+                file_len,
+                payload: Vec::new(),
+            };
             let mut records = 0;
             loop {
                 let offset = scan.offset;
@@ -239,7 +295,8 @@ impl Journal {
                         seq += 1;
                         records += 1;
                         if seq > replay_after {
-                            replay(seq, &scan.payload).map_err(|reason| JournalError::Replay { seq, reason })?;
+                            replay(seq, &scan.payload)
+                                .map_err(|reason| JournalError::Replay { seq, reason })?;
                         }
                     }
                     Some(Err(bad)) => {
@@ -255,14 +312,23 @@ impl Journal {
                                 reason,
                             });
                         }
-                        report.torn_tail =
-                            Some(TornTail { path: path.clone(), offset, discarded_bytes: file_len - offset, reason });
+                        report.torn_tail = Some(TornTail {
+                            path: path.clone(),
+                            offset,
+                            discarded_bytes: file_len - offset,
+                            reason,
+                        });
                         break;
                     }
                 }
             }
             let bytes = report.torn_tail.as_ref().map_or(file_len, |t| t.offset);
-            report.segments.push(SegmentInfo { path: path.clone(), first_seq, records, bytes });
+            report.segments.push(SegmentInfo {
+                path: path.clone(),
+                first_seq,
+                records,
+                bytes,
+            });
         }
         report.last_seq = seq;
         if let (ScanMode::Repair, Some(torn)) = (mode, &report.torn_tail) {
@@ -277,31 +343,67 @@ impl Journal {
                 fs::remove_file(&torn.path).map_err(io_error(&torn.path))?;
                 sync_dir(dir)?;
             } else {
-                let file = OpenOptions::new().write(true).open(&torn.path).map_err(io_error(&torn.path))?;
-                file.set_len(torn.offset).and_then(|()| file.sync_all()).map_err(io_error(&torn.path))?;
+                let file = OpenOptions::new()
+                    .write(true)
+                    .open(&torn.path)
+                    .map_err(io_error(&torn.path))?;
+                file.set_len(torn.offset)
+                    .and_then(|()| file.sync_all())
+                    .map_err(io_error(&torn.path))?;
             }
         }
         Ok(report)
     }
 
     /// Opens the journal for appending after a `Repair` scan returned `report`.
-    pub fn open(dir: &Path, config: JournalConfig, report: &ScanReport) -> Result<Journal, JournalError> {
+    pub fn open(
+        dir: &Path,
+        config: JournalConfig,
+        report: &ScanReport,
+    ) -> Result<Journal, JournalError> {
         let next_seq = report.last_seq + 1;
         let Some(last) = report.segments.last() else {
             return Journal::create_segment(dir, config, next_seq);
         };
-        let file = OpenOptions::new().append(true).open(&last.path).map_err(io_error(&last.path))?;
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&last.path)
+            .map_err(io_error(&last.path))?;
         let file_len = file.metadata().map_err(io_error(&last.path))?.len();
-        Ok(Journal { dir: dir.to_path_buf(), config, file, file_len, next_seq, unsynced: 0 })
+        Ok(Journal {
+            dir: dir.to_path_buf(),
+            config,
+            file,
+            file_len,
+            next_seq,
+            unsynced: 0,
+        })
     }
 
-    fn create_segment(dir: &Path, config: JournalConfig, first_seq: u64) -> Result<Journal, JournalError> {
+    fn create_segment(
+        dir: &Path,
+        config: JournalConfig,
+        first_seq: u64,
+    ) -> Result<Journal, JournalError> {
         fs::create_dir_all(dir).map_err(io_error(dir))?;
         let path = dir.join(segment_name(first_seq));
-        let mut file = OpenOptions::new().create_new(true).append(true).open(&path).map_err(io_error(&path))?;
-        file.write_all(&header_bytes(first_seq)).and_then(|()| file.sync_all()).map_err(io_error(&path))?;
+        let mut file = OpenOptions::new()
+            .create_new(true)
+            .append(true)
+            .open(&path)
+            .map_err(io_error(&path))?;
+        file.write_all(&header_bytes(first_seq))
+            .and_then(|()| file.sync_all())
+            .map_err(io_error(&path))?;
         sync_dir(dir)?;
-        Ok(Journal { dir: dir.to_path_buf(), config, file, file_len: SEGMENT_HEADER_LEN, next_seq: first_seq, unsynced: 0 })
+        Ok(Journal {
+            dir: dir.to_path_buf(),
+            config,
+            file,
+            file_len: SEGMENT_HEADER_LEN,
+            next_seq: first_seq,
+            unsynced: 0,
+        })
     }
 
     /// The number the next appended record will get.
@@ -311,9 +413,13 @@ impl Journal {
 
     /// Writes one record (not yet durable) and returns its sequence number.
     pub fn append(&mut self, payload: &[u8]) -> Result<u64, JournalError> {
-        let len = u32::try_from(payload.len()).ok().filter(|&l| l <= MAX_RECORD_LEN).ok_or_else(|| {
-            JournalError::Replay { seq: self.next_seq, reason: format!("record of {} bytes is too large", payload.len()) }
-        })?;
+        let len = u32::try_from(payload.len())
+            .ok()
+            .filter(|&l| l <= MAX_RECORD_LEN)
+            .ok_or_else(|| JournalError::Replay {
+                seq: self.next_seq,
+                reason: format!("record of {} bytes is too large", payload.len()),
+            })?;
         if self.file_len + RECORD_HEADER_LEN + u64::from(len) > self.config.segment_bytes
             && self.file_len > SEGMENT_HEADER_LEN
         {
@@ -326,7 +432,10 @@ impl Journal {
         header[4..8].copy_from_slice(&record_crc(len, seq, payload).to_le_bytes());
         header[8..].copy_from_slice(&seq.to_le_bytes());
         let path = self.dir.join(segment_name(seq));
-        self.file.write_all(&header).and_then(|()| self.file.write_all(payload)).map_err(io_error(&path))?;
+        self.file
+            .write_all(&header)
+            .and_then(|()| self.file.write_all(payload))
+            .map_err(io_error(&path))?;
         self.file_len += RECORD_HEADER_LEN + u64::from(len);
         self.next_seq += 1;
         self.unsynced += 1;
@@ -348,7 +457,9 @@ impl Journal {
 mod tests {
     use super::*;
 
-    fn collect(dir: &Path, mode: ScanMode) -> Result<(ScanReport, Vec<(u64, Vec<u8>)>), JournalError> {
+    type Records = Vec<(u64, Vec<u8>)>;
+
+    fn collect(dir: &Path, mode: ScanMode) -> Result<(ScanReport, Records), JournalError> {
         let mut records = Vec::new();
         let report = Journal::scan(dir, mode, 0, |seq, p| {
             records.push((seq, p.to_vec()));
@@ -374,12 +485,19 @@ mod tests {
     fn appends_survive_reopen_and_rotate_segments() {
         let dir = tempfile::tempdir().unwrap();
         let config = JournalConfig { segment_bytes: 200 };
-        write_records(dir.path(), config.clone(), &[&[1; 100], &[2; 100], &[3; 10]]);
+        write_records(
+            dir.path(),
+            config.clone(),
+            &[&[1; 100], &[2; 100], &[3; 10]],
+        );
         write_records(dir.path(), config, &[b"four"]);
         let (report, records) = collect(dir.path(), ScanMode::ReadOnly).unwrap();
         assert_eq!(report.last_seq, 4);
         assert!(report.segments.len() >= 2);
-        assert_eq!(records.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+        assert_eq!(
+            records.iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![1, 2, 3, 4]
+        );
         assert_eq!(records[3].1, b"four");
     }
 
@@ -393,7 +511,11 @@ mod tests {
         file.set_len(full - 2).unwrap();
         let (readonly, _) = collect(dir.path(), ScanMode::ReadOnly).unwrap();
         assert_eq!(readonly.last_seq, 1);
-        assert_eq!(fs::metadata(&path).unwrap().len(), full - 2, "read-only scan changes nothing");
+        assert_eq!(
+            fs::metadata(&path).unwrap().len(),
+            full - 2,
+            "read-only scan changes nothing"
+        );
         write_records(dir.path(), JournalConfig::default(), &[b"three"]);
         let (report, records) = collect(dir.path(), ScanMode::ReadOnly).unwrap();
         assert_eq!(report.torn_tail, None);
@@ -422,30 +544,57 @@ mod tests {
         assert_eq!((report.last_seq, records.len()), (1, 1));
         assert!(!stray.exists());
         write_records(dir.path(), JournalConfig::default(), &[b"two"]);
-        assert_eq!(collect(dir.path(), ScanMode::ReadOnly).unwrap().0.last_seq, 2);
+        assert_eq!(
+            collect(dir.path(), ScanMode::ReadOnly).unwrap().0.last_seq,
+            2
+        );
     }
 
     #[test]
     fn bit_flip_before_the_tail_is_corruption() {
         let dir = tempfile::tempdir().unwrap();
-        write_records(dir.path(), JournalConfig::default(), &[b"one", b"two", b"three"]);
+        write_records(
+            dir.path(),
+            JournalConfig::default(),
+            &[b"one", b"two", b"three"],
+        );
         let path = only_segment(dir.path());
         let mut bytes = fs::read(&path).unwrap();
         bytes[SEGMENT_HEADER_LEN as usize + RECORD_HEADER_LEN as usize] ^= 0x10;
         fs::write(&path, &bytes).unwrap();
         let err = collect(dir.path(), ScanMode::Repair).unwrap_err();
-        assert!(matches!(err, JournalError::Corrupt { expected_seq: 1, .. }), "{err}");
-        assert_eq!(fs::read(&path).unwrap(), bytes, "nothing is truncated on corruption");
+        assert!(
+            matches!(
+                err,
+                JournalError::Corrupt {
+                    expected_seq: 1,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            bytes,
+            "nothing is truncated on corruption"
+        );
     }
 
     #[test]
     fn damage_in_an_earlier_segment_is_corruption() {
         let dir = tempfile::tempdir().unwrap();
-        write_records(dir.path(), JournalConfig { segment_bytes: 100 }, &[&[7; 60], &[8; 60], &[9; 60]]);
+        write_records(
+            dir.path(),
+            JournalConfig { segment_bytes: 100 },
+            &[&[7; 60], &[8; 60], &[9; 60]],
+        );
         let first = list_segments(dir.path()).unwrap()[0].1.clone();
         let bytes = fs::read(&first).unwrap();
         fs::write(&first, &bytes[..bytes.len() - 1]).unwrap();
-        assert!(matches!(collect(dir.path(), ScanMode::Repair), Err(JournalError::Corrupt { .. })));
+        assert!(matches!(
+            collect(dir.path(), ScanMode::Repair),
+            Err(JournalError::Corrupt { .. })
+        ));
     }
 
     #[test]
@@ -459,22 +608,38 @@ mod tests {
         bytes[20..24].copy_from_slice(&crc.to_le_bytes());
         fs::write(&path, &bytes).unwrap();
         let err = collect(dir.path(), ScanMode::Repair).unwrap_err();
-        assert!(matches!(err, JournalError::UnsupportedVersion { found: 9, .. }), "{err}");
+        assert!(
+            matches!(err, JournalError::UnsupportedVersion { found: 9, .. }),
+            "{err}"
+        );
         fs::write(&path, b"hello, world, this is not a journal").unwrap();
-        assert!(matches!(collect(dir.path(), ScanMode::Repair), Err(JournalError::NotAJournal { .. })));
+        assert!(matches!(
+            collect(dir.path(), ScanMode::Repair),
+            Err(JournalError::NotAJournal { .. })
+        ));
         fs::write(&path, b"short").unwrap();
         let (report, _) = collect(dir.path(), ScanMode::ReadOnly).unwrap();
-        assert_eq!(report.torn_tail.unwrap().reason, "segment header never completed");
+        assert_eq!(
+            report.torn_tail.unwrap().reason,
+            "segment header never completed"
+        );
     }
 
     #[test]
     fn a_missing_segment_is_a_gap() {
         let dir = tempfile::tempdir().unwrap();
-        write_records(dir.path(), JournalConfig { segment_bytes: 100 }, &[&[7; 60], &[8; 60], &[9; 60]]);
+        write_records(
+            dir.path(),
+            JournalConfig { segment_bytes: 100 },
+            &[&[7; 60], &[8; 60], &[9; 60]],
+        );
         let segments = list_segments(dir.path()).unwrap();
         assert!(segments.len() >= 3);
         fs::remove_file(&segments[1].1).unwrap();
-        assert!(matches!(collect(dir.path(), ScanMode::Repair), Err(JournalError::Gap { .. })));
+        assert!(matches!(
+            collect(dir.path(), ScanMode::Repair),
+            Err(JournalError::Gap { .. })
+        ));
     }
 
     proptest::proptest! {

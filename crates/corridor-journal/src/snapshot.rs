@@ -26,7 +26,9 @@ pub struct StoredSnapshot {
 
 impl SnapshotStore {
     pub fn new(dir: &Path) -> SnapshotStore {
-        SnapshotStore { dir: dir.to_path_buf() }
+        SnapshotStore {
+            dir: dir.to_path_buf(),
+        }
     }
 
     fn list(&self) -> Result<Vec<(u64, PathBuf)>, JournalError> {
@@ -34,12 +36,22 @@ impl SnapshotStore {
         let entries = match fs::read_dir(&self.dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
-            Err(e) => return Err(JournalError::Io { path: self.dir.clone(), source: e }),
+            Err(e) => {
+                return Err(JournalError::Io {
+                    path: self.dir.clone(),
+                    source: e,
+                });
+            }
         };
         for entry in entries {
             let entry = entry.map_err(io_error(&self.dir))?;
             let name = entry.file_name();
-            let seq = name.to_str().and_then(|n| n.strip_prefix("snapshot-")?.strip_suffix(".snap")?.parse().ok());
+            let seq = name.to_str().and_then(|n| {
+                n.strip_prefix("snapshot-")?
+                    .strip_suffix(".snap")?
+                    .parse()
+                    .ok()
+            });
             if let Some(seq) = seq {
                 found.push((seq, entry.path()));
             }
@@ -86,7 +98,10 @@ impl SnapshotStore {
             return Ok(None);
         };
         let bytes = fs::read(&path).map_err(io_error(&path))?;
-        let damaged = |reason: &str| JournalError::SnapshotDamaged { path: path.clone(), reason: reason.into() };
+        let damaged = |reason: &str| JournalError::SnapshotDamaged {
+            path: path.clone(),
+            reason: reason.into(),
+        };
         if bytes.len() < SNAPSHOT_HEADER_LEN || &bytes[..8] != SNAPSHOT_MAGIC {
             return Err(damaged("bad magic or shorter than its header"));
         }
@@ -97,7 +112,10 @@ impl SnapshotStore {
         };
         let version = field(8..12) as u32;
         if version != FORMAT_VERSION {
-            return Err(JournalError::UnsupportedVersion { path, found: version });
+            return Err(JournalError::UnsupportedVersion {
+                path,
+                found: version,
+            });
         }
         if field(12..20) != seq {
             return Err(damaged("sequence number differs from the file name"));
@@ -109,7 +127,11 @@ impl SnapshotStore {
         if crc32c::crc32c(payload) as u64 != field(28..32) {
             return Err(damaged("checksum mismatch"));
         }
-        Ok(Some(StoredSnapshot { seq, path: path.clone(), payload: payload.to_vec() }))
+        Ok(Some(StoredSnapshot {
+            seq,
+            path: path.clone(),
+            payload: payload.to_vec(),
+        }))
     }
 }
 
@@ -126,7 +148,10 @@ mod tests {
             store.write(seq, format!("state {seq}").as_bytes()).unwrap();
         }
         let latest = store.latest().unwrap().unwrap();
-        assert_eq!((latest.seq, latest.payload.as_slice()), (12, &b"state 12"[..]));
+        assert_eq!(
+            (latest.seq, latest.payload.as_slice()),
+            (12, &b"state 12"[..])
+        );
         assert_eq!(store.list().unwrap().len(), SNAPSHOTS_KEPT);
     }
 
@@ -139,12 +164,21 @@ mod tests {
         let mut flipped = good.clone();
         flipped[SNAPSHOT_HEADER_LEN + 2] ^= 1;
         fs::write(&path, &flipped).unwrap();
-        assert!(matches!(store.latest(), Err(JournalError::SnapshotDamaged { .. })));
+        assert!(matches!(
+            store.latest(),
+            Err(JournalError::SnapshotDamaged { .. })
+        ));
         fs::write(&path, &good[..good.len() - 1]).unwrap();
-        assert!(matches!(store.latest(), Err(JournalError::SnapshotDamaged { .. })));
+        assert!(matches!(
+            store.latest(),
+            Err(JournalError::SnapshotDamaged { .. })
+        ));
         let mut versioned = good.clone();
         versioned[8] = 2;
         fs::write(&path, &versioned).unwrap();
-        assert!(matches!(store.latest(), Err(JournalError::UnsupportedVersion { found: 2, .. })));
+        assert!(matches!(
+            store.latest(),
+            Err(JournalError::UnsupportedVersion { found: 2, .. })
+        ));
     }
 }

@@ -105,7 +105,13 @@ impl Account {
 
     /// Whether the balances satisfy the account's rule.
     pub fn satisfies_rule(&self) -> bool {
-        rule_allows(self.rule, self.debits_pending, self.debits_posted, self.credits_pending, self.credits_posted)
+        rule_allows(
+            self.rule,
+            self.debits_pending,
+            self.debits_posted,
+            self.credits_pending,
+            self.credits_posted,
+        )
     }
 
     /// Posted credits minus posted debits, as a sign and a magnitude (never a float, never
@@ -133,11 +139,15 @@ pub(crate) fn rule_allows(
     };
     match rule {
         BalanceRule::Unrestricted => true,
-        BalanceRule::DebitsMustNotExceedCredits { limit } => {
-            within(debits_pending.checked_add(debits_posted), credits_posted, limit)
-        }
-        BalanceRule::CreditsMustNotExceedDebits { limit } => {
-            within(credits_pending.checked_add(credits_posted), debits_posted, limit)
-        }
+        BalanceRule::DebitsMustNotExceedCredits { limit } => within(
+            debits_pending.checked_add(debits_posted),
+            credits_posted,
+            limit,
+        ),
+        BalanceRule::CreditsMustNotExceedDebits { limit } => within(
+            credits_pending.checked_add(credits_posted),
+            debits_posted,
+            limit,
+        ),
     }
 }

@@ -26,7 +26,9 @@ pub enum CodecError {
     TrailingBytes(usize),
     #[error("not a ledger snapshot (bad magic)")]
     BadMagic,
-    #[error("snapshot version {found} is not supported (this build reads version {SNAPSHOT_VERSION})")]
+    #[error(
+        "snapshot version {found} is not supported (this build reads version {SNAPSHOT_VERSION})"
+    )]
     UnsupportedVersion { found: u32 },
     #[error("snapshot decodes but breaks an invariant: {0}")]
     Inconsistent(#[from] crate::ledger::InvariantViolation),
@@ -104,13 +106,30 @@ pub fn encode_command(command: &Command, out: &mut Vec<u8>) {
 /// idempotency fingerprint. Built on the stack because it runs for every transfer.
 pub(crate) fn transfer_body(t: &Transfer) -> [u8; 88] {
     let (debit, credit, currency, amount, extra) = match &t.action {
-        TransferAction::Post(m) => (m.debit_account.get(), m.credit_account.get(), m.currency.numeric(), m.amount.minor(), 0),
-        TransferAction::Reserve { movement: m, timeout_seconds } => {
-            (m.debit_account.get(), m.credit_account.get(), m.currency.numeric(), m.amount.minor(), *timeout_seconds)
-        }
-        TransferAction::PostPending { pending_id, amount } => {
-            (pending_id.get(), 0, 0, amount.map_or(0, Amount::minor), u32::from(amount.is_some()))
-        }
+        TransferAction::Post(m) => (
+            m.debit_account.get(),
+            m.credit_account.get(),
+            m.currency.numeric(),
+            m.amount.minor(),
+            0,
+        ),
+        TransferAction::Reserve {
+            movement: m,
+            timeout_seconds,
+        } => (
+            m.debit_account.get(),
+            m.credit_account.get(),
+            m.currency.numeric(),
+            m.amount.minor(),
+            *timeout_seconds,
+        ),
+        TransferAction::PostPending { pending_id, amount } => (
+            pending_id.get(),
+            0,
+            0,
+            amount.map_or(0, Amount::minor),
+            u32::from(amount.is_some()),
+        ),
         TransferAction::VoidPending { pending_id } => (pending_id.get(), 0, 0, 0, 0),
     };
     let mut out = [0u8; 88];
@@ -140,7 +159,10 @@ fn put_transfer_fields(t: &Transfer, out: &mut Vec<u8>) {
     put_u128(out, t.user_ref);
     match &t.action {
         TransferAction::Post(m) => put_movement(out, m),
-        TransferAction::Reserve { movement, timeout_seconds } => {
+        TransferAction::Reserve {
+            movement,
+            timeout_seconds,
+        } => {
             put_movement(out, movement);
             put_u32(out, *timeout_seconds);
         }
@@ -189,9 +211,15 @@ impl<'a> Reader<'a> {
     }
 
     fn take<const N: usize>(&mut self) -> Result<[u8; N], CodecError> {
-        let end = self.offset.checked_add(N).filter(|&e| e <= self.bytes.len());
+        let end = self
+            .offset
+            .checked_add(N)
+            .filter(|&e| e <= self.bytes.len());
         let Some(end) = end else {
-            return Err(CodecError::Truncated { offset: self.offset, needed: N - (self.bytes.len() - self.offset) });
+            return Err(CodecError::Truncated {
+                offset: self.offset,
+                needed: N - (self.bytes.len() - self.offset),
+            });
         };
         let mut out = [0u8; N];
         out.copy_from_slice(&self.bytes[self.offset..end]);
@@ -200,7 +228,10 @@ impl<'a> Reader<'a> {
     }
 
     fn invalid(&self, what: &'static str) -> CodecError {
-        CodecError::Invalid { what, offset: self.offset }
+        CodecError::Invalid {
+            what,
+            offset: self.offset,
+        }
     }
 
     pub fn u8(&mut self) -> Result<u8, CodecError> {
@@ -230,7 +261,11 @@ impl<'a> Reader<'a> {
     /// A count of items of at least `item_size` bytes each, refused if the rest of the input
     /// cannot hold that many: a corrupt count must not allocate gigabytes.
     fn count(&mut self, wide: bool, item_size: usize) -> Result<usize, CodecError> {
-        let n = if wide { self.u64()? } else { u64::from(self.u32()?) };
+        let n = if wide {
+            self.u64()?
+        } else {
+            u64::from(self.u32()?)
+        };
         let remaining = (self.bytes.len() - self.offset) as u64;
         if n.saturating_mul(item_size as u64) > remaining {
             return Err(self.invalid("item count"));
@@ -264,7 +299,10 @@ impl<'a> Reader<'a> {
 
     fn kind(&mut self) -> Result<AccountKind, CodecError> {
         let tag = self.u8()?;
-        AccountKind::ALL.into_iter().find(|k| *k as u8 == tag).ok_or_else(|| self.invalid("account kind"))
+        AccountKind::ALL
+            .into_iter()
+            .find(|k| *k as u8 == tag)
+            .ok_or_else(|| self.invalid("account kind"))
     }
 
     fn rule(&mut self) -> Result<BalanceRule, CodecError> {
@@ -307,17 +345,31 @@ impl<'a> Reader<'a> {
         let user_ref = self.u128()?;
         let action = match tag {
             TAG_POST => TransferAction::Post(self.movement()?),
-            TAG_RESERVE => TransferAction::Reserve { movement: self.movement()?, timeout_seconds: self.u32()? },
+            TAG_RESERVE => TransferAction::Reserve {
+                movement: self.movement()?,
+                timeout_seconds: self.u32()?,
+            },
             TAG_POST_PENDING => {
                 let pending_id = self.transfer_id()?;
                 let has_amount = self.bool()?;
                 let amount = Amount::from_minor(self.u128()?);
-                TransferAction::PostPending { pending_id, amount: has_amount.then_some(amount) }
+                TransferAction::PostPending {
+                    pending_id,
+                    amount: has_amount.then_some(amount),
+                }
             }
-            TAG_VOID_PENDING => TransferAction::VoidPending { pending_id: self.transfer_id()? },
+            TAG_VOID_PENDING => TransferAction::VoidPending {
+                pending_id: self.transfer_id()?,
+            },
             _ => return Err(self.invalid("command tag")),
         };
-        Ok(Command::CreateTransfer(Transfer { id, action, code, user_ref, linked }))
+        Ok(Command::CreateTransfer(Transfer {
+            id,
+            action,
+            code,
+            user_ref,
+            linked,
+        }))
     }
 
     /// Reads a count-prefixed list written by [`encode_commands`].
@@ -365,7 +417,12 @@ pub(crate) fn encode_account(a: &Account, out: &mut Vec<u8>) {
     put_u16(out, a.code);
     put_u128(out, a.user_ref);
     put_u64(out, a.created_at.0);
-    for v in [a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted] {
+    for v in [
+        a.debits_pending,
+        a.debits_posted,
+        a.credits_pending,
+        a.credits_posted,
+    ] {
         put_u128(out, v);
     }
 }
@@ -373,7 +430,8 @@ pub(crate) fn encode_account(a: &Account, out: &mut Vec<u8>) {
 /// Serializes the whole ledger. Derived structures (the account index, the expiry queue,
 /// the index digest) are rebuilt on decode rather than stored.
 pub fn encode_snapshot(ledger: &Ledger) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 + ledger.accounts.len() * 160 + ledger.transfers.len() * 24);
+    let mut out =
+        Vec::with_capacity(64 + ledger.accounts.len() * 160 + ledger.transfers.len() * 24);
     out.extend_from_slice(SNAPSHOT_MAGIC);
     put_u32(&mut out, SNAPSHOT_VERSION);
     put_u64(&mut out, ledger.last_timestamp.0);
@@ -381,7 +439,12 @@ pub fn encode_snapshot(ledger: &Ledger) -> Vec<u8> {
     for book in &ledger.books {
         put_u16(&mut out, book.currency.numeric());
         let t = &book.totals;
-        for v in [t.debits_pending, t.debits_posted, t.credits_pending, t.credits_posted] {
+        for v in [
+            t.debits_pending,
+            t.debits_posted,
+            t.credits_pending,
+            t.credits_posted,
+        ] {
             put_u128(&mut out, v);
         }
     }
@@ -420,10 +483,15 @@ pub fn decode_snapshot(bytes: &[u8]) -> Result<Ledger, CodecError> {
     let book_count = r.count(false, 66)?;
     let mut books = Vec::with_capacity(book_count);
     for _ in 0..book_count {
-        books.push(Book { currency: r.currency()?, totals: r.totals()? });
+        books.push(Book {
+            currency: r.currency()?,
+            totals: r.totals()?,
+        });
     }
     let account_count = r.count(true, ACCOUNT_RECORD_SIZE)?;
-    let accounts = (0..account_count).map(|_| r.account()).collect::<Result<Vec<_>, _>>()?;
+    let accounts = (0..account_count)
+        .map(|_| r.account())
+        .collect::<Result<Vec<_>, _>>()?;
     let pending_count = r.count(true, 52)?;
     let mut pending = Vec::with_capacity(pending_count);
     for _ in 0..pending_count {
@@ -431,23 +499,38 @@ pub fn decode_snapshot(bytes: &[u8]) -> Result<Ledger, CodecError> {
         let (debit, credit, book) = (r.u32()?, r.u32()?, r.u32()? as usize);
         let amount = r.u128()?;
         let expires_at = Some(r.u64()?).filter(|&t| t != u64::MAX).map(Timestamp);
-        let in_bounds = (debit as usize) < accounts.len() && (credit as usize) < accounts.len() && book < books.len();
+        let in_bounds = (debit as usize) < accounts.len()
+            && (credit as usize) < accounts.len()
+            && book < books.len();
         if !in_bounds {
             return Err(r.invalid("pending reservation"));
         }
-        pending.push((id, Pending { debit, credit, book, amount, expires_at }));
+        pending.push((
+            id,
+            Pending {
+                debit,
+                credit,
+                book,
+                amount,
+                expires_at,
+            },
+        ));
     }
     let transfer_count = r.count(true, 24)?;
     let mut transfers = Vec::with_capacity(transfer_count);
     for _ in 0..transfer_count {
         let id = r.transfer_id()?.get();
-        let entry = IndexEntry::from_raw(r.u64()?).ok_or_else(|| r.invalid("transfer index entry"))?;
+        let entry =
+            IndexEntry::from_raw(r.u64()?).ok_or_else(|| r.invalid("transfer index entry"))?;
         transfers.push(([id as u64, (id >> 64) as u64], entry));
     }
     r.finish()?;
     let ledger = Ledger::from_parts(accounts, books, transfers, pending, last_timestamp);
     if ledger.accounts.len() != ledger.account_index.len() {
-        return Err(CodecError::Invalid { what: "duplicate account id", offset: 0 });
+        return Err(CodecError::Invalid {
+            what: "duplicate account id",
+            offset: 0,
+        });
     }
     ledger.check_invariants()?;
     Ok(ledger)
@@ -461,7 +544,13 @@ mod tests {
     fn corrupt_counts_are_refused_without_allocating() {
         let mut bytes = Vec::new();
         put_u32(&mut bytes, u32::MAX);
-        assert!(matches!(Reader::new(&bytes).commands(), Err(CodecError::Invalid { what: "item count", .. })));
+        assert!(matches!(
+            Reader::new(&bytes).commands(),
+            Err(CodecError::Invalid {
+                what: "item count",
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -474,9 +563,15 @@ mod tests {
 
     #[test]
     fn snapshot_header_is_checked() {
-        assert_eq!(decode_snapshot(b"NOTASNAPxxxx").unwrap_err(), CodecError::BadMagic);
+        assert_eq!(
+            decode_snapshot(b"NOTASNAPxxxx").unwrap_err(),
+            CodecError::BadMagic
+        );
         let mut bytes = SNAPSHOT_MAGIC.to_vec();
         put_u32(&mut bytes, 99);
-        assert_eq!(decode_snapshot(&bytes).unwrap_err(), CodecError::UnsupportedVersion { found: 99 });
+        assert_eq!(
+            decode_snapshot(&bytes).unwrap_err(),
+            CodecError::UnsupportedVersion { found: 99 }
+        );
     }
 }

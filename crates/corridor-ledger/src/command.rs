@@ -46,9 +46,15 @@ pub enum TransferAction {
     /// Reserved: the amount counts against both accounts' rules but is not yet posted.
     /// `timeout_seconds` after the engine time of creation it expires and is released;
     /// 0 means it never expires.
-    Reserve { movement: Movement, timeout_seconds: u32 },
+    Reserve {
+        movement: Movement,
+        timeout_seconds: u32,
+    },
     /// Posts a reservation, in full (`amount: None`) or in part; the rest is released.
-    PostPending { pending_id: TransferId, amount: Option<Amount> },
+    PostPending {
+        pending_id: TransferId,
+        amount: Option<Amount>,
+    },
     /// Releases a reservation.
     VoidPending { pending_id: TransferId },
 }

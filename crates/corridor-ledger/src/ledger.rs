@@ -120,9 +120,18 @@ pub struct BatchOutcome {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum InvariantViolation {
     #[error("{currency}: debits {debits} != credits {credits} ({which})")]
-    Unbalanced { currency: CurrencyCode, which: &'static str, debits: u128, credits: u128 },
+    Unbalanced {
+        currency: CurrencyCode,
+        which: &'static str,
+        debits: u128,
+        credits: u128,
+    },
     #[error("{currency}: running totals {kept:?} disagree with the accounts' sum {summed:?}")]
-    TotalsDrift { currency: CurrencyCode, kept: BookTotals, summed: BookTotals },
+    TotalsDrift {
+        currency: CurrencyCode,
+        kept: BookTotals,
+        summed: BookTotals,
+    },
     #[error("account {0} breaks its balance rule")]
     RuleBroken(AccountId),
     #[error("pending reservation {0} disagrees with the index or the expiry queue")]
@@ -134,7 +143,12 @@ pub enum InvariantViolation {
 type Balances = [u128; 4];
 
 fn balances(a: &Account) -> Balances {
-    [a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted]
+    [
+        a.debits_pending,
+        a.debits_posted,
+        a.credits_pending,
+        a.credits_posted,
+    ]
 }
 
 fn rule_allows(rule: crate::BalanceRule, b: &Balances) -> bool {
@@ -142,7 +156,12 @@ fn rule_allows(rule: crate::BalanceRule, b: &Balances) -> bool {
 }
 
 fn set_balances(a: &mut Account, b: Balances) {
-    [a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted] = b;
+    [
+        a.debits_pending,
+        a.debits_posted,
+        a.credits_pending,
+        a.credits_posted,
+    ] = b;
 }
 
 fn key(id: TransferId) -> [u64; 2] {
@@ -212,7 +231,9 @@ impl Ledger {
     }
 
     pub fn account(&self, id: AccountId) -> Option<&Account> {
-        self.account_index.get(&id).map(|&i| &self.accounts[i as usize])
+        self.account_index
+            .get(&id)
+            .map(|&i| &self.accounts[i as usize])
     }
 
     pub fn transfer_count(&self) -> usize {
@@ -273,12 +294,22 @@ impl Ledger {
         if let Some(n) = commands.len().checked_sub(1) {
             self.last_timestamp = Timestamp(first.0 + n as u64);
         }
-        BatchOutcome { first_timestamp: first, results, expired }
+        BatchOutcome {
+            first_timestamp: first,
+            results,
+            expired,
+        }
     }
 
     /// Rolls back the chain that began at `start` and in which event `failed` failed; marks
     /// every other event of the chain `linked_event_failed`. Returns the index after the chain.
-    fn fail_chain(&mut self, commands: &[Command], start: usize, failed: usize, results: &mut [ResultCode]) -> usize {
+    fn fail_chain(
+        &mut self,
+        commands: &[Command],
+        start: usize,
+        failed: usize,
+        results: &mut [ResultCode],
+    ) -> usize {
         self.rollback();
         let mut end = failed;
         while commands[end].linked() && end + 1 < commands.len() {
@@ -298,18 +329,33 @@ impl Ledger {
     fn execute(&mut self, command: &Command, timestamp: Timestamp, in_chain: bool) -> ResultCode {
         let result = match command {
             Command::CreateAccount(new) => self.create_account(new, timestamp, in_chain),
-            Command::CreateTransfer(transfer) => self.create_transfer(transfer, timestamp, in_chain),
+            Command::CreateTransfer(transfer) => {
+                self.create_transfer(transfer, timestamp, in_chain)
+            }
         };
         result.unwrap_or_else(|code| code)
     }
 
-    fn create_account(&mut self, new: &NewAccount, timestamp: Timestamp, in_chain: bool) -> Result<ResultCode, ResultCode> {
+    fn create_account(
+        &mut self,
+        new: &NewAccount,
+        timestamp: Timestamp,
+        in_chain: bool,
+    ) -> Result<ResultCode, ResultCode> {
         if let Some(existing) = self.account(new.id) {
-            return Ok(if existing.matches(new) { ResultCode::Exists } else { ResultCode::ExistsWithDifferentFields });
+            return Ok(if existing.matches(new) {
+                ResultCode::Exists
+            } else {
+                ResultCode::ExistsWithDifferentFields
+            });
         }
-        let index = u32::try_from(self.accounts.len()).map_err(|_| ResultCode::AccountLimitReached)?;
+        let index =
+            u32::try_from(self.accounts.len()).map_err(|_| ResultCode::AccountLimitReached)?;
         if self.book_of(new.currency).is_none() {
-            self.books.push(Book { currency: new.currency, totals: BookTotals::default() });
+            self.books.push(Book {
+                currency: new.currency,
+                totals: BookTotals::default(),
+            });
             self.record(in_chain, Undo::BookOpened);
         }
         self.accounts.push(Account::open(new, timestamp));
@@ -318,7 +364,12 @@ impl Ledger {
         Ok(ResultCode::Ok)
     }
 
-    fn create_transfer(&mut self, transfer: &Transfer, timestamp: Timestamp, in_chain: bool) -> Result<ResultCode, ResultCode> {
+    fn create_transfer(
+        &mut self,
+        transfer: &Transfer,
+        timestamp: Timestamp,
+        in_chain: bool,
+    ) -> Result<ResultCode, ResultCode> {
         let fingerprint = self.fingerprint(transfer);
         if let Some(existing) = self.transfers.get(&key(transfer.id)) {
             return Ok(if existing.fingerprint() == fingerprint {
@@ -332,10 +383,20 @@ impl Ledger {
                 self.move_funds(&movement, false, in_chain)?;
                 TransferState::Posted
             }
-            TransferAction::Reserve { movement, timeout_seconds } => {
+            TransferAction::Reserve {
+                movement,
+                timeout_seconds,
+            } => {
                 let (debit, credit, book) = self.move_funds(&movement, true, in_chain)?;
-                let expires_at = (timeout_seconds > 0).then(|| timestamp.plus_seconds(timeout_seconds));
-                let pending = Pending { debit, credit, book, amount: movement.amount.minor(), expires_at };
+                let expires_at =
+                    (timeout_seconds > 0).then(|| timestamp.plus_seconds(timeout_seconds));
+                let pending = Pending {
+                    debit,
+                    credit,
+                    book,
+                    amount: movement.amount.minor(),
+                    expires_at,
+                };
                 self.insert_pending(transfer.id, pending, in_chain);
                 TransferState::Pending
             }
@@ -348,12 +409,24 @@ impl Ledger {
                 if posted > pending.amount {
                     return Err(ResultCode::ExceedsPendingTransferAmount);
                 }
-                self.resolve_pending(pending_id, pending, posted, TransferState::PendingPosted, in_chain)?;
+                self.resolve_pending(
+                    pending_id,
+                    pending,
+                    posted,
+                    TransferState::PendingPosted,
+                    in_chain,
+                )?;
                 TransferState::PostsPending
             }
             TransferAction::VoidPending { pending_id } => {
                 let pending = self.live_pending(pending_id, timestamp)?;
-                self.resolve_pending(pending_id, pending, 0, TransferState::PendingVoided, in_chain)?;
+                self.resolve_pending(
+                    pending_id,
+                    pending,
+                    0,
+                    TransferState::PendingVoided,
+                    in_chain,
+                )?;
                 TransferState::VoidsPending
             }
         };
@@ -363,7 +436,12 @@ impl Ledger {
 
     /// Validates a movement and applies it to both accounts and the book, as posted or as
     /// pending amounts. Nothing changes unless every check passes.
-    fn move_funds(&mut self, m: &Movement, pending: bool, in_chain: bool) -> Result<(u32, u32, usize), ResultCode> {
+    fn move_funds(
+        &mut self,
+        m: &Movement,
+        pending: bool,
+        in_chain: bool,
+    ) -> Result<(u32, u32, usize), ResultCode> {
         let amount = m.amount.minor();
         if amount == 0 {
             return Err(ResultCode::AmountMustNotBeZero);
@@ -371,9 +449,18 @@ impl Ledger {
         if m.debit_account == m.credit_account {
             return Err(ResultCode::AccountsMustDiffer);
         }
-        let debit = *self.account_index.get(&m.debit_account).ok_or(ResultCode::DebitAccountNotFound)?;
-        let credit = *self.account_index.get(&m.credit_account).ok_or(ResultCode::CreditAccountNotFound)?;
-        let (d, c) = (&self.accounts[debit as usize], &self.accounts[credit as usize]);
+        let debit = *self
+            .account_index
+            .get(&m.debit_account)
+            .ok_or(ResultCode::DebitAccountNotFound)?;
+        let credit = *self
+            .account_index
+            .get(&m.credit_account)
+            .ok_or(ResultCode::CreditAccountNotFound)?;
+        let (d, c) = (
+            &self.accounts[debit as usize],
+            &self.accounts[credit as usize],
+        );
         if d.currency != c.currency {
             return Err(ResultCode::AccountsMustHaveTheSameCurrency);
         }
@@ -384,31 +471,49 @@ impl Ledger {
         let slot = if pending { 0 } else { 1 };
         let mut d_bal = balances(d);
         let mut c_bal = balances(c);
-        d_bal[slot] = d_bal[slot].checked_add(amount).ok_or(ResultCode::OverflowsDebits)?;
-        d_bal[0].checked_add(d_bal[1]).ok_or(ResultCode::OverflowsDebits)?;
-        c_bal[slot + 2] = c_bal[slot + 2].checked_add(amount).ok_or(ResultCode::OverflowsCredits)?;
-        c_bal[2].checked_add(c_bal[3]).ok_or(ResultCode::OverflowsCredits)?;
+        d_bal[slot] = d_bal[slot]
+            .checked_add(amount)
+            .ok_or(ResultCode::OverflowsDebits)?;
+        d_bal[0]
+            .checked_add(d_bal[1])
+            .ok_or(ResultCode::OverflowsDebits)?;
+        c_bal[slot + 2] = c_bal[slot + 2]
+            .checked_add(amount)
+            .ok_or(ResultCode::OverflowsCredits)?;
+        c_bal[2]
+            .checked_add(c_bal[3])
+            .ok_or(ResultCode::OverflowsCredits)?;
         if !rule_allows(d.rule, &d_bal) {
             return Err(ResultCode::ExceedsCredits);
         }
         if !rule_allows(c.rule, &c_bal) {
             return Err(ResultCode::ExceedsDebits);
         }
-        let book = self.book_of(m.currency).ok_or(ResultCode::TransferCurrencyMustMatchAccounts)?;
+        let book = self
+            .book_of(m.currency)
+            .ok_or(ResultCode::TransferCurrencyMustMatchAccounts)?;
         let mut totals = self.books[book].totals;
         let (debit_total, credit_total) = if pending {
             (&mut totals.debits_pending, &mut totals.credits_pending)
         } else {
             (&mut totals.debits_posted, &mut totals.credits_posted)
         };
-        *debit_total = debit_total.checked_add(amount).ok_or(ResultCode::OverflowsCurrencyTotal)?;
-        *credit_total = credit_total.checked_add(amount).ok_or(ResultCode::OverflowsCurrencyTotal)?;
+        *debit_total = debit_total
+            .checked_add(amount)
+            .ok_or(ResultCode::OverflowsCurrencyTotal)?;
+        *credit_total = credit_total
+            .checked_add(amount)
+            .ok_or(ResultCode::OverflowsCurrencyTotal)?;
         self.commit(debit, d_bal, credit, c_bal, book, totals, in_chain);
         Ok((debit, credit, book))
     }
 
     /// The reservation `pending_id` if it can still be posted or voided at `timestamp`.
-    fn live_pending(&self, pending_id: TransferId, timestamp: Timestamp) -> Result<Pending, ResultCode> {
+    fn live_pending(
+        &self,
+        pending_id: TransferId,
+        timestamp: Timestamp,
+    ) -> Result<Pending, ResultCode> {
         if let Some(pending) = self.pending.get(&pending_id) {
             if pending.expires_at.is_some_and(|at| at <= timestamp) {
                 return Err(ResultCode::PendingTransferExpired);
@@ -433,7 +538,10 @@ impl Ledger {
         outcome: TransferState,
         in_chain: bool,
     ) -> Result<(), ResultCode> {
-        let (d, c) = (&self.accounts[pending.debit as usize], &self.accounts[pending.credit as usize]);
+        let (d, c) = (
+            &self.accounts[pending.debit as usize],
+            &self.accounts[pending.credit as usize],
+        );
         let mut d_bal = balances(d);
         let mut c_bal = balances(c);
         let mut totals = self.books[pending.book].totals;
@@ -441,11 +549,29 @@ impl Ledger {
         c_bal[2] -= pending.amount;
         totals.debits_pending -= pending.amount;
         totals.credits_pending -= pending.amount;
-        d_bal[1] = d_bal[1].checked_add(posted).ok_or(ResultCode::OverflowsDebits)?;
-        c_bal[3] = c_bal[3].checked_add(posted).ok_or(ResultCode::OverflowsCredits)?;
-        totals.debits_posted = totals.debits_posted.checked_add(posted).ok_or(ResultCode::OverflowsCurrencyTotal)?;
-        totals.credits_posted = totals.credits_posted.checked_add(posted).ok_or(ResultCode::OverflowsCurrencyTotal)?;
-        self.commit(pending.debit, d_bal, pending.credit, c_bal, pending.book, totals, in_chain);
+        d_bal[1] = d_bal[1]
+            .checked_add(posted)
+            .ok_or(ResultCode::OverflowsDebits)?;
+        c_bal[3] = c_bal[3]
+            .checked_add(posted)
+            .ok_or(ResultCode::OverflowsCredits)?;
+        totals.debits_posted = totals
+            .debits_posted
+            .checked_add(posted)
+            .ok_or(ResultCode::OverflowsCurrencyTotal)?;
+        totals.credits_posted = totals
+            .credits_posted
+            .checked_add(posted)
+            .ok_or(ResultCode::OverflowsCurrencyTotal)?;
+        self.commit(
+            pending.debit,
+            d_bal,
+            pending.credit,
+            c_bal,
+            pending.book,
+            totals,
+            in_chain,
+        );
         self.remove_pending(id, pending, in_chain);
         let entry = self.transfers[&key(id)];
         self.index_replace(id, entry, entry.with_state(outcome), in_chain);
@@ -453,13 +579,31 @@ impl Ledger {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn commit(&mut self, debit: u32, d_bal: Balances, credit: u32, c_bal: Balances, book: usize, totals: BookTotals, in_chain: bool) {
+    fn commit(
+        &mut self,
+        debit: u32,
+        d_bal: Balances,
+        credit: u32,
+        c_bal: Balances,
+        book: usize,
+        totals: BookTotals,
+        in_chain: bool,
+    ) {
         if in_chain {
             let before_d = balances(&self.accounts[debit as usize]);
             let before_c = balances(&self.accounts[credit as usize]);
-            self.undo.push(Undo::Balances { account: debit, before: before_d });
-            self.undo.push(Undo::Balances { account: credit, before: before_c });
-            self.undo.push(Undo::Totals { book, before: self.books[book].totals });
+            self.undo.push(Undo::Balances {
+                account: debit,
+                before: before_d,
+            });
+            self.undo.push(Undo::Balances {
+                account: credit,
+                before: before_c,
+            });
+            self.undo.push(Undo::Totals {
+                book,
+                before: self.books[book].totals,
+            });
         }
         set_balances(&mut self.accounts[debit as usize], d_bal);
         set_balances(&mut self.accounts[credit as usize], c_bal);
@@ -477,11 +621,17 @@ impl Ledger {
                 break;
             }
             self.expiries.pop();
-            let Some(pending) = self.pending.get(&id).copied().filter(|p| p.expires_at == Some(at)) else {
+            let Some(pending) = self
+                .pending
+                .get(&id)
+                .copied()
+                .filter(|p| p.expires_at == Some(at))
+            else {
                 continue;
             };
             // Releasing a reservation only lowers totals, so it cannot overflow.
-            let released = self.resolve_pending(id, pending, 0, TransferState::PendingExpired, false);
+            let released =
+                self.resolve_pending(id, pending, 0, TransferState::PendingExpired, false);
             debug_assert!(released.is_ok());
             expired.push(id);
         }
@@ -507,10 +657,18 @@ impl Ledger {
         self.record(in_chain, Undo::TransferIndexed { id });
     }
 
-    fn index_replace(&mut self, id: TransferId, before: IndexEntry, after: IndexEntry, in_chain: bool) {
+    fn index_replace(
+        &mut self,
+        id: TransferId,
+        before: IndexEntry,
+        after: IndexEntry,
+        in_chain: bool,
+    ) {
         self.transfers.insert(key(id), after);
-        self.index_digest =
-            self.index_digest.wrapping_sub(entry_hash(key(id), before)).wrapping_add(entry_hash(key(id), after));
+        self.index_digest = self
+            .index_digest
+            .wrapping_sub(entry_hash(key(id), before))
+            .wrapping_add(entry_hash(key(id), after));
         self.record(in_chain, Undo::TransferStateChanged { id, before });
     }
 
@@ -531,18 +689,23 @@ impl Ledger {
                 Undo::BookOpened => {
                     self.books.pop();
                 }
-                Undo::Balances { account, before } => set_balances(&mut self.accounts[account as usize], before),
+                Undo::Balances { account, before } => {
+                    set_balances(&mut self.accounts[account as usize], before)
+                }
                 Undo::Totals { book, before } => self.books[book].totals = before,
                 Undo::TransferIndexed { id } => {
                     if let Some(entry) = self.transfers.remove(&key(id)) {
-                        self.index_digest = self.index_digest.wrapping_sub(entry_hash(key(id), entry));
+                        self.index_digest =
+                            self.index_digest.wrapping_sub(entry_hash(key(id), entry));
                     }
                 }
                 Undo::TransferStateChanged { id, before } => {
                     let after = self.transfers[&key(id)];
                     self.transfers.insert(key(id), before);
-                    self.index_digest =
-                        self.index_digest.wrapping_sub(entry_hash(key(id), after)).wrapping_add(entry_hash(key(id), before));
+                    self.index_digest = self
+                        .index_digest
+                        .wrapping_sub(entry_hash(key(id), after))
+                        .wrapping_add(entry_hash(key(id), before));
                 }
                 Undo::PendingAdded { id } => {
                     self.pending.remove(&id);
@@ -602,7 +765,9 @@ impl Ledger {
             if !account.satisfies_rule() {
                 return Err(InvariantViolation::RuleBroken(account.id));
             }
-            let book = self.book_of(account.currency).ok_or(InvariantViolation::Overflow)?;
+            let book = self
+                .book_of(account.currency)
+                .ok_or(InvariantViolation::Overflow)?;
             let t = &mut summed[book];
             let add = |a: u128, b: u128| a.checked_add(b).ok_or(InvariantViolation::Overflow);
             t.debits_pending = add(t.debits_pending, account.debits_pending)?;
@@ -613,7 +778,11 @@ impl Ledger {
         for (book, summed) in self.books.iter().zip(summed) {
             let (currency, kept) = (book.currency, book.totals);
             if kept != summed {
-                return Err(InvariantViolation::TotalsDrift { currency, kept, summed });
+                return Err(InvariantViolation::TotalsDrift {
+                    currency,
+                    kept,
+                    summed,
+                });
             }
             if kept.debits_posted != kept.credits_posted {
                 return Err(InvariantViolation::Unbalanced {
@@ -637,21 +806,28 @@ impl Ledger {
 
     fn check_pending(&self) -> Result<(), InvariantViolation> {
         let mut pending_by_book = vec![0u128; self.books.len()];
-        let queue: HashSet<(Timestamp, TransferId)> = self.expiries.iter().map(|Reverse(entry)| *entry).collect();
+        let queue: HashSet<(Timestamp, TransferId)> =
+            self.expiries.iter().map(|Reverse(entry)| *entry).collect();
         for (id, p) in &self.pending {
             let indexed = self.transfer_state(*id) == Some(TransferState::Pending);
             let queued = p.expires_at.is_none_or(|at| queue.contains(&(at, *id)));
             if !indexed || !queued || p.book >= self.books.len() {
                 return Err(InvariantViolation::PendingInconsistent(*id));
             }
-            pending_by_book[p.book] = pending_by_book[p.book].checked_add(p.amount).ok_or(InvariantViolation::Overflow)?;
+            pending_by_book[p.book] = pending_by_book[p.book]
+                .checked_add(p.amount)
+                .ok_or(InvariantViolation::Overflow)?;
         }
         for (book, amount) in self.books.iter().zip(pending_by_book) {
             if book.totals.debits_pending != amount {
                 return Err(InvariantViolation::TotalsDrift {
                     currency: book.currency,
                     kept: book.totals,
-                    summed: BookTotals { debits_pending: amount, credits_pending: amount, ..book.totals },
+                    summed: BookTotals {
+                        debits_pending: amount,
+                        credits_pending: amount,
+                        ..book.totals
+                    },
                 });
             }
         }
@@ -703,7 +879,12 @@ fn entry_hash(k: [u64; 2], entry: IndexEntry) -> u64 {
 
 fn totals_bytes(t: &BookTotals) -> [u8; 64] {
     let mut out = [0u8; 64];
-    for (chunk, v) in out.chunks_exact_mut(16).zip([t.debits_pending, t.debits_posted, t.credits_pending, t.credits_posted]) {
+    for (chunk, v) in out.chunks_exact_mut(16).zip([
+        t.debits_pending,
+        t.debits_posted,
+        t.credits_pending,
+        t.credits_posted,
+    ]) {
         chunk.copy_from_slice(&v.to_le_bytes());
     }
     out

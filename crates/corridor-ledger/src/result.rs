@@ -79,7 +79,9 @@ impl ResultCode {
             ResultCode::DebitAccountNotFound => "debit_account_not_found",
             ResultCode::CreditAccountNotFound => "credit_account_not_found",
             ResultCode::AccountsMustHaveTheSameCurrency => "accounts_must_have_the_same_currency",
-            ResultCode::TransferCurrencyMustMatchAccounts => "transfer_currency_must_match_accounts",
+            ResultCode::TransferCurrencyMustMatchAccounts => {
+                "transfer_currency_must_match_accounts"
+            }
             ResultCode::ExceedsCredits => "exceeds_credits",
             ResultCode::ExceedsDebits => "exceeds_debits",
             ResultCode::OverflowsDebits => "overflows_debits",
@@ -103,13 +105,12 @@ impl ResultCode {
             ResultCode::AmountMustNotBeZero => Some("AM01"),
             ResultCode::DebitAccountNotFound => Some("AC02"),
             ResultCode::CreditAccountNotFound => Some("AC03"),
-            ResultCode::AccountsMustHaveTheSameCurrency | ResultCode::TransferCurrencyMustMatchAccounts => {
-                Some("AM03")
-            }
+            ResultCode::AccountsMustHaveTheSameCurrency
+            | ResultCode::TransferCurrencyMustMatchAccounts => Some("AM03"),
             ResultCode::ExistsWithDifferentFields => Some("AM05"),
-            ResultCode::OverflowsDebits | ResultCode::OverflowsCredits | ResultCode::OverflowsCurrencyTotal => {
-                Some("AM02")
-            }
+            ResultCode::OverflowsDebits
+            | ResultCode::OverflowsCredits
+            | ResultCode::OverflowsCurrencyTotal => Some("AM02"),
             _ => None,
         }
     }

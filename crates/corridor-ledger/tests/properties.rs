@@ -23,8 +23,10 @@ fn arb_rule() -> impl Strategy<Value = BalanceRule> {
 
 fn arb_command() -> impl Strategy<Value = Command> {
     let currency = prop_oneof![Just(rub()), Just(irr())];
-    let account_cmd = (1u128..8, currency.clone(), arb_rule()).prop_map(|(id, c, rule)| account(id, c, rule));
-    let moving = (1u128..8, 1u128..8, 0u128..300, currency).prop_map(|(d, c, a, cur)| movement(d, c, a, cur));
+    let account_cmd =
+        (1u128..8, currency.clone(), arb_rule()).prop_map(|(id, c, rule)| account(id, c, rule));
+    let moving = (1u128..8, 1u128..8, 0u128..300, currency)
+        .prop_map(|(d, c, a, cur)| movement(d, c, a, cur));
     let action = prop_oneof![
         3 => moving.clone().prop_map(TransferAction::Post),
         2 => (moving, 0u32..3).prop_map(|(movement, timeout_seconds)| TransferAction::Reserve { movement, timeout_seconds }),
@@ -35,7 +37,10 @@ fn arb_command() -> impl Strategy<Value = Command> {
         1 => (1u128..40).prop_map(|p| TransferAction::VoidPending { pending_id: tid(p) }),
     ];
     let transfer_cmd = (1u128..40, action).prop_map(|(id, action)| transfer(id, action));
-    (prop_oneof![1 => account_cmd, 6 => transfer_cmd], proptest::bool::weighted(0.25))
+    (
+        prop_oneof![1 => account_cmd, 6 => transfer_cmd],
+        proptest::bool::weighted(0.25),
+    )
         .prop_map(|(command, is_linked)| if is_linked { linked(command) } else { command })
 }
 
@@ -45,8 +50,16 @@ fn arb_batches() -> impl Strategy<Value = Vec<(Vec<Command>, u64)>> {
     let opening = vec![
         account(1, rub(), BalanceRule::Unrestricted),
         account(2, rub(), no_overdraft()),
-        account(3, rub(), BalanceRule::DebitsMustNotExceedCredits { limit: 100 }),
-        account(4, rub(), BalanceRule::CreditsMustNotExceedDebits { limit: 1_000 }),
+        account(
+            3,
+            rub(),
+            BalanceRule::DebitsMustNotExceedCredits { limit: 100 },
+        ),
+        account(
+            4,
+            rub(),
+            BalanceRule::CreditsMustNotExceedDebits { limit: 1_000 },
+        ),
         account(5, irr(), BalanceRule::Unrestricted),
         account(6, irr(), no_overdraft()),
         account(7, irr(), no_overdraft()),
@@ -54,11 +67,17 @@ fn arb_batches() -> impl Strategy<Value = Vec<(Vec<Command>, u64)>> {
         transfer(1_002, TransferAction::Post(movement(5, 6, 500, irr()))),
         transfer(1_003, TransferAction::Post(movement(5, 7, 500, irr()))),
     ];
-    proptest::collection::vec((proptest::collection::vec(arb_command(), 0..24), 0u64..2_500_000_000), 1..24)
-        .prop_map(move |mut batches| {
-            batches.insert(0, (opening.clone(), 0));
-            batches
-        })
+    proptest::collection::vec(
+        (
+            proptest::collection::vec(arb_command(), 0..24),
+            0u64..2_500_000_000,
+        ),
+        1..24,
+    )
+    .prop_map(move |mut batches| {
+        batches.insert(0, (opening.clone(), 0));
+        batches
+    })
 }
 
 /// Expected balances, built only from the events the ledger reported as `ok`.
@@ -82,10 +101,27 @@ impl Model {
                     self.balances.insert(a.id.get(), [0; 4]);
                 }
                 Command::CreateTransfer(t) => match t.action {
-                    TransferAction::Post(m) => self.book(m.debit_account.get(), m.credit_account.get(), m.amount.minor(), 1),
+                    TransferAction::Post(m) => self.book(
+                        m.debit_account.get(),
+                        m.credit_account.get(),
+                        m.amount.minor(),
+                        1,
+                    ),
                     TransferAction::Reserve { movement: m, .. } => {
-                        self.book(m.debit_account.get(), m.credit_account.get(), m.amount.minor(), 0);
-                        self.pending.insert(t.id, (m.debit_account.get(), m.credit_account.get(), m.amount.minor()));
+                        self.book(
+                            m.debit_account.get(),
+                            m.credit_account.get(),
+                            m.amount.minor(),
+                            0,
+                        );
+                        self.pending.insert(
+                            t.id,
+                            (
+                                m.debit_account.get(),
+                                m.credit_account.get(),
+                                m.amount.minor(),
+                            ),
+                        );
                     }
                     TransferAction::PostPending { pending_id, amount } => {
                         let full = self.pending[&pending_id].2;
@@ -103,7 +139,10 @@ impl Model {
     }
 
     fn release(&mut self, id: TransferId, posted: u128) {
-        let (debit, credit, amount) = self.pending.remove(&id).expect("released reservation was pending");
+        let (debit, credit, amount) = self
+            .pending
+            .remove(&id)
+            .expect("released reservation was pending");
         self.balances.get_mut(&debit).unwrap()[0] -= amount;
         self.balances.get_mut(&credit).unwrap()[2] -= amount;
         self.book(debit, credit, posted, 1);
@@ -113,7 +152,17 @@ impl Model {
         assert_eq!(ledger.accounts().len(), self.balances.len());
         for a in ledger.accounts() {
             let expected = self.balances[&a.id.get()];
-            assert_eq!([a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted], expected, "{:?}", a.id);
+            assert_eq!(
+                [
+                    a.debits_pending,
+                    a.debits_posted,
+                    a.credits_pending,
+                    a.credits_posted
+                ],
+                expected,
+                "{:?}",
+                a.id
+            );
         }
         assert_eq!(ledger.pending_count(), self.pending.len());
     }

@@ -18,11 +18,19 @@ fn funded() -> Ledger {
         account(2, rub(), no_overdraft()),
         account(3, rub(), no_overdraft()),
         account(4, irr(), no_overdraft()),
-        account(5, rub(), BalanceRule::CreditsMustNotExceedDebits { limit: 0 }),
+        account(
+            5,
+            rub(),
+            BalanceRule::CreditsMustNotExceedDebits { limit: 0 },
+        ),
         post(100, 1, 2, 1_000),
     ];
     let outcome = ledger.apply(&setup, T0);
-    assert!(outcome.results.iter().all(|r| *r == ResultCode::Ok), "{:?}", outcome.results);
+    assert!(
+        outcome.results.iter().all(|r| *r == ResultCode::Ok),
+        "{:?}",
+        outcome.results
+    );
     ledger
 }
 
@@ -32,8 +40,16 @@ fn single(command: Command) -> ResultCode {
     let code = ledger.apply(&[command], Timestamp(T0.0 + 1_000)).results[0];
     if !code.is_success() {
         let unchanged = funded();
-        assert_eq!(ledger.accounts(), unchanged.accounts(), "{code} changed balances");
-        assert_eq!(ledger.transfer_count(), unchanged.transfer_count(), "{code} indexed a transfer");
+        assert_eq!(
+            ledger.accounts(),
+            unchanged.accounts(),
+            "{code} changed balances"
+        );
+        assert_eq!(
+            ledger.transfer_count(),
+            unchanged.transfer_count(),
+            "{code} indexed a transfer"
+        );
     }
     ledger.check_invariants().unwrap();
     code
@@ -41,7 +57,12 @@ fn single(command: Command) -> ResultCode {
 
 fn balance(ledger: &Ledger, id: u128) -> (u128, u128, u128, u128) {
     let a = ledger.account(aid(id)).unwrap();
-    (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted)
+    (
+        a.debits_pending,
+        a.debits_posted,
+        a.credits_pending,
+        a.credits_posted,
+    )
 }
 
 #[test]
@@ -64,7 +85,10 @@ fn exists_for_an_identical_retry() {
     assert_eq!(again.results, vec![ResultCode::Exists]);
     assert_eq!(balance(&ledger, 3), (0, 0, 0, 400));
     assert_eq!(ledger.transfer_count(), transfers);
-    assert_eq!(single(account(2, rub(), no_overdraft())), ResultCode::Exists);
+    assert_eq!(
+        single(account(2, rub(), no_overdraft())),
+        ResultCode::Exists
+    );
 }
 
 #[test]
@@ -74,18 +98,35 @@ fn exists_with_different_fields_for_a_reused_id() {
     let outcome = ledger.apply(&[post(1, 2, 3, 401)], T0);
     assert_eq!(outcome.results, vec![ResultCode::ExistsWithDifferentFields]);
     assert_eq!(balance(&ledger, 3), (0, 0, 0, 400));
-    assert_eq!(single(post(100, 1, 2, 999)), ResultCode::ExistsWithDifferentFields);
-    assert_eq!(single(account(2, irr(), no_overdraft())), ResultCode::ExistsWithDifferentFields);
+    assert_eq!(
+        single(post(100, 1, 2, 999)),
+        ResultCode::ExistsWithDifferentFields
+    );
+    assert_eq!(
+        single(account(2, irr(), no_overdraft())),
+        ResultCode::ExistsWithDifferentFields
+    );
 }
 
 #[test]
 fn linked_chain_is_all_or_nothing() {
     let mut ledger = funded();
     let before = ledger.accounts().to_vec();
-    let outcome = ledger.apply(&[linked(post(1, 2, 3, 600)), linked(post(2, 2, 3, 600)), post(3, 3, 2, 1)], T0);
+    let outcome = ledger.apply(
+        &[
+            linked(post(1, 2, 3, 600)),
+            linked(post(2, 2, 3, 600)),
+            post(3, 3, 2, 1),
+        ],
+        T0,
+    );
     assert_eq!(
         outcome.results,
-        vec![ResultCode::LinkedEventFailed, ResultCode::ExceedsCredits, ResultCode::LinkedEventFailed]
+        vec![
+            ResultCode::LinkedEventFailed,
+            ResultCode::ExceedsCredits,
+            ResultCode::LinkedEventFailed
+        ]
     );
     assert_eq!(ledger.accounts(), &before[..]);
     assert_eq!(ledger.transfer_state(tid(1)), None);
@@ -96,8 +137,22 @@ fn linked_chain_is_all_or_nothing() {
 #[test]
 fn linked_event_failed_does_not_spill_into_the_next_chain() {
     let mut ledger = funded();
-    let outcome = ledger.apply(&[linked(post(1, 2, 3, 5_000)), post(2, 2, 3, 1), post(3, 2, 3, 1)], T0);
-    assert_eq!(outcome.results, vec![ResultCode::ExceedsCredits, ResultCode::LinkedEventFailed, ResultCode::Ok]);
+    let outcome = ledger.apply(
+        &[
+            linked(post(1, 2, 3, 5_000)),
+            post(2, 2, 3, 1),
+            post(3, 2, 3, 1),
+        ],
+        T0,
+    );
+    assert_eq!(
+        outcome.results,
+        vec![
+            ResultCode::ExceedsCredits,
+            ResultCode::LinkedEventFailed,
+            ResultCode::Ok
+        ]
+    );
 }
 
 #[test]
@@ -128,10 +183,21 @@ fn linked_chain_rolls_back_accounts_reservations_and_posts() {
 fn linked_event_chain_open_at_end_of_batch() {
     let mut ledger = funded();
     let before = ledger.accounts().to_vec();
-    let outcome = ledger.apply(&[post(1, 2, 3, 1), linked(post(2, 2, 3, 1)), linked(post(3, 2, 3, 1))], T0);
+    let outcome = ledger.apply(
+        &[
+            post(1, 2, 3, 1),
+            linked(post(2, 2, 3, 1)),
+            linked(post(3, 2, 3, 1)),
+        ],
+        T0,
+    );
     assert_eq!(
         outcome.results,
-        vec![ResultCode::Ok, ResultCode::LinkedEventFailed, ResultCode::LinkedEventChainOpen]
+        vec![
+            ResultCode::Ok,
+            ResultCode::LinkedEventFailed,
+            ResultCode::LinkedEventChainOpen
+        ]
     );
     assert_eq!(balance(&ledger, 2), (0, 1, 0, 1_000));
     assert_eq!(balance(&ledger, 3), (0, 0, 0, 1));
@@ -146,7 +212,10 @@ fn accounts_must_differ() {
 #[test]
 fn amount_must_not_be_zero() {
     assert_eq!(single(post(1, 2, 3, 0)), ResultCode::AmountMustNotBeZero);
-    assert_eq!(single(reserve(1, 2, 3, 0, 5)), ResultCode::AmountMustNotBeZero);
+    assert_eq!(
+        single(reserve(1, 2, 3, 0, 5)),
+        ResultCode::AmountMustNotBeZero
+    );
 }
 
 #[test]
@@ -157,13 +226,19 @@ fn debit_and_credit_account_not_found() {
 
 #[test]
 fn accounts_must_have_the_same_currency() {
-    assert_eq!(single(post(1, 2, 4, 1)), ResultCode::AccountsMustHaveTheSameCurrency);
+    assert_eq!(
+        single(post(1, 2, 4, 1)),
+        ResultCode::AccountsMustHaveTheSameCurrency
+    );
 }
 
 #[test]
 fn transfer_currency_must_match_accounts() {
     let command = transfer(1, TransferAction::Post(movement(2, 3, 1, irr())));
-    assert_eq!(single(command), ResultCode::TransferCurrencyMustMatchAccounts);
+    assert_eq!(
+        single(command),
+        ResultCode::TransferCurrencyMustMatchAccounts
+    );
 }
 
 #[test]
@@ -171,15 +246,25 @@ fn exceeds_credits_counts_reservations() {
     assert_eq!(single(post(1, 2, 3, 1_001)), ResultCode::ExceedsCredits);
     let mut ledger = funded();
     let outcome = ledger.apply(&[reserve(1, 2, 3, 900, 0), post(2, 2, 3, 101)], T0);
-    assert_eq!(outcome.results, vec![ResultCode::Ok, ResultCode::ExceedsCredits]);
+    assert_eq!(
+        outcome.results,
+        vec![ResultCode::Ok, ResultCode::ExceedsCredits]
+    );
 }
 
 #[test]
 fn net_debit_cap_allows_a_bounded_overdraft() {
     let mut ledger = funded();
-    let capped = account(6, rub(), BalanceRule::DebitsMustNotExceedCredits { limit: 500 });
+    let capped = account(
+        6,
+        rub(),
+        BalanceRule::DebitsMustNotExceedCredits { limit: 500 },
+    );
     let outcome = ledger.apply(&[capped, post(1, 6, 3, 500), post(2, 6, 3, 1)], T0);
-    assert_eq!(outcome.results, vec![ResultCode::Ok, ResultCode::Ok, ResultCode::ExceedsCredits]);
+    assert_eq!(
+        outcome.results,
+        vec![ResultCode::Ok, ResultCode::Ok, ResultCode::ExceedsCredits]
+    );
 }
 
 #[test]
@@ -197,10 +282,25 @@ fn overflows_debits_credits_and_currency_total() {
         account(3, rub(), BalanceRule::Unrestricted),
         post(1, 1, 2, huge),
     ];
-    assert!(ledger.apply(&setup, T0).results.iter().all(|r| *r == ResultCode::Ok));
-    assert_eq!(ledger.apply(&[post(2, 1, 3, 100)], T0).results, vec![ResultCode::OverflowsDebits]);
-    assert_eq!(ledger.apply(&[post(2, 3, 2, 100)], T0).results, vec![ResultCode::OverflowsCredits]);
-    assert_eq!(ledger.apply(&[post(2, 3, 1, 100)], T0).results, vec![ResultCode::OverflowsCurrencyTotal]);
+    assert!(
+        ledger
+            .apply(&setup, T0)
+            .results
+            .iter()
+            .all(|r| *r == ResultCode::Ok)
+    );
+    assert_eq!(
+        ledger.apply(&[post(2, 1, 3, 100)], T0).results,
+        vec![ResultCode::OverflowsDebits]
+    );
+    assert_eq!(
+        ledger.apply(&[post(2, 3, 2, 100)], T0).results,
+        vec![ResultCode::OverflowsCredits]
+    );
+    assert_eq!(
+        ledger.apply(&[post(2, 3, 1, 100)], T0).results,
+        vec![ResultCode::OverflowsCurrencyTotal]
+    );
     ledger.check_invariants().unwrap();
 }
 
@@ -210,12 +310,21 @@ fn two_phase_post_in_full_and_in_part() {
     let outcome = ledger.apply(&[reserve(1, 2, 3, 300, 60), reserve(2, 2, 3, 200, 60)], T0);
     assert_eq!(outcome.results, vec![ResultCode::Ok, ResultCode::Ok]);
     assert_eq!(balance(&ledger, 2), (500, 0, 0, 1_000));
-    let outcome = ledger.apply(&[post_pending(3, 1, None), post_pending(4, 2, Some(50))], T0);
+    let outcome = ledger.apply(
+        &[post_pending(3, 1, None), post_pending(4, 2, Some(50))],
+        T0,
+    );
     assert_eq!(outcome.results, vec![ResultCode::Ok, ResultCode::Ok]);
     assert_eq!(balance(&ledger, 2), (0, 350, 0, 1_000));
     assert_eq!(balance(&ledger, 3), (0, 0, 0, 350));
-    assert_eq!(ledger.transfer_state(tid(1)), Some(TransferState::PendingPosted));
-    assert_eq!(ledger.transfer_state(tid(3)), Some(TransferState::PostsPending));
+    assert_eq!(
+        ledger.transfer_state(tid(1)),
+        Some(TransferState::PendingPosted)
+    );
+    assert_eq!(
+        ledger.transfer_state(tid(3)),
+        Some(TransferState::PostsPending)
+    );
     assert_eq!(ledger.pending_count(), 0);
 }
 
@@ -223,32 +332,70 @@ fn two_phase_post_in_full_and_in_part() {
 fn void_releases_the_reservation() {
     let mut ledger = funded();
     ledger.apply(&[reserve(1, 2, 3, 300, 60)], T0);
-    assert_eq!(ledger.apply(&[void_pending(2, 1)], T0).results, vec![ResultCode::Ok]);
+    assert_eq!(
+        ledger.apply(&[void_pending(2, 1)], T0).results,
+        vec![ResultCode::Ok]
+    );
     assert_eq!(balance(&ledger, 2), (0, 0, 0, 1_000));
-    assert_eq!(ledger.transfer_state(tid(1)), Some(TransferState::PendingVoided));
-    assert_eq!(ledger.transfer_state(tid(2)), Some(TransferState::VoidsPending));
+    assert_eq!(
+        ledger.transfer_state(tid(1)),
+        Some(TransferState::PendingVoided)
+    );
+    assert_eq!(
+        ledger.transfer_state(tid(2)),
+        Some(TransferState::VoidsPending)
+    );
 }
 
 #[test]
 fn pending_transfer_not_found_and_not_pending() {
-    assert_eq!(single(post_pending(1, 77, None)), ResultCode::PendingTransferNotFound);
-    assert_eq!(single(void_pending(1, 100)), ResultCode::PendingTransferNotPending);
+    assert_eq!(
+        single(post_pending(1, 77, None)),
+        ResultCode::PendingTransferNotFound
+    );
+    assert_eq!(
+        single(void_pending(1, 100)),
+        ResultCode::PendingTransferNotPending
+    );
 }
 
 #[test]
 fn pending_transfer_already_posted_and_voided() {
     let mut ledger = funded();
-    ledger.apply(&[reserve(1, 2, 3, 10, 60), reserve(2, 2, 3, 10, 60), post_pending(3, 1, None), void_pending(4, 2)], T0);
+    ledger.apply(
+        &[
+            reserve(1, 2, 3, 10, 60),
+            reserve(2, 2, 3, 10, 60),
+            post_pending(3, 1, None),
+            void_pending(4, 2),
+        ],
+        T0,
+    );
     let outcome = ledger.apply(&[void_pending(5, 1), post_pending(6, 2, None)], T0);
-    assert_eq!(outcome.results, vec![ResultCode::PendingTransferAlreadyPosted, ResultCode::PendingTransferAlreadyVoided]);
+    assert_eq!(
+        outcome.results,
+        vec![
+            ResultCode::PendingTransferAlreadyPosted,
+            ResultCode::PendingTransferAlreadyVoided
+        ]
+    );
 }
 
 #[test]
 fn exceeds_pending_transfer_amount() {
     let mut ledger = funded();
     ledger.apply(&[reserve(1, 2, 3, 10, 60)], T0);
-    let outcome = ledger.apply(&[post_pending(2, 1, Some(11)), post_pending(3, 1, Some(0))], T0);
-    assert_eq!(outcome.results, vec![ResultCode::ExceedsPendingTransferAmount, ResultCode::AmountMustNotBeZero]);
+    let outcome = ledger.apply(
+        &[post_pending(2, 1, Some(11)), post_pending(3, 1, Some(0))],
+        T0,
+    );
+    assert_eq!(
+        outcome.results,
+        vec![
+            ResultCode::ExceedsPendingTransferAmount,
+            ResultCode::AmountMustNotBeZero
+        ]
+    );
 }
 
 #[test]
@@ -259,11 +406,21 @@ fn pending_transfer_expired_by_engine_time_only() {
     // 59 seconds later nothing expires, however many batches run.
     let early = ledger.apply(&[], Timestamp(created.0 + 59_000_000_000));
     assert!(early.expired.is_empty());
-    let late = ledger.apply(&[post_pending(3, 1, None)], Timestamp(created.0 + 61_000_000_000));
+    let late = ledger.apply(
+        &[post_pending(3, 1, None)],
+        Timestamp(created.0 + 61_000_000_000),
+    );
     assert_eq!(late.expired, vec![tid(1)]);
     assert_eq!(late.results, vec![ResultCode::PendingTransferExpired]);
-    assert_eq!(ledger.transfer_state(tid(1)), Some(TransferState::PendingExpired));
-    assert_eq!(ledger.transfer_state(tid(2)), Some(TransferState::Pending), "timeout 0 never expires");
+    assert_eq!(
+        ledger.transfer_state(tid(1)),
+        Some(TransferState::PendingExpired)
+    );
+    assert_eq!(
+        ledger.transfer_state(tid(2)),
+        Some(TransferState::Pending),
+        "timeout 0 never expires"
+    );
     assert_eq!(balance(&ledger, 2), (20, 0, 0, 1_000));
     ledger.check_invariants().unwrap();
 }
@@ -288,7 +445,16 @@ fn amounts_far_above_ten_to_the_fifteenth_are_exact() {
         transfer(1, TransferAction::Post(movement(1, 2, invoice, irr()))),
         transfer(2, TransferAction::Post(movement(2, 3, invoice - 1, irr()))),
     ];
-    assert!(ledger.apply(&setup, T0).results.iter().all(|r| *r == ResultCode::Ok));
+    assert!(
+        ledger
+            .apply(&setup, T0)
+            .results
+            .iter()
+            .all(|r| *r == ResultCode::Ok)
+    );
     assert_eq!(ledger.account(aid(2)).unwrap().posted_balance(), (true, 1));
-    assert_eq!(ledger.account(aid(3)).unwrap().credits_posted, Amount::from_minor(invoice - 1).minor());
+    assert_eq!(
+        ledger.account(aid(3)).unwrap().credits_posted,
+        Amount::from_minor(invoice - 1).minor()
+    );
 }

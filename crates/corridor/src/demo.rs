@@ -10,7 +10,9 @@ use anyhow::{Context, bail};
 use clap::Args;
 use corridor_core::{AccountId, Amount, Bic, CurrencyCode, CurrencyTable, TransferId};
 use corridor_engine::{Engine, EngineConfig, EngineHandle};
-use corridor_ledger::{AccountKind, BalanceRule, Command, Movement, NewAccount, ResultCode, Transfer, TransferAction};
+use corridor_ledger::{
+    AccountKind, BalanceRule, Command, Movement, NewAccount, ResultCode, Transfer, TransferAction,
+};
 use rand::Rng;
 
 #[derive(Args)]
@@ -32,8 +34,18 @@ struct Country {
 
 /// Fictional institutions; the BICs are well formed but belong to nobody.
 const COUNTRIES: [Country; 2] = [
-    Country { currency: "RUB", agent: "CBRFRUMM", banks: ["VOLGRUMM", "NEVARUMM", "URALRUMM", "BAIKRUMM"], funding: "2000000000.00" },
-    Country { currency: "IRR", agent: "CBIRIRTH", banks: ["ZAGRIRTH", "ALBRIRTH", "KARUIRTH", "PARSIRTH"], funding: "400000000000000" },
+    Country {
+        currency: "RUB",
+        agent: "CBRFRUMM",
+        banks: ["VOLGRUMM", "NEVARUMM", "URALRUMM", "BAIKRUMM"],
+        funding: "2000000000.00",
+    },
+    Country {
+        currency: "IRR",
+        agent: "CBIRIRTH",
+        banks: ["ZAGRIRTH", "ALBRIRTH", "KARUIRTH", "PARSIRTH"],
+        funding: "400000000000000",
+    },
 ];
 
 /// The scheme's currency table: the rial is settled in whole rials.
@@ -44,16 +56,50 @@ fn currency_table() -> anyhow::Result<CurrencyTable> {
 }
 
 fn account_id(country: usize, bank: usize) -> anyhow::Result<AccountId> {
-    Ok(AccountId::new(((country as u128 + 1) << 64) | bank as u128 + 1)?)
+    Ok(AccountId::new(
+        ((country as u128 + 1) << 64) | (bank as u128 + 1),
+    )?)
 }
 
-fn open(id: AccountId, owner: &str, currency: CurrencyCode, kind: AccountKind, rule: BalanceRule) -> anyhow::Result<Command> {
-    Ok(Command::CreateAccount(NewAccount { id, owner: owner.parse::<Bic>()?, currency, kind, rule, code: 0, user_ref: 0, linked: false }))
+fn open(
+    id: AccountId,
+    owner: &str,
+    currency: CurrencyCode,
+    kind: AccountKind,
+    rule: BalanceRule,
+) -> anyhow::Result<Command> {
+    Ok(Command::CreateAccount(NewAccount {
+        id,
+        owner: owner.parse::<Bic>()?,
+        currency,
+        kind,
+        rule,
+        code: 0,
+        user_ref: 0,
+        linked: false,
+    }))
 }
 
-fn post(id: TransferId, debit: AccountId, credit: AccountId, currency: CurrencyCode, amount: Amount) -> Command {
-    let movement = Movement { debit_account: debit, credit_account: credit, currency, amount };
-    Command::CreateTransfer(Transfer { id, action: TransferAction::Post(movement), code: 1, user_ref: 0, linked: false })
+fn post(
+    id: TransferId,
+    debit: AccountId,
+    credit: AccountId,
+    currency: CurrencyCode,
+    amount: Amount,
+) -> Command {
+    let movement = Movement {
+        debit_account: debit,
+        credit_account: credit,
+        currency,
+        amount,
+    };
+    Command::CreateTransfer(Transfer {
+        id,
+        action: TransferAction::Post(movement),
+        code: 1,
+        user_ref: 0,
+        linked: false,
+    })
 }
 
 fn setup_commands(table: &CurrencyTable) -> anyhow::Result<Vec<Command>> {
@@ -61,14 +107,32 @@ fn setup_commands(table: &CurrencyTable) -> anyhow::Result<Vec<Command>> {
     for (c, country) in COUNTRIES.iter().enumerate() {
         let currency = table.lookup(country.currency)?;
         let funding_account = account_id(c, usize::MAX >> 1)?;
-        commands.push(open(funding_account, country.agent, currency.code, AccountKind::Funding, BalanceRule::Unrestricted)?);
+        commands.push(open(
+            funding_account,
+            country.agent,
+            currency.code,
+            AccountKind::Funding,
+            BalanceRule::Unrestricted,
+        )?);
         let liquidity = Amount::parse(country.funding, currency)?;
         for (b, bank) in country.banks.iter().enumerate() {
             let account = account_id(c, b)?;
             let rule = BalanceRule::DebitsMustNotExceedCredits { limit: 0 };
-            commands.push(open(account, bank, currency.code, AccountKind::Settlement, rule)?);
+            commands.push(open(
+                account,
+                bank,
+                currency.code,
+                AccountKind::Settlement,
+                rule,
+            )?);
             let funding_id = TransferId::new(account.get())?;
-            commands.push(post(funding_id, funding_account, account, currency.code, liquidity));
+            commands.push(post(
+                funding_id,
+                funding_account,
+                account,
+                currency.code,
+                liquidity,
+            ));
         }
     }
     Ok(commands)
@@ -81,27 +145,47 @@ fn random_payment(rng: &mut impl Rng, table: &CurrencyTable) -> anyhow::Result<C
     let currency = table.lookup(COUNTRIES[c].currency)?;
     let from = rng.random_range(0..4);
     let to = (from + rng.random_range(1..4)) % 4;
-    let smallest: u128 = if currency.exponent == 0 { 50_000 } else { 100_000 };
+    let smallest: u128 = if currency.exponent == 0 {
+        50_000
+    } else {
+        100_000
+    };
     let amount = smallest * 10u128.pow(rng.random_range(0..7)) * rng.random_range(1..10);
     let id = TransferId::new(rng.random_range(1..u128::MAX))?;
-    Ok(post(id, account_id(c, from)?, account_id(c, to)?, currency.code, Amount::from_minor(amount)))
+    Ok(post(
+        id,
+        account_id(c, from)?,
+        account_id(c, to)?,
+        currency.code,
+        Amount::from_minor(amount),
+    ))
 }
 
 fn print_balances(handle: &EngineHandle, table: &CurrencyTable) -> anyhow::Result<()> {
     let accounts = handle.query(|l| l.accounts().to_vec())?;
-    println!("{:<10} {:<5} {:<11} {:>28}", "owner", "ccy", "kind", "posted balance");
+    println!(
+        "{:<10} {:<5} {:<11} {:>28}",
+        "owner", "ccy", "kind", "posted balance"
+    );
     for a in accounts {
         let currency = table.get(a.currency)?;
         let (credit, magnitude) = a.posted_balance();
         let sign = if credit { "" } else { "-" };
-        println!("{:<10} {:<5} {:<11} {:>28}", a.owner, a.currency, format!("{:?}", a.kind), format!("{sign}{}", Amount::from_minor(magnitude).format(currency)));
+        println!(
+            "{:<10} {:<5} {:<11} {:>28}",
+            a.owner,
+            a.currency,
+            format!("{:?}", a.kind),
+            format!("{sign}{}", Amount::from_minor(magnitude).format(currency))
+        );
     }
     Ok(())
 }
 
 pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     let table = currency_table()?;
-    let engine = Engine::open(EngineConfig::new(&args.data_dir)).with_context(|| format!("opening {}", args.data_dir.display()))?;
+    let engine = Engine::open(EngineConfig::new(&args.data_dir))
+        .with_context(|| format!("opening {}", args.data_dir.display()))?;
     let handle = engine.handle();
     let setup = handle.submit(setup_commands(&table)?)?;
     if let Some(bad) = setup.results.iter().find(|r| !r.is_success()) {
@@ -109,11 +193,16 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     }
     let mut rng = rand::rng();
     let started = Instant::now();
-    let (mut ok, mut refused) = (0usize, std::collections::BTreeMap::<ResultCode, usize>::new());
+    let (mut ok, mut refused) = (
+        0usize,
+        std::collections::BTreeMap::<ResultCode, usize>::new(),
+    );
     let mut remaining = args.payments;
     while remaining > 0 {
         let n = remaining.min(1_000);
-        let batch = (0..n).map(|_| random_payment(&mut rng, &table)).collect::<anyhow::Result<Vec<_>>>()?;
+        let batch = (0..n)
+            .map(|_| random_payment(&mut rng, &table))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         for result in handle.submit(batch)?.results {
             match result {
                 ResultCode::Ok => ok += 1,
@@ -123,11 +212,18 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         remaining -= n;
     }
     let elapsed = started.elapsed();
-    println!("{} payments in {:.2?}: {ok} settled, refused: {refused:?}", args.payments, elapsed);
+    println!(
+        "{} payments in {:.2?}: {ok} settled, refused: {refused:?}",
+        args.payments, elapsed
+    );
     print_balances(&handle, &table)?;
     let (hash, transfers) = handle.query(|l| (l.state_hash(), l.transfer_count()))?;
     println!("transfers in the ledger: {transfers}; state hash {hash:032x}");
-    println!("data directory: {} (check it with `corridor journal verify --data-dir {}`)", args.data_dir.display(), args.data_dir.display());
+    println!(
+        "data directory: {} (check it with `corridor journal verify --data-dir {}`)",
+        args.data_dir.display(),
+        args.data_dir.display()
+    );
     engine.shutdown();
     Ok(())
 }

@@ -13,9 +13,18 @@ pub fn verify(data_dir: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("replaying {} from its first record", data_dir.display()))?;
     let report = &full.report;
     for segment in &report.segments {
-        println!("segment {}: records from {}, {} records, {} bytes", segment.path.display(), segment.first_seq, segment.records, segment.bytes);
+        println!(
+            "segment {}: records from {}, {} records, {} bytes",
+            segment.path.display(),
+            segment.first_seq,
+            segment.records,
+            segment.bytes
+        );
     }
-    println!("records: {} ({} events)", report.last_seq, full.replayed_events);
+    println!(
+        "records: {} ({} events)",
+        report.last_seq, full.replayed_events
+    );
     if let Some(torn) = &report.torn_tail {
         println!(
             "torn tail: {} at byte {} ({} bytes, {}): never acknowledged, truncated at next start",
@@ -25,17 +34,33 @@ pub fn verify(data_dir: &Path) -> anyhow::Result<()> {
             torn.reason
         );
     }
-    let (from_snapshot, recovery) = recover(data_dir, ScanMode::ReadOnly, StartFrom::LatestSnapshot)
-        .with_context(|| format!("recovering {} from its latest snapshot", data_dir.display()))?;
+    let (from_snapshot, recovery) =
+        recover(data_dir, ScanMode::ReadOnly, StartFrom::LatestSnapshot).with_context(|| {
+            format!("recovering {} from its latest snapshot", data_dir.display())
+        })?;
     let genesis_hash = from_genesis.state_hash();
     let snapshot_hash = from_snapshot.state_hash();
     match recovery.snapshot_seq {
-        Some(seq) => println!("snapshot: after record {seq}, then {} records replayed", recovery.replayed_records),
+        Some(seq) => println!(
+            "snapshot: after record {seq}, then {} records replayed",
+            recovery.replayed_records
+        ),
         None => println!("snapshot: none"),
     }
-    println!("accounts: {}, transfers: {}, pending: {}", from_genesis.accounts().len(), from_genesis.transfer_count(), from_genesis.pending_count());
+    println!(
+        "accounts: {}, transfers: {}, pending: {}",
+        from_genesis.accounts().len(),
+        from_genesis.transfer_count(),
+        from_genesis.pending_count()
+    );
     for (currency, totals) in from_genesis.books() {
-        println!("  {currency}: posted {} = {}, pending {} = {}", totals.debits_posted, totals.credits_posted, totals.debits_pending, totals.credits_pending);
+        println!(
+            "  {currency}: posted {} = {}, pending {} = {}",
+            totals.debits_posted,
+            totals.credits_posted,
+            totals.debits_pending,
+            totals.credits_pending
+        );
     }
     println!("state hash (from genesis):  {genesis_hash:032x}");
     println!("state hash (from snapshot): {snapshot_hash:032x}");

@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "corridor", version, about = "Cross-border interbank settlement in national currencies")]
+#[command(
+    name = "corridor",
+    version,
+    about = "Cross-border interbank settlement in national currencies"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Commands,

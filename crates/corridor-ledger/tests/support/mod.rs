@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 use corridor_core::{AccountId, Amount, CurrencyCode, TransferId};
-use corridor_ledger::{AccountKind, BalanceRule, Command, Movement, NewAccount, Transfer, TransferAction};
+use corridor_ledger::{
+    AccountKind, BalanceRule, Command, Movement, NewAccount, Transfer, TransferAction,
+};
 
 pub fn rub() -> CurrencyCode {
     "RUB".parse().unwrap()
@@ -38,27 +40,58 @@ pub fn no_overdraft() -> BalanceRule {
 }
 
 pub fn movement(debit: u128, credit: u128, amount: u128, currency: CurrencyCode) -> Movement {
-    Movement { debit_account: aid(debit), credit_account: aid(credit), currency, amount: Amount::from_minor(amount) }
+    Movement {
+        debit_account: aid(debit),
+        credit_account: aid(credit),
+        currency,
+        amount: Amount::from_minor(amount),
+    }
 }
 
 pub fn transfer(id: u128, action: TransferAction) -> Command {
-    Command::CreateTransfer(Transfer { id: tid(id), action, code: 10, user_ref: 0, linked: false })
+    Command::CreateTransfer(Transfer {
+        id: tid(id),
+        action,
+        code: 10,
+        user_ref: 0,
+        linked: false,
+    })
 }
 
 pub fn post(id: u128, debit: u128, credit: u128, amount: u128) -> Command {
-    transfer(id, TransferAction::Post(movement(debit, credit, amount, rub())))
+    transfer(
+        id,
+        TransferAction::Post(movement(debit, credit, amount, rub())),
+    )
 }
 
 pub fn reserve(id: u128, debit: u128, credit: u128, amount: u128, timeout_seconds: u32) -> Command {
-    transfer(id, TransferAction::Reserve { movement: movement(debit, credit, amount, rub()), timeout_seconds })
+    transfer(
+        id,
+        TransferAction::Reserve {
+            movement: movement(debit, credit, amount, rub()),
+            timeout_seconds,
+        },
+    )
 }
 
 pub fn post_pending(id: u128, pending: u128, amount: Option<u128>) -> Command {
-    transfer(id, TransferAction::PostPending { pending_id: tid(pending), amount: amount.map(Amount::from_minor) })
+    transfer(
+        id,
+        TransferAction::PostPending {
+            pending_id: tid(pending),
+            amount: amount.map(Amount::from_minor),
+        },
+    )
 }
 
 pub fn void_pending(id: u128, pending: u128) -> Command {
-    transfer(id, TransferAction::VoidPending { pending_id: tid(pending) })
+    transfer(
+        id,
+        TransferAction::VoidPending {
+            pending_id: tid(pending),
+        },
+    )
 }
 
 pub fn linked(mut command: Command) -> Command {

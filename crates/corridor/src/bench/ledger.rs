@@ -19,7 +19,10 @@ use anyhow::{Context, bail};
 use clap::Args;
 use corridor_core::{AccountId, Amount, CurrencyCode, Timestamp, TransferId};
 use corridor_engine::{Engine, EngineConfig};
-use corridor_ledger::{AccountKind, BalanceRule, Command, Ledger, Movement, NewAccount, ResultCode, Transfer, TransferAction};
+use corridor_ledger::{
+    AccountKind, BalanceRule, Command, Ledger, Movement, NewAccount, ResultCode, Transfer,
+    TransferAction,
+};
 use corridor_sqlbaseline::{BaselineTarget, BaselineTransfer};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -57,7 +60,8 @@ const FUNDING: u128 = 1;
 const INITIAL_BALANCE: u64 = 1_000_000_000_000;
 
 fn rub() -> CurrencyCode {
-    corridor_core::CurrencyCode::from_numeric(643).unwrap_or_else(|_| unreachable!("RUB is in ISO 4217"))
+    corridor_core::CurrencyCode::from_numeric(643)
+        .unwrap_or_else(|_| unreachable!("RUB is in ISO 4217"))
 }
 
 fn aid(n: u128) -> AccountId {
@@ -71,7 +75,9 @@ fn tid(n: u128) -> TransferId {
 pub fn account(id: u128, rule: BalanceRule) -> Command {
     Command::CreateAccount(NewAccount {
         id: aid(id),
-        owner: "VOLGRUMM".parse().unwrap_or_else(|_| unreachable!("a valid BIC")),
+        owner: "VOLGRUMM"
+            .parse()
+            .unwrap_or_else(|_| unreachable!("a valid BIC")),
         currency: rub(),
         kind: AccountKind::Settlement,
         rule,
@@ -82,11 +88,22 @@ pub fn account(id: u128, rule: BalanceRule) -> Command {
 }
 
 fn transfer(id: u128, action: TransferAction) -> Command {
-    Command::CreateTransfer(Transfer { id: tid(id), action, code: 1, user_ref: 0, linked: false })
+    Command::CreateTransfer(Transfer {
+        id: tid(id),
+        action,
+        code: 1,
+        user_ref: 0,
+        linked: false,
+    })
 }
 
 fn movement(debit: u128, credit: u128, amount: u128) -> Movement {
-    Movement { debit_account: aid(debit), credit_account: aid(credit), currency: rub(), amount: Amount::from_minor(amount) }
+    Movement {
+        debit_account: aid(debit),
+        credit_account: aid(credit),
+        currency: rub(),
+        amount: Amount::from_minor(amount),
+    }
 }
 
 pub fn post(id: u128, debit: u128, credit: u128, amount: u128) -> Command {
@@ -97,8 +114,13 @@ pub fn post(id: u128, debit: u128, credit: u128, amount: u128) -> Command {
 fn setup(accounts: u32) -> Vec<Vec<Command>> {
     let ids = 2..=u128::from(accounts) + 1;
     let mut open = vec![account(FUNDING, BalanceRule::Unrestricted)];
-    open.extend(ids.clone().map(|id| account(id, BalanceRule::DebitsMustNotExceedCredits { limit: 0 })));
-    let fund = ids.map(|id| post(id, FUNDING, id, u128::from(INITIAL_BALANCE))).collect();
+    open.extend(
+        ids.clone()
+            .map(|id| account(id, BalanceRule::DebitsMustNotExceedCredits { limit: 0 })),
+    );
+    let fund = ids
+        .map(|id| post(id, FUNDING, id, u128::from(INITIAL_BALANCE)))
+        .collect();
     vec![open, fund]
 }
 
@@ -146,12 +168,21 @@ impl Picker {
 
 /// `n` transfers in batches. The two-phase workload makes 30 % of its events two-phase:
 /// 15 % reservations and 15 % posts (nine in ten) or voids of earlier reservations.
-fn generate(workload: Workload, n: usize, accounts: u32, batch_size: usize) -> anyhow::Result<Vec<Vec<Command>>> {
+fn generate(
+    workload: Workload,
+    n: usize,
+    accounts: u32,
+    batch_size: usize,
+) -> anyhow::Result<Vec<Vec<Command>>> {
     let zipf = match workload {
         Workload::Zipf => Some(Zipf::new(f64::from(accounts), 1.0).context("Zipf distribution")?),
         _ => None,
     };
-    let mut picker = Picker { rng: StdRng::seed_from_u64(7), zipf, accounts };
+    let mut picker = Picker {
+        rng: StdRng::seed_from_u64(7),
+        zipf,
+        accounts,
+    };
     let mut open_reservations = std::collections::VecDeque::new();
     let mut commands = Vec::with_capacity(n);
     let first_id = 1_000_000_000u128;
@@ -165,11 +196,25 @@ fn generate(workload: Workload, n: usize, accounts: u32, batch_size: usize) -> a
         let command = if roll < 0.15 {
             let (d, c) = picker.pair();
             open_reservations.push_back(id);
-            transfer(id, TransferAction::Reserve { movement: movement(d, c, amount), timeout_seconds: 3_600 })
+            transfer(
+                id,
+                TransferAction::Reserve {
+                    movement: movement(d, c, amount),
+                    timeout_seconds: 3_600,
+                },
+            )
         } else if roll < 0.30 && open_reservations.len() > batch_size {
-            let pending_id = tid(open_reservations.pop_front().unwrap_or_else(|| unreachable!("checked non-empty")));
+            let pending_id = tid(open_reservations
+                .pop_front()
+                .unwrap_or_else(|| unreachable!("checked non-empty")));
             if picker.rng.random_ratio(9, 10) {
-                transfer(id, TransferAction::PostPending { pending_id, amount: None })
+                transfer(
+                    id,
+                    TransferAction::PostPending {
+                        pending_id,
+                        amount: None,
+                    },
+                )
             } else {
                 transfer(id, TransferAction::VoidPending { pending_id })
             }
@@ -179,7 +224,10 @@ fn generate(workload: Workload, n: usize, accounts: u32, batch_size: usize) -> a
         };
         commands.push(command);
     }
-    Ok(commands.chunks(batch_size).map(<[Command]>::to_vec).collect())
+    Ok(commands
+        .chunks(batch_size)
+        .map(<[Command]>::to_vec)
+        .collect())
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -193,7 +241,12 @@ struct RunResult {
 }
 
 impl RunResult {
-    fn new(transfers: usize, failed: usize, elapsed: Duration, mut latencies: Vec<Duration>) -> RunResult {
+    fn new(
+        transfers: usize,
+        failed: usize,
+        elapsed: Duration,
+        mut latencies: Vec<Duration>,
+    ) -> RunResult {
         latencies.sort_unstable();
         RunResult {
             transfers,
@@ -214,7 +267,9 @@ fn count_failed(results: &[ResultCode]) -> usize {
 /// expected volume does (`EngineConfig::reserve_transfers`).
 fn run_in_memory(setup: &[Vec<Command>], batches: &[Vec<Command>]) -> anyhow::Result<RunResult> {
     let mut ledger = Ledger::new();
-    ledger.reserve_transfers(batches.iter().map(Vec::len).sum::<usize>() + setup.iter().map(Vec::len).sum::<usize>());
+    ledger.reserve_transfers(
+        batches.iter().map(Vec::len).sum::<usize>() + setup.iter().map(Vec::len).sum::<usize>(),
+    );
     let mut now = 1_000_000_000u64;
     for batch in setup {
         if count_failed(&ledger.apply(batch, Timestamp(now)).results) > 0 {
@@ -232,16 +287,31 @@ fn run_in_memory(setup: &[Vec<Command>], batches: &[Vec<Command>]) -> anyhow::Re
         failed += count_failed(&outcome.results);
     }
     let elapsed = started.elapsed();
-    ledger.check_invariants().context("ledger invariants after the run")?;
-    Ok(RunResult::new(batches.iter().map(Vec::len).sum(), failed, elapsed, latencies))
+    ledger
+        .check_invariants()
+        .context("ledger invariants after the run")?;
+    Ok(RunResult::new(
+        batches.iter().map(Vec::len).sum(),
+        failed,
+        elapsed,
+        latencies,
+    ))
 }
 
 /// The durable run: several callers submit batches concurrently, as a node's connections
 /// would, so the engine applies one batch while the journal syncs the previous one.
-fn run_durable(setup: Vec<Vec<Command>>, batches: Vec<Vec<Command>>, dir: &std::path::Path, clients: usize) -> anyhow::Result<RunResult> {
-    let data_dir = tempfile::Builder::new().prefix("durable-").tempdir_in(dir)?;
+fn run_durable(
+    setup: Vec<Vec<Command>>,
+    batches: Vec<Vec<Command>>,
+    dir: &std::path::Path,
+    clients: usize,
+) -> anyhow::Result<RunResult> {
+    let data_dir = tempfile::Builder::new()
+        .prefix("durable-")
+        .tempdir_in(dir)?;
     let mut config = EngineConfig::new(data_dir.path());
-    config.reserve_transfers = batches.iter().map(Vec::len).sum::<usize>() + setup.iter().map(Vec::len).sum::<usize>();
+    config.reserve_transfers =
+        batches.iter().map(Vec::len).sum::<usize>() + setup.iter().map(Vec::len).sum::<usize>();
     let engine = Engine::open(config)?;
     for batch in setup {
         if count_failed(&engine.handle().submit(batch)?.results) > 0 {
@@ -258,8 +328,13 @@ fn run_durable(setup: Vec<Vec<Command>>, batches: Vec<Vec<Command>>, dir: &std::
             std::thread::spawn(move || -> anyhow::Result<Vec<Duration>> {
                 let mut latencies = Vec::new();
                 loop {
-                    let next = batches.lock().map_err(|_| anyhow::anyhow!("poisoned"))?.next();
-                    let Some(batch) = next else { return Ok(latencies) };
+                    let next = batches
+                        .lock()
+                        .map_err(|_| anyhow::anyhow!("poisoned"))?
+                        .next();
+                    let Some(batch) = next else {
+                        return Ok(latencies);
+                    };
                     let t = Instant::now();
                     let outcome = handle.submit(batch)?;
                     latencies.push(t.elapsed());
@@ -270,13 +345,22 @@ fn run_durable(setup: Vec<Vec<Command>>, batches: Vec<Vec<Command>>, dir: &std::
         .collect();
     let mut latencies = Vec::new();
     for worker in workers {
-        latencies.extend(worker.join().map_err(|_| anyhow::anyhow!("bench client panicked"))??);
+        latencies.extend(
+            worker
+                .join()
+                .map_err(|_| anyhow::anyhow!("bench client panicked"))??,
+        );
     }
     let elapsed = started.elapsed();
     let invariants = engine.handle().query(|l| l.check_invariants())?;
     invariants.context("ledger invariants after the durable run")?;
     drop(engine);
-    Ok(RunResult::new(total, failed.load(Ordering::Relaxed), elapsed, latencies))
+    Ok(RunResult::new(
+        total,
+        failed.load(Ordering::Relaxed),
+        elapsed,
+        latencies,
+    ))
 }
 
 fn baseline_sample(batches: &[Vec<Command>], n: usize) -> Vec<BaselineTransfer> {
@@ -284,7 +368,11 @@ fn baseline_sample(batches: &[Vec<Command>], n: usize) -> Vec<BaselineTransfer> 
         .iter()
         .flatten()
         .filter_map(|c| match c {
-            Command::CreateTransfer(Transfer { id, action: TransferAction::Post(m), .. }) => Some(BaselineTransfer {
+            Command::CreateTransfer(Transfer {
+                id,
+                action: TransferAction::Post(m),
+                ..
+            }) => Some(BaselineTransfer {
                 id: id.get(),
                 debit_account: (m.debit_account.get() - 2) as u32,
                 credit_account: (m.credit_account.get() - 2) as u32,
@@ -297,7 +385,8 @@ fn baseline_sample(batches: &[Vec<Command>], n: usize) -> Vec<BaselineTransfer> 
 }
 
 pub fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&args.dir).with_context(|| format!("creating {}", args.dir.display()))?;
+    std::fs::create_dir_all(&args.dir)
+        .with_context(|| format!("creating {}", args.dir.display()))?;
     let setup = setup(args.accounts);
     let mut apply = serde_json::Map::new();
     let mut uniform = Vec::new();
@@ -330,7 +419,10 @@ pub fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
         );
     }
 
-    let target = match args.pg_url.or_else(|| std::env::var("CORRIDOR_BENCH_PG_URL").ok()) {
+    let target = match args
+        .pg_url
+        .or_else(|| std::env::var("CORRIDOR_BENCH_PG_URL").ok())
+    {
         Some(url) => BaselineTarget::Postgres { url },
         None => {
             let path = args.dir.join("baseline.sqlite");
@@ -338,7 +430,8 @@ pub fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
             BaselineTarget::Sqlite { path }
         }
     };
-    let baseline = corridor_sqlbaseline::run(&target, args.accounts, INITIAL_BALANCE, &sample).context("SQL baseline")?;
+    let baseline = corridor_sqlbaseline::run(&target, args.accounts, INITIAL_BALANCE, &sample)
+        .context("SQL baseline")?;
     let baseline_rate = baseline.transfers_per_s();
     if !args.json {
         println!(

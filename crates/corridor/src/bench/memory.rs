@@ -25,7 +25,14 @@ fn peak_rss_bytes() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:")?.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .find_map(|l| {
+            l.strip_prefix("VmHWM:")?
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
         .map_or(0, |kib| kib * 1024)
 }
 
@@ -37,7 +44,9 @@ pub fn run(args: MemoryBenchArgs) -> anyhow::Result<()> {
     let mut next = 1u64;
     while next <= args.accounts {
         let end = (next + BATCH).min(args.accounts + 1);
-        let batch: Vec<_> = (next..end).map(|id| account(u128::from(id), BalanceRule::Unrestricted)).collect();
+        let batch: Vec<_> = (next..end)
+            .map(|id| account(u128::from(id), BalanceRule::Unrestricted))
+            .collect();
         ledger.apply(&batch, Timestamp(now));
         now += 1_000_000;
         next = end;
@@ -49,7 +58,11 @@ pub fn run(args: MemoryBenchArgs) -> anyhow::Result<()> {
             .map(|i| {
                 let debit = u128::from(i % args.accounts + 1);
                 let credit = u128::from((i * 7 + 3) % args.accounts + 1);
-                let credit = if credit == debit { debit % u128::from(args.accounts) + 1 } else { credit };
+                let credit = if credit == debit {
+                    debit % u128::from(args.accounts) + 1
+                } else {
+                    credit
+                };
                 post(u128::from(i) + 1, debit, credit, 1)
             })
             .collect();

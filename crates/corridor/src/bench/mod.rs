@@ -17,15 +17,30 @@ impl Machine {
         let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
         let cpu_model = cpuinfo
             .lines()
-            .find_map(|l| l.strip_prefix("model name")?.split_once(':').map(|(_, v)| v.trim().to_string()))
+            .find_map(|l| {
+                l.strip_prefix("model name")?
+                    .split_once(':')
+                    .map(|(_, v)| v.trim().to_string())
+            })
             .unwrap_or_else(|| "unknown".into());
         let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
         let memory_kib: u64 = meminfo
             .lines()
-            .find_map(|l| l.strip_prefix("MemTotal:")?.trim().trim_end_matches("kB").trim().parse().ok())
+            .find_map(|l| {
+                l.strip_prefix("MemTotal:")?
+                    .trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse()
+                    .ok()
+            })
             .unwrap_or(0);
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Machine { cpus, cpu_model, memory_gib: memory_kib.div_ceil(1024 * 1024) }
+        Machine {
+            cpus,
+            cpu_model,
+            memory_gib: memory_kib.div_ceil(1024 * 1024),
+        }
     }
 }
 
