@@ -93,14 +93,27 @@ impl Account {
         }
     }
 
+    /// The request that opened this account (not linked).
+    pub fn definition(&self) -> NewAccount {
+        NewAccount {
+            id: self.id,
+            owner: self.owner,
+            currency: self.currency,
+            kind: self.kind,
+            rule: self.rule,
+            code: self.code,
+            user_ref: self.user_ref,
+            linked: false,
+        }
+    }
+
     /// Whether `new` asks for exactly this account (an idempotent retry).
     pub(crate) fn matches(&self, new: &NewAccount) -> bool {
-        self.owner == new.owner
-            && self.currency == new.currency
-            && self.kind == new.kind
-            && self.rule == new.rule
-            && self.code == new.code
-            && self.user_ref == new.user_ref
+        self.definition()
+            == NewAccount {
+                linked: false,
+                ..*new
+            }
     }
 
     /// Whether the balances satisfy the account's rule.

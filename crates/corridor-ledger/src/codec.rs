@@ -85,13 +85,7 @@ pub fn encode_command(command: &Command, out: &mut Vec<u8>) {
         Command::CreateAccount(a) => {
             out.push(TAG_ACCOUNT);
             out.push(u8::from(a.linked));
-            put_u128(out, a.id.get());
-            put_bic(out, &a.owner);
-            put_u16(out, a.currency.numeric());
-            out.push(a.kind as u8);
-            put_rule(out, &a.rule);
-            put_u16(out, a.code);
-            put_u128(out, a.user_ref);
+            put_definition(out, a);
         }
         Command::CreateTransfer(t) => {
             out.push(transfer_tag(&t.action));
@@ -325,20 +319,24 @@ impl<'a> Reader<'a> {
         })
     }
 
+    fn definition(&mut self, linked: bool) -> Result<NewAccount, CodecError> {
+        Ok(NewAccount {
+            id: self.account_id()?,
+            owner: self.bic()?,
+            currency: self.currency()?,
+            kind: self.kind()?,
+            rule: self.rule()?,
+            code: self.u16()?,
+            user_ref: self.u128()?,
+            linked,
+        })
+    }
+
     pub fn command(&mut self) -> Result<Command, CodecError> {
         let tag = self.u8()?;
         let linked = self.bool()?;
         if tag == TAG_ACCOUNT {
-            return Ok(Command::CreateAccount(NewAccount {
-                id: self.account_id()?,
-                owner: self.bic()?,
-                currency: self.currency()?,
-                kind: self.kind()?,
-                rule: self.rule()?,
-                code: self.u16()?,
-                user_ref: self.u128()?,
-                linked,
-            }));
+            return Ok(Command::CreateAccount(self.definition(linked)?));
         }
         let id = self.transfer_id()?;
         let code = self.u16()?;
@@ -380,19 +378,15 @@ impl<'a> Reader<'a> {
     }
 
     fn account(&mut self) -> Result<Account, CodecError> {
+        let definition = self.definition(false)?;
+        let created_at = Timestamp(self.u64()?);
+        let balances = self.totals()?;
         Ok(Account {
-            id: self.account_id()?,
-            owner: self.bic()?,
-            currency: self.currency()?,
-            kind: self.kind()?,
-            rule: self.rule()?,
-            code: self.u16()?,
-            user_ref: self.u128()?,
-            created_at: Timestamp(self.u64()?),
-            debits_pending: self.u128()?,
-            debits_posted: self.u128()?,
-            credits_pending: self.u128()?,
-            credits_posted: self.u128()?,
+            debits_pending: balances.debits_pending,
+            debits_posted: balances.debits_posted,
+            credits_pending: balances.credits_pending,
+            credits_posted: balances.credits_posted,
+            ..Account::open(&definition, created_at)
         })
     }
 
@@ -406,9 +400,9 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Every field of an account, in a fixed order: the snapshot's account record and the input
-/// of the state hash.
-pub(crate) fn encode_account(a: &Account, out: &mut Vec<u8>) {
+/// What defines an account (everything but its balances and creation time): shared by the
+/// open-account command and the snapshot's account record.
+fn put_definition(out: &mut Vec<u8>, a: &NewAccount) {
     put_u128(out, a.id.get());
     put_bic(out, &a.owner);
     put_u16(out, a.currency.numeric());
@@ -416,15 +410,32 @@ pub(crate) fn encode_account(a: &Account, out: &mut Vec<u8>) {
     put_rule(out, &a.rule);
     put_u16(out, a.code);
     put_u128(out, a.user_ref);
-    put_u64(out, a.created_at.0);
+}
+
+/// The four running totals, in the order of [`BookTotals`]'s fields.
+pub(crate) fn put_totals(out: &mut Vec<u8>, t: &BookTotals) {
     for v in [
-        a.debits_pending,
-        a.debits_posted,
-        a.credits_pending,
-        a.credits_posted,
+        t.debits_pending,
+        t.debits_posted,
+        t.credits_pending,
+        t.credits_posted,
     ] {
         put_u128(out, v);
     }
+}
+
+/// Every field of an account, in a fixed order: the snapshot's account record and the input
+/// of the state hash.
+pub(crate) fn encode_account(a: &Account, out: &mut Vec<u8>) {
+    put_definition(out, &a.definition());
+    put_u64(out, a.created_at.0);
+    let balances = BookTotals {
+        debits_pending: a.debits_pending,
+        debits_posted: a.debits_posted,
+        credits_pending: a.credits_pending,
+        credits_posted: a.credits_posted,
+    };
+    put_totals(out, &balances);
 }
 
 /// Serializes the whole ledger. Derived structures (the account index, the expiry queue,
@@ -438,15 +449,7 @@ pub fn encode_snapshot(ledger: &Ledger) -> Vec<u8> {
     put_u32(&mut out, ledger.books.len() as u32);
     for book in &ledger.books {
         put_u16(&mut out, book.currency.numeric());
-        let t = &book.totals;
-        for v in [
-            t.debits_pending,
-            t.debits_posted,
-            t.credits_pending,
-            t.credits_posted,
-        ] {
-            put_u128(&mut out, v);
-        }
+        put_totals(&mut out, &book.totals);
     }
     put_u64(&mut out, ledger.accounts.len() as u64);
     for account in &ledger.accounts {

@@ -734,7 +734,9 @@ impl Ledger {
         h.update(&self.last_timestamp.0.to_le_bytes());
         for book in &self.books {
             h.update(&book.currency.numeric().to_le_bytes());
-            h.update(&totals_bytes(&book.totals));
+            let mut totals = Vec::with_capacity(64);
+            codec::put_totals(&mut totals, &book.totals);
+            h.update(&totals);
         }
         let mut buffer = Vec::with_capacity(256);
         for account in &self.accounts {
@@ -875,17 +877,4 @@ fn entry_hash(k: [u64; 2], entry: IndexEntry) -> u64 {
     bytes[8..16].copy_from_slice(&k[1].to_le_bytes());
     bytes[16..].copy_from_slice(&entry.0.to_le_bytes());
     xxh3_64(&bytes)
-}
-
-fn totals_bytes(t: &BookTotals) -> [u8; 64] {
-    let mut out = [0u8; 64];
-    for (chunk, v) in out.chunks_exact_mut(16).zip([
-        t.debits_pending,
-        t.debits_posted,
-        t.credits_pending,
-        t.credits_posted,
-    ]) {
-        chunk.copy_from_slice(&v.to_le_bytes());
-    }
-    out
 }
