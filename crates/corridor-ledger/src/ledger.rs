@@ -786,20 +786,16 @@ impl Ledger {
                     summed,
                 });
             }
-            if kept.debits_posted != kept.credits_posted {
+            let sides = [
+                ("posted", kept.debits_posted, kept.credits_posted),
+                ("pending", kept.debits_pending, kept.credits_pending),
+            ];
+            if let Some((which, debits, credits)) = sides.into_iter().find(|(_, d, c)| d != c) {
                 return Err(InvariantViolation::Unbalanced {
                     currency,
-                    which: "posted",
-                    debits: kept.debits_posted,
-                    credits: kept.credits_posted,
-                });
-            }
-            if kept.debits_pending != kept.credits_pending {
-                return Err(InvariantViolation::Unbalanced {
-                    currency,
-                    which: "pending",
-                    debits: kept.debits_pending,
-                    credits: kept.credits_pending,
+                    which,
+                    debits,
+                    credits,
                 });
             }
         }
