@@ -1,7 +1,7 @@
 //! The engine loop: the single writer of Corridor's state. Callers on any thread submit
-//! batches of ledger commands through an [`EngineHandle`]; the engine thread gathers the
-//! requests waiting (up to `max_batch_events` events), stamps them with one engine time,
-//! applies them to the [`Ledger`] and hands the batch to the journal thread, which appends it
+//! requests through an [`EngineHandle`]; the engine thread gathers the requests waiting (up
+//! to `max_batch_events` events), stamps them with one engine time, applies them to the
+//! [`StateMachine`] (the bare ledger, or the settlement hub that wraps it) and hands the batch to the journal thread, which appends it
 //! as one record, `fdatasync`s (one sync for every record waiting: group commit) and only then
 //! releases the results. While the journal thread syncs batch N, the engine thread applies
 //! batch N+1: the two cores overlap, and no result ever leaves before it is durable.
@@ -20,8 +20,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use corridor_core::Timestamp;
 use corridor_journal::{Journal, JournalConfig, JournalError, ScanMode, ScanReport, SnapshotStore};
-use corridor_ledger::codec::{self, CodecError};
-use corridor_ledger::{BatchOutcome, Command, Ledger};
+use corridor_ledger::{MachineError, StateMachine};
 use crossbeam_channel::{Receiver, Sender};
 
 /// Where engine time comes from. Tests and simulations pass their own.
@@ -92,9 +91,9 @@ pub enum EngineError {
     #[error(transparent)]
     Journal(#[from] JournalError),
     #[error("snapshot cannot be decoded: {0}")]
-    Snapshot(CodecError),
-    #[error("recovered ledger breaks an invariant: {0}")]
-    Invariant(#[from] corridor_ledger::InvariantViolation),
+    Snapshot(MachineError),
+    #[error("recovered state breaks an invariant: {0}")]
+    Invariant(MachineError),
     #[error("the engine stopped after a journal failure; restart the node to recover from disk")]
     Poisoned,
     #[error("the engine is shut down")]
@@ -107,20 +106,20 @@ pub enum EngineError {
 /// journal failed (`Err`).
 type Release = Box<dyn FnOnce(Result<(), Arc<str>>) + Send>;
 
-enum Request {
+enum Request<S: StateMachine> {
     Submit {
-        commands: Vec<Command>,
-        reply: oneshot::Sender<Result<BatchOutcome, EngineError>>,
+        request: S::Request,
+        reply: oneshot::Sender<Result<S::Outcome, EngineError>>,
     },
-    Query(Box<dyn FnOnce(&Ledger) -> Release + Send>),
+    Query(Box<dyn FnOnce(&S) -> Release + Send>),
     Snapshot(oneshot::Sender<Result<u64, EngineError>>),
     Shutdown,
 }
 
-enum ToJournal {
+enum ToJournal<S: StateMachine> {
     Batch {
         now: Timestamp,
-        requests: Vec<Vec<Command>>,
+        requests: Vec<S::Request>,
         releases: Vec<Release>,
     },
     /// Answers once everything before it is durable, with the last record's number.
@@ -137,17 +136,37 @@ pub struct Recovery {
 }
 
 /// A running engine. Drop it or call [`Engine::shutdown`] to stop.
-#[derive(Debug)]
-pub struct Engine {
-    handle: EngineHandle,
+pub struct Engine<S: StateMachine> {
+    handle: EngineHandle<S>,
     engine_thread: Option<JoinHandle<()>>,
     recovery: Recovery,
 }
 
 /// A cheap, cloneable way in to the engine, for any number of threads or connections.
-#[derive(Debug, Clone)]
-pub struct EngineHandle {
-    requests: Sender<Request>,
+pub struct EngineHandle<S: StateMachine> {
+    requests: Sender<Request<S>>,
+}
+
+impl<S: StateMachine> Clone for EngineHandle<S> {
+    fn clone(&self) -> Self {
+        EngineHandle {
+            requests: self.requests.clone(),
+        }
+    }
+}
+
+impl<S: StateMachine> std::fmt::Debug for EngineHandle<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineHandle").finish_non_exhaustive()
+    }
+}
+
+impl<S: StateMachine> std::fmt::Debug for Engine<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("recovery", &self.recovery)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Takes the data directory's lock file. The OS releases it when the process dies, so a
@@ -179,27 +198,27 @@ fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File, EngineError> {
 pub enum StartFrom {
     /// The latest snapshot, then the journal after it: what start-up does.
     LatestSnapshot,
-    /// An empty ledger and the whole journal: what `journal verify` compares against.
+    /// An empty state and the whole journal: what `journal verify` compares against.
     Genesis,
 }
 
-/// Rebuilds the ledger from `data_dir`: a snapshot (or nothing) plus replay of the journal
-/// after it, then a full invariant check.
-pub fn recover(
+/// Rebuilds the state from `data_dir`: a snapshot (or an empty state) plus replay of the
+/// journal after it, then a full invariant check.
+pub fn recover<S: StateMachine + Default>(
     data_dir: &Path,
     mode: ScanMode,
     start: StartFrom,
-) -> Result<(Ledger, Recovery), EngineError> {
+) -> Result<(S, Recovery), EngineError> {
     let snapshot = match start {
         StartFrom::LatestSnapshot => SnapshotStore::new(&snapshot_dir(data_dir)).latest()?,
         StartFrom::Genesis => None,
     };
-    let (mut ledger, after) = match &snapshot {
+    let (mut state, after) = match &snapshot {
         Some(s) => (
-            codec::decode_snapshot(&s.payload).map_err(EngineError::Snapshot)?,
+            S::decode_snapshot(&s.payload).map_err(EngineError::Snapshot)?,
             s.seq,
         ),
-        None => (Ledger::new(), 0),
+        None => (S::default(), 0),
     };
     if mode == ScanMode::Repair {
         std::fs::create_dir_all(journal_dir(data_dir)).map_err(|source| JournalError::Io {
@@ -209,11 +228,11 @@ pub fn recover(
     }
     let mut replayed_events = 0;
     let report = Journal::scan(&journal_dir(data_dir), mode, after, |_, payload| {
-        let batch = record::decode(payload).map_err(|e| e.to_string())?;
-        for commands in &batch.requests {
-            ledger.apply(commands, batch.now);
+        let batch = record::decode::<S>(payload).map_err(|e| e.to_string())?;
+        for request in &batch.requests {
+            state.apply(request, batch.now);
+            replayed_events += S::events(request) as u64;
         }
-        replayed_events += batch.event_count() as u64;
         Ok(())
     })?;
     if after > report.last_seq {
@@ -223,26 +242,26 @@ pub fn recover(
         }
         .into());
     }
-    ledger.check_invariants()?;
+    state.check_invariants().map_err(EngineError::Invariant)?;
     let recovery = Recovery {
         snapshot_seq: snapshot.map(|s| s.seq),
         replayed_records: report.last_seq - after,
         replayed_events,
         report,
     };
-    Ok((ledger, recovery))
+    Ok((state, recovery))
 }
 
-impl Engine {
+impl<S: StateMachine + Default> Engine<S> {
     /// Recovers the state in `config.data_dir` and starts the engine and journal threads.
-    pub fn open(config: EngineConfig) -> Result<Engine, EngineError> {
+    pub fn open(config: EngineConfig) -> Result<Engine<S>, EngineError> {
         let lock = lock_data_dir(&config.data_dir)?;
-        let (mut ledger, recovery) = recover(
+        let (mut state, recovery) = recover::<S>(
             &config.data_dir,
             ScanMode::Repair,
             StartFrom::LatestSnapshot,
         )?;
-        ledger.reserve_transfers(config.reserve_transfers);
+        state.reserve_transfers(config.reserve_transfers);
         let journal = Journal::open(
             &config.journal_dir(),
             config.journal.clone(),
@@ -253,9 +272,8 @@ impl Engine {
             snapshot = ?recovery.snapshot_seq,
             replayed_records = recovery.replayed_records,
             replayed_events = recovery.replayed_events,
-            accounts = ledger.accounts().len(),
-            transfers = ledger.transfer_count(),
-            "ledger recovered"
+            state = %state.summary(),
+            "state recovered"
         );
         let (requests, inbox) = crossbeam_channel::bounded(4_096);
         let (to_journal, journal_inbox) = crossbeam_channel::bounded(2);
@@ -269,8 +287,8 @@ impl Engine {
                 source,
             })?;
         let data_dir = config.data_dir.clone();
-        let mut state = EngineLoop {
-            ledger,
+        let mut engine_loop = EngineLoop {
+            state,
             config,
             inbox,
             to_journal: Some(to_journal),
@@ -281,7 +299,7 @@ impl Engine {
         };
         let engine_thread = std::thread::Builder::new()
             .name("corridor-engine".into())
-            .spawn(move || state.run())
+            .spawn(move || engine_loop.run())
             .map_err(|source| JournalError::Io {
                 path: data_dir,
                 source,
@@ -292,8 +310,10 @@ impl Engine {
             recovery,
         })
     }
+}
 
-    pub fn handle(&self) -> EngineHandle {
+impl<S: StateMachine> Engine<S> {
+    pub fn handle(&self) -> EngineHandle<S> {
         self.handle.clone()
     }
 
@@ -314,14 +334,14 @@ impl Engine {
     }
 }
 
-impl Drop for Engine {
+impl<S: StateMachine> Drop for Engine<S> {
     fn drop(&mut self) {
         self.stop();
     }
 }
 
-impl EngineHandle {
-    fn send(&self, request: Request) -> Result<(), EngineError> {
+impl<S: StateMachine> EngineHandle<S> {
+    fn send(&self, request: Request<S>) -> Result<(), EngineError> {
         self.requests
             .send(request)
             .map_err(|_| EngineError::Stopped)
@@ -329,42 +349,61 @@ impl EngineHandle {
 
     fn start_submit(
         &self,
-        commands: Vec<Command>,
-    ) -> Result<oneshot::Receiver<Result<BatchOutcome, EngineError>>, EngineError> {
+        request: S::Request,
+    ) -> Result<oneshot::Receiver<Result<S::Outcome, EngineError>>, EngineError> {
         let (reply, answer) = oneshot::channel();
-        self.send(Request::Submit { commands, reply })?;
+        self.send(Request::Submit { request, reply })?;
         Ok(answer)
     }
 
-    /// Applies `commands` as one batch (a linked chain never spans two submissions) and
-    /// returns their results once they are durable. Blocks the calling thread.
-    pub fn submit(&self, commands: Vec<Command>) -> Result<BatchOutcome, EngineError> {
-        self.start_submit(commands)?
+    /// Applies `request` as one unit (a linked chain never spans two requests) and returns
+    /// its outcome once it is durable. Blocks the calling thread.
+    pub fn submit(&self, request: S::Request) -> Result<S::Outcome, EngineError> {
+        self.start_submit(request)?
             .recv()
             .map_err(|_| EngineError::Stopped)?
     }
 
     /// [`EngineHandle::submit`] for async callers; never blocks the executor.
-    pub async fn submit_async(&self, commands: Vec<Command>) -> Result<BatchOutcome, EngineError> {
-        self.start_submit(commands)?
+    pub async fn submit_async(&self, request: S::Request) -> Result<S::Outcome, EngineError> {
+        self.start_submit(request)?
             .await
             .map_err(|_| EngineError::Stopped)?
     }
 
-    /// Reads the ledger in the total order of commands: the answer reflects every batch
-    /// submitted before it and is released only once those batches are durable.
-    pub fn query<T: Send + 'static>(
+    fn start_query<T: Send + 'static>(
         &self,
-        read: impl FnOnce(&Ledger) -> T + Send + 'static,
-    ) -> Result<T, EngineError> {
+        read: impl FnOnce(&S) -> T + Send + 'static,
+    ) -> Result<oneshot::Receiver<Result<T, EngineError>>, EngineError> {
         let (reply, answer) = oneshot::channel();
-        self.send(Request::Query(Box::new(move |ledger: &Ledger| {
-            let value = read(ledger);
+        self.send(Request::Query(Box::new(move |state: &S| {
+            let value = read(state);
             Box::new(move |durable: Result<(), Arc<str>>| {
                 let _ = reply.send(durable.map(|()| value).map_err(|_| EngineError::Poisoned));
             }) as Release
         })))?;
-        answer.recv().map_err(|_| EngineError::Stopped)?
+        Ok(answer)
+    }
+
+    /// Reads the state in the total order of requests: the answer reflects every request
+    /// submitted before it and is released only once those are durable.
+    pub fn query<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&S) -> T + Send + 'static,
+    ) -> Result<T, EngineError> {
+        self.start_query(read)?
+            .recv()
+            .map_err(|_| EngineError::Stopped)?
+    }
+
+    /// [`EngineHandle::query`] for async callers.
+    pub async fn query_async<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&S) -> T + Send + 'static,
+    ) -> Result<T, EngineError> {
+        self.start_query(read)?
+            .await
+            .map_err(|_| EngineError::Stopped)?
     }
 
     /// Writes a snapshot now; returns the number of the last record it covers.
@@ -375,11 +414,11 @@ impl EngineHandle {
     }
 }
 
-struct EngineLoop {
-    ledger: Ledger,
+struct EngineLoop<S: StateMachine> {
+    state: S,
     config: EngineConfig,
-    inbox: Receiver<Request>,
-    to_journal: Option<Sender<ToJournal>>,
+    inbox: Receiver<Request<S>>,
+    to_journal: Option<Sender<ToJournal<S>>>,
     journal_thread: Option<JoinHandle<()>>,
     poisoned: Arc<AtomicBool>,
     events_since_snapshot: u64,
@@ -387,7 +426,7 @@ struct EngineLoop {
     _lock: std::fs::File,
 }
 
-impl EngineLoop {
+impl<S: StateMachine> EngineLoop<S> {
     fn run(&mut self) {
         while let Ok(first) = self.inbox.recv() {
             let mut pending = vec![first];
@@ -407,7 +446,7 @@ impl EngineLoop {
     }
 
     /// Handles one gathered group of requests; `false` once shutdown was asked for.
-    fn process(&mut self, pending: Vec<Request>) -> bool {
+    fn process(&mut self, pending: Vec<Request<S>>) -> bool {
         let now = (self.config.clock)();
         let mut requests = Vec::new();
         let mut releases: Vec<Release> = Vec::new();
@@ -418,16 +457,16 @@ impl EngineLoop {
                 continue;
             }
             match request {
-                Request::Submit { commands, reply } => {
-                    let outcome = self.ledger.apply(&commands, now);
-                    self.events_since_snapshot += commands.len() as u64;
-                    requests.push(commands);
+                Request::Submit { request, reply } => {
+                    let outcome = self.state.apply(&request, now);
+                    self.events_since_snapshot += S::events(&request) as u64;
+                    requests.push(request);
                     releases.push(Box::new(move |durable| {
                         let _ = reply
                             .send(durable.map(|()| outcome).map_err(|_| EngineError::Poisoned));
                     }));
                 }
-                Request::Query(read) => releases.push(read(&self.ledger)),
+                Request::Query(read) => releases.push(read(&self.state)),
                 Request::Snapshot(reply) => {
                     self.flush_batch(now, &mut requests, &mut releases);
                     let _ = reply.send(self.write_snapshot());
@@ -447,7 +486,7 @@ impl EngineLoop {
     fn flush_batch(
         &mut self,
         now: Timestamp,
-        requests: &mut Vec<Vec<Command>>,
+        requests: &mut Vec<S::Request>,
         releases: &mut Vec<Release>,
     ) {
         if releases.is_empty() {
@@ -469,7 +508,7 @@ impl EngineLoop {
         }
     }
 
-    /// Waits until everything applied is durable, then writes the ledger as the snapshot of
+    /// Waits until everything applied is durable, then writes the state as the snapshot of
     /// the last record.
     fn write_snapshot(&mut self) -> Result<u64, EngineError> {
         let (reply, answer) = oneshot::channel();
@@ -484,7 +523,7 @@ impl EngineLoop {
         if seq == 0 {
             return Ok(0);
         }
-        let bytes = codec::encode_snapshot(&self.ledger);
+        let bytes = self.state.encode_snapshot();
         let path = SnapshotStore::new(&snapshot_dir(&self.config.data_dir)).write(seq, &bytes)?;
         self.events_since_snapshot = 0;
         tracing::info!(seq, bytes = bytes.len(), path = %path.display(), "snapshot written");
@@ -507,14 +546,14 @@ impl EngineLoop {
     }
 }
 
-fn event_count(request: &Request) -> usize {
+fn event_count<S: StateMachine>(request: &Request<S>) -> usize {
     match request {
-        Request::Submit { commands, .. } => commands.len(),
+        Request::Submit { request, .. } => S::events(request),
         _ => 1,
     }
 }
 
-fn refuse(request: Request) {
+fn refuse<S: StateMachine>(request: Request<S>) {
     match request {
         Request::Submit { reply, .. } => {
             let _ = reply.send(Err(EngineError::Poisoned));
@@ -535,7 +574,11 @@ fn fail_all(releases: Vec<Release>, reason: &str) {
 }
 
 /// The journal thread: appends every batch waiting, syncs once, then releases their results.
-fn journal_loop(mut journal: Journal, inbox: Receiver<ToJournal>, poisoned: Arc<AtomicBool>) {
+fn journal_loop<S: StateMachine>(
+    mut journal: Journal,
+    inbox: Receiver<ToJournal<S>>,
+    poisoned: Arc<AtomicBool>,
+) {
     let mut buffer = Vec::with_capacity(1 << 20);
     // Once a write or sync failed, the file's tail is unknown: nothing more is written.
     let mut failure: Option<Arc<str>> = None;
@@ -552,7 +595,7 @@ fn journal_loop(mut journal: Journal, inbox: Receiver<ToJournal>, poisoned: Arc<
                     releases,
                 } => {
                     if failure.is_none() && !requests.is_empty() {
-                        record::encode(now, &requests, &mut buffer);
+                        record::encode::<S>(now, &requests, &mut buffer);
                         if let Err(e) = journal.append(&buffer) {
                             failure = Some(e.to_string().into());
                         }

@@ -181,7 +181,7 @@ fn crash_child() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let engine = Engine::open(engine_config(Path::new(&dir), snapshot_every)).unwrap();
+    let engine = Engine::<Ledger>::open(engine_config(Path::new(&dir), snapshot_every)).unwrap();
     engine.handle().submit(accounts()).unwrap();
     let threads: Vec<_> = (0..THREADS)
         .map(|t| {
@@ -254,7 +254,7 @@ fn run_and_kill(
 }
 
 fn recover(dir: &Path) -> Ledger {
-    let engine = Engine::open(engine_config(dir, 1_000_000)).unwrap();
+    let engine = Engine::<Ledger>::open(engine_config(dir, 1_000_000)).unwrap();
     engine.handle().query(|l| l.clone()).unwrap()
 }
 
@@ -372,7 +372,7 @@ fn sigkill_at_random_points_loses_nothing_released_and_applies_nothing_twice() {
         "no child released anything before its kill"
     );
 
-    let engine = Engine::open(engine_config(dir.path(), 1_000_000)).unwrap();
+    let engine = Engine::<Ledger>::open(engine_config(dir.path(), 1_000_000)).unwrap();
     let handle = engine.handle();
     for round in 0..KILLS as u128 {
         for t in 0..THREADS {

@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use corridor_core::{AccountId, Amount, Timestamp, TransferId};
 use corridor_engine::{Engine, EngineConfig, EngineError};
 use corridor_ledger::{
-    AccountKind, BalanceRule, Command, Movement, NewAccount, ResultCode, Transfer, TransferAction,
+    AccountKind, BalanceRule, Command, Ledger, Movement, NewAccount, ResultCode, Transfer,
+    TransferAction,
 };
 
 fn config(dir: &std::path::Path) -> EngineConfig {
@@ -58,7 +59,7 @@ fn setup() -> Vec<Command> {
 fn results_survive_a_restart_and_retries_are_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let hash = {
-        let engine = Engine::open(config(dir.path())).unwrap();
+        let engine = Engine::<Ledger>::open(config(dir.path())).unwrap();
         let handle = engine.handle();
         handle.submit(setup()).unwrap();
         let outcome = handle
@@ -70,7 +71,7 @@ fn results_survive_a_restart_and_retries_are_idempotent() {
         );
         handle.query(|l| l.state_hash()).unwrap()
     };
-    let engine = Engine::open(config(dir.path())).unwrap();
+    let engine = Engine::<Ledger>::open(config(dir.path())).unwrap();
     let handle = engine.handle();
     assert_eq!(handle.query(|l| l.state_hash()).unwrap(), hash);
     let retry = handle.submit(vec![pay(10, 1, 2, 500)]).unwrap();
@@ -88,7 +89,7 @@ fn results_survive_a_restart_and_retries_are_idempotent() {
 #[test]
 fn concurrent_callers_all_get_durable_results() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(config(dir.path())).unwrap();
+    let engine = Engine::<Ledger>::open(config(dir.path())).unwrap();
     engine.handle().submit(setup()).unwrap();
     let threads: Vec<_> = (0..8u128)
         .map(|t| {
@@ -107,7 +108,7 @@ fn concurrent_callers_all_get_durable_results() {
     }
     let hash = engine.handle().query(|l| l.state_hash()).unwrap();
     drop(engine);
-    let recovered = Engine::open(config(dir.path())).unwrap();
+    let recovered = Engine::<Ledger>::open(config(dir.path())).unwrap();
     assert_eq!(
         recovered
             .handle()
@@ -122,7 +123,7 @@ fn snapshots_plus_replay_equal_the_live_state() {
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(dir.path());
     cfg.snapshot_every_events = 7;
-    let engine = Engine::open(cfg.clone()).unwrap();
+    let engine = Engine::<Ledger>::open(cfg.clone()).unwrap();
     let handle = engine.handle();
     handle.submit(setup()).unwrap();
     for id in 100..160 {
@@ -139,7 +140,7 @@ fn snapshots_plus_replay_equal_the_live_state() {
         .collect();
     files.sort();
     std::fs::remove_file(files.pop().unwrap()).unwrap();
-    let recovered = Engine::open(cfg).unwrap();
+    let recovered = Engine::<Ledger>::open(cfg).unwrap();
     assert!(recovered.recovery().snapshot_seq.is_some());
     assert!(recovered.recovery().replayed_records > 0);
     assert_eq!(recovered.handle().query(|l| l.state_hash()).unwrap(), hash);
@@ -148,20 +149,20 @@ fn snapshots_plus_replay_equal_the_live_state() {
 #[test]
 fn a_data_directory_has_one_engine_at_a_time() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(config(dir.path())).unwrap();
+    let engine = Engine::<Ledger>::open(config(dir.path())).unwrap();
     assert!(matches!(
-        Engine::open(config(dir.path())),
+        Engine::<Ledger>::open(config(dir.path())),
         Err(EngineError::Locked(_))
     ));
     drop(engine);
-    Engine::open(config(dir.path())).unwrap();
+    Engine::<Ledger>::open(config(dir.path())).unwrap();
 }
 
 #[test]
 fn a_corrupt_journal_is_refused_not_skipped() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let engine = Engine::open(config(dir.path())).unwrap();
+        let engine = Engine::<Ledger>::open(config(dir.path())).unwrap();
         engine.handle().submit(setup()).unwrap();
         engine.handle().submit(vec![pay(10, 1, 2, 5)]).unwrap();
         engine.handle().submit(vec![pay(11, 1, 2, 5)]).unwrap();
@@ -176,7 +177,7 @@ fn a_corrupt_journal_is_refused_not_skipped() {
     let mut bytes = std::fs::read(&segment).unwrap();
     bytes[60] ^= 0xff;
     std::fs::write(&segment, &bytes).unwrap();
-    let err = Engine::open(config(dir.path())).unwrap_err();
+    let err = Engine::<Ledger>::open(config(dir.path())).unwrap_err();
     assert!(
         matches!(
             err,

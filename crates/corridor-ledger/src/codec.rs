@@ -42,6 +42,7 @@ const TAG_POST: u8 = 2;
 const TAG_RESERVE: u8 = 3;
 const TAG_POST_PENDING: u8 = 4;
 const TAG_VOID_PENDING: u8 = 5;
+const TAG_SET_RULE: u8 = 6;
 
 fn put_u16(out: &mut Vec<u8>, v: u16) {
     out.extend_from_slice(&v.to_le_bytes());
@@ -92,6 +93,12 @@ pub fn encode_command(command: &Command, out: &mut Vec<u8>) {
             out.push(u8::from(t.linked));
             put_u128(out, t.id.get());
             put_transfer_fields(t, out);
+        }
+        Command::SetBalanceRule(c) => {
+            out.push(TAG_SET_RULE);
+            out.push(u8::from(c.linked));
+            put_u128(out, c.account.get());
+            put_rule(out, &c.rule);
         }
     }
 }
@@ -337,6 +344,13 @@ impl<'a> Reader<'a> {
         let linked = self.bool()?;
         if tag == TAG_ACCOUNT {
             return Ok(Command::CreateAccount(self.definition(linked)?));
+        }
+        if tag == TAG_SET_RULE {
+            return Ok(Command::SetBalanceRule(crate::RuleChange {
+                account: self.account_id()?,
+                rule: self.rule()?,
+                linked,
+            }));
         }
         let id = self.transfer_id()?;
         let code = self.u16()?;

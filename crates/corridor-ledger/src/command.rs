@@ -1,4 +1,4 @@
-use crate::account::NewAccount;
+use crate::account::{BalanceRule, NewAccount};
 use corridor_core::{AccountId, Amount, CurrencyCode, TransferId};
 
 /// One event of a batch given to [`crate::Ledger::apply`].
@@ -6,6 +6,17 @@ use corridor_core::{AccountId, Amount, CurrencyCode, TransferId};
 pub enum Command {
     CreateAccount(NewAccount),
     CreateTransfer(Transfer),
+    /// Changes an account's balance rule (a net debit cap raised or lowered). Refused with
+    /// `exceeds_credits` / `exceeds_debits` if the balances already break the new rule.
+    SetBalanceRule(RuleChange),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RuleChange {
+    pub account: AccountId,
+    pub rule: BalanceRule,
+    /// Continues a linked chain into the next command of the batch.
+    pub linked: bool,
 }
 
 impl Command {
@@ -13,6 +24,7 @@ impl Command {
         match self {
             Command::CreateAccount(a) => a.linked,
             Command::CreateTransfer(t) => t.linked,
+            Command::SetBalanceRule(c) => c.linked,
         }
     }
 }

@@ -5,9 +5,10 @@ use ahash::RandomState;
 use corridor_core::{AccountId, CurrencyCode, Timestamp, TransferId};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
+use crate::BalanceRule;
 use crate::account::{Account, NewAccount};
 use crate::codec;
-use crate::command::{Command, Movement, Transfer, TransferAction};
+use crate::command::{Command, Movement, RuleChange, Transfer, TransferAction};
 use crate::result::ResultCode;
 use crate::undo::Undo;
 
@@ -332,6 +333,7 @@ impl Ledger {
             Command::CreateTransfer(transfer) => {
                 self.create_transfer(transfer, timestamp, in_chain)
             }
+            Command::SetBalanceRule(change) => self.set_rule(change, in_chain),
         };
         result.unwrap_or_else(|code| code)
     }
@@ -361,6 +363,30 @@ impl Ledger {
         self.accounts.push(Account::open(new, timestamp));
         self.account_index.insert(new.id, index);
         self.record(in_chain, Undo::AccountOpened);
+        Ok(ResultCode::Ok)
+    }
+
+    fn set_rule(&mut self, change: &RuleChange, in_chain: bool) -> Result<ResultCode, ResultCode> {
+        let index = *self
+            .account_index
+            .get(&change.account)
+            .ok_or(ResultCode::AccountNotFound)?;
+        let account = &self.accounts[index as usize];
+        if !rule_allows(change.rule, &balances(account)) {
+            return Err(match change.rule {
+                BalanceRule::CreditsMustNotExceedDebits { .. } => ResultCode::ExceedsDebits,
+                _ => ResultCode::ExceedsCredits,
+            });
+        }
+        let before = account.rule;
+        self.accounts[index as usize].rule = change.rule;
+        self.record(
+            in_chain,
+            Undo::Rule {
+                account: index,
+                before,
+            },
+        );
         Ok(ResultCode::Ok)
     }
 
@@ -686,6 +712,7 @@ impl Ledger {
                         self.account_index.remove(&account.id);
                     }
                 }
+                Undo::Rule { account, before } => self.accounts[account as usize].rule = before,
                 Undo::BookOpened => {
                     self.books.pop();
                 }

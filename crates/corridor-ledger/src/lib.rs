@@ -11,10 +11,12 @@ mod account;
 pub mod codec;
 mod command;
 mod ledger;
+pub mod machine;
 mod result;
 mod undo;
 
 pub use account::{Account, AccountKind, BalanceRule, NewAccount};
-pub use command::{Command, Movement, Transfer, TransferAction};
+pub use command::{Command, Movement, RuleChange, Transfer, TransferAction};
 pub use ledger::{BatchOutcome, BookTotals, InvariantViolation, Ledger, TransferState};
+pub use machine::{MachineError, StateMachine};
 pub use result::ResultCode;

@@ -33,10 +33,12 @@ pub enum ResultCode {
     ExceedsPendingTransferAmount,
     /// The ledger holds 2^32 - 1 accounts, its design maximum.
     AccountLimitReached,
+    /// A rule change names an account that does not exist.
+    AccountNotFound,
 }
 
 impl ResultCode {
-    pub const ALL: [ResultCode; 23] = [
+    pub const ALL: [ResultCode; 24] = [
         ResultCode::Ok,
         ResultCode::Exists,
         ResultCode::ExistsWithDifferentFields,
@@ -60,6 +62,7 @@ impl ResultCode {
         ResultCode::PendingTransferExpired,
         ResultCode::ExceedsPendingTransferAmount,
         ResultCode::AccountLimitReached,
+        ResultCode::AccountNotFound,
     ];
 
     /// `ok` and `exists` leave the ledger as the caller wants it; everything else failed.
@@ -94,6 +97,7 @@ impl ResultCode {
             ResultCode::PendingTransferExpired => "pending_transfer_expired",
             ResultCode::ExceedsPendingTransferAmount => "exceeds_pending_transfer_amount",
             ResultCode::AccountLimitReached => "account_limit_reached",
+            ResultCode::AccountNotFound => "account_not_found",
         }
     }
 

@@ -7,11 +7,31 @@ use crate::ledger::{BookTotals, IndexEntry, Pending};
 #[derive(Debug, Clone)]
 pub(crate) enum Undo {
     AccountOpened,
+    Rule {
+        account: u32,
+        before: crate::BalanceRule,
+    },
     BookOpened,
-    Balances { account: u32, before: [u128; 4] },
-    Totals { book: usize, before: BookTotals },
-    TransferIndexed { id: TransferId },
-    TransferStateChanged { id: TransferId, before: IndexEntry },
-    PendingAdded { id: TransferId },
-    PendingRemoved { id: TransferId, pending: Pending },
+    Balances {
+        account: u32,
+        before: [u128; 4],
+    },
+    Totals {
+        book: usize,
+        before: BookTotals,
+    },
+    TransferIndexed {
+        id: TransferId,
+    },
+    TransferStateChanged {
+        id: TransferId,
+        before: IndexEntry,
+    },
+    PendingAdded {
+        id: TransferId,
+    },
+    PendingRemoved {
+        id: TransferId,
+        pending: Pending,
+    },
 }

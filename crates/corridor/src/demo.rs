@@ -11,7 +11,8 @@ use clap::Args;
 use corridor_core::{AccountId, Amount, Bic, CurrencyCode, CurrencyTable, TransferId};
 use corridor_engine::{Engine, EngineConfig, EngineHandle};
 use corridor_ledger::{
-    AccountKind, BalanceRule, Command, Movement, NewAccount, ResultCode, Transfer, TransferAction,
+    AccountKind, BalanceRule, Command, Ledger, Movement, NewAccount, ResultCode, Transfer,
+    TransferAction,
 };
 use rand::Rng;
 
@@ -161,7 +162,7 @@ fn random_payment(rng: &mut impl Rng, table: &CurrencyTable) -> anyhow::Result<C
     ))
 }
 
-fn print_balances(handle: &EngineHandle, table: &CurrencyTable) -> anyhow::Result<()> {
+fn print_balances(handle: &EngineHandle<Ledger>, table: &CurrencyTable) -> anyhow::Result<()> {
     let accounts = handle.query(|l| l.accounts().to_vec())?;
     println!(
         "{:<10} {:<5} {:<11} {:>28}",
@@ -184,7 +185,7 @@ fn print_balances(handle: &EngineHandle, table: &CurrencyTable) -> anyhow::Resul
 
 pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     let table = currency_table()?;
-    let engine = Engine::open(EngineConfig::new(&args.data_dir))
+    let engine = Engine::<Ledger>::open(EngineConfig::new(&args.data_dir))
         .with_context(|| format!("opening {}", args.data_dir.display()))?;
     let handle = engine.handle();
     let setup = handle.submit(setup_commands(&table)?)?;

@@ -6,10 +6,10 @@ use anyhow::{Context, bail};
 use clap::Args;
 use corridor_engine::{StartFrom, journal_dir, record, recover};
 use corridor_journal::{Journal, ScanMode};
-use corridor_ledger::{Command, TransferAction};
+use corridor_ledger::{Command, Ledger, StateMachine, TransferAction};
 
 pub fn verify(data_dir: &Path) -> anyhow::Result<()> {
-    let (from_genesis, full) = recover(data_dir, ScanMode::ReadOnly, StartFrom::Genesis)
+    let (from_genesis, full) = recover::<Ledger>(data_dir, ScanMode::ReadOnly, StartFrom::Genesis)
         .with_context(|| format!("replaying {} from its first record", data_dir.display()))?;
     let report = &full.report;
     for segment in &report.segments {
@@ -35,9 +35,9 @@ pub fn verify(data_dir: &Path) -> anyhow::Result<()> {
         );
     }
     let (from_snapshot, recovery) =
-        recover(data_dir, ScanMode::ReadOnly, StartFrom::LatestSnapshot).with_context(|| {
-            format!("recovering {} from its latest snapshot", data_dir.display())
-        })?;
+        recover::<Ledger>(data_dir, ScanMode::ReadOnly, StartFrom::LatestSnapshot).with_context(
+            || format!("recovering {} from its latest snapshot", data_dir.display()),
+        )?;
     let genesis_hash = from_genesis.state_hash();
     let snapshot_hash = from_snapshot.state_hash();
     match recovery.snapshot_seq {
@@ -96,6 +96,7 @@ struct Counts {
     reserve: usize,
     post_pending: usize,
     void_pending: usize,
+    set_rule: usize,
 }
 
 impl Counts {
@@ -108,6 +109,7 @@ impl Counts {
                 TransferAction::PostPending { .. } => self.post_pending += 1,
                 TransferAction::VoidPending { .. } => self.void_pending += 1,
             },
+            Command::SetBalanceRule(_) => self.set_rule += 1,
         }
     }
 }
@@ -119,7 +121,8 @@ pub fn inspect(args: InspectArgs) -> anyhow::Result<()> {
         if seq >= last {
             return Ok(());
         }
-        let batch = record::decode(payload).map_err(|e| e.to_string())?;
+        let batch = record::decode::<Ledger>(payload).map_err(|e| e.to_string())?;
+        let events: usize = batch.requests.iter().map(Ledger::events).sum();
         let mut counts = Counts::default();
         batch.requests.iter().flatten().for_each(|c| counts.add(c));
         if args.json {
@@ -128,14 +131,14 @@ pub fn inspect(args: InspectArgs) -> anyhow::Result<()> {
                 "bytes": payload.len(),
                 "engine_time_ns": batch.now.0,
                 "requests": batch.requests.len(),
-                "events": batch.event_count(),
+                "events": events,
                 "commands": counts,
             });
             println!("{line}");
         } else {
             println!(
                 "#{seq} at {} ns: {} bytes, {} requests, {} events (accounts {}, posts {}, reserves {}, post-pending {}, void-pending {})",
-                batch.now, payload.len(), batch.requests.len(), batch.event_count(),
+                batch.now, payload.len(), batch.requests.len(), events,
                 counts.create_account, counts.post, counts.reserve, counts.post_pending, counts.void_pending
             );
         }

@@ -312,7 +312,7 @@ fn run_durable(
     let mut config = EngineConfig::new(data_dir.path());
     config.reserve_transfers =
         batches.iter().map(Vec::len).sum::<usize>() + setup.iter().map(Vec::len).sum::<usize>();
-    let engine = Engine::open(config)?;
+    let engine = Engine::<Ledger>::open(config)?;
     for batch in setup {
         if count_failed(&engine.handle().submit(batch)?.results) > 0 {
             bail!("bench setup was refused");

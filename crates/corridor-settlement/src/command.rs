@@ -1,0 +1,130 @@
+use corridor_core::{AccountId, Bic, CurrencyCode, Uetr};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ParticipantRole, ParticipantStatus, PaymentInstruction};
+
+/// Settings the operator can change while the hub runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubConfig {
+    /// A payment still queued this long after it was queued is rejected (AM04).
+    pub queue_timeout_seconds: u32,
+}
+
+impl Default for HubConfig {
+    fn default() -> Self {
+        HubConfig {
+            queue_timeout_seconds: 3_600,
+        }
+    }
+}
+
+/// What an account opened for a participant is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountPurpose {
+    /// Its settlement account in a currency: payments debit and credit it.
+    Settlement,
+    /// An FX provider's inventory of a currency.
+    FxInventory,
+    /// Fees collected.
+    Fees,
+    /// A settlement agent's funding account, the mirror of its domestic RTGS: opened when
+    /// the agent is designated, never by `OpenAccount`.
+    Funding,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LiquidityDirection {
+    /// The agent brings money in from the domestic RTGS: the participant's account is credited.
+    Fund,
+    /// The participant takes money back out to the domestic RTGS.
+    Defund,
+}
+
+/// One request to the hub. The gateway has authenticated the caller and put its identity in
+/// the command (`sender`, `agent`, `participant`): the hub checks what that identity may do
+/// against its own state, so a rule never depends on the gateway alone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HubCommand {
+    Configure(HubConfig),
+    /// Makes `agent` the settlement agent of `currency` (scale `exponent` decimal places) and
+    /// opens its funding account, the mirror of the domestic RTGS.
+    DesignateAgent {
+        currency: CurrencyCode,
+        exponent: u8,
+        agent: Bic,
+        time_zone: String,
+    },
+    AdmitParticipant {
+        bic: Bic,
+        name: String,
+        country: String,
+        roles: Vec<ParticipantRole>,
+    },
+    SetParticipantStatus {
+        bic: Bic,
+        status: ParticipantStatus,
+    },
+    OpenAccount {
+        owner: Bic,
+        currency: CurrencyCode,
+        purpose: AccountPurpose,
+        /// Net debit cap in minor units: how far the account may go below zero. 0 = none.
+        net_debit_cap: u128,
+    },
+    SetNetDebitCap {
+        account: AccountId,
+        net_debit_cap: u128,
+    },
+    /// A settlement agent moves liquidity between its funding account and a participant's
+    /// settlement account. `reference` is the agent's idempotency key.
+    Liquidity {
+        agent: Bic,
+        reference: String,
+        participant: Bic,
+        currency: CurrencyCode,
+        amount: String,
+        direction: LiquidityDirection,
+    },
+    SubmitPayments {
+        sender: Bic,
+        payments: Vec<PaymentInstruction>,
+    },
+    CancelPayment {
+        sender: Bic,
+        payment: u64,
+        reason: String,
+    },
+    /// The receiving participant sends a settled payment back (pacs.004): a new payment in
+    /// the other direction, linked to the original. `uetr` is the return's own.
+    ReturnPayment {
+        sender: Bic,
+        original: u64,
+        return_id: String,
+        uetr: Uetr,
+        amount: Option<String>,
+        reason: String,
+    },
+    AcknowledgeOutbox {
+        participant: Bic,
+        up_to: u64,
+    },
+    /// Registers a bearer token's SHA-256 (hex) for `subject` ("operator", "auditor" or a
+    /// participant's BIC). The token itself is never stored.
+    RegisterToken {
+        token_sha256: String,
+        subject: String,
+    },
+    /// Lets time pass: queued payments past their timeout are rejected.
+    Tick,
+}
+
+impl HubCommand {
+    pub fn events(&self) -> usize {
+        match self {
+            HubCommand::SubmitPayments { payments, .. } => payments.len().max(1),
+            _ => 1,
+        }
+    }
+}

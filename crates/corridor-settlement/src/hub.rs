@@ -1,0 +1,1437 @@
+//! The hub's state and `apply`: participants, accounts, payments, RTGS queues, outboxes.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use corridor_core::{AccountId, Amount, Bic, Currency, CurrencyCode, Timestamp, TransferId, Uetr};
+use corridor_ledger::{
+    AccountKind, BalanceRule, Command, Ledger, Movement, NewAccount, ResultCode, RuleChange,
+    Transfer, TransferAction,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection};
+use crate::model::{
+    Participant, ParticipantRole, ParticipantStatus, PaymentInstruction, Priority, iso_country_code,
+};
+use crate::outbox::{Outbox, OutboxEvent};
+use crate::rejection::Rejection;
+
+/// Ledger transfer codes: what a transfer was for, visible in the journal and statements.
+const CODE_PAYMENT: u16 = 1;
+const CODE_RETURN: u16 = 2;
+const CODE_FUND: u16 = 10;
+const CODE_DEFUND: u16 = 11;
+
+/// Largest payment batch one command may carry.
+pub const MAX_BATCH: usize = 10_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// Waiting in the payer's RTGS queue for liquidity (pacs.002 PDNG).
+    Queued,
+    /// Settled with finality (ACSC).
+    Settled,
+    /// Refused or timed out in the queue (RJCT).
+    Rejected,
+    /// Cancelled by its sender while queued.
+    Cancelled,
+    /// Settled, then sent back in full by the receiver (pacs.004).
+    Returned,
+}
+
+impl PaymentStatus {
+    /// The ISO 20022 pacs.002 transaction status.
+    pub fn iso_code(self) -> &'static str {
+        match self {
+            PaymentStatus::Queued => "PDNG",
+            PaymentStatus::Settled | PaymentStatus::Returned => "ACSC",
+            PaymentStatus::Rejected => "RJCT",
+            PaymentStatus::Cancelled => "CANC",
+        }
+    }
+
+    pub fn is_final(self) -> bool {
+        !matches!(self, PaymentStatus::Queued)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusEvent {
+    pub at: Timestamp,
+    pub status: PaymentStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Rejection>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    pub id: u64,
+    /// The instructing agent: the participant that submitted it.
+    pub sender: Bic,
+    pub instruction: PaymentInstruction,
+    pub amount: u128,
+    pub received_at: Timestamp,
+    pub status: PaymentStatus,
+    pub history: Vec<StatusEvent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<TransferId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled_at: Option<Timestamp>,
+    /// When it is rejected if still queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_deadline: Option<Timestamp>,
+    /// For a return: the payment it sends back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_of: Option<u64>,
+    /// Returns made of this payment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub returns: Vec<u64>,
+    /// How much of it settled returns have sent back.
+    #[serde(default)]
+    pub returned_amount: u128,
+    /// For a return: the reason code and text the receiver gave (pacs.004 `RtrRsnInf`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_reason: Option<Rejection>,
+}
+
+impl Payment {
+    pub fn receiver(&self) -> Bic {
+        self.instruction.instructed_agent
+    }
+
+    pub fn currency(&self) -> CurrencyCode {
+        self.instruction.currency
+    }
+
+    fn record(&mut self, at: Timestamp, status: PaymentStatus, reason: Option<Rejection>) {
+        debug_assert!(
+            !self.status.is_final() || status == PaymentStatus::Returned,
+            "a final payment changes status only by being returned"
+        );
+        self.status = status;
+        self.history.push(StatusEvent { at, status, reason });
+    }
+}
+
+/// The answer to one submitted payment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentReceipt {
+    pub payment: u64,
+    pub instruction_id: String,
+    pub uetr: Uetr,
+    pub status: PaymentStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Rejection>,
+    /// True when this was a retry of an instruction already accepted: nothing new happened.
+    pub duplicate: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    pub id: AccountId,
+    pub owner: Bic,
+    pub currency: CurrencyCode,
+    pub purpose: AccountPurpose,
+    pub opened_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrencyAgent {
+    pub currency: Currency,
+    pub agent: Bic,
+    pub time_zone: String,
+    pub funding_account: AccountId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiquidityRecord {
+    pub agent: Bic,
+    pub reference: String,
+    pub participant: Bic,
+    pub account: AccountId,
+    pub currency: CurrencyCode,
+    pub amount: u128,
+    pub direction: LiquidityDirection,
+    pub transfer: TransferId,
+    pub at: Timestamp,
+}
+
+/// One posting on an account, with the account's posted totals after it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementEntry {
+    pub at: Timestamp,
+    pub transfer: TransferId,
+    /// The payment it settled, if any (else a liquidity transfer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<u64>,
+    pub code: u16,
+    pub credit: bool,
+    pub amount: u128,
+    pub credits_after: u128,
+    pub debits_after: u128,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    pub account: AccountInfo,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    /// Posted credits and debits before the period: the opening balance is their difference.
+    pub opening_credits: u128,
+    pub opening_debits: u128,
+    pub closing_credits: u128,
+    pub closing_debits: u128,
+    pub entries: Vec<StatementEntry>,
+}
+
+/// What a participant may search its payments by. Every field narrows the result.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PaymentFilter {
+    pub status: Option<PaymentStatus>,
+    pub counterparty: Option<Bic>,
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub min_amount: Option<u128>,
+    pub max_amount: Option<u128>,
+    /// Only payments with ids above this (the previous page's last id).
+    pub after: Option<u64>,
+    pub limit: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Done,
+    Participant(Participant),
+    Account(AccountInfo),
+    Liquidity(LiquidityRecord),
+    Payments(Vec<Result<PaymentReceipt, Rejection>>),
+    Payment(PaymentReceipt),
+}
+
+pub type HubOutcome = Result<Answer, Rejection>;
+
+/// A queue position: the most urgent first, then by arrival (payment ids grow with arrival).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct QueueKey {
+    urgency: std::cmp::Reverse<Priority>,
+    payment: u64,
+}
+
+enum Attempt {
+    Settled,
+    NoLiquidity,
+    Failed(Rejection),
+}
+
+/// The hub. Fields are crate-visible for the snapshot codec; everything else goes through
+/// [`Hub::execute`].
+#[derive(Debug, Default)]
+pub struct Hub {
+    pub(crate) ledger: Ledger,
+    pub(crate) config: HubConfig,
+    pub(crate) currencies: BTreeMap<CurrencyCode, CurrencyAgent>,
+    pub(crate) participants: BTreeMap<Bic, Participant>,
+    pub(crate) accounts: BTreeMap<AccountId, AccountInfo>,
+    pub(crate) payments: Vec<Payment>,
+    pub(crate) outboxes: BTreeMap<Bic, Outbox>,
+    pub(crate) tokens: BTreeMap<String, String>,
+    pub(crate) entries: BTreeMap<AccountId, Vec<StatementEntry>>,
+    pub(crate) liquidity: BTreeMap<(Bic, String), LiquidityRecord>,
+    pub(crate) next_account: u128,
+    pub(crate) next_transfer: u128,
+    // Indexes rebuilt from the fields above when a snapshot is loaded.
+    pub(crate) settlement_accounts: BTreeMap<(Bic, CurrencyCode), AccountId>,
+    pub(crate) instructions: HashMap<(Bic, String), u64>,
+    pub(crate) uetrs: HashMap<Uetr, u64>,
+    pub(crate) by_participant: BTreeMap<Bic, Vec<u64>>,
+    pub(crate) queues: BTreeMap<AccountId, BTreeSet<QueueKey>>,
+    pub(crate) deadlines: BTreeSet<(Timestamp, u64)>,
+}
+
+impl Hub {
+    pub fn new() -> Hub {
+        Hub::default()
+    }
+
+    /// Applies one command at engine time `now`. Deterministic.
+    pub fn execute(&mut self, command: &HubCommand, now: Timestamp) -> HubOutcome {
+        self.expire_queued(now);
+        let outcome = match command {
+            HubCommand::Configure(config) => {
+                self.config = config.clone();
+                Ok(Answer::Done)
+            }
+            HubCommand::DesignateAgent {
+                currency,
+                exponent,
+                agent,
+                time_zone,
+            } => self.designate_agent(*currency, *exponent, *agent, time_zone, now),
+            HubCommand::AdmitParticipant {
+                bic,
+                name,
+                country,
+                roles,
+            } => self.admit(*bic, name, country, roles, now),
+            HubCommand::SetParticipantStatus { bic, status } => self.set_status(*bic, *status, now),
+            HubCommand::OpenAccount {
+                owner,
+                currency,
+                purpose,
+                net_debit_cap,
+            } => self.open_account(*owner, *currency, *purpose, *net_debit_cap, now),
+            HubCommand::SetNetDebitCap {
+                account,
+                net_debit_cap,
+            } => self.set_net_debit_cap(*account, *net_debit_cap, now),
+            HubCommand::Liquidity {
+                agent,
+                reference,
+                participant,
+                currency,
+                amount,
+                direction,
+            } => self.move_liquidity(
+                *agent,
+                reference,
+                *participant,
+                *currency,
+                amount,
+                *direction,
+                now,
+            ),
+            HubCommand::SubmitPayments { sender, payments } => {
+                self.submit_payments(*sender, payments, now)
+            }
+            HubCommand::CancelPayment {
+                sender,
+                payment,
+                reason,
+            } => self.cancel(*sender, *payment, reason, now),
+            HubCommand::ReturnPayment {
+                sender,
+                original,
+                return_id,
+                uetr,
+                amount,
+                reason,
+            } => self.return_payment(
+                *sender,
+                *original,
+                return_id,
+                *uetr,
+                amount.as_deref(),
+                reason,
+                now,
+            ),
+            HubCommand::AcknowledgeOutbox { participant, up_to } => {
+                self.outboxes
+                    .entry(*participant)
+                    .or_default()
+                    .acknowledge(*up_to);
+                Ok(Answer::Done)
+            }
+            HubCommand::RegisterToken {
+                token_sha256,
+                subject,
+            } => self.register_token(token_sha256, subject),
+            HubCommand::Tick => Ok(Answer::Done),
+        };
+        debug_assert!(self.queues_consistent());
+        outcome
+    }
+
+    // ---- reads -------------------------------------------------------------------------
+
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    pub fn config(&self) -> &HubConfig {
+        &self.config
+    }
+
+    pub fn currencies(&self) -> impl Iterator<Item = &CurrencyAgent> {
+        self.currencies.values()
+    }
+
+    pub fn currency(&self, code: CurrencyCode) -> Option<Currency> {
+        self.currencies.get(&code).map(|c| c.currency)
+    }
+
+    pub fn participants(&self) -> impl Iterator<Item = &Participant> {
+        self.participants.values()
+    }
+
+    pub fn participant(&self, bic: Bic) -> Option<&Participant> {
+        self.participants.get(&bic)
+    }
+
+    pub fn accounts_of(&self, owner: Bic) -> impl Iterator<Item = &AccountInfo> {
+        self.accounts.values().filter(move |a| a.owner == owner)
+    }
+
+    pub fn account(&self, id: AccountId) -> Option<&AccountInfo> {
+        self.accounts.get(&id)
+    }
+
+    pub fn settlement_account(&self, owner: Bic, currency: CurrencyCode) -> Option<AccountId> {
+        self.settlement_accounts.get(&(owner, currency)).copied()
+    }
+
+    pub fn payment(&self, id: u64) -> Option<&Payment> {
+        id.checked_sub(1)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.payments.get(i))
+    }
+
+    pub fn payment_count(&self) -> usize {
+        self.payments.len()
+    }
+
+    pub fn payment_by_uetr(&self, uetr: Uetr) -> Option<&Payment> {
+        self.uetrs.get(&uetr).and_then(|id| self.payment(*id))
+    }
+
+    pub fn outbox(&self, participant: Bic) -> Option<&Outbox> {
+        self.outboxes.get(&participant)
+    }
+
+    pub fn token_subject(&self, token_sha256: &str) -> Option<&str> {
+        self.tokens.get(token_sha256).map(String::as_str)
+    }
+
+    pub fn queue_depth(&self) -> usize {
+        self.deadlines.len()
+    }
+
+    /// The earliest time a queued payment times out, so the node knows when to tick.
+    pub fn next_deadline(&self) -> Option<Timestamp> {
+        self.deadlines.first().map(|(at, _)| *at)
+    }
+
+    /// Payments `participant` sent or received, newest last, narrowed by `filter`.
+    pub fn search(&self, participant: Bic, filter: &PaymentFilter) -> Vec<&Payment> {
+        let Some(ids) = self.by_participant.get(&participant) else {
+            return Vec::new();
+        };
+        let start = filter
+            .after
+            .map_or(0, |after| ids.partition_point(|id| *id <= after));
+        ids[start..]
+            .iter()
+            .filter_map(|id| self.payment(*id))
+            .filter(|p| filter.status.is_none_or(|s| p.status == s))
+            .filter(|p| {
+                filter.counterparty.is_none_or(|c| {
+                    let other = if p.sender == participant {
+                        p.receiver()
+                    } else {
+                        p.sender
+                    };
+                    other == c
+                })
+            })
+            .filter(|p| filter.from.is_none_or(|t| p.received_at >= t))
+            .filter(|p| filter.to.is_none_or(|t| p.received_at < t))
+            .filter(|p| filter.min_amount.is_none_or(|a| p.amount >= a))
+            .filter(|p| filter.max_amount.is_none_or(|a| p.amount <= a))
+            .take(filter.limit)
+            .collect()
+    }
+
+    /// The statement of `account` for `[from, to)`.
+    pub fn statement(
+        &self,
+        account: AccountId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Option<Statement> {
+        let info = self.accounts.get(&account)?.clone();
+        let entries = self.entries.get(&account).map_or(&[][..], Vec::as_slice);
+        let start = entries.partition_point(|e| e.at < from);
+        let end = entries.partition_point(|e| e.at < to).max(start);
+        let totals = |i: usize| {
+            i.checked_sub(1).map_or((0, 0), |i| {
+                (entries[i].credits_after, entries[i].debits_after)
+            })
+        };
+        let (opening_credits, opening_debits) = totals(start);
+        let (closing_credits, closing_debits) = totals(end);
+        Some(Statement {
+            account: info,
+            from,
+            to,
+            opening_credits,
+            opening_debits,
+            closing_credits,
+            closing_debits,
+            entries: entries[start..end].to_vec(),
+        })
+    }
+
+    // ---- participants and accounts -----------------------------------------------------
+
+    fn designate_agent(
+        &mut self,
+        code: CurrencyCode,
+        exponent: u8,
+        agent: Bic,
+        time_zone: &str,
+        now: Timestamp,
+    ) -> HubOutcome {
+        let participant = self
+            .participants
+            .get(&agent)
+            .ok_or_else(|| Rejection::new("RC01", format!("{agent} is not a participant")))?;
+        if !participant.has_role(ParticipantRole::SettlementAgent) {
+            return Err(Rejection::forbidden(format!(
+                "{agent} does not have the settlement agent role"
+            )));
+        }
+        if exponent > 18 {
+            return Err(Rejection::format(format!(
+                "exponent {exponent} is above 18"
+            )));
+        }
+        if let Some(existing) = self.currencies.get(&code) {
+            if existing.agent == agent && existing.currency.exponent == exponent {
+                let account = self.accounts[&existing.funding_account].clone();
+                return Ok(Answer::Account(account));
+            }
+            return Err(Rejection::new(
+                "DUPL",
+                format!("{code} already has settlement agent {}", existing.agent),
+            ));
+        }
+        let currency = Currency { code, exponent };
+        let account = self.open_ledger_account(
+            agent,
+            code,
+            AccountPurpose::Funding,
+            AccountKind::Funding,
+            BalanceRule::Unrestricted,
+            now,
+        )?;
+        self.currencies.insert(
+            code,
+            CurrencyAgent {
+                currency,
+                agent,
+                time_zone: time_zone.to_string(),
+                funding_account: account.id,
+            },
+        );
+        Ok(Answer::Account(account))
+    }
+
+    fn admit(
+        &mut self,
+        bic: Bic,
+        name: &str,
+        country: &str,
+        roles: &[ParticipantRole],
+        now: Timestamp,
+    ) -> HubOutcome {
+        if name.trim().is_empty()
+            || name.chars().count() > 140
+            || name.chars().any(char::is_control)
+        {
+            return Err(Rejection::format(
+                "name must be 1 to 140 printable characters",
+            ));
+        }
+        if !iso_country_code(country) {
+            return Err(Rejection::format(format!(
+                "country {country:?} is not an ISO 3166 alpha-2 code"
+            )));
+        }
+        if roles.is_empty() {
+            return Err(Rejection::format("a participant needs at least one role"));
+        }
+        let mut roles = roles.to_vec();
+        roles.sort();
+        roles.dedup();
+        if let Some(existing) = self.participants.get(&bic) {
+            if existing.name == name && existing.country == country && existing.roles == roles {
+                return Ok(Answer::Participant(existing.clone()));
+            }
+            return Err(Rejection::new(
+                "DUPL",
+                format!("{bic} is already admitted with other details"),
+            ));
+        }
+        let participant = Participant {
+            bic,
+            name: name.to_string(),
+            country: country.to_string(),
+            roles,
+            status: ParticipantStatus::Active,
+            admitted_at: now,
+        };
+        self.participants.insert(bic, participant.clone());
+        Ok(Answer::Participant(participant))
+    }
+
+    fn set_status(&mut self, bic: Bic, status: ParticipantStatus, now: Timestamp) -> HubOutcome {
+        let participant = self
+            .participants
+            .get_mut(&bic)
+            .ok_or_else(|| Rejection::not_found(format!("{bic} is not a participant")))?;
+        participant.status = status;
+        let participant = participant.clone();
+        if status == ParticipantStatus::Active {
+            // Its own queue and every queue holding payments to it may move again.
+            let accounts: Vec<AccountId> = self.queues.keys().copied().collect();
+            self.drain(accounts, now);
+        }
+        Ok(Answer::Participant(participant))
+    }
+
+    fn open_account(
+        &mut self,
+        owner: Bic,
+        currency: CurrencyCode,
+        purpose: AccountPurpose,
+        net_debit_cap: u128,
+        now: Timestamp,
+    ) -> HubOutcome {
+        let participant = self
+            .participants
+            .get(&owner)
+            .ok_or_else(|| Rejection::not_found(format!("{owner} is not a participant")))?;
+        if purpose == AccountPurpose::Funding {
+            return Err(Rejection::forbidden(
+                "a funding account is opened only by designating a settlement agent",
+            ));
+        }
+        if purpose == AccountPurpose::FxInventory
+            && !participant.has_role(ParticipantRole::FxProvider)
+        {
+            return Err(Rejection::forbidden(format!(
+                "{owner} is not an FX provider"
+            )));
+        }
+        if !self.currencies.contains_key(&currency) {
+            return Err(Rejection::new(
+                "AM03",
+                format!("{currency} has no settlement agent in this scheme"),
+            ));
+        }
+        if purpose == AccountPurpose::Settlement
+            && let Some(existing) = self.settlement_accounts.get(&(owner, currency))
+        {
+            return Ok(Answer::Account(self.accounts[existing].clone()));
+        }
+        let kind = match purpose {
+            AccountPurpose::Settlement => AccountKind::Settlement,
+            AccountPurpose::FxInventory => AccountKind::FxInventory,
+            AccountPurpose::Fees => AccountKind::Fees,
+            AccountPurpose::Funding => AccountKind::Funding,
+        };
+        let rule = BalanceRule::DebitsMustNotExceedCredits {
+            limit: net_debit_cap,
+        };
+        let account = self.open_ledger_account(owner, currency, purpose, kind, rule, now)?;
+        Ok(Answer::Account(account))
+    }
+
+    fn open_ledger_account(
+        &mut self,
+        owner: Bic,
+        currency: CurrencyCode,
+        purpose: AccountPurpose,
+        kind: AccountKind,
+        rule: BalanceRule,
+        now: Timestamp,
+    ) -> Result<AccountInfo, Rejection> {
+        let id = AccountId::try_from(self.next_account + 1)
+            .map_err(|_| Rejection::new("AC10", "account ids are exhausted"))?;
+        let new = NewAccount {
+            id,
+            owner,
+            currency,
+            kind,
+            rule,
+            code: purpose as u16,
+            user_ref: 0,
+            linked: false,
+        };
+        let outcome = self.ledger.apply(&[Command::CreateAccount(new)], now);
+        let code = outcome.results[0];
+        if !code.is_success() {
+            return Err(ledger_rejection(code));
+        }
+        self.next_account += 1;
+        let info = AccountInfo {
+            id,
+            owner,
+            currency,
+            purpose,
+            opened_at: outcome.first_timestamp,
+        };
+        self.accounts.insert(id, info.clone());
+        if kind == AccountKind::Settlement {
+            self.settlement_accounts.insert((owner, currency), id);
+        }
+        Ok(info)
+    }
+
+    fn set_net_debit_cap(&mut self, account: AccountId, cap: u128, now: Timestamp) -> HubOutcome {
+        let info = self
+            .accounts
+            .get(&account)
+            .cloned()
+            .ok_or_else(|| Rejection::not_found(format!("account {account} does not exist")))?;
+        if info.purpose != AccountPurpose::Settlement {
+            return Err(Rejection::forbidden(
+                "only settlement accounts have a net debit cap",
+            ));
+        }
+        let command = Command::SetBalanceRule(RuleChange {
+            account,
+            rule: BalanceRule::DebitsMustNotExceedCredits { limit: cap },
+            linked: false,
+        });
+        let code = self.ledger.apply(&[command], now).results[0];
+        if !code.is_success() {
+            return Err(ledger_rejection(code));
+        }
+        self.drain(vec![account], now);
+        Ok(Answer::Account(info))
+    }
+
+    fn register_token(&mut self, token_sha256: &str, subject: &str) -> HubOutcome {
+        let well_formed = token_sha256.len() == 64
+            && token_sha256
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !well_formed {
+            return Err(Rejection::format(
+                "token_sha256 must be 64 lowercase hex digits",
+            ));
+        }
+        if subject.is_empty() || subject.len() > 64 {
+            return Err(Rejection::format("subject must be 1 to 64 characters"));
+        }
+        match self.tokens.get(token_sha256) {
+            Some(existing) if existing != subject => Err(Rejection::new(
+                "DUPL",
+                "token already registered for another subject",
+            )),
+            _ => {
+                self.tokens
+                    .insert(token_sha256.to_string(), subject.to_string());
+                Ok(Answer::Done)
+            }
+        }
+    }
+
+    // ---- liquidity ---------------------------------------------------------------------
+
+    #[allow(clippy::too_many_arguments)]
+    fn move_liquidity(
+        &mut self,
+        agent: Bic,
+        reference: &str,
+        participant: Bic,
+        code: CurrencyCode,
+        amount: &str,
+        direction: LiquidityDirection,
+        now: Timestamp,
+    ) -> HubOutcome {
+        if reference.trim().is_empty() || reference.chars().count() > 35 {
+            return Err(Rejection::format("reference must be 1 to 35 characters"));
+        }
+        let key = (agent, reference.to_string());
+        let currency_agent = self
+            .currencies
+            .get(&code)
+            .ok_or_else(|| Rejection::new("AM03", format!("{code} has no settlement agent")))?;
+        if currency_agent.agent != agent {
+            return Err(Rejection::forbidden(format!(
+                "{agent} is not the settlement agent of {code}"
+            )));
+        }
+        let amount = parse_amount(amount, currency_agent.currency)?;
+        let funding = currency_agent.funding_account;
+        let account = self.settlement_account(participant, code).ok_or_else(|| {
+            Rejection::new(
+                "AC01",
+                format!("{participant} has no {code} settlement account"),
+            )
+        })?;
+        if let Some(existing) = self.liquidity.get(&key) {
+            let same = existing.participant == participant
+                && existing.currency == code
+                && existing.amount == amount
+                && existing.direction == direction;
+            if same {
+                return Ok(Answer::Liquidity(existing.clone()));
+            }
+            return Err(Rejection::new(
+                "DUPL",
+                format!("reference {reference} was already used for another liquidity transfer"),
+            ));
+        }
+        let (debit, credit, code_used) = match direction {
+            LiquidityDirection::Fund => (funding, account, CODE_FUND),
+            LiquidityDirection::Defund => (account, funding, CODE_DEFUND),
+        };
+        let (transfer, at) = self
+            .post(debit, credit, code, amount, code_used, None, now)
+            .map_err(ledger_rejection)?;
+        let record = LiquidityRecord {
+            agent,
+            reference: reference.to_string(),
+            participant,
+            account,
+            currency: code,
+            amount,
+            direction,
+            transfer,
+            at,
+        };
+        self.liquidity.insert(key, record.clone());
+        self.outboxes.entry(participant).or_default().push(
+            at,
+            OutboxEvent::Liquidity {
+                account,
+                currency: code,
+                direction,
+                amount,
+                reference: reference.to_string(),
+            },
+        );
+        if direction == LiquidityDirection::Fund {
+            self.drain(vec![account], now);
+        }
+        Ok(Answer::Liquidity(record))
+    }
+
+    /// Posts one transfer and records it on both accounts' statements. A refusal by the
+    /// ledger changes nothing.
+    #[allow(clippy::too_many_arguments)]
+    fn post(
+        &mut self,
+        debit: AccountId,
+        credit: AccountId,
+        currency: CurrencyCode,
+        amount: u128,
+        code: u16,
+        payment: Option<u64>,
+        now: Timestamp,
+    ) -> Result<(TransferId, Timestamp), ResultCode> {
+        let id = TransferId::try_from(self.next_transfer + 1)
+            .map_err(|_| ResultCode::AccountLimitReached)?;
+        let transfer = Transfer {
+            id,
+            action: TransferAction::Post(Movement {
+                debit_account: debit,
+                credit_account: credit,
+                currency,
+                amount: Amount::from_minor(amount),
+            }),
+            code,
+            user_ref: u128::from(payment.unwrap_or(0)),
+            linked: false,
+        };
+        let outcome = self.ledger.apply(&[Command::CreateTransfer(transfer)], now);
+        let result = outcome.results[0];
+        if result != ResultCode::Ok {
+            return Err(result);
+        }
+        self.next_transfer += 1;
+        let at = outcome.first_timestamp;
+        for (account, credit_side) in [(debit, false), (credit, true)] {
+            let totals = self
+                .ledger
+                .account(account)
+                .map_or((0, 0), |a| (a.credits_posted, a.debits_posted));
+            self.entries
+                .entry(account)
+                .or_default()
+                .push(StatementEntry {
+                    at,
+                    transfer: id,
+                    payment,
+                    code,
+                    credit: credit_side,
+                    amount,
+                    credits_after: totals.0,
+                    debits_after: totals.1,
+                });
+        }
+        Ok((id, at))
+    }
+
+    // ---- payments ----------------------------------------------------------------------
+
+    fn submit_payments(
+        &mut self,
+        sender: Bic,
+        payments: &[PaymentInstruction],
+        now: Timestamp,
+    ) -> HubOutcome {
+        if payments.is_empty() || payments.len() > MAX_BATCH {
+            return Err(Rejection::format(format!(
+                "a batch holds 1 to {MAX_BATCH} payments, not {}",
+                payments.len()
+            )));
+        }
+        self.check_sender(sender)?;
+        let receipts = payments
+            .iter()
+            .map(|instruction| self.submit_one(sender, instruction, None, now))
+            .collect();
+        Ok(Answer::Payments(receipts))
+    }
+
+    fn check_sender(&self, sender: Bic) -> Result<&Participant, Rejection> {
+        let participant = self
+            .participants
+            .get(&sender)
+            .ok_or_else(|| Rejection::forbidden(format!("{sender} is not a participant")))?;
+        if !participant.is_active() {
+            return Err(Rejection::forbidden(format!("{sender} is suspended")));
+        }
+        if !participant.has_role(ParticipantRole::DirectParticipant)
+            && !participant.has_role(ParticipantRole::SettlementAgent)
+        {
+            return Err(Rejection::forbidden(format!(
+                "{sender} may not send payments"
+            )));
+        }
+        Ok(participant)
+    }
+
+    fn submit_one(
+        &mut self,
+        sender: Bic,
+        instruction: &PaymentInstruction,
+        return_of: Option<(u64, Rejection)>,
+        now: Timestamp,
+    ) -> Result<PaymentReceipt, Rejection> {
+        let key = (sender, instruction.instruction_id.clone());
+        if let Some(&id) = self.instructions.get(&key) {
+            return self.duplicate(id, instruction);
+        }
+        instruction.check()?;
+        if let Some(&other) = self.uetrs.get(&instruction.uetr) {
+            return Err(Rejection::new(
+                "DUPL",
+                format!(
+                    "UETR {} is already used by payment {other}",
+                    instruction.uetr
+                ),
+            ));
+        }
+        let (payer, payee, amount) = self.route(sender, instruction)?;
+        let id = self.payments.len() as u64 + 1;
+        self.payments.push(Payment {
+            id,
+            sender,
+            instruction: instruction.clone(),
+            amount,
+            received_at: now,
+            status: PaymentStatus::Queued,
+            history: Vec::new(),
+            transfer: None,
+            settled_at: None,
+            queue_deadline: None,
+            return_of: return_of.as_ref().map(|(original, _)| *original),
+            returns: Vec::new(),
+            returned_amount: 0,
+            return_reason: return_of.map(|(_, reason)| reason),
+        });
+        if let Some(original) = self.payments[(id - 1) as usize].return_of {
+            self.payments[(original - 1) as usize].returns.push(id);
+        }
+        self.index_payment(id);
+        let key = QueueKey {
+            urgency: std::cmp::Reverse(instruction.priority),
+            payment: id,
+        };
+        // No overtaking: a payment waits behind the payer's queued payments of the same or
+        // higher priority.
+        let blocked = self
+            .queues
+            .get(&payer)
+            .and_then(|q| q.first())
+            .is_some_and(|head| head.urgency <= key.urgency);
+        if blocked {
+            self.enqueue(id, payer, now);
+        } else {
+            match self.attempt(id, payer, payee, now) {
+                Attempt::Settled => self.drain(vec![payee], now),
+                Attempt::NoLiquidity => self.enqueue(id, payer, now),
+                Attempt::Failed(reason) => {
+                    self.finish(id, PaymentStatus::Rejected, Some(reason), now)
+                }
+            }
+        }
+        Ok(self.receipt(id, false))
+    }
+
+    fn duplicate(
+        &self,
+        id: u64,
+        instruction: &PaymentInstruction,
+    ) -> Result<PaymentReceipt, Rejection> {
+        let Some(existing) = self.payment(id) else {
+            return Err(Rejection::not_found(format!("payment {id} is missing")));
+        };
+        if existing.instruction != *instruction {
+            return Err(Rejection::new(
+                "DUPL",
+                format!(
+                    "instruction id {} was already used for a different payment ({id})",
+                    instruction.instruction_id
+                ),
+            ));
+        }
+        Ok(self.receipt(id, true))
+    }
+
+    /// The payer's and payee's settlement accounts and the amount in minor units.
+    fn route(
+        &self,
+        sender: Bic,
+        instruction: &PaymentInstruction,
+    ) -> Result<(AccountId, AccountId, u128), Rejection> {
+        let code = instruction.currency;
+        let currency = self.currency(code).ok_or_else(|| {
+            Rejection::new("AM03", format!("{code} is not settled in this scheme"))
+        })?;
+        let amount = parse_amount(&instruction.amount, currency)?;
+        let receiver = instruction.instructed_agent;
+        if receiver == sender {
+            return Err(Rejection::new("AG01", "a participant cannot pay itself"));
+        }
+        let participant = self.participants.get(&receiver).ok_or_else(|| {
+            Rejection::new(
+                "RC04",
+                format!("instructed agent {receiver} is not a participant"),
+            )
+        })?;
+        if !participant.is_active() {
+            return Err(Rejection::forbidden(format!(
+                "instructed agent {receiver} is suspended"
+            )));
+        }
+        let payer = self.settlement_account(sender, code).ok_or_else(|| {
+            Rejection::new("AC01", format!("{sender} has no {code} settlement account"))
+        })?;
+        let payee = self.settlement_account(receiver, code).ok_or_else(|| {
+            Rejection::new(
+                "AC01",
+                format!("{receiver} has no {code} settlement account"),
+            )
+        })?;
+        Ok((payer, payee, amount))
+    }
+
+    fn index_payment(&mut self, id: u64) {
+        let Some(p) = self.payment(id) else { return };
+        let (sender, receiver, instruction_id, uetr) = (
+            p.sender,
+            p.receiver(),
+            p.instruction.instruction_id.clone(),
+            p.instruction.uetr,
+        );
+        self.instructions.insert((sender, instruction_id), id);
+        self.uetrs.insert(uetr, id);
+        self.by_participant.entry(sender).or_default().push(id);
+        self.by_participant.entry(receiver).or_default().push(id);
+    }
+
+    fn receipt(&self, id: u64, duplicate: bool) -> PaymentReceipt {
+        let p = &self.payments[(id - 1) as usize];
+        PaymentReceipt {
+            payment: id,
+            instruction_id: p.instruction.instruction_id.clone(),
+            uetr: p.instruction.uetr,
+            status: p.status,
+            reason: p.history.last().and_then(|e| e.reason.clone()),
+            duplicate,
+        }
+    }
+
+    /// Tries to settle payment `id` now.
+    fn attempt(&mut self, id: u64, payer: AccountId, payee: AccountId, now: Timestamp) -> Attempt {
+        let p = &self.payments[(id - 1) as usize];
+        let (currency, amount) = (p.currency(), p.amount);
+        let code = if p.return_of.is_some() {
+            CODE_RETURN
+        } else {
+            CODE_PAYMENT
+        };
+        match self.post(payer, payee, currency, amount, code, Some(id), now) {
+            Ok((transfer, at)) => {
+                self.settled(id, transfer, at);
+                Attempt::Settled
+            }
+            Err(ResultCode::ExceedsCredits) => Attempt::NoLiquidity,
+            Err(code) => Attempt::Failed(ledger_rejection(code)),
+        }
+    }
+
+    fn settled(&mut self, id: u64, transfer: TransferId, at: Timestamp) {
+        let p = &mut self.payments[(id - 1) as usize];
+        p.transfer = Some(transfer);
+        p.settled_at = Some(at);
+        p.record(at, PaymentStatus::Settled, None);
+        let (receiver, uetr, return_of, amount) =
+            (p.receiver(), p.instruction.uetr, p.return_of, p.amount);
+        self.notify_sender(id, at);
+        self.outboxes
+            .entry(receiver)
+            .or_default()
+            .push(at, OutboxEvent::IncomingPayment { payment: id, uetr });
+        if let Some(original) = return_of {
+            self.returned(original, amount, id, at);
+        }
+    }
+
+    fn returned(&mut self, original: u64, amount: u128, by: u64, at: Timestamp) {
+        let p = &mut self.payments[(original - 1) as usize];
+        p.returned_amount += amount;
+        debug_assert!(p.returned_amount <= p.amount);
+        if p.returned_amount == p.amount {
+            let reason = self.payments[(by - 1) as usize].return_reason.clone();
+            let p = &mut self.payments[(original - 1) as usize];
+            p.record(at, PaymentStatus::Returned, reason);
+            self.notify_sender(original, at);
+        }
+    }
+
+    fn notify_sender(&mut self, id: u64, at: Timestamp) {
+        let p = &self.payments[(id - 1) as usize];
+        let event = OutboxEvent::PaymentStatus {
+            payment: id,
+            instruction_id: p.instruction.instruction_id.clone(),
+            uetr: p.instruction.uetr,
+            status: p.status,
+            reason: p.history.last().and_then(|e| e.reason.clone()),
+        };
+        self.outboxes.entry(p.sender).or_default().push(at, event);
+    }
+
+    fn enqueue(&mut self, id: u64, payer: AccountId, now: Timestamp) {
+        let deadline = now.plus_seconds(self.config.queue_timeout_seconds);
+        let p = &mut self.payments[(id - 1) as usize];
+        p.queue_deadline = Some(deadline);
+        p.record(
+            now,
+            PaymentStatus::Queued,
+            Some(Rejection::new(
+                "AM04",
+                "waiting for liquidity in the payer's queue",
+            )),
+        );
+        let key = QueueKey {
+            urgency: std::cmp::Reverse(p.instruction.priority),
+            payment: id,
+        };
+        self.queues.entry(payer).or_default().insert(key);
+        self.deadlines.insert((deadline, id));
+        self.notify_sender(id, now);
+    }
+
+    fn dequeue(&mut self, id: u64) {
+        let p = &mut self.payments[(id - 1) as usize];
+        let key = QueueKey {
+            urgency: std::cmp::Reverse(p.instruction.priority),
+            payment: id,
+        };
+        let (sender, currency) = (p.sender, p.instruction.currency);
+        if let Some(deadline) = p.queue_deadline.take() {
+            self.deadlines.remove(&(deadline, id));
+        }
+        let payer = self.settlement_account(sender, currency);
+        if let Some(payer) = payer
+            && let Some(queue) = self.queues.get_mut(&payer)
+        {
+            queue.remove(&key);
+            if queue.is_empty() {
+                self.queues.remove(&payer);
+            }
+        }
+    }
+
+    /// A final status other than settled: rejected or cancelled.
+    fn finish(
+        &mut self,
+        id: u64,
+        status: PaymentStatus,
+        reason: Option<Rejection>,
+        now: Timestamp,
+    ) {
+        self.dequeue(id);
+        self.payments[(id - 1) as usize].record(now, status, reason);
+        self.notify_sender(id, now);
+    }
+
+    /// Retries the queues of `accounts` (whose liquidity grew), and of every account a
+    /// settlement credits in turn, until nothing more fits. Within a queue, payments go in
+    /// order; the first one that does not fit stops that queue (no overtaking). A payment
+    /// whose receiver is suspended is passed over, not rejected.
+    fn drain(&mut self, mut work: Vec<AccountId>, now: Timestamp) {
+        while let Some(payer) = work.pop() {
+            let mut cursor: Option<QueueKey> = None;
+            loop {
+                let next = self.queues.get(&payer).and_then(|q| match cursor {
+                    None => q.first().copied(),
+                    Some(c) => q
+                        .range((std::ops::Bound::Excluded(c), std::ops::Bound::Unbounded))
+                        .next()
+                        .copied(),
+                });
+                let Some(key) = next else { break };
+                cursor = Some(key);
+                let p = &self.payments[(key.payment - 1) as usize];
+                let (sender, receiver, currency) = (p.sender, p.receiver(), p.currency());
+                if !self.is_active(sender) {
+                    break;
+                }
+                if !self.is_active(receiver) {
+                    continue;
+                }
+                let Some(payee) = self.settlement_account(receiver, currency) else {
+                    continue;
+                };
+                match self.attempt(key.payment, payer, payee, now) {
+                    Attempt::Settled => {
+                        self.dequeue(key.payment);
+                        work.push(payee);
+                    }
+                    Attempt::NoLiquidity => break,
+                    Attempt::Failed(reason) => {
+                        self.finish(key.payment, PaymentStatus::Rejected, Some(reason), now)
+                    }
+                }
+            }
+        }
+    }
+
+    fn is_active(&self, bic: Bic) -> bool {
+        self.participants
+            .get(&bic)
+            .is_some_and(Participant::is_active)
+    }
+
+    /// Rejects every queued payment whose deadline is at or before `now`.
+    fn expire_queued(&mut self, now: Timestamp) {
+        while let Some(&(deadline, id)) = self.deadlines.first() {
+            if deadline > now {
+                break;
+            }
+            let reason = Rejection::new(
+                "AM04",
+                "insufficient liquidity: still queued when the queue timeout passed",
+            );
+            self.finish(id, PaymentStatus::Rejected, Some(reason), now);
+        }
+    }
+
+    fn cancel(&mut self, sender: Bic, id: u64, reason: &str, now: Timestamp) -> HubOutcome {
+        let p = self
+            .payment(id)
+            .filter(|p| p.sender == sender)
+            .ok_or_else(|| Rejection::not_found(format!("{sender} sent no payment {id}")))?;
+        if p.status == PaymentStatus::Cancelled {
+            return Ok(Answer::Payment(self.receipt(id, true)));
+        }
+        if p.status != PaymentStatus::Queued {
+            return Err(Rejection::new(
+                "NOCN",
+                format!(
+                    "payment {id} is {:?}: only a queued payment can be cancelled",
+                    p.status
+                ),
+            ));
+        }
+        let code = reason_code(reason)?;
+        self.finish(
+            id,
+            PaymentStatus::Cancelled,
+            Some(Rejection::new(code, reason)),
+            now,
+        );
+        Ok(Answer::Payment(self.receipt(id, false)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn return_payment(
+        &mut self,
+        sender: Bic,
+        original: u64,
+        return_id: &str,
+        uetr: Uetr,
+        amount: Option<&str>,
+        reason: &str,
+        now: Timestamp,
+    ) -> HubOutcome {
+        self.check_sender(sender)?;
+        let code = reason_code(reason)?;
+        let p = self
+            .payment(original)
+            .filter(|p| p.receiver() == sender)
+            .ok_or_else(|| {
+                Rejection::not_found(format!("{sender} received no payment {original}"))
+            })?;
+        if let Some(&existing) = self.instructions.get(&(sender, return_id.to_string())) {
+            let same = self
+                .payment(existing)
+                .is_some_and(|r| r.return_of == Some(original));
+            if same {
+                return Ok(Answer::Payment(self.receipt(existing, true)));
+            }
+        }
+        if p.status != PaymentStatus::Settled {
+            return Err(Rejection::new(
+                "AG01",
+                format!(
+                    "payment {original} is {:?}: only a settled payment can be returned",
+                    p.status
+                ),
+            ));
+        }
+        let currency = self
+            .currency(p.currency())
+            .ok_or_else(|| Rejection::new("AM03", "currency no longer settled"))?;
+        let in_flight: u128 = p
+            .returns
+            .iter()
+            .filter_map(|r| self.payment(*r))
+            .filter(|r| r.status == PaymentStatus::Queued)
+            .map(|r| r.amount)
+            .sum();
+        let available = p.amount - p.returned_amount - in_flight.min(p.amount - p.returned_amount);
+        let amount = match amount {
+            Some(text) => parse_amount(text, currency)?,
+            None => available,
+        };
+        if amount == 0 || amount > available {
+            return Err(Rejection::new(
+                "AM09",
+                format!(
+                    "return amount must be between 0 and the {available} minor units not yet returned"
+                ),
+            ));
+        }
+        let instruction = PaymentInstruction {
+            instruction_id: return_id.to_string(),
+            uetr,
+            amount: Amount::from_minor(amount).format(currency),
+            instructed_agent: p.sender,
+            debtor: p.instruction.creditor.clone(),
+            debtor_account: p.instruction.creditor_account.clone(),
+            debtor_agent: p.instruction.creditor_agent,
+            creditor: p.instruction.debtor.clone(),
+            creditor_account: p.instruction.debtor_account.clone(),
+            creditor_agent: p.instruction.debtor_agent,
+            ultimate_debtor: p.instruction.ultimate_creditor.clone(),
+            ultimate_creditor: p.instruction.ultimate_debtor.clone(),
+            ..p.instruction.clone()
+        };
+        let reason = Rejection::new(code, reason);
+        let receipt = self.submit_one(sender, &instruction, Some((original, reason)), now)?;
+        Ok(Answer::Payment(receipt))
+    }
+
+    /// Every queued payment is in exactly one queue, with a deadline, and nothing else is.
+    fn queues_consistent(&self) -> bool {
+        let queued: usize = self.queues.values().map(BTreeSet::len).sum();
+        queued == self.deadlines.len()
+            && self.deadlines.iter().all(|(_, id)| {
+                self.payment(*id)
+                    .is_some_and(|p| p.status == PaymentStatus::Queued)
+            })
+    }
+
+    pub(crate) fn rebuild_indexes(&mut self) {
+        self.settlement_accounts = self
+            .accounts
+            .values()
+            .filter(|a| a.purpose == AccountPurpose::Settlement)
+            .map(|a| ((a.owner, a.currency), a.id))
+            .collect();
+        for id in 1..=self.payments.len() as u64 {
+            self.index_payment(id);
+            let p = &self.payments[(id - 1) as usize];
+            if p.status != PaymentStatus::Queued {
+                continue;
+            }
+            let key = QueueKey {
+                urgency: std::cmp::Reverse(p.instruction.priority),
+                payment: id,
+            };
+            let deadline = p.queue_deadline.unwrap_or(Timestamp::ZERO);
+            if let Some(payer) = self.settlement_account(p.sender, p.currency()) {
+                self.queues.entry(payer).or_default().insert(key);
+            }
+            self.deadlines.insert((deadline, id));
+        }
+    }
+
+    /// The hub's own invariants on top of the ledger's: every settled payment has exactly one
+    /// ledger transfer and every queued one is queued.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        self.ledger.check_invariants().map_err(|e| e.to_string())?;
+        if !self.queues_consistent() {
+            return Err("queued payments and queues disagree".into());
+        }
+        for p in &self.payments {
+            let settled = matches!(p.status, PaymentStatus::Settled | PaymentStatus::Returned);
+            if settled != p.transfer.is_some() {
+                return Err(format!(
+                    "payment {} is {:?} with transfer {:?}",
+                    p.id, p.status, p.transfer
+                ));
+            }
+            if let Some(t) = p.transfer
+                && self.ledger.transfer_state(t).is_none()
+            {
+                return Err(format!(
+                    "payment {}'s transfer {t} is not in the ledger",
+                    p.id
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_amount(text: &str, currency: Currency) -> Result<u128, Rejection> {
+    let amount = Amount::parse(text, currency)
+        .map_err(|e| Rejection::new(e.reason_code(), e.to_string()))?;
+    if amount.is_zero() {
+        return Err(Rejection::new("AM01", "amount must not be zero"));
+    }
+    Ok(amount.minor())
+}
+
+/// A cancellation or return reason: its first word is the ISO 20022 reason code (four
+/// uppercase letters or digits, like CUST, DUPL, AC04), the rest is free text.
+fn reason_code(reason: &str) -> Result<&str, Rejection> {
+    let code = reason.split_whitespace().next().unwrap_or("");
+    let ok = code.len() == 4
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if !ok || reason.chars().count() > 105 || reason.chars().any(char::is_control) {
+        return Err(Rejection::format(
+            "reason must start with a four-character ISO 20022 reason code (e.g. \"CUST\", \"AC04 account closed\"), at most 105 characters",
+        ));
+    }
+    Ok(code)
+}
+
+fn ledger_rejection(code: ResultCode) -> Rejection {
+    Rejection::new(
+        code.iso_reason().unwrap_or("NARR"),
+        format!("ledger refused: {}", code.as_str()),
+    )
+}

@@ -1,0 +1,24 @@
+//! Settlement: the payment hub as a deterministic state machine over the ledger. It keeps the
+//! participants and their accounts, turns payment instructions into ledger transfers (real-time
+//! gross settlement with a priority queue per payer), records every payment's history, and
+//! fills each participant's outbox. No I/O, no clock: the engine gives it time, the journal
+//! stores its commands, and replaying them rebuilds every payment, queue and outbox exactly.
+
+mod command;
+mod hub;
+mod model;
+mod outbox;
+mod rejection;
+mod snapshot;
+
+pub use command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection};
+pub use hub::{
+    AccountInfo, Answer, Hub, HubOutcome, LiquidityRecord, Payment, PaymentFilter, PaymentReceipt,
+    PaymentStatus, Statement, StatementEntry, StatusEvent,
+};
+pub use model::{
+    CashAccount, ChargeBearer, Participant, ParticipantRole, ParticipantStatus, Party,
+    PartyIdentification, PaymentInstruction, PaymentKind, PostalAddress, Priority,
+};
+pub use outbox::{Outbox, OutboxEvent, OutboxMessage};
+pub use rejection::Rejection;

@@ -1,0 +1,426 @@
+//! The hub's vocabulary: participants, their roles, and payment instructions with the party
+//! data of ISO 20022 pacs.008 (customer credit transfer) and pacs.009 (FI-to-FI transfer).
+//! Field names follow the ISO 20022 element names, in snake case.
+
+use corridor_core::{Bic, CurrencyCode, Timestamp, Uetr};
+use serde::{Deserialize, Serialize};
+
+use crate::Rejection;
+
+/// What a participant may do in the scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParticipantRole {
+    /// Keeps a currency's ledger (that country's central bank) and funds participants.
+    SettlementAgent,
+    /// Sends and receives payments through its own settlement accounts.
+    DirectParticipant,
+    /// Quotes and provides foreign exchange from its inventory accounts.
+    FxProvider,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParticipantStatus {
+    Active,
+    /// Can neither send nor receive; its queued payments stay queued until reinstated,
+    /// cancelled or timed out.
+    Suspended,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub bic: Bic,
+    pub name: String,
+    /// ISO 3166 alpha-2.
+    pub country: String,
+    pub roles: Vec<ParticipantRole>,
+    pub status: ParticipantStatus,
+    pub admitted_at: Timestamp,
+}
+
+impl Participant {
+    pub fn has_role(&self, role: ParticipantRole) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status == ParticipantStatus::Active
+    }
+}
+
+/// Which ISO 20022 message a payment is the equivalent of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentKind {
+    /// pacs.008: a customer's credit transfer, carried between its banks.
+    CustomerCreditTransfer,
+    /// pacs.009: a bank's own transfer to another bank.
+    FinancialInstitutionTransfer,
+}
+
+/// Settlement priority (ISO 20022 `InstrPrty` and the RTGS's own classes). Ordered from the
+/// least to the most urgent, so a higher value settles first.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    #[default]
+    Normal,
+    High,
+    Urgent,
+}
+
+/// ISO 20022 `ChrgBr`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChargeBearer {
+    /// Borne by the debtor.
+    #[serde(rename = "DEBT")]
+    Debtor,
+    /// Borne by the creditor.
+    #[serde(rename = "CRED")]
+    Creditor,
+    /// Shared.
+    #[serde(rename = "SHAR")]
+    Shared,
+    /// Following the service level (the scheme's rules).
+    #[default]
+    #[serde(rename = "SLEV")]
+    ServiceLevel,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostalAddress {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub town_name: Option<String>,
+    /// ISO 3166 alpha-2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub address_lines: Vec<String>,
+}
+
+/// An identifier of a party: an organisation's BIC or LEI, or a scheme-qualified other id
+/// (a tax number, a passport).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyIdentification {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any_bic: Option<Bic>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lei: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_scheme: Option<String>,
+}
+
+/// A debtor, creditor or ultimate party (ISO 20022 `PartyIdentification135`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_address: Option<PostalAddress>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identification: Option<PartyIdentification>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_of_residence: Option<String>,
+}
+
+/// A customer account at its bank: IBAN where the country uses them, else another id.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CashAccount {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iban: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
+}
+
+/// A payment as its sender instructs it: the JSON equivalent of one pacs.008 or pacs.009
+/// credit transfer transaction. The sender (instructing agent) is the authenticated
+/// participant, never a field, so no bank can instruct in another's name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentInstruction {
+    pub kind: PaymentKind,
+    /// The sender's id for this instruction: its idempotency key (`InstrId`).
+    pub instruction_id: String,
+    /// The originator's reference, carried end to end (`EndToEndId`).
+    pub end_to_end_id: String,
+    pub uetr: Uetr,
+    /// Interbank settlement amount as a decimal string in `currency` ("1234.56").
+    pub amount: String,
+    pub currency: CurrencyCode,
+    /// The receiving participant (`InstdAgt`), whose settlement account is credited.
+    pub instructed_agent: Bic,
+    pub debtor: Party,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub debtor_account: Option<CashAccount>,
+    /// The debtor's bank, if not the sender itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub debtor_agent: Option<Bic>,
+    pub creditor: Party,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creditor_account: Option<CashAccount>,
+    /// The creditor's bank, if not the instructed agent itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creditor_agent: Option<Bic>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ultimate_debtor: Option<Party>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ultimate_creditor: Option<Party>,
+    #[serde(default)]
+    pub charge_bearer: ChargeBearer,
+    /// ISO 20022 external purpose code (`Purp/Cd`), four letters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// Unstructured remittance information (`RmtInf/Ustrd`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remittance_information: Option<String>,
+    #[serde(default)]
+    pub priority: Priority,
+}
+
+/// ISO 20022 `Max35Text` and friends: lengths count characters, not bytes.
+const MAX_ID: usize = 35;
+const MAX_NAME: usize = 140;
+const MAX_ADDRESS_LINE: usize = 70;
+const MAX_ADDRESS_LINES: usize = 7;
+const MAX_REMITTANCE: usize = 140;
+
+/// Checks one text field: not blank where required, within its length, and free of control
+/// and invisible formatting characters, which would hide text from a screen or a person.
+fn check_text(path: &str, value: &str, max: usize) -> Result<(), Rejection> {
+    if value.trim().is_empty() {
+        return Err(Rejection::format(format!("{path} must not be empty")));
+    }
+    let chars = value.chars().count();
+    if chars > max {
+        return Err(Rejection::format(format!(
+            "{path} has {chars} characters, at most {max} allowed"
+        )));
+    }
+    if let Some(c) = value.chars().find(|c| is_hidden(*c)) {
+        return Err(Rejection::format(format!(
+            "{path} contains the control or invisible character U+{:04X}",
+            c as u32
+        )));
+    }
+    Ok(())
+}
+
+fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+fn check_optional(path: &str, value: &Option<String>, max: usize) -> Result<(), Rejection> {
+    value
+        .as_deref()
+        .map_or(Ok(()), |v| check_text(path, v, max))
+}
+
+fn check_country(path: &str, value: &Option<String>) -> Result<(), Rejection> {
+    let Some(code) = value else { return Ok(()) };
+    if iso_country_code(code) {
+        return Ok(());
+    }
+    Err(Rejection::format(format!(
+        "{path} {code:?} is not an ISO 3166 alpha-2 country code"
+    )))
+}
+
+pub(crate) fn iso_country_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+impl Party {
+    fn check(&self, path: &str) -> Result<(), Rejection> {
+        check_text(&format!("{path}.name"), &self.name, MAX_NAME)?;
+        check_country(
+            &format!("{path}.country_of_residence"),
+            &self.country_of_residence,
+        )?;
+        if let Some(address) = &self.postal_address {
+            address.check(&format!("{path}.postal_address"))?;
+        }
+        if let Some(id) = &self.identification {
+            check_optional(&format!("{path}.identification.lei"), &id.lei, 20)?;
+            check_optional(
+                &format!("{path}.identification.other_id"),
+                &id.other_id,
+                MAX_ID,
+            )?;
+            check_optional(
+                &format!("{path}.identification.other_scheme"),
+                &id.other_scheme,
+                MAX_ID,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl PostalAddress {
+    fn check(&self, path: &str) -> Result<(), Rejection> {
+        check_optional(
+            &format!("{path}.street_name"),
+            &self.street_name,
+            MAX_ADDRESS_LINE,
+        )?;
+        check_optional(
+            &format!("{path}.building_number"),
+            &self.building_number,
+            16,
+        )?;
+        check_optional(&format!("{path}.post_code"), &self.post_code, 16)?;
+        check_optional(&format!("{path}.town_name"), &self.town_name, 35)?;
+        check_country(&format!("{path}.country"), &self.country)?;
+        if self.address_lines.len() > MAX_ADDRESS_LINES {
+            return Err(Rejection::format(format!(
+                "{path}.address_lines has {} lines, at most {MAX_ADDRESS_LINES} allowed",
+                self.address_lines.len()
+            )));
+        }
+        for (i, line) in self.address_lines.iter().enumerate() {
+            check_text(
+                &format!("{path}.address_lines[{i}]"),
+                line,
+                MAX_ADDRESS_LINE,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl CashAccount {
+    fn check(&self, path: &str) -> Result<(), Rejection> {
+        if self.iban.is_none() && self.other.is_none() {
+            return Err(Rejection::format(format!(
+                "{path} needs an iban or other id"
+            )));
+        }
+        check_optional(&format!("{path}.other"), &self.other, 34)?;
+        if let Some(iban) = &self.iban {
+            check_iban(&format!("{path}.iban"), iban)?;
+        }
+        Ok(())
+    }
+}
+
+/// ISO 13616: country code, two check digits, up to 30 alphanumerics; mod-97 must be 1.
+fn check_iban(path: &str, iban: &str) -> Result<(), Rejection> {
+    let bad = || Rejection::new("AC01", format!("{path} {iban:?} is not a valid IBAN"));
+    let b = iban.as_bytes();
+    if !(15..=34).contains(&b.len())
+        || !b[..2].iter().all(u8::is_ascii_uppercase)
+        || !b[2..4].iter().all(u8::is_ascii_digit)
+        || !b
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let rearranged = b[4..].iter().chain(&b[..4]);
+    let remainder = rearranged.fold(0u32, |acc, &c| {
+        let value = u32::from(if c.is_ascii_digit() {
+            c - b'0'
+        } else {
+            c - b'A' + 10
+        });
+        if value >= 10 {
+            (acc * 100 + value) % 97
+        } else {
+            (acc * 10 + value) % 97
+        }
+    });
+    if remainder != 1 {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+impl PaymentInstruction {
+    /// Checks everything that does not depend on the hub's state: lengths, characters,
+    /// codes, and what each kind of payment must carry.
+    pub fn check(&self) -> Result<(), Rejection> {
+        check_text("instruction_id", &self.instruction_id, MAX_ID)?;
+        check_text("end_to_end_id", &self.end_to_end_id, MAX_ID)?;
+        self.debtor.check("debtor")?;
+        self.creditor.check("creditor")?;
+        if let Some(p) = &self.ultimate_debtor {
+            p.check("ultimate_debtor")?;
+        }
+        if let Some(p) = &self.ultimate_creditor {
+            p.check("ultimate_creditor")?;
+        }
+        if let Some(a) = &self.debtor_account {
+            a.check("debtor_account")?;
+        }
+        if let Some(a) = &self.creditor_account {
+            a.check("creditor_account")?;
+        }
+        if let Some(purpose) = &self.purpose
+            && !(purpose.len() == 4 && purpose.bytes().all(|b| b.is_ascii_uppercase()))
+        {
+            return Err(Rejection::format(format!(
+                "purpose {purpose:?} is not a four-letter ISO 20022 purpose code"
+            )));
+        }
+        check_optional(
+            "remittance_information",
+            &self.remittance_information,
+            MAX_REMITTANCE,
+        )?;
+        if self.kind == PaymentKind::FinancialInstitutionTransfer {
+            for (path, party) in [("debtor", &self.debtor), ("creditor", &self.creditor)] {
+                let has_bic = party
+                    .identification
+                    .as_ref()
+                    .is_some_and(|id| id.any_bic.is_some());
+                if !has_bic {
+                    return Err(Rejection::format(format!(
+                        "{path}.identification.any_bic is required: in an FI-to-FI transfer the {path} is a financial institution"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iban_check_digits() {
+        assert!(check_iban("x", "DE89370400440532013000").is_ok());
+        assert!(check_iban("x", "GB82WEST12345698765432").is_ok());
+        assert_eq!(
+            check_iban("x", "DE89370400440532013001").unwrap_err().code,
+            "AC01"
+        );
+        assert!(check_iban("x", "de89370400440532013000").is_err());
+        assert!(check_iban("x", "DE8937").is_err());
+    }
+
+    #[test]
+    fn hidden_characters_are_refused() {
+        assert!(check_text("n", "Ivan\u{202E}ovich", 140).is_err());
+        assert!(check_text("n", "Ivan\u{0000}", 140).is_err());
+        assert!(check_text("n", "   ", 140).is_err());
+        assert!(check_text("n", "Мухаммед محمد", 140).is_ok());
+        assert!(check_text("n", &"x".repeat(141), 140).is_err());
+    }
+}
