@@ -47,7 +47,11 @@ pub struct EngineConfig {
     /// Room reserved in the transfer index at start-up (see `Ledger::reserve_transfers`).
     pub reserve_transfers: usize,
     pub clock: Clock,
+    /// Told how long each group commit's `fdatasync` took (for metrics).
+    pub sync_observer: Option<SyncObserver>,
 }
+
+pub type SyncObserver = Arc<dyn Fn(std::time::Duration) + Send + Sync>;
 
 impl std::fmt::Debug for EngineConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -70,6 +74,7 @@ impl EngineConfig {
             snapshot_every_events: 10_000_000,
             reserve_transfers: 1_000_000,
             clock: system_clock(),
+            sync_observer: None,
         }
     }
 
@@ -281,7 +286,10 @@ impl<S: StateMachine + Default> Engine<S> {
         let journal_poisoned = poisoned.clone();
         let journal_thread = std::thread::Builder::new()
             .name("corridor-journal".into())
-            .spawn(move || journal_loop(journal, journal_inbox, journal_poisoned))
+            .spawn({
+                let observer = config.sync_observer.clone();
+                move || journal_loop(journal, journal_inbox, journal_poisoned, observer)
+            })
             .map_err(|source| JournalError::Io {
                 path: config.data_dir.clone(),
                 source,
@@ -578,6 +586,7 @@ fn journal_loop<S: StateMachine>(
     mut journal: Journal,
     inbox: Receiver<ToJournal<S>>,
     poisoned: Arc<AtomicBool>,
+    sync_observer: Option<SyncObserver>,
 ) {
     let mut buffer = Vec::with_capacity(1 << 20);
     // Once a write or sync failed, the file's tail is unknown: nothing more is written.
@@ -605,10 +614,14 @@ fn journal_loop<S: StateMachine>(
                 ToJournal::Barrier(reply) => barriers.push(reply),
             }
         }
-        if failure.is_none()
-            && let Err(e) = journal.sync()
-        {
-            failure = Some(e.to_string().into());
+        if failure.is_none() {
+            let started = std::time::Instant::now();
+            if let Err(e) = journal.sync() {
+                failure = Some(e.to_string().into());
+            }
+            if let Some(observe) = &sync_observer {
+                observe(started.elapsed());
+            }
         }
         let last_seq = journal.next_seq() - 1;
         if let Some(reason) = &failure {

@@ -60,7 +60,7 @@ impl PaymentStatus {
 pub struct StatusEvent {
     pub at: Timestamp,
     pub status: PaymentStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub reason: Option<Rejection>,
 }
 
@@ -74,24 +74,24 @@ pub struct Payment {
     pub received_at: Timestamp,
     pub status: PaymentStatus,
     pub history: Vec<StatusEvent>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub transfer: Option<TransferId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub settled_at: Option<Timestamp>,
     /// When it is rejected if still queued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub queue_deadline: Option<Timestamp>,
     /// For a return: the payment it sends back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub return_of: Option<u64>,
     /// Returns made of this payment.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_empty")]
     pub returns: Vec<u64>,
     /// How much of it settled returns have sent back.
     #[serde(default)]
     pub returned_amount: u128,
     /// For a return: the reason code and text the receiver gave (pacs.004 `RtrRsnInf`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub return_reason: Option<Rejection>,
 }
 
@@ -121,7 +121,7 @@ pub struct PaymentReceipt {
     pub instruction_id: String,
     pub uetr: Uetr,
     pub status: PaymentStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub reason: Option<Rejection>,
     /// True when this was a retry of an instruction already accepted: nothing new happened.
     pub duplicate: bool,
@@ -163,7 +163,7 @@ pub struct StatementEntry {
     pub at: Timestamp,
     pub transfer: TransferId,
     /// The payment it settled, if any (else a liquidity transfer).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub payment: Option<u64>,
     pub code: u16,
     pub credit: bool,
@@ -372,6 +372,10 @@ impl Hub {
         self.accounts.values().filter(move |a| a.owner == owner)
     }
 
+    pub fn all_accounts(&self) -> impl Iterator<Item = &AccountInfo> {
+        self.accounts.values()
+    }
+
     pub fn account(&self, id: AccountId) -> Option<&AccountInfo> {
         self.accounts.get(&id)
     }
@@ -398,8 +402,13 @@ impl Hub {
         self.outboxes.get(&participant)
     }
 
-    pub fn token_subject(&self, token_sha256: &str) -> Option<&str> {
-        self.tokens.get(token_sha256).map(String::as_str)
+    /// Registered bearer tokens: (SHA-256 hex, subject).
+    pub fn tokens(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.tokens.iter().map(|(d, s)| (d.as_str(), s.as_str()))
+    }
+
+    pub fn currency_agent(&self, code: CurrencyCode) -> Option<&CurrencyAgent> {
+        self.currencies.get(&code)
     }
 
     pub fn queue_depth(&self) -> usize {

@@ -13,8 +13,8 @@ mod snapshot;
 
 pub use command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection};
 pub use hub::{
-    AccountInfo, Answer, Hub, HubOutcome, LiquidityRecord, Payment, PaymentFilter, PaymentReceipt,
-    PaymentStatus, Statement, StatementEntry, StatusEvent,
+    AccountInfo, Answer, CurrencyAgent, Hub, HubOutcome, LiquidityRecord, Payment, PaymentFilter,
+    PaymentReceipt, PaymentStatus, Statement, StatementEntry, StatusEvent,
 };
 pub use model::{
     CashAccount, ChargeBearer, Participant, ParticipantRole, ParticipantStatus, Party,

@@ -93,18 +93,18 @@ pub enum ChargeBearer {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PostalAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub street_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub building_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub post_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub town_name: Option<String>,
     /// ISO 3166 alpha-2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_empty")]
     pub address_lines: Vec<String>,
 }
 
@@ -113,13 +113,13 @@ pub struct PostalAddress {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartyIdentification {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub any_bic: Option<Bic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub lei: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub other_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub other_scheme: Option<String>,
 }
 
@@ -128,11 +128,11 @@ pub struct PartyIdentification {
 #[serde(deny_unknown_fields)]
 pub struct Party {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub postal_address: Option<PostalAddress>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub identification: Option<PartyIdentification>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub country_of_residence: Option<String>,
 }
 
@@ -140,9 +140,9 @@ pub struct Party {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CashAccount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub iban: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub other: Option<String>,
 }
 
@@ -164,28 +164,28 @@ pub struct PaymentInstruction {
     /// The receiving participant (`InstdAgt`), whose settlement account is credited.
     pub instructed_agent: Bic,
     pub debtor: Party,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub debtor_account: Option<CashAccount>,
     /// The debtor's bank, if not the sender itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub debtor_agent: Option<Bic>,
     pub creditor: Party,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub creditor_account: Option<CashAccount>,
     /// The creditor's bank, if not the instructed agent itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub creditor_agent: Option<Bic>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub ultimate_debtor: Option<Party>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub ultimate_creditor: Option<Party>,
     #[serde(default)]
     pub charge_bearer: ChargeBearer,
     /// ISO 20022 external purpose code (`Purp/Cd`), four letters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub purpose: Option<String>,
     /// Unstructured remittance information (`RmtInf/Ustrd`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
     pub remittance_information: Option<String>,
     #[serde(default)]
     pub priority: Priority,

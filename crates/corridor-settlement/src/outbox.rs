@@ -11,8 +11,11 @@ use crate::command::LiquidityDirection;
 use crate::hub::PaymentStatus;
 use crate::rejection::Rejection;
 
+/// In JSON, internally tagged (`"type": "payment_status"` beside the fields). postcard cannot
+/// read that form back (it would have to look ahead for the tag), so a binary format reads
+/// the same bytes in order: the tag, then the variant's fields (see `Deserialize` below).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", remote = "Self")]
 pub enum OutboxEvent {
     /// A status change of a payment the participant sent (pacs.002).
     PaymentStatus {
@@ -20,7 +23,7 @@ pub enum OutboxEvent {
         instruction_id: String,
         uetr: Uetr,
         status: PaymentStatus,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
         reason: Option<Rejection>,
     },
     /// A payment settled to the participant (pacs.008 / pacs.009 to the creditor agent).
@@ -33,6 +36,69 @@ pub enum OutboxEvent {
         amount: u128,
         reference: String,
     },
+}
+
+impl Serialize for OutboxEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // The derived (inherent) form: the tag, then the fields, in JSON and in binary.
+        OutboxEvent::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OutboxEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if deserializer.is_human_readable() {
+            return OutboxEvent::deserialize(deserializer);
+        }
+        deserializer.deserialize_tuple(6, BinaryEvent)
+    }
+}
+
+/// Reads an outbox event as a binary format wrote it: the tag, then the fields in order.
+struct BinaryEvent;
+
+impl<'de> serde::de::Visitor<'de> for BinaryEvent {
+    type Value = OutboxEvent;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an outbox event: its type, then its fields")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<OutboxEvent, A::Error> {
+        let mut read = 0;
+        let mut next = |seq: &mut A| {
+            read += 1;
+            seq.next_element()?
+                .ok_or_else(|| serde::de::Error::invalid_length(read - 1, &"an outbox event"))
+        };
+        let tag: String = next(&mut seq)?;
+        Ok(match tag.as_str() {
+            "payment_status" => OutboxEvent::PaymentStatus {
+                payment: next(&mut seq)?,
+                instruction_id: next(&mut seq)?,
+                uetr: next(&mut seq)?,
+                status: next(&mut seq)?,
+                reason: next(&mut seq)?,
+            },
+            "incoming_payment" => OutboxEvent::IncomingPayment {
+                payment: next(&mut seq)?,
+                uetr: next(&mut seq)?,
+            },
+            "liquidity" => OutboxEvent::Liquidity {
+                account: next(&mut seq)?,
+                currency: next(&mut seq)?,
+                direction: next(&mut seq)?,
+                amount: next(&mut seq)?,
+                reference: next(&mut seq)?,
+            },
+            other => {
+                return Err(serde::de::Error::unknown_variant(
+                    other,
+                    &["payment_status", "incoming_payment", "liquidity"],
+                ));
+            }
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

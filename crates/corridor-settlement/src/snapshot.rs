@@ -2,6 +2,7 @@
 //! for a snapshot. Both use postcard (compact, deterministic serde); the ledger inside keeps
 //! its own binary snapshot format. Indexes are not stored: they are rebuilt on load.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp};
@@ -17,6 +18,35 @@ use crate::model::Participant;
 use crate::outbox::Outbox;
 
 const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB01";
+
+thread_local! {
+    /// True while this thread encodes for the journal or a snapshot. postcard is not
+    /// self-describing: a field left out cannot be detected when reading, so the JSON habit
+    /// of leaving out empty optional fields (`skip_none`, `skip_empty`) is off then.
+    static BINARY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// `skip_serializing_if` for optional fields: skipped in JSON, always written in binary.
+pub(crate) fn skip_none<T>(value: &Option<T>) -> bool {
+    value.is_none() && !BINARY.with(Cell::get)
+}
+
+/// `skip_serializing_if` for lists: skipped in JSON when empty, always written in binary.
+pub(crate) fn skip_empty<T>(value: &[T]) -> bool {
+    value.is_empty() && !BINARY.with(Cell::get)
+}
+
+/// Runs `encode` with every field written (see [`BINARY`]).
+fn binary<R>(encode: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            BINARY.with(|b| b.set(self.0));
+        }
+    }
+    let _reset = Reset(BINARY.with(|b| b.replace(true)));
+    encode()
+}
 
 #[derive(Serialize, Deserialize)]
 struct HubState {
@@ -58,7 +88,7 @@ impl StateMachine for Hub {
 
     fn encode_request(request: &HubCommand, out: &mut Vec<u8>) {
         // Serializing owned, in-memory values into a Vec cannot fail.
-        if let Ok(bytes) = postcard::to_extend(request, std::mem::take(out)) {
+        if let Ok(bytes) = binary(|| postcard::to_extend(request, std::mem::take(out))) {
             *out = bytes;
         }
     }
@@ -68,25 +98,7 @@ impl StateMachine for Hub {
     }
 
     fn encode_snapshot(&self) -> Vec<u8> {
-        let state = HubState {
-            config: self.config.clone(),
-            currencies: self.currencies.clone(),
-            participants: self.participants.clone(),
-            accounts: self.accounts.clone(),
-            payments: self.payments.clone(),
-            outboxes: self.outboxes.clone(),
-            tokens: self.tokens.clone(),
-            entries: self.entries.clone(),
-            liquidity: self.liquidity.values().cloned().collect(),
-            next_account: self.next_account,
-            next_transfer: self.next_transfer,
-            ledger: codec::encode_snapshot(&self.ledger),
-        };
-        let mut out = SNAPSHOT_MAGIC.to_vec();
-        if let Ok(bytes) = postcard::to_extend(&state, out.clone()) {
-            out = bytes;
-        }
-        out
+        self.encode_state(codec::encode_snapshot(&self.ledger))
     }
 
     fn decode_snapshot(bytes: &[u8]) -> Result<Hub, MachineError> {
@@ -97,8 +109,12 @@ impl StateMachine for Hub {
         Hub::check_invariants(self).map_err(Into::into)
     }
 
+    /// The ledger's snapshot lists its transfer index in hash-map order, which differs
+    /// between two equal ledgers (and between runs), so the hash covers the ledger's own
+    /// order-independent state hash instead of its snapshot bytes.
     fn state_hash(&self) -> u128 {
-        xxhash_rust::xxh3::xxh3_128(&self.encode_snapshot())
+        let ledger = self.ledger.state_hash().to_le_bytes().to_vec();
+        xxhash_rust::xxh3::xxh3_128(&self.encode_state(ledger))
     }
 
     fn reserve_transfers(&mut self, transfers: usize) {
@@ -113,6 +129,32 @@ impl StateMachine for Hub {
             self.payments.len(),
             self.queue_depth()
         )
+    }
+}
+
+impl Hub {
+    /// The snapshot bytes, with `ledger` standing for the ledger.
+    fn encode_state(&self, ledger: Vec<u8>) -> Vec<u8> {
+        let state = HubState {
+            config: self.config.clone(),
+            currencies: self.currencies.clone(),
+            participants: self.participants.clone(),
+            accounts: self.accounts.clone(),
+            payments: self.payments.clone(),
+            outboxes: self.outboxes.clone(),
+            tokens: self.tokens.clone(),
+            entries: self.entries.clone(),
+            liquidity: self.liquidity.values().cloned().collect(),
+            next_account: self.next_account,
+            next_transfer: self.next_transfer,
+            ledger,
+        };
+        let mut out = SNAPSHOT_MAGIC.to_vec();
+        // Serializing owned, in-memory values into a Vec cannot fail.
+        if let Ok(bytes) = binary(|| postcard::to_extend(&state, out.clone())) {
+            out = bytes;
+        }
+        out
     }
 }
 

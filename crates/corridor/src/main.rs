@@ -5,6 +5,7 @@
 mod bench;
 mod demo;
 mod journal;
+mod up;
 
 use std::path::PathBuf;
 
@@ -23,6 +24,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Commands {
+    /// Runs the node: the settlement engine, the journal and the HTTP API.
+    Up(up::UpArgs),
     /// Runs the ledger engine on a data directory with a demo RUB/IRR corridor.
     Demo(demo::DemoArgs),
     /// Checks and reads the journal of a data directory.
@@ -62,6 +65,7 @@ fn main() -> std::process::ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
+        Commands::Up(args) => up::run(args),
         Commands::Demo(args) => demo::run(args),
         Commands::Journal(JournalCommand::Verify { data_dir }) => journal::verify(&data_dir),
         Commands::Journal(JournalCommand::Inspect(args)) => journal::inspect(args),

@@ -1,0 +1,982 @@
+//! The HTTP API: one handler per endpoint. Each handler authorises the caller, then either
+//! submits one hub command through the engine (and answers once it is durable) or reads the
+//! hub in a query. No handler changes state itself.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use corridor_core::{AccountId, Amount, Bic, CurrencyCode, Timestamp, Uetr};
+use corridor_settlement::{
+    AccountPurpose, Answer, HubCommand, HubConfig, LiquidityDirection, ParticipantRole,
+    ParticipantStatus, PaymentFilter, PaymentInstruction, PaymentReceipt, PaymentStatus, Rejection,
+};
+use futures_util::Stream;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{Caller, Role};
+use crate::error::ApiError;
+use crate::server::AppState;
+use crate::views;
+
+type AppResult<T> = Result<T, ApiError>;
+type St = State<Arc<AppState>>;
+
+/// `Json<T>` whose refusals (malformed JSON, wrong types, unknown fields, oversized bodies)
+/// are the API's error shape with reason code FF01, not axum's plain text.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(e) => Err(json_rejection(e)),
+        }
+    }
+}
+
+fn json_rejection(e: JsonRejection) -> ApiError {
+    let status = e.status();
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "SIZE"
+    } else {
+        "FF01"
+    };
+    ApiError::new(status, code, e.body_text())
+}
+
+/// `Query<T>` with the API's error shape.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(ApiQuery(value)),
+            Err(e) => Err(query_rejection(e)),
+        }
+    }
+}
+
+fn query_rejection(e: QueryRejection) -> ApiError {
+    ApiError::bad_request(e.body_text())
+}
+
+fn created<T: Serialize>(value: T) -> Response {
+    (StatusCode::CREATED, Json(value)).into_response()
+}
+
+async fn submit(state: &AppState, command: HubCommand) -> AppResult<Answer> {
+    let answer = state.engine.submit_async(command).await??;
+    state.changed();
+    Ok(answer)
+}
+
+// ---- operations ----------------------------------------------------------------------
+
+pub async fn health() -> &'static str {
+    "ok"
+}
+
+pub async fn ready(State(state): St) -> Response {
+    match state.engine.query_async(|_| ()).await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+pub async fn metrics(State(state): St) -> Response {
+    let depth = state.engine.query_async(|hub| hub.queue_depth()).await;
+    if let Ok(depth) = depth {
+        state.metrics.queue_depth.set(depth as i64);
+    }
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+// ---- participants and accounts (operator) ---------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdmitRequest {
+    pub bic: Bic,
+    pub name: String,
+    pub country: String,
+    pub roles: Vec<ParticipantRole>,
+}
+
+pub async fn admit(
+    State(state): St,
+    caller: Caller,
+    ApiJson(req): ApiJson<AdmitRequest>,
+) -> AppResult<Response> {
+    caller.require_operator()?;
+    let answer = submit(
+        &state,
+        HubCommand::AdmitParticipant {
+            bic: req.bic,
+            name: req.name,
+            country: req.country,
+            roles: req.roles,
+        },
+    )
+    .await?;
+    state.refresh_directory().await?;
+    Ok(created(answer_json(answer)))
+}
+
+pub async fn list_participants(State(state): St, _caller: Caller) -> AppResult<Response> {
+    let list = state
+        .engine
+        .query_async(|hub| hub.participants().cloned().collect::<Vec<_>>())
+        .await?;
+    Ok(Json(list).into_response())
+}
+
+pub async fn get_participant(
+    State(state): St,
+    _caller: Caller,
+    Path(bic): Path<String>,
+) -> AppResult<Response> {
+    let bic = parse_bic(&bic)?;
+    let participant = state
+        .engine
+        .query_async(move |hub| hub.participant(bic).cloned())
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("{bic} is not a participant")))?;
+    Ok(Json(participant).into_response())
+}
+
+pub async fn suspend(state: St, caller: Caller, bic: Path<String>) -> AppResult<Response> {
+    set_status(state, caller, bic, ParticipantStatus::Suspended).await
+}
+
+pub async fn reinstate(state: St, caller: Caller, bic: Path<String>) -> AppResult<Response> {
+    set_status(state, caller, bic, ParticipantStatus::Active).await
+}
+
+async fn set_status(
+    State(state): St,
+    caller: Caller,
+    Path(bic): Path<String>,
+    status: ParticipantStatus,
+) -> AppResult<Response> {
+    caller.require_operator()?;
+    let bic = parse_bic(&bic)?;
+    let answer = submit(&state, HubCommand::SetParticipantStatus { bic, status }).await?;
+    state.refresh_directory().await?;
+    Ok(Json(answer_json(answer)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DesignateRequest {
+    pub currency: CurrencyCode,
+    /// Decimal places the scheme settles in (2 for RUB, 0 for IRR in whole rials).
+    pub exponent: u8,
+    pub agent: Bic,
+    /// IANA time zone of the currency's operating day ("Europe/Moscow").
+    pub time_zone: String,
+}
+
+pub async fn designate(
+    State(state): St,
+    caller: Caller,
+    ApiJson(req): ApiJson<DesignateRequest>,
+) -> AppResult<Response> {
+    caller.require_operator()?;
+    let answer = submit(
+        &state,
+        HubCommand::DesignateAgent {
+            currency: req.currency,
+            exponent: req.exponent,
+            agent: req.agent,
+            time_zone: req.time_zone,
+        },
+    )
+    .await?;
+    Ok(created(answer_json_with(&state, answer).await?))
+}
+
+#[derive(Debug, Serialize)]
+struct CurrencyView {
+    currency: CurrencyCode,
+    exponent: u8,
+    agent: Bic,
+    time_zone: String,
+}
+
+pub async fn list_currencies(State(state): St, _caller: Caller) -> AppResult<Response> {
+    let list = state
+        .engine
+        .query_async(|hub| {
+            hub.currencies()
+                .map(|c| CurrencyView {
+                    currency: c.currency.code,
+                    exponent: c.currency.exponent,
+                    agent: c.agent,
+                    time_zone: c.time_zone.clone(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .await?;
+    Ok(Json(list).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenAccountRequest {
+    pub owner: Bic,
+    pub currency: CurrencyCode,
+    pub purpose: AccountPurpose,
+    /// Net debit cap as a decimal string; none means no overdraft.
+    #[serde(default)]
+    pub net_debit_cap: Option<String>,
+}
+
+pub async fn open_account(
+    State(state): St,
+    caller: Caller,
+    ApiJson(req): ApiJson<OpenAccountRequest>,
+) -> AppResult<Response> {
+    caller.require_operator()?;
+    let cap = match &req.net_debit_cap {
+        Some(text) => parse_decimal(&state, text, req.currency).await?,
+        None => 0,
+    };
+    let answer = submit(
+        &state,
+        HubCommand::OpenAccount {
+            owner: req.owner,
+            currency: req.currency,
+            purpose: req.purpose,
+            net_debit_cap: cap,
+        },
+    )
+    .await?;
+    Ok(created(answer_json_with(&state, answer).await?))
+}
+
+/// An amount in `currency`'s scale, checked at the gateway so a bad one is a 4xx that
+/// never reaches the journal.
+async fn parse_decimal(state: &AppState, text: &str, currency: CurrencyCode) -> AppResult<u128> {
+    let scale = state
+        .engine
+        .query_async(move |hub| hub.currency(currency))
+        .await?
+        .ok_or_else(|| {
+            ApiError::from(Rejection::new(
+                "AM03",
+                format!("{currency} is not settled in this scheme"),
+            ))
+        })?;
+    Amount::parse(text, scale)
+        .map(Amount::minor)
+        .map_err(|e| ApiError::from(Rejection::new(e.reason_code(), e.to_string())))
+}
+
+/// Who may see an account: its owner, the settlement agent of its currency, the operator and
+/// auditors.
+fn may_see_account(
+    hub: &corridor_settlement::Hub,
+    caller: &Caller,
+    account: AccountId,
+) -> Option<bool> {
+    let info = hub.account(account)?;
+    let agent = hub.currency_agent(info.currency).map(|c| c.agent);
+    Some(
+        caller.sees_everything()
+            || caller.bic == Some(info.owner)
+            || (caller.role == Role::SettlementAgent && caller.bic == agent),
+    )
+}
+
+pub async fn list_accounts(State(state): St, caller: Caller) -> AppResult<Response> {
+    let list = state
+        .engine
+        .query_async(move |hub| {
+            hub.all_accounts()
+                .filter(|a| may_see_account(hub, &caller, a.id) == Some(true))
+                .map(|a| views::account(hub, a))
+                .collect::<Vec<_>>()
+        })
+        .await?;
+    Ok(Json(list).into_response())
+}
+
+pub async fn get_account(
+    State(state): St,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_account(&id)?;
+    let view = state
+        .engine
+        .query_async(move |hub| {
+            (may_see_account(hub, &caller, id) == Some(true))
+                .then(|| hub.account(id).map(|a| views::account(hub, a)))
+                .flatten()
+        })
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no account {id} you may see")))?;
+    Ok(Json(view).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapRequest {
+    pub net_debit_cap: String,
+}
+
+pub async fn set_cap(
+    State(state): St,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<CapRequest>,
+) -> AppResult<Response> {
+    let id = parse_account(&id)?;
+    let currency = state
+        .engine
+        .query_async(move |hub| {
+            hub.account(id)
+                .map(|a| (a.currency, hub.currency_agent(a.currency).map(|c| c.agent)))
+        })
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("account {id} does not exist")))?;
+    let (currency, agent) = currency;
+    let agent_of_currency = caller.role == Role::SettlementAgent && caller.bic == agent;
+    if !caller.is_operator() && !agent_of_currency {
+        return Err(ApiError::forbidden(
+            "only the operator or the currency's settlement agent sets limits",
+        ));
+    }
+    let cap = parse_decimal(&state, &req.net_debit_cap, currency).await?;
+    submit(
+        &state,
+        HubCommand::SetNetDebitCap {
+            account: id,
+            net_debit_cap: cap,
+        },
+    )
+    .await?;
+    let view = state
+        .engine
+        .query_async(move |hub| hub.account(id).map(|a| views::account(hub, a)))
+        .await?;
+    Ok(Json(view).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiquidityRequest {
+    /// The agent's idempotency key for this transfer.
+    pub reference: String,
+    pub participant: Bic,
+    pub currency: CurrencyCode,
+    pub amount: String,
+    pub direction: LiquidityDirection,
+}
+
+pub async fn liquidity(
+    State(state): St,
+    caller: Caller,
+    ApiJson(req): ApiJson<LiquidityRequest>,
+) -> AppResult<Response> {
+    if caller.role != Role::SettlementAgent {
+        return Err(ApiError::forbidden(
+            "only a settlement agent moves liquidity",
+        ));
+    }
+    let agent = caller.participant()?;
+    let answer = submit(
+        &state,
+        HubCommand::Liquidity {
+            agent,
+            reference: req.reference,
+            participant: req.participant,
+            currency: req.currency,
+            amount: req.amount,
+            direction: req.direction,
+        },
+    )
+    .await?;
+    Ok(created(answer_json_with(&state, answer).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialRequest {
+    /// "operator", "auditor", "auditor-<name>" or a participant's BIC.
+    pub subject: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CredentialView {
+    pub subject: String,
+    /// Shown once: only its SHA-256 is kept.
+    pub token: String,
+}
+
+pub async fn issue_token(
+    State(state): St,
+    caller: Caller,
+    ApiJson(req): ApiJson<CredentialRequest>,
+) -> AppResult<Response> {
+    caller.require_operator()?;
+    let token = crate::server::new_token();
+    state.register_token(&token, &req.subject).await?;
+    Ok(created(CredentialView {
+        subject: req.subject,
+        token,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigRequest {
+    pub queue_timeout_seconds: u32,
+}
+
+pub async fn configure(
+    State(state): St,
+    caller: Caller,
+    ApiJson(req): ApiJson<ConfigRequest>,
+) -> AppResult<Response> {
+    caller.require_operator()?;
+    let config = HubConfig {
+        queue_timeout_seconds: req.queue_timeout_seconds,
+    };
+    submit(&state, HubCommand::Configure(config.clone())).await?;
+    Ok(Json(config).into_response())
+}
+
+// ---- payments (participants) ------------------------------------------------------------
+
+fn receipt_status(receipt: &PaymentReceipt) -> StatusCode {
+    if receipt.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    }
+}
+
+pub async fn submit_payment(
+    State(state): St,
+    caller: Caller,
+    ApiJson(instruction): ApiJson<PaymentInstruction>,
+) -> AppResult<Response> {
+    let sender = caller.participant()?;
+    let started = std::time::Instant::now();
+    let answer = submit(
+        &state,
+        HubCommand::SubmitPayments {
+            sender,
+            payments: vec![instruction],
+        },
+    )
+    .await?;
+    let Answer::Payments(mut receipts) = answer else {
+        return Err(ApiError::from(Rejection::new("NARR", "unexpected answer")));
+    };
+    let receipt = receipts
+        .pop()
+        .ok_or_else(|| ApiError::from(Rejection::new("NARR", "no receipt")))??;
+    state.metrics.observe_receipt(&receipt, started.elapsed());
+    Ok((receipt_status(&receipt), Json(receipt)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRequest {
+    pub payments: Vec<PaymentInstruction>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BatchItem {
+    pub index: usize,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<PaymentReceipt>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Rejection>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BatchView {
+    pub accepted: usize,
+    pub refused: usize,
+    pub results: Vec<BatchItem>,
+}
+
+pub async fn submit_batch(
+    State(state): St,
+    caller: Caller,
+    ApiJson(req): ApiJson<BatchRequest>,
+) -> AppResult<Response> {
+    let sender = caller.participant()?;
+    let started = std::time::Instant::now();
+    let answer = submit(
+        &state,
+        HubCommand::SubmitPayments {
+            sender,
+            payments: req.payments,
+        },
+    )
+    .await?;
+    let Answer::Payments(receipts) = answer else {
+        return Err(ApiError::from(Rejection::new("NARR", "unexpected answer")));
+    };
+    let elapsed = started.elapsed();
+    let mut view = BatchView {
+        accepted: 0,
+        refused: 0,
+        results: Vec::with_capacity(receipts.len()),
+    };
+    for (index, result) in receipts.into_iter().enumerate() {
+        match result {
+            Ok(receipt) => {
+                state.metrics.observe_receipt(&receipt, elapsed);
+                view.accepted += 1;
+                view.results.push(BatchItem {
+                    index,
+                    receipt: Some(receipt),
+                    error: None,
+                });
+            }
+            Err(error) => {
+                view.refused += 1;
+                view.results.push(BatchItem {
+                    index,
+                    receipt: None,
+                    error: Some(error),
+                });
+            }
+        }
+    }
+    Ok(Json(view).into_response())
+}
+
+/// A payment id in a path: its number, or its UETR.
+fn payment_ref(text: &str) -> AppResult<PaymentRef> {
+    if let Ok(id) = text.parse::<u64>() {
+        return Ok(PaymentRef::Id(id));
+    }
+    text.parse::<Uetr>().map(PaymentRef::Uetr).map_err(|e| {
+        ApiError::bad_request(format!(
+            "payment {text:?} is neither a number nor a UETR: {e}"
+        ))
+    })
+}
+
+#[derive(Clone, Copy)]
+enum PaymentRef {
+    Id(u64),
+    Uetr(Uetr),
+}
+
+fn find<'h>(
+    hub: &'h corridor_settlement::Hub,
+    r: PaymentRef,
+) -> Option<&'h corridor_settlement::Payment> {
+    match r {
+        PaymentRef::Id(id) => hub.payment(id),
+        PaymentRef::Uetr(u) => hub.payment_by_uetr(u),
+    }
+}
+
+/// A bank sees the payments it sent or received; the operator and auditors see all.
+fn may_see_payment(caller: &Caller, p: &corridor_settlement::Payment) -> bool {
+    caller.sees_everything() || caller.bic == Some(p.sender) || caller.bic == Some(p.receiver())
+}
+
+pub async fn get_payment(
+    State(state): St,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let r = payment_ref(&id)?;
+    let view = state
+        .engine
+        .query_async(move |hub| {
+            find(hub, r)
+                .filter(|p| may_see_payment(&caller, p))
+                .map(|p| views::payment(hub, p))
+        })
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no payment {id} you may see")))?;
+    Ok(Json(view).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    pub status: Option<PaymentStatus>,
+    pub counterparty: Option<Bic>,
+    /// Engine time in nanoseconds since the epoch, inclusive.
+    pub from: Option<u64>,
+    /// Exclusive.
+    pub to: Option<u64>,
+    pub currency: Option<CurrencyCode>,
+    pub min_amount: Option<String>,
+    pub max_amount: Option<String>,
+    pub after: Option<u64>,
+    pub limit: Option<usize>,
+    /// For the operator and auditors: whose payments.
+    pub participant: Option<Bic>,
+}
+
+pub async fn search_payments(
+    State(state): St,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> AppResult<Response> {
+    let participant = match (caller.bic, q.participant) {
+        (Some(own), None) => own,
+        (Some(own), Some(asked)) if own == asked => own,
+        (None, Some(asked)) if caller.sees_everything() => asked,
+        (None, None) => {
+            return Err(ApiError::bad_request(
+                "participant=<BIC> is required for the operator and auditors",
+            ));
+        }
+        _ => return Err(ApiError::forbidden("a bank searches only its own payments")),
+    };
+    if (q.min_amount.is_some() || q.max_amount.is_some()) && q.currency.is_none() {
+        return Err(ApiError::bad_request(
+            "an amount filter needs currency=<code>",
+        ));
+    }
+    let mut filter = PaymentFilter {
+        status: q.status,
+        counterparty: q.counterparty,
+        from: q.from.map(Timestamp),
+        to: q.to.map(Timestamp),
+        min_amount: None,
+        max_amount: None,
+        after: q.after,
+        limit: q.limit.unwrap_or(100).min(1_000),
+    };
+    if let Some(currency) = q.currency {
+        if let Some(text) = &q.min_amount {
+            filter.min_amount = Some(parse_decimal(&state, text, currency).await?);
+        }
+        if let Some(text) = &q.max_amount {
+            filter.max_amount = Some(parse_decimal(&state, text, currency).await?);
+        }
+    }
+    let currency = q.currency;
+    let list = state
+        .engine
+        .query_async(move |hub| {
+            hub.search(participant, &filter)
+                .into_iter()
+                .filter(|p| currency.is_none_or(|c| p.currency() == c))
+                .map(|p| views::summary(hub, p))
+                .collect::<Vec<_>>()
+        })
+        .await?;
+    Ok(Json(list).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    /// Starts with a reason code: "CUST", "DUPL requested twice".
+    pub reason: String,
+}
+
+pub async fn cancel_payment(
+    State(state): St,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<CancelRequest>,
+) -> AppResult<Response> {
+    let sender = caller.participant()?;
+    let id = resolve(&state, &id).await?;
+    let answer = submit(
+        &state,
+        HubCommand::CancelPayment {
+            sender,
+            payment: id,
+            reason: req.reason,
+        },
+    )
+    .await?;
+    Ok(Json(answer_json(answer)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRequest {
+    /// The returning bank's instruction id for the return (its idempotency key).
+    pub return_id: String,
+    /// Part of the amount; the whole remaining amount when absent.
+    #[serde(default)]
+    pub amount: Option<String>,
+    /// Starts with a pacs.004 reason code: "AC04 account closed".
+    pub reason: String,
+}
+
+pub async fn return_payment(
+    State(state): St,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ReturnRequest>,
+) -> AppResult<Response> {
+    let sender = caller.participant()?;
+    let original = resolve(&state, &id).await?;
+    let answer = submit(
+        &state,
+        HubCommand::ReturnPayment {
+            sender,
+            original,
+            return_id: req.return_id,
+            uetr: Uetr::generate(),
+            amount: req.amount,
+            reason: req.reason,
+        },
+    )
+    .await?;
+    let status = match &answer {
+        Answer::Payment(r) => receipt_status(r),
+        _ => StatusCode::OK,
+    };
+    Ok((status, Json(answer_json(answer))).into_response())
+}
+
+async fn resolve(state: &AppState, text: &str) -> AppResult<u64> {
+    match payment_ref(text)? {
+        PaymentRef::Id(id) => Ok(id),
+        PaymentRef::Uetr(u) => state
+            .engine
+            .query_async(move |hub| hub.payment_by_uetr(u).map(|p| p.id))
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("no payment {text}"))),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodQuery {
+    /// Engine time in nanoseconds since the epoch, inclusive; default: the beginning.
+    pub from: Option<u64>,
+    /// Exclusive; default: now.
+    pub to: Option<u64>,
+}
+
+pub async fn statement(
+    State(state): St,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> AppResult<Response> {
+    let id = parse_account(&id)?;
+    let from = Timestamp(q.from.unwrap_or(0));
+    let to = Timestamp(q.to.unwrap_or(u64::MAX));
+    if from > to {
+        return Err(ApiError::bad_request("from must not be after to"));
+    }
+    let view = state
+        .engine
+        .query_async(move |hub| {
+            (may_see_account(hub, &caller, id) == Some(true))
+                .then(|| {
+                    hub.statement(id, from, to)
+                        .map(|s| views::statement(hub, &s))
+                })
+                .flatten()
+        })
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no account {id} you may see")))?;
+    Ok(Json(view).into_response())
+}
+
+// ---- outbox -------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxQuery {
+    /// Messages after this number; default: after the acknowledged cursor.
+    pub after: Option<u64>,
+    pub limit: Option<usize>,
+    /// Long poll: wait up to this many seconds (max 60) for a message.
+    pub wait: Option<u64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutboxPage {
+    pub messages: Vec<views::OutboxView>,
+    pub last_seq: u64,
+    pub acknowledged: u64,
+}
+
+async fn read_outbox(
+    state: &AppState,
+    bic: Bic,
+    after: Option<u64>,
+    limit: usize,
+) -> AppResult<OutboxPage> {
+    Ok(state
+        .engine
+        .query_async(move |hub| match hub.outbox(bic) {
+            Some(outbox) => OutboxPage {
+                messages: outbox
+                    .read(after, limit)
+                    .iter()
+                    .map(|m| views::outbox_message(hub, m))
+                    .collect(),
+                last_seq: outbox.last_seq(),
+                acknowledged: outbox.acknowledged(),
+            },
+            None => OutboxPage {
+                messages: Vec::new(),
+                last_seq: 0,
+                acknowledged: 0,
+            },
+        })
+        .await?)
+}
+
+pub async fn outbox(
+    State(state): St,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<OutboxQuery>,
+) -> AppResult<Response> {
+    let bic = caller.participant()?;
+    let limit = q.limit.unwrap_or(100).clamp(1, 1_000);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(q.wait.unwrap_or(0).min(60));
+    let mut changes = state.changes.subscribe();
+    loop {
+        let page = read_outbox(&state, bic, q.after, limit).await?;
+        if !page.messages.is_empty() || tokio::time::Instant::now() >= deadline {
+            return Ok(Json(page).into_response());
+        }
+        if tokio::time::timeout_at(deadline, changes.changed())
+            .await
+            .is_err()
+        {
+            continue;
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AckRequest {
+    pub up_to: u64,
+}
+
+pub async fn acknowledge(
+    State(state): St,
+    caller: Caller,
+    ApiJson(req): ApiJson<AckRequest>,
+) -> AppResult<Response> {
+    let participant = caller.participant()?;
+    submit(
+        &state,
+        HubCommand::AcknowledgeOutbox {
+            participant,
+            up_to: req.up_to,
+        },
+    )
+    .await?;
+    let page = read_outbox(&state, participant, None, 0).await?;
+    Ok(Json(page).into_response())
+}
+
+/// Server-sent events: every outbox message after `after` (default: the acknowledged
+/// cursor), as it arrives. The event id is the message number, so a client reconnects with
+/// `after=<last id>` and misses nothing.
+pub async fn outbox_stream(
+    State(state): St,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<OutboxQuery>,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let bic = caller.participant()?;
+    let first = read_outbox(&state, bic, q.after, 0).await?;
+    let cursor = q.after.unwrap_or(first.acknowledged);
+    let stream = futures_util::stream::unfold(
+        (state, cursor, Vec::<views::OutboxView>::new().into_iter()),
+        move |(state, mut cursor, mut pending)| async move {
+            let mut changes = state.changes.subscribe();
+            loop {
+                if let Some(message) = pending.next() {
+                    cursor = message.seq;
+                    let event = Event::default()
+                        .id(message.seq.to_string())
+                        .json_data(&message)
+                        .unwrap_or_else(|_| Event::default().comment("unrenderable message"));
+                    return Some((Ok(event), (state, cursor, pending)));
+                }
+                match read_outbox(&state, bic, Some(cursor), 100).await {
+                    Ok(page) if !page.messages.is_empty() => pending = page.messages.into_iter(),
+                    Ok(_) => {
+                        if changes.changed().await.is_err() {
+                            return None;
+                        }
+                    }
+                    Err(_) => return None,
+                }
+            }
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+// ---- helpers ------------------------------------------------------------------------------
+
+fn parse_bic(text: &str) -> AppResult<Bic> {
+    text.parse().map_err(|e: corridor_core::IdError| {
+        ApiError::new(StatusCode::BAD_REQUEST, e.reason_code(), e.to_string())
+    })
+}
+
+fn parse_account(text: &str) -> AppResult<AccountId> {
+    text.parse().map_err(|e: corridor_core::IdError| {
+        ApiError::new(StatusCode::BAD_REQUEST, e.reason_code(), e.to_string())
+    })
+}
+
+fn answer_json(answer: Answer) -> serde_json::Value {
+    match answer {
+        Answer::Done => serde_json::json!({ "ok": true }),
+        Answer::Participant(p) => serde_json::to_value(p).unwrap_or_default(),
+        Answer::Account(a) => serde_json::to_value(a).unwrap_or_default(),
+        Answer::Liquidity(l) => serde_json::to_value(l).unwrap_or_default(),
+        Answer::Payments(r) => serde_json::to_value(r).unwrap_or_default(),
+        Answer::Payment(r) => serde_json::to_value(r).unwrap_or_default(),
+    }
+}
+
+/// Like [`answer_json`], but an account is shown with its balances.
+async fn answer_json_with(state: &AppState, answer: Answer) -> AppResult<serde_json::Value> {
+    if let Answer::Account(info) = &answer {
+        let id = info.id;
+        let view = state
+            .engine
+            .query_async(move |hub| hub.account(id).map(|a| views::account(hub, a)))
+            .await?;
+        return Ok(serde_json::to_value(view).unwrap_or_default());
+    }
+    Ok(answer_json(answer))
+}

@@ -1,0 +1,207 @@
+//! Who is calling, and what their role lets them do. A caller is identified by the subject
+//! of its client certificate (mutual TLS) or, in development token mode, by a bearer token
+//! whose SHA-256 the hub holds. The subject is "operator", "auditor" or a participant's BIC;
+//! a participant's role (settlement agent or participant) comes from its admission.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, RwLock};
+use std::time::Instant;
+
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use corridor_core::Bic;
+use corridor_settlement::{Hub, Participant, ParticipantRole};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::server::AppState;
+use crate::tls::PeerIdentity;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Runs the scheme: admits participants, opens accounts, sets limits.
+    Operator,
+    /// A currency's central bank: moves liquidity in its currency, sees its ledger.
+    SettlementAgent,
+    /// A bank: sends and receives its own payments, sees only its own accounts.
+    Participant,
+    /// Reads everything, changes nothing.
+    Auditor,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub subject: String,
+    pub role: Role,
+    /// The participant a bank or agent acts as.
+    pub bic: Option<Bic>,
+}
+
+impl Caller {
+    pub fn is_operator(&self) -> bool {
+        self.role == Role::Operator
+    }
+
+    /// Operators and auditors see every participant's data.
+    pub fn sees_everything(&self) -> bool {
+        matches!(self.role, Role::Operator | Role::Auditor)
+    }
+
+    /// The participant this caller acts as, or 403 for the operator and auditors.
+    pub fn participant(&self) -> Result<Bic, ApiError> {
+        self.bic
+            .ok_or_else(|| ApiError::forbidden("only a participant bank can do this"))
+    }
+
+    pub fn require_operator(&self) -> Result<(), ApiError> {
+        if self.is_operator() {
+            return Ok(());
+        }
+        Err(ApiError::forbidden("only the operator can do this"))
+    }
+}
+
+pub fn token_sha256(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// What the gateway needs to know to authenticate without asking the engine: the token
+/// digests and the participants. Refreshed from the hub after every administrative change,
+/// which only this node makes.
+#[derive(Debug, Default)]
+pub struct Directory {
+    tokens: HashMap<String, String>,
+    participants: HashMap<Bic, Participant>,
+}
+
+impl Directory {
+    pub fn from_hub(hub: &Hub) -> Directory {
+        Directory {
+            tokens: hub
+                .tokens()
+                .map(|(digest, subject)| (digest.to_string(), subject.to_string()))
+                .collect(),
+            participants: hub.participants().map(|p| (p.bic, p.clone())).collect(),
+        }
+    }
+
+    fn caller(&self, subject: &str) -> Option<Caller> {
+        let (role, bic) = match subject {
+            "operator" => (Role::Operator, None),
+            s if s == "auditor" || s.starts_with("auditor-") => (Role::Auditor, None),
+            s => {
+                let bic: Bic = s.parse().ok()?;
+                let participant = self.participants.get(&bic)?;
+                let role = if participant.has_role(ParticipantRole::SettlementAgent) {
+                    Role::SettlementAgent
+                } else {
+                    Role::Participant
+                };
+                (role, Some(bic))
+            }
+        };
+        Some(Caller {
+            subject: subject.to_string(),
+            role,
+            bic,
+        })
+    }
+}
+
+/// Requests per second per subject, with a burst allowance: a token bucket each.
+#[derive(Debug)]
+pub struct RateLimiter {
+    per_second: f64,
+    burst: f64,
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl RateLimiter {
+    pub fn new(per_second: u32) -> RateLimiter {
+        RateLimiter {
+            per_second: f64::from(per_second),
+            burst: f64::from(per_second) * 2.0,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn allow(&self, subject: &str) -> bool {
+        let now = Instant::now();
+        let Ok(mut buckets) = self.buckets.lock() else {
+            return true;
+        };
+        let (tokens, last) = buckets
+            .entry(subject.to_string())
+            .or_insert((self.burst, now));
+        let refill = now.duration_since(*last).as_secs_f64() * self.per_second;
+        *tokens = (*tokens + refill).min(self.burst);
+        *last = now;
+        if *tokens < 1.0 {
+            return false;
+        }
+        *tokens -= 1.0;
+        true
+    }
+}
+
+impl FromRequestParts<std::sync::Arc<AppState>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &std::sync::Arc<AppState>,
+    ) -> Result<Caller, ApiError> {
+        let subject = subject(parts, state)?;
+        let caller = read_directory(&state.directory)
+            .caller(&subject)
+            .ok_or_else(|| {
+                ApiError::unauthenticated(format!(
+                    "{subject} is not a known operator, auditor or participant"
+                ))
+            })?;
+        if !state.limiter.allow(&caller.subject) {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "RATE",
+                format!(
+                    "{} is over its request rate limit; retry later",
+                    caller.subject
+                ),
+            ));
+        }
+        Ok(caller)
+    }
+}
+
+fn subject(parts: &Parts, state: &AppState) -> Result<String, ApiError> {
+    if let Some(peer) = parts.extensions.get::<PeerIdentity>() {
+        return Ok(peer.common_name.clone());
+    }
+    if !state.token_mode {
+        return Err(ApiError::unauthenticated(
+            "a client certificate is required",
+        ));
+    }
+    let header = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| ApiError::unauthenticated("missing Authorization: Bearer <token>"))?;
+    let token = header
+        .strip_prefix("Bearer ")
+        .ok_or_else(|| ApiError::unauthenticated("Authorization must be Bearer <token>"))?;
+    read_directory(&state.directory)
+        .tokens
+        .get(&token_sha256(token.trim()))
+        .cloned()
+        .ok_or_else(|| ApiError::unauthenticated("unknown token"))
+}
+
+pub fn read_directory(directory: &RwLock<Directory>) -> std::sync::RwLockReadGuard<'_, Directory> {
+    directory
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

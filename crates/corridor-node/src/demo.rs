@@ -1,0 +1,432 @@
+//! The reference corridor for `corridor up --demo`: an operator, a settlement agent for RUB
+//! (Europe/Moscow) and one for IRR (Asia/Tehran), four fictional banks per country with
+//! settlement accounts in their home currency (two per country also in the other one),
+//! initial liquidity, development tokens, and a generator of realistic payments. Every step
+//! is idempotent, so starting the demo again on the same data directory changes nothing but
+//! keeps the generator going.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use corridor_core::{Bic, CurrencyCode, Uetr};
+use corridor_settlement::{
+    AccountPurpose, CashAccount, ChargeBearer, HubCommand, LiquidityDirection, ParticipantRole,
+    Party, PaymentInstruction, PaymentKind, PostalAddress, Priority, Rejection,
+};
+use rand::Rng;
+use rand::seq::IndexedRandom;
+
+use crate::server::{AppState, new_token};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("demo setup refused: {0}")]
+    Refused(Rejection),
+    #[error(transparent)]
+    Engine(#[from] corridor_engine::EngineError),
+    #[error("demo credentials file {path}: {reason}")]
+    Credentials { path: String, reason: String },
+}
+
+struct Country {
+    currency: &'static str,
+    exponent: u8,
+    country: &'static str,
+    time_zone: &'static str,
+    agent: (&'static str, &'static str),
+    banks: [(&'static str, &'static str); 4],
+    /// Initial liquidity of each bank in its home currency.
+    funding: &'static str,
+    /// Liquidity of the banks that also hold the other currency.
+    foreign_funding: &'static str,
+    companies: [&'static str; 4],
+    town: &'static str,
+}
+
+/// Fictional institutions and companies; the BICs are well formed but belong to nobody.
+const COUNTRIES: [Country; 2] = [
+    Country {
+        currency: "RUB",
+        exponent: 2,
+        country: "RU",
+        time_zone: "Europe/Moscow",
+        agent: ("CBRFRUMM", "Central Bank (RUB settlement agent, demo)"),
+        banks: [
+            ("VOLGRUMM", "Volga Commercial Bank"),
+            ("NEVARUMM", "Neva Trade Bank"),
+            ("URALRUMM", "Ural Industrial Bank"),
+            ("BAIKRUMM", "Baikal Savings Bank"),
+        ],
+        funding: "5000000000.00",
+        foreign_funding: "1000000000.00",
+        companies: [
+            "ООО «Волга Энергия»",
+            "АО «Северный Транзит»",
+            "ООО «Кубань Агро»",
+            "Petrov Ivan Sergeevich",
+        ],
+        town: "Москва",
+    },
+    Country {
+        currency: "IRR",
+        exponent: 0,
+        country: "IR",
+        time_zone: "Asia/Tehran",
+        agent: ("CBIRIRTH", "Central Bank (IRR settlement agent, demo)"),
+        banks: [
+            ("ZAGRIRTH", "Zagros Bank"),
+            ("ALBRIRTH", "Alborz Bank"),
+            ("KARUIRTH", "Karun Bank"),
+            ("PARSIRTH", "Pars Trade Bank"),
+        ],
+        funding: "500000000000000",
+        foreign_funding: "100000000000000",
+        companies: [
+            "شرکت پتروشیمی خلیج فارس",
+            "شرکت حمل و نقل دریای خزر",
+            "Khuzestan Agro Industries",
+            "Mohammad Rezaei",
+        ],
+        town: "Tehran",
+    },
+];
+
+/// Banks (by index) of each country that also hold a settlement account in the other
+/// country's currency.
+const CROSS_HOLDERS: [usize; 2] = [0, 1];
+
+/// Purposes and what they look like: ISO 20022 purpose code, a remittance text, and the range
+/// of amounts in major RUB units (converted for IRR at a rough demo scale).
+const PURPOSES: [(&str, &str, u64, u64); 5] = [
+    (
+        "GASB",
+        "Natural gas deliveries, contract 2026/EN-114",
+        50_000_000,
+        500_000_000,
+    ),
+    (
+        "ELEC",
+        "Electricity supply, November",
+        5_000_000,
+        80_000_000,
+    ),
+    (
+        "SUPP",
+        "Freight forwarding Caspian route, invoice 7731",
+        200_000,
+        9_000_000,
+    ),
+    (
+        "GDDS",
+        "Wheat shipment, 12,000 t, lot 44",
+        10_000_000,
+        120_000_000,
+    ),
+    ("FAMI", "Family support remittance", 5_000, 150_000),
+];
+
+async fn run(state: &AppState, command: HubCommand) -> Result<(), DemoError> {
+    state
+        .engine
+        .submit_async(command)
+        .await?
+        .map_err(DemoError::Refused)?;
+    Ok(())
+}
+
+fn bic(text: &str) -> Bic {
+    // The demo's constants are checked by the tests of this module.
+    text.parse()
+        .unwrap_or_else(|_| unreachable!("demo BIC {text} is valid"))
+}
+
+fn currency(text: &str) -> CurrencyCode {
+    text.parse()
+        .unwrap_or_else(|_| unreachable!("demo currency {text} is valid"))
+}
+
+/// Creates the reference corridor (idempotently) and returns the development credentials,
+/// kept in `credentials.json` in the data directory so a restart prints the same ones.
+pub async fn seed(
+    state: &AppState,
+    data_dir: &Path,
+) -> Result<BTreeMap<String, String>, DemoError> {
+    for c in &COUNTRIES {
+        run(
+            state,
+            HubCommand::AdmitParticipant {
+                bic: bic(c.agent.0),
+                name: c.agent.1.to_string(),
+                country: c.country.to_string(),
+                roles: vec![ParticipantRole::SettlementAgent],
+            },
+        )
+        .await?;
+        run(
+            state,
+            HubCommand::DesignateAgent {
+                currency: currency(c.currency),
+                exponent: c.exponent,
+                agent: bic(c.agent.0),
+                time_zone: c.time_zone.to_string(),
+            },
+        )
+        .await?;
+        for (b, name) in c.banks {
+            run(
+                state,
+                HubCommand::AdmitParticipant {
+                    bic: bic(b),
+                    name: name.to_string(),
+                    country: c.country.to_string(),
+                    roles: vec![ParticipantRole::DirectParticipant],
+                },
+            )
+            .await?;
+        }
+    }
+    for (i, c) in COUNTRIES.iter().enumerate() {
+        let other = &COUNTRIES[1 - i];
+        for (n, (b, _)) in c.banks.iter().enumerate() {
+            open_and_fund(state, b, c, c.funding).await?;
+            if CROSS_HOLDERS.contains(&n) {
+                open_and_fund(state, b, other, other.foreign_funding).await?;
+            }
+        }
+    }
+    let credentials = credentials(state, data_dir).await?;
+    state
+        .refresh_directory()
+        .await
+        .map_err(|e| DemoError::Refused(e.rejection))?;
+    Ok(credentials)
+}
+
+async fn open_and_fund(
+    state: &AppState,
+    b: &str,
+    c: &Country,
+    amount: &str,
+) -> Result<(), DemoError> {
+    run(
+        state,
+        HubCommand::OpenAccount {
+            owner: bic(b),
+            currency: currency(c.currency),
+            purpose: AccountPurpose::Settlement,
+            net_debit_cap: 0,
+        },
+    )
+    .await?;
+    run(
+        state,
+        HubCommand::Liquidity {
+            agent: bic(c.agent.0),
+            reference: format!("DEMO-INIT-{b}-{}", c.currency),
+            participant: bic(b),
+            currency: currency(c.currency),
+            amount: amount.to_string(),
+            direction: LiquidityDirection::Fund,
+        },
+    )
+    .await
+}
+
+fn subjects() -> Vec<String> {
+    let mut subjects = vec!["operator".to_string(), "auditor".to_string()];
+    for c in &COUNTRIES {
+        subjects.push(c.agent.0.to_string());
+        subjects.extend(c.banks.iter().map(|(b, _)| b.to_string()));
+    }
+    subjects
+}
+
+async fn credentials(
+    state: &AppState,
+    data_dir: &Path,
+) -> Result<BTreeMap<String, String>, DemoError> {
+    let path = data_dir.join("credentials.json");
+    let failed = |reason: String| DemoError::Credentials {
+        path: path.display().to_string(),
+        reason,
+    };
+    let mut tokens: BTreeMap<String, String> = match std::fs::read(&path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| failed(e.to_string()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
+        Err(e) => return Err(failed(e.to_string())),
+    };
+    for subject in subjects() {
+        tokens.entry(subject).or_insert_with(new_token);
+    }
+    write_private(
+        &path,
+        &serde_json::to_vec_pretty(&tokens).map_err(|e| failed(e.to_string()))?,
+    )
+    .map_err(|e| failed(e.to_string()))?;
+    for (subject, token) in &tokens {
+        state
+            .register_token(token, subject)
+            .await
+            .map_err(|e| DemoError::Refused(e.rejection))?;
+    }
+    Ok(tokens)
+}
+
+/// Writes a file only its owner can read: it holds credentials.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Sends a few payments every `interval` between random demo banks that share a currency,
+/// until the node stops.
+pub async fn generate(state: Arc<AppState>, interval: Duration) {
+    let mut ticker = tokio::time::interval(interval);
+    let mut sequence: u64 = 0;
+    loop {
+        ticker.tick().await;
+        let batch = payments_for_tick(&mut sequence);
+        for (sender, instruction) in batch {
+            let command = HubCommand::SubmitPayments {
+                sender,
+                payments: vec![instruction],
+            };
+            match state.engine.submit_async(command).await {
+                Ok(_) => state.changed(),
+                Err(_) => return,
+            }
+        }
+    }
+}
+
+fn payments_for_tick(sequence: &mut u64) -> Vec<(Bic, PaymentInstruction)> {
+    let mut rng = rand::rng();
+    let count = rng.random_range(1..=4);
+    (0..count)
+        .map(|_| {
+            *sequence += 1;
+            demo_payment(&mut rng, *sequence)
+        })
+        .collect()
+}
+
+fn demo_payment(rng: &mut impl Rng, sequence: u64) -> (Bic, PaymentInstruction) {
+    // Mostly domestic-currency payments; some in the other currency between banks that hold it.
+    let home = rng.random_range(0..2);
+    let foreign = rng.random_bool(0.2);
+    let (c, holders): (&Country, Vec<(usize, usize)>) = if foreign {
+        let c = &COUNTRIES[1 - home];
+        let holders = (0..4)
+            .map(|n| (1 - home, n))
+            .chain(CROSS_HOLDERS.iter().map(|n| (home, *n)))
+            .collect();
+        (c, holders)
+    } else {
+        (&COUNTRIES[home], (0..4).map(|n| (home, n)).collect())
+    };
+    let pair: Vec<_> = holders.choose_multiple(rng, 2).copied().collect();
+    let (from, to) = (pair[0], pair[1]);
+    let (code, text, low, high) = PURPOSES[rng.random_range(0..PURPOSES.len())];
+    let major = rng.random_range(low..=high);
+    let amount = if c.currency == "IRR" {
+        // About 500 rials to the rouble, in whole rials.
+        (u128::from(major) * 500).to_string()
+    } else {
+        format!("{major}.{:02}", rng.random_range(0..100))
+    };
+    let sender_country = &COUNTRIES[from.0];
+    let receiver_country = &COUNTRIES[to.0];
+    let debtor = sender_country.companies[rng.random_range(0..4)];
+    let creditor = receiver_country.companies[rng.random_range(0..4)];
+    let priority = match rng.random_range(0..20) {
+        0 => Priority::Urgent,
+        1..=3 => Priority::High,
+        _ => Priority::Normal,
+    };
+    let instruction = PaymentInstruction {
+        kind: PaymentKind::CustomerCreditTransfer,
+        instruction_id: format!(
+            "DEMO-{}-{sequence}",
+            Uetr::generate().to_string()[..8].to_uppercase()
+        ),
+        end_to_end_id: format!("E2E-{sequence}"),
+        uetr: Uetr::generate(),
+        amount,
+        currency: currency(c.currency),
+        instructed_agent: bic(receiver_country.banks[to.1].0),
+        debtor: party(debtor, sender_country),
+        debtor_account: Some(CashAccount {
+            iban: None,
+            other: Some(format!(
+                "40702810{:012}",
+                rng.random_range(0..1_000_000_000_000u64)
+            )),
+        }),
+        debtor_agent: None,
+        creditor: party(creditor, receiver_country),
+        creditor_account: Some(CashAccount {
+            iban: None,
+            other: Some(format!(
+                "IR{:022}",
+                rng.random_range(0..1_000_000_000_000u64)
+            )),
+        }),
+        creditor_agent: None,
+        ultimate_debtor: None,
+        ultimate_creditor: None,
+        charge_bearer: ChargeBearer::Shared,
+        purpose: Some(code.to_string()),
+        remittance_information: Some(text.to_string()),
+        priority,
+    };
+    (bic(sender_country.banks[from.1].0), instruction)
+}
+
+fn party(name: &str, c: &Country) -> Party {
+    Party {
+        name: name.to_string(),
+        postal_address: Some(PostalAddress {
+            town_name: Some(c.town.to_string()),
+            country: Some(c.country.to_string()),
+            ..PostalAddress::default()
+        }),
+        identification: None,
+        country_of_residence: Some(c.country.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_constants_are_valid() {
+        for c in &COUNTRIES {
+            assert!(c.agent.0.parse::<Bic>().is_ok());
+            assert!(c.currency.parse::<CurrencyCode>().is_ok());
+            for (b, _) in c.banks {
+                assert!(b.parse::<Bic>().is_ok(), "{b}");
+            }
+        }
+    }
+
+    #[test]
+    fn generated_payments_pass_the_hubs_checks() {
+        let mut rng = rand::rng();
+        for n in 0..500 {
+            let (sender, p) = demo_payment(&mut rng, n);
+            assert!(p.check().is_ok(), "{p:?}");
+            assert_ne!(sender, p.instructed_agent);
+        }
+    }
+}

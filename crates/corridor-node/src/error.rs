@@ -1,0 +1,83 @@
+//! The API's one error shape: an HTTP status and `{"error": {"code", "message"}}`, where the
+//! code is the ISO 20022 reason code (or Corridor's own in the same style).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use corridor_engine::EngineError;
+use corridor_settlement::Rejection;
+use serde::Serialize;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub rejection: Rejection,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: &'a Rejection,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            rejection: Rejection::new(code, message),
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "FF01", message)
+    }
+
+    pub fn unauthenticated(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "AUTH", message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "AG01", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "NOTF", message)
+    }
+}
+
+/// A refusal by the hub. The status says what kind of refusal it is, so a client can act on
+/// it without parsing the code.
+impl From<Rejection> for ApiError {
+    fn from(rejection: Rejection) -> ApiError {
+        let status = match rejection.code.as_str() {
+            "AG01" => StatusCode::FORBIDDEN,
+            "NOTF" => StatusCode::NOT_FOUND,
+            "DUPL" | "NOCN" => StatusCode::CONFLICT,
+            "FF01" => StatusCode::BAD_REQUEST,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError { status, rejection }
+    }
+}
+
+impl From<EngineError> for ApiError {
+    fn from(e: EngineError) -> ApiError {
+        tracing::error!(error = %e, "engine unavailable");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "UNAV",
+            format!("the settlement engine is unavailable: {e}"),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(Body {
+                error: &self.rejection,
+            }),
+        )
+            .into_response()
+    }
+}

@@ -1,0 +1,16 @@
+//! The Corridor node: the gateway banks connect to. It authenticates (mutual TLS or, in
+//! development, bearer tokens), authorises, validates and translates requests into settlement
+//! commands for the engine, serves the outbox, and exposes health, metrics and OpenAPI.
+//! It never changes state itself: every change goes through the engine.
+
+pub mod api;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod metrics;
+pub mod openapi;
+pub mod server;
+pub mod tls;
+pub mod views;
+
+pub use server::{AppState, NodeConfig, NodeError, RunningNode, start};

@@ -1,0 +1,95 @@
+//! Prometheus metrics: payments by status, queue depth, settlement latency, journal fsync
+//! latency, HTTP requests.
+
+use std::time::Duration;
+
+use corridor_settlement::PaymentReceipt;
+use prometheus::{Encoder, Histogram, HistogramOpts, IntCounterVec, IntGauge, Opts, Registry};
+
+#[derive(Debug, Clone)]
+pub struct Metrics {
+    registry: Registry,
+    pub payments: IntCounterVec,
+    pub queue_depth: IntGauge,
+    pub settlement_latency: Histogram,
+    pub fsync_latency: Histogram,
+    pub requests: IntCounterVec,
+}
+
+const LATENCY_BUCKETS: &[f64] = &[
+    0.000_25, 0.000_5, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
+
+impl Metrics {
+    pub fn new() -> Result<Metrics, prometheus::Error> {
+        let registry = Registry::new();
+        let payments = IntCounterVec::new(
+            Opts::new(
+                "corridor_payments_total",
+                "Payments answered, by status at the time of the answer",
+            ),
+            &["status"],
+        )?;
+        let queue_depth = IntGauge::new(
+            "corridor_queue_depth",
+            "Payments waiting in RTGS queues for liquidity",
+        )?;
+        let settlement_latency = Histogram::with_opts(
+            HistogramOpts::new(
+                "corridor_settlement_latency_seconds",
+                "From request received to durable answer, for payments settled at once",
+            )
+            .buckets(LATENCY_BUCKETS.to_vec()),
+        )?;
+        let fsync_latency = Histogram::with_opts(
+            HistogramOpts::new(
+                "corridor_journal_fsync_seconds",
+                "Duration of each group commit's fdatasync",
+            )
+            .buckets(LATENCY_BUCKETS.to_vec()),
+        )?;
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "corridor_http_requests_total",
+                "HTTP requests by status class",
+            ),
+            &["class"],
+        )?;
+        registry.register(Box::new(payments.clone()))?;
+        registry.register(Box::new(queue_depth.clone()))?;
+        registry.register(Box::new(settlement_latency.clone()))?;
+        registry.register(Box::new(fsync_latency.clone()))?;
+        registry.register(Box::new(requests.clone()))?;
+        Ok(Metrics {
+            registry,
+            payments,
+            queue_depth,
+            settlement_latency,
+            fsync_latency,
+            requests,
+        })
+    }
+
+    pub fn observe_receipt(&self, receipt: &PaymentReceipt, elapsed: Duration) {
+        if receipt.duplicate {
+            return;
+        }
+        let status = serde_json::to_value(receipt.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        self.payments.with_label_values(&[&status]).inc();
+        if receipt.status == corridor_settlement::PaymentStatus::Settled {
+            self.settlement_latency.observe(elapsed.as_secs_f64());
+        }
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = Vec::new();
+        let encoder = prometheus::TextEncoder::new();
+        if encoder.encode(&self.registry.gather(), &mut out).is_err() {
+            return String::new();
+        }
+        String::from_utf8(out).unwrap_or_default()
+    }
+}

@@ -1,0 +1,4 @@
+//! Placeholder replaced below.
+pub async fn document() -> &'static str {
+    "{}"
+}

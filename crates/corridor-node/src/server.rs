@@ -1,0 +1,312 @@
+//! Starting and stopping a node: the engine over the hub, the HTTP(S) listener, the router,
+//! and the background ticker that lets queue timeouts fire when no request arrives.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use corridor_engine::{Engine, EngineConfig, EngineError, EngineHandle};
+use corridor_settlement::{Hub, HubCommand};
+use rand::Rng;
+use tokio::sync::watch;
+
+use crate::api;
+use crate::auth::{Directory, RateLimiter, token_sha256};
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::tls::{self, TlsSettings};
+
+/// Every body but a batch's is small; a batch of 10,000 payments with full party data is a
+/// few megabytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
+pub const BATCH_BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct NodeConfig {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    /// Mutual TLS: clients must present a certificate from `client_ca`.
+    pub tls: Option<TlsSettings>,
+    /// Development bearer tokens. Off unless asked for.
+    pub token_mode: bool,
+    pub rate_limit_per_second: u32,
+    /// Applied at start-up if it differs from the hub's.
+    pub queue_timeout_seconds: Option<u32>,
+}
+
+impl NodeConfig {
+    pub fn new(data_dir: impl Into<PathBuf>) -> NodeConfig {
+        NodeConfig {
+            data_dir: data_dir.into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            tls: None,
+            token_mode: false,
+            rate_limit_per_second: 20_000,
+            queue_timeout_seconds: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
+    #[error("metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+    #[error("{0}")]
+    Refused(corridor_settlement::Rejection),
+    #[error("neither mutual TLS nor token mode is configured: nobody could authenticate")]
+    NoAuthentication,
+}
+
+#[derive(Debug)]
+pub struct AppState {
+    pub engine: EngineHandle<Hub>,
+    pub directory: RwLock<Directory>,
+    pub token_mode: bool,
+    pub limiter: RateLimiter,
+    pub metrics: Metrics,
+    /// Bumped after every change, to wake long polls and event streams.
+    pub changes: watch::Sender<u64>,
+}
+
+impl AppState {
+    pub fn changed(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    pub async fn refresh_directory(&self) -> Result<(), ApiError> {
+        let directory = self.engine.query_async(Directory::from_hub).await?;
+        *self
+            .directory
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = directory;
+        Ok(())
+    }
+
+    pub async fn register_token(&self, token: &str, subject: &str) -> Result<(), ApiError> {
+        let command = HubCommand::RegisterToken {
+            token_sha256: token_sha256(token),
+            subject: subject.to_string(),
+        };
+        self.engine.submit_async(command).await??;
+        self.refresh_directory().await
+    }
+}
+
+/// A random bearer token: 256 bits, hex, with a prefix that makes a leaked one easy to spot.
+pub fn new_token() -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    format!("corridor_dev_{}", hex::encode(bytes))
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/health", get(api::health))
+        .route("/ready", get(api::ready))
+        .route("/metrics", get(api::metrics))
+        .route("/openapi.json", get(crate::openapi::document))
+        .route(
+            "/v1/participants",
+            get(api::list_participants).post(api::admit),
+        )
+        .route("/v1/participants/{bic}", get(api::get_participant))
+        .route("/v1/participants/{bic}/suspend", post(api::suspend))
+        .route("/v1/participants/{bic}/reinstate", post(api::reinstate))
+        .route(
+            "/v1/currencies",
+            get(api::list_currencies).post(api::designate),
+        )
+        .route(
+            "/v1/accounts",
+            get(api::list_accounts).post(api::open_account),
+        )
+        .route("/v1/accounts/{id}", get(api::get_account))
+        .route("/v1/accounts/{id}/net-debit-cap", put(api::set_cap))
+        .route("/v1/accounts/{id}/statement", get(api::statement))
+        .route("/v1/liquidity", post(api::liquidity))
+        .route("/v1/credentials", post(api::issue_token))
+        .route("/v1/config", put(api::configure))
+        .route(
+            "/v1/payments",
+            get(api::search_payments).post(api::submit_payment),
+        )
+        .route(
+            "/v1/payments/batch",
+            post(api::submit_batch).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
+        )
+        .route("/v1/payments/{id}", get(api::get_payment))
+        .route("/v1/payments/{id}/cancel", post(api::cancel_payment))
+        .route("/v1/payments/{id}/return", post(api::return_payment))
+        .route("/v1/outbox", get(api::outbox))
+        .route("/v1/outbox/ack", post(api::acknowledge))
+        .route("/v1/outbox/stream", get(api::outbox_stream))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
+        ))
+        .with_state(state)
+}
+
+async fn count_requests(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    let class = match response.status().as_u16() {
+        200..=299 => "2xx",
+        400..=499 => "4xx",
+        500..=599 => "5xx",
+        _ => "other",
+    };
+    state.metrics.requests.with_label_values(&[class]).inc();
+    response
+}
+
+/// A running node. [`RunningNode::shutdown`] stops accepting, finishes what was accepted,
+/// writes a final snapshot and stops the engine.
+#[derive(Debug)]
+pub struct RunningNode {
+    addr: SocketAddr,
+    state: Arc<AppState>,
+    engine: Option<Engine<Hub>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    ticker: tokio::task::JoinHandle<()>,
+}
+
+impl RunningNode {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn state(&self) -> &Arc<AppState> {
+        &self.state
+    }
+
+    pub fn engine(&self) -> EngineHandle<Hub> {
+        self.state.engine.clone()
+    }
+
+    pub async fn shutdown(mut self) {
+        self.ticker.abort();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        if let Some(engine) = self.engine.take() {
+            let _ = tokio::task::spawn_blocking(move || engine.shutdown()).await;
+        }
+    }
+}
+
+pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
+    if config.tls.is_none() && !config.token_mode {
+        return Err(NodeError::NoAuthentication);
+    }
+    let metrics = Metrics::new()?;
+    let mut engine_config = EngineConfig::new(&config.data_dir);
+    engine_config.reserve_transfers = 1 << 20;
+    let fsync = metrics.fsync_latency.clone();
+    engine_config.sync_observer = Some(Arc::new(move |d| fsync.observe(d.as_secs_f64())));
+    let engine = tokio::task::spawn_blocking(move || Engine::<Hub>::open(engine_config))
+        .await
+        .map_err(|e| NodeError::Listen {
+            addr: config.listen,
+            source: std::io::Error::other(e),
+        })??;
+    tracing::info!(recovered = %engine.recovery().report.last_seq, "journal records recovered");
+    let handle = engine.handle();
+    if let Some(timeout) = config.queue_timeout_seconds {
+        let current = handle.query_async(|hub| hub.config().clone()).await?;
+        if current.queue_timeout_seconds != timeout {
+            let mut wanted = current;
+            wanted.queue_timeout_seconds = timeout;
+            handle
+                .submit_async(HubCommand::Configure(wanted))
+                .await?
+                .map_err(NodeError::Refused)?;
+        }
+    }
+    let directory = handle.query_async(Directory::from_hub).await?;
+    let state = Arc::new(AppState {
+        engine: handle.clone(),
+        directory: RwLock::new(directory),
+        token_mode: config.token_mode,
+        limiter: RateLimiter::new(config.rate_limit_per_second),
+        metrics,
+        changes: watch::channel(0).0,
+    });
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| NodeError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| NodeError::Listen {
+        addr: config.listen,
+        source,
+    })?;
+    let app = router(state.clone());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        let _ = stopped.await;
+    };
+    let server = match &config.tls {
+        Some(settings) => {
+            let tls_config = tls::server_config(settings)?;
+            tokio::spawn(tls::serve_tls(listener, tls_config, app, shutdown))
+        }
+        None => tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+        }),
+    };
+    let ticker = tokio::spawn(tick(state.clone()));
+    Ok(RunningNode {
+        addr,
+        state,
+        engine: Some(engine),
+        stop: Some(stop),
+        server: Some(server),
+        ticker,
+    })
+}
+
+/// Queue timeouts are applied when a command runs; with no traffic, this submits a `Tick`
+/// once the earliest deadline has passed.
+async fn tick(state: Arc<AppState>) {
+    let mut interval = tokio::time::interval(Duration::from_millis(500));
+    loop {
+        interval.tick().await;
+        let due = state.engine.query_async(|hub| hub.next_deadline()).await;
+        let now = (corridor_engine::system_clock())();
+        match due {
+            Ok(Some(deadline)) if deadline <= now => {
+                if state.engine.submit_async(HubCommand::Tick).await.is_ok() {
+                    state.changed();
+                }
+            }
+            Ok(_) => {}
+            Err(_) => return,
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! What the API returns: the hub's records rendered for people and bank systems, amounts as
+//! exact decimal strings in the currency's scale (never floats). Built inside engine queries,
+//! so each view is consistent with one point of the total order.
+
+use corridor_core::{AccountId, Amount, Bic, CurrencyCode, Timestamp};
+use corridor_settlement::{
+    AccountInfo, AccountPurpose, Hub, OutboxEvent, OutboxMessage, Payment, PaymentInstruction,
+    PaymentStatus, Rejection, Statement, StatusEvent,
+};
+use serde::Serialize;
+
+pub fn decimal(hub: &Hub, currency: CurrencyCode, minor: u128) -> String {
+    match hub.currency(currency) {
+        Some(c) => Amount::from_minor(minor).format(c),
+        None => minor.to_string(),
+    }
+}
+
+/// `credits - debits` as a signed decimal string.
+pub fn balance(hub: &Hub, currency: CurrencyCode, credits: u128, debits: u128) -> String {
+    if credits >= debits {
+        decimal(hub, currency, credits - debits)
+    } else {
+        format!("-{}", decimal(hub, currency, debits - credits))
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct AccountView {
+    pub id: AccountId,
+    pub owner: Bic,
+    pub currency: CurrencyCode,
+    pub purpose: AccountPurpose,
+    /// Posted credits minus posted debits.
+    pub balance: String,
+    /// Balance minus amounts reserved but not yet posted.
+    pub available: String,
+    pub net_debit_cap: String,
+    pub opened_at: Timestamp,
+}
+
+pub fn account(hub: &Hub, info: &AccountInfo) -> AccountView {
+    let ledger = hub.ledger().account(info.id);
+    let (credits, debits, pending, cap) = ledger.map_or((0, 0, 0, 0), |a| {
+        let cap = match a.rule {
+            corridor_ledger::BalanceRule::DebitsMustNotExceedCredits { limit } => limit,
+            _ => 0,
+        };
+        (a.credits_posted, a.debits_posted, a.debits_pending, cap)
+    });
+    AccountView {
+        id: info.id,
+        owner: info.owner,
+        currency: info.currency,
+        purpose: info.purpose,
+        balance: balance(hub, info.currency, credits, debits),
+        available: balance(hub, info.currency, credits, debits.saturating_add(pending)),
+        net_debit_cap: decimal(hub, info.currency, cap),
+        opened_at: info.opened_at,
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct PaymentView {
+    pub id: u64,
+    pub sender: Bic,
+    pub receiver: Bic,
+    pub status: PaymentStatus,
+    /// The pacs.002 transaction status.
+    pub iso_status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Rejection>,
+    pub amount: String,
+    pub currency: CurrencyCode,
+    pub received_at: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settled_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_of: Option<u64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub returns: Vec<u64>,
+    pub returned_amount: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_reason: Option<Rejection>,
+    pub instruction: PaymentInstruction,
+    pub history: Vec<StatusEvent>,
+}
+
+pub fn payment(hub: &Hub, p: &Payment) -> PaymentView {
+    PaymentView {
+        id: p.id,
+        sender: p.sender,
+        receiver: p.receiver(),
+        status: p.status,
+        iso_status: p.status.iso_code(),
+        reason: p.history.last().and_then(|e| e.reason.clone()),
+        amount: decimal(hub, p.currency(), p.amount),
+        currency: p.currency(),
+        received_at: p.received_at,
+        settled_at: p.settled_at,
+        return_of: p.return_of,
+        returns: p.returns.clone(),
+        returned_amount: decimal(hub, p.currency(), p.returned_amount),
+        return_reason: p.return_reason.clone(),
+        instruction: p.instruction.clone(),
+        history: p.history.clone(),
+    }
+}
+
+/// A payment in a search result: the fields a list needs, without the party data.
+#[derive(Debug, Serialize)]
+pub struct PaymentSummary {
+    pub id: u64,
+    pub sender: Bic,
+    pub receiver: Bic,
+    pub instruction_id: String,
+    pub uetr: corridor_core::Uetr,
+    pub status: PaymentStatus,
+    pub amount: String,
+    pub currency: CurrencyCode,
+    pub priority: corridor_settlement::Priority,
+    pub received_at: Timestamp,
+}
+
+pub fn summary(hub: &Hub, p: &Payment) -> PaymentSummary {
+    PaymentSummary {
+        id: p.id,
+        sender: p.sender,
+        receiver: p.receiver(),
+        instruction_id: p.instruction.instruction_id.clone(),
+        uetr: p.instruction.uetr,
+        status: p.status,
+        amount: decimal(hub, p.currency(), p.amount),
+        currency: p.currency(),
+        priority: p.instruction.priority,
+        received_at: p.received_at,
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct EntryView {
+    pub at: Timestamp,
+    pub transfer: corridor_core::TransferId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<u64>,
+    pub kind: &'static str,
+    /// "credit" or "debit".
+    pub side: &'static str,
+    pub amount: String,
+    pub balance_after: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatementView {
+    pub account: AccountId,
+    pub owner: Bic,
+    pub currency: CurrencyCode,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    pub opening_balance: String,
+    pub closing_balance: String,
+    pub total_credits: String,
+    pub total_debits: String,
+    pub entries: Vec<EntryView>,
+}
+
+pub fn statement(hub: &Hub, s: &Statement) -> StatementView {
+    let currency = s.account.currency;
+    let credits = s.closing_credits - s.opening_credits;
+    let debits = s.closing_debits - s.opening_debits;
+    StatementView {
+        account: s.account.id,
+        owner: s.account.owner,
+        currency,
+        from: s.from,
+        to: s.to,
+        opening_balance: balance(hub, currency, s.opening_credits, s.opening_debits),
+        closing_balance: balance(hub, currency, s.closing_credits, s.closing_debits),
+        total_credits: decimal(hub, currency, credits),
+        total_debits: decimal(hub, currency, debits),
+        entries: s
+            .entries
+            .iter()
+            .map(|e| EntryView {
+                at: e.at,
+                transfer: e.transfer,
+                payment: e.payment,
+                kind: match e.code {
+                    1 => "payment",
+                    2 => "return",
+                    10 => "funding",
+                    11 => "defunding",
+                    _ => "other",
+                },
+                side: if e.credit { "credit" } else { "debit" },
+                amount: decimal(hub, currency, e.amount),
+                balance_after: balance(hub, currency, e.credits_after, e.debits_after),
+            })
+            .collect(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutboxView {
+    pub seq: u64,
+    pub at: Timestamp,
+    #[serde(flatten)]
+    pub event: OutboxEvent,
+    /// For an incoming payment: the payment as the creditor's agent receives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_detail: Option<PaymentView>,
+    /// For a liquidity notification: the amount as a decimal string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_decimal: Option<String>,
+}
+
+pub fn outbox_message(hub: &Hub, m: &OutboxMessage) -> OutboxView {
+    let payment_detail = match &m.event {
+        OutboxEvent::IncomingPayment { payment: id, .. } => {
+            hub.payment(*id).map(|p| payment(hub, p))
+        }
+        _ => None,
+    };
+    let amount_decimal = match &m.event {
+        OutboxEvent::Liquidity {
+            currency, amount, ..
+        } => Some(decimal(hub, *currency, *amount)),
+        _ => None,
+    };
+    OutboxView {
+        seq: m.seq,
+        at: m.at,
+        event: m.event.clone(),
+        payment_detail,
+        amount_decimal,
+    }
+}

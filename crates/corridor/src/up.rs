@@ -1,0 +1,135 @@
+//! `corridor up`: runs the node until Ctrl-C (or SIGTERM), then shuts down cleanly: stops
+//! accepting, finishes what was accepted, writes a snapshot. `--demo` also creates the
+//! reference corridor and keeps a payment generator running.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use corridor_node::tls::TlsSettings;
+use corridor_node::{NodeConfig, demo};
+
+#[derive(Args)]
+pub struct UpArgs {
+    #[arg(long, default_value = "./corridor-data")]
+    data_dir: PathBuf,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Create the reference RUB/IRR corridor and generate demo payments.
+    #[arg(long)]
+    demo: bool,
+    /// Accept development bearer tokens (always on with --demo). Not for production.
+    #[arg(long)]
+    dev_tokens: bool,
+    /// Server certificate (PEM) for mutual TLS; with --tls-key and --client-ca.
+    #[arg(long, requires_all = ["tls_key", "client_ca"])]
+    tls_cert: Option<PathBuf>,
+    #[arg(long)]
+    tls_key: Option<PathBuf>,
+    /// CA whose client certificates are accepted; a certificate's CN names the caller.
+    #[arg(long)]
+    client_ca: Option<PathBuf>,
+    /// Reject payments still queued after this many seconds.
+    #[arg(long)]
+    queue_timeout: Option<u32>,
+    /// Requests per second allowed per caller.
+    #[arg(long, default_value_t = 20_000)]
+    rate_limit: u32,
+    /// Demo payments per second, roughly.
+    #[arg(long, default_value_t = 10)]
+    demo_rate: u32,
+}
+
+pub fn run(args: UpArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: UpArgs) -> anyhow::Result<()> {
+    let tls = match (&args.tls_cert, &args.tls_key, &args.client_ca) {
+        (Some(cert), Some(key), Some(ca)) => Some(TlsSettings {
+            cert: cert.clone(),
+            key: key.clone(),
+            client_ca: ca.clone(),
+        }),
+        _ => None,
+    };
+    let token_mode = args.dev_tokens || args.demo || tls.is_none();
+    let mut config = NodeConfig::new(&args.data_dir);
+    config.listen = args.listen;
+    config.tls = tls;
+    config.token_mode = token_mode;
+    config.queue_timeout_seconds = args.queue_timeout;
+    config.rate_limit_per_second = args.rate_limit;
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let node = corridor_node::start(config)
+        .await
+        .with_context(|| format!("starting the node on {}", args.data_dir.display()))?;
+    let url = format!("{scheme}://{}", node.local_addr());
+    println!(
+        "Corridor node listening on {url}  (data in {})",
+        args.data_dir.display()
+    );
+    println!("  health {url}/health   metrics {url}/metrics   API description {url}/openapi.json");
+    if token_mode {
+        println!("  DEVELOPMENT TOKEN MODE: bearer tokens are accepted. Do not use in production.");
+    }
+    let generator = if args.demo {
+        let credentials = demo::seed(node.state(), &args.data_dir).await?;
+        println!(
+            "\nDemo corridor ready: RUB (agent CBRFRUMM, Europe/Moscow), IRR (agent CBIRIRTH, Asia/Tehran)."
+        );
+        println!(
+            "Development credentials (also in {}):",
+            args.data_dir.join("credentials.json").display()
+        );
+        for (subject, token) in &credentials {
+            println!("  {subject:<9} {token}");
+        }
+        println!(
+            "\nTry: corridor pay --as VOLGRUMM --to NEVARUMM --amount 1500.00 --currency RUB --debtor \"Ivan Petrov\" --creditor \"Anna Smirnova\""
+        );
+        let interval = Duration::from_secs_f64(2.5 / f64::from(args.demo_rate.max(1)));
+        Some(tokio::spawn(demo::generate(node.state().clone(), interval)))
+    } else {
+        None
+    };
+    shutdown_signal().await;
+    println!("shutting down: finishing accepted requests, writing a snapshot");
+    if let Some(generator) = generator {
+        generator.abort();
+    }
+    node.shutdown().await;
+    println!("stopped cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
