@@ -1,0 +1,567 @@
+//! The API over real HTTP: the authorisation matrix (every endpoint, every role), idempotency
+//! under concurrency, malformed input, and recovery after a restart.
+
+mod support;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::{TestNode, payment};
+
+/// Who calls: the operator, the RUB and IRR settlement agents, three RUB banks, the auditor,
+/// nobody, and a caller with an unknown token.
+const ROLES: [&str; 9] = [
+    "operator", "CBRFRUMM", "CBIRIRTH", "VOLGRUMM", "NEVARUMM", "URALRUMM", "auditor", "-", "?",
+];
+
+struct Case {
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    /// Expected status for each of ROLES, in order.
+    expect: [u16; 9],
+}
+
+fn case(method: Method, path: String, body: Option<Value>, expect: [u16; 9]) -> Case {
+    Case {
+        method,
+        path,
+        body,
+        expect,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_endpoint_authorises_every_role() {
+    let node = TestNode::start().await;
+    let (status, receipt) = node
+        .post(
+            "VOLGRUMM",
+            "/v1/payments",
+            &payment("AUTHZ-1", "NEVARUMM", "1000.00", "RUB"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    let p1 = receipt["payment"].as_u64().unwrap();
+    let volg = node.account("VOLGRUMM", "RUB").await;
+    let (status, _) = node
+        .post("operator", "/v1/participants", &json!({"bic": "TESTRUMM", "name": "Test Bank", "country": "RU", "roles": ["direct_participant"]}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    use Method as M;
+    let admit = json!({"bic": "OTHRRUMM", "name": "Other Bank", "country": "RU", "roles": ["direct_participant"]});
+    let designate = json!({"currency": "RUB", "exponent": 2, "agent": "CBRFRUMM", "time_zone": "Europe/Moscow"});
+    let open = json!({"owner": "TESTRUMM", "currency": "RUB", "purpose": "settlement"});
+    let cap = json!({"net_debit_cap": "100.00"});
+    let fund = json!({"reference": "AUTHZ-FUND", "participant": "VOLGRUMM", "currency": "RUB", "amount": "10.00", "direction": "fund"});
+    let credential = json!({"subject": "auditor-2"});
+    let config = json!({"queue_timeout_seconds": 3600});
+    let batch = json!({"payments": [payment("AUTHZ-B1", "NEVARUMM", "1.00", "RUB")]});
+    let cancel = json!({"reason": "CUST"});
+    let ret = json!({"return_id": "AUTHZ-R1", "amount": "1.00", "reason": "AC04 closed"});
+    let ack = json!({"up_to": 0});
+    let single = |id: &str| payment(id, "NEVARUMM", "1.00", "RUB");
+    // Expected status per role:   op   RUBag IRRag VOLG NEVA URAL  aud  none  bad
+    let cases = vec![
+        case(
+            M::GET,
+            "/health".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/v1/participants".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401, 401],
+        ),
+        case(
+            M::GET,
+            "/v1/participants/VOLGRUMM".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401, 401],
+        ),
+        case(
+            M::POST,
+            "/v1/participants".into(),
+            Some(admit),
+            [201, 403, 403, 403, 403, 403, 403, 401, 401],
+        ),
+        case(
+            M::POST,
+            "/v1/participants/TESTRUMM/suspend".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 403, 401, 401],
+        ),
+        case(
+            M::POST,
+            "/v1/participants/TESTRUMM/reinstate".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 403, 401, 401],
+        ),
+        case(
+            M::GET,
+            "/v1/currencies".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401, 401],
+        ),
+        case(
+            M::POST,
+            "/v1/currencies".into(),
+            Some(designate),
+            [201, 403, 403, 403, 403, 403, 403, 401, 401],
+        ),
+        case(
+            M::POST,
+            "/v1/accounts".into(),
+            Some(open),
+            [201, 403, 403, 403, 403, 403, 403, 401, 401],
+        ),
+        case(
+            M::GET,
+            format!("/v1/accounts/{volg}"),
+            None,
+            [200, 200, 404, 200, 404, 404, 200, 401, 401],
+        ),
+        case(
+            M::PUT,
+            format!("/v1/accounts/{volg}/net-debit-cap"),
+            Some(cap),
+            [200, 200, 403, 403, 403, 403, 403, 401, 401],
+        ),
+        case(
+            M::GET,
+            format!("/v1/accounts/{volg}/statement"),
+            None,
+            [200, 200, 404, 200, 404, 404, 200, 401, 401],
+        ),
+        case(
+            M::POST,
+            "/v1/liquidity".into(),
+            Some(fund),
+            [403, 201, 403, 403, 403, 403, 403, 401, 401],
+        ),
+        case(
+            M::POST,
+            "/v1/credentials".into(),
+            Some(credential),
+            [201, 403, 403, 403, 403, 403, 403, 401, 401],
+        ),
+        case(
+            M::PUT,
+            "/v1/config".into(),
+            Some(config),
+            [200, 403, 403, 403, 403, 403, 403, 401, 401],
+        ),
+        case(
+            M::GET,
+            format!("/v1/payments/{p1}"),
+            None,
+            [200, 404, 404, 200, 200, 404, 200, 401, 401],
+        ),
+        case(
+            M::GET,
+            "/v1/payments?participant=VOLGRUMM".into(),
+            None,
+            [200, 403, 403, 200, 403, 403, 200, 401, 401],
+        ),
+        case(
+            M::POST,
+            format!("/v1/payments/{p1}/cancel"),
+            Some(cancel),
+            [403, 404, 404, 409, 404, 404, 403, 401, 401],
+        ),
+        case(
+            M::GET,
+            "/v1/outbox".into(),
+            None,
+            [403, 200, 200, 200, 200, 200, 403, 401, 401],
+        ),
+        case(
+            M::POST,
+            "/v1/outbox/ack".into(),
+            Some(ack),
+            [403, 200, 200, 200, 200, 200, 403, 401, 401],
+        ),
+        case(
+            M::POST,
+            "/v1/payments/batch".into(),
+            Some(batch),
+            [403, 200, 200, 200, 200, 200, 403, 401, 401],
+        ),
+        case(
+            M::POST,
+            format!("/v1/payments/{p1}/return"),
+            Some(ret),
+            [403, 404, 404, 404, 201, 404, 403, 401, 401],
+        ),
+    ];
+    for case in &cases {
+        for (role, expected) in ROLES.iter().zip(case.expect) {
+            let subject = match *role {
+                "-" => None,
+                other => Some(other),
+            };
+            let (status, body) = node
+                .call(subject, case.method.clone(), &case.path, case.body.as_ref())
+                .await;
+            assert_eq!(
+                status.as_u16(),
+                expected,
+                "{} {} as {role}: {body}",
+                case.method,
+                case.path
+            );
+        }
+    }
+    // Single payments: every bank may send; nobody else may, and nobody sends in another's name.
+    for (i, role) in ROLES.iter().enumerate() {
+        let subject = match *role {
+            "-" => None,
+            other => Some(other),
+        };
+        let (status, body) = node
+            .call(
+                subject,
+                Method::POST,
+                "/v1/payments",
+                Some(&single(&format!("AUTHZ-S{i}"))),
+            )
+            .await;
+        let expected = match *role {
+            "VOLGRUMM" | "URALRUMM" => 201,
+            // The receiver paying itself.
+            "NEVARUMM" => 403,
+            // The agent has no RUB settlement account (only the funding account); IRR's agent
+            // has none at all.
+            "CBRFRUMM" | "CBIRIRTH" => 422,
+            "operator" | "auditor" => 403,
+            _ => 401,
+        };
+        assert_eq!(
+            status.as_u16(),
+            expected,
+            "POST /v1/payments as {role}: {body}"
+        );
+    }
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bank_sees_only_its_own_payments_accounts_and_outbox() {
+    let node = TestNode::start().await;
+    let (_, receipt) = node
+        .post(
+            "VOLGRUMM",
+            "/v1/payments",
+            &payment("OWN-1", "NEVARUMM", "250.00", "RUB"),
+        )
+        .await;
+    let id = receipt["payment"].as_u64().unwrap();
+    let (_, ural_list) = node.get("URALRUMM", "/v1/payments").await;
+    assert!(ural_list.as_array().unwrap().iter().all(|p| p["id"] != id));
+    let (_, ural_accounts) = node.get("URALRUMM", "/v1/accounts").await;
+    assert!(
+        ural_accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["owner"] == "URALRUMM")
+    );
+    let (_, ural_outbox) = node.get("URALRUMM", "/v1/outbox").await;
+    let mentions = |outbox: &Value| {
+        outbox["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["payment"] == id)
+    };
+    assert!(!mentions(&ural_outbox));
+    let (_, neva_outbox) = node.get("NEVARUMM", "/v1/outbox").await;
+    assert!(
+        mentions(&neva_outbox),
+        "the receiver learns of the payment: {neva_outbox}"
+    );
+    let (_, volg_outbox) = node.get("VOLGRUMM", "/v1/outbox").await;
+    assert!(mentions(&volg_outbox), "the sender learns its status");
+    // The statement of someone else's account is invisible, by id or by guessing.
+    let neva = node.account("NEVARUMM", "RUB").await;
+    let (status, _) = node
+        .get("URALRUMM", &format!("/v1/accounts/{neva}/statement"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_submission_repeated_concurrently_settles_once() {
+    let node = std::sync::Arc::new(TestNode::start().await);
+    let before = node.balance("VOLGRUMM", "RUB").await;
+    let body = payment("IDEM-1", "NEVARUMM", "777.77", "RUB");
+    let mut tasks = Vec::new();
+    for _ in 0..24 {
+        let node = node.clone();
+        let body = body.clone();
+        tasks.push(tokio::spawn(async move {
+            node.post("VOLGRUMM", "/v1/payments", &body).await
+        }));
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    let mut firsts = 0;
+    for task in tasks {
+        let (status, receipt) = task.await.unwrap();
+        assert!(status.is_success(), "{receipt}");
+        ids.insert(receipt["payment"].as_u64().unwrap());
+        if receipt["duplicate"] == false {
+            firsts += 1;
+        }
+        assert_eq!(receipt["status"], "settled");
+    }
+    assert_eq!(ids.len(), 1, "one payment");
+    assert_eq!(firsts, 1, "exactly one answer is the first");
+    let after = node.balance("VOLGRUMM", "RUB").await;
+    let moved = parse(&before) - parse(&after);
+    assert_eq!(moved, 77_777, "debited once: {before} -> {after}");
+    // The same instruction id with another body is refused, not applied.
+    let (status, body) = node
+        .post(
+            "VOLGRUMM",
+            "/v1/payments",
+            &payment("IDEM-1", "NEVARUMM", "1.00", "RUB"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "DUPL");
+}
+
+fn parse(decimal: &str) -> i128 {
+    decimal.replace('.', "").parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_get_a_reason_code_and_change_nothing() {
+    let node = TestNode::start().await;
+    let before = (
+        node.balance("VOLGRUMM", "RUB").await,
+        node.payment_count().await,
+    );
+    let good = payment("BAD-0", "NEVARUMM", "10.00", "RUB");
+    let with = |field: &str, value: Value| {
+        let mut p = good.clone();
+        p[field] = value;
+        p
+    };
+    let huge_name = "x".repeat(70_000);
+    let cases: Vec<(&str, String, u16, &str)> = vec![
+        ("not JSON", "{\"kind\": ".into(), 400, "FF01"),
+        (
+            "wrong type",
+            with("amount", json!(10)).to_string(),
+            422,
+            "FF01",
+        ),
+        (
+            "unknown field",
+            with("colour", json!("red")).to_string(),
+            422,
+            "FF01",
+        ),
+        (
+            "negative amount",
+            with("amount", json!("-5.00")).to_string(),
+            422,
+            "AM12",
+        ),
+        (
+            "over-precise amount",
+            with("amount", json!("1.001")).to_string(),
+            422,
+            "AM12",
+        ),
+        (
+            "exponent notation",
+            with("amount", json!("1e3")).to_string(),
+            422,
+            "AM12",
+        ),
+        (
+            "zero amount",
+            with("amount", json!("0.00")).to_string(),
+            422,
+            "AM01",
+        ),
+        (
+            "unknown currency code",
+            with("currency", json!("XQZ")).to_string(),
+            422,
+            "FF01",
+        ),
+        (
+            "currency without agent",
+            with("currency", json!("EUR")).to_string(),
+            422,
+            "AM03",
+        ),
+        (
+            "malformed BIC",
+            with("instructed_agent", json!("NEVA")).to_string(),
+            422,
+            "FF01",
+        ),
+        (
+            "unknown participant",
+            with("instructed_agent", json!("ZZZZRUMM")).to_string(),
+            422,
+            "RC04",
+        ),
+        (
+            "bad UETR",
+            with("uetr", json!("not-a-uuid")).to_string(),
+            422,
+            "FF01",
+        ),
+        (
+            "hidden characters",
+            with("debtor", json!({"name": "Ivan\u{202e}"})).to_string(),
+            400,
+            "FF01",
+        ),
+        (
+            "bad IBAN",
+            with(
+                "creditor_account",
+                json!({"iban": "DE00370400440532013000"}),
+            )
+            .to_string(),
+            422,
+            "AC01",
+        ),
+        (
+            "oversized body",
+            with("remittance_information", json!(huge_name)).to_string(),
+            413,
+            "SIZE",
+        ),
+    ];
+    for (name, body, status, code) in cases {
+        let response = node
+            .http
+            .post(format!("{}/v1/payments", node.base))
+            .bearer_auth(node.token("VOLGRUMM").unwrap())
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let got = response.status().as_u16();
+        let answer: Value = response.json().await.unwrap_or(Value::Null);
+        assert_eq!(got, status, "{name}: {answer}");
+        assert_eq!(answer["error"]["code"], code, "{name}: {answer}");
+    }
+    let (status, answer) = node
+        .call(
+            Some("VOLGRUMM"),
+            Method::GET,
+            "/v1/payments?limit=lots",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    let (status, _) = node.get("VOLGRUMM", "/v1/accounts/0").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let after = (
+        node.balance("VOLGRUMM", "RUB").await,
+        node.payment_count().await,
+    );
+    assert_eq!(before, after, "nothing changed");
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_payments_settle_when_liquidity_arrives_and_survive_a_restart() {
+    let mut node = TestNode::start().await;
+    // URALRUMM holds 5,000,000,000.00 RUB: this one cannot settle yet.
+    let (status, receipt) = node
+        .post(
+            "URALRUMM",
+            "/v1/payments",
+            &payment("Q-1", "BAIKRUMM", "6000000000.00", "RUB"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(receipt["status"], "queued");
+    assert_eq!(receipt["reason"]["code"], "AM04");
+    let id = receipt["payment"].as_u64().unwrap();
+    node.restart().await;
+    let (_, view) = node.get("URALRUMM", &format!("/v1/payments/{id}")).await;
+    assert_eq!(view["status"], "queued", "{view}");
+    let fund = json!({"reference": "Q-FUND", "participant": "URALRUMM", "currency": "RUB", "amount": "1000000000.00", "direction": "fund"});
+    let (status, _) = node.post("CBRFRUMM", "/v1/liquidity", &fund).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, view) = node.get("URALRUMM", &format!("/v1/payments/{id}")).await;
+    assert_eq!(view["status"], "settled", "{view}");
+    let statuses: Vec<&str> = view["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["queued", "settled"]);
+    node.restart().await;
+    assert_eq!(node.balance("URALRUMM", "RUB").await, "0.00");
+    assert_eq!(node.balance("BAIKRUMM", "RUB").await, "11000000000.00");
+    let (_, statement) = node
+        .get(
+            "URALRUMM",
+            &format!(
+                "/v1/accounts/{}/statement",
+                node.account("URALRUMM", "RUB").await
+            ),
+        )
+        .await;
+    assert_eq!(statement["opening_balance"], "0.00");
+    assert_eq!(statement["closing_balance"], "0.00");
+    assert_eq!(
+        statement["entries"].as_array().unwrap().len(),
+        3,
+        "{statement}"
+    );
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outbox_long_poll_wakes_on_a_new_message() {
+    let node = std::sync::Arc::new(TestNode::start().await);
+    let (_, page) = node.get("NEVARUMM", "/v1/outbox?limit=1000").await;
+    let last = page["last_seq"].as_u64().unwrap();
+    let waiter = {
+        let node = node.clone();
+        tokio::spawn(async move {
+            node.get("NEVARUMM", &format!("/v1/outbox?after={last}&wait=20"))
+                .await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    node.post(
+        "VOLGRUMM",
+        "/v1/payments",
+        &payment("POLL-1", "NEVARUMM", "5.00", "RUB"),
+    )
+    .await;
+    let (status, page) = tokio::time::timeout(std::time::Duration::from_secs(10), waiter)
+        .await
+        .expect("long poll answered")
+        .unwrap();
+    assert_eq!(status, StatusCode::OK);
+    let message = &page["messages"][0];
+    assert_eq!(message["type"], "incoming_payment", "{page}");
+    assert_eq!(
+        message["payment_detail"]["instruction"]["instruction_id"],
+        "POLL-1"
+    );
+    let seq = message["seq"].as_u64().unwrap();
+    let (_, acked) = node
+        .post("NEVARUMM", "/v1/outbox/ack", &json!({"up_to": seq}))
+        .await;
+    assert_eq!(acked["acknowledged"], seq);
+}

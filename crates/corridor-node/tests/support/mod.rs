@@ -1,0 +1,140 @@
+//! A node started in-process on a random loopback port with a fresh data directory and the
+//! demo corridor, driven over real HTTP.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use corridor_node::{NodeConfig, RunningNode, demo};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+pub struct TestNode {
+    pub dir: tempfile::TempDir,
+    pub node: Option<RunningNode>,
+    pub base: String,
+    pub tokens: BTreeMap<String, String>,
+    pub http: reqwest::Client,
+}
+
+pub fn config(dir: &std::path::Path) -> NodeConfig {
+    let mut config = NodeConfig::new(dir);
+    config.listen = "127.0.0.1:0".parse().unwrap();
+    config.token_mode = true;
+    config
+}
+
+impl TestNode {
+    pub async fn start() -> TestNode {
+        let dir = tempfile::tempdir().unwrap();
+        let node = corridor_node::start(config(dir.path())).await.unwrap();
+        let tokens = demo::seed(node.state(), dir.path()).await.unwrap();
+        let base = format!("http://{}", node.local_addr());
+        TestNode {
+            dir,
+            node: Some(node),
+            base,
+            tokens,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// Stops the node cleanly and starts a new one on the same data directory.
+    pub async fn restart(&mut self) {
+        if let Some(node) = self.node.take() {
+            node.shutdown().await;
+        }
+        let node = corridor_node::start(config(self.dir.path())).await.unwrap();
+        self.base = format!("http://{}", node.local_addr());
+        self.node = Some(node);
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(node) = self.node.take() {
+            node.shutdown().await;
+        }
+    }
+
+    pub fn token(&self, subject: &str) -> Option<&str> {
+        self.tokens.get(subject).map(String::as_str)
+    }
+
+    /// Sends a request as `subject` (None: no credentials) and returns status and JSON body
+    /// (Null when the body is not JSON).
+    pub async fn call(
+        &self,
+        subject: Option<&str>,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(subject) = subject {
+            let token = self.token(subject).unwrap_or("not-a-token");
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, subject: &str, path: &str) -> (StatusCode, Value) {
+        self.call(Some(subject), Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, subject: &str, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.call(Some(subject), Method::POST, path, Some(body))
+            .await
+    }
+
+    /// The id of `owner`'s settlement account in `currency`.
+    pub async fn account(&self, owner: &str, currency: &str) -> u64 {
+        let (status, accounts) = self.get(owner, "/v1/accounts").await;
+        assert_eq!(status, StatusCode::OK, "{accounts}");
+        accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["currency"] == currency && a["purpose"] == "settlement")
+            .and_then(|a| a["id"].as_u64())
+            .unwrap()
+    }
+
+    pub async fn balance(&self, owner: &str, currency: &str) -> String {
+        let id = self.account(owner, currency).await;
+        let (_, account) = self.get("operator", &format!("/v1/accounts/{id}")).await;
+        account["balance"].as_str().unwrap().to_string()
+    }
+
+    pub async fn payment_count(&self) -> usize {
+        let mut total = 0;
+        for bank in ["VOLGRUMM", "NEVARUMM", "URALRUMM", "BAIKRUMM"] {
+            let (_, list) = self.get(bank, "/v1/payments?limit=1000").await;
+            total += list.as_array().map_or(0, Vec::len);
+        }
+        total
+    }
+}
+
+/// A customer credit transfer from the caller to `to`.
+pub fn payment(instruction_id: &str, to: &str, amount: &str, currency: &str) -> Value {
+    serde_json::json!({
+        "kind": "customer_credit_transfer",
+        "instruction_id": instruction_id,
+        "end_to_end_id": format!("E2E-{instruction_id}"),
+        "uetr": corridor_core::Uetr::generate().to_string(),
+        "amount": amount,
+        "currency": currency,
+        "instructed_agent": to,
+        "debtor": {"name": "ООО «Волга Энергия»", "postal_address": {"town_name": "Москва", "country": "RU"}},
+        "debtor_account": {"other": "40702810000000000001"},
+        "creditor": {"name": "Anna Smirnova", "country_of_residence": "RU"},
+        "purpose": "GDDS",
+        "remittance_information": "Invoice 1",
+        "charge_bearer": "SHAR"
+    })
+}
