@@ -1,15 +1,17 @@
-//! `corridor journal verify` and `corridor journal inspect`.
+//! `corridor journal verify` and `corridor journal inspect`, on a node's data directory.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Args;
 use corridor_engine::{StartFrom, journal_dir, record, recover};
 use corridor_journal::{Journal, ScanMode};
-use corridor_ledger::{Command, Ledger, StateMachine, TransferAction};
+use corridor_ledger::StateMachine;
+use corridor_settlement::{Hub, HubCommand, PaymentStatus};
 
 pub fn verify(data_dir: &Path) -> anyhow::Result<()> {
-    let (from_genesis, full) = recover::<Ledger>(data_dir, ScanMode::ReadOnly, StartFrom::Genesis)
+    let (from_genesis, full) = recover::<Hub>(data_dir, ScanMode::ReadOnly, StartFrom::Genesis)
         .with_context(|| format!("replaying {} from its first record", data_dir.display()))?;
     let report = &full.report;
     for segment in &report.segments {
@@ -35,11 +37,9 @@ pub fn verify(data_dir: &Path) -> anyhow::Result<()> {
         );
     }
     let (from_snapshot, recovery) =
-        recover::<Ledger>(data_dir, ScanMode::ReadOnly, StartFrom::LatestSnapshot).with_context(
+        recover::<Hub>(data_dir, ScanMode::ReadOnly, StartFrom::LatestSnapshot).with_context(
             || format!("recovering {} from its latest snapshot", data_dir.display()),
         )?;
-    let genesis_hash = from_genesis.state_hash();
-    let snapshot_hash = from_snapshot.state_hash();
     match recovery.snapshot_seq {
         Some(seq) => println!(
             "snapshot: after record {seq}, then {} records replayed",
@@ -47,13 +47,23 @@ pub fn verify(data_dir: &Path) -> anyhow::Result<()> {
         ),
         None => println!("snapshot: none"),
     }
+    println!("state: {}", from_genesis.summary());
+    let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
+    for id in 1..=from_genesis.payment_count() as u64 {
+        if let Some(p) = from_genesis.payment(id) {
+            *by_status.entry(status_name(p.status)).or_default() += 1;
+        }
+    }
+    let statuses: Vec<String> = by_status.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    println!("payments: {}", statuses.join(", "));
+    let ledger = from_genesis.ledger();
     println!(
-        "accounts: {}, transfers: {}, pending: {}",
-        from_genesis.accounts().len(),
-        from_genesis.transfer_count(),
-        from_genesis.pending_count()
+        "ledger: {} accounts, {} transfers, {} pending",
+        ledger.accounts().len(),
+        ledger.transfer_count(),
+        ledger.pending_count()
     );
-    for (currency, totals) in from_genesis.books() {
+    for (currency, totals) in ledger.books() {
         println!(
             "  {currency}: posted {} = {}, pending {} = {}",
             totals.debits_posted,
@@ -62,6 +72,8 @@ pub fn verify(data_dir: &Path) -> anyhow::Result<()> {
             totals.credits_pending
         );
     }
+    let genesis_hash = from_genesis.state_hash();
+    let snapshot_hash = from_snapshot.state_hash();
     println!("state hash (from genesis):  {genesis_hash:032x}");
     println!("state hash (from snapshot): {snapshot_hash:032x}");
     if genesis_hash != snapshot_hash {
@@ -69,6 +81,13 @@ pub fn verify(data_dir: &Path) -> anyhow::Result<()> {
     }
     println!("invariants: hold\nverify: OK");
     Ok(())
+}
+
+fn status_name(status: PaymentStatus) -> String {
+    serde_json::to_value(status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 #[derive(Args)]
@@ -89,67 +108,71 @@ pub struct InspectArgs {
     json: bool,
 }
 
-#[derive(Default, serde::Serialize)]
-struct Counts {
-    create_account: usize,
-    post: usize,
-    reserve: usize,
-    post_pending: usize,
-    void_pending: usize,
-    set_rule: usize,
-}
-
-impl Counts {
-    fn add(&mut self, command: &Command) {
-        match command {
-            Command::CreateAccount(_) => self.create_account += 1,
-            Command::CreateTransfer(t) => match t.action {
-                TransferAction::Post(_) => self.post += 1,
-                TransferAction::Reserve { .. } => self.reserve += 1,
-                TransferAction::PostPending { .. } => self.post_pending += 1,
-                TransferAction::VoidPending { .. } => self.void_pending += 1,
-            },
-            Command::SetBalanceRule(_) => self.set_rule += 1,
-        }
+/// The command's name, for counting.
+fn kind(command: &HubCommand) -> &'static str {
+    match command {
+        HubCommand::Configure(_) => "configure",
+        HubCommand::DesignateAgent { .. } => "designate_agent",
+        HubCommand::AdmitParticipant { .. } => "admit_participant",
+        HubCommand::SetParticipantStatus { .. } => "set_participant_status",
+        HubCommand::OpenAccount { .. } => "open_account",
+        HubCommand::SetNetDebitCap { .. } => "set_net_debit_cap",
+        HubCommand::Liquidity { .. } => "liquidity",
+        HubCommand::SubmitPayments { .. } => "submit_payments",
+        HubCommand::CancelPayment { .. } => "cancel_payment",
+        HubCommand::ReturnPayment { .. } => "return_payment",
+        HubCommand::AcknowledgeOutbox { .. } => "acknowledge_outbox",
+        HubCommand::RegisterToken { .. } => "register_token",
+        HubCommand::Tick => "tick",
     }
 }
 
 pub fn inspect(args: InspectArgs) -> anyhow::Result<()> {
     let last = args.from.saturating_add(args.limit);
     let mut printed = 0u64;
-    let report = Journal::scan(&journal_dir(&args.data_dir), ScanMode::ReadOnly, args.from.saturating_sub(1), |seq, payload| {
-        if seq >= last {
-            return Ok(());
-        }
-        let batch = record::decode::<Ledger>(payload).map_err(|e| e.to_string())?;
-        let events: usize = batch.requests.iter().map(Ledger::events).sum();
-        let mut counts = Counts::default();
-        batch.requests.iter().flatten().for_each(|c| counts.add(c));
-        if args.json {
-            let line = serde_json::json!({
-                "seq": seq,
-                "bytes": payload.len(),
-                "engine_time_ns": batch.now.0,
-                "requests": batch.requests.len(),
-                "events": events,
-                "commands": counts,
-            });
-            println!("{line}");
-        } else {
-            println!(
-                "#{seq} at {} ns: {} bytes, {} requests, {} events (accounts {}, posts {}, reserves {}, post-pending {}, void-pending {})",
-                batch.now, payload.len(), batch.requests.len(), events,
-                counts.create_account, counts.post, counts.reserve, counts.post_pending, counts.void_pending
-            );
-        }
-        if args.events {
-            for command in batch.requests.iter().flatten() {
-                println!("    {command:?}");
+    let report = Journal::scan(
+        &journal_dir(&args.data_dir),
+        ScanMode::ReadOnly,
+        args.from.saturating_sub(1),
+        |seq, payload| {
+            if seq >= last {
+                return Ok(());
             }
-        }
-        printed += 1;
-        Ok(())
-    })
+            let batch = record::decode::<Hub>(payload).map_err(|e| e.to_string())?;
+            let events: usize = batch.requests.iter().map(Hub::events).sum();
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for command in &batch.requests {
+                *counts.entry(kind(command)).or_default() += 1;
+            }
+            if args.json {
+                let line = serde_json::json!({
+                    "seq": seq,
+                    "bytes": payload.len(),
+                    "engine_time_ns": batch.now.0,
+                    "requests": batch.requests.len(),
+                    "events": events,
+                    "commands": counts,
+                });
+                println!("{line}");
+            } else {
+                let kinds: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+                println!(
+                    "#{seq} at {} ns: {} bytes, {} requests, {events} events ({})",
+                    batch.now,
+                    payload.len(),
+                    batch.requests.len(),
+                    kinds.join(", ")
+                );
+            }
+            if args.events {
+                for command in &batch.requests {
+                    println!("    {command:?}");
+                }
+            }
+            printed += 1;
+            Ok(())
+        },
+    )
     .with_context(|| format!("reading the journal in {}", args.data_dir.display()))?;
     if !args.json {
         println!("({printed} of {} records shown)", report.last_seq);
