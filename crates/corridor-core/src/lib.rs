@@ -9,6 +9,7 @@
 mod amount;
 mod currency;
 mod ids;
+mod schema;
 mod time;
 
 pub use amount::{Amount, AmountError};

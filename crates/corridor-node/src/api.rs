@@ -14,8 +14,9 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use corridor_core::{AccountId, Amount, Bic, CurrencyCode, Timestamp, Uetr};
 use corridor_settlement::{
-    AccountPurpose, Answer, HubCommand, HubConfig, LiquidityDirection, ParticipantRole,
-    ParticipantStatus, PaymentFilter, PaymentInstruction, PaymentReceipt, PaymentStatus, Rejection,
+    AccountPurpose, Answer, HubCommand, HubConfig, LiquidityDirection, LiquidityRecord,
+    Participant, ParticipantRole, ParticipantStatus, PaymentFilter, PaymentInstruction,
+    PaymentReceipt, PaymentStatus, Rejection,
 };
 use futures_util::Stream;
 use serde::de::DeserializeOwned;
@@ -24,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;
 use crate::server::AppState;
-use crate::views;
+use crate::views::{self, AccountView, PaymentSummary, PaymentView, StatementView};
 
 type AppResult<T> = Result<T, ApiError>;
 type St = State<Arc<AppState>>;
@@ -89,10 +90,12 @@ async fn submit(state: &AppState, command: HubCommand) -> AppResult<Answer> {
 
 // ---- operations ----------------------------------------------------------------------
 
+#[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200, description = "The process is up", body = String)))]
 pub async fn health() -> &'static str {
     "ok"
 }
 
+#[utoipa::path(get, path = "/ready", tag = "operations", responses((status = 200, description = "The engine answers", body = String), (status = 503, description = "The engine is unavailable", body = Rejection)))]
 pub async fn ready(State(state): St) -> Response {
     match state.engine.query_async(|_| ()).await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
@@ -100,6 +103,7 @@ pub async fn ready(State(state): St) -> Response {
     }
 }
 
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text exposition", body = String)))]
 pub async fn metrics(State(state): St) -> Response {
     let depth = state.engine.query_async(|hub| hub.queue_depth()).await;
     if let Ok(depth) = depth {
@@ -117,7 +121,7 @@ pub async fn metrics(State(state): St) -> Response {
 
 // ---- participants and accounts (operator) ---------------------------------------------
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdmitRequest {
     pub bic: Bic,
@@ -126,6 +130,7 @@ pub struct AdmitRequest {
     pub roles: Vec<ParticipantRole>,
 }
 
+#[utoipa::path(post, path = "/v1/participants", tag = "participants", request_body = AdmitRequest, responses((status = 201, body = Participant), (status = 409, description = "Admitted before with other details (DUPL)", body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn admit(
     State(state): St,
     caller: Caller,
@@ -146,6 +151,7 @@ pub async fn admit(
     Ok(created(answer_json(answer)))
 }
 
+#[utoipa::path(get, path = "/v1/participants", tag = "participants", responses((status = 200, body = [Participant]), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn list_participants(State(state): St, _caller: Caller) -> AppResult<Response> {
     let list = state
         .engine
@@ -154,6 +160,7 @@ pub async fn list_participants(State(state): St, _caller: Caller) -> AppResult<R
     Ok(Json(list).into_response())
 }
 
+#[utoipa::path(get, path = "/v1/participants/{bic}", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_participant(
     State(state): St,
     _caller: Caller,
@@ -168,10 +175,12 @@ pub async fn get_participant(
     Ok(Json(participant).into_response())
 }
 
+#[utoipa::path(post, path = "/v1/participants/{bic}/suspend", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn suspend(state: St, caller: Caller, bic: Path<String>) -> AppResult<Response> {
     set_status(state, caller, bic, ParticipantStatus::Suspended).await
 }
 
+#[utoipa::path(post, path = "/v1/participants/{bic}/reinstate", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn reinstate(state: St, caller: Caller, bic: Path<String>) -> AppResult<Response> {
     set_status(state, caller, bic, ParticipantStatus::Active).await
 }
@@ -189,7 +198,7 @@ async fn set_status(
     Ok(Json(answer_json(answer)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DesignateRequest {
     pub currency: CurrencyCode,
@@ -200,6 +209,7 @@ pub struct DesignateRequest {
     pub time_zone: String,
 }
 
+#[utoipa::path(post, path = "/v1/currencies", tag = "participants", request_body = DesignateRequest, responses((status = 201, body = AccountView), (status = 409, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn designate(
     State(state): St,
     caller: Caller,
@@ -219,14 +229,15 @@ pub async fn designate(
     Ok(created(answer_json_with(&state, answer).await?))
 }
 
-#[derive(Debug, Serialize)]
-struct CurrencyView {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CurrencyView {
     currency: CurrencyCode,
     exponent: u8,
     agent: Bic,
     time_zone: String,
 }
 
+#[utoipa::path(get, path = "/v1/currencies", tag = "participants", responses((status = 200, body = [CurrencyView]), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn list_currencies(State(state): St, _caller: Caller) -> AppResult<Response> {
     let list = state
         .engine
@@ -244,7 +255,7 @@ pub async fn list_currencies(State(state): St, _caller: Caller) -> AppResult<Res
     Ok(Json(list).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenAccountRequest {
     pub owner: Bic,
@@ -255,6 +266,7 @@ pub struct OpenAccountRequest {
     pub net_debit_cap: Option<String>,
 }
 
+#[utoipa::path(post, path = "/v1/accounts", tag = "accounts", request_body = OpenAccountRequest, responses((status = 201, body = AccountView), (status = 422, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn open_account(
     State(state): St,
     caller: Caller,
@@ -312,6 +324,7 @@ fn may_see_account(
     )
 }
 
+#[utoipa::path(get, path = "/v1/accounts", tag = "accounts", responses((status = 200, description = "The accounts the caller may see", body = [AccountView]), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn list_accounts(State(state): St, caller: Caller) -> AppResult<Response> {
     let list = state
         .engine
@@ -325,6 +338,7 @@ pub async fn list_accounts(State(state): St, caller: Caller) -> AppResult<Respon
     Ok(Json(list).into_response())
 }
 
+#[utoipa::path(get, path = "/v1/accounts/{id}", tag = "accounts", params(("id" = u64, Path, description = "Account id")), responses((status = 200, body = AccountView), (status = 404, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_account(
     State(state): St,
     caller: Caller,
@@ -343,12 +357,13 @@ pub async fn get_account(
     Ok(Json(view).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapRequest {
     pub net_debit_cap: String,
 }
 
+#[utoipa::path(put, path = "/v1/accounts/{id}/net-debit-cap", tag = "accounts", params(("id" = u64, Path, description = "Account id")), request_body = CapRequest, responses((status = 200, body = AccountView), (status = 404, body = Rejection), (status = 422, description = "The balance already breaks the new cap (AM04)", body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn set_cap(
     State(state): St,
     caller: Caller,
@@ -387,7 +402,7 @@ pub async fn set_cap(
     Ok(Json(view).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LiquidityRequest {
     /// The agent's idempotency key for this transfer.
@@ -398,6 +413,7 @@ pub struct LiquidityRequest {
     pub direction: LiquidityDirection,
 }
 
+#[utoipa::path(post, path = "/v1/liquidity", tag = "accounts", request_body = LiquidityRequest, responses((status = 201, body = LiquidityRecord), (status = 409, body = Rejection), (status = 422, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn liquidity(
     State(state): St,
     caller: Caller,
@@ -424,20 +440,21 @@ pub async fn liquidity(
     Ok(created(answer_json_with(&state, answer).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CredentialRequest {
     /// "operator", "auditor", "auditor-<name>" or a participant's BIC.
     pub subject: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CredentialView {
     pub subject: String,
     /// Shown once: only its SHA-256 is kept.
     pub token: String,
 }
 
+#[utoipa::path(post, path = "/v1/credentials", tag = "participants", request_body = CredentialRequest, responses((status = 201, body = CredentialView), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn issue_token(
     State(state): St,
     caller: Caller,
@@ -452,12 +469,13 @@ pub async fn issue_token(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigRequest {
     pub queue_timeout_seconds: u32,
 }
 
+#[utoipa::path(put, path = "/v1/config", tag = "operations", request_body = ConfigRequest, responses((status = 200, body = HubConfig), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn configure(
     State(state): St,
     caller: Caller,
@@ -481,6 +499,7 @@ fn receipt_status(receipt: &PaymentReceipt) -> StatusCode {
     }
 }
 
+#[utoipa::path(post, path = "/v1/payments", tag = "payments", request_body = PaymentInstruction, responses((status = 201, description = "Accepted: settled or queued", body = PaymentReceipt), (status = 200, description = "A retry of an accepted instruction: its first result", body = PaymentReceipt), (status = 409, description = "Instruction id or UETR already used for another payment (DUPL)", body = Rejection), (status = 413, body = Rejection), (status = 422, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn submit_payment(
     State(state): St,
     caller: Caller,
@@ -506,13 +525,13 @@ pub async fn submit_payment(
     Ok((receipt_status(&receipt), Json(receipt)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BatchRequest {
     pub payments: Vec<PaymentInstruction>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BatchItem {
     pub index: usize,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
@@ -521,13 +540,14 @@ pub struct BatchItem {
     pub error: Option<Rejection>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BatchView {
     pub accepted: usize,
     pub refused: usize,
     pub results: Vec<BatchItem>,
 }
 
+#[utoipa::path(post, path = "/v1/payments/batch", tag = "payments", request_body = BatchRequest, responses((status = 200, description = "One result per payment, in order", body = BatchView), (status = 413, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn submit_batch(
     State(state): St,
     caller: Caller,
@@ -609,6 +629,7 @@ fn may_see_payment(caller: &Caller, p: &corridor_settlement::Payment) -> bool {
     caller.sees_everything() || caller.bic == Some(p.sender) || caller.bic == Some(p.receiver())
 }
 
+#[utoipa::path(get, path = "/v1/payments/{id}", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), responses((status = 200, body = PaymentView), (status = 404, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_payment(
     State(state): St,
     caller: Caller,
@@ -627,7 +648,7 @@ pub async fn get_payment(
     Ok(Json(view).into_response())
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     pub status: Option<PaymentStatus>,
@@ -645,6 +666,7 @@ pub struct SearchQuery {
     pub participant: Option<Bic>,
 }
 
+#[utoipa::path(get, path = "/v1/payments", tag = "payments", params(SearchQuery), responses((status = 200, body = [PaymentSummary]), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn search_payments(
     State(state): St,
     caller: Caller,
@@ -698,13 +720,14 @@ pub async fn search_payments(
     Ok(Json(list).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelRequest {
     /// Starts with a reason code: "CUST", "DUPL requested twice".
     pub reason: String,
 }
 
+#[utoipa::path(post, path = "/v1/payments/{id}/cancel", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), request_body = CancelRequest, responses((status = 200, body = PaymentReceipt), (status = 404, body = Rejection), (status = 409, description = "Not queued any more (NOCN)", body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn cancel_payment(
     State(state): St,
     caller: Caller,
@@ -725,7 +748,7 @@ pub async fn cancel_payment(
     Ok(Json(answer_json(answer)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnRequest {
     /// The returning bank's instruction id for the return (its idempotency key).
@@ -737,6 +760,7 @@ pub struct ReturnRequest {
     pub reason: String,
 }
 
+#[utoipa::path(post, path = "/v1/payments/{id}/return", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), request_body = ReturnRequest, responses((status = 201, body = PaymentReceipt), (status = 404, body = Rejection), (status = 422, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn return_payment(
     State(state): St,
     caller: Caller,
@@ -775,7 +799,7 @@ async fn resolve(state: &AppState, text: &str) -> AppResult<u64> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodQuery {
     /// Engine time in nanoseconds since the epoch, inclusive; default: the beginning.
@@ -784,6 +808,7 @@ pub struct PeriodQuery {
     pub to: Option<u64>,
 }
 
+#[utoipa::path(get, path = "/v1/accounts/{id}/statement", tag = "accounts", params(("id" = u64, Path, description = "Account id"), PeriodQuery), responses((status = 200, body = StatementView), (status = 404, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn statement(
     State(state): St,
     caller: Caller,
@@ -813,7 +838,7 @@ pub async fn statement(
 
 // ---- outbox -------------------------------------------------------------------------------
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct OutboxQuery {
     /// Messages after this number; default: after the acknowledged cursor.
@@ -823,7 +848,7 @@ pub struct OutboxQuery {
     pub wait: Option<u64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OutboxPage {
     pub messages: Vec<views::OutboxView>,
     pub last_seq: u64,
@@ -857,6 +882,7 @@ async fn read_outbox(
         .await?)
 }
 
+#[utoipa::path(get, path = "/v1/outbox", tag = "outbox", params(OutboxQuery), responses((status = 200, body = OutboxPage), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn outbox(
     State(state): St,
     caller: Caller,
@@ -880,12 +906,13 @@ pub async fn outbox(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AckRequest {
     pub up_to: u64,
 }
 
+#[utoipa::path(post, path = "/v1/outbox/ack", tag = "outbox", request_body = AckRequest, responses((status = 200, body = OutboxPage), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn acknowledge(
     State(state): St,
     caller: Caller,
@@ -907,6 +934,7 @@ pub async fn acknowledge(
 /// Server-sent events: every outbox message after `after` (default: the acknowledged
 /// cursor), as it arrives. The event id is the message number, so a client reconnects with
 /// `after=<last id>` and misses nothing.
+#[utoipa::path(get, path = "/v1/outbox/stream", tag = "outbox", params(OutboxQuery), responses((status = 200, description = "text/event-stream: one event per outbox message, id = its number", content_type = "text/event-stream", body = String), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn outbox_stream(
     State(state): St,
     caller: Caller,

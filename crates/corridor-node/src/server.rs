@@ -10,11 +10,12 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use axum::routing::{get, post, put};
 use corridor_engine::{Engine, EngineConfig, EngineError, EngineHandle};
 use corridor_settlement::{Hub, HubCommand};
 use rand::Rng;
 use tokio::sync::watch;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use crate::api;
 use crate::auth::{Directory, RateLimiter, token_sha256};
@@ -114,52 +115,43 @@ pub fn new_token() -> String {
 }
 
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
-        .route("/health", get(api::health))
-        .route("/ready", get(api::ready))
-        .route("/metrics", get(api::metrics))
-        .route("/openapi.json", get(crate::openapi::document))
-        .route(
-            "/v1/participants",
-            get(api::list_participants).post(api::admit),
-        )
-        .route("/v1/participants/{bic}", get(api::get_participant))
-        .route("/v1/participants/{bic}/suspend", post(api::suspend))
-        .route("/v1/participants/{bic}/reinstate", post(api::reinstate))
-        .route(
-            "/v1/currencies",
-            get(api::list_currencies).post(api::designate),
-        )
-        .route(
-            "/v1/accounts",
-            get(api::list_accounts).post(api::open_account),
-        )
-        .route("/v1/accounts/{id}", get(api::get_account))
-        .route("/v1/accounts/{id}/net-debit-cap", put(api::set_cap))
-        .route("/v1/accounts/{id}/statement", get(api::statement))
-        .route("/v1/liquidity", post(api::liquidity))
-        .route("/v1/credentials", post(api::issue_token))
-        .route("/v1/config", put(api::configure))
-        .route(
-            "/v1/payments",
-            get(api::search_payments).post(api::submit_payment),
-        )
-        .route(
-            "/v1/payments/batch",
-            post(api::submit_batch).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)),
-        )
-        .route("/v1/payments/{id}", get(api::get_payment))
-        .route("/v1/payments/{id}/cancel", post(api::cancel_payment))
-        .route("/v1/payments/{id}/return", post(api::return_payment))
-        .route("/v1/outbox", get(api::outbox))
-        .route("/v1/outbox/ack", post(api::acknowledge))
-        .route("/v1/outbox/stream", get(api::outbox_stream))
+    let (router, _) = api_router().split_for_parts();
+    router
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             count_requests,
         ))
         .with_state(state)
+}
+
+/// Every route with its OpenAPI description. Only the batch route accepts a large body.
+pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::with_openapi(crate::openapi::base())
+        .routes(routes!(api::health))
+        .routes(routes!(api::ready))
+        .routes(routes!(api::metrics))
+        .routes(routes!(crate::openapi::document))
+        .routes(routes!(api::list_participants, api::admit))
+        .routes(routes!(api::get_participant))
+        .routes(routes!(api::suspend))
+        .routes(routes!(api::reinstate))
+        .routes(routes!(api::list_currencies, api::designate))
+        .routes(routes!(api::list_accounts, api::open_account))
+        .routes(routes!(api::get_account))
+        .routes(routes!(api::set_cap))
+        .routes(routes!(api::statement))
+        .routes(routes!(api::liquidity))
+        .routes(routes!(api::issue_token))
+        .routes(routes!(api::configure))
+        .routes(routes!(api::search_payments, api::submit_payment))
+        .routes(routes!(api::submit_batch).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)))
+        .routes(routes!(api::get_payment))
+        .routes(routes!(api::cancel_payment))
+        .routes(routes!(api::return_payment))
+        .routes(routes!(api::outbox))
+        .routes(routes!(api::acknowledge))
+        .routes(routes!(api::outbox_stream))
 }
 
 async fn count_requests(

@@ -25,7 +25,7 @@ pub fn balance(hub: &Hub, currency: CurrencyCode, credits: u128, debits: u128) -
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AccountView {
     pub id: AccountId,
     pub owner: Bic,
@@ -60,7 +60,7 @@ pub fn account(hub: &Hub, info: &AccountInfo) -> AccountView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PaymentView {
     pub id: u64,
     pub sender: Bic,
@@ -108,7 +108,7 @@ pub fn payment(hub: &Hub, p: &Payment) -> PaymentView {
 }
 
 /// A payment in a search result: the fields a list needs, without the party data.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PaymentSummary {
     pub id: u64,
     pub sender: Bic,
@@ -137,7 +137,7 @@ pub fn summary(hub: &Hub, p: &Payment) -> PaymentSummary {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EntryView {
     pub at: Timestamp,
     pub transfer: corridor_core::TransferId,
@@ -150,7 +150,7 @@ pub struct EntryView {
     pub balance_after: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StatementView {
     pub account: AccountId,
     pub owner: Bic,
@@ -200,7 +200,7 @@ pub fn statement(hub: &Hub, s: &Statement) -> StatementView {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OutboxView {
     pub seq: u64,
     pub at: Timestamp,

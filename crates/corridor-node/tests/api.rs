@@ -565,3 +565,150 @@ async fn outbox_long_poll_wakes_on_a_new_message() {
         .await;
     assert_eq!(acked["acknowledged"], seq);
 }
+
+/// The OpenAPI document lists exactly the routes the node serves, and every schema it
+/// refers to is defined.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_document_matches_the_served_api() {
+    let node = TestNode::start().await;
+    let (status, doc) = node.call(None, Method::GET, "/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let paths = doc["paths"].as_object().unwrap();
+    let operations: usize = paths
+        .values()
+        .map(|item| item.as_object().unwrap().len())
+        .sum();
+    assert_eq!(
+        (paths.len(), operations),
+        (24, 28),
+        "every route of the router is described"
+    );
+    for (path, item) in paths {
+        let concrete = path.replace("{bic}", "VOLGRUMM").replace("{id}", "1");
+        for method in item.as_object().unwrap().keys() {
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let response = node
+                .http
+                .request(method.clone(), format!("{}{concrete}", node.base))
+                .timeout(std::time::Duration::from_secs(5))
+                .send()
+                .await;
+            // Streams stay open: a timeout means the route answered and is streaming.
+            let Ok(response) = response else { continue };
+            let status = response.status();
+            let body = response.text().await.unwrap_or_default();
+            assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            if status == StatusCode::NOT_FOUND {
+                assert!(body.contains("\"code\""), "{method} {path} is not served");
+            }
+        }
+    }
+    let text = doc.to_string();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = reference.split('"').next().unwrap();
+        assert!(
+            schemas.contains_key(name),
+            "schema {name} is referenced but not defined"
+        );
+    }
+    for required in ["PaymentInstruction", "PaymentReceipt", "Rejection", "Party"] {
+        assert!(schemas.contains_key(required), "{required}");
+    }
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_show_payments_queue_settlement_and_fsync() {
+    let node = TestNode::start().await;
+    node.post(
+        "VOLGRUMM",
+        "/v1/payments",
+        &payment("M-1", "NEVARUMM", "3.00", "RUB"),
+    )
+    .await;
+    node.post(
+        "URALRUMM",
+        "/v1/payments",
+        &payment("M-2", "BAIKRUMM", "9000000000.00", "RUB"),
+    )
+    .await;
+    let text = node
+        .http
+        .get(format!("{}/metrics", node.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "corridor_payments_total{status=\"settled\"} 1",
+        "corridor_payments_total{status=\"queued\"} 1",
+        "corridor_queue_depth 1",
+        "corridor_settlement_latency_seconds_count 1",
+    ] {
+        assert!(text.contains(line), "{line} missing in:\n{text}");
+    }
+    let fsyncs = text
+        .lines()
+        .find(|l| l.starts_with("corridor_journal_fsync_seconds_count"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap();
+    assert!(fsyncs > 0);
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_participant_over_its_rate_limit_gets_429() {
+    let node = TestNode::start_with(|c| c.rate_limit_per_second = 5).await;
+    let mut limited = 0;
+    for _ in 0..40 {
+        let (status, body) = node.get("VOLGRUMM", "/v1/participants").await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(body["error"]["code"], "RATE");
+            limited += 1;
+        }
+    }
+    assert!(limited > 0, "the limit applies");
+    // Another participant has its own budget.
+    let (status, _) = node.get("NEVARUMM", "/v1/participants").await;
+    assert_eq!(status, StatusCode::OK);
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outbox_stream_sends_server_sent_events() {
+    let node = std::sync::Arc::new(TestNode::start().await);
+    let (_, page) = node.get("NEVARUMM", "/v1/outbox?limit=1000").await;
+    let last = page["last_seq"].as_u64().unwrap();
+    let mut stream = node
+        .http
+        .get(format!("{}/v1/outbox/stream?after={last}", node.base))
+        .bearer_auth(node.token("NEVARUMM").unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    node.post(
+        "VOLGRUMM",
+        "/v1/payments",
+        &payment("SSE-1", "NEVARUMM", "8.00", "RUB"),
+    )
+    .await;
+    let mut received = String::new();
+    while !received.contains("SSE-1") {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), stream.chunk())
+            .await
+            .expect("an event arrives")
+            .unwrap()
+            .expect("the stream stays open");
+        received.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(
+        received.contains(&format!("id: {}", last + 1)),
+        "{received}"
+    );
+    assert!(received.contains("incoming_payment"), "{received}");
+}

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{ParticipantRole, ParticipantStatus, PaymentInstruction};
 
 /// Settings the operator can change while the hub runs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HubConfig {
     /// A payment still queued this long after it was queued is rejected (AM04).
     pub queue_timeout_seconds: u32,
@@ -19,7 +19,7 @@ impl Default for HubConfig {
 }
 
 /// What an account opened for a participant is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountPurpose {
     /// Its settlement account in a currency: payments debit and credit it.
@@ -33,7 +33,7 @@ pub enum AccountPurpose {
     Funding,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LiquidityDirection {
     /// The agent brings money in from the domestic RTGS: the participant's account is credited.

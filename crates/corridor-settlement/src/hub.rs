@@ -25,7 +25,7 @@ const CODE_DEFUND: u16 = 11;
 /// Largest payment batch one command may carry.
 pub const MAX_BATCH: usize = 10_000;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
     /// Waiting in the payer's RTGS queue for liquidity (pacs.002 PDNG).
@@ -56,7 +56,7 @@ impl PaymentStatus {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StatusEvent {
     pub at: Timestamp,
     pub status: PaymentStatus,
@@ -115,7 +115,7 @@ impl Payment {
 }
 
 /// The answer to one submitted payment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PaymentReceipt {
     pub payment: u64,
     pub instruction_id: String,
@@ -127,7 +127,7 @@ pub struct PaymentReceipt {
     pub duplicate: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AccountInfo {
     pub id: AccountId,
     pub owner: Bic,
@@ -144,7 +144,7 @@ pub struct CurrencyAgent {
     pub funding_account: AccountId,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LiquidityRecord {
     pub agent: Bic,
     pub reference: String,
@@ -545,7 +545,7 @@ impl Hub {
     ) -> HubOutcome {
         if name.trim().is_empty()
             || name.chars().count() > 140
-            || name.chars().any(char::is_control)
+            || name.chars().any(crate::model::is_hidden)
         {
             return Err(Rejection::format(
                 "name must be 1 to 140 printable characters",
@@ -590,11 +590,10 @@ impl Hub {
             .ok_or_else(|| Rejection::not_found(format!("{bic} is not a participant")))?;
         participant.status = status;
         let participant = participant.clone();
-        if status == ParticipantStatus::Active {
-            // Its own queue and every queue holding payments to it may move again.
-            let accounts: Vec<AccountId> = self.queues.keys().copied().collect();
-            self.drain(accounts, now);
-        }
+        // Reinstated: its own queue and every queue holding payments to it may move again.
+        // Suspended: payments to it are now passed over, so those behind them may move.
+        let accounts: Vec<AccountId> = self.queues.keys().copied().collect();
+        self.drain(accounts, now);
         Ok(Answer::Participant(participant))
     }
 
@@ -784,6 +783,20 @@ impl Hub {
                 format!("reference {reference} was already used for another liquidity transfer"),
             ));
         }
+        // A net debit cap is credit for settling payments, not money to take out: only what
+        // the participant holds (posted credits less posted and pending debits) may leave.
+        if direction == LiquidityDirection::Defund {
+            let held = self.ledger.account(account).map_or(0, |a| {
+                a.credits_posted
+                    .saturating_sub(a.debits_posted.saturating_add(a.debits_pending))
+            });
+            if amount > held {
+                return Err(Rejection::new(
+                    "AM04",
+                    format!("{participant} holds {held} minor units of {code}, less than {amount}"),
+                ));
+            }
+        }
         let (debit, credit, code_used) = match direction {
             LiquidityDirection::Fund => (funding, account, CODE_FUND),
             LiquidityDirection::Defund => (account, funding, CODE_DEFUND),
@@ -971,6 +984,9 @@ impl Hub {
             .is_some_and(|head| head.urgency <= key.urgency);
         if blocked {
             self.enqueue(id, payer, now);
+            // What blocks it may be only payments to suspended receivers, which are passed
+            // over: let the queue decide.
+            self.drain(vec![payer], now);
         } else {
             match self.attempt(id, payer, payee, now) {
                 Attempt::Settled => self.drain(vec![payee], now),
@@ -1232,6 +1248,7 @@ impl Hub {
 
     /// Rejects every queued payment whose deadline is at or before `now`.
     fn expire_queued(&mut self, now: Timestamp) {
+        let mut payers = Vec::new();
         while let Some(&(deadline, id)) = self.deadlines.first() {
             if deadline > now {
                 break;
@@ -1240,7 +1257,16 @@ impl Hub {
                 "AM04",
                 "insufficient liquidity: still queued when the queue timeout passed",
             );
+            if let Some(p) = self.payment(id) {
+                payers.extend(self.settlement_account(p.sender, p.currency()));
+            }
             self.finish(id, PaymentStatus::Rejected, Some(reason), now);
+        }
+        // The payments that waited behind a timed-out one may fit now.
+        if !payers.is_empty() {
+            payers.sort_unstable();
+            payers.dedup();
+            self.drain(payers, now);
         }
     }
 
@@ -1262,12 +1288,15 @@ impl Hub {
             ));
         }
         let code = reason_code(reason)?;
+        let payer = self.settlement_account(sender, p.currency());
         self.finish(
             id,
             PaymentStatus::Cancelled,
             Some(Rejection::new(code, reason)),
             now,
         );
+        // The payments that waited behind it may fit now.
+        self.drain(payer.into_iter().collect(), now);
         Ok(Answer::Payment(self.receipt(id, false)))
     }
 

@@ -8,7 +8,19 @@ use serde::{Deserialize, Serialize};
 use crate::Rejection;
 
 /// What a participant may do in the scheme.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ParticipantRole {
     /// Keeps a currency's ledger (that country's central bank) and funds participants.
@@ -19,7 +31,7 @@ pub enum ParticipantRole {
     FxProvider,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ParticipantStatus {
     Active,
@@ -28,7 +40,7 @@ pub enum ParticipantStatus {
     Suspended,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Participant {
     pub bic: Bic,
     pub name: String,
@@ -50,7 +62,7 @@ impl Participant {
 }
 
 /// Which ISO 20022 message a payment is the equivalent of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentKind {
     /// pacs.008: a customer's credit transfer, carried between its banks.
@@ -62,7 +74,18 @@ pub enum PaymentKind {
 /// Settlement priority (ISO 20022 `InstrPrty` and the RTGS's own classes). Ordered from the
 /// least to the most urgent, so a higher value settles first.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
@@ -73,7 +96,7 @@ pub enum Priority {
 }
 
 /// ISO 20022 `ChrgBr`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum ChargeBearer {
     /// Borne by the debtor.
     #[serde(rename = "DEBT")]
@@ -90,7 +113,7 @@ pub enum ChargeBearer {
     ServiceLevel,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostalAddress {
     #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
@@ -110,7 +133,7 @@ pub struct PostalAddress {
 
 /// An identifier of a party: an organisation's BIC or LEI, or a scheme-qualified other id
 /// (a tax number, a passport).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartyIdentification {
     #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
@@ -124,7 +147,7 @@ pub struct PartyIdentification {
 }
 
 /// A debtor, creditor or ultimate party (ISO 20022 `PartyIdentification135`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Party {
     pub name: String,
@@ -137,7 +160,7 @@ pub struct Party {
 }
 
 /// A customer account at its bank: IBAN where the country uses them, else another id.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CashAccount {
     #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
@@ -149,7 +172,7 @@ pub struct CashAccount {
 /// A payment as its sender instructs it: the JSON equivalent of one pacs.008 or pacs.009
 /// credit transfer transaction. The sender (instructing agent) is the authenticated
 /// participant, never a field, so no bank can instruct in another's name.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentInstruction {
     pub kind: PaymentKind,
@@ -219,7 +242,7 @@ fn check_text(path: &str, value: &str, max: usize) -> Result<(), Rejection> {
     Ok(())
 }
 
-fn is_hidden(c: char) -> bool {
+pub(crate) fn is_hidden(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
@@ -241,7 +264,11 @@ fn check_country(path: &str, value: &Option<String>) -> Result<(), Rejection> {
 }
 
 pub(crate) fn iso_country_code(code: &str) -> bool {
-    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
+    // A BIC's country is checked against ISO 3166 (plus XK, which SWIFT uses) by
+    // corridor-core: borrow that check rather than accept any two letters ("ZZ").
+    code.len() == 2
+        && code.bytes().all(|b| b.is_ascii_uppercase())
+        && format!("AAAA{code}AA").parse::<Bic>().is_ok()
 }
 
 impl Party {

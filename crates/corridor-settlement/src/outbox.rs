@@ -14,7 +14,7 @@ use crate::rejection::Rejection;
 /// In JSON, internally tagged (`"type": "payment_status"` beside the fields). postcard cannot
 /// read that form back (it would have to look ahead for the tag), so a binary format reads
 /// the same bytes in order: the tag, then the variant's fields (see `Deserialize` below).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case", remote = "Self")]
 pub enum OutboxEvent {
     /// A status change of a payment the participant sent (pacs.002).
@@ -64,32 +64,27 @@ impl<'de> serde::de::Visitor<'de> for BinaryEvent {
         f.write_str("an outbox event: its type, then its fields")
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<OutboxEvent, A::Error> {
-        let mut read = 0;
-        let mut next = |seq: &mut A| {
-            read += 1;
-            seq.next_element()?
-                .ok_or_else(|| serde::de::Error::invalid_length(read - 1, &"an outbox event"))
-        };
-        let tag: String = next(&mut seq)?;
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<OutboxEvent, A::Error> {
+        let mut seq = Fields { seq, read: 0 };
+        let tag: String = seq.next()?;
         Ok(match tag.as_str() {
             "payment_status" => OutboxEvent::PaymentStatus {
-                payment: next(&mut seq)?,
-                instruction_id: next(&mut seq)?,
-                uetr: next(&mut seq)?,
-                status: next(&mut seq)?,
-                reason: next(&mut seq)?,
+                payment: seq.next()?,
+                instruction_id: seq.next()?,
+                uetr: seq.next()?,
+                status: seq.next()?,
+                reason: seq.next()?,
             },
             "incoming_payment" => OutboxEvent::IncomingPayment {
-                payment: next(&mut seq)?,
-                uetr: next(&mut seq)?,
+                payment: seq.next()?,
+                uetr: seq.next()?,
             },
             "liquidity" => OutboxEvent::Liquidity {
-                account: next(&mut seq)?,
-                currency: next(&mut seq)?,
-                direction: next(&mut seq)?,
-                amount: next(&mut seq)?,
-                reference: next(&mut seq)?,
+                account: seq.next()?,
+                currency: seq.next()?,
+                direction: seq.next()?,
+                amount: seq.next()?,
+                reference: seq.next()?,
             },
             other => {
                 return Err(serde::de::Error::unknown_variant(
@@ -98,6 +93,21 @@ impl<'de> serde::de::Visitor<'de> for BinaryEvent {
                 ));
             }
         })
+    }
+}
+
+/// The fields of a sequence, read one by one and counted for the error message.
+struct Fields<A> {
+    seq: A,
+    read: usize,
+}
+
+impl<'de, A: serde::de::SeqAccess<'de>> Fields<A> {
+    fn next<T: Deserialize<'de>>(&mut self) -> Result<T, A::Error> {
+        self.read += 1;
+        self.seq
+            .next_element()?
+            .ok_or_else(|| serde::de::Error::invalid_length(self.read - 1, &"an outbox event"))
     }
 }
 

@@ -3,7 +3,9 @@ use serde::{Deserialize, Serialize};
 /// Why a command or a payment was refused: an ISO 20022 reason code (ExternalStatusReason1Code
 /// where one fits, else a Corridor code in the same four-character style) and a sentence for
 /// the person reading it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error, utoipa::ToSchema,
+)]
 #[error("{code}: {message}")]
 pub struct Rejection {
     pub code: String,

@@ -26,8 +26,14 @@ pub fn config(dir: &std::path::Path) -> NodeConfig {
 
 impl TestNode {
     pub async fn start() -> TestNode {
+        TestNode::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut NodeConfig)) -> TestNode {
         let dir = tempfile::tempdir().unwrap();
-        let node = corridor_node::start(config(dir.path())).await.unwrap();
+        let mut config = config(dir.path());
+        adjust(&mut config);
+        let node = corridor_node::start(config).await.unwrap();
         let tokens = demo::seed(node.state(), dir.path()).await.unwrap();
         let base = format!("http://{}", node.local_addr());
         TestNode {
