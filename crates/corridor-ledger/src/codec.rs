@@ -386,7 +386,8 @@ impl<'a> Reader<'a> {
 
     /// Reads a count-prefixed list written by [`encode_commands`].
     pub fn commands(&mut self) -> Result<Vec<Command>, CodecError> {
-        const SMALLEST_COMMAND: usize = 2 + 16 + 2 + 16 + 16;
+        // A rule change: tag, linked, account id, rule tag, limit.
+        const SMALLEST_COMMAND: usize = 2 + 16 + 1 + 16;
         let n = self.count(false, SMALLEST_COMMAND)?;
         (0..n).map(|_| self.command()).collect()
     }

@@ -268,6 +268,55 @@ fn net_debit_cap_allows_a_bounded_overdraft() {
 }
 
 #[test]
+fn a_net_debit_cap_can_be_raised_and_lowered_but_not_below_the_overdraft() {
+    let mut ledger = funded();
+    // Account 3 holds nothing: a 400 payment needs a cap.
+    assert_eq!(single(post(1, 3, 2, 400)), ResultCode::ExceedsCredits);
+    let capped = BalanceRule::DebitsMustNotExceedCredits { limit: 500 };
+    let outcome = ledger.apply(&[set_rule(3, capped), post(1, 3, 2, 400)], T0);
+    assert_eq!(outcome.results, vec![ResultCode::Ok, ResultCode::Ok]);
+    let before = ledger.accounts().to_vec();
+    // 400 overdrawn: a cap of 300 would break the rule, so it is refused and nothing changes.
+    let lower = BalanceRule::DebitsMustNotExceedCredits { limit: 300 };
+    let outcome = ledger.apply(&[set_rule(3, lower)], Timestamp(T0.0 + 10));
+    assert_eq!(outcome.results, vec![ResultCode::ExceedsCredits]);
+    assert_eq!(ledger.accounts(), before);
+    let mirror = BalanceRule::CreditsMustNotExceedDebits { limit: 0 };
+    assert_eq!(single(set_rule(2, mirror)), ResultCode::ExceedsDebits);
+    ledger.check_invariants().unwrap();
+}
+
+#[test]
+fn account_not_found_for_a_rule_change() {
+    assert_eq!(
+        single(set_rule(99, BalanceRule::Unrestricted)),
+        ResultCode::AccountNotFound
+    );
+}
+
+#[test]
+fn a_rule_change_in_a_failed_chain_is_undone() {
+    let mut ledger = funded();
+    let capped = BalanceRule::DebitsMustNotExceedCredits { limit: 500 };
+    let outcome = ledger.apply(&[linked(set_rule(3, capped)), post(1, 2, 2, 1)], T0);
+    assert_eq!(
+        outcome.results,
+        vec![
+            ResultCode::LinkedEventFailed,
+            ResultCode::AccountsMustDiffer
+        ]
+    );
+    assert_eq!(single(post(2, 3, 2, 1)), ResultCode::ExceedsCredits);
+    assert_eq!(
+        ledger
+            .apply(&[post(2, 3, 2, 1)], Timestamp(T0.0 + 5))
+            .results,
+        vec![ResultCode::ExceedsCredits],
+        "the cap was rolled back with its chain"
+    );
+}
+
+#[test]
 fn exceeds_debits() {
     assert_eq!(single(post(1, 2, 5, 1)), ResultCode::ExceedsDebits);
 }

@@ -3,7 +3,7 @@
 
 use corridor_core::{AccountId, Amount, CurrencyCode, TransferId};
 use corridor_ledger::{
-    AccountKind, BalanceRule, Command, Movement, NewAccount, Transfer, TransferAction,
+    AccountKind, BalanceRule, Command, Movement, NewAccount, RuleChange, Transfer, TransferAction,
 };
 
 pub fn rub() -> CurrencyCode {
@@ -98,6 +98,15 @@ pub fn linked(mut command: Command) -> Command {
     match &mut command {
         Command::CreateAccount(a) => a.linked = true,
         Command::CreateTransfer(t) => t.linked = true,
+        Command::SetBalanceRule(c) => c.linked = true,
     }
     command
+}
+
+pub fn set_rule(id: u128, rule: BalanceRule) -> Command {
+    Command::SetBalanceRule(RuleChange {
+        account: aid(id),
+        rule,
+        linked: false,
+    })
 }
