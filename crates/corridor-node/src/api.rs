@@ -14,9 +14,9 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use corridor_core::{AccountId, Amount, Bic, CurrencyCode, Timestamp, Uetr};
 use corridor_settlement::{
-    AccountPurpose, Answer, HubCommand, HubConfig, LiquidityDirection, LiquidityRecord,
-    Participant, ParticipantRole, ParticipantStatus, PaymentFilter, PaymentInstruction,
-    PaymentReceipt, PaymentStatus, Rejection,
+    AccountPurpose, Answer, HubCommand, HubConfig, LiquidityDirection, Participant,
+    ParticipantRole, ParticipantStatus, PaymentFilter, PaymentInstruction, PaymentReceipt,
+    PaymentStatus, Rejection,
 };
 use futures_util::Stream;
 use serde::de::DeserializeOwned;
@@ -413,7 +413,7 @@ pub struct LiquidityRequest {
     pub direction: LiquidityDirection,
 }
 
-#[utoipa::path(post, path = "/v1/liquidity", tag = "accounts", request_body = LiquidityRequest, responses((status = 201, body = LiquidityRecord), (status = 409, body = Rejection), (status = 422, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/liquidity", tag = "accounts", request_body = LiquidityRequest, responses((status = 201, body = views::LiquidityView), (status = 409, body = Rejection), (status = 422, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
 pub async fn liquidity(
     State(state): St,
     caller: Caller,
@@ -614,10 +614,7 @@ enum PaymentRef {
     Uetr(Uetr),
 }
 
-fn find<'h>(
-    hub: &'h corridor_settlement::Hub,
-    r: PaymentRef,
-) -> Option<&'h corridor_settlement::Payment> {
+fn find(hub: &corridor_settlement::Hub, r: PaymentRef) -> Option<&corridor_settlement::Payment> {
     match r {
         PaymentRef::Id(id) => hub.payment(id),
         PaymentRef::Uetr(u) => hub.payment_by_uetr(u),
@@ -695,6 +692,7 @@ pub async fn search_payments(
         to: q.to.map(Timestamp),
         min_amount: None,
         max_amount: None,
+        currency: q.currency,
         after: q.after,
         limit: q.limit.unwrap_or(100).min(1_000),
     };
@@ -706,13 +704,11 @@ pub async fn search_payments(
             filter.max_amount = Some(parse_decimal(&state, text, currency).await?);
         }
     }
-    let currency = q.currency;
     let list = state
         .engine
         .query_async(move |hub| {
             hub.search(participant, &filter)
                 .into_iter()
-                .filter(|p| currency.is_none_or(|c| p.currency() == c))
                 .map(|p| views::summary(hub, p))
                 .collect::<Vec<_>>()
         })
@@ -806,6 +802,8 @@ pub struct PeriodQuery {
     pub from: Option<u64>,
     /// Exclusive; default: now.
     pub to: Option<u64>,
+    /// Most entries (default 1,000, at most 10,000); the answer's `next_from` continues.
+    pub limit: Option<usize>,
 }
 
 #[utoipa::path(get, path = "/v1/accounts/{id}/statement", tag = "accounts", params(("id" = u64, Path, description = "Account id"), PeriodQuery), responses((status = 200, body = StatementView), (status = 404, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
@@ -821,12 +819,13 @@ pub async fn statement(
     if from > to {
         return Err(ApiError::bad_request("from must not be after to"));
     }
+    let limit = q.limit.unwrap_or(1_000).clamp(1, 10_000);
     let view = state
         .engine
         .query_async(move |hub| {
             (may_see_account(hub, &caller, id) == Some(true))
                 .then(|| {
-                    hub.statement(id, from, to)
+                    hub.statement(id, from, to, limit)
                         .map(|s| views::statement(hub, &s))
                 })
                 .flatten()
@@ -996,8 +995,17 @@ fn answer_json(answer: Answer) -> serde_json::Value {
     }
 }
 
-/// Like [`answer_json`], but an account is shown with its balances.
+/// Like [`answer_json`], but an account is shown with its balances and a liquidity
+/// transfer with its amount as a decimal.
 async fn answer_json_with(state: &AppState, answer: Answer) -> AppResult<serde_json::Value> {
+    if let Answer::Liquidity(record) = &answer {
+        let record = record.clone();
+        let view = state
+            .engine
+            .query_async(move |hub| views::liquidity(hub, &record))
+            .await?;
+        return Ok(serde_json::to_value(view).unwrap_or_default());
+    }
     if let Answer::Account(info) = &answer {
         let id = info.id;
         let view = state

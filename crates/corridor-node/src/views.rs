@@ -60,6 +60,34 @@ pub fn account(hub: &Hub, info: &AccountInfo) -> AccountView {
     }
 }
 
+/// A liquidity transfer by a settlement agent.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LiquidityView {
+    pub agent: Bic,
+    pub reference: String,
+    pub participant: Bic,
+    pub account: AccountId,
+    pub currency: CurrencyCode,
+    pub amount: String,
+    pub direction: corridor_settlement::LiquidityDirection,
+    pub transfer: corridor_core::TransferId,
+    pub at: Timestamp,
+}
+
+pub fn liquidity(hub: &Hub, r: &corridor_settlement::LiquidityRecord) -> LiquidityView {
+    LiquidityView {
+        agent: r.agent,
+        reference: r.reference.clone(),
+        participant: r.participant,
+        account: r.account,
+        currency: r.currency,
+        amount: decimal(hub, r.currency, r.amount),
+        direction: r.direction,
+        transfer: r.transfer,
+        at: r.at,
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PaymentView {
     pub id: u64,
@@ -162,6 +190,9 @@ pub struct StatementView {
     pub total_credits: String,
     pub total_debits: String,
     pub entries: Vec<EntryView>,
+    /// More entries follow: ask again with `from` set to this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_from: Option<Timestamp>,
 }
 
 pub fn statement(hub: &Hub, s: &Statement) -> StatementView {
@@ -197,41 +228,87 @@ pub fn statement(hub: &Hub, s: &Statement) -> StatementView {
                 balance_after: balance(hub, currency, e.credits_after, e.debits_after),
             })
             .collect(),
+        next_from: s.next_from,
     }
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+/// One outbox message, flat: `type` says which fields are present.
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct OutboxView {
     pub seq: u64,
     pub at: Timestamp,
-    #[serde(flatten)]
-    pub event: OutboxEvent,
+    /// "payment_status" (pacs.002), "incoming_payment" (pacs.008/009 to the creditor's
+    /// agent) or "liquidity" (camt.054).
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uetr: Option<corridor_core::Uetr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instruction_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<PaymentStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Rejection>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<CurrencyCode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<corridor_settlement::LiquidityDirection>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
     /// For an incoming payment: the payment as the creditor's agent receives it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_detail: Option<PaymentView>,
-    /// For a liquidity notification: the amount as a decimal string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount_decimal: Option<String>,
 }
 
 pub fn outbox_message(hub: &Hub, m: &OutboxMessage) -> OutboxView {
-    let payment_detail = match &m.event {
-        OutboxEvent::IncomingPayment { payment: id, .. } => {
-            hub.payment(*id).map(|p| payment(hub, p))
-        }
-        _ => None,
-    };
-    let amount_decimal = match &m.event {
-        OutboxEvent::Liquidity {
-            currency, amount, ..
-        } => Some(decimal(hub, *currency, *amount)),
-        _ => None,
-    };
-    OutboxView {
+    let base = OutboxView {
         seq: m.seq,
         at: m.at,
-        event: m.event.clone(),
-        payment_detail,
-        amount_decimal,
+        ..OutboxView::default()
+    };
+    match &m.event {
+        OutboxEvent::PaymentStatus {
+            payment,
+            instruction_id,
+            uetr,
+            status,
+            reason,
+        } => OutboxView {
+            kind: "payment_status",
+            payment: Some(*payment),
+            uetr: Some(*uetr),
+            instruction_id: Some(instruction_id.clone()),
+            status: Some(*status),
+            reason: reason.clone(),
+            ..base
+        },
+        OutboxEvent::IncomingPayment { payment: id, uetr } => OutboxView {
+            kind: "incoming_payment",
+            payment: Some(*id),
+            uetr: Some(*uetr),
+            payment_detail: hub.payment(*id).map(|p| payment(hub, p)),
+            ..base
+        },
+        OutboxEvent::Liquidity {
+            account,
+            currency,
+            direction,
+            amount,
+            reference,
+        } => OutboxView {
+            kind: "liquidity",
+            account: Some(*account),
+            currency: Some(*currency),
+            direction: Some(*direction),
+            amount: Some(decimal(hub, *currency, *amount)),
+            reference: Some(reference.clone()),
+            ..base
+        },
     }
 }

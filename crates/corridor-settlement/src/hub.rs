@@ -51,6 +51,17 @@ impl PaymentStatus {
         }
     }
 
+    /// The name used in JSON and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            PaymentStatus::Queued => "queued",
+            PaymentStatus::Settled => "settled",
+            PaymentStatus::Rejected => "rejected",
+            PaymentStatus::Cancelled => "cancelled",
+            PaymentStatus::Returned => "returned",
+        }
+    }
+
     pub fn is_final(self) -> bool {
         !matches!(self, PaymentStatus::Queued)
     }
@@ -60,7 +71,7 @@ impl PaymentStatus {
 pub struct StatusEvent {
     pub at: Timestamp,
     pub status: PaymentStatus,
-    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
+    #[serde(default)]
     pub reason: Option<Rejection>,
 }
 
@@ -74,24 +85,24 @@ pub struct Payment {
     pub received_at: Timestamp,
     pub status: PaymentStatus,
     pub history: Vec<StatusEvent>,
-    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
+    #[serde(default)]
     pub transfer: Option<TransferId>,
-    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
+    #[serde(default)]
     pub settled_at: Option<Timestamp>,
     /// When it is rejected if still queued.
-    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
+    #[serde(default)]
     pub queue_deadline: Option<Timestamp>,
     /// For a return: the payment it sends back.
-    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
+    #[serde(default)]
     pub return_of: Option<u64>,
     /// Returns made of this payment.
-    #[serde(default, skip_serializing_if = "crate::snapshot::skip_empty")]
+    #[serde(default)]
     pub returns: Vec<u64>,
     /// How much of it settled returns have sent back.
     #[serde(default)]
     pub returned_amount: u128,
     /// For a return: the reason code and text the receiver gave (pacs.004 `RtrRsnInf`).
-    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
+    #[serde(default)]
     pub return_reason: Option<Rejection>,
 }
 
@@ -121,7 +132,7 @@ pub struct PaymentReceipt {
     pub instruction_id: String,
     pub uetr: Uetr,
     pub status: PaymentStatus,
-    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
+    #[serde(default)]
     pub reason: Option<Rejection>,
     /// True when this was a retry of an instruction already accepted: nothing new happened.
     pub duplicate: bool,
@@ -163,7 +174,7 @@ pub struct StatementEntry {
     pub at: Timestamp,
     pub transfer: TransferId,
     /// The payment it settled, if any (else a liquidity transfer).
-    #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
+    #[serde(default)]
     pub payment: Option<u64>,
     pub code: u16,
     pub credit: bool,
@@ -183,6 +194,9 @@ pub struct Statement {
     pub closing_credits: u128,
     pub closing_debits: u128,
     pub entries: Vec<StatementEntry>,
+    /// Set when the period held more entries than asked for: `to` was cut to this instant,
+    /// and the next page starts here.
+    pub next_from: Option<Timestamp>,
 }
 
 /// What a participant may search its payments by. Every field narrows the result.
@@ -194,6 +208,8 @@ pub struct PaymentFilter {
     pub to: Option<Timestamp>,
     pub min_amount: Option<u128>,
     pub max_amount: Option<u128>,
+    /// Amount bounds are in this currency's minor units; payments in others are left out.
+    pub currency: Option<CurrencyCode>,
     /// Only payments with ids above this (the previous page's last id).
     pub after: Option<u64>,
     pub limit: usize,
@@ -444,6 +460,7 @@ impl Hub {
             })
             .filter(|p| filter.from.is_none_or(|t| p.received_at >= t))
             .filter(|p| filter.to.is_none_or(|t| p.received_at < t))
+            .filter(|p| filter.currency.is_none_or(|c| p.currency() == c))
             .filter(|p| filter.min_amount.is_none_or(|a| p.amount >= a))
             .filter(|p| filter.max_amount.is_none_or(|a| p.amount <= a))
             .take(filter.limit)
@@ -456,11 +473,21 @@ impl Hub {
         account: AccountId,
         from: Timestamp,
         to: Timestamp,
+        limit: usize,
     ) -> Option<Statement> {
         let info = self.accounts.get(&account)?.clone();
         let entries = self.entries.get(&account).map_or(&[][..], Vec::as_slice);
         let start = entries.partition_point(|e| e.at < from);
-        let end = entries.partition_point(|e| e.at < to).max(start);
+        let mut end = entries.partition_point(|e| e.at < to).max(start);
+        let mut to = to;
+        let mut next_from = None;
+        // Entries of one account have distinct timestamps (one per transfer), so cutting the
+        // period at an entry's instant splits it cleanly between two pages.
+        if end - start > limit {
+            end = start + limit;
+            to = entries[end].at;
+            next_from = Some(to);
+        }
         let totals = |i: usize| {
             i.checked_sub(1).map_or((0, 0), |i| {
                 (entries[i].credits_after, entries[i].debits_after)
@@ -477,6 +504,7 @@ impl Hub {
             closing_credits,
             closing_debits,
             entries: entries[start..end].to_vec(),
+            next_from,
         })
     }
 
@@ -762,7 +790,8 @@ impl Hub {
                 "{agent} is not the settlement agent of {code}"
             )));
         }
-        let amount = parse_amount(amount, currency_agent.currency)?;
+        let scale = currency_agent.currency;
+        let amount = parse_amount(amount, scale)?;
         let funding = currency_agent.funding_account;
         let account = self.settlement_account(participant, code).ok_or_else(|| {
             Rejection::new(
@@ -793,7 +822,11 @@ impl Hub {
             if amount > held {
                 return Err(Rejection::new(
                     "AM04",
-                    format!("{participant} holds {held} minor units of {code}, less than {amount}"),
+                    format!(
+                        "{participant} holds {} {code}, less than {}",
+                        Amount::from_minor(held).format(scale),
+                        Amount::from_minor(amount).format(scale)
+                    ),
                 ));
             }
         }
@@ -1282,19 +1315,14 @@ impl Hub {
             return Err(Rejection::new(
                 "NOCN",
                 format!(
-                    "payment {id} is {:?}: only a queued payment can be cancelled",
-                    p.status
+                    "payment {id} is {}: only a queued payment can be cancelled",
+                    p.status.name()
                 ),
             ));
         }
-        let code = reason_code(reason)?;
+        let reason = parse_reason(reason)?;
         let payer = self.settlement_account(sender, p.currency());
-        self.finish(
-            id,
-            PaymentStatus::Cancelled,
-            Some(Rejection::new(code, reason)),
-            now,
-        );
+        self.finish(id, PaymentStatus::Cancelled, Some(reason), now);
         // The payments that waited behind it may fit now.
         self.drain(payer.into_iter().collect(), now);
         Ok(Answer::Payment(self.receipt(id, false)))
@@ -1312,7 +1340,7 @@ impl Hub {
         now: Timestamp,
     ) -> HubOutcome {
         self.check_sender(sender)?;
-        let code = reason_code(reason)?;
+        let reason = parse_reason(reason)?;
         let p = self
             .payment(original)
             .filter(|p| p.receiver() == sender)
@@ -1355,7 +1383,9 @@ impl Hub {
             return Err(Rejection::new(
                 "AM09",
                 format!(
-                    "return amount must be between 0 and the {available} minor units not yet returned"
+                    "return amount must be more than 0 and at most the {} {} not yet returned",
+                    Amount::from_minor(available).format(currency),
+                    currency.code
                 ),
             ));
         }
@@ -1374,7 +1404,7 @@ impl Hub {
             ultimate_creditor: p.instruction.ultimate_debtor.clone(),
             ..p.instruction.clone()
         };
-        let reason = Rejection::new(code, reason);
+
         let receipt = self.submit_one(sender, &instruction, Some((original, reason)), now)?;
         Ok(Answer::Payment(receipt))
     }
@@ -1453,7 +1483,7 @@ fn parse_amount(text: &str, currency: Currency) -> Result<u128, Rejection> {
 
 /// A cancellation or return reason: its first word is the ISO 20022 reason code (four
 /// uppercase letters or digits, like CUST, DUPL, AC04), the rest is free text.
-fn reason_code(reason: &str) -> Result<&str, Rejection> {
+fn parse_reason(reason: &str) -> Result<Rejection, Rejection> {
     let code = reason.split_whitespace().next().unwrap_or("");
     let ok = code.len() == 4
         && code
@@ -1464,7 +1494,11 @@ fn reason_code(reason: &str) -> Result<&str, Rejection> {
             "reason must start with a four-character ISO 20022 reason code (e.g. \"CUST\", \"AC04 account closed\"), at most 105 characters",
         ));
     }
-    Ok(code)
+    let text = reason[code.len()..].trim();
+    Ok(Rejection::new(
+        code,
+        if text.is_empty() { code } else { text },
+    ))
 }
 
 fn ledger_rejection(code: ResultCode) -> Rejection {

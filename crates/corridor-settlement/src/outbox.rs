@@ -11,11 +11,10 @@ use crate::command::LiquidityDirection;
 use crate::hub::PaymentStatus;
 use crate::rejection::Rejection;
 
-/// In JSON, internally tagged (`"type": "payment_status"` beside the fields). postcard cannot
-/// read that form back (it would have to look ahead for the tag), so a binary format reads
-/// the same bytes in order: the tag, then the variant's fields (see `Deserialize` below).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case", remote = "Self")]
+/// What one outbox message says. Externally tagged (serde's default), which both postcard
+/// (the journal) and JSON read back; the node renders its own flat JSON view of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OutboxEvent {
     /// A status change of a payment the participant sent (pacs.002).
     PaymentStatus {
@@ -23,7 +22,7 @@ pub enum OutboxEvent {
         instruction_id: String,
         uetr: Uetr,
         status: PaymentStatus,
-        #[serde(default, skip_serializing_if = "crate::snapshot::skip_none")]
+        #[serde(default)]
         reason: Option<Rejection>,
     },
     /// A payment settled to the participant (pacs.008 / pacs.009 to the creditor agent).
@@ -36,79 +35,6 @@ pub enum OutboxEvent {
         amount: u128,
         reference: String,
     },
-}
-
-impl Serialize for OutboxEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // The derived (inherent) form: the tag, then the fields, in JSON and in binary.
-        OutboxEvent::serialize(self, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for OutboxEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        if deserializer.is_human_readable() {
-            return OutboxEvent::deserialize(deserializer);
-        }
-        deserializer.deserialize_tuple(6, BinaryEvent)
-    }
-}
-
-/// Reads an outbox event as a binary format wrote it: the tag, then the fields in order.
-struct BinaryEvent;
-
-impl<'de> serde::de::Visitor<'de> for BinaryEvent {
-    type Value = OutboxEvent;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("an outbox event: its type, then its fields")
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<OutboxEvent, A::Error> {
-        let mut seq = Fields { seq, read: 0 };
-        let tag: String = seq.next()?;
-        Ok(match tag.as_str() {
-            "payment_status" => OutboxEvent::PaymentStatus {
-                payment: seq.next()?,
-                instruction_id: seq.next()?,
-                uetr: seq.next()?,
-                status: seq.next()?,
-                reason: seq.next()?,
-            },
-            "incoming_payment" => OutboxEvent::IncomingPayment {
-                payment: seq.next()?,
-                uetr: seq.next()?,
-            },
-            "liquidity" => OutboxEvent::Liquidity {
-                account: seq.next()?,
-                currency: seq.next()?,
-                direction: seq.next()?,
-                amount: seq.next()?,
-                reference: seq.next()?,
-            },
-            other => {
-                return Err(serde::de::Error::unknown_variant(
-                    other,
-                    &["payment_status", "incoming_payment", "liquidity"],
-                ));
-            }
-        })
-    }
-}
-
-/// The fields of a sequence, read one by one and counted for the error message.
-struct Fields<A> {
-    seq: A,
-    read: usize,
-}
-
-impl<'de, A: serde::de::SeqAccess<'de>> Fields<A> {
-    fn next<T: Deserialize<'de>>(&mut self) -> Result<T, A::Error> {
-        self.read += 1;
-        self.seq
-            .next_element()?
-            .ok_or_else(|| serde::de::Error::invalid_length(self.read - 1, &"an outbox event"))
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,6 @@
 //! for a snapshot. Both use postcard (compact, deterministic serde); the ledger inside keeps
 //! its own binary snapshot format. Indexes are not stored: they are rebuilt on load.
 
-use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp};
@@ -18,35 +17,6 @@ use crate::model::Participant;
 use crate::outbox::Outbox;
 
 const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB01";
-
-thread_local! {
-    /// True while this thread encodes for the journal or a snapshot. postcard is not
-    /// self-describing: a field left out cannot be detected when reading, so the JSON habit
-    /// of leaving out empty optional fields (`skip_none`, `skip_empty`) is off then.
-    static BINARY: Cell<bool> = const { Cell::new(false) };
-}
-
-/// `skip_serializing_if` for optional fields: skipped in JSON, always written in binary.
-pub(crate) fn skip_none<T>(value: &Option<T>) -> bool {
-    value.is_none() && !BINARY.with(Cell::get)
-}
-
-/// `skip_serializing_if` for lists: skipped in JSON when empty, always written in binary.
-pub(crate) fn skip_empty<T>(value: &[T]) -> bool {
-    value.is_empty() && !BINARY.with(Cell::get)
-}
-
-/// Runs `encode` with every field written (see [`BINARY`]).
-fn binary<R>(encode: impl FnOnce() -> R) -> R {
-    struct Reset(bool);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            BINARY.with(|b| b.set(self.0));
-        }
-    }
-    let _reset = Reset(BINARY.with(|b| b.replace(true)));
-    encode()
-}
 
 #[derive(Serialize, Deserialize)]
 struct HubState {
@@ -88,7 +58,7 @@ impl StateMachine for Hub {
 
     fn encode_request(request: &HubCommand, out: &mut Vec<u8>) {
         // Serializing owned, in-memory values into a Vec cannot fail.
-        if let Ok(bytes) = binary(|| postcard::to_extend(request, std::mem::take(out))) {
+        if let Ok(bytes) = postcard::to_extend(request, std::mem::take(out)) {
             *out = bytes;
         }
     }
@@ -151,7 +121,7 @@ impl Hub {
         };
         let mut out = SNAPSHOT_MAGIC.to_vec();
         // Serializing owned, in-memory values into a Vec cannot fail.
-        if let Ok(bytes) = binary(|| postcard::to_extend(&state, out.clone())) {
+        if let Ok(bytes) = postcard::to_extend(&state, out.clone()) {
             out = bytes;
         }
         out

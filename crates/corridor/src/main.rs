@@ -1,9 +1,10 @@
-//! The `corridor` command line: the ledger demo, journal tools and benchmarks. The only
-//! place that uses `anyhow`: libraries return typed errors, this edge turns them into
-//! messages and exit codes.
+//! The `corridor` command line: the node, its client commands, certificates, journal tools
+//! and benchmarks. The only place that uses `anyhow`: libraries return typed errors, this
+//! edge turns them into messages and exit codes.
 
 mod bench;
-mod demo;
+mod certs;
+mod client;
 mod journal;
 mod up;
 
@@ -26,8 +27,10 @@ struct Cli {
 enum Commands {
     /// Runs the node: the settlement engine, the journal and the HTTP API.
     Up(up::UpArgs),
-    /// Runs the ledger engine on a data directory with a demo RUB/IRR corridor.
-    Demo(demo::DemoArgs),
+    /// Creates a development CA, a server certificate and client certificates for mutual TLS.
+    Certs(certs::CertsArgs),
+    #[command(flatten)]
+    Client(client::ClientCommand),
     /// Checks and reads the journal of a data directory.
     #[command(subcommand)]
     Journal(JournalCommand),
@@ -54,6 +57,8 @@ enum BenchCommand {
     Ledger(bench::ledger::LedgerBenchArgs),
     /// Peak memory of a ledger with many accounts and a large transfer index.
     Memory(bench::memory::MemoryBenchArgs),
+    /// Payments per second and latency through the node's HTTP API, against the ledger.
+    Api(bench::api::ApiBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -66,11 +71,13 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Commands::Up(args) => up::run(args),
-        Commands::Demo(args) => demo::run(args),
+        Commands::Certs(args) => certs::run(args),
+        Commands::Client(command) => client::run(command),
         Commands::Journal(JournalCommand::Verify { data_dir }) => journal::verify(&data_dir),
         Commands::Journal(JournalCommand::Inspect(args)) => journal::inspect(args),
         Commands::Bench(BenchCommand::Ledger(args)) => bench::ledger::run(args),
         Commands::Bench(BenchCommand::Memory(args)) => bench::memory::run(args),
+        Commands::Bench(BenchCommand::Api(args)) => bench::api::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -363,6 +363,23 @@ fn run_durable(
     ))
 }
 
+/// Part (b) on its own, for benchmarks that compare against it (`bench api`): the uniform
+/// workload of `transfers` transfers over `accounts` accounts, submitted durably through the
+/// engine in batches of `batch_size` from `clients` concurrent callers, with its journal in
+/// a fresh directory under `dir`. Returns the transfers per second and how many were refused.
+pub fn durable_rate(
+    transfers: usize,
+    accounts: u32,
+    batch_size: usize,
+    clients: usize,
+    dir: &std::path::Path,
+) -> anyhow::Result<(f64, usize)> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let batches = generate(Workload::Uniform, transfers, accounts, batch_size)?;
+    let result = run_durable(setup(accounts), batches, dir, clients)?;
+    Ok((result.transfers_per_s, result.failed))
+}
+
 fn baseline_sample(batches: &[Vec<Command>], n: usize) -> Vec<BaselineTransfer> {
     batches
         .iter()

@@ -1,6 +1,7 @@
 //! `corridor bench ...`: benchmarks that measure what they name, each against a baseline
 //! measured in the same run.
 
+pub mod api;
 pub mod ledger;
 pub mod memory;
 

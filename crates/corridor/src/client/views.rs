@@ -1,0 +1,138 @@
+//! The node's JSON answers as the tables read them (see `corridor_node::views`, which only
+//! serialises). Unknown fields are ignored so a newer node still renders; `--json` shows
+//! everything.
+
+use corridor_settlement::{
+    Participant, PaymentInstruction, PaymentReceipt, PaymentStatus, Priority, Rejection,
+    StatusEvent,
+};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct AccountView {
+    pub id: u128,
+    pub owner: String,
+    pub currency: String,
+    pub purpose: String,
+    pub balance: String,
+    pub available: String,
+    pub net_debit_cap: String,
+    pub opened_at: u64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PaymentView {
+    pub id: u64,
+    pub sender: String,
+    pub receiver: String,
+    pub status: PaymentStatus,
+    pub iso_status: String,
+    #[serde(default)]
+    pub reason: Option<Rejection>,
+    pub amount: String,
+    pub currency: String,
+    pub received_at: u64,
+    #[serde(default)]
+    pub settled_at: Option<u64>,
+    #[serde(default)]
+    pub return_of: Option<u64>,
+    #[serde(default)]
+    pub returns: Vec<u64>,
+    pub returned_amount: String,
+    #[serde(default)]
+    pub return_reason: Option<Rejection>,
+    pub instruction: PaymentInstruction,
+    pub history: Vec<StatusEvent>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PaymentSummary {
+    pub id: u64,
+    pub sender: String,
+    pub receiver: String,
+    pub instruction_id: String,
+    pub uetr: String,
+    pub status: PaymentStatus,
+    pub amount: String,
+    pub currency: String,
+    pub priority: Priority,
+    pub received_at: u64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EntryView {
+    pub at: u64,
+    pub transfer: u128,
+    #[serde(default)]
+    pub payment: Option<u64>,
+    pub kind: String,
+    pub side: String,
+    pub amount: String,
+    pub balance_after: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatementView {
+    pub account: u128,
+    pub owner: String,
+    pub currency: String,
+    pub from: u64,
+    pub to: u64,
+    pub opening_balance: String,
+    pub closing_balance: String,
+    pub total_credits: String,
+    pub total_debits: String,
+    pub entries: Vec<EntryView>,
+}
+
+/// One outbox message: the common fields, then those of its `type`.
+#[derive(Debug, Deserialize)]
+pub struct OutboxMessage {
+    pub seq: u64,
+    pub at: u64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub payment: Option<u64>,
+    #[serde(default)]
+    pub instruction_id: Option<String>,
+    #[serde(default)]
+    pub status: Option<PaymentStatus>,
+    #[serde(default)]
+    pub reason: Option<Rejection>,
+    #[serde(default)]
+    pub account: Option<u128>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub direction: Option<String>,
+    #[serde(default)]
+    pub reference: Option<String>,
+    #[serde(default)]
+    pub amount_decimal: Option<String>,
+    #[serde(default)]
+    pub payment_detail: Option<PaymentView>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OutboxPage {
+    pub messages: Vec<OutboxMessage>,
+    pub last_seq: u64,
+    pub acknowledged: u64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LiquidityRecord {
+    pub agent: String,
+    pub reference: String,
+    pub participant: String,
+    pub account: u128,
+    pub currency: String,
+    pub amount: String,
+    pub direction: String,
+    pub transfer: u128,
+    pub at: u64,
+}
+
+pub type Participants = Vec<Participant>;
+pub type Receipt = PaymentReceipt;

@@ -1,0 +1,346 @@
+//! The client commands against a real node: `corridor up --demo` on a free port, then the
+//! commands as subprocesses with development tokens (`--as`, `--credentials`).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_corridor");
+
+/// A demo node; killed when dropped, so a failed assertion does not leave it running.
+struct DemoNode {
+    child: Child,
+    url: String,
+    credentials: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for DemoNode {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    listener.local_addr().expect("local address").port()
+}
+
+/// Starts `corridor up --demo` and waits until it answers an authenticated request with the
+/// last token the demo registers (the operator's), so every token works. Retries on
+/// another port if the chosen one was taken in the meantime.
+fn start_node() -> DemoNode {
+    for _attempt in 0..5 {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let port = free_port();
+        let url = format!("http://127.0.0.1:{port}");
+        let log = std::fs::File::create(dir.path().join("node.log")).expect("log file");
+        let child = Command::new(BIN)
+            .args(["up", "--demo", "--data-dir"])
+            .arg(dir.path().join("data"))
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            // Few generated payments: the test's own stay easy to find and always fundable.
+            .args(["--demo-rate", "1"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start corridor up");
+        let mut node = DemoNode {
+            child,
+            url,
+            credentials: dir.path().join("data").join("credentials.json"),
+            _dir: dir,
+        };
+        if wait_ready(&mut node) {
+            return node;
+        }
+        let log = std::fs::read_to_string(node._dir.path().join("node.log")).unwrap_or_default();
+        eprintln!("node on port {port} did not start; retrying. Its log:\n{log}");
+    }
+    panic!("could not start a demo node");
+}
+
+fn wait_ready(node: &mut DemoNode) -> bool {
+    let http = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .expect("HTTP client");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if node.child.try_wait().ok().flatten().is_some() {
+            return false;
+        }
+        let healthy = http
+            .get(format!("{}/health", node.url))
+            .send()
+            .is_ok_and(|r| r.status().is_success());
+        if healthy && let Some(token) = token(&node.credentials, "operator") {
+            let authorised = http
+                .get(format!("{}/v1/participants", node.url))
+                .bearer_auth(token)
+                .send()
+                .is_ok_and(|r| r.status().is_success());
+            if authorised {
+                return true;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+fn token(credentials: &Path, subject: &str) -> Option<String> {
+    let text = std::fs::read_to_string(credentials).ok()?;
+    let tokens: Value = serde_json::from_str(&text).ok()?;
+    tokens.get(subject)?.as_str().map(str::to_string)
+}
+
+/// Runs `corridor <args> --node <url> --credentials <file> --as <subject>`.
+fn run(node: &DemoNode, subject: &str, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .args(["--node", &node.url, "--as", subject, "--credentials"])
+        .arg(&node.credentials)
+        .env_remove("CORRIDOR_NODE")
+        .env_remove("CORRIDOR_TOKEN")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run corridor")
+}
+
+/// Runs a command that must succeed and returns its stdout.
+fn ok(node: &DemoNode, subject: &str, args: &[&str]) -> String {
+    let out = run(node, subject, args);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "corridor {args:?} as {subject} failed: {stderr}\n{stdout}"
+    );
+    stdout
+}
+
+/// Runs a command that must fail and returns its stderr.
+fn fails(node: &DemoNode, subject: &str, args: &[&str]) -> String {
+    let out = run(node, subject, args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        !out.status.success(),
+        "corridor {args:?} as {subject} should have failed:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    stderr
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+const PAY: [&str; 11] = [
+    "pay",
+    "--to",
+    "NEVARUMM",
+    "--amount",
+    "1500.00",
+    "--currency",
+    "RUB",
+    "--debtor",
+    "Ivan Petrov",
+    "--creditor",
+    "Anna Smirnova",
+];
+
+#[test]
+fn client_commands_against_a_demo_node() {
+    let node = start_node();
+
+    // pay, as a table and as JSON.
+    let table = ok(&node, "VOLGRUMM", &PAY);
+    assert!(table.contains("settled"), "{table}");
+    assert!(
+        table.contains("CLI-"),
+        "a generated instruction id: {table}"
+    );
+    let mut args = PAY.to_vec();
+    args.extend([
+        "--instruction-id",
+        "TEST-CLIENT-1",
+        "--purpose",
+        "GDDS",
+        "--json",
+    ]);
+    let receipt = json(&ok(&node, "VOLGRUMM", &args));
+    assert_eq!(receipt["status"], "settled", "{receipt}");
+    assert_eq!(receipt["instruction_id"], "TEST-CLIENT-1");
+    assert_eq!(receipt["duplicate"], false);
+    let id = receipt["payment"].as_u64().expect("payment id");
+    let uetr = receipt["uetr"].as_str().expect("uetr").to_string();
+    let id_text = id.to_string();
+
+    // status, by number and by UETR: the summary and the history.
+    let status = ok(&node, "VOLGRUMM", &["status", &id_text]);
+    assert!(status.contains(&format!("Payment {id}")), "{status}");
+    assert!(
+        status.contains("VOLGRUMM -> NEVARUMM  1500.00 RUB  settled (ACSC)"),
+        "{status}"
+    );
+    assert!(status.contains("History"), "{status}");
+    assert!(status.contains("GDDS"), "{status}");
+    let history_row = status
+        .lines()
+        .skip_while(|l| !l.starts_with("History"))
+        .find(|l| l.contains("settled"))
+        .unwrap_or_else(|| panic!("no settled row in the history:\n{status}"));
+    assert!(
+        history_row.contains("T") && history_row.contains("Z "),
+        "an RFC 3339 UTC time: {history_row}"
+    );
+    let by_uetr = ok(&node, "NEVARUMM", &["status", &uetr]);
+    assert!(by_uetr.contains(&format!("Payment {id}")), "{by_uetr}");
+
+    // payments lists it (starting just before it, as the demo keeps adding payments).
+    let after = (id - 1).to_string();
+    let list = ok(
+        &node,
+        "VOLGRUMM",
+        &[
+            "payments",
+            "--after",
+            &after,
+            "--counterparty",
+            "NEVARUMM",
+            "--from",
+            "2000-01-01T00:00:00Z",
+            "--to",
+            "2500-01-01",
+        ],
+    );
+    assert!(list.contains("TEST-CLIENT-1"), "{list}");
+    assert!(list.contains(&uetr), "{list}");
+    let page = json(&ok(
+        &node,
+        "VOLGRUMM",
+        &["payments", "--after", &after, "--limit", "1", "--json"],
+    ));
+    assert_eq!(page[0]["id"].as_u64(), Some(id), "{page}");
+
+    // statement of the sender's RUB settlement account shows the entry.
+    let accounts = json(&ok(&node, "VOLGRUMM", &["accounts", "--json"]));
+    let account = accounts
+        .as_array()
+        .expect("a list of accounts")
+        .iter()
+        .find(|a| a["currency"] == "RUB" && a["purpose"] == "settlement")
+        .unwrap_or_else(|| panic!("no RUB settlement account: {accounts}"))["id"]
+        .to_string();
+    let table = ok(&node, "VOLGRUMM", &["accounts"]);
+    assert!(table.contains("settlement"), "{table}");
+    let statement = ok(&node, "VOLGRUMM", &["statement", &account]);
+    assert!(statement.contains("opening balance"), "{statement}");
+    assert!(statement.contains("closing balance"), "{statement}");
+    let row = statement
+        .lines()
+        .find(|l| l.contains(&format!(" {id_text} ")) && l.contains("payment"))
+        .unwrap_or_else(|| panic!("no entry of payment {id}:\n{statement}"));
+    assert!(row.contains("1500.00"), "{row}");
+    let statement = json(&ok(&node, "VOLGRUMM", &["statement", &account, "--json"]));
+    let entries = statement["entries"].as_array().expect("entries");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["payment"].as_u64() == Some(id) && e["side"] == "debit"),
+        "{statement}"
+    );
+
+    // A bank cannot see a payment between two other banks.
+    let error = fails(&node, "ZAGRIRTH", &["status", &id_text]);
+    assert!(error.contains("error: NOTF: "), "{error}");
+
+    // A bad amount is refused by the node with its reason code.
+    let mut args = PAY.to_vec();
+    args[4] = "1.001";
+    let error = fails(&node, "VOLGRUMM", &args);
+    assert!(error.contains("error: AM12: "), "{error}");
+
+    // Only a queued payment can be cancelled; the receiver may return part of it.
+    let error = fails(
+        &node,
+        "VOLGRUMM",
+        &["cancel", &id_text, "--reason", "CUST customer asked"],
+    );
+    assert!(error.contains("error: NOCN: "), "{error}");
+    let returned = ok(
+        &node,
+        "NEVARUMM",
+        &[
+            "return",
+            &id_text,
+            "--return-id",
+            "TEST-RET-1",
+            "--amount",
+            "100.00",
+            "--reason",
+            "AC04 closed",
+        ],
+    );
+    assert!(returned.contains("settled"), "{returned}");
+
+    // The settlement agent funds a bank; the bank sees it in its outbox.
+    let funded = ok(
+        &node,
+        "CBRFRUMM",
+        &[
+            "fund",
+            "--participant",
+            "VOLGRUMM",
+            "--currency",
+            "RUB",
+            "--amount",
+            "100.50",
+            "--reference",
+            "TEST-FUND-1",
+        ],
+    );
+    assert!(funded.contains("100.50 RUB"), "{funded}");
+    let outbox = json(&ok(
+        &node,
+        "VOLGRUMM",
+        &["outbox", "--limit", "2", "--json"],
+    ));
+    assert_eq!(outbox["messages"][0]["seq"], 1, "{outbox}");
+    let shown = ok(&node, "VOLGRUMM", &["outbox", "--limit", "2", "--ack"]);
+    assert!(shown.contains("acknowledged up to 2"), "{shown}");
+    let outbox = json(&ok(
+        &node,
+        "VOLGRUMM",
+        &["outbox", "--limit", "1", "--json"],
+    ));
+    assert_eq!(outbox["messages"][0]["seq"], 3, "{outbox}");
+
+    // participants: the demo's ten.
+    let list = json(&ok(&node, "auditor", &["participants", "--json"]));
+    assert_eq!(list.as_array().map(Vec::len), Some(10), "{list}");
+    let table = ok(&node, "auditor", &["participants"]);
+    for bic in ["VOLGRUMM", "NEVARUMM", "ZAGRIRTH", "CBRFRUMM", "CBIRIRTH"] {
+        assert!(table.contains(bic), "{table}");
+    }
+    assert!(table.contains("10 participants"), "{table}");
+
+    // A node that is not there: the URL and how to start one.
+    let out = Command::new(BIN)
+        .args(["accounts", "--token", "x", "--node"])
+        .arg(format!("http://127.0.0.1:{}", free_port()))
+        .output()
+        .expect("run corridor");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("http://127.0.0.1:"), "{stderr}");
+    assert!(stderr.contains("corridor up --demo"), "{stderr}");
+
+    drop(node);
+}
