@@ -18,8 +18,11 @@ pub use snapshot::{SnapshotStore, StoredSnapshot};
 
 use std::path::PathBuf;
 
-/// Version of the segment and snapshot file layouts this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the segment and snapshot file layouts this build reads and writes. It also
+/// covers what the records hold, so a data directory written for another state machine
+/// layout is refused by name rather than misread. 2: records hold length-prefixed requests
+/// of the settlement hub.
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {

@@ -712,3 +712,40 @@ async fn outbox_stream_sends_server_sent_events() {
     );
     assert!(received.contains("incoming_payment"), "{received}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_of_ten_thousand_payments_is_one_request() {
+    let node = TestNode::start().await;
+    let batch: Vec<Value> = (0..10_000)
+        .map(|n| payment(&format!("BATCH-{n}"), "NEVARUMM", "1.00", "RUB"))
+        .collect();
+    let (status, answer) = node
+        .post(
+            "VOLGRUMM",
+            "/v1/payments/batch",
+            &json!({ "payments": batch }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["accepted"], 10_000, "{}", answer["results"][0]);
+    assert_eq!(answer["refused"], 0);
+    assert!(
+        answer["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "settled")
+    );
+    let mut too_many = batch;
+    too_many.push(payment("BATCH-X", "NEVARUMM", "1.00", "RUB"));
+    let (status, answer) = node
+        .post(
+            "VOLGRUMM",
+            "/v1/payments/batch",
+            &json!({ "payments": too_many }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    assert_eq!(answer["error"]["code"], "FF01");
+    node.stop().await;
+}
