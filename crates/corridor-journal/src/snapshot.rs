@@ -174,11 +174,11 @@ mod tests {
             Err(JournalError::SnapshotDamaged { .. })
         ));
         let mut versioned = good.clone();
-        versioned[8] = 2;
+        versioned[8] = 99;
         fs::write(&path, &versioned).unwrap();
         assert!(matches!(
             store.latest(),
-            Err(JournalError::UnsupportedVersion { found: 2, .. })
+            Err(JournalError::UnsupportedVersion { found: 99, .. })
         ));
     }
 }
