@@ -28,6 +28,25 @@ use crate::server::AppState;
 use crate::views::{self, AccountView, PaymentSummary, PaymentView, StatementView};
 
 type AppResult<T> = Result<T, ApiError>;
+
+/// The refusals any authenticated endpoint can answer with. Only the OpenAPI document uses
+/// this type (the handlers answer with `ApiError`), so its variants are never built.
+#[derive(Debug, utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum Refusals {
+    /// Malformed request (FF01).
+    #[response(status = 400)]
+    Malformed(Rejection),
+    /// No or unknown credentials (AUTH).
+    #[response(status = 401)]
+    Unauthenticated(Rejection),
+    /// The caller's role may not do this (AG01).
+    #[response(status = 403)]
+    Forbidden(Rejection),
+    /// Over the caller's request rate (RATE).
+    #[response(status = 429)]
+    RateLimited(Rejection),
+}
 type St = State<Arc<AppState>>;
 
 /// `Json<T>` whose refusals (malformed JSON, wrong types, unknown fields, oversized bodies)
@@ -130,7 +149,7 @@ pub struct AdmitRequest {
     pub roles: Vec<ParticipantRole>,
 }
 
-#[utoipa::path(post, path = "/v1/participants", tag = "participants", request_body = AdmitRequest, responses((status = 201, body = Participant), (status = 409, description = "Admitted before with other details (DUPL)", body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/participants", tag = "participants", request_body = AdmitRequest, responses((status = 201, body = Participant), (status = 409, description = "Admitted before with other details (DUPL)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn admit(
     State(state): St,
     caller: Caller,
@@ -151,7 +170,7 @@ pub async fn admit(
     Ok(created(answer_json(answer)))
 }
 
-#[utoipa::path(get, path = "/v1/participants", tag = "participants", responses((status = 200, body = [Participant]), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/participants", tag = "participants", responses((status = 200, body = [Participant]), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn list_participants(State(state): St, _caller: Caller) -> AppResult<Response> {
     let list = state
         .engine
@@ -160,7 +179,7 @@ pub async fn list_participants(State(state): St, _caller: Caller) -> AppResult<R
     Ok(Json(list).into_response())
 }
 
-#[utoipa::path(get, path = "/v1/participants/{bic}", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/participants/{bic}", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_participant(
     State(state): St,
     _caller: Caller,
@@ -175,12 +194,12 @@ pub async fn get_participant(
     Ok(Json(participant).into_response())
 }
 
-#[utoipa::path(post, path = "/v1/participants/{bic}/suspend", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/participants/{bic}/suspend", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn suspend(state: St, caller: Caller, bic: Path<String>) -> AppResult<Response> {
     set_status(state, caller, bic, ParticipantStatus::Suspended).await
 }
 
-#[utoipa::path(post, path = "/v1/participants/{bic}/reinstate", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/participants/{bic}/reinstate", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn reinstate(state: St, caller: Caller, bic: Path<String>) -> AppResult<Response> {
     set_status(state, caller, bic, ParticipantStatus::Active).await
 }
@@ -209,7 +228,7 @@ pub struct DesignateRequest {
     pub time_zone: String,
 }
 
-#[utoipa::path(post, path = "/v1/currencies", tag = "participants", request_body = DesignateRequest, responses((status = 201, body = AccountView), (status = 409, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/currencies", tag = "participants", request_body = DesignateRequest, responses((status = 201, body = AccountView), (status = 409, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn designate(
     State(state): St,
     caller: Caller,
@@ -237,7 +256,7 @@ pub struct CurrencyView {
     time_zone: String,
 }
 
-#[utoipa::path(get, path = "/v1/currencies", tag = "participants", responses((status = 200, body = [CurrencyView]), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/currencies", tag = "participants", responses((status = 200, body = [CurrencyView]), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn list_currencies(State(state): St, _caller: Caller) -> AppResult<Response> {
     let list = state
         .engine
@@ -266,7 +285,7 @@ pub struct OpenAccountRequest {
     pub net_debit_cap: Option<String>,
 }
 
-#[utoipa::path(post, path = "/v1/accounts", tag = "accounts", request_body = OpenAccountRequest, responses((status = 201, body = AccountView), (status = 422, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/accounts", tag = "accounts", request_body = OpenAccountRequest, responses((status = 201, body = AccountView), (status = 422, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn open_account(
     State(state): St,
     caller: Caller,
@@ -324,7 +343,7 @@ fn may_see_account(
     )
 }
 
-#[utoipa::path(get, path = "/v1/accounts", tag = "accounts", responses((status = 200, description = "The accounts the caller may see", body = [AccountView]), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/accounts", tag = "accounts", responses((status = 200, description = "The accounts the caller may see", body = [AccountView]), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn list_accounts(State(state): St, caller: Caller) -> AppResult<Response> {
     let list = state
         .engine
@@ -338,7 +357,7 @@ pub async fn list_accounts(State(state): St, caller: Caller) -> AppResult<Respon
     Ok(Json(list).into_response())
 }
 
-#[utoipa::path(get, path = "/v1/accounts/{id}", tag = "accounts", params(("id" = u64, Path, description = "Account id")), responses((status = 200, body = AccountView), (status = 404, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/accounts/{id}", tag = "accounts", params(("id" = u64, Path, description = "Account id")), responses((status = 200, body = AccountView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_account(
     State(state): St,
     caller: Caller,
@@ -363,7 +382,7 @@ pub struct CapRequest {
     pub net_debit_cap: String,
 }
 
-#[utoipa::path(put, path = "/v1/accounts/{id}/net-debit-cap", tag = "accounts", params(("id" = u64, Path, description = "Account id")), request_body = CapRequest, responses((status = 200, body = AccountView), (status = 404, body = Rejection), (status = 422, description = "The balance already breaks the new cap (AM04)", body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(put, path = "/v1/accounts/{id}/net-debit-cap", tag = "accounts", params(("id" = u64, Path, description = "Account id")), request_body = CapRequest, responses((status = 200, body = AccountView), (status = 404, body = Rejection), (status = 422, description = "The balance already breaks the new cap (AM04)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn set_cap(
     State(state): St,
     caller: Caller,
@@ -413,7 +432,7 @@ pub struct LiquidityRequest {
     pub direction: LiquidityDirection,
 }
 
-#[utoipa::path(post, path = "/v1/liquidity", tag = "accounts", request_body = LiquidityRequest, responses((status = 201, body = views::LiquidityView), (status = 409, body = Rejection), (status = 422, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/liquidity", tag = "accounts", request_body = LiquidityRequest, responses((status = 201, body = views::LiquidityView), (status = 409, body = Rejection), (status = 422, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn liquidity(
     State(state): St,
     caller: Caller,
@@ -454,7 +473,7 @@ pub struct CredentialView {
     pub token: String,
 }
 
-#[utoipa::path(post, path = "/v1/credentials", tag = "participants", request_body = CredentialRequest, responses((status = 201, body = CredentialView), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/credentials", tag = "participants", request_body = CredentialRequest, responses((status = 201, body = CredentialView), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn issue_token(
     State(state): St,
     caller: Caller,
@@ -475,7 +494,7 @@ pub struct ConfigRequest {
     pub queue_timeout_seconds: u32,
 }
 
-#[utoipa::path(put, path = "/v1/config", tag = "operations", request_body = ConfigRequest, responses((status = 200, body = HubConfig), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(put, path = "/v1/config", tag = "operations", request_body = ConfigRequest, responses((status = 200, body = HubConfig), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn configure(
     State(state): St,
     caller: Caller,
@@ -499,7 +518,7 @@ fn receipt_status(receipt: &PaymentReceipt) -> StatusCode {
     }
 }
 
-#[utoipa::path(post, path = "/v1/payments", tag = "payments", request_body = PaymentInstruction, responses((status = 201, description = "Accepted: settled or queued", body = PaymentReceipt), (status = 200, description = "A retry of an accepted instruction: its first result", body = PaymentReceipt), (status = 409, description = "Instruction id or UETR already used for another payment (DUPL)", body = Rejection), (status = 413, body = Rejection), (status = 422, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/payments", tag = "payments", request_body = PaymentInstruction, responses((status = 201, description = "Accepted: settled or queued", body = PaymentReceipt), (status = 200, description = "A retry of an accepted instruction: its first result", body = PaymentReceipt), (status = 409, description = "Instruction id or UETR already used for another payment (DUPL)", body = Rejection), (status = 413, body = Rejection), (status = 422, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn submit_payment(
     State(state): St,
     caller: Caller,
@@ -547,7 +566,7 @@ pub struct BatchView {
     pub results: Vec<BatchItem>,
 }
 
-#[utoipa::path(post, path = "/v1/payments/batch", tag = "payments", request_body = BatchRequest, responses((status = 200, description = "One result per payment, in order", body = BatchView), (status = 413, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/payments/batch", tag = "payments", request_body = BatchRequest, responses((status = 200, description = "One result per payment, in order", body = BatchView), (status = 413, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn submit_batch(
     State(state): St,
     caller: Caller,
@@ -626,7 +645,7 @@ fn may_see_payment(caller: &Caller, p: &corridor_settlement::Payment) -> bool {
     caller.sees_everything() || caller.bic == Some(p.sender) || caller.bic == Some(p.receiver())
 }
 
-#[utoipa::path(get, path = "/v1/payments/{id}", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), responses((status = 200, body = PaymentView), (status = 404, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/payments/{id}", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), responses((status = 200, body = PaymentView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_payment(
     State(state): St,
     caller: Caller,
@@ -663,7 +682,7 @@ pub struct SearchQuery {
     pub participant: Option<Bic>,
 }
 
-#[utoipa::path(get, path = "/v1/payments", tag = "payments", params(SearchQuery), responses((status = 200, body = [PaymentSummary]), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/payments", tag = "payments", params(SearchQuery), responses((status = 200, body = [PaymentSummary]), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn search_payments(
     State(state): St,
     caller: Caller,
@@ -723,7 +742,7 @@ pub struct CancelRequest {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/v1/payments/{id}/cancel", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), request_body = CancelRequest, responses((status = 200, body = PaymentReceipt), (status = 404, body = Rejection), (status = 409, description = "Not queued any more (NOCN)", body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/payments/{id}/cancel", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), request_body = CancelRequest, responses((status = 200, body = PaymentReceipt), (status = 404, body = Rejection), (status = 409, description = "Not queued any more (NOCN)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn cancel_payment(
     State(state): St,
     caller: Caller,
@@ -756,7 +775,7 @@ pub struct ReturnRequest {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/v1/payments/{id}/return", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), request_body = ReturnRequest, responses((status = 201, body = PaymentReceipt), (status = 404, body = Rejection), (status = 422, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/payments/{id}/return", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), request_body = ReturnRequest, responses((status = 201, body = PaymentReceipt), (status = 404, body = Rejection), (status = 422, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn return_payment(
     State(state): St,
     caller: Caller,
@@ -806,7 +825,7 @@ pub struct PeriodQuery {
     pub limit: Option<usize>,
 }
 
-#[utoipa::path(get, path = "/v1/accounts/{id}/statement", tag = "accounts", params(("id" = u64, Path, description = "Account id"), PeriodQuery), responses((status = 200, body = StatementView), (status = 404, body = Rejection), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/accounts/{id}/statement", tag = "accounts", params(("id" = u64, Path, description = "Account id"), PeriodQuery), responses((status = 200, body = StatementView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn statement(
     State(state): St,
     caller: Caller,
@@ -881,7 +900,7 @@ async fn read_outbox(
         .await?)
 }
 
-#[utoipa::path(get, path = "/v1/outbox", tag = "outbox", params(OutboxQuery), responses((status = 200, body = OutboxPage), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/outbox", tag = "outbox", params(OutboxQuery), responses((status = 200, body = OutboxPage), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn outbox(
     State(state): St,
     caller: Caller,
@@ -911,7 +930,7 @@ pub struct AckRequest {
     pub up_to: u64,
 }
 
-#[utoipa::path(post, path = "/v1/outbox/ack", tag = "outbox", request_body = AckRequest, responses((status = 200, body = OutboxPage), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/outbox/ack", tag = "outbox", request_body = AckRequest, responses((status = 200, body = OutboxPage), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn acknowledge(
     State(state): St,
     caller: Caller,
@@ -933,7 +952,7 @@ pub async fn acknowledge(
 /// Server-sent events: every outbox message after `after` (default: the acknowledged
 /// cursor), as it arrives. The event id is the message number, so a client reconnects with
 /// `after=<last id>` and misses nothing.
-#[utoipa::path(get, path = "/v1/outbox/stream", tag = "outbox", params(OutboxQuery), responses((status = 200, description = "text/event-stream: one event per outbox message, id = its number", content_type = "text/event-stream", body = String), (status = 400, description = "Malformed request (FF01)", body = Rejection), (status = 401, description = "No or unknown credentials", body = Rejection), (status = 403, description = "The caller's role may not do this (AG01)", body = Rejection)), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/outbox/stream", tag = "outbox", params(OutboxQuery), responses((status = 200, description = "text/event-stream: one event per outbox message, id = its number", content_type = "text/event-stream", body = String), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn outbox_stream(
     State(state): St,
     caller: Caller,
