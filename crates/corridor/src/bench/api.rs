@@ -32,9 +32,11 @@ use corridor_settlement::{
     CashAccount, ChargeBearer, HubCommand, LiquidityDirection, Party, PartyIdentification,
     PaymentInstruction, PaymentKind, PaymentStatus, PostalAddress, Priority,
 };
+use hyper::body::Body as _;
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderValue};
+use hyper_util::rt::TokioIo;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde::Deserialize;
 use tokio::sync::Barrier;
 
@@ -101,8 +103,7 @@ struct CurrencyBanks {
     /// Added to each bank's settlement account before the run: about ten times the volume
     /// the largest default workload could move out of one bank.
     top_up: &'static str,
-    /// Minor units per major unit of the amounts generated (IRR settles in whole rials, at
-    /// a rough 500 rials to the rouble).
+    /// Amounts in whole rials at a rough 500 to the rouble, else in roubles and kopecks.
     irr: bool,
     country: &'static str,
     parties: &'static [PartyData],
@@ -353,7 +354,8 @@ fn payment(
 struct Prepared {
     sender: usize,
     payments: usize,
-    body: Vec<u8>,
+    /// JSON, so valid UTF-8: a `String` is a body hyper takes as it is.
+    body: String,
 }
 
 /// One payment per request; `tag` keeps the instruction ids of different runs apart.
@@ -371,7 +373,7 @@ fn prepare_single(
             Ok(Prepared {
                 sender,
                 payments: 1,
-                body: serde_json::to_vec(&p)?,
+                body: serde_json::to_string(&p)?,
             })
         })
         .collect()
@@ -401,7 +403,7 @@ fn prepare_batches(
         out.push(Prepared {
             sender,
             payments: count,
-            body,
+            body: String::from_utf8(body)?,
         });
         done += count;
     }
@@ -468,35 +470,38 @@ struct Pace {
     offset: Duration,
 }
 
-/// One client: a keep-alive connection, opened (by a health check) before the start
+/// One client: a keep-alive HTTP/1.1 connection (hyper's connection-level client: no pool,
+/// no URL parsing per request), opened and used once (a health check) before the start
 /// barrier, then its share of the requests one after another, each sent when the previous
 /// answer is read or, when paced, when it is due.
 async fn client(
-    base: Arc<str>,
+    target: Arc<Endpoint>,
     path: &'static str,
-    auth: Arc<Vec<HeaderValue>>,
     work: Vec<Prepared>,
     batch: bool,
     pace: Option<Pace>,
     start: Arc<Barrier>,
 ) -> anyhow::Result<ClientResult> {
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        .tcp_nodelay(true)
-        .pool_max_idle_per_host(1)
-        .build()?;
     let warm = async {
-        http.get(format!("{base}/health"))
-            .send()
-            .await?
-            .bytes()
-            .await
+        let stream = tokio::net::TcpStream::connect(target.addr).await?;
+        stream.set_nodelay(true)?;
+        let (mut http, connection) =
+            hyper::client::conn::http1::handshake::<_, String>(TokioIo::new(stream)).await?;
+        tokio::spawn(connection);
+        let request = hyper::Request::get("/health")
+            .header(HOST, target.host.clone())
+            .body(String::new())?;
+        let (status, _) = exchange(&mut http, request).await?;
+        if !status.is_success() {
+            bail!("health check answered {status}");
+        }
+        anyhow::Ok(http)
     }
     .await;
     start.wait().await;
-    warm.context("health check")?;
+    let mut http = warm.context("connecting")?;
     let started = tokio::time::Instant::now();
-    let url = format!("{base}{path}");
+    let uri = hyper::Uri::from_static(path);
     let json = HeaderValue::from_static("application/json");
     let mut result = ClientResult {
         latencies: Vec::with_capacity(work.len()),
@@ -519,16 +524,12 @@ async fn client(
             }
             None => Instant::now(),
         };
-        let response = http
-            .post(&url)
-            .header(AUTHORIZATION, auth[request.sender].clone())
+        let http_request = hyper::Request::post(uri.clone())
+            .header(HOST, target.host.clone())
+            .header(AUTHORIZATION, target.auth[request.sender].clone())
             .header(CONTENT_TYPE, json.clone())
-            .body(request.body)
-            .send()
-            .await
-            .context("sending a request")?;
-        let status = response.status();
-        let body = response.bytes().await.context("reading an answer")?;
+            .body(request.body)?;
+        let (status, body) = exchange(&mut http, http_request).await?;
         result.latencies.push(t.elapsed());
         if !status.is_success() {
             result.counts.failed_requests += 1;
@@ -552,6 +553,29 @@ async fn client(
         }
     }
     Ok(result)
+}
+
+/// Sends one request and reads the whole answer.
+async fn exchange(
+    http: &mut hyper::client::conn::http1::SendRequest<String>,
+    request: hyper::Request<String>,
+) -> anyhow::Result<(hyper::StatusCode, Vec<u8>)> {
+    http.ready().await.context("connection closed")?;
+    let response = http
+        .send_request(request)
+        .await
+        .context("sending a request")?;
+    let status = response.status();
+    let mut incoming = response.into_body();
+    let mut body = Vec::new();
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut incoming).poll_frame(cx)).await
+    {
+        if let Ok(data) = frame.context("reading an answer")?.into_data() {
+            body.extend_from_slice(&data);
+        }
+    }
+    Ok((status, body))
 }
 
 /// Names of the process's threads, by what they run.
@@ -592,16 +616,51 @@ struct Cpu {
     /// The bench's own clients.
     client_s: f64,
     other_s: f64,
+    /// Machine-wide, all CPUs: time the hypervisor gave to others (steal) and idle time.
+    steal_s: f64,
+    idle_s: f64,
+}
+
+/// Machine-wide (steal, idle + iowait) CPU time so far, in seconds (`/proc/stat` counts in
+/// USER_HZ, 100 per second on Linux).
+fn machine_cpu() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let fields: Vec<f64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .map(|f| f.parse().unwrap_or(0.0))
+        .collect();
+    let field = |i: usize| fields.get(i).copied().unwrap_or(0.0) / 100.0;
+    (field(7), field(3) + field(4))
+}
+
+/// A snapshot of the CPU counters a run is measured between.
+struct CpuSnapshot {
+    threads: HashMap<String, (String, u64)>,
+    machine: (f64, f64),
+}
+
+impl CpuSnapshot {
+    fn take() -> CpuSnapshot {
+        CpuSnapshot {
+            threads: thread_cpu(),
+            machine: machine_cpu(),
+        }
+    }
 }
 
 impl Cpu {
-    fn between(
-        before: &HashMap<String, (String, u64)>,
-        after: &HashMap<String, (String, u64)>,
-    ) -> Cpu {
-        let mut cpu = Cpu::default();
-        for (tid, (comm, ns)) in after {
-            let earlier = before.get(tid).map_or(0, |(_, ns)| *ns);
+    fn between(before: &CpuSnapshot, after: &CpuSnapshot) -> Cpu {
+        let mut cpu = Cpu {
+            steal_s: after.machine.0 - before.machine.0,
+            idle_s: after.machine.1 - before.machine.1,
+            ..Cpu::default()
+        };
+        for (tid, (comm, ns)) in &after.threads {
+            let earlier = before.threads.get(tid).map_or(0, |(_, ns)| *ns);
             let s = ns.saturating_sub(earlier) as f64 / 1e9;
             let slot = if comm.starts_with(NODE_THREAD) {
                 &mut cpu.node_s
@@ -647,21 +706,77 @@ struct ModeResult {
     /// microseconds per payment.
     cpu: Cpu,
     server_cpu_us_per_payment: f64,
+    /// The node's own histograms over the run: each group commit's `fdatasync`, and each
+    /// settled payment from its handler's start to its durable answer (the server's share
+    /// of the latency; a batch's payments all count the batch's time).
+    fsync: Tail,
+    server_latency: Tail,
     #[serde(skip_serializing_if = "Option::is_none")]
     first_error: Option<String>,
 }
 
+/// Observations of one of the node's latency histograms, and how many exceeded 20 and 50 ms.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+struct Tail {
+    count: u64,
+    mean_ms: f64,
+    over_20ms: u64,
+    over_50ms: u64,
+}
+
+/// (count, sum, count ≤ 20 ms, count ≤ 50 ms) of histogram `name` in Prometheus text.
+fn histogram(text: &str, name: &str) -> [f64; 4] {
+    let value = |prefix: String| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str())?.trim().parse().ok())
+            .unwrap_or(0.0)
+    };
+    [
+        value(format!("{name}_count ")),
+        value(format!("{name}_sum ")),
+        value(format!("{name}_bucket{{le=\"0.02\"}} ")),
+        value(format!("{name}_bucket{{le=\"0.05\"}} ")),
+    ]
+}
+
+impl Tail {
+    fn between(before: [f64; 4], after: [f64; 4]) -> Tail {
+        let d: Vec<f64> = after.iter().zip(before).map(|(a, b)| a - b).collect();
+        Tail {
+            count: d[0] as u64,
+            mean_ms: d[1] * 1e3 / d[0].max(1.0),
+            over_20ms: (d[0] - d[2]) as u64,
+            over_50ms: (d[0] - d[3]) as u64,
+        }
+    }
+}
+
+const FSYNC_HISTOGRAM: &str = "corridor_journal_fsync_seconds";
+const SERVER_HISTOGRAM: &str = "corridor_settlement_latency_seconds";
+
 fn ms(us: u64) -> f64 {
     us as f64 / 1_000.0
+}
+
+/// Where the clients connect, and the `Authorization` header of each sending bank.
+struct Endpoint {
+    addr: std::net::SocketAddr,
+    host: HeaderValue,
+    auth: Vec<HeaderValue>,
+}
+
+/// The node under test, as the clients see it.
+struct Target<'a> {
+    endpoint: Arc<Endpoint>,
+    metrics: &'a corridor_node::metrics::Metrics,
 }
 
 /// Sends `work` from `clients` concurrent clients (request i goes to client i mod clients)
 /// and times from the moment all connections are open until the last answer is read.
 /// `rate`: offered load in requests per second, else as fast as answers come.
 async fn drive(
-    base: &Arc<str>,
+    target: &Target<'_>,
     path: &'static str,
-    auth: &Arc<Vec<HeaderValue>>,
     work: Vec<Prepared>,
     clients: usize,
     batch: bool,
@@ -688,9 +803,8 @@ async fn drive(
                 offset: interval.mul_f64(i as f64 / clients as f64),
             });
             tokio::spawn(client(
-                base.clone(),
+                target.endpoint.clone(),
                 path,
-                auth.clone(),
                 share,
                 batch,
                 pace,
@@ -699,7 +813,12 @@ async fn drive(
         })
         .collect();
     start.wait().await;
-    let cpu_before = thread_cpu();
+    let cpu_before = CpuSnapshot::take();
+    let text = target.metrics.render();
+    let histograms_before = [
+        histogram(&text, FSYNC_HISTOGRAM),
+        histogram(&text, SERVER_HISTOGRAM),
+    ];
     let started = Instant::now();
     let mut latencies = Vec::with_capacity(requests);
     let mut counts = Counts::default();
@@ -711,7 +830,10 @@ async fn drive(
         first_error = first_error.or(r.first_error);
     }
     let seconds = started.elapsed().as_secs_f64();
-    let cpu = Cpu::between(&cpu_before, &thread_cpu());
+    let cpu = Cpu::between(&cpu_before, &CpuSnapshot::take());
+    let text = target.metrics.render();
+    let fsync = Tail::between(histograms_before[0], histogram(&text, FSYNC_HISTOGRAM));
+    let server_latency = Tail::between(histograms_before[1], histogram(&text, SERVER_HISTOGRAM));
     latencies.sort_unstable();
     Ok(ModeResult {
         clients,
@@ -729,6 +851,8 @@ async fn drive(
         counts,
         cpu,
         server_cpu_us_per_payment: cpu.server_s() * 1e6 / payments.max(1) as f64,
+        fsync,
+        server_latency,
         first_error,
     })
 }
@@ -833,24 +957,20 @@ fn api_runs(args: &ApiBenchArgs, data_dir: &std::path::Path) -> anyhow::Result<A
     let single = prepare_single(&senders, args.single_payments, 'S', 11)?;
     let paced = prepare_single(&senders, args.paced_payments, 'P', 12)?;
     let batches = prepare_batches(&senders, args.batch_payments, args.batch_size)?;
-    let auth = Arc::new(senders.iter().map(|s| s.auth.clone()).collect::<Vec<_>>());
-    let base: Arc<str> = format!("http://{}", node.local_addr()).into();
-    let single_path = "/v1/payments";
+    let target = Target {
+        endpoint: Arc::new(Endpoint {
+            addr: node.local_addr(),
+            host: HeaderValue::from_str(&node.local_addr().to_string())?,
+            auth: senders.iter().map(|s| s.auth.clone()).collect(),
+        }),
+        metrics: &node.state().metrics,
+    };
     let runs = client_rt.block_on(async {
-        let single = drive(&base, single_path, &auth, single, args.clients, false, None).await?;
-        let rate = Some(args.single_rate);
-        let paced = drive(&base, single_path, &auth, paced, args.clients, false, rate).await?;
-        let batch_path = "/v1/payments/batch";
-        let batch = drive(
-            &base,
-            batch_path,
-            &auth,
-            batches,
-            args.batch_clients,
-            true,
-            None,
-        );
-        let batch = batch.await?;
+        let (one, many) = ("/v1/payments", "/v1/payments/batch");
+        let (clients, rate) = (args.clients, Some(args.single_rate));
+        let single = drive(&target, one, single, clients, false, None).await?;
+        let paced = drive(&target, one, paced, clients, false, rate).await?;
+        let batch = drive(&target, many, batches, args.batch_clients, true, None).await?;
         let hub = hub_counts(&node).await?;
         anyhow::Ok(ApiRuns {
             single,
@@ -891,6 +1011,24 @@ fn print_mode(name: &str, r: &ModeResult) {
         r.server_cpu_us_per_payment,
         per(r.cpu.client_s),
         per(r.cpu.other_s)
+    );
+    println!(
+        "{:<30} {} group commits ({:.1} payments each), fdatasync mean {:.2} ms, {} over 20 ms, {} over 50 ms",
+        "",
+        r.fsync.count,
+        r.payments as f64 / r.fsync.count.max(1) as f64,
+        r.fsync.mean_ms,
+        r.fsync.over_20ms,
+        r.fsync.over_50ms,
+    );
+    println!(
+        "{:<30} in the node, handler to durable answer: mean {:.2} ms, {} payments over 20 ms, {} over 50 ms; machine: {:.2} CPU-s stolen by the hypervisor, {:.2} CPU-s idle",
+        "",
+        r.server_latency.mean_ms,
+        r.server_latency.over_20ms,
+        r.server_latency.over_50ms,
+        r.cpu.steal_s,
+        r.cpu.idle_s
     );
     if let Some(e) = &r.first_error {
         println!("{:<30} first failure: {e}", "");
@@ -1017,4 +1155,52 @@ pub fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
         met(p99_met)
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn senders() -> Vec<Sender> {
+        CURRENCIES
+            .iter()
+            .enumerate()
+            .flat_map(|(currency, c)| {
+                c.banks.iter().map(move |b| Sender {
+                    bic: parse(b),
+                    currency,
+                    auth: HeaderValue::from_static("Bearer test"),
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn generated_payments_pass_the_hubs_checks() {
+        let senders = senders();
+        let mut rng = StdRng::seed_from_u64(1);
+        for n in 0..500 {
+            let s = n % senders.len();
+            let p = payment(&mut rng, &senders, s, 'T', n);
+            assert!(p.check().is_ok(), "{p:?}");
+            assert_ne!(p.instructed_agent, senders[s].bic);
+            assert_eq!(p.currency, parse(CURRENCIES[senders[s].currency].currency));
+        }
+        let batches = prepare_batches(&senders, 25, 10).unwrap();
+        assert_eq!(
+            batches.iter().map(|b| b.payments).collect::<Vec<_>>(),
+            [10, 10, 5]
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&batches[2].body).unwrap();
+        assert_eq!(parsed["payments"].as_array().map(Vec::len), Some(5));
+    }
+
+    #[test]
+    fn histogram_tails_are_read_from_the_metrics_text() {
+        let before = "x_bucket{le=\"0.02\"} 5\nx_bucket{le=\"0.05\"} 6\nx_sum 0.5\nx_count 7\n";
+        let after = "x_bucket{le=\"0.02\"} 8\nx_bucket{le=\"0.05\"} 11\nx_sum 1.5\nx_count 13\n";
+        let tail = Tail::between(histogram(before, "x"), histogram(after, "x"));
+        assert_eq!((tail.count, tail.over_20ms, tail.over_50ms), (6, 3, 1));
+        assert!((tail.mean_ms - 1_000.0 / 6.0).abs() < 1e-6);
+    }
 }
