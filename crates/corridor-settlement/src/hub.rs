@@ -258,8 +258,8 @@ pub struct Hub {
     pub(crate) next_transfer: u128,
     // Indexes rebuilt from the fields above when a snapshot is loaded.
     pub(crate) settlement_accounts: BTreeMap<(Bic, CurrencyCode), AccountId>,
-    pub(crate) instructions: HashMap<(Bic, String), u64>,
-    pub(crate) uetrs: HashMap<Uetr, u64>,
+    pub(crate) instructions: HashMap<(Bic, String), u64, ahash::RandomState>,
+    pub(crate) uetrs: HashMap<Uetr, u64, ahash::RandomState>,
     pub(crate) by_participant: BTreeMap<Bic, Vec<u64>>,
     pub(crate) queues: BTreeMap<AccountId, BTreeSet<QueueKey>>,
     pub(crate) deadlines: BTreeSet<(Timestamp, u64)>,
@@ -425,6 +425,13 @@ impl Hub {
 
     pub fn currency_agent(&self, code: CurrencyCode) -> Option<&CurrencyAgent> {
         self.currencies.get(&code)
+    }
+
+    /// Pre-sizes the idempotency indexes for `payments` more payments: growing a large
+    /// table rehashes all of it at once, a stall every payment in flight would wait for.
+    pub fn reserve_payments(&mut self, payments: usize) {
+        self.instructions.reserve(payments);
+        self.uetrs.reserve(payments);
     }
 
     pub fn queue_depth(&self) -> usize {

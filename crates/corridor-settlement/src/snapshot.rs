@@ -89,6 +89,8 @@ impl StateMachine for Hub {
 
     fn reserve_transfers(&mut self, transfers: usize) {
         self.ledger.reserve_transfers(transfers);
+        // A payment settles as one transfer.
+        self.reserve_payments(transfers);
     }
 
     fn summary(&self) -> String {
