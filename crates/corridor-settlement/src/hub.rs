@@ -71,7 +71,6 @@ impl PaymentStatus {
 pub struct StatusEvent {
     pub at: Timestamp,
     pub status: PaymentStatus,
-    #[serde(default)]
     pub reason: Option<Rejection>,
 }
 
@@ -85,15 +84,11 @@ pub struct Payment {
     pub received_at: Timestamp,
     pub status: PaymentStatus,
     pub history: Vec<StatusEvent>,
-    #[serde(default)]
     pub transfer: Option<TransferId>,
-    #[serde(default)]
     pub settled_at: Option<Timestamp>,
     /// When it is rejected if still queued.
-    #[serde(default)]
     pub queue_deadline: Option<Timestamp>,
     /// For a return: the payment it sends back.
-    #[serde(default)]
     pub return_of: Option<u64>,
     /// Returns made of this payment.
     #[serde(default)]
@@ -102,7 +97,6 @@ pub struct Payment {
     #[serde(default)]
     pub returned_amount: u128,
     /// For a return: the reason code and text the receiver gave (pacs.004 `RtrRsnInf`).
-    #[serde(default)]
     pub return_reason: Option<Rejection>,
 }
 
@@ -132,7 +126,6 @@ pub struct PaymentReceipt {
     pub instruction_id: String,
     pub uetr: Uetr,
     pub status: PaymentStatus,
-    #[serde(default)]
     pub reason: Option<Rejection>,
     /// True when this was a retry of an instruction already accepted: nothing new happened.
     pub duplicate: bool,
@@ -174,7 +167,6 @@ pub struct StatementEntry {
     pub at: Timestamp,
     pub transfer: TransferId,
     /// The payment it settled, if any (else a liquidity transfer).
-    #[serde(default)]
     pub payment: Option<u64>,
     pub code: u16,
     pub credit: bool,

@@ -116,16 +116,11 @@ pub enum ChargeBearer {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostalAddress {
-    #[serde(default)]
     pub street_name: Option<String>,
-    #[serde(default)]
     pub building_number: Option<String>,
-    #[serde(default)]
     pub post_code: Option<String>,
-    #[serde(default)]
     pub town_name: Option<String>,
     /// ISO 3166 alpha-2.
-    #[serde(default)]
     pub country: Option<String>,
     #[serde(default)]
     pub address_lines: Vec<String>,
@@ -136,13 +131,9 @@ pub struct PostalAddress {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartyIdentification {
-    #[serde(default)]
     pub any_bic: Option<Bic>,
-    #[serde(default)]
     pub lei: Option<String>,
-    #[serde(default)]
     pub other_id: Option<String>,
-    #[serde(default)]
     pub other_scheme: Option<String>,
 }
 
@@ -151,11 +142,8 @@ pub struct PartyIdentification {
 #[serde(deny_unknown_fields)]
 pub struct Party {
     pub name: String,
-    #[serde(default)]
     pub postal_address: Option<PostalAddress>,
-    #[serde(default)]
     pub identification: Option<PartyIdentification>,
-    #[serde(default)]
     pub country_of_residence: Option<String>,
 }
 
@@ -163,9 +151,7 @@ pub struct Party {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CashAccount {
-    #[serde(default)]
     pub iban: Option<String>,
-    #[serde(default)]
     pub other: Option<String>,
 }
 
@@ -187,28 +173,20 @@ pub struct PaymentInstruction {
     /// The receiving participant (`InstdAgt`), whose settlement account is credited.
     pub instructed_agent: Bic,
     pub debtor: Party,
-    #[serde(default)]
     pub debtor_account: Option<CashAccount>,
     /// The debtor's bank, if not the sender itself.
-    #[serde(default)]
     pub debtor_agent: Option<Bic>,
     pub creditor: Party,
-    #[serde(default)]
     pub creditor_account: Option<CashAccount>,
     /// The creditor's bank, if not the instructed agent itself.
-    #[serde(default)]
     pub creditor_agent: Option<Bic>,
-    #[serde(default)]
     pub ultimate_debtor: Option<Party>,
-    #[serde(default)]
     pub ultimate_creditor: Option<Party>,
     #[serde(default)]
     pub charge_bearer: ChargeBearer,
     /// ISO 20022 external purpose code (`Purp/Cd`), four letters.
-    #[serde(default)]
     pub purpose: Option<String>,
     /// Unstructured remittance information (`RmtInf/Ustrd`).
-    #[serde(default)]
     pub remittance_information: Option<String>,
     #[serde(default)]
     pub priority: Priority,

@@ -37,34 +37,30 @@ pub fn block(rows: &[(&str, String)]) -> String {
 /// Engine time (nanoseconds since the Unix epoch) as RFC 3339 UTC to the millisecond:
 /// `2026-11-23T19:03:00.303Z`.
 pub fn time(nanos: u64) -> String {
-    match OffsetDateTime::from_unix_timestamp_nanos(i128::from(nanos)) {
-        Ok(t) => format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second(),
-            t.millisecond()
-        ),
-        Err(_) => format!("{nanos} ns"),
-    }
+    utc(nanos, 3)
 }
 
 /// Engine time with all nine fractional digits, for a single payment's details.
 pub fn time_exact(nanos: u64) -> String {
+    utc(nanos, 9)
+}
+
+/// RFC 3339 UTC with `digits` (at most 9) fractional digits, truncated.
+fn utc(nanos: u64, digits: usize) -> String {
     match OffsetDateTime::from_unix_timestamp_nanos(i128::from(nanos)) {
-        Ok(t) => format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second(),
-            t.nanosecond()
-        ),
+        Ok(t) => {
+            let fraction = format!("{:09}", t.nanosecond());
+            format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{}Z",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                &fraction[..digits.min(9)]
+            )
+        }
         Err(_) => format!("{nanos} ns"),
     }
 }
