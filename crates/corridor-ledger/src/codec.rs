@@ -10,6 +10,7 @@ use corridor_core::{AccountId, Amount, Bic, CurrencyCode, Timestamp, TransferId}
 
 use crate::account::{Account, AccountKind, BalanceRule, NewAccount};
 use crate::command::{Command, Movement, Transfer, TransferAction};
+use crate::index_key::IndexKey;
 use crate::ledger::{Book, BookTotals, IndexEntry, Ledger, Pending};
 
 /// Version of the snapshot layout written by [`encode_snapshot`].
@@ -537,10 +538,10 @@ pub fn decode_snapshot(bytes: &[u8]) -> Result<Ledger, CodecError> {
     let transfer_count = r.count(true, 24)?;
     let mut transfers = Vec::with_capacity(transfer_count);
     for _ in 0..transfer_count {
-        let id = r.transfer_id()?.get();
+        let id = r.transfer_id()?;
         let entry =
             IndexEntry::from_raw(r.u64()?).ok_or_else(|| r.invalid("transfer index entry"))?;
-        transfers.push(([id as u64, (id >> 64) as u64], entry));
+        transfers.push((IndexKey::of(id), entry));
     }
     r.finish()?;
     let ledger = Ledger::from_parts(accounts, books, transfers, pending, last_timestamp);

@@ -9,6 +9,7 @@ use crate::BalanceRule;
 use crate::account::{Account, NewAccount};
 use crate::codec;
 use crate::command::{Command, Movement, RuleChange, Transfer, TransferAction};
+use crate::index_key::{BuildPlacementHasher, IndexKey};
 use crate::result::ResultCode;
 use crate::undo::Undo;
 
@@ -165,13 +166,8 @@ fn set_balances(a: &mut Account, b: Balances) {
     ] = b;
 }
 
-fn key(id: TransferId) -> [u64; 2] {
-    let raw = id.get();
-    [raw as u64, (raw >> 64) as u64]
-}
-
-fn unkey(k: [u64; 2]) -> u128 {
-    (u128::from(k[1]) << 64) | u128::from(k[0])
+fn key(id: TransferId) -> IndexKey {
+    IndexKey::of(id)
 }
 
 /// The ledgers of all currencies: accounts, the idempotency index of transfers, pending
@@ -181,9 +177,9 @@ pub struct Ledger {
     pub(crate) accounts: Vec<Account>,
     pub(crate) account_index: HashMap<AccountId, u32, RandomState>,
     pub(crate) books: Vec<Book>,
-    /// Keyed by the id's two halves: a `u128` key would be 16-byte aligned and pad every
-    /// entry from 24 to 32 bytes.
-    pub(crate) transfers: HashMap<[u64; 2], IndexEntry, RandomState>,
+    /// Placed by the id's low bits, so consecutive ids fill neighbouring slots (see
+    /// [`IndexKey`]).
+    pub(crate) transfers: HashMap<IndexKey, IndexEntry, BuildPlacementHasher>,
     /// Order-independent digest of `transfers` (wrapping sum of entry hashes), kept up to
     /// date on every change so the state hash never has to walk the whole index.
     pub(crate) index_digest: u64,
@@ -863,7 +859,7 @@ impl Ledger {
     pub(crate) fn from_parts(
         accounts: Vec<Account>,
         books: Vec<Book>,
-        transfers: Vec<([u64; 2], IndexEntry)>,
+        transfers: Vec<(IndexKey, IndexEntry)>,
         pending: Vec<(TransferId, Pending)>,
         last_timestamp: Timestamp,
     ) -> Ledger {
@@ -890,11 +886,11 @@ impl Ledger {
     }
 
     pub(crate) fn index_entries(&self) -> impl Iterator<Item = (u128, IndexEntry)> + '_ {
-        self.transfers.iter().map(|(k, e)| (unkey(*k), *e))
+        self.transfers.iter().map(|(k, e)| (k.id(), *e))
     }
 }
 
-fn entry_hash(k: [u64; 2], entry: IndexEntry) -> u64 {
+fn entry_hash(IndexKey(k): IndexKey, entry: IndexEntry) -> u64 {
     let mut bytes = [0u8; 24];
     bytes[..8].copy_from_slice(&k[0].to_le_bytes());
     bytes[8..16].copy_from_slice(&k[1].to_le_bytes());

@@ -10,6 +10,7 @@
 mod account;
 pub mod codec;
 mod command;
+mod index_key;
 mod ledger;
 pub mod machine;
 mod result;

@@ -69,7 +69,8 @@ fn aid(n: u128) -> AccountId {
 }
 
 fn tid(n: u128) -> TransferId {
-    TransferId::new(n).unwrap_or_else(|_| unreachable!("bench transfer ids start at 1"))
+    TransferId::new(n)
+        .unwrap_or_else(|_| unreachable!("bench transfer ids are neither 0 nor u128::MAX"))
 }
 
 pub fn account(id: u128, rule: BalanceRule) -> Command {
@@ -129,6 +130,9 @@ enum Workload {
     Uniform,
     Zipf,
     TwoPhase,
+    /// Uniform, but with random transfer ids instead of the increasing ones the Hub assigns:
+    /// what the index costs when ids carry no order.
+    RandomIds,
 }
 
 impl Workload {
@@ -137,6 +141,7 @@ impl Workload {
             Workload::Uniform => "uniform",
             Workload::Zipf => "zipf",
             Workload::TwoPhase => "two_phase_30",
+            Workload::RandomIds => "uniform_random_ids",
         }
     }
 }
@@ -187,7 +192,10 @@ fn generate(
     let mut commands = Vec::with_capacity(n);
     let first_id = 1_000_000_000u128;
     for i in 0..n {
-        let id = first_id + i as u128;
+        let id = match workload {
+            Workload::RandomIds => picker.rng.random_range(1..u128::MAX),
+            _ => first_id + i as u128,
+        };
         let amount = picker.rng.random_range(1..10_000u128);
         let roll: f64 = match workload {
             Workload::TwoPhase => picker.rng.random(),
@@ -407,12 +415,17 @@ pub fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
     let setup = setup(args.accounts);
     let mut apply = serde_json::Map::new();
     let mut uniform = Vec::new();
-    for workload in [Workload::Uniform, Workload::Zipf, Workload::TwoPhase] {
+    for workload in [
+        Workload::Uniform,
+        Workload::Zipf,
+        Workload::TwoPhase,
+        Workload::RandomIds,
+    ] {
         let batches = generate(workload, args.transfers, args.accounts, args.batch_size)?;
         let result = run_in_memory(&setup, &batches)?;
         if !args.json {
             println!(
-                "(a) apply in memory, {:<13} {:>12.0} transfers/s  batch p50 {:>6} us  p99 {:>6} us  ({} refused)",
+                "(a) apply in memory, {:<18} {:>12.0} transfers/s  batch p50 {:>6} us  p99 {:>6} us  ({} refused)",
                 workload.name(),
                 result.transfers_per_s,
                 result.batch_p50_us,
