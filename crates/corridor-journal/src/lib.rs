@@ -22,7 +22,7 @@ use std::path::PathBuf;
 /// covers what the records hold, so a data directory written for another state machine
 /// layout is refused by name rather than misread. 2: records hold length-prefixed requests
 /// of the settlement hub.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {

@@ -430,6 +430,9 @@ pub struct LiquidityRequest {
     pub currency: CurrencyCode,
     pub amount: String,
     pub direction: LiquidityDirection,
+    /// Which of the participant's accounts: its settlement account (the default) or, for an
+    /// FX provider, its inventory account in the currency.
+    pub account: Option<AccountPurpose>,
 }
 
 #[utoipa::path(post, path = "/v1/liquidity", tag = "accounts", request_body = LiquidityRequest, responses((status = 201, body = views::LiquidityView), (status = 409, body = Rejection), (status = 422, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
@@ -453,6 +456,7 @@ pub async fn liquidity(
             currency: req.currency,
             amount: req.amount,
             direction: req.direction,
+            account: req.account.unwrap_or(AccountPurpose::Settlement),
         },
     )
     .await?;
@@ -492,6 +496,8 @@ pub async fn issue_token(
 #[serde(deny_unknown_fields)]
 pub struct ConfigRequest {
     pub queue_timeout_seconds: u32,
+    /// How long a quote stays usable [default: unchanged].
+    pub quote_validity_seconds: Option<u32>,
 }
 
 #[utoipa::path(put, path = "/v1/config", tag = "operations", request_body = ConfigRequest, responses((status = 200, body = HubConfig), Refusals), security(("bearer" = []), ("mtls" = [])))]
@@ -501,8 +507,12 @@ pub async fn configure(
     ApiJson(req): ApiJson<ConfigRequest>,
 ) -> AppResult<Response> {
     caller.require_operator()?;
+    let current = state.engine.query_async(|hub| hub.config().clone()).await?;
     let config = HubConfig {
         queue_timeout_seconds: req.queue_timeout_seconds,
+        quote_validity_seconds: req
+            .quote_validity_seconds
+            .unwrap_or(current.quote_validity_seconds),
     };
     submit(&state, HubCommand::Configure(config.clone())).await?;
     Ok(Json(config).into_response())
@@ -1011,6 +1021,9 @@ fn answer_json(answer: Answer) -> serde_json::Value {
         Answer::Liquidity(l) => serde_json::to_value(l).unwrap_or_default(),
         Answer::Payments(r) => serde_json::to_value(r).unwrap_or_default(),
         Answer::Payment(r) => serde_json::to_value(r).unwrap_or_default(),
+        Answer::RateSheet(s) => serde_json::to_value(s).unwrap_or_default(),
+        Answer::ReferenceRates(r) => serde_json::to_value(r).unwrap_or_default(),
+        Answer::Quote(q) => serde_json::to_value(q).unwrap_or_default(),
     }
 }
 

@@ -190,9 +190,16 @@ pub async fn seed(
     for (i, c) in COUNTRIES.iter().enumerate() {
         let other = &COUNTRIES[1 - i];
         for (n, (b, _)) in c.banks.iter().enumerate() {
-            open_and_fund(state, b, c, c.funding).await?;
+            open_and_fund(state, b, c, c.funding, AccountPurpose::Settlement).await?;
             if CROSS_HOLDERS.contains(&n) {
-                open_and_fund(state, b, other, other.foreign_funding).await?;
+                open_and_fund(
+                    state,
+                    b,
+                    other,
+                    other.foreign_funding,
+                    AccountPurpose::Settlement,
+                )
+                .await?;
             }
         }
     }
@@ -209,13 +216,14 @@ async fn open_and_fund(
     b: &str,
     c: &Country,
     amount: &str,
+    purpose: AccountPurpose,
 ) -> Result<(), DemoError> {
     run(
         state,
         HubCommand::OpenAccount {
             owner: bic(b),
             currency: currency(c.currency),
-            purpose: AccountPurpose::Settlement,
+            purpose,
             net_debit_cap: 0,
         },
     )
@@ -224,11 +232,15 @@ async fn open_and_fund(
         state,
         HubCommand::Liquidity {
             agent: bic(c.agent.0),
-            reference: format!("DEMO-INIT-{b}-{}", c.currency),
+            reference: match purpose {
+                AccountPurpose::Settlement => format!("DEMO-INIT-{b}-{}", c.currency),
+                _ => format!("DEMO-FX-{b}-{}", c.currency),
+            },
             participant: bic(b),
             currency: currency(c.currency),
             amount: amount.to_string(),
             direction: LiquidityDirection::Fund,
+            account: purpose,
         },
     )
     .await
@@ -388,6 +400,7 @@ fn demo_payment(rng: &mut impl Rng, sequence: u64) -> (Bic, PaymentInstruction) 
         purpose: Some(code.to_string()),
         remittance_information: Some(text.to_string()),
         priority,
+        quote: None,
     };
     (bic(sender_country.banks[from.1].0), instruction)
 }

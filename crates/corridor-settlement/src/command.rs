@@ -1,19 +1,24 @@
 use corridor_core::{AccountId, Bic, CurrencyCode, Uetr};
 use serde::{Deserialize, Serialize};
 
+use crate::fx::sheet::{RateSheetRequest, ReferenceRateRequest};
 use crate::model::{ParticipantRole, ParticipantStatus, PaymentInstruction};
+use crate::pvp::QuoteRequest;
 
 /// Settings the operator can change while the hub runs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HubConfig {
     /// A payment still queued this long after it was queued is rejected (AM04).
     pub queue_timeout_seconds: u32,
+    /// How long a quote's rate and amounts are locked.
+    pub quote_validity_seconds: u32,
 }
 
 impl Default for HubConfig {
     fn default() -> Self {
         HubConfig {
             queue_timeout_seconds: 3_600,
+            quote_validity_seconds: 60,
         }
     }
 }
@@ -86,6 +91,8 @@ pub enum HubCommand {
         currency: CurrencyCode,
         amount: String,
         direction: LiquidityDirection,
+        /// The participant's settlement account, or an FX provider's inventory account.
+        account: AccountPurpose,
     },
     SubmitPayments {
         sender: Bic,
@@ -115,6 +122,21 @@ pub enum HubCommand {
     RegisterToken {
         token_sha256: String,
         subject: String,
+    },
+    /// An FX provider replaces its rate sheet.
+    PublishRateSheet {
+        provider: Bic,
+        sheet: RateSheetRequest,
+    },
+    /// A settlement agent publishes official reference rates for pairs of its currency.
+    PublishReferenceRates {
+        agent: Bic,
+        rates: Vec<ReferenceRateRequest>,
+    },
+    /// A participant asks for a quote; the answer locks its amounts until it expires.
+    RequestQuote {
+        requester: Bic,
+        request: QuoteRequest,
     },
     /// Lets time pass: queued payments past their timeout are rejected.
     Tick,

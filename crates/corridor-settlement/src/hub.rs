@@ -10,15 +10,19 @@ use corridor_ledger::{
 use serde::{Deserialize, Serialize};
 
 use crate::command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection};
+use crate::fx::sheet::{RateSheet, ReferenceRate};
 use crate::model::{
     Participant, ParticipantRole, ParticipantStatus, PaymentInstruction, Priority, iso_country_code,
 };
 use crate::outbox::{Outbox, OutboxEvent};
+use crate::pvp::{FxSettlement, Quote};
 use crate::rejection::Rejection;
 
 /// Ledger transfer codes: what a transfer was for, visible in the journal and statements.
 const CODE_PAYMENT: u16 = 1;
 const CODE_RETURN: u16 = 2;
+/// One leg of a cross-currency (PvP) payment.
+pub(crate) const CODE_FX_LEG: u16 = 3;
 const CODE_FUND: u16 = 10;
 const CODE_DEFUND: u16 = 11;
 
@@ -98,6 +102,8 @@ pub struct Payment {
     pub returned_amount: u128,
     /// For a return: the reason code and text the receiver gave (pacs.004 `RtrRsnInf`).
     pub return_reason: Option<Rejection>,
+    /// For a cross-currency payment: its quote and, once settled, its legs.
+    pub fx: Option<FxSettlement>,
 }
 
 impl Payment {
@@ -215,6 +221,9 @@ pub enum Answer {
     Liquidity(LiquidityRecord),
     Payments(Vec<Result<PaymentReceipt, Rejection>>),
     Payment(PaymentReceipt),
+    RateSheet(RateSheet),
+    ReferenceRates(Vec<ReferenceRate>),
+    Quote(Box<Quote>),
 }
 
 pub type HubOutcome = Result<Answer, Rejection>;
@@ -248,8 +257,21 @@ pub struct Hub {
     pub(crate) liquidity: BTreeMap<(Bic, String), LiquidityRecord>,
     pub(crate) next_account: u128,
     pub(crate) next_transfer: u128,
+    /// Every rate sheet ever published, oldest first.
+    pub(crate) sheets: Vec<RateSheet>,
+    /// Every reference rate ever published, oldest first.
+    pub(crate) reference_rates: Vec<ReferenceRate>,
+    pub(crate) next_rate_version: u64,
+    /// Quotes issued and not yet forgotten (see `expire_quotes`).
+    pub(crate) quotes: BTreeMap<u64, Quote>,
+    pub(crate) next_quote: u64,
     // Indexes rebuilt from the fields above when a snapshot is loaded.
     pub(crate) settlement_accounts: BTreeMap<(Bic, CurrencyCode), AccountId>,
+    pub(crate) inventory_accounts: BTreeMap<(Bic, CurrencyCode), AccountId>,
+    /// Index into `sheets` of each provider's latest sheet.
+    pub(crate) current_sheets: BTreeMap<Bic, usize>,
+    /// When each quote is forgotten.
+    pub(crate) quote_deadlines: BTreeSet<(Timestamp, u64)>,
     pub(crate) instructions: HashMap<(Bic, String), u64, ahash::RandomState>,
     pub(crate) uetrs: HashMap<Uetr, u64, ahash::RandomState>,
     pub(crate) by_participant: BTreeMap<Bic, Vec<u64>>,
@@ -265,6 +287,7 @@ impl Hub {
     /// Applies one command at engine time `now`. Deterministic.
     pub fn execute(&mut self, command: &HubCommand, now: Timestamp) -> HubOutcome {
         self.expire_queued(now);
+        self.expire_quotes(now);
         let outcome = match command {
             HubCommand::Configure(config) => {
                 self.config = config.clone();
@@ -300,10 +323,11 @@ impl Hub {
                 currency,
                 amount,
                 direction,
+                account,
             } => self.move_liquidity(
                 *agent,
                 reference,
-                *participant,
+                (*participant, *account),
                 *currency,
                 amount,
                 *direction,
@@ -344,6 +368,15 @@ impl Hub {
                 token_sha256,
                 subject,
             } => self.register_token(token_sha256, subject),
+            HubCommand::PublishRateSheet { provider, sheet } => {
+                self.publish_sheet(*provider, sheet, now)
+            }
+            HubCommand::PublishReferenceRates { agent, rates } => {
+                self.publish_reference_rates(*agent, rates, now)
+            }
+            HubCommand::RequestQuote { requester, request } => {
+                self.request_quote(*requester, request, now)
+            }
             HubCommand::Tick => Ok(Answer::Done),
         };
         debug_assert!(self.queues_consistent());
@@ -654,9 +687,12 @@ impl Hub {
                 format!("{currency} has no settlement agent in this scheme"),
             ));
         }
-        if purpose == AccountPurpose::Settlement
-            && let Some(existing) = self.settlement_accounts.get(&(owner, currency))
-        {
+        let existing = match purpose {
+            AccountPurpose::Settlement => self.settlement_accounts.get(&(owner, currency)),
+            AccountPurpose::FxInventory => self.inventory_accounts.get(&(owner, currency)),
+            _ => None,
+        };
+        if let Some(existing) = existing {
             return Ok(Answer::Account(self.accounts[existing].clone()));
         }
         let kind = match purpose {
@@ -707,8 +743,14 @@ impl Hub {
             opened_at: outcome.first_timestamp,
         };
         self.accounts.insert(id, info.clone());
-        if kind == AccountKind::Settlement {
-            self.settlement_accounts.insert((owner, currency), id);
+        match purpose {
+            AccountPurpose::Settlement => {
+                self.settlement_accounts.insert((owner, currency), id);
+            }
+            AccountPurpose::FxInventory => {
+                self.inventory_accounts.insert((owner, currency), id);
+            }
+            _ => {}
         }
         Ok(info)
     }
@@ -770,7 +812,7 @@ impl Hub {
         &mut self,
         agent: Bic,
         reference: &str,
-        participant: Bic,
+        (participant, purpose): (Bic, AccountPurpose),
         code: CurrencyCode,
         amount: &str,
         direction: LiquidityDirection,
@@ -792,17 +834,34 @@ impl Hub {
         let scale = currency_agent.currency;
         let amount = parse_amount(amount, scale)?;
         let funding = currency_agent.funding_account;
-        let account = self.settlement_account(participant, code).ok_or_else(|| {
+        let account = match purpose {
+            AccountPurpose::Settlement => self.settlement_account(participant, code),
+            AccountPurpose::FxInventory => self.inventory_account(participant, code),
+            AccountPurpose::Fees | AccountPurpose::Funding => {
+                return Err(Rejection::forbidden(
+                    "liquidity moves to and from settlement and FX inventory accounts only",
+                ));
+            }
+        };
+        let account = account.ok_or_else(|| {
             Rejection::new(
                 "AC01",
-                format!("{participant} has no {code} settlement account"),
+                format!(
+                    "{participant} has no {code} {} account",
+                    if purpose == AccountPurpose::Settlement {
+                        "settlement"
+                    } else {
+                        "FX inventory"
+                    }
+                ),
             )
         })?;
         if let Some(existing) = self.liquidity.get(&key) {
             let same = existing.participant == participant
                 && existing.currency == code
                 && existing.amount == amount
-                && existing.direction == direction;
+                && existing.direction == direction
+                && existing.account == account;
             if same {
                 return Ok(Answer::Liquidity(existing.clone()));
             }
@@ -898,6 +957,22 @@ impl Hub {
         }
         self.next_transfer += 1;
         let at = outcome.first_timestamp;
+        self.record_posting(id, debit, credit, amount, code, payment, at);
+        Ok((id, at))
+    }
+
+    /// Adds a posted transfer to both accounts' statements.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn record_posting(
+        &mut self,
+        id: TransferId,
+        debit: AccountId,
+        credit: AccountId,
+        amount: u128,
+        code: u16,
+        payment: Option<u64>,
+        at: Timestamp,
+    ) {
         for (account, credit_side) in [(debit, false), (credit, true)] {
             let totals = self
                 .ledger
@@ -917,7 +992,6 @@ impl Hub {
                     debits_after: totals.1,
                 });
         }
-        Ok((id, at))
     }
 
     // ---- payments ----------------------------------------------------------------------
@@ -942,7 +1016,7 @@ impl Hub {
         Ok(Answer::Payments(receipts))
     }
 
-    fn check_sender(&self, sender: Bic) -> Result<&Participant, Rejection> {
+    pub(crate) fn check_sender(&self, sender: Bic) -> Result<&Participant, Rejection> {
         let participant = self
             .participants
             .get(&sender)
@@ -981,28 +1055,11 @@ impl Hub {
                 ),
             ));
         }
-        let (payer, payee, amount) = self.route(sender, instruction)?;
-        let id = self.payments.len() as u64 + 1;
-        self.payments.push(Payment {
-            id,
-            sender,
-            instruction: instruction.clone(),
-            amount,
-            received_at: now,
-            status: PaymentStatus::Queued,
-            history: Vec::new(),
-            transfer: None,
-            settled_at: None,
-            queue_deadline: None,
-            return_of: return_of.as_ref().map(|(original, _)| *original),
-            returns: Vec::new(),
-            returned_amount: 0,
-            return_reason: return_of.map(|(_, reason)| reason),
-        });
-        if let Some(original) = self.payments[(id - 1) as usize].return_of {
-            self.payments[(original - 1) as usize].returns.push(id);
+        if let Some(quote) = instruction.quote {
+            return self.submit_fx(sender, instruction, quote, now);
         }
-        self.index_payment(id);
+        let (payer, payee, amount) = self.route(sender, instruction)?;
+        let id = self.new_payment(sender, instruction, amount, return_of, now);
         let key = QueueKey {
             urgency: std::cmp::Reverse(instruction.priority),
             payment: id,
@@ -1029,6 +1086,134 @@ impl Hub {
             }
         }
         Ok(self.receipt(id, false))
+    }
+
+    /// Records a new payment, status queued until something decides it, and indexes it.
+    fn new_payment(
+        &mut self,
+        sender: Bic,
+        instruction: &PaymentInstruction,
+        amount: u128,
+        return_of: Option<(u64, Rejection)>,
+        now: Timestamp,
+    ) -> u64 {
+        let id = self.payments.len() as u64 + 1;
+        self.payments.push(Payment {
+            id,
+            sender,
+            instruction: instruction.clone(),
+            amount,
+            received_at: now,
+            status: PaymentStatus::Queued,
+            history: Vec::new(),
+            transfer: None,
+            settled_at: None,
+            queue_deadline: None,
+            return_of: return_of.as_ref().map(|(original, _)| *original),
+            returns: Vec::new(),
+            returned_amount: 0,
+            return_reason: return_of.map(|(_, reason)| reason),
+            fx: None,
+        });
+        if let Some(original) = self.payments[(id - 1) as usize].return_of {
+            self.payments[(original - 1) as usize].returns.push(id);
+        }
+        self.index_payment(id);
+        id
+    }
+
+    /// A cross-currency payment: settled at once against its quote, payment versus payment,
+    /// or rejected. It never queues, because its quote locks the rate only until expiry; one
+    /// that would have to wait behind the payer's queued payments (which it may not
+    /// overtake) is rejected AM04 like one without liquidity.
+    fn submit_fx(
+        &mut self,
+        sender: Bic,
+        instruction: &PaymentInstruction,
+        quote_id: u64,
+        now: Timestamp,
+    ) -> Result<PaymentReceipt, Rejection> {
+        let source = self.currency(instruction.currency).ok_or_else(|| {
+            Rejection::new(
+                "AM03",
+                format!("{} is not settled in this scheme", instruction.currency),
+            )
+        })?;
+        let amount = parse_amount(&instruction.amount, source)?;
+        let quote = self.usable_quote(sender, instruction, quote_id, amount, now)?;
+        let receiver = instruction.instructed_agent;
+        let id = self.new_payment(sender, instruction, amount, None, now);
+        if let Some(q) = self.quotes.get_mut(&quote_id) {
+            q.used_by = Some(id);
+        }
+        self.payments[(id - 1) as usize].fx = Some(FxSettlement {
+            quote: quote.clone(),
+            legs: Vec::new(),
+        });
+        let accounts = self.check_receiver_active(sender, receiver, &quote);
+        let outcome = accounts.and_then(|(payer, payee)| {
+            let blocked = self
+                .queues
+                .get(&payer)
+                .and_then(|q| q.first())
+                .is_some_and(|head| head.urgency <= std::cmp::Reverse(instruction.priority));
+            if blocked {
+                return Err(Rejection::new(
+                    "AM04",
+                    "earlier payments wait in the payer's queue and may not be overtaken",
+                ));
+            }
+            self.settle_pvp(id, payer, payee, &quote, now)
+                .map(|legs| (payee, legs))
+        });
+        match outcome {
+            Ok((payee, legs)) => {
+                let first = legs[0].posted;
+                let p = &mut self.payments[(id - 1) as usize];
+                if let Some(fx) = p.fx.as_mut() {
+                    fx.legs = legs;
+                }
+                self.settled(id, first, now);
+                self.drain(vec![payee], now);
+            }
+            Err(reason) => self.finish(id, PaymentStatus::Rejected, Some(reason), now),
+        }
+        Ok(self.receipt(id, false))
+    }
+
+    /// The payer's source and the payee's destination settlement accounts of a quoted
+    /// payment, both parties still active.
+    fn check_receiver_active(
+        &self,
+        sender: Bic,
+        receiver: Bic,
+        quote: &Quote,
+    ) -> Result<(AccountId, AccountId), Rejection> {
+        let payer = self
+            .settlement_account(sender, quote.source())
+            .ok_or_else(|| {
+                Rejection::new(
+                    "AC01",
+                    format!("{sender} has no {} settlement account", quote.source()),
+                )
+            })?;
+        if !self.is_active(receiver) {
+            return Err(Rejection::forbidden(format!(
+                "instructed agent {receiver} is suspended"
+            )));
+        }
+        let payee = self
+            .settlement_account(receiver, quote.destination())
+            .ok_or_else(|| {
+                Rejection::new(
+                    "AC01",
+                    format!(
+                        "{receiver} has no {} settlement account",
+                        quote.destination()
+                    ),
+                )
+            })?;
+        Ok((payer, payee))
     }
 
     fn duplicate(
@@ -1354,6 +1539,14 @@ impl Hub {
                 return Ok(Answer::Payment(self.receipt(existing, true)));
             }
         }
+        if p.fx.is_some() {
+            return Err(Rejection::new(
+                "AG01",
+                format!(
+                    "payment {original} was cross-currency: send the money back as a new payment with its own quote"
+                ),
+            ));
+        }
         if p.status != PaymentStatus::Settled {
             return Err(Rejection::new(
                 "AG01",
@@ -1425,6 +1618,23 @@ impl Hub {
             .filter(|a| a.purpose == AccountPurpose::Settlement)
             .map(|a| ((a.owner, a.currency), a.id))
             .collect();
+        self.inventory_accounts = self
+            .accounts
+            .values()
+            .filter(|a| a.purpose == AccountPurpose::FxInventory)
+            .map(|a| ((a.owner, a.currency), a.id))
+            .collect();
+        self.current_sheets = self
+            .sheets
+            .iter()
+            .enumerate()
+            .map(|(i, sheet)| (sheet.provider, i))
+            .collect();
+        self.quote_deadlines = self
+            .quotes
+            .values()
+            .map(|q| (crate::pvp::forget_at(q), q.id))
+            .collect();
         for id in 1..=self.payments.len() as u64 {
             self.index_payment(id);
             let p = &self.payments[(id - 1) as usize];
@@ -1447,6 +1657,7 @@ impl Hub {
     /// ledger transfer and every queued one is queued.
     pub fn check_invariants(&self) -> Result<(), String> {
         self.ledger.check_invariants().map_err(|e| e.to_string())?;
+        self.check_pvp()?;
         if !self.queues_consistent() {
             return Err("queued payments and queues disagree".into());
         }
@@ -1471,7 +1682,7 @@ impl Hub {
     }
 }
 
-fn parse_amount(text: &str, currency: Currency) -> Result<u128, Rejection> {
+pub(crate) fn parse_amount(text: &str, currency: Currency) -> Result<u128, Rejection> {
     let amount = Amount::parse(text, currency)
         .map_err(|e| Rejection::new(e.reason_code(), e.to_string()))?;
     if amount.is_zero() {
@@ -1500,7 +1711,7 @@ fn parse_reason(reason: &str) -> Result<Rejection, Rejection> {
     ))
 }
 
-fn ledger_rejection(code: ResultCode) -> Rejection {
+pub(crate) fn ledger_rejection(code: ResultCode) -> Rejection {
     Rejection::new(
         code.iso_reason().unwrap_or("NARR"),
         format!("ledger refused: {}", code.as_str()),

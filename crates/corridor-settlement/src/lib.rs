@@ -5,9 +5,11 @@
 //! stores its commands, and replaying them rebuilds every payment, queue and outbox exactly.
 
 mod command;
+pub mod fx;
 mod hub;
 mod model;
 mod outbox;
+mod pvp;
 mod rejection;
 mod snapshot;
 
@@ -21,4 +23,5 @@ pub use model::{
     PartyIdentification, PaymentInstruction, PaymentKind, PostalAddress, Priority,
 };
 pub use outbox::{Outbox, OutboxEvent, OutboxMessage};
+pub use pvp::{Candidate, FxSettlement, Leg, Quote, QuoteRequest};
 pub use rejection::Rejection;

@@ -190,6 +190,9 @@ pub struct PaymentInstruction {
     pub remittance_information: Option<String>,
     #[serde(default)]
     pub priority: Priority,
+    /// For a cross-currency payment: the quote it settles at (`XchgRateInf/CtrctId`).
+    /// `currency` and `amount` are then the quote's source currency and instructed amount.
+    pub quote: Option<u64>,
 }
 
 /// ISO 20022 `Max35Text` and friends: lengths count characters, not bytes.

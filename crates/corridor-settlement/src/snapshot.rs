@@ -10,13 +10,15 @@ use corridor_ledger::{MachineError, StateMachine};
 use serde::{Deserialize, Serialize};
 
 use crate::command::{HubCommand, HubConfig};
+use crate::fx::sheet::{RateSheet, ReferenceRate};
 use crate::hub::{
     AccountInfo, CurrencyAgent, Hub, HubOutcome, LiquidityRecord, Payment, StatementEntry,
 };
 use crate::model::Participant;
 use crate::outbox::Outbox;
+use crate::pvp::Quote;
 
-const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB01";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB02";
 
 #[derive(Serialize, Deserialize)]
 struct HubState {
@@ -31,6 +33,11 @@ struct HubState {
     liquidity: Vec<LiquidityRecord>,
     next_account: u128,
     next_transfer: u128,
+    sheets: Vec<RateSheet>,
+    reference_rates: Vec<ReferenceRate>,
+    next_rate_version: u64,
+    quotes: Vec<Quote>,
+    next_quote: u64,
     ledger: Vec<u8>,
 }
 
@@ -119,6 +126,11 @@ impl Hub {
             liquidity: self.liquidity.values().cloned().collect(),
             next_account: self.next_account,
             next_transfer: self.next_transfer,
+            sheets: self.sheets.clone(),
+            reference_rates: self.reference_rates.clone(),
+            next_rate_version: self.next_rate_version,
+            quotes: self.quotes.values().cloned().collect(),
+            next_quote: self.next_quote,
             ledger,
         };
         let mut out = SNAPSHOT_MAGIC.to_vec();
@@ -152,6 +164,11 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
             .collect(),
         next_account: state.next_account,
         next_transfer: state.next_transfer,
+        sheets: state.sheets,
+        reference_rates: state.reference_rates,
+        next_rate_version: state.next_rate_version,
+        quotes: state.quotes.into_iter().map(|q| (q.id, q)).collect(),
+        next_quote: state.next_quote,
         ..Hub::default()
     };
     hub.rebuild_indexes();

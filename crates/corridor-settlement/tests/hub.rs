@@ -304,6 +304,7 @@ fn liquidity_is_moved_by_the_currency_agent_only_and_idempotently() {
         currency: rub(),
         amount: amount.into(),
         direction: LiquidityDirection::Fund,
+        account: AccountPurpose::Settlement,
     };
     let Answer::Liquidity(record) = b.ok(fund(cbr(), "CBR-1", "1000.50")) else {
         panic!("expected a liquidity record")
@@ -350,6 +351,7 @@ fn liquidity_is_moved_by_the_currency_agent_only_and_idempotently() {
         currency: irr(),
         amount: "42000000".into(),
         direction: LiquidityDirection::Fund,
+        account: AccountPurpose::Settlement,
     }) else {
         panic!("expected a liquidity record")
     };
@@ -368,6 +370,7 @@ fn defunding_returns_liquidity_and_never_beyond_the_balance() {
         currency: rub(),
         amount: amount.into(),
         direction: LiquidityDirection::Defund,
+        account: AccountPurpose::Settlement,
     };
     let Answer::Liquidity(record) = b.ok(defund("OUT-1", "30.00")) else {
         panic!("expected a liquidity record")
@@ -621,6 +624,7 @@ fn a_queued_payment_past_its_timeout_is_rejected_and_never_settles() {
     let mut b = Bench::standard();
     b.ok(HubCommand::Configure(HubConfig {
         queue_timeout_seconds: 60,
+        ..HubConfig::default()
     }));
     assert_eq!(b.hub.config().queue_timeout_seconds, 60);
     let r = b.pay_ok(bank_a(), instruction("P1", bank_b(), "5.00", rub()));
@@ -668,6 +672,7 @@ fn the_timeout_runs_before_the_command_that_would_have_settled_it() {
     let mut b = Bench::standard();
     b.ok(HubCommand::Configure(HubConfig {
         queue_timeout_seconds: 10,
+        ..HubConfig::default()
     }));
     let r = b.pay_ok(bank_a(), instruction("P1", bank_b(), "5.00", rub()));
     b.advance(10);
@@ -694,6 +699,7 @@ fn when_the_head_of_a_queue_leaves_the_payments_behind_it_are_retried() {
     let mut b = Bench::standard();
     b.ok(HubCommand::Configure(HubConfig {
         queue_timeout_seconds: 60,
+        ..HubConfig::default()
     }));
     b.fund(bank_a(), rub(), "50.00");
     let big = b.pay_ok(bank_a(), instruction("BIG", bank_b(), "100.00", rub()));
@@ -971,6 +977,7 @@ fn a_full_return_in_one_go_and_a_queued_return_counts_against_the_rest() {
         currency: irr(),
         amount: "5000000".into(),
         direction: LiquidityDirection::Defund,
+        account: AccountPurpose::Settlement,
     });
     let Answer::Payment(queued) = b.ok(return_command(
         bank_a(),
@@ -1672,6 +1679,7 @@ fn busy_bench() -> Bench {
     let mut b = Bench::standard();
     b.ok(HubCommand::Configure(HubConfig {
         queue_timeout_seconds: 120,
+        ..HubConfig::default()
     }));
     b.fund(bank_a(), rub(), "100.00");
     b.fund(bank_b(), irr(), "1000000");
@@ -1718,6 +1726,7 @@ fn continuation() -> Vec<(u64, HubCommand)> {
                 currency: rub(),
                 amount: "30.00".into(),
                 direction: LiquidityDirection::Fund,
+                account: AccountPurpose::Settlement,
             },
         ),
         (

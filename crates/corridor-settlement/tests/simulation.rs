@@ -320,6 +320,7 @@ impl Sim {
                     currency: currencies()[*ccy],
                     amount: decimal(*ccy, *amount),
                     direction,
+                    account: AccountPurpose::Settlement,
                 };
                 self.liquidity(command);
             }
@@ -516,6 +517,7 @@ impl Sim {
             Op::Configure { timeout } => {
                 let outcome = self.execute(HubCommand::Configure(HubConfig {
                     queue_timeout_seconds: *timeout,
+                    ..HubConfig::default()
                 }));
                 assert!(outcome.is_ok());
             }

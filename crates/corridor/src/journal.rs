@@ -123,6 +123,9 @@ fn kind(command: &HubCommand) -> &'static str {
         HubCommand::ReturnPayment { .. } => "return_payment",
         HubCommand::AcknowledgeOutbox { .. } => "acknowledge_outbox",
         HubCommand::RegisterToken { .. } => "register_token",
+        HubCommand::PublishRateSheet { .. } => "publish_rate_sheet",
+        HubCommand::PublishReferenceRates { .. } => "publish_reference_rates",
+        HubCommand::RequestQuote { .. } => "request_quote",
         HubCommand::Tick => "tick",
     }
 }

@@ -115,6 +115,7 @@ pub fn instruction(id: &str, to: Bic, amount: &str, currency: CurrencyCode) -> P
         purpose: None,
         remittance_information: Some("invoice 42".to_string()),
         priority: Priority::Normal,
+        quote: None,
     }
 }
 
@@ -260,6 +261,7 @@ impl Bench {
             currency,
             amount: amount.into(),
             direction,
+            account: AccountPurpose::Settlement,
         }
     }
 

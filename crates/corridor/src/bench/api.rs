@@ -29,8 +29,8 @@ use clap::Args;
 use corridor_core::{Bic, CurrencyCode, Uetr};
 use corridor_node::NodeConfig;
 use corridor_settlement::{
-    CashAccount, ChargeBearer, HubCommand, LiquidityDirection, Party, PartyIdentification,
-    PaymentInstruction, PaymentKind, PaymentStatus, PostalAddress, Priority,
+    AccountPurpose, CashAccount, ChargeBearer, HubCommand, LiquidityDirection, Party,
+    PartyIdentification, PaymentInstruction, PaymentKind, PaymentStatus, PostalAddress, Priority,
 };
 use hyper::body::Body as _;
 use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderValue};
@@ -347,6 +347,7 @@ fn payment(
         purpose: Some(purpose.to_string()),
         remittance_information: Some(format!("{text} {}", 100_000 + n)),
         priority,
+        quote: None,
     }
 }
 
@@ -894,6 +895,7 @@ async fn start_node(
                     currency: parse(c.currency),
                     amount: c.top_up.to_string(),
                     direction: LiquidityDirection::Fund,
+                    account: AccountPurpose::Settlement,
                 })
                 .await?
                 .map_err(|r| anyhow::anyhow!("topping up {bank}: {r}"))?;

@@ -162,6 +162,7 @@ impl PayArgs {
             purpose: self.purpose,
             remittance_information: self.remittance,
             priority,
+            quote: None,
         };
         Ok((instruction, self.conn))
     }
