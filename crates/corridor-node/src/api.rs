@@ -27,7 +27,7 @@ use crate::error::ApiError;
 use crate::server::AppState;
 use crate::views::{self, AccountView, PaymentSummary, PaymentView, StatementView};
 
-type AppResult<T> = Result<T, ApiError>;
+pub(crate) type AppResult<T> = Result<T, ApiError>;
 
 /// The refusals any authenticated endpoint can answer with. Only the OpenAPI document uses
 /// this type (the handlers answer with `ApiError`), so its variants are never built.
@@ -47,7 +47,7 @@ pub enum Refusals {
     #[response(status = 429)]
     RateLimited(Rejection),
 }
-type St = State<Arc<AppState>>;
+pub(crate) type St = State<Arc<AppState>>;
 
 /// `Json<T>` whose refusals (malformed JSON, wrong types, unknown fields, oversized bodies)
 /// are the API's error shape with reason code FF01, not axum's plain text.
@@ -97,11 +97,11 @@ fn query_rejection(e: QueryRejection) -> ApiError {
     ApiError::bad_request(e.body_text())
 }
 
-fn created<T: Serialize>(value: T) -> Response {
+pub(crate) fn created<T: Serialize>(value: T) -> Response {
     (StatusCode::CREATED, Json(value)).into_response()
 }
 
-async fn submit(state: &AppState, command: HubCommand) -> AppResult<Answer> {
+pub(crate) async fn submit(state: &AppState, command: HubCommand) -> AppResult<Answer> {
     let answer = state.engine.submit_async(command).await??;
     state.changed();
     Ok(answer)
@@ -124,9 +124,13 @@ pub async fn ready(State(state): St) -> Response {
 
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text exposition", body = String)))]
 pub async fn metrics(State(state): St) -> Response {
-    let depth = state.engine.query_async(|hub| hub.queue_depth()).await;
-    if let Ok(depth) = depth {
+    let scraped = state
+        .engine
+        .query_async(|hub| (hub.queue_depth(), crate::metrics::fx_volume(hub)))
+        .await;
+    if let Ok((depth, fx)) = scraped {
         state.metrics.queue_depth.set(depth as i64);
+        state.metrics.set_fx_volume(&fx);
     }
     (
         [(

@@ -1,9 +1,11 @@
 //! The reference corridor for `corridor up --demo`: an operator, a settlement agent for RUB
 //! (Europe/Moscow) and one for IRR (Asia/Tehran), four fictional banks per country with
 //! settlement accounts in their home currency (two per country also in the other one),
-//! initial liquidity, development tokens, and a generator of realistic payments. Every step
-//! is idempotent, so starting the demo again on the same data directory changes nothing but
-//! keeps the generator going.
+//! initial liquidity, two FX providers quoting RUB/IRR from funded inventory, the agents'
+//! sample reference rates, development tokens, and a generator of realistic payments, some
+//! of them cross-currency (quote, then pay). Every step is idempotent, so starting the demo
+//! again on the same data directory changes nothing but keeps the generator going (and
+//! republishes a provider's sheet only once it has expired).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,9 +13,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use corridor_core::{Bic, CurrencyCode, Uetr};
+use corridor_settlement::fx::rate::Rate;
+use corridor_settlement::fx::sheet::{PairRequest, RateSheetRequest, TierRequest};
 use corridor_settlement::{
-    AccountPurpose, CashAccount, ChargeBearer, HubCommand, LiquidityDirection, ParticipantRole,
-    Party, PaymentInstruction, PaymentKind, PostalAddress, Priority, Rejection,
+    AccountPurpose, Answer, CashAccount, ChargeBearer, HubCommand, LiquidityDirection,
+    ParticipantRole, Party, PaymentInstruction, PaymentKind, PostalAddress, Priority, QuoteRequest,
+    Rejection,
 };
 use rand::Rng;
 use rand::seq::IndexedRandom;
@@ -92,6 +97,51 @@ const COUNTRIES: [Country; 2] = [
         town: "Tehran",
     },
 ];
+
+/// FX providers: BIC, name, country, inventory (RUB, IRR), and their RUB/IRR sheet: bid, ask,
+/// a better tier from 10,000,000.00 RUB, and fees.
+struct Provider {
+    bic: &'static str,
+    name: &'static str,
+    country: &'static str,
+    inventory: [&'static str; 2],
+    bid: &'static str,
+    ask: &'static str,
+    tier_bid: &'static str,
+    tier_ask: &'static str,
+    fee_in_base: &'static str,
+    fee_in_quote: &'static str,
+}
+
+const PROVIDERS: [Provider; 2] = [
+    Provider {
+        bic: "CASPRUMM",
+        name: "Caspian Exchange House",
+        country: "RU",
+        inventory: ["2000000000.00", "1000000000000000"],
+        bid: "514.20",
+        ask: "517.80",
+        tier_bid: "514.90",
+        tier_ask: "517.10",
+        fee_in_base: "150.00",
+        fee_in_quote: "75000",
+    },
+    Provider {
+        bic: "SILKIRTH",
+        name: "Silk Road Exchange",
+        country: "IR",
+        inventory: ["2000000000.00", "1000000000000000"],
+        bid: "513.75",
+        ask: "516.90",
+        tier_bid: "514.60",
+        tier_ask: "516.20",
+        fee_in_base: "0.00",
+        fee_in_quote: "50000",
+    },
+];
+
+/// A week: the longest a sheet may be valid.
+const SHEET_VALIDITY_SECONDS: u32 = corridor_settlement::fx::sheet::MAX_VALIDITY_SECONDS;
 
 /// Banks (by index) of each country that also hold a settlement account in the other
 /// country's currency.
@@ -187,6 +237,7 @@ pub async fn seed(
             .await?;
         }
     }
+    seed_fx(state).await?;
     for (i, c) in COUNTRIES.iter().enumerate() {
         let other = &COUNTRIES[1 - i];
         for (n, (b, _)) in c.banks.iter().enumerate() {
@@ -209,6 +260,81 @@ pub async fn seed(
         .await
         .map_err(|e| DemoError::Refused(e.rejection))?;
     Ok(credentials)
+}
+
+/// The FX providers with funded inventory, their sheets, and the reference rates.
+async fn seed_fx(state: &AppState) -> Result<(), DemoError> {
+    for p in &PROVIDERS {
+        run(
+            state,
+            HubCommand::AdmitParticipant {
+                bic: bic(p.bic),
+                name: p.name.to_string(),
+                country: p.country.to_string(),
+                roles: vec![ParticipantRole::FxProvider],
+            },
+        )
+        .await?;
+        for (c, amount) in COUNTRIES.iter().zip(p.inventory) {
+            open_and_fund(state, p.bic, c, amount, AccountPurpose::FxInventory).await?;
+        }
+        let provider = bic(p.bic);
+        let current = state
+            .engine
+            .query_async(move |hub| {
+                let now = hub.ledger().last_timestamp();
+                hub.current_sheet(provider)
+                    .is_some_and(|s| s.valid_until > now)
+            })
+            .await?;
+        if !current {
+            run(
+                state,
+                HubCommand::PublishRateSheet {
+                    provider,
+                    sheet: sheet(p)?,
+                },
+            )
+            .await?;
+        }
+    }
+    let published = state
+        .engine
+        .query_async(|hub| !hub.reference_rates().is_empty())
+        .await?;
+    if !published {
+        let rates = crate::rates_file::parse(crate::rates_file::DEMO_REFERENCE_RATES)
+            .map_err(|e| DemoError::Refused(Rejection::format(e.to_string())))?;
+        run(
+            state,
+            HubCommand::PublishReferenceRates {
+                agent: bic(COUNTRIES[1].agent.0),
+                rates,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn sheet(p: &Provider) -> Result<RateSheetRequest, DemoError> {
+    let rate = |text: &str| Rate::parse(text).map_err(DemoError::Refused);
+    Ok(RateSheetRequest {
+        valid_for_seconds: SHEET_VALIDITY_SECONDS,
+        pairs: vec![PairRequest {
+            base: currency(COUNTRIES[0].currency),
+            quote: currency(COUNTRIES[1].currency),
+            bid: rate(p.bid)?,
+            ask: rate(p.ask)?,
+            tiers: vec![TierRequest {
+                from_base_amount: "10000000.00".to_string(),
+                bid: rate(p.tier_bid)?,
+                ask: rate(p.tier_ask)?,
+            }],
+            fee_in_base: Some(p.fee_in_base.to_string()),
+            fee_in_quote: Some(p.fee_in_quote.to_string()),
+        }],
+    })
 }
 
 async fn open_and_fund(
@@ -252,6 +378,7 @@ fn subjects() -> Vec<String> {
         subjects.push(c.agent.0.to_string());
         subjects.extend(c.banks.iter().map(|(b, _)| b.to_string()));
     }
+    subjects.extend(PROVIDERS.iter().map(|p| p.bic.to_string()));
     subjects
 }
 
@@ -308,7 +435,10 @@ pub async fn generate(state: Arc<AppState>, interval: Duration) {
     loop {
         ticker.tick().await;
         let batch = payments_for_tick(&mut sequence);
-        for (sender, instruction) in batch {
+        for (sender, mut instruction) in batch {
+            if rand::rng().random_bool(0.25) && !quote_for(&state, sender, &mut instruction).await {
+                continue;
+            }
             let command = HubCommand::SubmitPayments {
                 sender,
                 payments: vec![instruction],
@@ -319,6 +449,36 @@ pub async fn generate(state: Arc<AppState>, interval: Duration) {
             }
         }
     }
+}
+
+/// Turns a domestic-currency demo payment into a cross-currency one: the creditor becomes a
+/// bank of the other country, paid in its currency at a quote for the same instructed
+/// amount. False if no quote was given (then nothing is sent).
+async fn quote_for(state: &AppState, sender: Bic, instruction: &mut PaymentInstruction) -> bool {
+    let home = usize::from(instruction.currency.as_str() != COUNTRIES[0].currency);
+    let other = &COUNTRIES[1 - home];
+    let creditor = bic(other.banks[rand::rng().random_range(0..4)].0);
+    let request = QuoteRequest {
+        source_currency: instruction.currency,
+        destination_currency: currency(other.currency),
+        creditor_agent: creditor,
+        instructed_amount: Some(instruction.amount.clone()),
+        creditor_amount: None,
+        charge_bearer: instruction.charge_bearer,
+    };
+    let answer = state
+        .engine
+        .submit_async(HubCommand::RequestQuote {
+            requester: sender,
+            request,
+        })
+        .await;
+    let Ok(Ok(Answer::Quote(quote))) = answer else {
+        return false;
+    };
+    instruction.instructed_agent = creditor;
+    instruction.quote = Some(quote.id);
+    true
 }
 
 fn payments_for_tick(sequence: &mut u64) -> Vec<(Bic, PaymentInstruction)> {
@@ -347,7 +507,17 @@ fn demo_payment(rng: &mut impl Rng, sequence: u64) -> (Bic, PaymentInstruction) 
         (&COUNTRIES[home], (0..4).map(|n| (home, n)).collect())
     };
     let pair: Vec<_> = holders.choose_multiple(rng, 2).copied().collect();
-    let (from, to) = (pair[0], pair[1]);
+    between(rng, sequence, pair[0], pair[1], c)
+}
+
+/// A payment from bank `from` to bank `to` (country index, bank index) in `c`'s currency.
+fn between(
+    rng: &mut impl Rng,
+    sequence: u64,
+    from: (usize, usize),
+    to: (usize, usize),
+    c: &Country,
+) -> (Bic, PaymentInstruction) {
     let (code, text, low, high) = PURPOSES[rng.random_range(0..PURPOSES.len())];
     let major = rng.random_range(low..=high);
     let amount = if c.currency == "IRR" {

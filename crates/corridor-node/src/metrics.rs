@@ -1,10 +1,14 @@
 //! Prometheus metrics: payments by status, queue depth, settlement latency, journal fsync
-//! latency, HTTP requests.
+//! latency, HTTP requests, cross-currency payments and volume by currency pair.
 
 use std::time::Duration;
 
+use corridor_settlement::Hub;
 use corridor_settlement::PaymentReceipt;
-use prometheus::{Encoder, Histogram, HistogramOpts, IntCounterVec, IntGauge, Opts, Registry};
+use prometheus::{
+    Encoder, GaugeVec, Histogram, HistogramOpts, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry,
+};
 
 #[derive(Debug, Clone)]
 pub struct Metrics {
@@ -14,6 +18,38 @@ pub struct Metrics {
     pub settlement_latency: Histogram,
     pub fsync_latency: Histogram,
     pub requests: IntCounterVec,
+    pub fx_payments: IntGaugeVec,
+    pub fx_volume: GaugeVec,
+}
+
+/// One pair's settled FX figures, read from the hub at scrape time.
+#[derive(Debug, Clone)]
+pub struct PairFigures {
+    pub pair: String,
+    pub source: String,
+    pub destination: String,
+    pub payments: u64,
+    /// In major units: monitoring only; the exact minor-unit totals stay in the hub.
+    pub source_volume: f64,
+    pub destination_volume: f64,
+}
+
+pub fn fx_volume(hub: &Hub) -> Vec<PairFigures> {
+    let major = |code, minor: u128| {
+        let exponent = hub.currency(code).map_or(0, |c| c.exponent);
+        minor as f64 / 10f64.powi(i32::from(exponent))
+    };
+    hub.fx_volume()
+        .iter()
+        .map(|(&(source, destination), v)| PairFigures {
+            pair: format!("{source}/{destination}"),
+            source: source.to_string(),
+            destination: destination.to_string(),
+            payments: v.payments,
+            source_volume: major(source, v.source_minor),
+            destination_volume: major(destination, v.destination_minor),
+        })
+        .collect()
 }
 
 const LATENCY_BUCKETS: &[f64] = &[
@@ -55,6 +91,23 @@ impl Metrics {
             ),
             &["class"],
         )?;
+        let fx_payments = IntGaugeVec::new(
+            Opts::new(
+                "corridor_fx_payments_settled",
+                "Cross-currency payments settled since genesis, by source/destination pair",
+            ),
+            &["pair"],
+        )?;
+        let fx_volume = GaugeVec::new(
+            Opts::new(
+                "corridor_fx_volume_settled",
+                "Cross-currency volume settled since genesis, in major units of `currency`: \
+                 the source side (debited) and the destination side (credited) of each pair",
+            ),
+            &["pair", "currency", "side"],
+        )?;
+        registry.register(Box::new(fx_payments.clone()))?;
+        registry.register(Box::new(fx_volume.clone()))?;
         registry.register(Box::new(payments.clone()))?;
         registry.register(Box::new(queue_depth.clone()))?;
         registry.register(Box::new(settlement_latency.clone()))?;
@@ -67,7 +120,23 @@ impl Metrics {
             settlement_latency,
             fsync_latency,
             requests,
+            fx_payments,
+            fx_volume,
         })
+    }
+
+    pub fn set_fx_volume(&self, figures: &[PairFigures]) {
+        for f in figures {
+            self.fx_payments
+                .with_label_values(&[&f.pair])
+                .set(f.payments as i64);
+            self.fx_volume
+                .with_label_values(&[&f.pair, &f.source, "source"])
+                .set(f.source_volume);
+            self.fx_volume
+                .with_label_values(&[&f.pair, &f.destination, "destination"])
+                .set(f.destination_volume);
+        }
     }
 
     pub fn observe_receipt(&self, receipt: &PaymentReceipt, elapsed: Duration) {

@@ -17,11 +17,11 @@ use tokio::sync::watch;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
-use crate::api;
 use crate::auth::{Directory, RateLimiter, token_sha256};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::tls::{self, TlsSettings};
+use crate::{api, fx_api};
 
 /// Every body but a batch's is small; a batch of 10,000 payments with full party data is a
 /// few megabytes.
@@ -147,6 +147,13 @@ pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(api::search_payments, api::submit_payment))
         .routes(routes!(api::submit_batch).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)))
         .routes(routes!(api::get_payment))
+        .routes(routes!(fx_api::list_sheets, fx_api::publish_sheet))
+        .routes(routes!(
+            fx_api::list_reference_rates,
+            fx_api::publish_reference_rates
+        ))
+        .routes(routes!(fx_api::request_quote))
+        .routes(routes!(fx_api::get_quote))
         .routes(routes!(api::cancel_payment))
         .routes(routes!(api::return_payment))
         .routes(routes!(api::outbox))

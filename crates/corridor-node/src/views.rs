@@ -112,6 +112,9 @@ pub struct PaymentView {
     pub return_reason: Option<Rejection>,
     pub instruction: PaymentInstruction,
     pub history: Vec<StatusEvent>,
+    /// For a cross-currency payment: its quote (both amounts, rates, route) and legs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fx: Option<FxView>,
 }
 
 pub fn payment(hub: &Hub, p: &Payment) -> PaymentView {
@@ -132,6 +135,7 @@ pub fn payment(hub: &Hub, p: &Payment) -> PaymentView {
         return_reason: p.return_reason.clone(),
         instruction: p.instruction.clone(),
         history: p.history.clone(),
+        fx: p.fx.as_ref().map(|f| fx(hub, f)),
     }
 }
 
@@ -216,13 +220,7 @@ pub fn statement(hub: &Hub, s: &Statement) -> StatementView {
                 at: e.at,
                 transfer: e.transfer,
                 payment: e.payment,
-                kind: match e.code {
-                    1 => "payment",
-                    2 => "return",
-                    10 => "funding",
-                    11 => "defunding",
-                    _ => "other",
-                },
+                kind: corridor_settlement::transfer_kind(e.code),
                 side: if e.credit { "credit" } else { "debit" },
                 amount: decimal(hub, currency, e.amount),
                 balance_after: balance(hub, currency, e.credits_after, e.debits_after),
@@ -310,5 +308,249 @@ pub fn outbox_message(hub: &Hub, m: &OutboxMessage) -> OutboxView {
             reference: Some(reference.clone()),
             ..base
         },
+    }
+}
+
+// ---- foreign exchange ------------------------------------------------------------------
+
+/// One conversion of a quote's route.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HopView {
+    pub provider: Bic,
+    pub from: CurrencyCode,
+    pub to: CurrencyCode,
+    /// The provider's rate: quote-currency units per base-currency unit of its pair.
+    pub rate: String,
+    pub direction: corridor_settlement::fx::rate::Direction,
+    /// The rate sheet version the rate comes from.
+    pub sheet_version: u64,
+    /// What the provider receives, in `from`, its fee included.
+    pub received: String,
+    pub fee: String,
+    /// What the provider pays out, in `to`.
+    pub delivered: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FeeView {
+    pub provider: Bic,
+    pub currency: CurrencyCode,
+    pub amount: String,
+    pub borne_by: corridor_settlement::fx::quote::BorneBy,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CandidateView {
+    pub providers: Vec<Bic>,
+    pub route: Vec<CurrencyCode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub debtor_pays: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creditor_receives: Option<String>,
+    /// Why this route could not be used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReferenceRateView {
+    pub version: u64,
+    pub agent: Bic,
+    pub base: CurrencyCode,
+    pub quote: CurrencyCode,
+    pub rate: String,
+    pub published_at: Timestamp,
+}
+
+pub fn reference_rate(r: &corridor_settlement::fx::sheet::ReferenceRate) -> ReferenceRateView {
+    ReferenceRateView {
+        version: r.version,
+        agent: r.agent,
+        base: r.base,
+        quote: r.quote,
+        rate: r.rate.to_string(),
+        published_at: r.published_at,
+    }
+}
+
+/// A quote: every amount a payment that refers to it will move, locked until `expires_at`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct QuoteView {
+    pub id: u64,
+    pub requester: Bic,
+    pub creditor_agent: Bic,
+    pub charge_bearer: corridor_settlement::ChargeBearer,
+    /// "instructed_amount" or "creditor_amount": which amount was asked for.
+    pub fixed: &'static str,
+    pub source_currency: CurrencyCode,
+    pub destination_currency: CurrencyCode,
+    /// Currencies along the route, source first; three when it goes through another one.
+    pub route: Vec<CurrencyCode>,
+    /// The amount the payment instruction carries, in the source currency.
+    pub instructed_amount: String,
+    /// What the debtor's bank is debited, in the source currency.
+    pub debtor_pays: String,
+    /// What the creditor's bank is credited, in the destination currency.
+    pub creditor_receives: String,
+    pub hops: Vec<HopView>,
+    pub fees: Vec<FeeView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_rate: Option<ReferenceRateView>,
+    pub considered: Vec<CandidateView>,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used_by: Option<u64>,
+}
+
+pub fn quote(hub: &Hub, q: &corridor_settlement::Quote) -> QuoteView {
+    let (source, destination) = (q.source(), q.destination());
+    QuoteView {
+        id: q.id,
+        requester: q.requester,
+        creditor_agent: q.creditor_agent,
+        charge_bearer: q.charge_bearer,
+        fixed: match q.fixed {
+            corridor_settlement::fx::quote::Fixed::Instructed(_) => "instructed_amount",
+            corridor_settlement::fx::quote::Fixed::CreditorReceives(_) => "creditor_amount",
+        },
+        source_currency: source,
+        destination_currency: destination,
+        route: q.route.clone(),
+        instructed_amount: decimal(hub, source, q.priced.instructed),
+        debtor_pays: decimal(hub, source, q.priced.debtor_pays),
+        creditor_receives: decimal(hub, destination, q.priced.creditor_receives),
+        hops: q
+            .priced
+            .hops
+            .iter()
+            .map(|h| HopView {
+                provider: h.provider,
+                from: h.from,
+                to: h.to,
+                rate: h.rate.to_string(),
+                direction: h.direction,
+                sheet_version: h.sheet_version,
+                received: decimal(hub, h.from, h.received),
+                fee: decimal(hub, h.from, h.fee),
+                delivered: decimal(hub, h.to, h.delivered),
+            })
+            .collect(),
+        fees: q
+            .priced
+            .fees
+            .iter()
+            .map(|f| FeeView {
+                provider: f.provider,
+                currency: f.currency,
+                amount: decimal(hub, f.currency, f.amount),
+                borne_by: f.borne_by,
+            })
+            .collect(),
+        reference_rate: q.reference_rate.as_ref().map(reference_rate),
+        considered: q
+            .considered
+            .iter()
+            .map(|c| CandidateView {
+                providers: c.providers.clone(),
+                route: c.route.clone(),
+                debtor_pays: c.priced.map(|(d, _)| decimal(hub, source, d)),
+                creditor_receives: c.priced.map(|(_, r)| decimal(hub, destination, r)),
+                excluded: c.excluded.clone(),
+            })
+            .collect(),
+        created_at: q.created_at,
+        expires_at: q.expires_at,
+        used_by: q.used_by,
+    }
+}
+
+/// The FX side of a payment: both amounts, the rate(s), the route and each settled leg.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FxView {
+    pub quote: QuoteView,
+    pub legs: Vec<LegView>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LegView {
+    pub currency: CurrencyCode,
+    pub debit_account: AccountId,
+    pub credit_account: AccountId,
+    pub amount: String,
+    pub transfer: corridor_core::TransferId,
+}
+
+pub fn fx(hub: &Hub, f: &corridor_settlement::FxSettlement) -> FxView {
+    FxView {
+        quote: quote(hub, &f.quote),
+        legs: f
+            .legs
+            .iter()
+            .map(|l| LegView {
+                currency: l.currency,
+                debit_account: l.debit,
+                credit_account: l.credit,
+                amount: decimal(hub, l.currency, l.amount),
+                transfer: l.posted,
+            })
+            .collect(),
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PairView {
+    pub base: CurrencyCode,
+    pub quote: CurrencyCode,
+    pub bid: String,
+    pub ask: String,
+    pub tiers: Vec<TierView>,
+    pub fee_in_base: String,
+    pub fee_in_quote: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TierView {
+    pub from_base_amount: String,
+    pub bid: String,
+    pub ask: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RateSheetView {
+    pub version: u64,
+    pub provider: Bic,
+    pub published_at: Timestamp,
+    pub valid_until: Timestamp,
+    pub pairs: Vec<PairView>,
+}
+
+pub fn rate_sheet(hub: &Hub, s: &corridor_settlement::fx::sheet::RateSheet) -> RateSheetView {
+    RateSheetView {
+        version: s.version,
+        provider: s.provider,
+        published_at: s.published_at,
+        valid_until: s.valid_until,
+        pairs: s
+            .pairs
+            .iter()
+            .map(|p| PairView {
+                base: p.base,
+                quote: p.quote,
+                bid: p.bid.to_string(),
+                ask: p.ask.to_string(),
+                tiers: p
+                    .tiers
+                    .iter()
+                    .map(|t| TierView {
+                        from_base_amount: decimal(hub, p.base, t.from_base_amount),
+                        bid: t.bid.to_string(),
+                        ask: t.ask.to_string(),
+                    })
+                    .collect(),
+                fee_in_base: decimal(hub, p.base, p.fee_in_base),
+                fee_in_quote: decimal(hub, p.quote, p.fee_in_quote),
+            })
+            .collect(),
     }
 }

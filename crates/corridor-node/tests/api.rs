@@ -61,6 +61,12 @@ async fn every_endpoint_authorises_every_role() {
     let ret = json!({"return_id": "AUTHZ-R1", "amount": "1.00", "reason": "AC04 closed"});
     let ack = json!({"up_to": 0});
     let single = |id: &str| payment(id, "NEVARUMM", "1.00", "RUB");
+    let sheet = json!({"valid_for_seconds": 60, "pairs": [{"base": "RUB", "quote": "IRR", "bid": "1", "ask": "2"}]});
+    let reference = json!({"rates": [{"base": "RUB", "quote": "IRR", "rate": "515"}]});
+    let quote_request = json!({"source_currency": "RUB", "destination_currency": "IRR", "creditor_agent": "ZAGRIRTH", "instructed_amount": "10.00"});
+    let (status, quote) = node.post("VOLGRUMM", "/v1/fx/quotes", &quote_request).await;
+    assert_eq!(status, StatusCode::CREATED, "{quote}");
+    let q1 = quote["id"].as_u64().unwrap();
     // Expected status per role:   op   RUBag IRRag VOLG NEVA URAL  aud  none  bad
     let cases = vec![
         case(
@@ -194,6 +200,43 @@ async fn every_endpoint_authorises_every_role() {
             format!("/v1/payments/{p1}/return"),
             Some(ret),
             [403, 404, 404, 404, 201, 404, 403, 401, 401],
+        ),
+        case(
+            M::GET,
+            "/v1/fx/rate-sheets".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401, 401],
+        ),
+        case(
+            M::POST,
+            "/v1/fx/rate-sheets".into(),
+            Some(sheet),
+            [403, 403, 403, 403, 403, 403, 403, 401, 401],
+        ),
+        case(
+            M::GET,
+            "/v1/fx/reference-rates".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401, 401],
+        ),
+        case(
+            M::POST,
+            "/v1/fx/reference-rates".into(),
+            Some(reference),
+            [403, 201, 201, 403, 403, 403, 403, 401, 401],
+        ),
+        // The agents hold no RUB settlement account to pay from.
+        case(
+            M::POST,
+            "/v1/fx/quotes".into(),
+            Some(quote_request.clone()),
+            [403, 422, 422, 201, 201, 201, 403, 401, 401],
+        ),
+        case(
+            M::GET,
+            format!("/v1/fx/quotes/{q1}"),
+            None,
+            [200, 404, 404, 200, 404, 404, 200, 401, 401],
         ),
     ];
     for case in &cases {
@@ -580,7 +623,7 @@ async fn openapi_document_matches_the_served_api() {
         .sum();
     assert_eq!(
         (paths.len(), operations),
-        (24, 28),
+        (28, 34),
         "every route of the router is described"
     );
     for (path, item) in paths {

@@ -26,6 +26,18 @@ pub(crate) const CODE_FX_LEG: u16 = 3;
 const CODE_FUND: u16 = 10;
 const CODE_DEFUND: u16 = 11;
 
+/// What a ledger transfer code means, as statements name it.
+pub fn transfer_kind(code: u16) -> &'static str {
+    match code {
+        CODE_PAYMENT => "payment",
+        CODE_RETURN => "return",
+        CODE_FX_LEG => "fx_leg",
+        CODE_FUND => "funding",
+        CODE_DEFUND => "defunding",
+        _ => "other",
+    }
+}
+
 /// Largest payment batch one command may carry.
 pub const MAX_BATCH: usize = 10_000;
 
@@ -167,6 +179,16 @@ pub struct LiquidityRecord {
     pub at: Timestamp,
 }
 
+/// Settled cross-currency payments of one currency pair since genesis.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PairVolume {
+    pub payments: u64,
+    /// Debited from debtors, in source-currency minor units.
+    pub source_minor: u128,
+    /// Credited to creditors, in destination-currency minor units.
+    pub destination_minor: u128,
+}
+
 /// One posting on an account, with the account's posted totals after it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementEntry {
@@ -272,6 +294,8 @@ pub struct Hub {
     pub(crate) current_sheets: BTreeMap<Bic, usize>,
     /// When each quote is forgotten.
     pub(crate) quote_deadlines: BTreeSet<(Timestamp, u64)>,
+    /// Settled cross-currency volume by (source, destination) currency.
+    pub(crate) fx_volume: BTreeMap<(CurrencyCode, CurrencyCode), PairVolume>,
     pub(crate) instructions: HashMap<(Bic, String), u64, ahash::RandomState>,
     pub(crate) uetrs: HashMap<Uetr, u64, ahash::RandomState>,
     pub(crate) by_participant: BTreeMap<Bic, Vec<u64>>,
@@ -1169,6 +1193,7 @@ impl Hub {
         match outcome {
             Ok((payee, legs)) => {
                 let first = legs[0].posted;
+                self.count_fx(&quote);
                 let p = &mut self.payments[(id - 1) as usize];
                 if let Some(fx) = p.fx.as_mut() {
                     fx.legs = legs;
@@ -1179,6 +1204,22 @@ impl Hub {
             Err(reason) => self.finish(id, PaymentStatus::Rejected, Some(reason), now),
         }
         Ok(self.receipt(id, false))
+    }
+
+    fn count_fx(&mut self, quote: &Quote) {
+        let volume = self
+            .fx_volume
+            .entry((quote.source(), quote.destination()))
+            .or_default();
+        volume.payments += 1;
+        volume.source_minor = volume.source_minor.saturating_add(quote.priced.debtor_pays);
+        volume.destination_minor = volume
+            .destination_minor
+            .saturating_add(quote.priced.creditor_receives);
+    }
+
+    pub fn fx_volume(&self) -> &BTreeMap<(CurrencyCode, CurrencyCode), PairVolume> {
+        &self.fx_volume
     }
 
     /// The payer's source and the payee's destination settlement accounts of a quoted
@@ -1635,8 +1676,15 @@ impl Hub {
             .values()
             .map(|q| (crate::pvp::forget_at(q), q.id))
             .collect();
+        self.fx_volume.clear();
         for id in 1..=self.payments.len() as u64 {
             self.index_payment(id);
+            if let Some(fx) = &self.payments[(id - 1) as usize].fx
+                && !fx.legs.is_empty()
+            {
+                let quote = fx.quote.clone();
+                self.count_fx(&quote);
+            }
             let p = &self.payments[(id - 1) as usize];
             if p.status != PaymentStatus::Queued {
                 continue;

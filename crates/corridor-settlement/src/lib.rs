@@ -15,8 +15,9 @@ mod snapshot;
 
 pub use command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection};
 pub use hub::{
-    AccountInfo, Answer, CurrencyAgent, Hub, HubOutcome, LiquidityRecord, Payment, PaymentFilter,
-    PaymentReceipt, PaymentStatus, Statement, StatementEntry, StatusEvent,
+    AccountInfo, Answer, CurrencyAgent, Hub, HubOutcome, LiquidityRecord, PairVolume, Payment,
+    PaymentFilter, PaymentReceipt, PaymentStatus, Statement, StatementEntry, StatusEvent,
+    transfer_kind,
 };
 pub use model::{
     CashAccount, ChargeBearer, Participant, ParticipantRole, ParticipantStatus, Party,

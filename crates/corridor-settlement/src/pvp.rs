@@ -21,6 +21,7 @@ use crate::rejection::Rejection;
 
 /// What a bank asks a quote for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
     #[schema(value_type = String, example = "RUB")]
     pub source_currency: CurrencyCode,

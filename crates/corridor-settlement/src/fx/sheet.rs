@@ -17,6 +17,7 @@ pub const MAX_VALIDITY_SECONDS: u32 = 7 * 24 * 3_600;
 
 /// A rate sheet as a provider sends it: decimal strings, validated by the hub.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RateSheetRequest {
     /// How long the sheet may be used for quotes, from its publication.
     pub valid_for_seconds: u32,
@@ -24,6 +25,7 @@ pub struct RateSheetRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PairRequest {
     #[schema(value_type = String, example = "RUB")]
     pub base: CurrencyCode,
@@ -45,6 +47,7 @@ pub struct PairRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TierRequest {
     /// The tier applies from this amount in the base currency ("1000000.00").
     pub from_base_amount: String,
@@ -238,6 +241,7 @@ fn minor(path: &str, text: &str, currency: Currency) -> Result<u128, Rejection> 
 /// An official reference rate as a settlement agent publishes it. Informational: quotes show
 /// it beside the provider's rate, so a bank can see the provider's margin.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReferenceRateRequest {
     #[schema(value_type = String, example = "RUB")]
     pub base: CurrencyCode,
