@@ -322,14 +322,14 @@ fn client_commands_against_a_demo_node() {
     ));
     assert_eq!(outbox["messages"][0]["seq"], 3, "{outbox}");
 
-    // participants: the demo's ten.
+    // participants: the demo's twelve (two agents, eight banks, two FX providers).
     let list = json(&ok(&node, "auditor", &["participants", "--json"]));
-    assert_eq!(list.as_array().map(Vec::len), Some(10), "{list}");
+    assert_eq!(list.as_array().map(Vec::len), Some(12), "{list}");
     let table = ok(&node, "auditor", &["participants"]);
     for bic in ["VOLGRUMM", "NEVARUMM", "ZAGRIRTH", "CBRFRUMM", "CBIRIRTH"] {
         assert!(table.contains(bic), "{table}");
     }
-    assert!(table.contains("10 participants"), "{table}");
+    assert!(table.contains("12 participants"), "{table}");
 
     // A node that is not there: the URL and how to start one.
     let out = Command::new(BIN)
@@ -343,4 +343,77 @@ fn client_commands_against_a_demo_node() {
     assert!(stderr.contains("corridor up --demo"), "{stderr}");
 
     drop(node);
+}
+
+#[test]
+fn quote_then_pay_the_quote_from_the_command_line() {
+    let node = start_node();
+    let quote_args = [
+        "quote",
+        "--to",
+        "ZAGRIRTH",
+        "--sell",
+        "RUB",
+        "--buy",
+        "IRR",
+        "--amount",
+        "2500.00",
+        "--charges",
+        "DEBT",
+    ];
+    let shown = ok(&node, "VOLGRUMM", &quote_args);
+    assert!(shown.contains("route RUB -> IRR"), "{shown}");
+    assert!(
+        shown.contains("CASPRUMM") && shown.contains("SILKIRTH"),
+        "{shown}"
+    );
+    let mut json_args = quote_args.to_vec();
+    json_args.push("--json");
+    let q = json(&ok(&node, "VOLGRUMM", &json_args));
+    let id = q["id"].as_u64().expect("quote id").to_string();
+    let paid = json(&ok(
+        &node,
+        "VOLGRUMM",
+        &[
+            "pay",
+            "--quote",
+            &id,
+            "--debtor",
+            "Ivan Petrov",
+            "--creditor",
+            "Reza Karimi",
+            "--json",
+        ],
+    ));
+    assert_eq!(paid["status"], "settled", "{paid}");
+    let payment = paid["payment"].as_u64().unwrap().to_string();
+    let status = ok(&node, "ZAGRIRTH", &["status", &payment]);
+    assert!(status.contains("Cross-currency"), "{status}");
+    assert!(
+        status.contains(&format!("{} IRR", q["creditor_receives"].as_str().unwrap())),
+        "{status}"
+    );
+    // Another bank cannot see it, nor pay it.
+    let refused = fails(
+        &node,
+        "NEVARUMM",
+        &["pay", "--quote", &id, "--debtor", "X", "--creditor", "Y"],
+    );
+    assert!(refused.contains("NOTF"), "{refused}");
+    // Reference rates: an agent loads a file, everyone sees them.
+    let file = node.credentials.with_file_name("rates.csv");
+    std::fs::write(&file, "base,quote,rate\nRUB,IRR,516.75\n").unwrap();
+    ok(
+        &node,
+        "CBIRIRTH",
+        &["rates", "load", file.to_str().unwrap()],
+    );
+    let rates = ok(&node, "VOLGRUMM", &["rates", "show"]);
+    assert!(rates.contains("516.75"), "{rates}");
+    let refused = fails(
+        &node,
+        "VOLGRUMM",
+        &["rates", "load", file.to_str().unwrap()],
+    );
+    assert!(refused.contains("AG01"), "{refused}");
 }

@@ -4,6 +4,7 @@
 //! `main` prints to stderr with exit code 1.
 
 mod conn;
+mod fx;
 mod ledger;
 mod outbox;
 mod payments;
@@ -41,6 +42,12 @@ pub enum ClientCommand {
     Fund(Box<ledger::FundArgs>),
     /// Reads your outbox: status changes, incoming payments, liquidity notices.
     Outbox(Box<outbox::OutboxArgs>),
+    /// Asks for a cross-currency quote: provider, rate, fees and both amounts, locked until
+    /// it expires. Pay it with `corridor pay --quote ID`.
+    Quote(Box<fx::QuoteArgs>),
+    /// Reference rates and FX rate sheets: load, publish, show.
+    #[command(subcommand)]
+    Rates(fx::RatesCommand),
 }
 
 pub fn run(command: ClientCommand) -> anyhow::Result<()> {
@@ -55,6 +62,8 @@ pub fn run(command: ClientCommand) -> anyhow::Result<()> {
         ClientCommand::Participants(args) => ledger::participants(*args),
         ClientCommand::Fund(args) => ledger::fund(*args),
         ClientCommand::Outbox(args) => outbox::run(*args),
+        ClientCommand::Quote(args) => fx::quote(*args),
+        ClientCommand::Rates(command) => fx::rates(command),
     }
 }
 

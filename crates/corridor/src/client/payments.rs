@@ -24,14 +24,18 @@ const STATUSES: [&str; 5] = ["queued", "settled", "rejected", "cancelled", "retu
 #[derive(Args, Debug)]
 pub struct PayArgs {
     /// The receiving bank (the instructed agent), whose settlement account is credited
-    #[arg(long, value_name = "BIC", value_parser = bic_arg)]
-    to: Bic,
+    #[arg(long, value_name = "BIC", value_parser = bic_arg, required_unless_present = "quote")]
+    to: Option<Bic>,
     /// Amount as a decimal in the currency's scale, e.g. 1500.00 (RUB) or 750000 (IRR)
-    #[arg(long, value_name = "DECIMAL")]
-    amount: String,
+    #[arg(long, value_name = "DECIMAL", required_unless_present = "quote")]
+    amount: Option<String>,
     /// ISO 4217 currency code, e.g. RUB or IRR
-    #[arg(long, value_name = "CODE", value_parser = currency_arg)]
-    currency: CurrencyCode,
+    #[arg(long, value_name = "CODE", value_parser = currency_arg, required_unless_present = "quote")]
+    currency: Option<CurrencyCode>,
+    /// Pay cross-currency at this quote (from `corridor quote`): the receiving bank, the
+    /// amount, the currency and the charge bearer are the quote's
+    #[arg(long, value_name = "ID", conflicts_with_all = ["to", "amount", "currency"])]
+    quote: Option<u64>,
     /// The debtor's name (with --fi: defaults to the sending bank's BIC)
     #[arg(long, value_name = "NAME", required_unless_present = "fi")]
     debtor: Option<String>,
@@ -99,8 +103,40 @@ fn party(name: String, bic: Option<Bic>) -> Party {
     }
 }
 
+/// What a payment moves: given on the command line, or taken from a quote.
+struct Terms {
+    to: Bic,
+    amount: String,
+    currency: CurrencyCode,
+    charge_bearer: ChargeBearer,
+    quote: Option<u64>,
+}
+
 impl PayArgs {
-    fn instruction(self) -> anyhow::Result<(PaymentInstruction, ConnArgs)> {
+    fn terms(&self, node: &Node) -> anyhow::Result<Terms> {
+        if let Some(id) = self.quote {
+            let q = super::fx::fetch_quote(node, id)?;
+            return Ok(Terms {
+                to: bic_arg(&q.creditor_agent).map_err(anyhow::Error::msg)?,
+                amount: q.instructed_amount,
+                currency: currency_arg(&q.source_currency).map_err(anyhow::Error::msg)?,
+                charge_bearer: q.charge_bearer,
+                quote: Some(id),
+            });
+        }
+        match (self.to, &self.amount, self.currency) {
+            (Some(to), Some(amount), Some(currency)) => Ok(Terms {
+                to,
+                amount: amount.trim().to_string(),
+                currency,
+                charge_bearer: ChargeBearer::default(),
+                quote: None,
+            }),
+            _ => bail!("give --to, --amount and --currency, or --quote"),
+        }
+    }
+
+    fn instruction(self, terms: Terms) -> anyhow::Result<(PaymentInstruction, ConnArgs)> {
         let sender = if self.fi {
             let from = match (self.from_bic, &self.conn.as_subject) {
                 (Some(b), _) => b,
@@ -121,8 +157,8 @@ impl PayArgs {
                 PaymentKind::FinancialInstitutionTransfer,
                 party(self.debtor.unwrap_or_else(|| from.to_string()), Some(from)),
                 party(
-                    self.creditor.unwrap_or_else(|| self.to.to_string()),
-                    Some(self.to),
+                    self.creditor.unwrap_or_else(|| terms.to.to_string()),
+                    Some(terms.to),
                 ),
             ),
             None => (
@@ -147,9 +183,9 @@ impl PayArgs {
             end_to_end_id: self.end_to_end_id.unwrap_or_else(|| instruction_id.clone()),
             instruction_id,
             uetr: self.uetr.unwrap_or_else(Uetr::generate),
-            amount: self.amount.trim().to_string(),
-            currency: self.currency,
-            instructed_agent: self.to,
+            amount: terms.amount,
+            currency: terms.currency,
+            instructed_agent: terms.to,
             debtor,
             debtor_account: cash_account(self.debtor_account, self.debtor_iban),
             debtor_agent: None,
@@ -158,19 +194,20 @@ impl PayArgs {
             creditor_agent: None,
             ultimate_debtor: None,
             ultimate_creditor: None,
-            charge_bearer: ChargeBearer::default(),
+            charge_bearer: terms.charge_bearer,
             purpose: self.purpose,
             remittance_information: self.remittance,
             priority,
-            quote: None,
+            quote: terms.quote,
         };
         Ok((instruction, self.conn))
     }
 }
 
 pub fn pay(args: PayArgs) -> anyhow::Result<()> {
-    let (instruction, conn) = args.instruction()?;
-    let node = Node::connect(&conn, TIMEOUT)?;
+    let node = Node::connect(&args.conn, TIMEOUT)?;
+    let terms = args.terms(&node)?;
+    let (instruction, conn) = args.instruction(terms)?;
     let answer = node.post("/v1/payments", &instruction)?;
     if print_json(&conn, &answer) {
         return Ok(());
@@ -298,6 +335,9 @@ fn print_payment(p: &PaymentView) {
         ));
     }
     print!("{}", block(&rows));
+    if let Some(fx) = &p.fx {
+        super::fx::print_fx(fx);
+    }
     println!("\nHistory");
     let mut history = table(&["Time (UTC)", "Status", "Reason", "Message"], &[]);
     for e in &p.history {

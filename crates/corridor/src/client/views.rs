@@ -43,6 +43,8 @@ pub struct PaymentView {
     pub return_reason: Option<Rejection>,
     pub instruction: PaymentInstruction,
     pub history: Vec<StatusEvent>,
+    #[serde(default)]
+    pub fx: Option<FxView>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,3 +138,78 @@ pub struct LiquidityRecord {
 
 pub type Participants = Vec<Participant>;
 pub type Receipt = PaymentReceipt;
+
+#[derive(Debug, Deserialize)]
+pub struct HopView {
+    pub provider: String,
+    pub from: String,
+    pub to: String,
+    pub rate: String,
+    pub sheet_version: u64,
+    pub received: String,
+    pub fee: String,
+    pub delivered: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FeeView {
+    pub provider: String,
+    pub currency: String,
+    pub amount: String,
+    pub borne_by: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CandidateView {
+    pub providers: Vec<String>,
+    pub route: Vec<String>,
+    #[serde(default)]
+    pub creditor_receives: Option<String>,
+    #[serde(default)]
+    pub debtor_pays: Option<String>,
+    #[serde(default)]
+    pub excluded: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReferenceRateView {
+    pub base: String,
+    pub quote: String,
+    pub rate: String,
+    pub agent: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct QuoteView {
+    pub id: u64,
+    pub creditor_agent: String,
+    pub charge_bearer: corridor_settlement::ChargeBearer,
+    pub source_currency: String,
+    pub destination_currency: String,
+    pub route: Vec<String>,
+    pub instructed_amount: String,
+    pub debtor_pays: String,
+    pub creditor_receives: String,
+    pub hops: Vec<HopView>,
+    pub fees: Vec<FeeView>,
+    #[serde(default)]
+    pub reference_rate: Option<ReferenceRateView>,
+    pub considered: Vec<CandidateView>,
+    pub expires_at: u64,
+    #[serde(default)]
+    pub used_by: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LegView {
+    pub currency: String,
+    pub amount: String,
+    pub debit_account: u128,
+    pub credit_account: u128,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FxView {
+    pub quote: QuoteView,
+    pub legs: Vec<LegView>,
+}
