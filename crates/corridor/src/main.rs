@@ -59,6 +59,9 @@ enum BenchCommand {
     Memory(bench::memory::MemoryBenchArgs),
     /// Payments per second and latency through the node's HTTP API, against the ledger.
     Api(bench::api::ApiBenchArgs),
+    /// Quotes and cross-currency (PvP) payments per second through the HTTP API, against
+    /// same-currency payments in the same run.
+    Fx(bench::fx::FxBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -78,6 +81,7 @@ fn main() -> std::process::ExitCode {
         Commands::Bench(BenchCommand::Ledger(args)) => bench::ledger::run(args),
         Commands::Bench(BenchCommand::Memory(args)) => bench::memory::run(args),
         Commands::Bench(BenchCommand::Api(args)) => bench::api::run(args),
+        Commands::Bench(BenchCommand::Fx(args)) => bench::fx::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -96,10 +96,10 @@ const TARGET_BATCH_PER_S: f64 = 20_000.0;
 const TARGET_P99_MS: f64 = 20.0;
 
 /// The demo corridor's banks (see `corridor_node::demo`), by currency.
-struct CurrencyBanks {
-    currency: &'static str,
-    agent: &'static str,
-    banks: [&'static str; 4],
+pub(super) struct CurrencyBanks {
+    pub(super) currency: &'static str,
+    pub(super) agent: &'static str,
+    pub(super) banks: [&'static str; 4],
     /// Added to each bank's settlement account before the run: about ten times the volume
     /// the largest default workload could move out of one bank.
     top_up: &'static str,
@@ -109,7 +109,7 @@ struct CurrencyBanks {
     parties: &'static [PartyData],
 }
 
-struct PartyData {
+pub(super) struct PartyData {
     name: &'static str,
     street: &'static str,
     building: &'static str,
@@ -205,7 +205,7 @@ const IRR_PARTIES: &[PartyData] = &[
     },
 ];
 
-const CURRENCIES: [CurrencyBanks; 2] = [
+pub(super) const CURRENCIES: [CurrencyBanks; 2] = [
     CurrencyBanks {
         currency: "RUB",
         agent: "CBRFRUMM",
@@ -251,16 +251,16 @@ const PURPOSES: [(&str, &str); 6] = [
     ("FAMI", "Family support remittance, transfer"),
 ];
 
-fn parse<T: std::str::FromStr>(text: &str) -> T {
+pub(super) fn parse<T: std::str::FromStr>(text: &str) -> T {
     text.parse()
         .unwrap_or_else(|_| unreachable!("bench constant {text} is valid"))
 }
 
 /// One bank in the run: its BIC, the index of its currency in [`CURRENCIES`], its token.
-struct Sender {
-    bic: Bic,
-    currency: usize,
-    auth: HeaderValue,
+pub(super) struct Sender {
+    pub(super) bic: Bic,
+    pub(super) currency: usize,
+    pub(super) auth: HeaderValue,
 }
 
 fn party(data: &PartyData, country: &str) -> Party {
@@ -298,7 +298,7 @@ fn customer_account(rng: &mut StdRng, country: &str) -> CashAccount {
 
 /// A customer credit transfer from `sender` to another bank of its currency. `tag` and `n`
 /// make the instruction id unique.
-fn payment(
+pub(super) fn payment(
     rng: &mut StdRng,
     senders: &[Sender],
     sender: usize,
@@ -352,15 +352,15 @@ fn payment(
 }
 
 /// One request ready to send: the sending bank and the serialised body.
-struct Prepared {
-    sender: usize,
-    payments: usize,
+pub(super) struct Prepared {
+    pub(super) sender: usize,
+    pub(super) payments: usize,
     /// JSON, so valid UTF-8: a `String` is a body hyper takes as it is.
-    body: String,
+    pub(super) body: String,
 }
 
 /// One payment per request; `tag` keeps the instruction ids of different runs apart.
-fn prepare_single(
+pub(super) fn prepare_single(
     senders: &[Sender],
     n: usize,
     tag: char,
@@ -413,14 +413,14 @@ fn prepare_batches(
 
 /// Payment outcomes as the answers reported them.
 #[derive(Debug, Default, Clone, Copy, serde::Serialize)]
-struct Counts {
-    settled: usize,
-    queued: usize,
+pub(super) struct Counts {
+    pub(super) settled: usize,
+    pub(super) queued: usize,
     /// Refused by the hub (an error instead of a receipt, or status rejected/cancelled),
     /// or carried by a request that failed as a whole.
-    refused: usize,
+    pub(super) refused: usize,
     /// Requests answered with a non-2xx status (their payments count as refused).
-    failed_requests: usize,
+    pub(super) failed_requests: usize,
 }
 
 impl Counts {
@@ -456,10 +456,21 @@ struct BatchAnswerItem {
     status: Option<PaymentStatus>,
 }
 
+/// What a request's answer is, and so how its outcome is counted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum AnswerKind {
+    /// A payment receipt: counted by its status.
+    Receipt,
+    /// A batch of receipts.
+    Batch,
+    /// A quote: each one given counts as `settled` (the request did what it asked).
+    Quote,
+}
+
 #[derive(Default)]
 struct ClientResult {
     latencies: Vec<Duration>,
-    counts: Counts,
+    pub(super) counts: Counts,
     first_error: Option<String>,
 }
 
@@ -479,7 +490,7 @@ async fn client(
     target: Arc<Endpoint>,
     path: &'static str,
     work: Vec<Prepared>,
-    batch: bool,
+    kind: AnswerKind,
     pace: Option<Pace>,
     start: Arc<Barrier>,
 ) -> anyhow::Result<ClientResult> {
@@ -543,14 +554,18 @@ async fn client(
             }
             continue;
         }
-        if batch {
-            let answer: BatchAnswer = serde_json::from_slice(&body).context("batch answer")?;
-            for item in answer.results {
-                result.counts.status(item.status);
+        match kind {
+            AnswerKind::Batch => {
+                let answer: BatchAnswer = serde_json::from_slice(&body).context("batch answer")?;
+                for item in answer.results {
+                    result.counts.status(item.status);
+                }
             }
-        } else {
-            let answer: ReceiptAnswer = serde_json::from_slice(&body).context("receipt")?;
-            result.counts.status(Some(answer.status));
+            AnswerKind::Receipt => {
+                let answer: ReceiptAnswer = serde_json::from_slice(&body).context("receipt")?;
+                result.counts.status(Some(answer.status));
+            }
+            AnswerKind::Quote => result.counts.settled += 1,
         }
     }
     Ok(result)
@@ -580,8 +595,8 @@ async fn exchange(
 }
 
 /// Names of the process's threads, by what they run.
-const NODE_THREAD: &str = "corridor-node";
-const CLIENT_THREAD: &str = "bench-client";
+pub(super) const NODE_THREAD: &str = "corridor-node";
+pub(super) const CLIENT_THREAD: &str = "bench-client";
 
 /// CPU time of each of this process's threads (from `/proc/self/task/*/schedstat`, in
 /// nanoseconds), with its name.
@@ -685,7 +700,7 @@ impl Cpu {
 }
 
 #[derive(Debug, serde::Serialize)]
-struct ModeResult {
+pub(super) struct ModeResult {
     clients: usize,
     /// Offered load of a paced run, payments per second.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -695,14 +710,14 @@ struct ModeResult {
     /// Mean request body size per payment.
     bytes_per_payment: usize,
     seconds: f64,
-    payments_per_s: f64,
+    pub(super) payments_per_s: f64,
     requests_per_s: f64,
-    p50_ms: f64,
-    p99_ms: f64,
+    pub(super) p50_ms: f64,
+    pub(super) p99_ms: f64,
     p999_ms: f64,
     max_ms: f64,
     #[serde(flatten)]
-    counts: Counts,
+    pub(super) counts: Counts,
     /// CPU seconds by part of the process, and the server's (node + engine + journal) CPU
     /// microseconds per payment.
     cpu: Cpu,
@@ -760,27 +775,27 @@ fn ms(us: u64) -> f64 {
 }
 
 /// Where the clients connect, and the `Authorization` header of each sending bank.
-struct Endpoint {
-    addr: std::net::SocketAddr,
-    host: HeaderValue,
-    auth: Vec<HeaderValue>,
+pub(super) struct Endpoint {
+    pub(super) addr: std::net::SocketAddr,
+    pub(super) host: HeaderValue,
+    pub(super) auth: Vec<HeaderValue>,
 }
 
 /// The node under test, as the clients see it.
-struct Target<'a> {
-    endpoint: Arc<Endpoint>,
-    metrics: &'a corridor_node::metrics::Metrics,
+pub(super) struct Target<'a> {
+    pub(super) endpoint: Arc<Endpoint>,
+    pub(super) metrics: &'a corridor_node::metrics::Metrics,
 }
 
 /// Sends `work` from `clients` concurrent clients (request i goes to client i mod clients)
 /// and times from the moment all connections are open until the last answer is read.
 /// `rate`: offered load in requests per second, else as fast as answers come.
-async fn drive(
+pub(super) async fn drive(
     target: &Target<'_>,
     path: &'static str,
     work: Vec<Prepared>,
     clients: usize,
-    batch: bool,
+    kind: AnswerKind,
     rate: Option<f64>,
 ) -> anyhow::Result<ModeResult> {
     let clients = clients.clamp(1, work.len().max(1));
@@ -807,7 +822,7 @@ async fn drive(
                 target.endpoint.clone(),
                 path,
                 share,
-                batch,
+                kind,
                 pace,
                 start.clone(),
             ))
@@ -870,7 +885,7 @@ struct HubCounts {
 
 /// Starts the node and seeds it: the demo corridor, then each bank's home-currency
 /// settlement account topped up. Returns the node and the banks that will send.
-async fn start_node(
+pub(super) async fn start_node(
     data_dir: &std::path::Path,
 ) -> anyhow::Result<(corridor_node::RunningNode, Vec<Sender>)> {
     let mut config = NodeConfig::new(data_dir);
@@ -941,7 +956,10 @@ struct ApiRuns {
     hub: HubCounts,
 }
 
-fn runtime(name: &str, threads: Option<usize>) -> anyhow::Result<tokio::runtime::Runtime> {
+pub(super) fn runtime(
+    name: &str,
+    threads: Option<usize>,
+) -> anyhow::Result<tokio::runtime::Runtime> {
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     builder.thread_name(name).enable_all();
     if let Some(threads) = threads {
@@ -970,9 +988,17 @@ fn api_runs(args: &ApiBenchArgs, data_dir: &std::path::Path) -> anyhow::Result<A
     let runs = client_rt.block_on(async {
         let (one, many) = ("/v1/payments", "/v1/payments/batch");
         let (clients, rate) = (args.clients, Some(args.single_rate));
-        let single = drive(&target, one, single, clients, false, None).await?;
-        let paced = drive(&target, one, paced, clients, false, rate).await?;
-        let batch = drive(&target, many, batches, args.batch_clients, true, None).await?;
+        let single = drive(&target, one, single, clients, AnswerKind::Receipt, None).await?;
+        let paced = drive(&target, one, paced, clients, AnswerKind::Receipt, rate).await?;
+        let batch = drive(
+            &target,
+            many,
+            batches,
+            args.batch_clients,
+            AnswerKind::Batch,
+            None,
+        )
+        .await?;
         let hub = hub_counts(&node).await?;
         anyhow::Ok(ApiRuns {
             single,
@@ -986,13 +1012,14 @@ fn api_runs(args: &ApiBenchArgs, data_dir: &std::path::Path) -> anyhow::Result<A
     runs
 }
 
-fn print_mode(name: &str, r: &ModeResult) {
+/// Prints one run; `unit` names what a request carries ("payments", "quotes").
+pub(super) fn print_mode(name: &str, unit: &str, r: &ModeResult) {
     println!(
-        "{name:<30} {:>8.0} payments/s  ({:>6.0} requests/s, {} clients)  p50 {:>7.2} ms  p99 {:>7.2} ms  p99.9 {:>7.2} ms  max {:>7.2} ms",
+        "{name:<30} {:>8.0} {unit}/s  ({:>6.0} requests/s, {} clients)  p50 {:>7.2} ms  p99 {:>7.2} ms  p99.9 {:>7.2} ms  max {:>7.2} ms",
         r.payments_per_s, r.requests_per_s, r.clients, r.p50_ms, r.p99_ms, r.p999_ms, r.max_ms
     );
     println!(
-        "{:<30} {} payments in {} requests, {} bytes/payment, {:.2} s: {} settled, {} queued, {} refused, {} failed requests",
+        "{:<30} {} {unit} in {} requests, {} bytes each, {:.2} s: {} settled, {} queued, {} refused, {} failed requests",
         "",
         r.payments,
         r.requests,
@@ -1005,7 +1032,7 @@ fn print_mode(name: &str, r: &ModeResult) {
     );
     let per = |s: f64| s * 1e6 / r.payments.max(1) as f64;
     println!(
-        "{:<30} CPU per payment: node HTTP {:.1} us, engine {:.1} us, journal {:.1} us (server {:.1} us); bench clients {:.1} us; other {:.1} us",
+        "{:<30} CPU per item: node HTTP {:.1} us, engine {:.1} us, journal {:.1} us (server {:.1} us); bench clients {:.1} us; other {:.1} us",
         "",
         per(r.cpu.node_s),
         per(r.cpu.engine_s),
@@ -1015,7 +1042,7 @@ fn print_mode(name: &str, r: &ModeResult) {
         per(r.cpu.other_s)
     );
     println!(
-        "{:<30} {} group commits ({:.1} payments each), fdatasync mean {:.2} ms, {} over 20 ms, {} over 50 ms",
+        "{:<30} {} group commits ({:.1} {unit} each), fdatasync mean {:.2} ms, {} over 20 ms, {} over 50 ms",
         "",
         r.fsync.count,
         r.payments as f64 / r.fsync.count.max(1) as f64,
@@ -1037,7 +1064,7 @@ fn print_mode(name: &str, r: &ModeResult) {
     }
 }
 
-fn met(ok: bool) -> &'static str {
+pub(super) fn met(ok: bool) -> &'static str {
     if ok { "met" } else { "NOT met" }
 }
 
@@ -1122,13 +1149,15 @@ pub fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
         println!("{out}");
         return Ok(());
     }
-    print_mode("(1) POST /v1/payments", &single);
+    print_mode("(1) POST /v1/payments", "payments", &single);
     print_mode(
         &format!("(1p) the same at {:.0}/s offered", args.single_rate),
+        "payments",
         &paced,
     );
     print_mode(
         &format!("(2) POST /v1/payments/batch ×{}", args.batch_size),
+        "payments",
         &batch,
     );
     println!(

@@ -2,6 +2,7 @@
 //! measured in the same run.
 
 pub mod api;
+pub mod fx;
 pub mod ledger;
 pub mod memory;
 
