@@ -1012,23 +1012,28 @@ fn api_runs(args: &ApiBenchArgs, data_dir: &std::path::Path) -> anyhow::Result<A
     runs
 }
 
-/// Prints one run; `unit` names what a request carries ("payments", "quotes").
-pub(super) fn print_mode(name: &str, unit: &str, r: &ModeResult) {
+/// Prints one run of requests answered as `kind`.
+pub(super) fn print_mode(name: &str, kind: AnswerKind, r: &ModeResult) {
+    let (unit, outcome) = match kind {
+        AnswerKind::Quote => (
+            "quotes",
+            format!("{} given, {} refused", r.counts.settled, r.counts.refused),
+        ),
+        AnswerKind::Receipt | AnswerKind::Batch => (
+            "payments",
+            format!(
+                "{} settled, {} queued, {} refused",
+                r.counts.settled, r.counts.queued, r.counts.refused
+            ),
+        ),
+    };
     println!(
         "{name:<30} {:>8.0} {unit}/s  ({:>6.0} requests/s, {} clients)  p50 {:>7.2} ms  p99 {:>7.2} ms  p99.9 {:>7.2} ms  max {:>7.2} ms",
         r.payments_per_s, r.requests_per_s, r.clients, r.p50_ms, r.p99_ms, r.p999_ms, r.max_ms
     );
     println!(
-        "{:<30} {} {unit} in {} requests, {} bytes each, {:.2} s: {} settled, {} queued, {} refused, {} failed requests",
-        "",
-        r.payments,
-        r.requests,
-        r.bytes_per_payment,
-        r.seconds,
-        r.counts.settled,
-        r.counts.queued,
-        r.counts.refused,
-        r.counts.failed_requests
+        "{:<30} {} {unit} in {} requests, {} bytes per item, {:.2} s: {outcome}, {} failed requests",
+        "", r.payments, r.requests, r.bytes_per_payment, r.seconds, r.counts.failed_requests
     );
     let per = |s: f64| s * 1e6 / r.payments.max(1) as f64;
     println!(
@@ -1050,14 +1055,16 @@ pub(super) fn print_mode(name: &str, unit: &str, r: &ModeResult) {
         r.fsync.over_20ms,
         r.fsync.over_50ms,
     );
+    // The node's histogram times settled payments only: a run of quotes has none.
+    if r.server_latency.count > 0 {
+        println!(
+            "{:<30} in the node, handler to durable answer: mean {:.2} ms, {} payments over 20 ms, {} over 50 ms",
+            "", r.server_latency.mean_ms, r.server_latency.over_20ms, r.server_latency.over_50ms,
+        );
+    }
     println!(
-        "{:<30} in the node, handler to durable answer: mean {:.2} ms, {} payments over 20 ms, {} over 50 ms; machine: {:.2} CPU-s stolen by the hypervisor, {:.2} CPU-s idle",
-        "",
-        r.server_latency.mean_ms,
-        r.server_latency.over_20ms,
-        r.server_latency.over_50ms,
-        r.cpu.steal_s,
-        r.cpu.idle_s
+        "{:<30} machine: {:.2} CPU-s stolen by the hypervisor, {:.2} CPU-s idle",
+        "", r.cpu.steal_s, r.cpu.idle_s
     );
     if let Some(e) = &r.first_error {
         println!("{:<30} first failure: {e}", "");
@@ -1149,15 +1156,15 @@ pub fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
         println!("{out}");
         return Ok(());
     }
-    print_mode("(1) POST /v1/payments", "payments", &single);
+    print_mode("(1) POST /v1/payments", AnswerKind::Receipt, &single);
     print_mode(
         &format!("(1p) the same at {:.0}/s offered", args.single_rate),
-        "payments",
+        AnswerKind::Receipt,
         &paced,
     );
     print_mode(
         &format!("(2) POST /v1/payments/batch ×{}", args.batch_size),
-        "payments",
+        AnswerKind::Batch,
         &batch,
     );
     println!(

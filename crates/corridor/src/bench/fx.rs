@@ -238,9 +238,9 @@ pub fn run(args: FxBenchArgs) -> anyhow::Result<()> {
         println!("{out}");
         return Ok(());
     }
-    print_mode("(1) same-currency payments", "payments", &same);
-    print_mode("(2) POST /v1/fx/quotes", "quotes", &quotes);
-    print_mode("(3) cross-currency payments", "payments", &fx);
+    print_mode("(1) same-currency payments", AnswerKind::Receipt, &same);
+    print_mode("(2) POST /v1/fx/quotes", AnswerKind::Quote, &quotes);
+    print_mode("(3) cross-currency payments", AnswerKind::Receipt, &fx);
     println!(
         "ratios: cross-currency / same-currency {ratio:.2}; quotes / same-currency payments {quote_ratio:.2}"
     );
