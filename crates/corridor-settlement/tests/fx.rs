@@ -5,7 +5,7 @@ mod support;
 
 use corridor_core::{Bic, CurrencyCode, Timestamp};
 use corridor_ledger::StateMachine;
-use corridor_settlement::fx::quote::Fixed;
+use corridor_settlement::fx::quote::{BorneBy, Fixed};
 use corridor_settlement::fx::sheet::{
     PairRequest, RateSheetRequest, ReferenceRateRequest, TierRequest,
 };
@@ -232,7 +232,7 @@ fn charge_bearer_decides_who_pays_the_fee() {
         cred.priced.creditor_receives, 507_375,
         "990.00 RUB converted"
     );
-    // SHAR splits 10.00 RUB: 5.00 each; the odd minor unit of an odd fee goes to the debtor.
+    // SHAR splits 10.00 RUB: 5.00 each.
     let shar = b.quote(
         bank_a(),
         rub_to_irr(Some("1000.00"), None, ChargeBearer::Shared),
@@ -242,6 +242,30 @@ fn charge_bearer_decides_who_pays_the_fee() {
         shar.priced.creditor_receives, 509_938,
         "995.00 * 512.5 = 509937.5 -> even"
     );
+    // An odd fee: the odd minor unit goes to the debtor (5.01 + 5.00).
+    let mut p = pair(rub(), irr(), "512.5", "515");
+    p.fee_in_base = Some("10.01".into());
+    b.publish(provider_x(), sheet(vec![p]));
+    let odd = b.quote(
+        bank_a(),
+        rub_to_irr(Some("1000.00"), None, ChargeBearer::Shared),
+    );
+    assert_eq!(odd.priced.debtor_pays, 100_501);
+    // 995.00 * 512.5 = 509,937.5 -> 509,938 (ties to even)
+    assert_eq!(odd.priced.creditor_receives, 509_938);
+    let fees: Vec<_> = odd
+        .priced
+        .fees
+        .iter()
+        .map(|f| (f.amount, f.borne_by))
+        .collect();
+    assert_eq!(fees, vec![(501, BorneBy::Debtor), (500, BorneBy::Creditor)]);
+    // SLEV follows the scheme rule, which is SHAR.
+    let slev = b.quote(
+        bank_a(),
+        rub_to_irr(Some("1000.00"), None, ChargeBearer::ServiceLevel),
+    );
+    assert_eq!(slev.priced, odd.priced);
 }
 
 #[test]
@@ -610,6 +634,34 @@ fn without_a_direct_provider_the_quote_routes_through_a_third_currency() {
         b.inventory(provider_y(), irr()),
         1_000_000_000_000 + 512_500
     );
+    assert_balanced(&b);
+}
+
+#[test]
+fn a_routed_creditor_amount_is_computed_backwards_through_both_hops() {
+    let mut b = three_currencies();
+    let icbc = bic("ICBKCNBJ");
+    let q = b.quote(
+        bank_a(),
+        QuoteRequest {
+            source_currency: rub(),
+            destination_currency: cny(),
+            creditor_agent: icbc,
+            instructed_amount: None,
+            creditor_amount: Some("100.00".into()),
+            charge_bearer: ChargeBearer::Debtor,
+        },
+    );
+    // 100.00 CNY at Y's ask 6000 = 600,000 IRR, plus Y's 3,000 IRR fee in transit; then
+    // 603,000 IRR / 512.5 = 1176.5853... RUB -> 1176.59, plus X's 10.00 RUB fee (DEBT).
+    assert_eq!(q.priced.hops[1].delivered, 10_000);
+    assert_eq!(q.priced.hops[1].received, 603_000);
+    assert_eq!(q.priced.hops[0].delivered, 603_000);
+    assert_eq!(q.priced.instructed, 117_659);
+    assert_eq!(q.priced.debtor_pays, 118_659);
+    let r = b.pay_fx(bank_a(), "ROUTED-BACK", &q);
+    assert_eq!(r.status, PaymentStatus::Settled);
+    assert_eq!(b.balance(icbc, cny()), 10_000);
     assert_balanced(&b);
 }
 

@@ -128,7 +128,9 @@ fn up_demo_stops_cleanly_restarts_and_verifies() {
     let report = text(&verify);
     assert!(verify.status.success(), "{report}");
     assert!(report.contains("verify: OK"), "{report}");
-    assert!(report.contains("10 participants, 14 accounts"), "{report}");
+    // Two agents, eight banks and two FX providers; 12 settlement, 4 FX inventory and 2
+    // funding accounts.
+    assert!(report.contains("12 participants, 18 accounts"), "{report}");
     let payments = report
         .lines()
         .find(|l| l.starts_with("payments: "))
