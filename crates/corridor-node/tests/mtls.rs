@@ -46,7 +46,11 @@ async fn client_certificates_identify_and_authorise_callers() {
         .json()
         .await
         .unwrap();
-    assert_eq!(participants.as_array().unwrap().len(), 10);
+    assert_eq!(
+        participants.as_array().unwrap().len(),
+        12,
+        "the demo's agents, banks and FX providers"
+    );
 
     let volg = client(&pki, Some("VOLGRUMM"));
     let accounts: Value = volg
