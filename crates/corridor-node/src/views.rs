@@ -416,7 +416,7 @@ pub fn quote(hub: &Hub, q: &corridor_settlement::Quote) -> QuoteView {
         },
         source_currency: source,
         destination_currency: destination,
-        route: q.route.clone(),
+        route: q.route(),
         instructed_amount: decimal(hub, source, q.priced.instructed),
         debtor_pays: decimal(hub, source, q.priced.debtor_pays),
         creditor_receives: decimal(hub, destination, q.priced.creditor_receives),

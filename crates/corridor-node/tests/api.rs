@@ -676,15 +676,7 @@ async fn metrics_show_payments_queue_settlement_and_fsync() {
         &payment("M-2", "BAIKRUMM", "9000000000.00", "RUB"),
     )
     .await;
-    let text = node
-        .http
-        .get(format!("{}/metrics", node.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = node.metrics().await;
     for line in [
         "corridor_payments_total{status=\"settled\"} 1",
         "corridor_payments_total{status=\"queued\"} 1",

@@ -104,15 +104,7 @@ async fn a_quote_is_paid_payment_versus_payment() {
             .any(|e| e["payment"] == id && e["amount"] == "514200" && e["kind"] == "fx_leg"),
         "{statement}"
     );
-    let text = node
-        .http
-        .get(format!("{}/metrics", node.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = node.metrics().await;
     assert!(
         text.contains("corridor_fx_payments_settled{pair=\"RUB/IRR\"} 1"),
         "{text}"

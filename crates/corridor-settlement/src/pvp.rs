@@ -57,8 +57,6 @@ pub struct Quote {
     pub creditor_agent: Bic,
     pub charge_bearer: ChargeBearer,
     pub fixed: Fixed,
-    /// Currencies along the route, source first.
-    pub route: Vec<CurrencyCode>,
     pub priced: PricedRoute,
     /// The settlement agents' reference rate for the source/destination pair, if published.
     pub reference_rate: Option<ReferenceRate>,
@@ -72,11 +70,16 @@ pub struct Quote {
 
 impl Quote {
     pub fn source(&self) -> CurrencyCode {
-        self.route[0]
+        self.priced.source()
     }
 
     pub fn destination(&self) -> CurrencyCode {
-        self.route[self.route.len() - 1]
+        self.priced.destination()
+    }
+
+    /// Currencies along the route, source first.
+    pub fn route(&self) -> Vec<CurrencyCode> {
+        self.priced.route()
     }
 }
 
@@ -287,7 +290,7 @@ impl Hub {
         }
         let (chosen, considered) =
             self.best_route(source, destination, fixed, request.charge_bearer, now);
-        let (route, priced) = chosen.ok_or_else(|| {
+        let priced = chosen.ok_or_else(|| {
             Rejection::new(
                 "FXNR",
                 format!(
@@ -310,7 +313,6 @@ impl Hub {
             creditor_agent: request.creditor_agent,
             charge_bearer: request.charge_bearer,
             fixed,
-            route,
             priced,
             reference_rate: self.reference_rate(source.code, destination.code).cloned(),
             considered,
@@ -386,9 +388,9 @@ impl Hub {
         fixed: Fixed,
         bearer: ChargeBearer,
         now: Timestamp,
-    ) -> (Option<(Vec<CurrencyCode>, PricedRoute)>, Vec<Candidate>) {
+    ) -> (Option<PricedRoute>, Vec<Candidate>) {
         let mut considered = Vec::new();
-        let mut best: Option<(Vec<CurrencyCode>, PricedRoute)> = None;
+        let mut best: Option<PricedRoute> = None;
         let direct = self.offers(source.code, destination.code, now);
         for offer in &direct {
             self.consider(
@@ -432,12 +434,11 @@ impl Hub {
         fixed: Fixed,
         bearer: ChargeBearer,
         considered: &mut Vec<Candidate>,
-        best: &mut Option<(Vec<CurrencyCode>, PricedRoute)>,
+        best: &mut Option<PricedRoute>,
     ) {
-        let route: Vec<CurrencyCode> = currencies.iter().map(|c| c.code).collect();
         let mut candidate = Candidate {
             providers: offers.iter().map(|o| o.provider).collect(),
-            route: route.clone(),
+            route: currencies.iter().map(|c| c.code).collect(),
             priced: None,
             excluded: None,
         };
@@ -446,10 +447,8 @@ impl Hub {
             Ok(priced) => {
                 candidate.priced = Some((priced.debtor_pays, priced.creditor_receives));
                 candidate.excluded = self.short_of_liquidity(&priced);
-                if candidate.excluded.is_none()
-                    && better(&priced, best.as_ref().map(|b| &b.1), fixed)
-                {
-                    *best = Some((route, priced));
+                if candidate.excluded.is_none() && better(&priced, best.as_ref(), fixed) {
+                    *best = Some(priced);
                 }
             }
         }

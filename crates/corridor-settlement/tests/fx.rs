@@ -184,7 +184,7 @@ fn an_instructed_amount_quote_settles_both_legs_at_its_locked_amounts() {
         bank_a(),
         rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
     );
-    assert_eq!(q.route, vec![rub(), irr()]);
+    assert_eq!(q.route(), vec![rub(), irr()]);
     assert_eq!(q.priced.hops[0].provider, provider_x());
     assert_eq!(q.priced.hops[0].rate.to_string(), "512.5");
     assert_eq!(q.priced.instructed, 100_000);
@@ -612,7 +612,7 @@ fn without_a_direct_provider_the_quote_routes_through_a_third_currency() {
             charge_bearer: ChargeBearer::Debtor,
         },
     );
-    assert_eq!(q.route, vec![rub(), irr(), cny()]);
+    assert_eq!(q.route(), vec![rub(), irr(), cny()]);
     // RUB 1000.00 -> 512,500 IRR (X's bid); Y keeps 3,000 IRR in transit; 509,500 / 6000
     // = 84.9166... CNY -> 84.92.
     assert_eq!(q.priced.hops[0].delivered, 512_500);

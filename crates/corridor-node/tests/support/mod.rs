@@ -116,6 +116,18 @@ impl TestNode {
         account["balance"].as_str().unwrap().to_string()
     }
 
+    /// The Prometheus text at `/metrics` (no credentials needed).
+    pub async fn metrics(&self) -> String {
+        self.http
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     pub async fn payment_count(&self) -> usize {
         let mut total = 0;
         for bank in ["VOLGRUMM", "NEVARUMM", "URALRUMM", "BAIKRUMM"] {

@@ -257,6 +257,21 @@ fn hop(
 }
 
 impl PricedRoute {
+    pub fn source(&self) -> CurrencyCode {
+        self.hops[0].from
+    }
+
+    pub fn destination(&self) -> CurrencyCode {
+        self.hops[self.hops.len() - 1].to
+    }
+
+    /// Currencies along the route, source first.
+    pub fn route(&self) -> Vec<CurrencyCode> {
+        std::iter::once(self.source())
+            .chain(self.hops.iter().map(|h| h.to))
+            .collect()
+    }
+
     /// Each hop passes on exactly what the next receives, the first receives what the
     /// debtor pays and the last delivers what the creditor receives.
     pub fn conserves(&self) -> bool {
