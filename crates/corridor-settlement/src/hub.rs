@@ -1157,13 +1157,10 @@ impl Hub {
         quote_id: u64,
         now: Timestamp,
     ) -> Result<PaymentReceipt, Rejection> {
-        let source = self.currency(instruction.currency).ok_or_else(|| {
-            Rejection::new(
-                "AM03",
-                format!("{} is not settled in this scheme", instruction.currency),
-            )
-        })?;
-        let amount = parse_amount(&instruction.amount, source)?;
+        let amount = parse_amount(
+            &instruction.amount,
+            self.scheme_currency(instruction.currency)?,
+        )?;
         let quote = self.usable_quote(sender, instruction, quote_id, amount, now)?;
         let receiver = instruction.instructed_agent;
         let id = self.new_payment(sender, instruction, amount, None, now);
@@ -1174,7 +1171,12 @@ impl Hub {
             quote: quote.clone(),
             legs: Vec::new(),
         });
-        let accounts = self.check_receiver_active(sender, receiver, &quote);
+        let accounts = self
+            .sender_account(sender, quote.source())
+            .and_then(|payer| {
+                let payee = self.check_receiver(sender, receiver, quote.destination())?;
+                Ok((payer, payee))
+            });
         let outcome = accounts.and_then(|(payer, payee)| {
             let blocked = self
                 .queues
@@ -1222,39 +1224,15 @@ impl Hub {
         &self.fx_volume
     }
 
-    /// The payer's source and the payee's destination settlement accounts of a quoted
-    /// payment, both parties still active.
-    fn check_receiver_active(
+    /// The sender's settlement account in `code`: the account its payments debit.
+    pub(crate) fn sender_account(
         &self,
         sender: Bic,
-        receiver: Bic,
-        quote: &Quote,
-    ) -> Result<(AccountId, AccountId), Rejection> {
-        let payer = self
-            .settlement_account(sender, quote.source())
-            .ok_or_else(|| {
-                Rejection::new(
-                    "AC01",
-                    format!("{sender} has no {} settlement account", quote.source()),
-                )
-            })?;
-        if !self.is_active(receiver) {
-            return Err(Rejection::forbidden(format!(
-                "instructed agent {receiver} is suspended"
-            )));
-        }
-        let payee = self
-            .settlement_account(receiver, quote.destination())
-            .ok_or_else(|| {
-                Rejection::new(
-                    "AC01",
-                    format!(
-                        "{receiver} has no {} settlement account",
-                        quote.destination()
-                    ),
-                )
-            })?;
-        Ok((payer, payee))
+        code: CurrencyCode,
+    ) -> Result<AccountId, Rejection> {
+        self.settlement_account(sender, code).ok_or_else(|| {
+            Rejection::new("AC01", format!("{sender} has no {code} settlement account"))
+        })
     }
 
     fn duplicate(
@@ -1284,35 +1262,9 @@ impl Hub {
         instruction: &PaymentInstruction,
     ) -> Result<(AccountId, AccountId, u128), Rejection> {
         let code = instruction.currency;
-        let currency = self.currency(code).ok_or_else(|| {
-            Rejection::new("AM03", format!("{code} is not settled in this scheme"))
-        })?;
-        let amount = parse_amount(&instruction.amount, currency)?;
-        let receiver = instruction.instructed_agent;
-        if receiver == sender {
-            return Err(Rejection::new("AG01", "a participant cannot pay itself"));
-        }
-        let participant = self.participants.get(&receiver).ok_or_else(|| {
-            Rejection::new(
-                "RC04",
-                format!("instructed agent {receiver} is not a participant"),
-            )
-        })?;
-        if !participant.is_active() {
-            return Err(Rejection::forbidden(format!(
-                "instructed agent {receiver} is suspended"
-            )));
-        }
-        let payer = self.settlement_account(sender, code).ok_or_else(|| {
-            Rejection::new("AC01", format!("{sender} has no {code} settlement account"))
-        })?;
-        let payee = self.settlement_account(receiver, code).ok_or_else(|| {
-            Rejection::new(
-                "AC01",
-                format!("{receiver} has no {code} settlement account"),
-            )
-        })?;
-        Ok((payer, payee, amount))
+        let amount = parse_amount(&instruction.amount, self.scheme_currency(code)?)?;
+        let payee = self.check_receiver(sender, instruction.instructed_agent, code)?;
+        Ok((self.sender_account(sender, code)?, payee, amount))
     }
 
     fn index_payment(&mut self, id: u64) {

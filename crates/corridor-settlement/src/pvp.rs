@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::fx::quote::{self, Fixed, Offer, PricedRoute};
 use crate::fx::sheet::{RateSheet, RateSheetRequest, ReferenceRate, ReferenceRateRequest};
-use crate::hub::{Answer, CODE_FX_LEG, Hub, HubOutcome, PaymentStatus, ledger_rejection};
+use crate::hub::{
+    Answer, CODE_FX_LEG, Hub, HubOutcome, PaymentStatus, ledger_rejection, parse_amount,
+};
 use crate::model::{ChargeBearer, ParticipantRole, PaymentInstruction};
 use crate::rejection::Rejection;
 
@@ -273,8 +275,8 @@ impl Hub {
             ));
         }
         let fixed = match (&request.instructed_amount, &request.creditor_amount) {
-            (Some(a), None) => Fixed::Instructed(parse_positive(a, source)?),
-            (None, Some(a)) => Fixed::CreditorReceives(parse_positive(a, destination)?),
+            (Some(a), None) => Fixed::Instructed(parse_amount(a, source)?),
+            (None, Some(a)) => Fixed::CreditorReceives(parse_amount(a, destination)?),
             _ => {
                 return Err(Rejection::format(
                     "give exactly one of instructed_amount and creditor_amount",
@@ -282,12 +284,7 @@ impl Hub {
             }
         };
         self.check_receiver(requester, request.creditor_agent, destination.code)?;
-        if self.settlement_account(requester, source.code).is_none() {
-            return Err(Rejection::new(
-                "AC01",
-                format!("{requester} has no {} settlement account", source.code),
-            ));
-        }
+        self.sender_account(requester, source.code)?;
         let (chosen, considered) =
             self.best_route(source, destination, fixed, request.charge_bearer, now);
         let priced = chosen.ok_or_else(|| {
@@ -325,38 +322,39 @@ impl Hub {
         Ok(Answer::Quote(Box::new(quote)))
     }
 
-    fn scheme_currency(&self, code: CurrencyCode) -> Result<Currency, Rejection> {
+    pub(crate) fn scheme_currency(&self, code: CurrencyCode) -> Result<Currency, Rejection> {
         self.currency(code)
             .ok_or_else(|| Rejection::new("AM03", format!("{code} is not settled in this scheme")))
     }
 
-    fn check_receiver(
+    /// The receiver's settlement account in `currency`, if `sender` may pay it: another
+    /// participant, active, holding such an account.
+    pub(crate) fn check_receiver(
         &self,
         sender: Bic,
         receiver: Bic,
         currency: CurrencyCode,
-    ) -> Result<(), Rejection> {
+    ) -> Result<AccountId, Rejection> {
         if receiver == sender {
             return Err(Rejection::new("AG01", "a participant cannot pay itself"));
         }
         let participant = self.participants.get(&receiver).ok_or_else(|| {
             Rejection::new(
                 "RC04",
-                format!("creditor agent {receiver} is not a participant"),
+                format!("instructed agent {receiver} is not a participant"),
             )
         })?;
         if !participant.is_active() {
             return Err(Rejection::forbidden(format!(
-                "creditor agent {receiver} is suspended"
+                "instructed agent {receiver} is suspended"
             )));
         }
-        if self.settlement_account(receiver, currency).is_none() {
-            return Err(Rejection::new(
+        self.settlement_account(receiver, currency).ok_or_else(|| {
+            Rejection::new(
                 "AC01",
                 format!("{receiver} has no {currency} settlement account"),
-            ));
-        }
-        Ok(())
+            )
+        })
     }
 
     /// Every provider's offer to convert `from` into `to` now, by provider order.
@@ -747,10 +745,6 @@ pub(crate) fn forget_at(quote: &Quote) -> Timestamp {
 
 fn quote_expired(id: u64) -> Rejection {
     Rejection::new("QEXP", format!("quote {id} has expired: ask for a new one"))
-}
-
-fn parse_positive(text: &str, currency: Currency) -> Result<u128, Rejection> {
-    crate::hub::parse_amount(text, currency)
 }
 
 /// Whether `candidate` is better for the payer than `best`: more for the creditor when the
