@@ -6,8 +6,7 @@ use std::time::Duration;
 use corridor_settlement::Hub;
 use corridor_settlement::PaymentReceipt;
 use prometheus::{
-    Encoder, GaugeVec, Histogram, HistogramOpts, IntCounterVec, IntGauge, IntGaugeVec, Opts,
-    Registry,
+    Encoder, Histogram, HistogramOpts, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
 };
 
 #[derive(Debug, Clone)]
@@ -19,7 +18,7 @@ pub struct Metrics {
     pub fsync_latency: Histogram,
     pub requests: IntCounterVec,
     pub fx_payments: IntGaugeVec,
-    pub fx_volume: GaugeVec,
+    pub fx_volume: IntGaugeVec,
 }
 
 /// One pair's settled FX figures, read from the hub at scrape time.
@@ -29,15 +28,17 @@ pub struct PairFigures {
     pub source: String,
     pub destination: String,
     pub payments: u64,
-    /// In major units: monitoring only; the exact minor-unit totals stay in the hub.
-    pub source_volume: f64,
-    pub destination_volume: f64,
+    /// In whole major units (the fraction cut off, saturating at `i64::MAX`): monitoring
+    /// figures; the exact minor-unit totals stay in the hub.
+    pub source_volume: i64,
+    pub destination_volume: i64,
 }
 
 pub fn fx_volume(hub: &Hub) -> Vec<PairFigures> {
     let major = |code, minor: u128| {
         let exponent = hub.currency(code).map_or(0, |c| c.exponent);
-        minor as f64 / 10f64.powi(i32::from(exponent))
+        let whole = minor / 10u128.pow(u32::from(exponent));
+        i64::try_from(whole).unwrap_or(i64::MAX)
     };
     hub.fx_volume()
         .iter()
@@ -98,10 +99,10 @@ impl Metrics {
             ),
             &["pair"],
         )?;
-        let fx_volume = GaugeVec::new(
+        let fx_volume = IntGaugeVec::new(
             Opts::new(
                 "corridor_fx_volume_settled",
-                "Cross-currency volume settled since genesis, in major units of `currency`: \
+                "Cross-currency volume settled since genesis, in whole major units of `currency`: \
                  the source side (debited) and the destination side (credited) of each pair",
             ),
             &["pair", "currency", "side"],

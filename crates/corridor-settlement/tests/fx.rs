@@ -171,6 +171,14 @@ fn corridor() -> Bench {
     b
 }
 
+/// Bank A's quote for 1,000.00 RUB to bank B in IRR, fees borne by the debtor.
+fn debt_quote(b: &mut Bench) -> Quote {
+    b.quote(
+        bank_a(),
+        rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
+    )
+}
+
 fn assert_balanced(b: &Bench) {
     b.hub
         .check_invariants()
@@ -180,10 +188,7 @@ fn assert_balanced(b: &Bench) {
 #[test]
 fn an_instructed_amount_quote_settles_both_legs_at_its_locked_amounts() {
     let mut b = corridor();
-    let q = b.quote(
-        bank_a(),
-        rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
-    );
+    let q = debt_quote(&mut b);
     assert_eq!(q.route(), vec![rub(), irr()]);
     assert_eq!(q.priced.hops[0].provider, provider_x());
     assert_eq!(q.priced.hops[0].rate.to_string(), "512.5");
@@ -311,10 +316,7 @@ fn the_best_rate_for_the_payer_wins_and_the_others_are_listed() {
     let mut b = corridor();
     b.add_provider(provider_y(), &[rub(), irr()], &["1000.00", "1000000"]);
     b.publish(provider_y(), sheet(vec![pair(rub(), irr(), "513", "514")]));
-    let q = b.quote(
-        bank_a(),
-        rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
-    );
+    let q = debt_quote(&mut b);
     assert_eq!(
         q.priced.hops[0].provider,
         provider_y(),
@@ -409,10 +411,7 @@ fn very_large_rial_amounts_convert_exactly() {
 #[test]
 fn an_expired_quote_settles_nothing() {
     let mut b = corridor();
-    let q = b.quote(
-        bank_a(),
-        rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
-    );
+    let q = debt_quote(&mut b);
     assert_eq!(
         q.expires_at.0 - q.created_at.0,
         60 * SECOND,
@@ -432,10 +431,7 @@ fn an_expired_quote_settles_nothing() {
 #[test]
 fn a_provider_out_of_liquidity_at_payment_time_settles_nothing() {
     let mut b = corridor();
-    let q = b.quote(
-        bank_a(),
-        rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
-    );
+    let q = debt_quote(&mut b);
     let mut drain = b.liquidity_command(
         provider_x(),
         irr(),
@@ -487,10 +483,7 @@ fn a_debtor_without_liquidity_is_rejected_am04() {
 fn a_bank_cannot_use_another_banks_quote_nor_one_quote_twice() {
     let mut b = corridor();
     b.fund(bank_c(), rub(), "5000.00");
-    let q = b.quote(
-        bank_a(),
-        rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
-    );
+    let q = debt_quote(&mut b);
     let e = b.pay(bank_c(), quoted("THEFT", &q)).unwrap_err();
     assert_eq!(e.code, "NOTF");
     b.pay_fx(bank_a(), "ONCE", &q);
@@ -505,10 +498,7 @@ fn a_bank_cannot_use_another_banks_quote_nor_one_quote_twice() {
 #[test]
 fn an_instruction_must_match_its_quote() {
     let mut b = corridor();
-    let q = b.quote(
-        bank_a(),
-        rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
-    );
+    let q = debt_quote(&mut b);
     let mut other_amount = quoted("AMT", &q);
     other_amount.amount = "999.00".into();
     assert_eq!(b.pay(bank_a(), other_amount).unwrap_err().code, "AM12");
@@ -525,10 +515,7 @@ fn an_instruction_must_match_its_quote() {
 #[test]
 fn suspended_providers_and_creditors_stop_settlement() {
     let mut b = corridor();
-    let q = b.quote(
-        bank_a(),
-        rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
-    );
+    let q = debt_quote(&mut b);
     b.ok(HubCommand::SetParticipantStatus {
         bic: provider_x(),
         status: ParticipantStatus::Suspended,
@@ -549,10 +536,7 @@ fn suspended_providers_and_creditors_stop_settlement() {
         bic: provider_x(),
         status: ParticipantStatus::Active,
     });
-    let q = b.quote(
-        bank_a(),
-        rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
-    );
+    let q = debt_quote(&mut b);
     b.ok(HubCommand::SetParticipantStatus {
         bic: bank_b(),
         status: ParticipantStatus::Suspended,
