@@ -581,21 +581,23 @@ fn three_currencies() -> Bench {
     b
 }
 
+/// Bank A's quote in RUB for the CNY bank, fees borne by the debtor.
+fn rub_to_cny(instructed: Option<&str>, creditor: Option<&str>) -> QuoteRequest {
+    QuoteRequest {
+        source_currency: rub(),
+        destination_currency: cny(),
+        creditor_agent: bic("ICBKCNBJ"),
+        instructed_amount: instructed.map(str::to_string),
+        creditor_amount: creditor.map(str::to_string),
+        charge_bearer: ChargeBearer::Debtor,
+    }
+}
+
 #[test]
 fn without_a_direct_provider_the_quote_routes_through_a_third_currency() {
     let mut b = three_currencies();
     let icbc = bic("ICBKCNBJ");
-    let q = b.quote(
-        bank_a(),
-        QuoteRequest {
-            source_currency: rub(),
-            destination_currency: cny(),
-            creditor_agent: icbc,
-            instructed_amount: Some("1000.00".into()),
-            creditor_amount: None,
-            charge_bearer: ChargeBearer::Debtor,
-        },
-    );
+    let q = b.quote(bank_a(), rub_to_cny(Some("1000.00"), None));
     assert_eq!(q.route(), vec![rub(), irr(), cny()]);
     // RUB 1000.00 -> 512,500 IRR (X's bid); Y keeps 3,000 IRR in transit; 509,500 / 6000
     // = 84.9166... CNY -> 84.92.
@@ -625,17 +627,7 @@ fn without_a_direct_provider_the_quote_routes_through_a_third_currency() {
 fn a_routed_creditor_amount_is_computed_backwards_through_both_hops() {
     let mut b = three_currencies();
     let icbc = bic("ICBKCNBJ");
-    let q = b.quote(
-        bank_a(),
-        QuoteRequest {
-            source_currency: rub(),
-            destination_currency: cny(),
-            creditor_agent: icbc,
-            instructed_amount: None,
-            creditor_amount: Some("100.00".into()),
-            charge_bearer: ChargeBearer::Debtor,
-        },
-    );
+    let q = b.quote(bank_a(), rub_to_cny(None, Some("100.00")));
     // 100.00 CNY at Y's ask 6000 = 600,000 IRR, plus Y's 3,000 IRR fee in transit; then
     // 603,000 IRR / 512.5 = 1176.5853... RUB -> 1176.59, plus X's 10.00 RUB fee (DEBT).
     assert_eq!(q.priced.hops[1].delivered, 10_000);

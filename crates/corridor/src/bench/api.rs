@@ -787,6 +787,23 @@ pub(super) struct Target<'a> {
     pub(super) metrics: &'a corridor_node::metrics::Metrics,
 }
 
+impl<'a> Target<'a> {
+    /// The node on loopback, with each sending bank's `Authorization` header.
+    pub(super) fn new(
+        node: &'a corridor_node::RunningNode,
+        senders: &[Sender],
+    ) -> anyhow::Result<Target<'a>> {
+        Ok(Target {
+            endpoint: Arc::new(Endpoint {
+                addr: node.local_addr(),
+                host: HeaderValue::from_str(&node.local_addr().to_string())?,
+                auth: senders.iter().map(|s| s.auth.clone()).collect(),
+            }),
+            metrics: &node.state().metrics,
+        })
+    }
+}
+
 /// Sends `work` from `clients` concurrent clients (request i goes to client i mod clients)
 /// and times from the moment all connections are open until the last answer is read.
 /// `rate`: offered load in requests per second, else as fast as answers come.
@@ -977,14 +994,7 @@ fn api_runs(args: &ApiBenchArgs, data_dir: &std::path::Path) -> anyhow::Result<A
     let single = prepare_single(&senders, args.single_payments, 'S', 11)?;
     let paced = prepare_single(&senders, args.paced_payments, 'P', 12)?;
     let batches = prepare_batches(&senders, args.batch_payments, args.batch_size)?;
-    let target = Target {
-        endpoint: Arc::new(Endpoint {
-            addr: node.local_addr(),
-            host: HeaderValue::from_str(&node.local_addr().to_string())?,
-            auth: senders.iter().map(|s| s.auth.clone()).collect(),
-        }),
-        metrics: &node.state().metrics,
-    };
+    let target = Target::new(&node, &senders)?;
     let runs = client_rt.block_on(async {
         let (one, many) = ("/v1/payments", "/v1/payments/batch");
         let (clients, rate) = (args.clients, Some(args.single_rate));

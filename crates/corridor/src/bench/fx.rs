@@ -11,22 +11,19 @@
 //! the banks and the FX providers' inventories topped up so that nothing is refused for
 //! want of liquidity; every answer is counted, so a run where payments fail says so.
 
-use std::sync::Arc;
-
 use anyhow::{Context, bail};
 use clap::Args;
 use corridor_core::{Amount, Bic};
 use corridor_settlement::{
     AccountPurpose, Answer, HubCommand, HubConfig, LiquidityDirection, QuoteRequest,
 };
-use hyper::header::HeaderValue;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::Machine;
 use super::api::{
-    AnswerKind, CLIENT_THREAD, CURRENCIES, Endpoint, ModeResult, NODE_THREAD, Prepared, Sender,
-    Target, drive, met, parse, payment, prepare_single, print_mode, runtime, start_node,
+    AnswerKind, CLIENT_THREAD, CURRENCIES, ModeResult, NODE_THREAD, Prepared, Sender, Target,
+    drive, met, parse, payment, prepare_single, print_mode, runtime, start_node,
 };
 
 #[derive(Args)]
@@ -180,14 +177,7 @@ fn fx_runs(args: &FxBenchArgs, data_dir: &std::path::Path) -> anyhow::Result<FxR
     let same = prepare_single(&senders, args.same_currency_payments, 'S', 11)?;
     let quotes = prepare_quotes(&senders, args.quotes)?;
     let fx = node_rt.block_on(prepare_fx_payments(&node, &senders, args.fx_payments))?;
-    let target = Target {
-        endpoint: Arc::new(Endpoint {
-            addr: node.local_addr(),
-            host: HeaderValue::from_str(&node.local_addr().to_string())?,
-            auth: senders.iter().map(|s| s.auth.clone()).collect(),
-        }),
-        metrics: &node.state().metrics,
-    };
+    let target = Target::new(&node, &senders)?;
     let runs = client_rt.block_on(async {
         let c = args.clients;
         let same = drive(&target, "/v1/payments", same, c, AnswerKind::Receipt, None).await?;
