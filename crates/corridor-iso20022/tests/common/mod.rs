@@ -1,0 +1,151 @@
+//! Sample messages written for these tests, and the XSD directory they validate against.
+
+#![allow(dead_code)] // Each test file uses its own subset of the samples.
+
+use std::path::PathBuf;
+
+pub const PACS008_NS: &str = "urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08";
+pub const HEAD_NS: &str = "urn:iso:std:iso:20022:tech:xsd:head.001.001.02";
+
+/// A Moscow importer pays a Tehran supplier through their banks: every field the model
+/// keeps, with Cyrillic and Persian names and text that needs escaping.
+pub const FULL_PACS008: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">
+  <FIToFICstmrCdtTrf>
+    <GrpHdr>
+      <MsgId>SABR-20240501-000017</MsgId>
+      <CreDtTm>2024-05-01T09:30:15.250+03:00</CreDtTm>
+      <NbOfTxs>1</NbOfTxs>
+      <TtlIntrBkSttlmAmt Ccy="EUR">125000.50</TtlIntrBkSttlmAmt>
+      <SttlmInf>
+        <SttlmMtd>CLRG</SttlmMtd>
+      </SttlmInf>
+    </GrpHdr>
+    <CdtTrfTxInf>
+      <PmtId>
+        <InstrId>INSTR-17</InstrId>
+        <EndToEndId>ИНВ-2024/05-77</EndToEndId>
+        <TxId>TX-000017</TxId>
+        <UETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</UETR>
+      </PmtId>
+      <PmtTpInf>
+        <InstrPrty>HIGH</InstrPrty>
+      </PmtTpInf>
+      <IntrBkSttlmAmt Ccy="EUR">125000.50</IntrBkSttlmAmt>
+      <IntrBkSttlmDt>2024-05-01</IntrBkSttlmDt>
+      <ChrgBr>SHAR</ChrgBr>
+      <InstgAgt><FinInstnId><BICFI>SABRRUMMXXX</BICFI></FinInstnId></InstgAgt>
+      <InstdAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></InstdAgt>
+      <UltmtDbtr>
+        <Nm>АО «Северный Холдинг»</Nm>
+        <CtryOfRes>RU</CtryOfRes>
+      </UltmtDbtr>
+      <Dbtr>
+        <Nm>ООО «Ромашка» &amp; партнёры &lt;импорт&gt;</Nm>
+        <PstlAdr>
+          <StrtNm>улица Тверская</StrtNm>
+          <BldgNb>7/2</BldgNb>
+          <PstCd>125009</PstCd>
+          <TwnNm>Москва</TwnNm>
+          <Ctry>RU</Ctry>
+          <AdrLine>офис 305</AdrLine>
+          <AdrLine>бизнес-центр "Тверь"</AdrLine>
+        </PstlAdr>
+        <Id>
+          <OrgId>
+            <AnyBIC>ROMARUMM</AnyBIC>
+            <LEI>2534001EXAMPLE000072</LEI>
+            <Othr>
+              <Id>7701234567</Id>
+              <SchmeNm><Cd>TXID</Cd></SchmeNm>
+              <Issr>ФНС России</Issr>
+            </Othr>
+            <Othr>
+              <Id>1027700132195</Id>
+            </Othr>
+          </OrgId>
+        </Id>
+        <CtryOfRes>RU</CtryOfRes>
+      </Dbtr>
+      <DbtrAcct><Id><Othr><Id>40702810938000012345</Id></Othr></Id></DbtrAcct>
+      <DbtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></DbtrAgt>
+      <CdtrAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></CdtrAgt>
+      <Cdtr>
+        <Nm>شرکت بازرگانی آریا پارس</Nm>
+        <PstlAdr>
+          <StrtNm>خیابان ولیعصر</StrtNm>
+          <BldgNb>۱۲۴</BldgNb>
+          <PstCd>1516743311</PstCd>
+          <TwnNm>تهران</TwnNm>
+          <Ctry>IR</Ctry>
+        </PstlAdr>
+        <CtryOfRes>IR</CtryOfRes>
+      </Cdtr>
+      <CdtrAcct><Id><IBAN>IR062960000000100324200001</IBAN></Id></CdtrAcct>
+      <UltmtCdtr>
+        <Nm>محمد رضا احمدی</Nm>
+      </UltmtCdtr>
+      <Purp><Cd>GDDS</Cd></Purp>
+      <RmtInf>
+        <Ustrd>Оплата по контракту № 17/2024 от 12.03.2024</Ustrd>
+        <Ustrd>پرداخت فاکتور شماره ۴۵۶</Ustrd>
+      </RmtInf>
+    </CdtTrfTxInf>
+  </FIToFICstmrCdtTrf>
+</Document>
+"#;
+
+/// Only what the XSD requires, with two transactions and IRR's whole units.
+pub const MINIMAL_PACS008: &str = r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf>
+<GrpHdr><MsgId>M1</MsgId><CreDtTm>2024-05-01T10:00:00Z</CreDtTm><NbOfTxs>2</NbOfTxs><SttlmInf><SttlmMtd>INDA</SttlmMtd></SttlmInf></GrpHdr>
+<CdtTrfTxInf><PmtId><EndToEndId>E1</EndToEndId></PmtId><IntrBkSttlmAmt Ccy="IRR">4200000000</IntrBkSttlmAmt><ChrgBr>DEBT</ChrgBr>
+<Dbtr/><DbtrAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></DbtrAgt><CdtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></CdtrAgt><Cdtr><Nm>Иван Петров</Nm></Cdtr></CdtTrfTxInf>
+<CdtTrfTxInf><PmtId><EndToEndId>E2</EndToEndId></PmtId><IntrBkSttlmAmt Ccy="IRR">0.5</IntrBkSttlmAmt><ChrgBr>SLEV</ChrgBr>
+<Dbtr><Nm>زهرا کریمی</Nm></Dbtr><DbtrAgt><FinInstnId/></DbtrAgt><CdtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></CdtrAgt><Cdtr/></CdtTrfTxInf>
+</FIToFICstmrCdtTrf></Document>"#;
+
+/// A business application header for [`FULL_PACS008`].
+pub const APP_HDR: &str = r#"<AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02">
+  <Fr><FIId><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></FIId></Fr>
+  <To><FIId><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></FIId></To>
+  <BizMsgIdr>SABR-20240501-000017</BizMsgIdr>
+  <MsgDefIdr>pacs.008.001.08</MsgDefIdr>
+  <BizSvc>swift.cbprplus.02</BizSvc>
+  <CreDt>2024-05-01T09:30:15Z</CreDt>
+</AppHdr>"#;
+
+/// `AppHdr` + `Document` pairs inside a wrapper, as a file of several messages carries them.
+pub fn envelope(pairs: &[(&str, &str)]) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<BizMsgEnvlp>\n");
+    for (header, document) in pairs {
+        xml.push_str("<Message>\n");
+        xml.push_str(header);
+        xml.push('\n');
+        xml.push_str(document.trim_start_matches(r#"<?xml version="1.0" encoding="UTF-8"?>"#));
+        xml.push_str("</Message>\n");
+    }
+    xml.push_str("</BizMsgEnvlp>\n");
+    xml
+}
+
+/// `CORRIDOR_ISO20022_XSD_DIR`, else `shared/iso20022/xsd` beside the workspace. Panics with
+/// the places it looked if neither exists: a schema test must never pass without schemas.
+pub fn xsd_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CORRIDOR_ISO20022_XSD_DIR") {
+        let dir = PathBuf::from(dir);
+        assert!(
+            dir.is_dir(),
+            "CORRIDOR_ISO20022_XSD_DIR={} is not a directory",
+            dir.display()
+        );
+        return dir;
+    }
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = workspace.join("../shared/iso20022/xsd");
+    assert!(
+        dir.is_dir(),
+        "ISO 20022 XSDs not found: set CORRIDOR_ISO20022_XSD_DIR or provide {}",
+        dir.display()
+    );
+    dir
+}

@@ -1,0 +1,237 @@
+//! Parse -> serialize -> parse keeps every field the model holds.
+
+mod common;
+
+use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, envelope};
+use corridor_iso20022::{
+    AccountIdentification, ChargeBearer, Document, FIToFICstmrCdtTrf, Message, MessageType,
+    ParseError, Priority, SettlementMethod, parse,
+};
+
+fn only_pacs008(messages: &[Message]) -> &FIToFICstmrCdtTrf {
+    match messages {
+        [
+            Message {
+                document: Document::Pacs008(document),
+                ..
+            },
+        ] => document,
+        other => panic!("expected one pacs.008, got {other:?}"),
+    }
+}
+
+fn reparsed(document: &FIToFICstmrCdtTrf) -> FIToFICstmrCdtTrf {
+    let xml = document.to_xml();
+    let messages = parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    only_pacs008(&messages).clone()
+}
+
+#[test]
+fn full_pacs008_keeps_every_field() {
+    let messages = parse(FULL_PACS008).expect("sample parses");
+    assert_eq!(messages[0].message_type, MessageType::Pacs008V08);
+    assert_eq!(messages[0].header, None);
+    let original = only_pacs008(&messages);
+    original.validate().expect("sample is valid");
+    assert_eq!(&reparsed(original), original);
+
+    let header = &original.group_header;
+    assert_eq!(header.message_identification, "SABR-20240501-000017");
+    assert_eq!(header.creation_date_time, "2024-05-01T09:30:15.250+03:00");
+    assert_eq!(header.number_of_transactions, "1");
+    assert_eq!(header.settlement_method, SettlementMethod::ClearingSystem);
+    let total = header
+        .total_interbank_settlement_amount
+        .as_ref()
+        .expect("total");
+    assert_eq!(
+        (total.amount.as_str(), total.currency.as_str()),
+        ("125000.50", "EUR")
+    );
+
+    let tx = &original.credit_transfer_transactions[0];
+    let id = &tx.payment_identification;
+    assert_eq!(id.instruction_identification.as_deref(), Some("INSTR-17"));
+    assert_eq!(id.end_to_end_identification, "ИНВ-2024/05-77");
+    assert_eq!(id.transaction_identification.as_deref(), Some("TX-000017"));
+    assert_eq!(
+        id.uetr.as_deref(),
+        Some("eb6305c9-1f7f-49de-aed0-16487c27b42d")
+    );
+    assert_eq!(tx.instruction_priority, Some(Priority::High));
+    assert_eq!(tx.interbank_settlement_amount.amount, "125000.50");
+    assert_eq!(tx.interbank_settlement_date.as_deref(), Some("2024-05-01"));
+    assert_eq!(tx.charge_bearer, ChargeBearer::Shared);
+    assert_eq!(
+        tx.instructing_agent
+            .as_ref()
+            .and_then(|a| a.bicfi.as_deref()),
+        Some("SABRRUMMXXX")
+    );
+    assert_eq!(
+        tx.instructed_agent
+            .as_ref()
+            .and_then(|a| a.bicfi.as_deref()),
+        Some("BMJIIRTH")
+    );
+    assert_eq!(
+        tx.ultimate_debtor.as_ref().and_then(|p| p.name.as_deref()),
+        Some("АО «Северный Холдинг»")
+    );
+
+    assert_eq!(
+        tx.debtor.name.as_deref(),
+        Some("ООО «Ромашка» & партнёры <импорт>")
+    );
+    let address = tx.debtor.postal_address.as_ref().expect("address");
+    assert_eq!(address.street_name.as_deref(), Some("улица Тверская"));
+    assert_eq!(address.building_number.as_deref(), Some("7/2"));
+    assert_eq!(address.post_code.as_deref(), Some("125009"));
+    assert_eq!(address.town_name.as_deref(), Some("Москва"));
+    assert_eq!(address.country.as_deref(), Some("RU"));
+    assert_eq!(
+        address.address_lines,
+        ["офис 305", "бизнес-центр \"Тверь\""]
+    );
+    let organisation = tx
+        .debtor
+        .organisation_identification
+        .as_ref()
+        .expect("OrgId");
+    assert_eq!(organisation.any_bic.as_deref(), Some("ROMARUMM"));
+    assert_eq!(organisation.lei.as_deref(), Some("2534001EXAMPLE000072"));
+    assert_eq!(organisation.other.len(), 2);
+    assert_eq!(organisation.other[0].identification, "7701234567");
+    assert_eq!(
+        organisation.other[0].scheme_name_code.as_deref(),
+        Some("TXID")
+    );
+    assert_eq!(organisation.other[0].issuer.as_deref(), Some("ФНС России"));
+    assert_eq!(organisation.other[1].scheme_name_code, None);
+    assert_eq!(tx.debtor.country_of_residence.as_deref(), Some("RU"));
+    assert_eq!(
+        tx.debtor_account.as_ref().map(|a| &a.identification),
+        Some(&AccountIdentification::Other("40702810938000012345".into()))
+    );
+    assert_eq!(tx.debtor_agent.bicfi.as_deref(), Some("SABRRUMM"));
+    assert_eq!(tx.creditor_agent.bicfi.as_deref(), Some("BMJIIRTH"));
+
+    assert_eq!(tx.creditor.name.as_deref(), Some("شرکت بازرگانی آریا پارس"));
+    let address = tx.creditor.postal_address.as_ref().expect("address");
+    assert_eq!(address.town_name.as_deref(), Some("تهران"));
+    assert_eq!(address.building_number.as_deref(), Some("۱۲۴"));
+    assert_eq!(
+        tx.creditor_account.as_ref().map(|a| &a.identification),
+        Some(&AccountIdentification::Iban(
+            "IR062960000000100324200001".into()
+        ))
+    );
+    assert_eq!(
+        tx.ultimate_creditor
+            .as_ref()
+            .and_then(|p| p.name.as_deref()),
+        Some("محمد رضا احمدی")
+    );
+    assert_eq!(tx.purpose_code.as_deref(), Some("GDDS"));
+    assert_eq!(
+        tx.remittance_information_unstructured,
+        [
+            "Оплата по контракту № 17/2024 от 12.03.2024",
+            "پرداخت فاکتور شماره ۴۵۶"
+        ]
+    );
+}
+
+#[test]
+fn minimal_pacs008_with_two_transactions_round_trips() {
+    let messages = parse(MINIMAL_PACS008).expect("sample parses");
+    let original = only_pacs008(&messages);
+    assert_eq!(original.credit_transfer_transactions.len(), 2);
+    assert_eq!(
+        original.credit_transfer_transactions[0]
+            .interbank_settlement_amount
+            .amount,
+        "4200000000"
+    );
+    assert_eq!(
+        original.credit_transfer_transactions[1].debtor_agent.bicfi,
+        None
+    );
+    assert_eq!(&reparsed(original), original);
+}
+
+#[test]
+fn serializing_twice_gives_the_same_bytes() {
+    let messages = parse(FULL_PACS008).expect("sample parses");
+    let once = only_pacs008(&messages).to_xml();
+    let twice = only_pacs008(&parse(&once).expect("output parses")).to_xml();
+    assert_eq!(once, twice);
+}
+
+#[test]
+fn envelope_of_header_and_document_pairs() {
+    let xml = envelope(&[(APP_HDR, FULL_PACS008), (APP_HDR, MINIMAL_PACS008)]);
+    let messages = parse(&xml).expect("envelope parses");
+    assert_eq!(messages.len(), 2);
+    for message in &messages {
+        message.validate().expect("valid");
+        let header = message
+            .header
+            .as_ref()
+            .expect("each document has its AppHdr");
+        assert_eq!(header.message_definition_identifier, "pacs.008.001.08");
+        assert_eq!(header.from.bicfi.as_deref(), Some("SABRRUMM"));
+        assert_eq!(
+            header.business_service.as_deref(),
+            Some("swift.cbprplus.02")
+        );
+        assert_eq!(
+            parse(&header.to_xml()),
+            Err(ParseError::AppHdrWithoutDocument { message: 1 }),
+            "a header alone is not a message"
+        );
+    }
+    let rebuilt = envelope(&[(
+        &messages[0].header.as_ref().expect("header").to_xml(),
+        &only_pacs008(&messages[..1]).to_xml(),
+    )]);
+    let reparsed = parse(&rebuilt).expect("rebuilt envelope parses");
+    assert_eq!(reparsed[0], messages[0]);
+}
+
+#[test]
+fn lone_documents_and_nested_wrappers() {
+    let xml = format!(
+        "<Batch><Part><Inner>{MINIMAL_PACS008}</Inner></Part><Part>{MINIMAL_PACS008}</Part></Batch>"
+    );
+    let messages = parse(&xml).expect("parses");
+    assert_eq!(messages.len(), 2);
+    assert!(messages.iter().all(|m| m.header.is_none()));
+}
+
+#[test]
+fn other_types_are_detected_from_their_namespace_only() {
+    let not_modelled = MessageType::ALL
+        .iter()
+        .filter(|t| t.root_element() == "Document" && **t != MessageType::Pacs008V08);
+    for message_type in not_modelled {
+        let element = message_type
+            .message_element()
+            .expect("a Document holds one element");
+        let xml = format!(
+            r#"<Document xmlns="{}"><{element}/></Document>"#,
+            message_type.namespace()
+        );
+        let messages = parse(&xml).unwrap_or_else(|e| panic!("{message_type}: {e}"));
+        assert_eq!(messages[0].message_type, *message_type);
+        assert_eq!(messages[0].document, Document::NotModelled);
+    }
+    let prefixed = format!(
+        r#"<x:Document xmlns:x="{}"><x:PmtRtr/></x:Document>"#,
+        MessageType::Pacs004V09.namespace()
+    );
+    assert_eq!(
+        parse(&prefixed).expect("prefixed")[0].message_type,
+        MessageType::Pacs004V09
+    );
+}

@@ -1,0 +1,130 @@
+//! What the crate writes is valid against the official XSDs, checked with xmllint.
+
+mod common;
+
+use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, envelope, xsd_dir};
+use corridor_iso20022::{
+    AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount, ChargeBearer,
+    CreditTransferTransaction, Document, FIToFICstmrCdtTrf, GroupHeader, PartyIdentification,
+    PaymentIdentification, PostalAddress, SettlementMethod, parse,
+};
+use std::process::Command;
+
+/// Runs `xmllint --noout --schema` on `xml`; panics with xmllint's complaint and the XML.
+fn assert_valid(xml: &str, schema: &str) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = dir.path().join("message.xml");
+    std::fs::write(&file, xml).expect("write message");
+    let schema = xsd_dir().join(schema);
+    assert!(schema.is_file(), "{} is missing", schema.display());
+    let output = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(&file)
+        .output()
+        .expect("xmllint must be installed (Debian package libxml2-utils)");
+    assert!(
+        output.status.success(),
+        "xmllint rejects the output against {}:\n{}\n{xml}",
+        schema.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn pacs008_documents(xml: &str) -> Vec<FIToFICstmrCdtTrf> {
+    parse(xml)
+        .expect("sample parses")
+        .into_iter()
+        .map(|message| match message.document {
+            Document::Pacs008(document) => *document,
+            Document::NotModelled => panic!("expected pacs.008"),
+        })
+        .collect()
+}
+
+/// Built in code rather than parsed: every optional part empty or absent.
+fn built_in_code() -> FIToFICstmrCdtTrf {
+    let agent = |bic: &str| Agent {
+        bicfi: Some(bic.into()),
+    };
+    FIToFICstmrCdtTrf {
+        group_header: GroupHeader {
+            message_identification: "BUILT-1".into(),
+            creation_date_time: "2024-12-31T23:59:59.999999Z".into(),
+            number_of_transactions: "1".into(),
+            total_interbank_settlement_amount: None,
+            settlement_method: SettlementMethod::CoverMethod,
+        },
+        credit_transfer_transactions: vec![CreditTransferTransaction {
+            payment_identification: PaymentIdentification {
+                instruction_identification: None,
+                end_to_end_identification: "NOTPROVIDED".into(),
+                transaction_identification: None,
+                uetr: Some("3a1c2e4f-5b6d-4e8f-9a0b-1c2d3e4f5a6b".into()),
+            },
+            instruction_priority: None,
+            interbank_settlement_amount: ActiveCurrencyAndAmount {
+                amount: "999999999999999.999".into(),
+                currency: "RUB".into(),
+            },
+            interbank_settlement_date: None,
+            charge_bearer: ChargeBearer::BorneByCreditor,
+            instructing_agent: None,
+            instructed_agent: None,
+            ultimate_debtor: None,
+            debtor: PartyIdentification {
+                name: Some("Сергей 'Серж' Иванов & сыновья".into()),
+                postal_address: Some(PostalAddress::default()),
+                organisation_identification: Some(Default::default()),
+                country_of_residence: None,
+            },
+            debtor_account: Some(CashAccount {
+                identification: AccountIdentification::Iban("DE89370400440532013000".into()),
+            }),
+            debtor_agent: agent("DEUTDEFF500"),
+            creditor_agent: agent("BMJIIRTH"),
+            creditor: PartyIdentification::default(),
+            creditor_account: None,
+            ultimate_creditor: None,
+            purpose_code: None,
+            remittance_information_unstructured: Vec::new(),
+        }],
+    }
+}
+
+#[test]
+fn serialized_pacs008_is_valid_against_the_xsd() {
+    let mut documents = pacs008_documents(FULL_PACS008);
+    documents.extend(pacs008_documents(MINIMAL_PACS008));
+    documents.push(built_in_code());
+    for document in &documents {
+        document
+            .validate()
+            .expect("passes the first validation layer");
+        assert_valid(&document.to_xml(), "pacs.008.001.08.xsd");
+    }
+}
+
+#[test]
+fn serialized_app_hdr_is_valid_against_the_xsd() {
+    let messages = parse(&envelope(&[(APP_HDR, MINIMAL_PACS008)])).expect("envelope parses");
+    let header = messages[0].header.as_ref().expect("header");
+    header
+        .validate()
+        .expect("passes the first validation layer");
+    assert_valid(&header.to_xml(), "head.001.001.02.xsd");
+
+    let mut bare = header.clone();
+    bare.business_service = None;
+    bare.to = Agent { bicfi: None };
+    bare.validate().expect("passes the first validation layer");
+    assert_valid(&bare.to_xml(), "head.001.001.02.xsd");
+}
+
+#[test]
+fn the_samples_themselves_are_valid() {
+    assert_valid(FULL_PACS008, "pacs.008.001.08.xsd");
+    assert_valid(MINIMAL_PACS008, "pacs.008.001.08.xsd");
+    assert_valid(APP_HDR, "head.001.001.02.xsd");
+}
