@@ -1,0 +1,246 @@
+//! Validation errors name the element's path and an ISO 20022 reason code.
+
+mod common;
+
+use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, envelope};
+use corridor_iso20022::{
+    AccountIdentification, CashAccount, Document, FIToFICstmrCdtTrf, FieldError, ParseError,
+    ReasonCode, parse,
+};
+
+const TX: &str = "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]";
+
+fn full() -> FIToFICstmrCdtTrf {
+    match parse(FULL_PACS008)
+        .expect("sample parses")
+        .remove(0)
+        .document
+    {
+        Document::Pacs008(document) => *document,
+        Document::NotModelled => panic!("expected pacs.008"),
+    }
+}
+
+fn errors_of(document: &FIToFICstmrCdtTrf) -> Vec<(String, ReasonCode)> {
+    document
+        .validate()
+        .expect_err("invalid")
+        .0
+        .into_iter()
+        .map(|FieldError { path, code, .. }| (path, code))
+        .collect()
+}
+
+fn assert_only_error(document: &FIToFICstmrCdtTrf, path: &str, code: ReasonCode) {
+    assert_eq!(errors_of(document), [(path.to_owned(), code)]);
+}
+
+#[test]
+fn identifier_patterns() {
+    let mut d = full();
+    d.credit_transfer_transactions[0]
+        .payment_identification
+        .uetr = Some("EB6305C9-1F7F-49DE-AED0-16487C27B42D".into());
+    assert_only_error(&d, &format!("{TX}/PmtId/UETR"), ReasonCode::Ff01);
+
+    let mut d = full();
+    d.credit_transfer_transactions[0].debtor_agent.bicfi = Some("SABR RUMM".into());
+    assert_only_error(
+        &d,
+        &format!("{TX}/DbtrAgt/FinInstnId/BICFI"),
+        ReasonCode::Rc01,
+    );
+
+    let mut d = full();
+    d.credit_transfer_transactions[0].creditor_account = Some(CashAccount {
+        identification: AccountIdentification::Iban("ir06 2960".into()),
+    });
+    assert_only_error(&d, &format!("{TX}/CdtrAcct/Id/IBAN"), ReasonCode::Ac01);
+
+    let mut d = full();
+    if let Some(organisation) = d.credit_transfer_transactions[0]
+        .debtor
+        .organisation_identification
+        .as_mut()
+    {
+        organisation.lei = Some("2534001EXAMPLE0000AB".into());
+    }
+    assert_only_error(&d, &format!("{TX}/Dbtr/Id/OrgId/LEI"), ReasonCode::Ff01);
+}
+
+#[test]
+fn amounts_and_currencies() {
+    for (amount, valid) in [
+        ("0", true),
+        ("1.12345", true),
+        ("123456789012.12345", true),
+        ("1.123456", false),
+        ("1234567890123456.789", false),
+        ("-5", false),
+        ("1e6", false),
+        ("12,50", false),
+        ("", false),
+    ] {
+        let mut d = full();
+        d.credit_transfer_transactions[0]
+            .interbank_settlement_amount
+            .amount = amount.into();
+        match valid {
+            true => assert_eq!(d.validate(), Ok(()), "{amount:?}"),
+            false => assert_only_error(&d, &format!("{TX}/IntrBkSttlmAmt"), ReasonCode::Am12),
+        }
+    }
+    let mut d = full();
+    d.credit_transfer_transactions[0]
+        .interbank_settlement_amount
+        .currency = "eur".into();
+    assert_only_error(&d, &format!("{TX}/IntrBkSttlmAmt/@Ccy"), ReasonCode::Am03);
+}
+
+#[test]
+fn lengths_count_characters_not_bytes() {
+    let mut d = full();
+    // 35 Cyrillic letters are 70 bytes but fit Max35Text.
+    d.credit_transfer_transactions[0]
+        .payment_identification
+        .end_to_end_identification = "Ж".repeat(35);
+    assert_eq!(d.validate(), Ok(()));
+    d.credit_transfer_transactions[0]
+        .payment_identification
+        .end_to_end_identification = "Ж".repeat(36);
+    assert_only_error(&d, &format!("{TX}/PmtId/EndToEndId"), ReasonCode::Ff01);
+
+    let mut d = full();
+    d.credit_transfer_transactions[0].creditor.name = Some("ش".repeat(141));
+    assert_only_error(&d, &format!("{TX}/Cdtr/Nm"), ReasonCode::Ff01);
+
+    let mut d = full();
+    d.credit_transfer_transactions[0]
+        .remittance_information_unstructured
+        .push("x".repeat(141));
+    assert_only_error(&d, &format!("{TX}/RmtInf/Ustrd[3]"), ReasonCode::Ff01);
+
+    let mut d = full();
+    if let Some(address) = d.credit_transfer_transactions[0]
+        .debtor
+        .postal_address
+        .as_mut()
+    {
+        address.address_lines = vec!["line".into(); 8];
+    }
+    assert_only_error(
+        &d,
+        &format!("{TX}/Dbtr/PstlAdr/AdrLine[8]"),
+        ReasonCode::Ch17,
+    );
+}
+
+#[test]
+fn required_elements() {
+    let mut d = full();
+    d.group_header.message_identification = "  ".into();
+    d.credit_transfer_transactions[0]
+        .payment_identification
+        .end_to_end_identification = String::new();
+    assert_eq!(
+        errors_of(&d),
+        [
+            (
+                "/Document/FIToFICstmrCdtTrf/GrpHdr/MsgId".to_owned(),
+                ReasonCode::Ch21
+            ),
+            (format!("{TX}/PmtId/EndToEndId"), ReasonCode::Ch21),
+        ]
+    );
+
+    let mut d = full();
+    d.credit_transfer_transactions.clear();
+    assert_only_error(
+        &d,
+        "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf",
+        ReasonCode::Ch21,
+    );
+}
+
+#[test]
+fn dates_and_codes() {
+    let mut d = full();
+    d.group_header.creation_date_time = "2024-02-30T10:00:00".into();
+    d.group_header.number_of_transactions = "one".into();
+    d.credit_transfer_transactions[0].interbank_settlement_date = Some("01.05.2024".into());
+    d.credit_transfer_transactions[0]
+        .debtor
+        .country_of_residence = Some("RUS".into());
+    d.credit_transfer_transactions[0].purpose_code = Some("GOODS".into());
+    assert_eq!(
+        errors_of(&d),
+        [
+            (
+                "/Document/FIToFICstmrCdtTrf/GrpHdr/CreDtTm".to_owned(),
+                ReasonCode::Dt01
+            ),
+            (
+                "/Document/FIToFICstmrCdtTrf/GrpHdr/NbOfTxs".to_owned(),
+                ReasonCode::Ff01
+            ),
+            (format!("{TX}/IntrBkSttlmDt"), ReasonCode::Dt01),
+            (format!("{TX}/Dbtr/CtryOfRes"), ReasonCode::Ff01),
+            (format!("{TX}/Purp/Cd"), ReasonCode::Ff01),
+        ]
+    );
+}
+
+#[test]
+fn parsing_reports_every_missing_element_with_its_path() {
+    let xml = MINIMAL_PACS008
+        .replace("<MsgId>M1</MsgId>", "")
+        .replace("<ChrgBr>SLEV</ChrgBr>", "<ChrgBr>BOTH</ChrgBr>")
+        .replace(
+            r#"<IntrBkSttlmAmt Ccy="IRR">0.5</IntrBkSttlmAmt>"#,
+            "<IntrBkSttlmAmt>0.5</IntrBkSttlmAmt>",
+        )
+        .replace(
+            "<Dbtr><Nm>زهرا کریمی</Nm></Dbtr>",
+            "<Dbtr><Nm>a</Nm><Nm>b</Nm></Dbtr>",
+        );
+    let Err(ParseError::Invalid { message: 1, errors }) = parse(&xml) else {
+        panic!("expected field errors");
+    };
+    let found: Vec<(&str, ReasonCode)> =
+        errors.0.iter().map(|e| (e.path.as_str(), e.code)).collect();
+    let tx2 = "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[2]";
+    assert_eq!(
+        found,
+        [
+            ("/Document/FIToFICstmrCdtTrf/GrpHdr/MsgId", ReasonCode::Ch21),
+            (
+                &format!("{tx2}/IntrBkSttlmAmt/@Ccy") as &str,
+                ReasonCode::Ch21
+            ),
+            (&format!("{tx2}/ChrgBr"), ReasonCode::Ff01),
+            (&format!("{tx2}/Dbtr/Nm[2]"), ReasonCode::Ch17),
+        ]
+    );
+    assert_eq!(errors.reason_code(), ReasonCode::Ch21);
+}
+
+#[test]
+fn header_errors_name_their_path() {
+    let xml = envelope(&[(&APP_HDR.replace("BMJIIRTH", "bmjiirth"), MINIMAL_PACS008)]);
+    let messages = parse(&xml).expect("parses");
+    let errors = messages[0].validate().expect_err("lowercase BIC").0;
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].path, "/AppHdr/To/FIId/FinInstnId/BICFI");
+    assert_eq!(errors[0].code, ReasonCode::Rc01);
+
+    let missing = envelope(&[(
+        &APP_HDR.replace("<MsgDefIdr>pacs.008.001.08</MsgDefIdr>", ""),
+        MINIMAL_PACS008,
+    )]);
+    let Err(ParseError::Invalid { errors, .. }) = parse(&missing) else {
+        panic!("expected field errors");
+    };
+    assert_eq!(errors.0[0].path, "/AppHdr/MsgDefIdr");
+    assert_eq!(errors.0[0].code, ReasonCode::Ch21);
+    assert!(errors.to_string().contains("/AppHdr/MsgDefIdr"));
+}
