@@ -65,6 +65,7 @@ mod envelope;
 mod error;
 mod head001;
 mod message_type;
+pub mod mt;
 mod pacs008;
 mod read;
 mod reason;

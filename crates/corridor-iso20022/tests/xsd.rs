@@ -2,35 +2,12 @@
 
 mod common;
 
-use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, envelope, xsd_dir};
+use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, assert_valid, envelope};
 use corridor_iso20022::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount, ChargeBearer,
     CreditTransferTransaction, Document, FIToFICstmrCdtTrf, GroupHeader, PartyIdentification,
     PaymentIdentification, PostalAddress, SettlementMethod, parse,
 };
-use std::process::Command;
-
-/// Runs `xmllint --noout --schema` on `xml`; panics with xmllint's complaint and the XML.
-fn assert_valid(xml: &str, schema: &str) {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let file = dir.path().join("message.xml");
-    std::fs::write(&file, xml).expect("write message");
-    let schema = xsd_dir().join(schema);
-    assert!(schema.is_file(), "{} is missing", schema.display());
-    let output = Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(&schema)
-        .arg(&file)
-        .output()
-        .expect("xmllint must be installed (Debian package libxml2-utils)");
-    assert!(
-        output.status.success(),
-        "xmllint rejects the output against {}:\n{}\n{xml}",
-        schema.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
 
 fn pacs008_documents(xml: &str) -> Vec<FIToFICstmrCdtTrf> {
     parse(xml)

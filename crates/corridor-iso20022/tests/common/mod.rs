@@ -3,6 +3,7 @@
 #![allow(dead_code)] // Each test file uses its own subset of the samples.
 
 use std::path::PathBuf;
+use std::process::Command;
 
 pub const PACS008_NS: &str = "urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08";
 pub const HEAD_NS: &str = "urn:iso:std:iso:20022:tech:xsd:head.001.001.02";
@@ -148,4 +149,26 @@ pub fn xsd_dir() -> PathBuf {
         dir.display()
     );
     dir
+}
+
+/// Runs `xmllint --noout --schema` on `xml`; panics with xmllint's complaint and the XML.
+pub fn assert_valid(xml: &str, schema: &str) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = dir.path().join("message.xml");
+    std::fs::write(&file, xml).expect("write message");
+    let schema = xsd_dir().join(schema);
+    assert!(schema.is_file(), "{} is missing", schema.display());
+    let output = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(&file)
+        .output()
+        .expect("xmllint must be installed (Debian package libxml2-utils)");
+    assert!(
+        output.status.success(),
+        "xmllint rejects the output against {}:\n{}\n{xml}",
+        schema.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
