@@ -4,6 +4,7 @@
 use crate::error::{FieldErrors, ParseError, excerpt};
 use crate::head001::BusinessApplicationHeader;
 use crate::message_type::MessageType;
+use crate::pacs002::FIToFIPmtStsRpt;
 use crate::pacs008::FIToFICstmrCdtTrf;
 use crate::tree::{self, Element};
 
@@ -19,8 +20,29 @@ pub struct Message {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Document {
     Pacs008(Box<FIToFICstmrCdtTrf>),
+    Pacs002(Box<FIToFIPmtStsRpt>),
     /// A recognised type whose model does not exist yet: detected, not read.
     NotModelled,
+}
+
+impl Document {
+    /// The first validation layer of the modelled message; nothing to check otherwise.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        match self {
+            Document::Pacs008(document) => document.validate(),
+            Document::Pacs002(document) => document.validate(),
+            Document::NotModelled => Ok(()),
+        }
+    }
+
+    /// The `Document` element, namespace declared; `None` for a type not modelled.
+    pub fn to_xml(&self) -> Option<String> {
+        match self {
+            Document::Pacs008(document) => Some(document.to_xml()),
+            Document::Pacs002(document) => Some(document.to_xml()),
+            Document::NotModelled => None,
+        }
+    }
 }
 
 impl Message {
@@ -34,8 +56,8 @@ impl Message {
         {
             errors.extend(header.0);
         }
-        if let Document::Pacs008(document) = &self.document {
-            errors.extend(document.validate().err().map(|e| e.0).unwrap_or_default());
+        if let Err(document) = self.document.validate() {
+            errors.extend(document.0);
         }
         if errors.is_empty() {
             Ok(())
@@ -106,17 +128,20 @@ fn read_message(
     message: usize,
 ) -> Result<Message, ParseError> {
     let message_type = message_type_of(element)?;
-    let document = match message_type {
-        MessageType::Pacs008V08 => Document::Pacs008(Box::new(
-            FIToFICstmrCdtTrf::read(element)
-                .map_err(|errors| ParseError::Invalid { message, errors })?,
-        )),
-        _ => Document::NotModelled,
-    };
+    let document = read_document(message_type, element)
+        .map_err(|errors| ParseError::Invalid { message, errors })?;
     Ok(Message {
         header,
         message_type,
         document,
+    })
+}
+
+fn read_document(message_type: MessageType, element: &Element) -> Result<Document, FieldErrors> {
+    Ok(match message_type {
+        MessageType::Pacs008V08 => Document::Pacs008(Box::new(FIToFICstmrCdtTrf::read(element)?)),
+        MessageType::Pacs002V10 => Document::Pacs002(Box::new(FIToFIPmtStsRpt::read(element)?)),
+        _ => Document::NotModelled,
     })
 }
 

@@ -7,8 +7,8 @@
 //!
 //! [`parse`] accepts a bare `Document`, or one or many `AppHdr` (head.001.001.02) +
 //! `Document` pairs inside any wrapper element (an envelope; lone `Document`s may sit there
-//! too). The twelve [`MessageType`]s are recognised; pacs.008.001.08 and head.001.001.02 are
-//! modelled, the others are reported as [`Document::NotModelled`].
+//! too). The twelve [`MessageType`]s are recognised; pacs.008.001.08, pacs.002.001.10 and
+//! head.001.001.02 are modelled, the others are reported as [`Document::NotModelled`].
 //!
 //! # Two layers
 //!
@@ -18,8 +18,8 @@
 //! not check element order or reject elements the model does not know; it keeps text
 //! exactly as written, so `100.00` stays `100.00`.
 //!
-//! `validate` (on [`FIToFICstmrCdtTrf`], [`BusinessApplicationHeader`] and [`Message`])
-//! is the first validation layer: lengths in characters (`Max35Text` ...), the patterns of
+//! `validate` (on each message model, [`BusinessApplicationHeader`], [`Document`] and
+//! [`Message`]) is the first validation layer: lengths in characters (`Max35Text` ...), the patterns of
 //! BIC, UETR, IBAN, LEI, currency and country codes, amounts (digits, at most 5 fraction
 //! and 18 in all), real dates, no control or invisible characters. It is at least as strict
 //! as the XSD for every field it checks, so a model that passes it serializes to XML the
@@ -49,6 +49,15 @@
 //!   `Issr`.
 //! - `FIToFICstmrCdtTrf/SplmtryData`.
 //!
+//! # What the other models do not keep
+//!
+//! - Agents, parties and accounts lose what they lose in pacs.008, above.
+//! - Reasons (`StsRsnInf`, `RtrRsnInf`, `CxlRsnInf`): `Orgtr`, `Rsn/Prtry`.
+//! - pacs.002.001.10: in `GrpHdr`, `InstgAgt` and `InstdAgt`; in `OrgnlGrpInfAndSts`,
+//!   `OrgnlCreDtTm`, `OrgnlNbOfTxs`, `OrgnlCtrlSum`, `StsRsnInf`, `NbOfTxsPerSts`; in
+//!   `TxInfAndSts`, `OrgnlGrpInf`, `ChrgsInf`, `FctvIntrBkSttlmDt`, `AcctSvcrRef`,
+//!   `ClrSysRef`, `OrgnlTxRef`, `SplmtryData`; `FIToFIPmtStsRpt/SplmtryData`.
+//!
 //! The head.001.001.02 model keeps `Fr` and `To` only as `FIId/FinInstnId/BICFI` (an
 //! `OrgId` party is refused as a missing `FIId`), and does not keep `CharSet`, `MktPrctc`,
 //! `BizPrcgDt`, `CpyDplct`, `PssblDplct`, `Prty`, `Sgntr` or `Rltd`.
@@ -65,6 +74,7 @@ mod envelope;
 mod error;
 mod head001;
 mod message_type;
+mod pacs002;
 mod pacs008;
 mod read;
 mod reason;
@@ -75,12 +85,13 @@ pub use codes::{ChargeBearer, Code, Priority, SettlementMethod};
 pub use components::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount,
     GenericOrganisationIdentification, OrganisationIdentification, PartyIdentification,
-    PostalAddress,
+    PostalAddress, ReasonInformation,
 };
 pub use envelope::{Document, Message, parse, parse_bytes};
 pub use error::{FieldError, FieldErrors, ParseError};
 pub use head001::BusinessApplicationHeader;
 pub use message_type::MessageType;
+pub use pacs002::{FIToFIPmtStsRpt, OriginalGroupStatus, TransactionStatus};
 pub use pacs008::{
     CreditTransferTransaction, FIToFICstmrCdtTrf, GroupHeader, PaymentIdentification,
 };

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, envelope};
+use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, envelope};
 use corridor_iso20022::{
     AccountIdentification, CashAccount, Document, FIToFICstmrCdtTrf, FieldError, ParseError,
     ReasonCode, parse,
@@ -17,7 +17,7 @@ fn full() -> FIToFICstmrCdtTrf {
         .document
     {
         Document::Pacs008(document) => *document,
-        Document::NotModelled => panic!("expected pacs.008"),
+        other => panic!("expected pacs.008, got {other:?}"),
     }
 }
 
@@ -243,4 +243,71 @@ fn header_errors_name_their_path() {
     assert_eq!(errors.0[0].path, "/AppHdr/MsgDefIdr");
     assert_eq!(errors.0[0].code, ReasonCode::Ch21);
     assert!(errors.to_string().contains("/AppHdr/MsgDefIdr"));
+}
+
+/// The one modelled document in `xml`.
+fn document_of(xml: &str) -> Document {
+    parse(xml).expect("sample parses").remove(0).document
+}
+
+fn paths_and_codes(document: &Document) -> Vec<(String, ReasonCode)> {
+    document
+        .validate()
+        .expect_err("invalid")
+        .0
+        .into_iter()
+        .map(|FieldError { path, code, .. }| (path, code))
+        .collect()
+}
+
+#[test]
+fn pacs002_errors_name_their_path() {
+    let Document::Pacs002(mut report) = document_of(PACS002) else {
+        panic!("expected pacs.002");
+    };
+    report.creation_date_time = "2024-05-01".into();
+    report.original_groups[1].group_status = Some("REJECTED".into());
+    let rejected = &mut report.transactions[1];
+    rejected.original_uetr = Some("not-a-uuid".into());
+    rejected.status_reasons[0].reason_code = Some("AC04X".into());
+    rejected.status_reasons[0]
+        .additional_information
+        .push("ی".repeat(106));
+    report.transactions[0].instructed_agent = Some(corridor_iso20022::Agent {
+        bicfi: Some("SABRRU".into()),
+    });
+    let root = "/Document/FIToFIPmtStsRpt";
+    assert_eq!(
+        paths_and_codes(&Document::Pacs002(report)),
+        [
+            (format!("{root}/GrpHdr/CreDtTm"), ReasonCode::Dt01),
+            (
+                format!("{root}/OrgnlGrpInfAndSts[2]/GrpSts"),
+                ReasonCode::Ff01
+            ),
+            (
+                format!("{root}/TxInfAndSts[1]/InstdAgt/FinInstnId/BICFI"),
+                ReasonCode::Rc01
+            ),
+            (format!("{root}/TxInfAndSts[2]/OrgnlUETR"), ReasonCode::Ff01),
+            (
+                format!("{root}/TxInfAndSts[2]/StsRsnInf[1]/Rsn/Cd"),
+                ReasonCode::Ff01
+            ),
+            (
+                format!("{root}/TxInfAndSts[2]/StsRsnInf[1]/AddtlInf[3]"),
+                ReasonCode::Ff01
+            ),
+        ]
+    );
+
+    let missing = PACS002.replace("<OrgnlMsgNmId>pacs.009.001.08</OrgnlMsgNmId>", "");
+    let Err(ParseError::Invalid { errors, .. }) = parse(&missing) else {
+        panic!("expected field errors");
+    };
+    assert_eq!(
+        errors.0[0].path,
+        format!("{root}/OrgnlGrpInfAndSts[2]/OrgnlMsgNmId")
+    );
+    assert_eq!(errors.0[0].code, ReasonCode::Ch21);
 }

@@ -104,6 +104,59 @@ pub const MINIMAL_PACS008: &str = r#"<Document xmlns="urn:iso:std:iso:20022:tech
 <Dbtr><Nm>زهرا کریمی</Nm></Dbtr><DbtrAgt><FinInstnId/></DbtrAgt><CdtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></CdtrAgt><Cdtr/></CdtTrfTxInf>
 </FIToFICstmrCdtTrf></Document>"#;
 
+/// Tehran's bank reports on a batch from Moscow: one transfer settled, one rejected with
+/// two reasons, one pending.
+pub const PACS002: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.002.001.10">
+  <FIToFIPmtStsRpt>
+    <GrpHdr>
+      <MsgId>BMJI-STS-20240501-0042</MsgId>
+      <CreDtTm>2024-05-01T11:02:00+03:30</CreDtTm>
+      <InstgAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></InstgAgt>
+    </GrpHdr>
+    <OrgnlGrpInfAndSts>
+      <OrgnlMsgId>SABR-20240501-000017</OrgnlMsgId>
+      <OrgnlMsgNmId>pacs.008.001.08</OrgnlMsgNmId>
+      <GrpSts>PART</GrpSts>
+    </OrgnlGrpInfAndSts>
+    <OrgnlGrpInfAndSts>
+      <OrgnlMsgId>SABR-20240501-000018</OrgnlMsgId>
+      <OrgnlMsgNmId>pacs.009.001.08</OrgnlMsgNmId>
+    </OrgnlGrpInfAndSts>
+    <TxInfAndSts>
+      <StsId>STS-1</StsId>
+      <OrgnlInstrId>INSTR-17</OrgnlInstrId>
+      <OrgnlEndToEndId>ИНВ-2024/05-77</OrgnlEndToEndId>
+      <OrgnlTxId>TX-000017</OrgnlTxId>
+      <OrgnlUETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</OrgnlUETR>
+      <TxSts>ACSC</TxSts>
+      <AccptncDtTm>2024-05-01T11:01:59.5+03:30</AccptncDtTm>
+      <InstgAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></InstgAgt>
+      <InstdAgt><FinInstnId><BICFI>SABRRUMMXXX</BICFI></FinInstnId></InstdAgt>
+    </TxInfAndSts>
+    <TxInfAndSts>
+      <StsId>STS-2</StsId>
+      <OrgnlEndToEndId>ИНВ-2024/05-78</OrgnlEndToEndId>
+      <OrgnlUETR>3a1c2e4f-5b6d-4e8f-9a0b-1c2d3e4f5a6b</OrgnlUETR>
+      <TxSts>RJCT</TxSts>
+      <StsRsnInf>
+        <Rsn><Cd>AC04</Cd></Rsn>
+        <AddtlInf>حساب بسته شده است</AddtlInf>
+        <AddtlInf>Счёт получателя закрыт &amp; не может быть зачислен</AddtlInf>
+      </StsRsnInf>
+      <StsRsnInf>
+        <Rsn><Cd>RR04</Cd></Rsn>
+      </StsRsnInf>
+    </TxInfAndSts>
+    <TxInfAndSts>
+      <OrgnlEndToEndId>NOTPROVIDED</OrgnlEndToEndId>
+      <TxSts>PDNG</TxSts>
+      <StsRsnInf/>
+    </TxInfAndSts>
+  </FIToFIPmtStsRpt>
+</Document>
+"#;
+
 /// A business application header for [`FULL_PACS008`].
 pub const APP_HDR: &str = r#"<AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02">
   <Fr><FIId><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></FIId></Fr>
