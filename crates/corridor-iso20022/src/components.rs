@@ -6,6 +6,7 @@ use crate::check::{
     EXTERNAL_CODE, MAX_ADDRESS_LINES, MAX16_TEXT, MAX34_TEXT, MAX35_TEXT, MAX70_TEXT, MAX105_TEXT,
     MAX140_TEXT,
 };
+use crate::codes::{Code, Priority};
 use crate::error::Report;
 use crate::reason::ReasonCode;
 use crate::tree::Element;
@@ -450,5 +451,18 @@ pub(crate) fn check_optional_account(
 ) {
     if let Some(account) = account {
         account.check(report, name);
+    }
+}
+
+/// `PmtTpInf/InstrPrty` of `PaymentTypeInformation28`.
+pub(crate) fn read_instruction_priority(report: &mut Report, parent: &Element) -> Option<Priority> {
+    report.optional_with(parent, "PmtTpInf", |r, info| {
+        r.optional_code(info, "InstrPrty")
+    })
+}
+
+pub(crate) fn write_instruction_priority(out: &mut XmlWriter, priority: Option<Priority>) {
+    if let Some(priority) = priority {
+        out.element("PmtTpInf", |out| out.leaf("InstrPrty", priority.code()));
     }
 }

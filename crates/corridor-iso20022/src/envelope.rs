@@ -6,6 +6,7 @@ use crate::head001::BusinessApplicationHeader;
 use crate::message_type::MessageType;
 use crate::pacs002::FIToFIPmtStsRpt;
 use crate::pacs008::FIToFICstmrCdtTrf;
+use crate::pacs009::FICdtTrf;
 use crate::tree::{self, Element};
 
 /// One business message: its header if one preceded it, its type and its document.
@@ -21,6 +22,7 @@ pub struct Message {
 pub enum Document {
     Pacs008(Box<FIToFICstmrCdtTrf>),
     Pacs002(Box<FIToFIPmtStsRpt>),
+    Pacs009(Box<FICdtTrf>),
     /// A recognised type whose model does not exist yet: detected, not read.
     NotModelled,
 }
@@ -31,6 +33,7 @@ impl Document {
         match self {
             Document::Pacs008(document) => document.validate(),
             Document::Pacs002(document) => document.validate(),
+            Document::Pacs009(document) => document.validate(),
             Document::NotModelled => Ok(()),
         }
     }
@@ -40,6 +43,7 @@ impl Document {
         match self {
             Document::Pacs008(document) => Some(document.to_xml()),
             Document::Pacs002(document) => Some(document.to_xml()),
+            Document::Pacs009(document) => Some(document.to_xml()),
             Document::NotModelled => None,
         }
     }
@@ -141,6 +145,7 @@ fn read_document(message_type: MessageType, element: &Element) -> Result<Documen
     Ok(match message_type {
         MessageType::Pacs008V08 => Document::Pacs008(Box::new(FIToFICstmrCdtTrf::read(element)?)),
         MessageType::Pacs002V10 => Document::Pacs002(Box::new(FIToFIPmtStsRpt::read(element)?)),
+        MessageType::Pacs009V08 => Document::Pacs009(Box::new(FICdtTrf::read(element)?)),
         _ => Document::NotModelled,
     })
 }

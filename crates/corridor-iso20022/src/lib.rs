@@ -7,8 +7,8 @@
 //!
 //! [`parse`] accepts a bare `Document`, or one or many `AppHdr` (head.001.001.02) +
 //! `Document` pairs inside any wrapper element (an envelope; lone `Document`s may sit there
-//! too). The twelve [`MessageType`]s are recognised; pacs.008.001.08, pacs.002.001.10 and
-//! head.001.001.02 are modelled, the others are reported as [`Document::NotModelled`].
+//! too). The twelve [`MessageType`]s are recognised; pacs.008.001.08, pacs.002.001.10,
+//! pacs.009.001.08 and head.001.001.02 are modelled, the others are reported as [`Document::NotModelled`].
 //!
 //! # Two layers
 //!
@@ -57,6 +57,13 @@
 //!   `OrgnlCreDtTm`, `OrgnlNbOfTxs`, `OrgnlCtrlSum`, `StsRsnInf`, `NbOfTxsPerSts`; in
 //!   `TxInfAndSts`, `OrgnlGrpInf`, `ChrgsInf`, `FctvIntrBkSttlmDt`, `AcctSvcrRef`,
 //!   `ClrSysRef`, `OrgnlTxRef`, `SplmtryData`; `FIToFIPmtStsRpt/SplmtryData`.
+//! - pacs.009.001.08: `GrpHdr` loses what it loses in pacs.008; in `CdtTrfTxInf`,
+//!   `PmtId/ClrSysRef`, `PmtTpInf` except `InstrPrty`, `SttlmPrty`, `SttlmTmIndctn`,
+//!   `SttlmTmReq`, `PrvsInstgAgt1..3`, `IntrmyAgt1..3` and their accounts, `UltmtDbtr`,
+//!   `DbtrAgtAcct`, `CdtrAgtAcct`, `UltmtCdtr`, `InstrForCdtrAgt`, `InstrForNxtAgt`, `Purp`,
+//!   `SplmtryData`; in `UndrlygCstmrCdtTrf`, `InitgPty`, `DbtrAgtAcct`, `PrvsInstgAgt1..3`,
+//!   `IntrmyAgt1..3` and their accounts, `CdtrAgtAcct`, `InstrForCdtrAgt`,
+//!   `InstrForNxtAgt`, `Tax`, `RmtInf/Strd`; `FICdtTrf/SplmtryData`.
 //!
 //! The head.001.001.02 model keeps `Fr` and `To` only as `FIId/FinInstnId/BICFI` (an
 //! `OrgId` party is refused as a missing `FIId`), and does not keep `CharSet`, `MktPrctc`,
@@ -76,6 +83,7 @@ mod head001;
 mod message_type;
 mod pacs002;
 mod pacs008;
+mod pacs009;
 mod read;
 mod reason;
 mod tree;
@@ -95,4 +103,5 @@ pub use pacs002::{FIToFIPmtStsRpt, OriginalGroupStatus, TransactionStatus};
 pub use pacs008::{
     CreditTransferTransaction, FIToFICstmrCdtTrf, GroupHeader, PaymentIdentification,
 };
+pub use pacs009::{FICdtTrf, FICreditTransferTransaction, UnderlyingCustomerCreditTransfer};
 pub use reason::ReasonCode;

@@ -5,9 +5,9 @@ use crate::check::{EXTERNAL_CODE, MAX35_TEXT};
 use crate::codes::{ChargeBearer, Code, Priority, SettlementMethod};
 use crate::components::{
     ActiveCurrencyAndAmount, Agent, CashAccount, PartyIdentification, check_optional_account,
-    check_optional_agent, check_unstructured_remittance, read_unstructured_remittance,
-    write_optional_account, write_optional_agent, write_optional_party,
-    write_unstructured_remittance,
+    check_optional_agent, check_unstructured_remittance, read_instruction_priority,
+    read_unstructured_remittance, write_instruction_priority, write_optional_account,
+    write_optional_agent, write_optional_party, write_unstructured_remittance,
 };
 use crate::error::{FieldErrors, Report};
 use crate::message_type::MessageType;
@@ -220,9 +220,7 @@ impl CreditTransferTransaction {
     fn read(report: &mut Report, element: &Element) -> Option<Self> {
         let payment_identification =
             report.required_with(element, "PmtId", PaymentIdentification::read);
-        let instruction_priority = report.optional_with(element, "PmtTpInf", |r, info| {
-            r.optional_code(info, "InstrPrty")
-        });
+        let instruction_priority = read_instruction_priority(report, element);
         let interbank_settlement_amount =
             report.required_with(element, "IntrBkSttlmAmt", ActiveCurrencyAndAmount::read);
         let interbank_settlement_date = report.optional_text(element, "IntrBkSttlmDt");
@@ -266,9 +264,7 @@ impl CreditTransferTransaction {
     fn write(&self, out: &mut XmlWriter) {
         out.element("CdtTrfTxInf", |out| {
             self.payment_identification.write(out);
-            if let Some(priority) = self.instruction_priority {
-                out.element("PmtTpInf", |out| out.leaf("InstrPrty", priority.code()));
-            }
+            write_instruction_priority(out, self.instruction_priority);
             self.interbank_settlement_amount
                 .write(out, "IntrBkSttlmAmt");
             out.optional_leaf("IntrBkSttlmDt", self.interbank_settlement_date.as_deref());

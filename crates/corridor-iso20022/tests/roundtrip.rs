@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, envelope};
+use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS009, envelope};
 use corridor_iso20022::{
     AccountIdentification, Agent, ChargeBearer, Document, FIToFICstmrCdtTrf, Message, MessageType,
     ParseError, Priority, ReasonInformation, SettlementMethod, parse,
@@ -312,8 +312,143 @@ fn pacs002_keeps_every_field() {
 }
 
 #[test]
+fn pacs009_cover_keeps_every_field() {
+    let Document::Pacs009(transfer) = round_tripped(PACS009, MessageType::Pacs009V08) else {
+        panic!("expected pacs.009");
+    };
+    let header = &transfer.group_header;
+    assert_eq!(header.message_identification, "SABR-COV-20240501-0003");
+    assert_eq!(header.creation_date_time, "2024-05-01T09:31:00+03:00");
+    assert_eq!(header.number_of_transactions, "2");
+    assert_eq!(header.settlement_method, SettlementMethod::CoverMethod);
+    assert_eq!(
+        header
+            .total_interbank_settlement_amount
+            .as_ref()
+            .map(|a| (a.amount.as_str(), a.currency.as_str())),
+        Some(("11500000.00", "RUB"))
+    );
+
+    let [cover, own] = &transfer.credit_transfer_transactions[..] else {
+        panic!("two transactions expected");
+    };
+    let id = &cover.payment_identification;
+    assert_eq!(id.instruction_identification.as_deref(), Some("COV-17"));
+    assert_eq!(id.end_to_end_identification, "ИНВ-2024/05-77");
+    assert_eq!(
+        id.transaction_identification.as_deref(),
+        Some("TX-COV-000017")
+    );
+    assert_eq!(
+        id.uetr.as_deref(),
+        Some("eb6305c9-1f7f-49de-aed0-16487c27b42d")
+    );
+    assert_eq!(cover.instruction_priority, Some(Priority::Normal));
+    assert_eq!(cover.interbank_settlement_amount.amount, "11500000.00");
+    assert_eq!(
+        cover.interbank_settlement_date.as_deref(),
+        Some("2024-05-01")
+    );
+    assert_eq!(bic(cover.instructing_agent.as_ref()), Some("SABRRUMM"));
+    assert_eq!(bic(cover.instructed_agent.as_ref()), Some("VTBRRUMM"));
+    assert_eq!(cover.debtor.bicfi.as_deref(), Some("SABRRUMM"));
+    assert_eq!(
+        cover.debtor_account.as_ref().map(|a| &a.identification),
+        Some(&AccountIdentification::Other("30111810100000000017".into()))
+    );
+    assert_eq!(bic(cover.debtor_agent.as_ref()), Some("SABRRUMMXXX"));
+    assert_eq!(bic(cover.creditor_agent.as_ref()), Some("VTBRRUMM"));
+    assert_eq!(cover.creditor.bicfi.as_deref(), Some("BMJIIRTH"));
+    assert_eq!(
+        cover.creditor_account.as_ref().map(|a| &a.identification),
+        Some(&AccountIdentification::Other("30111810400000000042".into()))
+    );
+    assert_eq!(
+        cover.remittance_information_unstructured,
+        ["/BNF/покрытие ИНВ-2024/05-77"]
+    );
+
+    let underlying = cover
+        .underlying_customer_credit_transfer
+        .as_ref()
+        .expect("cover variant");
+    assert_eq!(
+        underlying
+            .ultimate_debtor
+            .as_ref()
+            .and_then(|p| p.name.as_deref()),
+        Some("АО «Северный Холдинг»")
+    );
+    assert_eq!(
+        underlying.debtor.name.as_deref(),
+        Some("ООО «Ромашка» & партнёры")
+    );
+    assert_eq!(
+        underlying
+            .debtor
+            .postal_address
+            .as_ref()
+            .and_then(|a| a.town_name.as_deref()),
+        Some("Москва")
+    );
+    assert_eq!(
+        underlying
+            .debtor_account
+            .as_ref()
+            .map(|a| &a.identification),
+        Some(&AccountIdentification::Other("40702810938000012345".into()))
+    );
+    assert_eq!(underlying.debtor_agent.bicfi.as_deref(), Some("SABRRUMM"));
+    assert_eq!(underlying.creditor_agent.bicfi.as_deref(), Some("BMJIIRTH"));
+    assert_eq!(
+        underlying.creditor.name.as_deref(),
+        Some("شرکت بازرگانی آریا پارس")
+    );
+    assert_eq!(
+        underlying
+            .creditor_account
+            .as_ref()
+            .map(|a| &a.identification),
+        Some(&AccountIdentification::Iban(
+            "IR062960000000100324200001".into()
+        ))
+    );
+    assert_eq!(
+        underlying
+            .ultimate_creditor
+            .as_ref()
+            .and_then(|p| p.name.as_deref()),
+        Some("محمد رضا احمدی")
+    );
+    assert_eq!(
+        underlying.remittance_information_unstructured,
+        ["Оплата по контракту № 17/2024", "پرداخت فاکتور شماره ۴۵۶"]
+    );
+    assert_eq!(
+        underlying
+            .instructed_amount
+            .as_ref()
+            .map(|a| (a.amount.as_str(), a.currency.as_str())),
+        Some(("5750000000", "IRR"))
+    );
+
+    assert_eq!(
+        own.payment_identification.end_to_end_identification,
+        "TREASURY-0501"
+    );
+    assert_eq!(own.interbank_settlement_amount.currency, "IRR");
+    assert_eq!(own.creditor.bicfi, None);
+    assert_eq!(own.debtor_agent, None);
+    assert!(own.underlying_customer_credit_transfer.is_none());
+}
+
+#[test]
 fn other_types_are_detected_from_their_namespace_only() {
-    let modelled = [MessageType::Pacs008V08, MessageType::Pacs002V10];
+    let modelled = [
+        MessageType::Pacs008V08,
+        MessageType::Pacs002V10,
+        MessageType::Pacs009V08,
+    ];
     let not_modelled = MessageType::ALL
         .iter()
         .filter(|t| t.root_element() == "Document" && !modelled.contains(t));

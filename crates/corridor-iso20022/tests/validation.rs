@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, envelope};
+use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS009, envelope};
 use corridor_iso20022::{
     AccountIdentification, CashAccount, Document, FIToFICstmrCdtTrf, FieldError, ParseError,
     ReasonCode, parse,
@@ -309,5 +309,47 @@ fn pacs002_errors_name_their_path() {
         errors.0[0].path,
         format!("{root}/OrgnlGrpInfAndSts[2]/OrgnlMsgNmId")
     );
+    assert_eq!(errors.0[0].code, ReasonCode::Ch21);
+}
+
+#[test]
+fn pacs009_errors_name_their_path() {
+    let Document::Pacs009(mut transfer) = document_of(PACS009) else {
+        panic!("expected pacs.009");
+    };
+    let cover = &mut transfer.credit_transfer_transactions[0];
+    cover.creditor.bicfi = Some("BMJI IRTH".into());
+    if let Some(underlying) = cover.underlying_customer_credit_transfer.as_mut() {
+        underlying.instructed_amount = Some(corridor_iso20022::ActiveCurrencyAndAmount {
+            amount: "5750000000.123456".into(),
+            currency: "irr".into(),
+        });
+        underlying.creditor.name = Some("ش".repeat(141));
+    }
+    let tx = "/Document/FICdtTrf/CdtTrfTxInf[1]";
+    assert_eq!(
+        paths_and_codes(&Document::Pacs009(transfer)),
+        [
+            (format!("{tx}/Cdtr/FinInstnId/BICFI"), ReasonCode::Rc01),
+            (format!("{tx}/UndrlygCstmrCdtTrf/Cdtr/Nm"), ReasonCode::Ff01),
+            (
+                format!("{tx}/UndrlygCstmrCdtTrf/InstdAmt"),
+                ReasonCode::Am12
+            ),
+            (
+                format!("{tx}/UndrlygCstmrCdtTrf/InstdAmt/@Ccy"),
+                ReasonCode::Am03
+            ),
+        ]
+    );
+
+    let no_agent = PACS009.replace(
+        "<CdtrAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></CdtrAgt>",
+        "",
+    );
+    let Err(ParseError::Invalid { errors, .. }) = parse(&no_agent) else {
+        panic!("expected field errors");
+    };
+    assert_eq!(errors.0[0].path, format!("{tx}/UndrlygCstmrCdtTrf/CdtrAgt"));
     assert_eq!(errors.0[0].code, ReasonCode::Ch21);
 }

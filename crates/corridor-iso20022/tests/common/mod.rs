@@ -157,6 +157,88 @@ pub const PACS002: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 </Document>
 "#;
 
+/// Moscow's bank covers a customer transfer to Tehran through a correspondent (the cover
+/// variant, with the underlying customer transfer), then settles a treasury transfer of
+/// its own in IRR.
+pub const PACS009: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.009.001.08">
+  <FICdtTrf>
+    <GrpHdr>
+      <MsgId>SABR-COV-20240501-0003</MsgId>
+      <CreDtTm>2024-05-01T09:31:00+03:00</CreDtTm>
+      <NbOfTxs>2</NbOfTxs>
+      <TtlIntrBkSttlmAmt Ccy="RUB">11500000.00</TtlIntrBkSttlmAmt>
+      <SttlmInf>
+        <SttlmMtd>COVE</SttlmMtd>
+      </SttlmInf>
+    </GrpHdr>
+    <CdtTrfTxInf>
+      <PmtId>
+        <InstrId>COV-17</InstrId>
+        <EndToEndId>ИНВ-2024/05-77</EndToEndId>
+        <TxId>TX-COV-000017</TxId>
+        <UETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</UETR>
+      </PmtId>
+      <PmtTpInf>
+        <InstrPrty>NORM</InstrPrty>
+      </PmtTpInf>
+      <IntrBkSttlmAmt Ccy="RUB">11500000.00</IntrBkSttlmAmt>
+      <IntrBkSttlmDt>2024-05-01</IntrBkSttlmDt>
+      <InstgAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></InstgAgt>
+      <InstdAgt><FinInstnId><BICFI>VTBRRUMM</BICFI></FinInstnId></InstdAgt>
+      <Dbtr><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></Dbtr>
+      <DbtrAcct><Id><Othr><Id>30111810100000000017</Id></Othr></Id></DbtrAcct>
+      <DbtrAgt><FinInstnId><BICFI>SABRRUMMXXX</BICFI></FinInstnId></DbtrAgt>
+      <CdtrAgt><FinInstnId><BICFI>VTBRRUMM</BICFI></FinInstnId></CdtrAgt>
+      <Cdtr><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></Cdtr>
+      <CdtrAcct><Id><Othr><Id>30111810400000000042</Id></Othr></Id></CdtrAcct>
+      <RmtInf>
+        <Ustrd>/BNF/покрытие ИНВ-2024/05-77</Ustrd>
+      </RmtInf>
+      <UndrlygCstmrCdtTrf>
+        <UltmtDbtr>
+          <Nm>АО «Северный Холдинг»</Nm>
+        </UltmtDbtr>
+        <Dbtr>
+          <Nm>ООО «Ромашка» &amp; партнёры</Nm>
+          <PstlAdr>
+            <TwnNm>Москва</TwnNm>
+            <Ctry>RU</Ctry>
+          </PstlAdr>
+        </Dbtr>
+        <DbtrAcct><Id><Othr><Id>40702810938000012345</Id></Othr></Id></DbtrAcct>
+        <DbtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></DbtrAgt>
+        <CdtrAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></CdtrAgt>
+        <Cdtr>
+          <Nm>شرکت بازرگانی آریا پارس</Nm>
+          <PstlAdr>
+            <TwnNm>تهران</TwnNm>
+            <Ctry>IR</Ctry>
+          </PstlAdr>
+        </Cdtr>
+        <CdtrAcct><Id><IBAN>IR062960000000100324200001</IBAN></Id></CdtrAcct>
+        <UltmtCdtr>
+          <Nm>محمد رضا احمدی</Nm>
+        </UltmtCdtr>
+        <RmtInf>
+          <Ustrd>Оплата по контракту № 17/2024</Ustrd>
+          <Ustrd>پرداخت فاکتور شماره ۴۵۶</Ustrd>
+        </RmtInf>
+        <InstdAmt Ccy="IRR">5750000000</InstdAmt>
+      </UndrlygCstmrCdtTrf>
+    </CdtTrfTxInf>
+    <CdtTrfTxInf>
+      <PmtId>
+        <EndToEndId>TREASURY-0501</EndToEndId>
+      </PmtId>
+      <IntrBkSttlmAmt Ccy="IRR">250000000000</IntrBkSttlmAmt>
+      <Dbtr><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></Dbtr>
+      <Cdtr><FinInstnId/></Cdtr>
+    </CdtTrfTxInf>
+  </FICdtTrf>
+</Document>
+"#;
+
 /// A business application header for [`FULL_PACS008`].
 pub const APP_HDR: &str = r#"<AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02">
   <Fr><FIId><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></FIId></Fr>
