@@ -466,3 +466,47 @@ pub(crate) fn write_instruction_priority(out: &mut XmlWriter, priority: Option<P
         out.element("PmtTpInf", |out| out.leaf("InstrPrty", priority.code()));
     }
 }
+
+/// The identifiers of the original transaction that a status report, a return or a
+/// cancellation refers to (`OrgnlInstrId`, `OrgnlEndToEndId`, `OrgnlTxId`, `OrgnlUETR`),
+/// which the three messages place in the same order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OriginalIdentification {
+    /// `OrgnlInstrId`
+    pub instruction_identification: Option<String>,
+    /// `OrgnlEndToEndId`
+    pub end_to_end_identification: Option<String>,
+    /// `OrgnlTxId`
+    pub transaction_identification: Option<String>,
+    /// `OrgnlUETR`
+    pub uetr: Option<String>,
+}
+
+impl OriginalIdentification {
+    pub(crate) fn read(report: &mut Report, parent: &Element) -> Self {
+        OriginalIdentification {
+            instruction_identification: report.optional_text(parent, "OrgnlInstrId"),
+            end_to_end_identification: report.optional_text(parent, "OrgnlEndToEndId"),
+            transaction_identification: report.optional_text(parent, "OrgnlTxId"),
+            uetr: report.optional_text(parent, "OrgnlUETR"),
+        }
+    }
+
+    pub(crate) fn write(&self, out: &mut XmlWriter) {
+        out.optional_leaf("OrgnlInstrId", self.instruction_identification.as_deref());
+        out.optional_leaf("OrgnlEndToEndId", self.end_to_end_identification.as_deref());
+        out.optional_leaf("OrgnlTxId", self.transaction_identification.as_deref());
+        out.optional_leaf("OrgnlUETR", self.uetr.as_deref());
+    }
+
+    pub(crate) fn check(&self, report: &mut Report) {
+        for (name, value) in [
+            ("OrgnlInstrId", &self.instruction_identification),
+            ("OrgnlEndToEndId", &self.end_to_end_identification),
+            ("OrgnlTxId", &self.transaction_identification),
+        ] {
+            report.optional_max_text(name, value.as_deref(), MAX35_TEXT);
+        }
+        report.uetr("OrgnlUETR", self.uetr.as_deref());
+    }
+}

@@ -5,6 +5,7 @@ use crate::error::{FieldErrors, ParseError, excerpt};
 use crate::head001::BusinessApplicationHeader;
 use crate::message_type::MessageType;
 use crate::pacs002::FIToFIPmtStsRpt;
+use crate::pacs004::PmtRtr;
 use crate::pacs008::FIToFICstmrCdtTrf;
 use crate::pacs009::FICdtTrf;
 use crate::tree::{self, Element};
@@ -23,6 +24,7 @@ pub enum Document {
     Pacs008(Box<FIToFICstmrCdtTrf>),
     Pacs002(Box<FIToFIPmtStsRpt>),
     Pacs009(Box<FICdtTrf>),
+    Pacs004(Box<PmtRtr>),
     /// A recognised type whose model does not exist yet: detected, not read.
     NotModelled,
 }
@@ -34,6 +36,7 @@ impl Document {
             Document::Pacs008(document) => document.validate(),
             Document::Pacs002(document) => document.validate(),
             Document::Pacs009(document) => document.validate(),
+            Document::Pacs004(document) => document.validate(),
             Document::NotModelled => Ok(()),
         }
     }
@@ -44,6 +47,7 @@ impl Document {
             Document::Pacs008(document) => Some(document.to_xml()),
             Document::Pacs002(document) => Some(document.to_xml()),
             Document::Pacs009(document) => Some(document.to_xml()),
+            Document::Pacs004(document) => Some(document.to_xml()),
             Document::NotModelled => None,
         }
     }
@@ -146,6 +150,7 @@ fn read_document(message_type: MessageType, element: &Element) -> Result<Documen
         MessageType::Pacs008V08 => Document::Pacs008(Box::new(FIToFICstmrCdtTrf::read(element)?)),
         MessageType::Pacs002V10 => Document::Pacs002(Box::new(FIToFIPmtStsRpt::read(element)?)),
         MessageType::Pacs009V08 => Document::Pacs009(Box::new(FICdtTrf::read(element)?)),
+        MessageType::Pacs004V09 => Document::Pacs004(Box::new(PmtRtr::read(element)?)),
         _ => Document::NotModelled,
     })
 }

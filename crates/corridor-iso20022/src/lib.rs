@@ -8,7 +8,7 @@
 //! [`parse`] accepts a bare `Document`, or one or many `AppHdr` (head.001.001.02) +
 //! `Document` pairs inside any wrapper element (an envelope; lone `Document`s may sit there
 //! too). The twelve [`MessageType`]s are recognised; pacs.008.001.08, pacs.002.001.10,
-//! pacs.009.001.08 and head.001.001.02 are modelled, the others are reported as [`Document::NotModelled`].
+//! pacs.009.001.08, pacs.004.001.09 and head.001.001.02 are modelled, the others are reported as [`Document::NotModelled`].
 //!
 //! # Two layers
 //!
@@ -64,6 +64,12 @@
 //!   `SplmtryData`; in `UndrlygCstmrCdtTrf`, `InitgPty`, `DbtrAgtAcct`, `PrvsInstgAgt1..3`,
 //!   `IntrmyAgt1..3` and their accounts, `CdtrAgtAcct`, `InstrForCdtrAgt`,
 //!   `InstrForNxtAgt`, `Tax`, `RmtInf/Strd`; `FICdtTrf/SplmtryData`.
+//! - pacs.004.001.09: in `GrpHdr`, `Authstn`, `BtchBookg`, `CtrlSum`, `GrpRtr`,
+//!   `TtlRtrdIntrBkSttlmAmt`, `IntrBkSttlmDt`, `InstgAgt`, `InstdAgt`, and in `SttlmInf`
+//!   everything but `SttlmMtd`; `OrgnlGrpInf`; in `TxInf`, `OrgnlGrpInf`, `OrgnlClrSysRef`,
+//!   `OrgnlIntrBkSttlmAmt`, `OrgnlIntrBkSttlmDt`, `SttlmPrty`, `SttlmTmIndctn`,
+//!   `RtrdInstdAmt`, `XchgRate`, `CompstnAmt`, `ChrgsInf`, `ClrSysRef`, `RtrChain`,
+//!   `OrgnlTxRef`, `SplmtryData`; `PmtRtr/SplmtryData`.
 //!
 //! The head.001.001.02 model keeps `Fr` and `To` only as `FIId/FinInstnId/BICFI` (an
 //! `OrgId` party is refused as a missing `FIId`), and does not keep `CharSet`, `MktPrctc`,
@@ -82,6 +88,7 @@ mod error;
 mod head001;
 mod message_type;
 mod pacs002;
+mod pacs004;
 mod pacs008;
 mod pacs009;
 mod read;
@@ -92,14 +99,15 @@ mod writer;
 pub use codes::{ChargeBearer, Code, Priority, SettlementMethod};
 pub use components::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount,
-    GenericOrganisationIdentification, OrganisationIdentification, PartyIdentification,
-    PostalAddress, ReasonInformation,
+    GenericOrganisationIdentification, OrganisationIdentification, OriginalIdentification,
+    PartyIdentification, PostalAddress, ReasonInformation,
 };
 pub use envelope::{Document, Message, parse, parse_bytes};
 pub use error::{FieldError, FieldErrors, ParseError};
 pub use head001::BusinessApplicationHeader;
 pub use message_type::MessageType;
 pub use pacs002::{FIToFIPmtStsRpt, OriginalGroupStatus, TransactionStatus};
+pub use pacs004::{PmtRtr, ReturnGroupHeader, ReturnTransaction};
 pub use pacs008::{
     CreditTransferTransaction, FIToFICstmrCdtTrf, GroupHeader, PaymentIdentification,
 };

@@ -2,7 +2,9 @@
 //! and transactions it received, with the reason codes of a rejection.
 
 use crate::check::{EXTERNAL_CODE, MAX35_TEXT};
-use crate::components::{Agent, ReasonInformation, check_optional_agent, write_optional_agent};
+use crate::components::{
+    Agent, OriginalIdentification, ReasonInformation, check_optional_agent, write_optional_agent,
+};
 use crate::error::{FieldErrors, Report};
 use crate::message_type::MessageType;
 use crate::read::read_document;
@@ -40,14 +42,8 @@ pub struct OriginalGroupStatus {
 pub struct TransactionStatus {
     /// `StsId`
     pub status_identification: Option<String>,
-    /// `OrgnlInstrId`
-    pub original_instruction_identification: Option<String>,
-    /// `OrgnlEndToEndId`
-    pub original_end_to_end_identification: Option<String>,
-    /// `OrgnlTxId`
-    pub original_transaction_identification: Option<String>,
-    /// `OrgnlUETR`
-    pub original_uetr: Option<String>,
+    /// `OrgnlInstrId`, `OrgnlEndToEndId`, `OrgnlTxId`, `OrgnlUETR`
+    pub original: OriginalIdentification,
     /// `TxSts`, an `ExternalPaymentTransactionStatus1Code` such as `ACSC`, `ACCC`, `PDNG`
     /// or `RJCT`: an external code list, so kept as text.
     pub transaction_status: Option<String>,
@@ -157,10 +153,7 @@ impl TransactionStatus {
     fn read(report: &mut Report, element: &Element) -> Option<Self> {
         Some(TransactionStatus {
             status_identification: report.optional_text(element, "StsId"),
-            original_instruction_identification: report.optional_text(element, "OrgnlInstrId"),
-            original_end_to_end_identification: report.optional_text(element, "OrgnlEndToEndId"),
-            original_transaction_identification: report.optional_text(element, "OrgnlTxId"),
-            original_uetr: report.optional_text(element, "OrgnlUETR"),
+            original: OriginalIdentification::read(report, element),
             transaction_status: report.optional_text(element, "TxSts"),
             status_reasons: report.repeated_with(element, "StsRsnInf", ReasonInformation::read),
             acceptance_date_time: report.optional_text(element, "AccptncDtTm"),
@@ -173,19 +166,7 @@ impl TransactionStatus {
     fn write(&self, out: &mut XmlWriter) {
         out.element("TxInfAndSts", |out| {
             out.optional_leaf("StsId", self.status_identification.as_deref());
-            out.optional_leaf(
-                "OrgnlInstrId",
-                self.original_instruction_identification.as_deref(),
-            );
-            out.optional_leaf(
-                "OrgnlEndToEndId",
-                self.original_end_to_end_identification.as_deref(),
-            );
-            out.optional_leaf(
-                "OrgnlTxId",
-                self.original_transaction_identification.as_deref(),
-            );
-            out.optional_leaf("OrgnlUETR", self.original_uetr.as_deref());
+            self.original.write(out);
             out.optional_leaf("TxSts", self.transaction_status.as_deref());
             for reason in &self.status_reasons {
                 reason.write(out, "StsRsnInf");
@@ -197,15 +178,8 @@ impl TransactionStatus {
     }
 
     fn check(&self, report: &mut Report) {
-        for (name, value) in [
-            ("StsId", &self.status_identification),
-            ("OrgnlInstrId", &self.original_instruction_identification),
-            ("OrgnlEndToEndId", &self.original_end_to_end_identification),
-            ("OrgnlTxId", &self.original_transaction_identification),
-        ] {
-            report.optional_max_text(name, value.as_deref(), MAX35_TEXT);
-        }
-        report.uetr("OrgnlUETR", self.original_uetr.as_deref());
+        report.optional_max_text("StsId", self.status_identification.as_deref(), MAX35_TEXT);
+        self.original.check(report);
         report.optional_max_text("TxSts", self.transaction_status.as_deref(), EXTERNAL_CODE);
         report.each_within("StsRsnInf", &self.status_reasons, ReasonInformation::check);
         if let Some(accepted) = &self.acceptance_date_time {

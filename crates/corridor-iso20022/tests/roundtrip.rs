@@ -2,10 +2,10 @@
 
 mod common;
 
-use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS009, envelope};
+use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009, envelope};
 use corridor_iso20022::{
     AccountIdentification, Agent, ChargeBearer, Document, FIToFICstmrCdtTrf, Message, MessageType,
-    ParseError, Priority, ReasonInformation, SettlementMethod, parse,
+    OriginalIdentification, ParseError, Priority, ReasonInformation, SettlementMethod, parse,
 };
 
 /// The one document in `xml`, after checking that writing it and reading it back changes
@@ -263,20 +263,13 @@ fn pacs002_keeps_every_field() {
     };
     assert_eq!(settled.status_identification.as_deref(), Some("STS-1"));
     assert_eq!(
-        settled.original_instruction_identification.as_deref(),
-        Some("INSTR-17")
-    );
-    assert_eq!(
-        settled.original_end_to_end_identification.as_deref(),
-        Some("ИНВ-2024/05-77")
-    );
-    assert_eq!(
-        settled.original_transaction_identification.as_deref(),
-        Some("TX-000017")
-    );
-    assert_eq!(
-        settled.original_uetr.as_deref(),
-        Some("eb6305c9-1f7f-49de-aed0-16487c27b42d")
+        settled.original,
+        OriginalIdentification {
+            instruction_identification: Some("INSTR-17".into()),
+            end_to_end_identification: Some("ИНВ-2024/05-77".into()),
+            transaction_identification: Some("TX-000017".into()),
+            uetr: Some("eb6305c9-1f7f-49de-aed0-16487c27b42d".into()),
+        }
     );
     assert_eq!(settled.transaction_status.as_deref(), Some("ACSC"));
     assert!(settled.status_reasons.is_empty());
@@ -443,11 +436,73 @@ fn pacs009_cover_keeps_every_field() {
 }
 
 #[test]
+fn pacs004_keeps_every_field() {
+    let Document::Pacs004(payment_return) = round_tripped(PACS004, MessageType::Pacs004V09) else {
+        panic!("expected pacs.004");
+    };
+    let header = &payment_return.group_header;
+    assert_eq!(header.message_identification, "BMJI-RTR-20240502-0005");
+    assert_eq!(header.creation_date_time, "2024-05-02T08:15:00Z");
+    assert_eq!(header.number_of_transactions, "2");
+    assert_eq!(header.settlement_method, SettlementMethod::InstructedAgent);
+
+    let [closed, unknown] = &payment_return.transactions[..] else {
+        panic!("two transactions expected");
+    };
+    assert_eq!(closed.return_identification.as_deref(), Some("RTR-0005-1"));
+    assert_eq!(
+        closed.original,
+        OriginalIdentification {
+            instruction_identification: Some("INSTR-17".into()),
+            end_to_end_identification: Some("ИНВ-2024/05-77".into()),
+            transaction_identification: Some("TX-000017".into()),
+            uetr: Some("eb6305c9-1f7f-49de-aed0-16487c27b42d".into()),
+        }
+    );
+    let amount = &closed.returned_interbank_settlement_amount;
+    assert_eq!(
+        (amount.amount.as_str(), amount.currency.as_str()),
+        ("11499000.00", "RUB")
+    );
+    assert_eq!(
+        closed.interbank_settlement_date.as_deref(),
+        Some("2024-05-02")
+    );
+    assert_eq!(closed.charge_bearer, Some(ChargeBearer::BorneByCreditor));
+    assert_eq!(bic(closed.instructing_agent.as_ref()), Some("BMJIIRTH"));
+    assert_eq!(bic(closed.instructed_agent.as_ref()), Some("SABRRUMMXXX"));
+    assert_eq!(
+        closed.return_reasons,
+        [ReasonInformation {
+            reason_code: Some("AC04".into()),
+            additional_information: vec![
+                "حساب شرکت آریا پارس بسته شده است".into(),
+                "Счёт закрыт, средства возвращены за вычетом комиссии".into(),
+            ],
+        }]
+    );
+
+    assert_eq!(unknown.return_identification, None);
+    assert_eq!(unknown.original, OriginalIdentification::default());
+    assert_eq!(
+        unknown.returned_interbank_settlement_amount.amount,
+        "4200000000"
+    );
+    assert_eq!(unknown.charge_bearer, None);
+    assert_eq!(unknown.return_reasons.len(), 2);
+    assert_eq!(
+        unknown.return_reasons[1].reason_code.as_deref(),
+        Some("BE04")
+    );
+}
+
+#[test]
 fn other_types_are_detected_from_their_namespace_only() {
     let modelled = [
         MessageType::Pacs008V08,
         MessageType::Pacs002V10,
         MessageType::Pacs009V08,
+        MessageType::Pacs004V09,
     ];
     let not_modelled = MessageType::ALL
         .iter()
@@ -465,11 +520,11 @@ fn other_types_are_detected_from_their_namespace_only() {
         assert_eq!(messages[0].document, Document::NotModelled);
     }
     let prefixed = format!(
-        r#"<x:Document xmlns:x="{}"><x:PmtRtr/></x:Document>"#,
-        MessageType::Pacs004V09.namespace()
+        r#"<x:Document xmlns:x="{}"><x:RsltnOfInvstgtn/></x:Document>"#,
+        MessageType::Camt029V09.namespace()
     );
     assert_eq!(
         parse(&prefixed).expect("prefixed")[0].message_type,
-        MessageType::Pacs004V09
+        MessageType::Camt029V09
     );
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS009, envelope};
+use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009, envelope};
 use corridor_iso20022::{
     AccountIdentification, CashAccount, Document, FIToFICstmrCdtTrf, FieldError, ParseError,
     ReasonCode, parse,
@@ -268,7 +268,7 @@ fn pacs002_errors_name_their_path() {
     report.creation_date_time = "2024-05-01".into();
     report.original_groups[1].group_status = Some("REJECTED".into());
     let rejected = &mut report.transactions[1];
-    rejected.original_uetr = Some("not-a-uuid".into());
+    rejected.original.uetr = Some("not-a-uuid".into());
     rejected.status_reasons[0].reason_code = Some("AC04X".into());
     rejected.status_reasons[0]
         .additional_information
@@ -352,4 +352,43 @@ fn pacs009_errors_name_their_path() {
     };
     assert_eq!(errors.0[0].path, format!("{tx}/UndrlygCstmrCdtTrf/CdtrAgt"));
     assert_eq!(errors.0[0].code, ReasonCode::Ch21);
+}
+
+#[test]
+fn pacs004_errors_name_their_path() {
+    let Document::Pacs004(mut payment_return) = document_of(PACS004) else {
+        panic!("expected pacs.004");
+    };
+    payment_return.group_header.number_of_transactions = "два".into();
+    let closed = &mut payment_return.transactions[0];
+    closed.returned_interbank_settlement_amount.amount = "11 499 000".into();
+    closed.interbank_settlement_date = Some("2024-02-30".into());
+    closed.return_reasons[0].reason_code = Some(String::new());
+    payment_return.transactions[1]
+        .original
+        .end_to_end_identification = Some("Ж".repeat(36));
+    let root = "/Document/PmtRtr";
+    assert_eq!(
+        paths_and_codes(&Document::Pacs004(payment_return)),
+        [
+            (format!("{root}/GrpHdr/NbOfTxs"), ReasonCode::Ff01),
+            (
+                format!("{root}/TxInf[1]/RtrdIntrBkSttlmAmt"),
+                ReasonCode::Am12
+            ),
+            (format!("{root}/TxInf[1]/IntrBkSttlmDt"), ReasonCode::Dt01),
+            (
+                format!("{root}/TxInf[1]/RtrRsnInf[1]/Rsn/Cd"),
+                ReasonCode::Ff01
+            ),
+            (format!("{root}/TxInf[2]/OrgnlEndToEndId"), ReasonCode::Ff01),
+        ]
+    );
+
+    let unknown_bearer = PACS004.replace("<ChrgBr>CRED</ChrgBr>", "<ChrgBr>OUR</ChrgBr>");
+    let Err(ParseError::Invalid { errors, .. }) = parse(&unknown_bearer) else {
+        panic!("expected field errors");
+    };
+    assert_eq!(errors.0[0].path, format!("{root}/TxInf[1]/ChrgBr"));
+    assert_eq!(errors.0[0].code, ReasonCode::Ff01);
 }

@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS009, envelope, xsd_dir};
+use common::{
+    APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009, envelope, xsd_dir,
+};
 use corridor_iso20022::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount, ChargeBearer,
     CreditTransferTransaction, Document, FIToFICstmrCdtTrf, GroupHeader, PartyIdentification,
@@ -159,7 +161,15 @@ fn serialized_pacs009_is_valid_against_the_xsd() {
 }
 
 #[test]
+fn serialized_pacs004_is_valid_against_the_xsd() {
+    for xml in written_documents(PACS004) {
+        assert_valid(&xml, "pacs.004.001.09.xsd");
+    }
+}
+
+#[test]
 fn the_samples_themselves_are_valid() {
+    assert_valid(PACS004, "pacs.004.001.09.xsd");
     assert_valid(PACS002, "pacs.002.001.10.xsd");
     assert_valid(PACS009, "pacs.009.001.08.xsd");
     assert_valid(FULL_PACS008, "pacs.008.001.08.xsd");

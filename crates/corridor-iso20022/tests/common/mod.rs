@@ -239,6 +239,49 @@ pub const PACS009: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 </Document>
 "#;
 
+/// Tehran's bank returns the Moscow transfer to a closed account, less its charges, and an
+/// IRR transfer it cannot apply.
+pub const PACS004: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.004.001.09">
+  <PmtRtr>
+    <GrpHdr>
+      <MsgId>BMJI-RTR-20240502-0005</MsgId>
+      <CreDtTm>2024-05-02T08:15:00Z</CreDtTm>
+      <NbOfTxs>2</NbOfTxs>
+      <SttlmInf>
+        <SttlmMtd>INDA</SttlmMtd>
+      </SttlmInf>
+    </GrpHdr>
+    <TxInf>
+      <RtrId>RTR-0005-1</RtrId>
+      <OrgnlInstrId>INSTR-17</OrgnlInstrId>
+      <OrgnlEndToEndId>ИНВ-2024/05-77</OrgnlEndToEndId>
+      <OrgnlTxId>TX-000017</OrgnlTxId>
+      <OrgnlUETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</OrgnlUETR>
+      <RtrdIntrBkSttlmAmt Ccy="RUB">11499000.00</RtrdIntrBkSttlmAmt>
+      <IntrBkSttlmDt>2024-05-02</IntrBkSttlmDt>
+      <ChrgBr>CRED</ChrgBr>
+      <InstgAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></InstgAgt>
+      <InstdAgt><FinInstnId><BICFI>SABRRUMMXXX</BICFI></FinInstnId></InstdAgt>
+      <RtrRsnInf>
+        <Rsn><Cd>AC04</Cd></Rsn>
+        <AddtlInf>حساب شرکت آریا پارس بسته شده است</AddtlInf>
+        <AddtlInf>Счёт закрыт, средства возвращены за вычетом комиссии</AddtlInf>
+      </RtrRsnInf>
+    </TxInf>
+    <TxInf>
+      <RtrdIntrBkSttlmAmt Ccy="IRR">4200000000</RtrdIntrBkSttlmAmt>
+      <RtrRsnInf>
+        <AddtlInf>نام ذینفع با حساب مطابقت ندارد</AddtlInf>
+      </RtrRsnInf>
+      <RtrRsnInf>
+        <Rsn><Cd>BE04</Cd></Rsn>
+      </RtrRsnInf>
+    </TxInf>
+  </PmtRtr>
+</Document>
+"#;
+
 /// A business application header for [`FULL_PACS008`].
 pub const APP_HDR: &str = r#"<AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02">
   <Fr><FIId><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></FIId></Fr>
