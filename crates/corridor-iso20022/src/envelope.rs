@@ -1,6 +1,7 @@
 //! Finding the messages in an input: a bare `Document`, or `AppHdr` + `Document` pairs
 //! (and lone `Document`s) anywhere inside wrapper elements, whatever those are called.
 
+use crate::camt056::FIToFIPmtCxlReq;
 use crate::error::{FieldErrors, ParseError, excerpt};
 use crate::head001::BusinessApplicationHeader;
 use crate::message_type::MessageType;
@@ -25,6 +26,7 @@ pub enum Document {
     Pacs002(Box<FIToFIPmtStsRpt>),
     Pacs009(Box<FICdtTrf>),
     Pacs004(Box<PmtRtr>),
+    Camt056(Box<FIToFIPmtCxlReq>),
     /// A recognised type whose model does not exist yet: detected, not read.
     NotModelled,
 }
@@ -37,6 +39,7 @@ impl Document {
             Document::Pacs002(document) => document.validate(),
             Document::Pacs009(document) => document.validate(),
             Document::Pacs004(document) => document.validate(),
+            Document::Camt056(document) => document.validate(),
             Document::NotModelled => Ok(()),
         }
     }
@@ -48,6 +51,7 @@ impl Document {
             Document::Pacs002(document) => Some(document.to_xml()),
             Document::Pacs009(document) => Some(document.to_xml()),
             Document::Pacs004(document) => Some(document.to_xml()),
+            Document::Camt056(document) => Some(document.to_xml()),
             Document::NotModelled => None,
         }
     }
@@ -151,6 +155,7 @@ fn read_document(message_type: MessageType, element: &Element) -> Result<Documen
         MessageType::Pacs002V10 => Document::Pacs002(Box::new(FIToFIPmtStsRpt::read(element)?)),
         MessageType::Pacs009V08 => Document::Pacs009(Box::new(FICdtTrf::read(element)?)),
         MessageType::Pacs004V09 => Document::Pacs004(Box::new(PmtRtr::read(element)?)),
+        MessageType::Camt056V08 => Document::Camt056(Box::new(FIToFIPmtCxlReq::read(element)?)),
         _ => Document::NotModelled,
     })
 }

@@ -8,7 +8,8 @@
 //! [`parse`] accepts a bare `Document`, or one or many `AppHdr` (head.001.001.02) +
 //! `Document` pairs inside any wrapper element (an envelope; lone `Document`s may sit there
 //! too). The twelve [`MessageType`]s are recognised; pacs.008.001.08, pacs.002.001.10,
-//! pacs.009.001.08, pacs.004.001.09 and head.001.001.02 are modelled, the others are reported as [`Document::NotModelled`].
+//! pacs.009.001.08, pacs.004.001.09, camt.056.001.08 and head.001.001.02 are modelled,
+//! the others are reported as [`Document::NotModelled`].
 //!
 //! # Two layers
 //!
@@ -19,11 +20,11 @@
 //! exactly as written, so `100.00` stays `100.00`.
 //!
 //! `validate` (on each message model, [`BusinessApplicationHeader`], [`Document`] and
-//! [`Message`]) is the first validation layer: lengths in characters (`Max35Text` ...), the patterns of
-//! BIC, UETR, IBAN, LEI, currency and country codes, amounts (digits, at most 5 fraction
-//! and 18 in all), real dates, no control or invisible characters. It is at least as strict
-//! as the XSD for every field it checks, so a model that passes it serializes to XML the
-//! XSD accepts. Business rules (a known participant, IBAN checksums, a currency's minor
+//! [`Message`]) is the first validation layer: lengths in characters (`Max35Text` ...),
+//! the patterns of BIC, UETR, IBAN, LEI, currency and country codes, amounts (digits, at
+//! most 5 fraction and 18 in all), real dates, no control or invisible characters. It is
+//! at least as strict as the XSD for every field it checks, so a model that passes it
+//! serializes to XML the XSD accepts. Business rules (a known participant, IBAN checksums, a currency's minor
 //! unit, `NbOfTxs` matching the transactions) belong to the next layer.
 //!
 //! # What the pacs.008.001.08 model does not keep
@@ -70,6 +71,10 @@
 //!   `OrgnlIntrBkSttlmAmt`, `OrgnlIntrBkSttlmDt`, `SttlmPrty`, `SttlmTmIndctn`,
 //!   `RtrdInstdAmt`, `XchgRate`, `CompstnAmt`, `ChrgsInf`, `ClrSysRef`, `RtrChain`,
 //!   `OrgnlTxRef`, `SplmtryData`; `PmtRtr/SplmtryData`.
+//! - camt.056.001.08: `Assgnr` and `Assgne` only as `Agt` (a `Pty` is refused as a missing
+//!   `Agt`); `Case`, `CtrlData`; in `Undrlyg`, `OrgnlGrpInfAndCxl`; in `TxInf`, `Case`,
+//!   `OrgnlGrpInf`, `OrgnlClrSysRef`, `Assgnr`, `Assgne`, `OrgnlTxRef`, `SplmtryData`;
+//!   `FIToFIPmtCxlReq/SplmtryData`.
 //!
 //! The head.001.001.02 model keeps `Fr` and `To` only as `FIId/FinInstnId/BICFI` (an
 //! `OrgId` party is refused as a missing `FIId`), and does not keep `CharSet`, `MktPrctc`,
@@ -80,6 +85,7 @@
 //! their format, `CH21` for a missing element, `RC01` for a BIC, `AM12` for an amount, and
 //! so on.
 
+mod camt056;
 mod check;
 mod codes;
 mod components;
@@ -96,6 +102,9 @@ mod reason;
 mod tree;
 mod writer;
 
+pub use camt056::{
+    CancellationTransaction, CaseAssignment, FIToFIPmtCxlReq, UnderlyingTransaction,
+};
 pub use codes::{ChargeBearer, Code, Priority, SettlementMethod};
 pub use components::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount,

@@ -3,7 +3,8 @@
 mod common;
 
 use common::{
-    APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS008_NS, PACS009, envelope,
+    APP_HDR, CAMT056, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS008_NS, PACS009,
+    envelope,
 };
 use corridor_iso20022::{ParseError, ReasonCode, parse, parse_bytes};
 
@@ -34,7 +35,7 @@ fn malformed_xml_is_a_syntax_error() {
 
 #[test]
 fn every_truncation_of_a_message_is_an_error() {
-    for document in [FULL_PACS008, PACS002, PACS009, PACS004] {
+    for document in [FULL_PACS008, PACS002, PACS009, PACS004, CAMT056] {
         let xml = envelope(&[(APP_HDR, document)]);
         let mut cuts = 0;
         for (end, _) in xml.char_indices().skip(1) {
@@ -207,7 +208,7 @@ fn arbitrary_bytes_never_panic() {
         }
         let _ = parse(&input);
     }
-    for sample in [FULL_PACS008, PACS002, PACS009, PACS004] {
+    for sample in [FULL_PACS008, PACS002, PACS009, PACS004, CAMT056] {
         let bytes = sample.as_bytes();
         for i in (0..bytes.len()).step_by(7) {
             let mut mutated = bytes.to_vec();

@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009, envelope};
+use common::{
+    APP_HDR, CAMT056, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009, envelope,
+};
 use corridor_iso20022::{
     AccountIdentification, Agent, ChargeBearer, Document, FIToFICstmrCdtTrf, Message, MessageType,
     OriginalIdentification, ParseError, Priority, ReasonInformation, SettlementMethod, parse,
@@ -497,12 +499,84 @@ fn pacs004_keeps_every_field() {
 }
 
 #[test]
+fn camt056_keeps_every_field() {
+    let Document::Camt056(request) = round_tripped(CAMT056, MessageType::Camt056V08) else {
+        panic!("expected camt.056");
+    };
+    let assignment = &request.assignment;
+    assert_eq!(assignment.identification, "SABR-CXL-20240501-0009");
+    assert_eq!(assignment.assigner.bicfi.as_deref(), Some("SABRRUMM"));
+    assert_eq!(assignment.assignee.bicfi.as_deref(), Some("BMJIIRTH"));
+    assert_eq!(
+        assignment.creation_date_time,
+        "2024-05-01T12:40:00.000+03:00"
+    );
+
+    let [first, empty] = &request.underlying[..] else {
+        panic!("two underlying groups expected");
+    };
+    assert!(empty.transactions.is_empty());
+    let [duplicate, mistaken] = &first.transactions[..] else {
+        panic!("two transactions expected");
+    };
+    assert_eq!(
+        duplicate.cancellation_identification.as_deref(),
+        Some("CXL-0009-1")
+    );
+    assert_eq!(
+        duplicate.original,
+        OriginalIdentification {
+            instruction_identification: Some("INSTR-17".into()),
+            end_to_end_identification: Some("ИНВ-2024/05-77".into()),
+            transaction_identification: Some("TX-000017".into()),
+            uetr: Some("eb6305c9-1f7f-49de-aed0-16487c27b42d".into()),
+        }
+    );
+    assert_eq!(
+        duplicate
+            .original_interbank_settlement_amount
+            .as_ref()
+            .map(|a| (a.amount.as_str(), a.currency.as_str())),
+        Some(("11500000.00", "RUB"))
+    );
+    assert_eq!(
+        duplicate.original_interbank_settlement_date.as_deref(),
+        Some("2024-05-01")
+    );
+    assert_eq!(
+        duplicate.cancellation_reasons,
+        [ReasonInformation {
+            reason_code: Some("DUPL".into()),
+            additional_information: vec!["Платёж отправлен дважды <повтор>".into()],
+        }]
+    );
+
+    assert_eq!(mistaken.cancellation_identification, None);
+    assert_eq!(
+        mistaken.original.uetr.as_deref(),
+        Some("3a1c2e4f-5b6d-4e8f-9a0b-1c2d3e4f5a6b")
+    );
+    assert_eq!(mistaken.original.end_to_end_identification, None);
+    assert_eq!(
+        mistaken.cancellation_reasons,
+        [
+            ReasonInformation {
+                reason_code: Some("CUST".into()),
+                additional_information: vec!["درخواست لغو از طرف مشتری".into()],
+            },
+            ReasonInformation::default(),
+        ]
+    );
+}
+
+#[test]
 fn other_types_are_detected_from_their_namespace_only() {
     let modelled = [
         MessageType::Pacs008V08,
         MessageType::Pacs002V10,
         MessageType::Pacs009V08,
         MessageType::Pacs004V09,
+        MessageType::Camt056V08,
     ];
     let not_modelled = MessageType::ALL
         .iter()

@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009, envelope};
+use common::{
+    APP_HDR, CAMT056, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009, envelope,
+};
 use corridor_iso20022::{
     AccountIdentification, CashAccount, Document, FIToFICstmrCdtTrf, FieldError, ParseError,
     ReasonCode, parse,
@@ -391,4 +393,50 @@ fn pacs004_errors_name_their_path() {
     };
     assert_eq!(errors.0[0].path, format!("{root}/TxInf[1]/ChrgBr"));
     assert_eq!(errors.0[0].code, ReasonCode::Ff01);
+}
+
+#[test]
+fn camt056_errors_name_their_path() {
+    let Document::Camt056(mut request) = document_of(CAMT056) else {
+        panic!("expected camt.056");
+    };
+    request.assignment.assignee.bicfi = Some("BMJIIRT".into());
+    request.assignment.creation_date_time = "2024-05-01T12:40".into();
+    let mistaken = &mut request.underlying[0].transactions[1];
+    mistaken.original.uetr = None;
+    mistaken.original.instruction_identification = Some("\u{202E}INSTR".into());
+    mistaken.cancellation_reasons[1].additional_information = vec![" ".into()];
+    let root = "/Document/FIToFIPmtCxlReq";
+    let tx = format!("{root}/Undrlyg[1]/TxInf[2]");
+    assert_eq!(
+        paths_and_codes(&Document::Camt056(request)),
+        [
+            (
+                format!("{root}/Assgnmt/Assgne/Agt/FinInstnId/BICFI"),
+                ReasonCode::Rc01
+            ),
+            (format!("{root}/Assgnmt/CreDtTm"), ReasonCode::Dt01),
+            (format!("{tx}/OrgnlInstrId"), ReasonCode::Ff01),
+            (format!("{tx}/CxlRsnInf[2]/AddtlInf[1]"), ReasonCode::Ch21),
+        ]
+    );
+
+    let Document::Camt056(mut empty) = document_of(CAMT056) else {
+        panic!("expected camt.056");
+    };
+    empty.underlying.clear();
+    assert_eq!(
+        paths_and_codes(&Document::Camt056(empty)),
+        [(format!("{root}/Undrlyg"), ReasonCode::Ch21)]
+    );
+
+    let party_assigner = CAMT056.replace(
+        "<Assgnr><Agt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></Agt></Assgnr>",
+        "<Assgnr><Pty><Nm>ООО «Ромашка»</Nm></Pty></Assgnr>",
+    );
+    let Err(ParseError::Invalid { errors, .. }) = parse(&party_assigner) else {
+        panic!("expected field errors");
+    };
+    assert_eq!(errors.0[0].path, format!("{root}/Assgnmt/Assgnr/Agt"));
+    assert_eq!(errors.0[0].code, ReasonCode::Ch21);
 }

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{
-    APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009, envelope, xsd_dir,
+    APP_HDR, CAMT056, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009, envelope, xsd_dir,
 };
 use corridor_iso20022::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount, ChargeBearer,
@@ -168,7 +168,15 @@ fn serialized_pacs004_is_valid_against_the_xsd() {
 }
 
 #[test]
+fn serialized_camt056_is_valid_against_the_xsd() {
+    for xml in written_documents(CAMT056) {
+        assert_valid(&xml, "camt.056.001.08.xsd");
+    }
+}
+
+#[test]
 fn the_samples_themselves_are_valid() {
+    assert_valid(CAMT056, "camt.056.001.08.xsd");
     assert_valid(PACS004, "pacs.004.001.09.xsd");
     assert_valid(PACS002, "pacs.002.001.10.xsd");
     assert_valid(PACS009, "pacs.009.001.08.xsd");

@@ -282,6 +282,46 @@ pub const PACS004: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 </Document>
 "#;
 
+/// Moscow's bank asks Tehran's to cancel a duplicated transfer and one sent by mistake,
+/// in two underlying groups, the second without transactions.
+pub const CAMT056: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.056.001.08">
+  <FIToFIPmtCxlReq>
+    <Assgnmt>
+      <Id>SABR-CXL-20240501-0009</Id>
+      <Assgnr><Agt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></Agt></Assgnr>
+      <Assgne><Agt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></Agt></Assgne>
+      <CreDtTm>2024-05-01T12:40:00.000+03:00</CreDtTm>
+    </Assgnmt>
+    <Undrlyg>
+      <TxInf>
+        <CxlId>CXL-0009-1</CxlId>
+        <OrgnlInstrId>INSTR-17</OrgnlInstrId>
+        <OrgnlEndToEndId>ИНВ-2024/05-77</OrgnlEndToEndId>
+        <OrgnlTxId>TX-000017</OrgnlTxId>
+        <OrgnlUETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</OrgnlUETR>
+        <OrgnlIntrBkSttlmAmt Ccy="RUB">11500000.00</OrgnlIntrBkSttlmAmt>
+        <OrgnlIntrBkSttlmDt>2024-05-01</OrgnlIntrBkSttlmDt>
+        <CxlRsnInf>
+          <Rsn><Cd>DUPL</Cd></Rsn>
+          <AddtlInf>Платёж отправлен дважды &lt;повтор&gt;</AddtlInf>
+        </CxlRsnInf>
+      </TxInf>
+      <TxInf>
+        <OrgnlUETR>3a1c2e4f-5b6d-4e8f-9a0b-1c2d3e4f5a6b</OrgnlUETR>
+        <OrgnlIntrBkSttlmAmt Ccy="IRR">4200000000</OrgnlIntrBkSttlmAmt>
+        <CxlRsnInf>
+          <Rsn><Cd>CUST</Cd></Rsn>
+          <AddtlInf>درخواست لغو از طرف مشتری</AddtlInf>
+        </CxlRsnInf>
+        <CxlRsnInf/>
+      </TxInf>
+    </Undrlyg>
+    <Undrlyg/>
+  </FIToFIPmtCxlReq>
+</Document>
+"#;
+
 /// A business application header for [`FULL_PACS008`].
 pub const APP_HDR: &str = r#"<AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02">
   <Fr><FIId><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></FIId></Fr>
