@@ -1,5 +1,6 @@
 //! Message components shared by the messages and the business application header: amounts,
-//! agents, parties, postal addresses, accounts, reasons and remittance information. Each one reads itself from the tree, writes
+//! agents, parties, postal addresses, accounts, reasons, remittance information and the
+//! identifiers of an original transaction. Each one reads itself from the tree, writes
 //! itself as XML and checks its values.
 
 use crate::check::{
