@@ -10,6 +10,7 @@ pub(crate) const MAX16_TEXT: usize = 16;
 pub(crate) const MAX34_TEXT: usize = 34;
 pub(crate) const MAX35_TEXT: usize = 35;
 pub(crate) const MAX70_TEXT: usize = 70;
+pub(crate) const MAX105_TEXT: usize = 105;
 pub(crate) const MAX140_TEXT: usize = 140;
 /// `External...Code` types (purpose, organisation identification scheme): 1 to 4 characters.
 pub(crate) const EXTERNAL_CODE: usize = 4;
@@ -20,6 +21,39 @@ const AMOUNT_FRACTION_DIGITS: usize = 5;
 const AMOUNT_TOTAL_DIGITS: usize = 18;
 
 impl Report {
+    /// Runs `f` on the message element inside a `Document`, naming paths from `/Document`.
+    pub(crate) fn check_document(
+        message: &str,
+        f: impl FnOnce(&mut Report),
+    ) -> Result<(), crate::error::FieldErrors> {
+        let mut report = Report::new();
+        report.within("Document", |r| r.within(message, f));
+        report.finish(Some(()))
+    }
+
+    /// Runs `check` on each item inside its repeated element `name`.
+    pub(crate) fn each_within<T>(
+        &mut self,
+        name: &str,
+        items: &[T],
+        check: impl Fn(&T, &mut Report),
+    ) {
+        for (i, item) in items.iter().enumerate() {
+            self.within_nth(name, i + 1, |r| check(item, r));
+        }
+    }
+
+    /// A repeated element the XSD requires at least once.
+    pub(crate) fn at_least_one(&mut self, name: &str, count: usize) {
+        if count == 0 {
+            self.fail(
+                name,
+                ReasonCode::Ch21,
+                format!("at least one {name} is required"),
+            );
+        }
+    }
+
     /// A required text: present, not blank, within `max` characters, nothing hidden.
     pub(crate) fn max_text(&mut self, name: &str, value: &str, max: usize) {
         if value.trim().is_empty() {

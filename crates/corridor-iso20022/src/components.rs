@@ -1,16 +1,20 @@
-//! Message components shared by pacs.008 and the business application header: amounts,
-//! agents, parties, postal addresses, accounts. Each one reads itself from the tree, writes
+//! Message components shared by the messages and the business application header: amounts,
+//! agents, parties, postal addresses, accounts, reasons, remittance information and the
+//! identifiers of an original transaction. Each one reads itself from the tree, writes
 //! itself as XML and checks its values.
 
 use crate::check::{
-    EXTERNAL_CODE, MAX_ADDRESS_LINES, MAX16_TEXT, MAX34_TEXT, MAX35_TEXT, MAX70_TEXT, MAX140_TEXT,
+    EXTERNAL_CODE, MAX_ADDRESS_LINES, MAX16_TEXT, MAX34_TEXT, MAX35_TEXT, MAX70_TEXT, MAX105_TEXT,
+    MAX140_TEXT,
 };
+use crate::codes::{Code, Priority};
 use crate::error::Report;
 use crate::reason::ReasonCode;
 use crate::tree::Element;
 use crate::writer::XmlWriter;
 
-/// `ActiveCurrencyAndAmount`: the amount is kept as the exact decimal text of the message,
+/// `ActiveCurrencyAndAmount`, and `ActiveOrHistoricCurrencyAndAmount` which has the same
+/// digits and currency pattern: the amount is kept as the exact decimal text of the message,
 /// never as a float; converting it to minor units needs the currency's exponent, which is
 /// the scheme's business.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -343,5 +347,167 @@ impl CashAccount {
                 }
             });
         });
+    }
+}
+
+/// `StatusReasonInformation12`, `PaymentReturnReason6` and `PaymentCancellationReason5`,
+/// which share one shape, kept to the reason code and the additional information.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReasonInformation {
+    /// `Rsn/Cd`, an external reason code such as `AC04` or `DUPL`.
+    pub reason_code: Option<String>,
+    /// `AddtlInf`
+    pub additional_information: Vec<String>,
+}
+
+impl ReasonInformation {
+    pub(crate) fn read(report: &mut Report, element: &Element) -> Option<Self> {
+        let reason_code =
+            report.optional_with(element, "Rsn", |r, reason| r.optional_text(reason, "Cd"));
+        Some(ReasonInformation {
+            reason_code,
+            additional_information: Report::repeated_text(element, "AddtlInf"),
+        })
+    }
+
+    pub(crate) fn write(&self, out: &mut XmlWriter, name: &str) {
+        out.element(name, |out| {
+            if let Some(code) = &self.reason_code {
+                out.element("Rsn", |out| out.leaf("Cd", code));
+            }
+            for line in &self.additional_information {
+                out.leaf("AddtlInf", line);
+            }
+        });
+    }
+
+    pub(crate) fn check(&self, report: &mut Report) {
+        report.within("Rsn", |r| {
+            r.optional_max_text("Cd", self.reason_code.as_deref(), EXTERNAL_CODE)
+        });
+        report.repeated_max_text("AddtlInf", &self.additional_information, MAX105_TEXT, None);
+    }
+}
+
+/// `RmtInf/Ustrd`, the unstructured remittance lines.
+pub(crate) fn read_unstructured_remittance(report: &mut Report, parent: &Element) -> Vec<String> {
+    report
+        .optional(parent, "RmtInf")
+        .map(|info| Report::repeated_text(info, "Ustrd"))
+        .unwrap_or_default()
+}
+
+pub(crate) fn write_unstructured_remittance(out: &mut XmlWriter, lines: &[String]) {
+    if !lines.is_empty() {
+        out.element("RmtInf", |out| {
+            for line in lines {
+                out.leaf("Ustrd", line);
+            }
+        });
+    }
+}
+
+pub(crate) fn check_unstructured_remittance(report: &mut Report, lines: &[String]) {
+    report.within("RmtInf", |r| {
+        r.repeated_max_text("Ustrd", lines, MAX140_TEXT, None)
+    });
+}
+
+pub(crate) fn write_optional_agent(out: &mut XmlWriter, name: &str, agent: Option<&Agent>) {
+    if let Some(agent) = agent {
+        agent.write(out, name);
+    }
+}
+
+pub(crate) fn check_optional_agent(report: &mut Report, name: &str, agent: Option<&Agent>) {
+    if let Some(agent) = agent {
+        agent.check(report, name);
+    }
+}
+
+pub(crate) fn write_optional_party(
+    out: &mut XmlWriter,
+    name: &str,
+    party: Option<&PartyIdentification>,
+) {
+    if let Some(party) = party {
+        party.write(out, name);
+    }
+}
+
+pub(crate) fn write_optional_account(
+    out: &mut XmlWriter,
+    name: &str,
+    account: Option<&CashAccount>,
+) {
+    if let Some(account) = account {
+        account.write(out, name);
+    }
+}
+
+pub(crate) fn check_optional_account(
+    report: &mut Report,
+    name: &str,
+    account: Option<&CashAccount>,
+) {
+    if let Some(account) = account {
+        account.check(report, name);
+    }
+}
+
+/// `PmtTpInf/InstrPrty` of `PaymentTypeInformation28`.
+pub(crate) fn read_instruction_priority(report: &mut Report, parent: &Element) -> Option<Priority> {
+    report.optional_with(parent, "PmtTpInf", |r, info| {
+        r.optional_code(info, "InstrPrty")
+    })
+}
+
+pub(crate) fn write_instruction_priority(out: &mut XmlWriter, priority: Option<Priority>) {
+    if let Some(priority) = priority {
+        out.element("PmtTpInf", |out| out.leaf("InstrPrty", priority.code()));
+    }
+}
+
+/// The identifiers of the original transaction that a status report, a return or a
+/// cancellation refers to (`OrgnlInstrId`, `OrgnlEndToEndId`, `OrgnlTxId`, `OrgnlUETR`),
+/// which the three messages place in the same order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OriginalIdentification {
+    /// `OrgnlInstrId`
+    pub instruction_identification: Option<String>,
+    /// `OrgnlEndToEndId`
+    pub end_to_end_identification: Option<String>,
+    /// `OrgnlTxId`
+    pub transaction_identification: Option<String>,
+    /// `OrgnlUETR`
+    pub uetr: Option<String>,
+}
+
+impl OriginalIdentification {
+    pub(crate) fn read(report: &mut Report, parent: &Element) -> Self {
+        OriginalIdentification {
+            instruction_identification: report.optional_text(parent, "OrgnlInstrId"),
+            end_to_end_identification: report.optional_text(parent, "OrgnlEndToEndId"),
+            transaction_identification: report.optional_text(parent, "OrgnlTxId"),
+            uetr: report.optional_text(parent, "OrgnlUETR"),
+        }
+    }
+
+    pub(crate) fn write(&self, out: &mut XmlWriter) {
+        out.optional_leaf("OrgnlInstrId", self.instruction_identification.as_deref());
+        out.optional_leaf("OrgnlEndToEndId", self.end_to_end_identification.as_deref());
+        out.optional_leaf("OrgnlTxId", self.transaction_identification.as_deref());
+        out.optional_leaf("OrgnlUETR", self.uetr.as_deref());
+    }
+
+    pub(crate) fn check(&self, report: &mut Report) {
+        for (name, value) in [
+            ("OrgnlInstrId", &self.instruction_identification),
+            ("OrgnlEndToEndId", &self.end_to_end_identification),
+            ("OrgnlTxId", &self.transaction_identification),
+        ] {
+            report.optional_max_text(name, value.as_deref(), MAX35_TEXT);
+        }
+        report.uetr("OrgnlUETR", self.uetr.as_deref());
     }
 }

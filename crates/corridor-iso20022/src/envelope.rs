@@ -1,10 +1,14 @@
 //! Finding the messages in an input: a bare `Document`, or `AppHdr` + `Document` pairs
 //! (and lone `Document`s) anywhere inside wrapper elements, whatever those are called.
 
+use crate::camt056::FIToFIPmtCxlReq;
 use crate::error::{FieldErrors, ParseError, excerpt};
 use crate::head001::BusinessApplicationHeader;
 use crate::message_type::MessageType;
+use crate::pacs002::FIToFIPmtStsRpt;
+use crate::pacs004::PmtRtr;
 use crate::pacs008::FIToFICstmrCdtTrf;
+use crate::pacs009::FICdtTrf;
 use crate::tree::{self, Element};
 
 /// One business message: its header if one preceded it, its type and its document.
@@ -19,8 +23,38 @@ pub struct Message {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Document {
     Pacs008(Box<FIToFICstmrCdtTrf>),
+    Pacs002(Box<FIToFIPmtStsRpt>),
+    Pacs009(Box<FICdtTrf>),
+    Pacs004(Box<PmtRtr>),
+    Camt056(Box<FIToFIPmtCxlReq>),
     /// A recognised type whose model does not exist yet: detected, not read.
     NotModelled,
+}
+
+impl Document {
+    /// The first validation layer of the modelled message; nothing to check otherwise.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        match self {
+            Document::Pacs008(document) => document.validate(),
+            Document::Pacs002(document) => document.validate(),
+            Document::Pacs009(document) => document.validate(),
+            Document::Pacs004(document) => document.validate(),
+            Document::Camt056(document) => document.validate(),
+            Document::NotModelled => Ok(()),
+        }
+    }
+
+    /// The `Document` element, namespace declared; `None` for a type not modelled.
+    pub fn to_xml(&self) -> Option<String> {
+        match self {
+            Document::Pacs008(document) => Some(document.to_xml()),
+            Document::Pacs002(document) => Some(document.to_xml()),
+            Document::Pacs009(document) => Some(document.to_xml()),
+            Document::Pacs004(document) => Some(document.to_xml()),
+            Document::Camt056(document) => Some(document.to_xml()),
+            Document::NotModelled => None,
+        }
+    }
 }
 
 impl Message {
@@ -34,8 +68,8 @@ impl Message {
         {
             errors.extend(header.0);
         }
-        if let Document::Pacs008(document) = &self.document {
-            errors.extend(document.validate().err().map(|e| e.0).unwrap_or_default());
+        if let Err(document) = self.document.validate() {
+            errors.extend(document.0);
         }
         if errors.is_empty() {
             Ok(())
@@ -106,17 +140,23 @@ fn read_message(
     message: usize,
 ) -> Result<Message, ParseError> {
     let message_type = message_type_of(element)?;
-    let document = match message_type {
-        MessageType::Pacs008V08 => Document::Pacs008(Box::new(
-            FIToFICstmrCdtTrf::read(element)
-                .map_err(|errors| ParseError::Invalid { message, errors })?,
-        )),
-        _ => Document::NotModelled,
-    };
+    let document = read_document(message_type, element)
+        .map_err(|errors| ParseError::Invalid { message, errors })?;
     Ok(Message {
         header,
         message_type,
         document,
+    })
+}
+
+fn read_document(message_type: MessageType, element: &Element) -> Result<Document, FieldErrors> {
+    Ok(match message_type {
+        MessageType::Pacs008V08 => Document::Pacs008(Box::new(FIToFICstmrCdtTrf::read(element)?)),
+        MessageType::Pacs002V10 => Document::Pacs002(Box::new(FIToFIPmtStsRpt::read(element)?)),
+        MessageType::Pacs009V08 => Document::Pacs009(Box::new(FICdtTrf::read(element)?)),
+        MessageType::Pacs004V09 => Document::Pacs004(Box::new(PmtRtr::read(element)?)),
+        MessageType::Camt056V08 => Document::Camt056(Box::new(FIToFIPmtCxlReq::read(element)?)),
+        _ => Document::NotModelled,
     })
 }
 

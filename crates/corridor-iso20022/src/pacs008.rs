@@ -1,13 +1,19 @@
 //! pacs.008.001.08, FIToFICustomerCreditTransferV08: the customer credit transfer one agent
 //! sends another, modelled with the fields a payment hub settles, routes and screens on.
 
-use crate::check::{EXTERNAL_CODE, MAX35_TEXT, MAX140_TEXT};
+use crate::check::{EXTERNAL_CODE, MAX35_TEXT};
 use crate::codes::{ChargeBearer, Code, Priority, SettlementMethod};
-use crate::components::{ActiveCurrencyAndAmount, Agent, CashAccount, PartyIdentification};
+use crate::components::{
+    ActiveCurrencyAndAmount, Agent, CashAccount, PartyIdentification, check_optional_account,
+    check_optional_agent, check_unstructured_remittance, read_instruction_priority,
+    read_unstructured_remittance, write_instruction_priority, write_optional_account,
+    write_optional_agent, write_optional_party, write_unstructured_remittance,
+};
 use crate::error::{FieldErrors, Report};
 use crate::message_type::MessageType;
+use crate::read::read_document;
 use crate::tree::Element;
-use crate::writer::XmlWriter;
+use crate::writer::{XmlWriter, document_xml};
 
 const MESSAGE: &str = "FIToFICstmrCdtTrf";
 
@@ -89,65 +95,39 @@ pub struct PaymentIdentification {
 
 impl FIToFICstmrCdtTrf {
     pub(crate) fn read(document: &Element) -> Result<Self, FieldErrors> {
-        let mut report = Report::new();
-        let message = report.within("Document", |r| {
-            r.required_with(document, MESSAGE, read_message)
-        });
-        report.finish(message)
+        read_document(document, MESSAGE, read_message)
     }
 
     /// The `Document` element, namespace declared. A message that passes [`Self::validate`]
     /// is valid against the pacs.008.001.08 XSD.
     pub fn to_xml(&self) -> String {
-        let mut out = XmlWriter::default();
-        out.open_root("Document", MessageType::Pacs008V08.namespace());
-        out.element(MESSAGE, |out| {
+        document_xml(MessageType::Pacs008V08, MESSAGE, |out| {
             self.group_header.write(out);
             for transaction in &self.credit_transfer_transactions {
                 transaction.write(out);
             }
-        });
-        out.close("Document");
-        out.finish()
+        })
     }
 
     /// The first validation layer: lengths, patterns and required elements.
     pub fn validate(&self) -> Result<(), FieldErrors> {
-        let mut report = Report::new();
-        report.within("Document", |r| {
-            r.within(MESSAGE, |r| {
-                r.within("GrpHdr", |r| self.group_header.check(r));
-                if self.credit_transfer_transactions.is_empty() {
-                    r.fail(
-                        "CdtTrfTxInf",
-                        crate::reason::ReasonCode::Ch21,
-                        "at least one CdtTrfTxInf is required",
-                    );
-                }
-                for (i, transaction) in self.credit_transfer_transactions.iter().enumerate() {
-                    r.within_nth("CdtTrfTxInf", i + 1, |r| transaction.check(r));
-                }
-            });
-        });
-        report.finish(Some(()))
+        Report::check_document(MESSAGE, |r| {
+            r.within("GrpHdr", |r| self.group_header.check(r));
+            r.at_least_one("CdtTrfTxInf", self.credit_transfer_transactions.len());
+            r.each_within(
+                "CdtTrfTxInf",
+                &self.credit_transfer_transactions,
+                CreditTransferTransaction::check,
+            );
+        })
     }
 }
 
 fn read_message(report: &mut Report, element: &Element) -> Option<FIToFICstmrCdtTrf> {
     let group_header = report.required_with(element, "GrpHdr", GroupHeader::read);
-    let mut transactions = Vec::new();
-    for (i, transaction) in element.children_named("CdtTrfTxInf").enumerate() {
-        transactions.extend(report.within_nth("CdtTrfTxInf", i + 1, |r| {
-            CreditTransferTransaction::read(r, transaction)
-        }));
-    }
-    if element.children_named("CdtTrfTxInf").next().is_none() {
-        report.fail(
-            "CdtTrfTxInf",
-            crate::reason::ReasonCode::Ch21,
-            "at least one CdtTrfTxInf is required",
-        );
-    }
+    let transactions =
+        report.repeated_with(element, "CdtTrfTxInf", CreditTransferTransaction::read);
+    report.at_least_one("CdtTrfTxInf", element.children_named("CdtTrfTxInf").count());
     Some(FIToFICstmrCdtTrf {
         group_header: group_header?,
         credit_transfer_transactions: transactions,
@@ -155,7 +135,7 @@ fn read_message(report: &mut Report, element: &Element) -> Option<FIToFICstmrCdt
 }
 
 impl GroupHeader {
-    fn read(report: &mut Report, element: &Element) -> Option<Self> {
+    pub(crate) fn read(report: &mut Report, element: &Element) -> Option<Self> {
         let message_identification = report.required_text(element, "MsgId");
         let creation_date_time = report.required_text(element, "CreDtTm");
         let number_of_transactions = report.required_text(element, "NbOfTxs");
@@ -173,7 +153,7 @@ impl GroupHeader {
         })
     }
 
-    fn write(&self, out: &mut XmlWriter) {
+    pub(crate) fn write(&self, out: &mut XmlWriter) {
         out.element("GrpHdr", |out| {
             out.leaf("MsgId", &self.message_identification);
             out.leaf("CreDtTm", &self.creation_date_time);
@@ -187,7 +167,7 @@ impl GroupHeader {
         });
     }
 
-    fn check(&self, report: &mut Report) {
+    pub(crate) fn check(&self, report: &mut Report) {
         report.max_text("MsgId", &self.message_identification, MAX35_TEXT);
         report.iso_date_time("CreDtTm", &self.creation_date_time);
         report.numeric_text("NbOfTxs", &self.number_of_transactions);
@@ -198,7 +178,7 @@ impl GroupHeader {
 }
 
 impl PaymentIdentification {
-    fn read(report: &mut Report, element: &Element) -> Option<Self> {
+    pub(crate) fn read(report: &mut Report, element: &Element) -> Option<Self> {
         let instruction_identification = report.optional_text(element, "InstrId");
         let end_to_end_identification = report.required_text(element, "EndToEndId");
         let transaction_identification = report.optional_text(element, "TxId");
@@ -211,7 +191,7 @@ impl PaymentIdentification {
         })
     }
 
-    fn write(&self, out: &mut XmlWriter) {
+    pub(crate) fn write(&self, out: &mut XmlWriter) {
         out.element("PmtId", |out| {
             out.optional_leaf("InstrId", self.instruction_identification.as_deref());
             out.leaf("EndToEndId", &self.end_to_end_identification);
@@ -220,7 +200,7 @@ impl PaymentIdentification {
         });
     }
 
-    fn check(&self, report: &mut Report) {
+    pub(crate) fn check(&self, report: &mut Report) {
         report.optional_max_text(
             "InstrId",
             self.instruction_identification.as_deref(),
@@ -240,9 +220,7 @@ impl CreditTransferTransaction {
     fn read(report: &mut Report, element: &Element) -> Option<Self> {
         let payment_identification =
             report.required_with(element, "PmtId", PaymentIdentification::read);
-        let instruction_priority = report.optional_with(element, "PmtTpInf", |r, info| {
-            r.optional_code(info, "InstrPrty")
-        });
+        let instruction_priority = read_instruction_priority(report, element);
         let interbank_settlement_amount =
             report.required_with(element, "IntrBkSttlmAmt", ActiveCurrencyAndAmount::read);
         let interbank_settlement_date = report.optional_text(element, "IntrBkSttlmDt");
@@ -260,10 +238,7 @@ impl CreditTransferTransaction {
             report.optional_with(element, "UltmtCdtr", PartyIdentification::read);
         let purpose_code =
             report.optional_with(element, "Purp", |r, purpose| r.optional_text(purpose, "Cd"));
-        let remittance_information_unstructured = report
-            .optional(element, "RmtInf")
-            .map(|info| Report::repeated_text(info, "Ustrd"))
-            .unwrap_or_default();
+        let remittance_information_unstructured = read_unstructured_remittance(report, element);
         Some(CreditTransferTransaction {
             payment_identification: payment_identification?,
             instruction_priority,
@@ -289,9 +264,7 @@ impl CreditTransferTransaction {
     fn write(&self, out: &mut XmlWriter) {
         out.element("CdtTrfTxInf", |out| {
             self.payment_identification.write(out);
-            if let Some(priority) = self.instruction_priority {
-                out.element("PmtTpInf", |out| out.leaf("InstrPrty", priority.code()));
-            }
+            write_instruction_priority(out, self.instruction_priority);
             self.interbank_settlement_amount
                 .write(out, "IntrBkSttlmAmt");
             out.optional_leaf("IntrBkSttlmDt", self.interbank_settlement_date.as_deref());
@@ -309,13 +282,7 @@ impl CreditTransferTransaction {
             if let Some(code) = &self.purpose_code {
                 out.element("Purp", |out| out.leaf("Cd", code));
             }
-            if !self.remittance_information_unstructured.is_empty() {
-                out.element("RmtInf", |out| {
-                    for line in &self.remittance_information_unstructured {
-                        out.leaf("Ustrd", line);
-                    }
-                });
-            }
+            write_unstructured_remittance(out, &self.remittance_information_unstructured);
         });
     }
 
@@ -324,58 +291,23 @@ impl CreditTransferTransaction {
         self.interbank_settlement_amount
             .check(report, "IntrBkSttlmAmt");
         report.iso_date("IntrBkSttlmDt", self.interbank_settlement_date.as_deref());
-        for (name, agent) in [
-            ("InstgAgt", &self.instructing_agent),
-            ("InstdAgt", &self.instructed_agent),
-        ] {
-            if let Some(agent) = agent {
-                agent.check(report, name);
-            }
-        }
+        check_optional_agent(report, "InstgAgt", self.instructing_agent.as_ref());
+        check_optional_agent(report, "InstdAgt", self.instructed_agent.as_ref());
         if let Some(party) = &self.ultimate_debtor {
             party.check(report, "UltmtDbtr");
         }
         self.debtor.check(report, "Dbtr");
-        if let Some(account) = &self.debtor_account {
-            account.check(report, "DbtrAcct");
-        }
+        check_optional_account(report, "DbtrAcct", self.debtor_account.as_ref());
         self.debtor_agent.check(report, "DbtrAgt");
         self.creditor_agent.check(report, "CdtrAgt");
         self.creditor.check(report, "Cdtr");
-        if let Some(account) = &self.creditor_account {
-            account.check(report, "CdtrAcct");
-        }
+        check_optional_account(report, "CdtrAcct", self.creditor_account.as_ref());
         if let Some(party) = &self.ultimate_creditor {
             party.check(report, "UltmtCdtr");
         }
         report.within("Purp", |r| {
             r.optional_max_text("Cd", self.purpose_code.as_deref(), EXTERNAL_CODE)
         });
-        report.within("RmtInf", |r| {
-            r.repeated_max_text(
-                "Ustrd",
-                &self.remittance_information_unstructured,
-                MAX140_TEXT,
-                None,
-            );
-        });
-    }
-}
-
-fn write_optional_agent(out: &mut XmlWriter, name: &str, agent: Option<&Agent>) {
-    if let Some(agent) = agent {
-        agent.write(out, name);
-    }
-}
-
-fn write_optional_party(out: &mut XmlWriter, name: &str, party: Option<&PartyIdentification>) {
-    if let Some(party) = party {
-        party.write(out, name);
-    }
-}
-
-fn write_optional_account(out: &mut XmlWriter, name: &str, account: Option<&CashAccount>) {
-    if let Some(account) = account {
-        account.write(out, name);
+        check_unstructured_remittance(report, &self.remittance_information_unstructured);
     }
 }

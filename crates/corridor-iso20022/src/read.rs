@@ -89,4 +89,29 @@ impl Report {
         let element = self.required(parent, name)?;
         self.within(name, |r| read(r, element))
     }
+
+    /// Reads every child `name` with `read`, each at its 1-based position in the path.
+    pub(crate) fn repeated_with<T>(
+        &mut self,
+        parent: &Element,
+        name: &str,
+        read: impl Fn(&mut Report, &Element) -> Option<T>,
+    ) -> Vec<T> {
+        let mut found = Vec::new();
+        for (i, element) in parent.children_named(name).enumerate() {
+            found.extend(self.within_nth(name, i + 1, |r| read(r, element)));
+        }
+        found
+    }
+}
+
+/// Reads the message element inside a `Document`, naming paths from `/Document`.
+pub(crate) fn read_document<T>(
+    document: &Element,
+    message: &str,
+    read: impl FnOnce(&mut Report, &Element) -> Option<T>,
+) -> Result<T, crate::error::FieldErrors> {
+    let mut report = Report::new();
+    let value = report.within("Document", |r| r.required_with(document, message, read));
+    report.finish(value)
 }

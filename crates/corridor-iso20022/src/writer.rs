@@ -72,3 +72,16 @@ impl XmlWriter {
         self.out
     }
 }
+
+/// A `Document` declaring `message_type`'s namespace, holding `message` written by `f`.
+pub(crate) fn document_xml(
+    message_type: crate::message_type::MessageType,
+    message: &str,
+    f: impl FnOnce(&mut XmlWriter),
+) -> String {
+    let mut out = XmlWriter::default();
+    out.open_root("Document", message_type.namespace());
+    out.element(message, f);
+    out.close("Document");
+    out.finish()
+}

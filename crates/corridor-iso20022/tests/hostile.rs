@@ -2,7 +2,10 @@
 
 mod common;
 
-use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, PACS008_NS, envelope};
+use common::{
+    APP_HDR, CAMT056, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS008_NS, PACS009,
+    envelope,
+};
 use corridor_iso20022::{ParseError, ReasonCode, parse, parse_bytes};
 
 #[test]
@@ -32,18 +35,20 @@ fn malformed_xml_is_a_syntax_error() {
 
 #[test]
 fn every_truncation_of_a_message_is_an_error() {
-    let xml = envelope(&[(APP_HDR, FULL_PACS008)]);
-    let mut cuts = 0;
-    for (end, _) in xml.char_indices().skip(1) {
-        let truncated = &xml[..end];
-        // Cutting inside the final whitespace after the root leaves a complete message.
-        if truncated.trim_end().ends_with("</BizMsgEnvlp>") {
-            continue;
+    for document in [FULL_PACS008, PACS002, PACS009, PACS004, CAMT056] {
+        let xml = envelope(&[(APP_HDR, document)]);
+        let mut cuts = 0;
+        for (end, _) in xml.char_indices().skip(1) {
+            let truncated = &xml[..end];
+            // Cutting inside the final whitespace after the root leaves a complete message.
+            if truncated.trim_end().ends_with("</BizMsgEnvlp>") {
+                continue;
+            }
+            assert!(parse(truncated).is_err(), "truncated at {end} parsed");
+            cuts += 1;
         }
-        assert!(parse(truncated).is_err(), "truncated at {end} parsed");
-        cuts += 1;
+        assert!(cuts > 1000);
     }
-    assert!(cuts > 1000);
 }
 
 #[test]
@@ -203,10 +208,17 @@ fn arbitrary_bytes_never_panic() {
         }
         let _ = parse(&input);
     }
-    let full = FULL_PACS008.as_bytes();
-    for i in (0..full.len()).step_by(7) {
-        let mut mutated = full.to_vec();
-        mutated[i] = mutated[i].wrapping_add(1);
-        let _ = parse_bytes(&mutated);
+    for sample in [FULL_PACS008, PACS002, PACS009, PACS004, CAMT056] {
+        let bytes = sample.as_bytes();
+        for i in (0..bytes.len()).step_by(7) {
+            let mut mutated = bytes.to_vec();
+            mutated[i] = mutated[i].wrapping_add(1);
+            if let Ok(messages) = parse_bytes(&mutated) {
+                for message in messages {
+                    let _ = message.validate();
+                    let _ = message.document.to_xml();
+                }
+            }
+        }
     }
 }

@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, envelope};
+use common::{
+    APP_HDR, CAMT056, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009, envelope,
+};
 use corridor_iso20022::{
     AccountIdentification, CashAccount, Document, FIToFICstmrCdtTrf, FieldError, ParseError,
     ReasonCode, parse,
@@ -17,7 +19,7 @@ fn full() -> FIToFICstmrCdtTrf {
         .document
     {
         Document::Pacs008(document) => *document,
-        Document::NotModelled => panic!("expected pacs.008"),
+        other => panic!("expected pacs.008, got {other:?}"),
     }
 }
 
@@ -243,4 +245,198 @@ fn header_errors_name_their_path() {
     assert_eq!(errors.0[0].path, "/AppHdr/MsgDefIdr");
     assert_eq!(errors.0[0].code, ReasonCode::Ch21);
     assert!(errors.to_string().contains("/AppHdr/MsgDefIdr"));
+}
+
+/// The one modelled document in `xml`.
+fn document_of(xml: &str) -> Document {
+    parse(xml).expect("sample parses").remove(0).document
+}
+
+fn paths_and_codes(document: &Document) -> Vec<(String, ReasonCode)> {
+    document
+        .validate()
+        .expect_err("invalid")
+        .0
+        .into_iter()
+        .map(|FieldError { path, code, .. }| (path, code))
+        .collect()
+}
+
+#[test]
+fn pacs002_errors_name_their_path() {
+    let Document::Pacs002(mut report) = document_of(PACS002) else {
+        panic!("expected pacs.002");
+    };
+    report.creation_date_time = "2024-05-01".into();
+    report.original_groups[1].group_status = Some("REJECTED".into());
+    let rejected = &mut report.transactions[1];
+    rejected.original.uetr = Some("not-a-uuid".into());
+    rejected.status_reasons[0].reason_code = Some("AC04X".into());
+    rejected.status_reasons[0]
+        .additional_information
+        .push("ی".repeat(106));
+    report.transactions[0].instructed_agent = Some(corridor_iso20022::Agent {
+        bicfi: Some("SABRRU".into()),
+    });
+    let root = "/Document/FIToFIPmtStsRpt";
+    assert_eq!(
+        paths_and_codes(&Document::Pacs002(report)),
+        [
+            (format!("{root}/GrpHdr/CreDtTm"), ReasonCode::Dt01),
+            (
+                format!("{root}/OrgnlGrpInfAndSts[2]/GrpSts"),
+                ReasonCode::Ff01
+            ),
+            (
+                format!("{root}/TxInfAndSts[1]/InstdAgt/FinInstnId/BICFI"),
+                ReasonCode::Rc01
+            ),
+            (format!("{root}/TxInfAndSts[2]/OrgnlUETR"), ReasonCode::Ff01),
+            (
+                format!("{root}/TxInfAndSts[2]/StsRsnInf[1]/Rsn/Cd"),
+                ReasonCode::Ff01
+            ),
+            (
+                format!("{root}/TxInfAndSts[2]/StsRsnInf[1]/AddtlInf[3]"),
+                ReasonCode::Ff01
+            ),
+        ]
+    );
+
+    let missing = PACS002.replace("<OrgnlMsgNmId>pacs.009.001.08</OrgnlMsgNmId>", "");
+    let Err(ParseError::Invalid { errors, .. }) = parse(&missing) else {
+        panic!("expected field errors");
+    };
+    assert_eq!(
+        errors.0[0].path,
+        format!("{root}/OrgnlGrpInfAndSts[2]/OrgnlMsgNmId")
+    );
+    assert_eq!(errors.0[0].code, ReasonCode::Ch21);
+}
+
+#[test]
+fn pacs009_errors_name_their_path() {
+    let Document::Pacs009(mut transfer) = document_of(PACS009) else {
+        panic!("expected pacs.009");
+    };
+    let cover = &mut transfer.credit_transfer_transactions[0];
+    cover.creditor.bicfi = Some("BMJI IRTH".into());
+    if let Some(underlying) = cover.underlying_customer_credit_transfer.as_mut() {
+        underlying.instructed_amount = Some(corridor_iso20022::ActiveCurrencyAndAmount {
+            amount: "5750000000.123456".into(),
+            currency: "irr".into(),
+        });
+        underlying.creditor.name = Some("ش".repeat(141));
+    }
+    let tx = "/Document/FICdtTrf/CdtTrfTxInf[1]";
+    assert_eq!(
+        paths_and_codes(&Document::Pacs009(transfer)),
+        [
+            (format!("{tx}/Cdtr/FinInstnId/BICFI"), ReasonCode::Rc01),
+            (format!("{tx}/UndrlygCstmrCdtTrf/Cdtr/Nm"), ReasonCode::Ff01),
+            (
+                format!("{tx}/UndrlygCstmrCdtTrf/InstdAmt"),
+                ReasonCode::Am12
+            ),
+            (
+                format!("{tx}/UndrlygCstmrCdtTrf/InstdAmt/@Ccy"),
+                ReasonCode::Am03
+            ),
+        ]
+    );
+
+    let no_agent = PACS009.replace(
+        "<CdtrAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></CdtrAgt>",
+        "",
+    );
+    let Err(ParseError::Invalid { errors, .. }) = parse(&no_agent) else {
+        panic!("expected field errors");
+    };
+    assert_eq!(errors.0[0].path, format!("{tx}/UndrlygCstmrCdtTrf/CdtrAgt"));
+    assert_eq!(errors.0[0].code, ReasonCode::Ch21);
+}
+
+#[test]
+fn pacs004_errors_name_their_path() {
+    let Document::Pacs004(mut payment_return) = document_of(PACS004) else {
+        panic!("expected pacs.004");
+    };
+    payment_return.group_header.number_of_transactions = "два".into();
+    let closed = &mut payment_return.transactions[0];
+    closed.returned_interbank_settlement_amount.amount = "11 499 000".into();
+    closed.interbank_settlement_date = Some("2024-02-30".into());
+    closed.return_reasons[0].reason_code = Some(String::new());
+    payment_return.transactions[1]
+        .original
+        .end_to_end_identification = Some("Ж".repeat(36));
+    let root = "/Document/PmtRtr";
+    assert_eq!(
+        paths_and_codes(&Document::Pacs004(payment_return)),
+        [
+            (format!("{root}/GrpHdr/NbOfTxs"), ReasonCode::Ff01),
+            (
+                format!("{root}/TxInf[1]/RtrdIntrBkSttlmAmt"),
+                ReasonCode::Am12
+            ),
+            (format!("{root}/TxInf[1]/IntrBkSttlmDt"), ReasonCode::Dt01),
+            (
+                format!("{root}/TxInf[1]/RtrRsnInf[1]/Rsn/Cd"),
+                ReasonCode::Ff01
+            ),
+            (format!("{root}/TxInf[2]/OrgnlEndToEndId"), ReasonCode::Ff01),
+        ]
+    );
+
+    let unknown_bearer = PACS004.replace("<ChrgBr>CRED</ChrgBr>", "<ChrgBr>OUR</ChrgBr>");
+    let Err(ParseError::Invalid { errors, .. }) = parse(&unknown_bearer) else {
+        panic!("expected field errors");
+    };
+    assert_eq!(errors.0[0].path, format!("{root}/TxInf[1]/ChrgBr"));
+    assert_eq!(errors.0[0].code, ReasonCode::Ff01);
+}
+
+#[test]
+fn camt056_errors_name_their_path() {
+    let Document::Camt056(mut request) = document_of(CAMT056) else {
+        panic!("expected camt.056");
+    };
+    request.assignment.assignee.bicfi = Some("BMJIIRT".into());
+    request.assignment.creation_date_time = "2024-05-01T12:40".into();
+    let mistaken = &mut request.underlying[0].transactions[1];
+    mistaken.original.uetr = None;
+    mistaken.original.instruction_identification = Some("\u{202E}INSTR".into());
+    mistaken.cancellation_reasons[1].additional_information = vec![" ".into()];
+    let root = "/Document/FIToFIPmtCxlReq";
+    let tx = format!("{root}/Undrlyg[1]/TxInf[2]");
+    assert_eq!(
+        paths_and_codes(&Document::Camt056(request)),
+        [
+            (
+                format!("{root}/Assgnmt/Assgne/Agt/FinInstnId/BICFI"),
+                ReasonCode::Rc01
+            ),
+            (format!("{root}/Assgnmt/CreDtTm"), ReasonCode::Dt01),
+            (format!("{tx}/OrgnlInstrId"), ReasonCode::Ff01),
+            (format!("{tx}/CxlRsnInf[2]/AddtlInf[1]"), ReasonCode::Ch21),
+        ]
+    );
+
+    let Document::Camt056(mut empty) = document_of(CAMT056) else {
+        panic!("expected camt.056");
+    };
+    empty.underlying.clear();
+    assert_eq!(
+        paths_and_codes(&Document::Camt056(empty)),
+        [(format!("{root}/Undrlyg"), ReasonCode::Ch21)]
+    );
+
+    let party_assigner = CAMT056.replace(
+        "<Assgnr><Agt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></Agt></Assgnr>",
+        "<Assgnr><Pty><Nm>ООО «Ромашка»</Nm></Pty></Assgnr>",
+    );
+    let Err(ParseError::Invalid { errors, .. }) = parse(&party_assigner) else {
+        panic!("expected field errors");
+    };
+    assert_eq!(errors.0[0].path, format!("{root}/Assgnmt/Assgnr/Agt"));
+    assert_eq!(errors.0[0].code, ReasonCode::Ch21);
 }

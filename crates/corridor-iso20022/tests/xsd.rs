@@ -2,12 +2,29 @@
 
 mod common;
 
-use common::{APP_HDR, FULL_PACS008, MINIMAL_PACS008, assert_valid, envelope};
+use common::{
+    APP_HDR, CAMT056, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009, assert_valid,
+    envelope,
+};
 use corridor_iso20022::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount, ChargeBearer,
     CreditTransferTransaction, Document, FIToFICstmrCdtTrf, GroupHeader, PartyIdentification,
     PaymentIdentification, PostalAddress, SettlementMethod, parse,
 };
+/// Every document in `xml`, validated and written out.
+fn written_documents(xml: &str) -> Vec<String> {
+    parse(xml)
+        .expect("sample parses")
+        .into_iter()
+        .map(|message| {
+            message
+                .document
+                .validate()
+                .expect("passes the first validation layer");
+            message.document.to_xml().expect("modelled")
+        })
+        .collect()
+}
 
 fn pacs008_documents(xml: &str) -> Vec<FIToFICstmrCdtTrf> {
     parse(xml)
@@ -15,7 +32,7 @@ fn pacs008_documents(xml: &str) -> Vec<FIToFICstmrCdtTrf> {
         .into_iter()
         .map(|message| match message.document {
             Document::Pacs008(document) => *document,
-            Document::NotModelled => panic!("expected pacs.008"),
+            other => panic!("expected pacs.008, got {other:?}"),
         })
         .collect()
 }
@@ -100,7 +117,46 @@ fn serialized_app_hdr_is_valid_against_the_xsd() {
 }
 
 #[test]
+fn serialized_pacs002_is_valid_against_the_xsd() {
+    for xml in written_documents(PACS002) {
+        assert_valid(&xml, "pacs.002.001.10.xsd");
+    }
+    let bare = format!(
+        "<Document xmlns=\"{}\"><FIToFIPmtStsRpt><GrpHdr><MsgId>S</MsgId><CreDtTm>2024-05-01T00:00:00Z</CreDtTm></GrpHdr><TxInfAndSts/></FIToFIPmtStsRpt></Document>",
+        corridor_iso20022::MessageType::Pacs002V10.namespace()
+    );
+    for xml in written_documents(&bare) {
+        assert_valid(&xml, "pacs.002.001.10.xsd");
+    }
+}
+
+#[test]
+fn serialized_pacs009_is_valid_against_the_xsd() {
+    for xml in written_documents(PACS009) {
+        assert_valid(&xml, "pacs.009.001.08.xsd");
+    }
+}
+
+#[test]
+fn serialized_pacs004_is_valid_against_the_xsd() {
+    for xml in written_documents(PACS004) {
+        assert_valid(&xml, "pacs.004.001.09.xsd");
+    }
+}
+
+#[test]
+fn serialized_camt056_is_valid_against_the_xsd() {
+    for xml in written_documents(CAMT056) {
+        assert_valid(&xml, "camt.056.001.08.xsd");
+    }
+}
+
+#[test]
 fn the_samples_themselves_are_valid() {
+    assert_valid(CAMT056, "camt.056.001.08.xsd");
+    assert_valid(PACS004, "pacs.004.001.09.xsd");
+    assert_valid(PACS002, "pacs.002.001.10.xsd");
+    assert_valid(PACS009, "pacs.009.001.08.xsd");
     assert_valid(FULL_PACS008, "pacs.008.001.08.xsd");
     assert_valid(MINIMAL_PACS008, "pacs.008.001.08.xsd");
     assert_valid(APP_HDR, "head.001.001.02.xsd");

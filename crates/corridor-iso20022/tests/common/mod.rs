@@ -105,6 +105,224 @@ pub const MINIMAL_PACS008: &str = r#"<Document xmlns="urn:iso:std:iso:20022:tech
 <Dbtr><Nm>زهرا کریمی</Nm></Dbtr><DbtrAgt><FinInstnId/></DbtrAgt><CdtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></CdtrAgt><Cdtr/></CdtTrfTxInf>
 </FIToFICstmrCdtTrf></Document>"#;
 
+/// Tehran's bank reports on a batch from Moscow: one transfer settled, one rejected with
+/// two reasons, one pending.
+pub const PACS002: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.002.001.10">
+  <FIToFIPmtStsRpt>
+    <GrpHdr>
+      <MsgId>BMJI-STS-20240501-0042</MsgId>
+      <CreDtTm>2024-05-01T11:02:00+03:30</CreDtTm>
+      <InstgAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></InstgAgt>
+    </GrpHdr>
+    <OrgnlGrpInfAndSts>
+      <OrgnlMsgId>SABR-20240501-000017</OrgnlMsgId>
+      <OrgnlMsgNmId>pacs.008.001.08</OrgnlMsgNmId>
+      <GrpSts>PART</GrpSts>
+    </OrgnlGrpInfAndSts>
+    <OrgnlGrpInfAndSts>
+      <OrgnlMsgId>SABR-20240501-000018</OrgnlMsgId>
+      <OrgnlMsgNmId>pacs.009.001.08</OrgnlMsgNmId>
+    </OrgnlGrpInfAndSts>
+    <TxInfAndSts>
+      <StsId>STS-1</StsId>
+      <OrgnlInstrId>INSTR-17</OrgnlInstrId>
+      <OrgnlEndToEndId>ИНВ-2024/05-77</OrgnlEndToEndId>
+      <OrgnlTxId>TX-000017</OrgnlTxId>
+      <OrgnlUETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</OrgnlUETR>
+      <TxSts>ACSC</TxSts>
+      <AccptncDtTm>2024-05-01T11:01:59.5+03:30</AccptncDtTm>
+      <InstgAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></InstgAgt>
+      <InstdAgt><FinInstnId><BICFI>SABRRUMMXXX</BICFI></FinInstnId></InstdAgt>
+    </TxInfAndSts>
+    <TxInfAndSts>
+      <StsId>STS-2</StsId>
+      <OrgnlEndToEndId>ИНВ-2024/05-78</OrgnlEndToEndId>
+      <OrgnlUETR>3a1c2e4f-5b6d-4e8f-9a0b-1c2d3e4f5a6b</OrgnlUETR>
+      <TxSts>RJCT</TxSts>
+      <StsRsnInf>
+        <Rsn><Cd>AC04</Cd></Rsn>
+        <AddtlInf>حساب بسته شده است</AddtlInf>
+        <AddtlInf>Счёт получателя закрыт &amp; не может быть зачислен</AddtlInf>
+      </StsRsnInf>
+      <StsRsnInf>
+        <Rsn><Cd>RR04</Cd></Rsn>
+      </StsRsnInf>
+    </TxInfAndSts>
+    <TxInfAndSts>
+      <OrgnlEndToEndId>NOTPROVIDED</OrgnlEndToEndId>
+      <TxSts>PDNG</TxSts>
+      <StsRsnInf/>
+    </TxInfAndSts>
+  </FIToFIPmtStsRpt>
+</Document>
+"#;
+
+/// Moscow's bank covers a customer transfer to Tehran through a correspondent (the cover
+/// variant, with the underlying customer transfer), then settles a treasury transfer of
+/// its own in IRR.
+pub const PACS009: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.009.001.08">
+  <FICdtTrf>
+    <GrpHdr>
+      <MsgId>SABR-COV-20240501-0003</MsgId>
+      <CreDtTm>2024-05-01T09:31:00+03:00</CreDtTm>
+      <NbOfTxs>2</NbOfTxs>
+      <TtlIntrBkSttlmAmt Ccy="RUB">11500000.00</TtlIntrBkSttlmAmt>
+      <SttlmInf>
+        <SttlmMtd>COVE</SttlmMtd>
+      </SttlmInf>
+    </GrpHdr>
+    <CdtTrfTxInf>
+      <PmtId>
+        <InstrId>COV-17</InstrId>
+        <EndToEndId>ИНВ-2024/05-77</EndToEndId>
+        <TxId>TX-COV-000017</TxId>
+        <UETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</UETR>
+      </PmtId>
+      <PmtTpInf>
+        <InstrPrty>NORM</InstrPrty>
+      </PmtTpInf>
+      <IntrBkSttlmAmt Ccy="RUB">11500000.00</IntrBkSttlmAmt>
+      <IntrBkSttlmDt>2024-05-01</IntrBkSttlmDt>
+      <InstgAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></InstgAgt>
+      <InstdAgt><FinInstnId><BICFI>VTBRRUMM</BICFI></FinInstnId></InstdAgt>
+      <Dbtr><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></Dbtr>
+      <DbtrAcct><Id><Othr><Id>30111810100000000017</Id></Othr></Id></DbtrAcct>
+      <DbtrAgt><FinInstnId><BICFI>SABRRUMMXXX</BICFI></FinInstnId></DbtrAgt>
+      <CdtrAgt><FinInstnId><BICFI>VTBRRUMM</BICFI></FinInstnId></CdtrAgt>
+      <Cdtr><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></Cdtr>
+      <CdtrAcct><Id><Othr><Id>30111810400000000042</Id></Othr></Id></CdtrAcct>
+      <RmtInf>
+        <Ustrd>/BNF/покрытие ИНВ-2024/05-77</Ustrd>
+      </RmtInf>
+      <UndrlygCstmrCdtTrf>
+        <UltmtDbtr>
+          <Nm>АО «Северный Холдинг»</Nm>
+        </UltmtDbtr>
+        <Dbtr>
+          <Nm>ООО «Ромашка» &amp; партнёры</Nm>
+          <PstlAdr>
+            <TwnNm>Москва</TwnNm>
+            <Ctry>RU</Ctry>
+          </PstlAdr>
+        </Dbtr>
+        <DbtrAcct><Id><Othr><Id>40702810938000012345</Id></Othr></Id></DbtrAcct>
+        <DbtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></DbtrAgt>
+        <CdtrAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></CdtrAgt>
+        <Cdtr>
+          <Nm>شرکت بازرگانی آریا پارس</Nm>
+          <PstlAdr>
+            <TwnNm>تهران</TwnNm>
+            <Ctry>IR</Ctry>
+          </PstlAdr>
+        </Cdtr>
+        <CdtrAcct><Id><IBAN>IR062960000000100324200001</IBAN></Id></CdtrAcct>
+        <UltmtCdtr>
+          <Nm>محمد رضا احمدی</Nm>
+        </UltmtCdtr>
+        <RmtInf>
+          <Ustrd>Оплата по контракту № 17/2024</Ustrd>
+          <Ustrd>پرداخت فاکتور شماره ۴۵۶</Ustrd>
+        </RmtInf>
+        <InstdAmt Ccy="IRR">5750000000</InstdAmt>
+      </UndrlygCstmrCdtTrf>
+    </CdtTrfTxInf>
+    <CdtTrfTxInf>
+      <PmtId>
+        <EndToEndId>TREASURY-0501</EndToEndId>
+      </PmtId>
+      <IntrBkSttlmAmt Ccy="IRR">250000000000</IntrBkSttlmAmt>
+      <Dbtr><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></Dbtr>
+      <Cdtr><FinInstnId/></Cdtr>
+    </CdtTrfTxInf>
+  </FICdtTrf>
+</Document>
+"#;
+
+/// Tehran's bank returns the Moscow transfer to a closed account, less its charges, and an
+/// IRR transfer it cannot apply.
+pub const PACS004: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.004.001.09">
+  <PmtRtr>
+    <GrpHdr>
+      <MsgId>BMJI-RTR-20240502-0005</MsgId>
+      <CreDtTm>2024-05-02T08:15:00Z</CreDtTm>
+      <NbOfTxs>2</NbOfTxs>
+      <SttlmInf>
+        <SttlmMtd>INDA</SttlmMtd>
+      </SttlmInf>
+    </GrpHdr>
+    <TxInf>
+      <RtrId>RTR-0005-1</RtrId>
+      <OrgnlInstrId>INSTR-17</OrgnlInstrId>
+      <OrgnlEndToEndId>ИНВ-2024/05-77</OrgnlEndToEndId>
+      <OrgnlTxId>TX-000017</OrgnlTxId>
+      <OrgnlUETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</OrgnlUETR>
+      <RtrdIntrBkSttlmAmt Ccy="RUB">11499000.00</RtrdIntrBkSttlmAmt>
+      <IntrBkSttlmDt>2024-05-02</IntrBkSttlmDt>
+      <ChrgBr>CRED</ChrgBr>
+      <InstgAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></InstgAgt>
+      <InstdAgt><FinInstnId><BICFI>SABRRUMMXXX</BICFI></FinInstnId></InstdAgt>
+      <RtrRsnInf>
+        <Rsn><Cd>AC04</Cd></Rsn>
+        <AddtlInf>حساب شرکت آریا پارس بسته شده است</AddtlInf>
+        <AddtlInf>Счёт закрыт, средства возвращены за вычетом комиссии</AddtlInf>
+      </RtrRsnInf>
+    </TxInf>
+    <TxInf>
+      <RtrdIntrBkSttlmAmt Ccy="IRR">4200000000</RtrdIntrBkSttlmAmt>
+      <RtrRsnInf>
+        <AddtlInf>نام ذینفع با حساب مطابقت ندارد</AddtlInf>
+      </RtrRsnInf>
+      <RtrRsnInf>
+        <Rsn><Cd>BE04</Cd></Rsn>
+      </RtrRsnInf>
+    </TxInf>
+  </PmtRtr>
+</Document>
+"#;
+
+/// Moscow's bank asks Tehran's to cancel a duplicated transfer and one sent by mistake,
+/// in two underlying groups, the second without transactions.
+pub const CAMT056: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.056.001.08">
+  <FIToFIPmtCxlReq>
+    <Assgnmt>
+      <Id>SABR-CXL-20240501-0009</Id>
+      <Assgnr><Agt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></Agt></Assgnr>
+      <Assgne><Agt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></Agt></Assgne>
+      <CreDtTm>2024-05-01T12:40:00.000+03:00</CreDtTm>
+    </Assgnmt>
+    <Undrlyg>
+      <TxInf>
+        <CxlId>CXL-0009-1</CxlId>
+        <OrgnlInstrId>INSTR-17</OrgnlInstrId>
+        <OrgnlEndToEndId>ИНВ-2024/05-77</OrgnlEndToEndId>
+        <OrgnlTxId>TX-000017</OrgnlTxId>
+        <OrgnlUETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</OrgnlUETR>
+        <OrgnlIntrBkSttlmAmt Ccy="RUB">11500000.00</OrgnlIntrBkSttlmAmt>
+        <OrgnlIntrBkSttlmDt>2024-05-01</OrgnlIntrBkSttlmDt>
+        <CxlRsnInf>
+          <Rsn><Cd>DUPL</Cd></Rsn>
+          <AddtlInf>Платёж отправлен дважды &lt;повтор&gt;</AddtlInf>
+        </CxlRsnInf>
+      </TxInf>
+      <TxInf>
+        <OrgnlUETR>3a1c2e4f-5b6d-4e8f-9a0b-1c2d3e4f5a6b</OrgnlUETR>
+        <OrgnlIntrBkSttlmAmt Ccy="IRR">4200000000</OrgnlIntrBkSttlmAmt>
+        <CxlRsnInf>
+          <Rsn><Cd>CUST</Cd></Rsn>
+          <AddtlInf>درخواست لغو از طرف مشتری</AddtlInf>
+        </CxlRsnInf>
+        <CxlRsnInf/>
+      </TxInf>
+    </Undrlyg>
+    <Undrlyg/>
+  </FIToFIPmtCxlReq>
+</Document>
+"#;
+
 /// A business application header for [`FULL_PACS008`].
 pub const APP_HDR: &str = r#"<AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02">
   <Fr><FIId><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></FIId></Fr>
