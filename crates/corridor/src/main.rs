@@ -5,6 +5,7 @@
 mod bench;
 mod certs;
 mod client;
+mod iso;
 mod journal;
 mod up;
 
@@ -37,6 +38,13 @@ enum Commands {
     /// Benchmarks.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// ISO 20022 message tools.
+    #[command(subcommand)]
+    Iso(iso::IsoCommand),
+    /// Translates an MT103 into a pacs.008.001.08 (CBPR+ rules).
+    Mt2mx(iso::ConvertArgs),
+    /// Translates a pacs.008.001.08 into an MT103; what MT cannot carry is noted.
+    Mx2mt(iso::ConvertArgs),
 }
 
 #[derive(Subcommand)]
@@ -82,6 +90,9 @@ fn main() -> std::process::ExitCode {
         Commands::Bench(BenchCommand::Memory(args)) => bench::memory::run(args),
         Commands::Bench(BenchCommand::Api(args)) => bench::api::run(args),
         Commands::Bench(BenchCommand::Fx(args)) => bench::fx::run(args),
+        Commands::Iso(command) => iso::run(command),
+        Commands::Mt2mx(args) => iso::mt2mx(args),
+        Commands::Mx2mt(args) => iso::mx2mt(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

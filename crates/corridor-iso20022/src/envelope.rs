@@ -1,0 +1,214 @@
+//! Finding the messages in an input: a bare `Document`, or `AppHdr` + `Document` pairs
+//! (and lone `Document`s) anywhere inside wrapper elements, whatever those are called.
+
+use crate::camt056::FIToFIPmtCxlReq;
+use crate::error::{FieldErrors, ParseError, excerpt};
+use crate::head001::BusinessApplicationHeader;
+use crate::message_type::MessageType;
+use crate::pacs002::FIToFIPmtStsRpt;
+use crate::pacs004::PmtRtr;
+use crate::pacs008::FIToFICstmrCdtTrf;
+use crate::pacs009::FICdtTrf;
+use crate::tree::{self, Element};
+
+/// One business message: its header if one preceded it, its type and its document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub header: Option<BusinessApplicationHeader>,
+    pub message_type: MessageType,
+    pub document: Document,
+}
+
+/// The content of a `Document`, for the types modelled so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Document {
+    Pacs008(Box<FIToFICstmrCdtTrf>),
+    Pacs002(Box<FIToFIPmtStsRpt>),
+    Pacs009(Box<FICdtTrf>),
+    Pacs004(Box<PmtRtr>),
+    Camt056(Box<FIToFIPmtCxlReq>),
+    /// A recognised type whose model does not exist yet: detected, not read.
+    NotModelled,
+}
+
+impl Document {
+    /// The first validation layer of the modelled message; nothing to check otherwise.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        match self {
+            Document::Pacs008(document) => document.validate(),
+            Document::Pacs002(document) => document.validate(),
+            Document::Pacs009(document) => document.validate(),
+            Document::Pacs004(document) => document.validate(),
+            Document::Camt056(document) => document.validate(),
+            Document::NotModelled => Ok(()),
+        }
+    }
+
+    /// The `Document` element, namespace declared; `None` for a type not modelled.
+    pub fn to_xml(&self) -> Option<String> {
+        match self {
+            Document::Pacs008(document) => Some(document.to_xml()),
+            Document::Pacs002(document) => Some(document.to_xml()),
+            Document::Pacs009(document) => Some(document.to_xml()),
+            Document::Pacs004(document) => Some(document.to_xml()),
+            Document::Camt056(document) => Some(document.to_xml()),
+            Document::NotModelled => None,
+        }
+    }
+}
+
+impl Message {
+    /// The first validation layer on the header and the document.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = Vec::new();
+        if let Some(Err(header)) = self
+            .header
+            .as_ref()
+            .map(BusinessApplicationHeader::validate)
+        {
+            errors.extend(header.0);
+        }
+        if let Err(document) = self.document.validate() {
+            errors.extend(document.0);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(FieldErrors(errors))
+        }
+    }
+}
+
+/// Parses UTF-8 bytes; see [`parse`].
+pub fn parse_bytes(input: &[u8]) -> Result<Vec<Message>, ParseError> {
+    let xml = std::str::from_utf8(input).map_err(|e| ParseError::NotUtf8 {
+        valid_up_to: e.valid_up_to(),
+    })?;
+    parse(xml)
+}
+
+/// Every message in `xml`, in document order. The type of each comes from the namespace of
+/// its `AppHdr` or `Document` element; an unknown namespace is an error, never a guess.
+pub fn parse(xml: &str) -> Result<Vec<Message>, ParseError> {
+    let root = tree::parse(xml)?;
+    let mut messages = Vec::new();
+    collect(std::slice::from_ref(&root), &mut messages)?;
+    if messages.is_empty() {
+        return Err(ParseError::NoMessage);
+    }
+    Ok(messages)
+}
+
+fn collect(elements: &[Element], messages: &mut Vec<Message>) -> Result<(), ParseError> {
+    let mut header = None;
+    for element in elements {
+        match element.name.as_str() {
+            "AppHdr" => {
+                if header.is_some() {
+                    return Err(ParseError::AppHdrWithoutDocument {
+                        message: messages.len() + 1,
+                    });
+                }
+                header = Some(read_header(element, messages.len() + 1)?);
+            }
+            "Document" => messages.push(read_message(element, header.take(), messages.len() + 1)?),
+            _ if header.is_some() => {
+                return Err(ParseError::AppHdrWithoutDocument {
+                    message: messages.len() + 1,
+                });
+            }
+            _ => collect(&element.children, messages)?,
+        }
+    }
+    match header {
+        Some(_) => Err(ParseError::AppHdrWithoutDocument {
+            message: messages.len() + 1,
+        }),
+        None => Ok(()),
+    }
+}
+
+fn read_header(element: &Element, message: usize) -> Result<BusinessApplicationHeader, ParseError> {
+    message_type_of(element)?;
+    BusinessApplicationHeader::read(element)
+        .map_err(|errors| ParseError::Invalid { message, errors })
+}
+
+fn read_message(
+    element: &Element,
+    header: Option<BusinessApplicationHeader>,
+    message: usize,
+) -> Result<Message, ParseError> {
+    let message_type = message_type_of(element)?;
+    let document = read_document(message_type, element)
+        .map_err(|errors| ParseError::Invalid { message, errors })?;
+    Ok(Message {
+        header,
+        message_type,
+        document,
+    })
+}
+
+fn read_document(message_type: MessageType, element: &Element) -> Result<Document, FieldErrors> {
+    Ok(match message_type {
+        MessageType::Pacs008V08 => Document::Pacs008(Box::new(FIToFICstmrCdtTrf::read(element)?)),
+        MessageType::Pacs002V10 => Document::Pacs002(Box::new(FIToFIPmtStsRpt::read(element)?)),
+        MessageType::Pacs009V08 => Document::Pacs009(Box::new(FICdtTrf::read(element)?)),
+        MessageType::Pacs004V09 => Document::Pacs004(Box::new(PmtRtr::read(element)?)),
+        MessageType::Camt056V08 => Document::Camt056(Box::new(FIToFIPmtCxlReq::read(element)?)),
+        _ => Document::NotModelled,
+    })
+}
+
+/// The type named by the element's namespace, once the element is the right root for it
+/// and nothing inside it comes from another namespace.
+fn message_type_of(element: &Element) -> Result<MessageType, ParseError> {
+    let Some(namespace) = element.namespace.as_deref() else {
+        return Err(ParseError::MissingNamespace {
+            element: element.name.clone(),
+        });
+    };
+    let message_type =
+        MessageType::from_namespace(namespace).ok_or_else(|| ParseError::UnknownNamespace {
+            element: element.name.clone(),
+            namespace: excerpt(namespace),
+        })?;
+    if message_type.root_element() != element.name {
+        return Err(ParseError::WrongRootElement {
+            element: element.name.clone(),
+            message_type,
+            expected: message_type.root_element(),
+        });
+    }
+    if let Some(expected) = message_type.message_element() {
+        let only_child = matches!(element.children.as_slice(), [child] if child.name == expected);
+        if !only_child {
+            return Err(ParseError::WrongMessageElement {
+                message_type,
+                expected,
+            });
+        }
+    }
+    same_namespace(element, namespace, message_type)?;
+    Ok(message_type)
+}
+
+/// ISO 20022 schemas qualify every element, so an element from elsewhere is not part of
+/// the message; accepting it by local name would read data the sender never meant.
+fn same_namespace(
+    element: &Element,
+    namespace: &str,
+    message_type: MessageType,
+) -> Result<(), ParseError> {
+    for child in &element.children {
+        if child.namespace.as_deref() != Some(namespace) {
+            return Err(ParseError::ForeignNamespace {
+                element: child.name.clone(),
+                namespace: excerpt(child.namespace.as_deref().unwrap_or("")),
+                message_type,
+            });
+        }
+        same_namespace(child, namespace, message_type)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! ISO 20022 messages for Corridor: detect the message type from the XML namespace, parse
+//! into typed models, check them against the XSD's simple types, and serialize them back to
+//! XML valid against the official schema. Pure: no I/O, no clock; the caller brings the
+//! bytes and bounds their size.
+//!
+//! # Shapes of input
+//!
+//! [`parse`] accepts a bare `Document`, or one or many `AppHdr` (head.001.001.02) +
+//! `Document` pairs inside any wrapper element (an envelope; lone `Document`s may sit there
+//! too). The twelve [`MessageType`]s are recognised; pacs.008.001.08, pacs.002.001.10,
+//! pacs.009.001.08, pacs.004.001.09, camt.056.001.08 and head.001.001.02 are modelled,
+//! the others are reported as [`Document::NotModelled`].
+//!
+//! # Two layers
+//!
+//! Parsing checks structure: well-formed XML, no DTD, nesting at most 48 deep, a known
+//! namespace on the right root element, no element from another namespace, and the
+//! required elements of the model, each missing one named by its path (`CH21`). It does
+//! not check element order or reject elements the model does not know; it keeps text
+//! exactly as written, so `100.00` stays `100.00`.
+//!
+//! `validate` (on each message model, [`BusinessApplicationHeader`], [`Document`] and
+//! [`Message`]) is the first validation layer: lengths in characters (`Max35Text` ...),
+//! the patterns of BIC, UETR, IBAN, LEI, currency and country codes, amounts (digits, at
+//! most 5 fraction and 18 in all), real dates, no control or invisible characters. It is
+//! at least as strict as the XSD for every field it checks, so a model that passes it
+//! serializes to XML the XSD accepts. Business rules (a known participant, IBAN checksums, a currency's minor
+//! unit, `NbOfTxs` matching the transactions) belong to the next layer.
+//!
+//! # What the pacs.008.001.08 model does not keep
+//!
+//! A message read and written again loses these; everything else listed in
+//! [`FIToFICstmrCdtTrf`] survives unchanged.
+//!
+//! - `GrpHdr`: `BtchBookg`, `CtrlSum`, `IntrBkSttlmDt`, `PmtTpInf`, `InstgAgt`, `InstdAgt`,
+//!   and in `SttlmInf` everything but `SttlmMtd` (`SttlmAcct`, `ClrSys`, reimbursement
+//!   agents and their accounts).
+//! - `CdtTrfTxInf`: `PmtId/ClrSysRef`; `PmtTpInf` except `InstrPrty` (`ClrChanl`,
+//!   `SvcLvl`, `LclInstrm`, `CtgyPurp`); `SttlmPrty`, `SttlmTmIndctn`, `SttlmTmReq`,
+//!   `AccptncDtTm`, `PoolgAdjstmntDt`, `InstdAmt`, `XchgRate`, `ChrgsInf`,
+//!   `PrvsInstgAgt1..3` and their accounts, `IntrmyAgt1..3` and their accounts,
+//!   `InitgPty`, `DbtrAgtAcct`, `CdtrAgtAcct`, `InstrForCdtrAgt`, `InstrForNxtAgt`,
+//!   `Purp/Prtry`, `RgltryRptg`, `Tax`, `RltdRmtInf`, `RmtInf/Strd`, `SplmtryData`.
+//! - Agents (`BranchAndFinancialInstitutionIdentification6`): everything but
+//!   `FinInstnId/BICFI` (`ClrSysMmbId`, `LEI`, `Nm`, `PstlAdr`, `Othr`, `BrnchId`).
+//! - Parties (`PartyIdentification135`): `Id/PrvtId`, `CtctDtls`; in `PstlAdr`: `AdrTp`,
+//!   `Dept`, `SubDept`, `BldgNm`, `Flr`, `PstBx`, `Room`, `TwnLctnNm`, `DstrctNm`,
+//!   `CtrySubDvsn`; in `OrgId/Othr`: `SchmeNm/Prtry`.
+//! - Accounts (`CashAccount38`): `Tp`, `Ccy`, `Nm`, `Prxy`, and in `Id/Othr`: `SchmeNm`,
+//!   `Issr`.
+//! - `FIToFICstmrCdtTrf/SplmtryData`.
+//!
+//! # What the other models do not keep
+//!
+//! - Agents, parties and accounts lose what they lose in pacs.008, above.
+//! - Reasons (`StsRsnInf`, `RtrRsnInf`, `CxlRsnInf`): `Orgtr`, `Rsn/Prtry`.
+//! - pacs.002.001.10: in `GrpHdr`, `InstgAgt` and `InstdAgt`; in `OrgnlGrpInfAndSts`,
+//!   `OrgnlCreDtTm`, `OrgnlNbOfTxs`, `OrgnlCtrlSum`, `StsRsnInf`, `NbOfTxsPerSts`; in
+//!   `TxInfAndSts`, `OrgnlGrpInf`, `ChrgsInf`, `FctvIntrBkSttlmDt`, `AcctSvcrRef`,
+//!   `ClrSysRef`, `OrgnlTxRef`, `SplmtryData`; `FIToFIPmtStsRpt/SplmtryData`.
+//! - pacs.009.001.08: `GrpHdr` loses what it loses in pacs.008; in `CdtTrfTxInf`,
+//!   `PmtId/ClrSysRef`, `PmtTpInf` except `InstrPrty`, `SttlmPrty`, `SttlmTmIndctn`,
+//!   `SttlmTmReq`, `PrvsInstgAgt1..3`, `IntrmyAgt1..3` and their accounts, `UltmtDbtr`,
+//!   `DbtrAgtAcct`, `CdtrAgtAcct`, `UltmtCdtr`, `InstrForCdtrAgt`, `InstrForNxtAgt`, `Purp`,
+//!   `SplmtryData`; in `UndrlygCstmrCdtTrf`, `InitgPty`, `DbtrAgtAcct`, `PrvsInstgAgt1..3`,
+//!   `IntrmyAgt1..3` and their accounts, `CdtrAgtAcct`, `InstrForCdtrAgt`,
+//!   `InstrForNxtAgt`, `Tax`, `RmtInf/Strd`; `FICdtTrf/SplmtryData`.
+//! - pacs.004.001.09: in `GrpHdr`, `Authstn`, `BtchBookg`, `CtrlSum`, `GrpRtr`,
+//!   `TtlRtrdIntrBkSttlmAmt`, `IntrBkSttlmDt`, `InstgAgt`, `InstdAgt`, and in `SttlmInf`
+//!   everything but `SttlmMtd`; `OrgnlGrpInf`; in `TxInf`, `OrgnlGrpInf`, `OrgnlClrSysRef`,
+//!   `OrgnlIntrBkSttlmAmt`, `OrgnlIntrBkSttlmDt`, `SttlmPrty`, `SttlmTmIndctn`,
+//!   `RtrdInstdAmt`, `XchgRate`, `CompstnAmt`, `ChrgsInf`, `ClrSysRef`, `RtrChain`,
+//!   `OrgnlTxRef`, `SplmtryData`; `PmtRtr/SplmtryData`.
+//! - camt.056.001.08: `Assgnr` and `Assgne` only as `Agt` (a `Pty` is refused as a missing
+//!   `Agt`); `Case`, `CtrlData`; in `Undrlyg`, `OrgnlGrpInfAndCxl`; in `TxInf`, `Case`,
+//!   `OrgnlGrpInf`, `OrgnlClrSysRef`, `Assgnr`, `Assgne`, `OrgnlTxRef`, `SplmtryData`;
+//!   `FIToFIPmtCxlReq/SplmtryData`.
+//!
+//! The head.001.001.02 model keeps `Fr` and `To` only as `FIId/FinInstnId/BICFI` (an
+//! `OrgId` party is refused as a missing `FIId`), and does not keep `CharSet`, `MktPrctc`,
+//! `BizPrcgDt`, `CpyDplct`, `PssblDplct`, `Prty`, `Sgntr` or `Rltd`.
+//!
+//! Every error carries an ISO 20022 reason code ([`ReasonCode`]): `FF02` for input that is
+//! not well-formed XML, `FF01` for an unknown or misplaced message and for fields that break
+//! their format, `CH21` for a missing element, `RC01` for a BIC, `AM12` for an amount, and
+//! so on.
+
+mod camt056;
+mod check;
+mod codes;
+mod components;
+mod envelope;
+mod error;
+mod head001;
+mod message_type;
+pub mod mt;
+mod pacs002;
+mod pacs004;
+mod pacs008;
+mod pacs009;
+mod read;
+mod reason;
+mod tree;
+mod writer;
+
+pub use camt056::{
+    CancellationTransaction, CaseAssignment, FIToFIPmtCxlReq, UnderlyingTransaction,
+};
+pub use codes::{ChargeBearer, Code, Priority, SettlementMethod};
+pub use components::{
+    AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount,
+    GenericOrganisationIdentification, OrganisationIdentification, OriginalIdentification,
+    PartyIdentification, PostalAddress, ReasonInformation,
+};
+pub use envelope::{Document, Message, parse, parse_bytes};
+pub use error::{FieldError, FieldErrors, ParseError};
+pub use head001::BusinessApplicationHeader;
+pub use message_type::MessageType;
+pub use pacs002::{FIToFIPmtStsRpt, OriginalGroupStatus, TransactionStatus};
+pub use pacs004::{PmtRtr, ReturnGroupHeader, ReturnTransaction};
+pub use pacs008::{
+    CreditTransferTransaction, FIToFICstmrCdtTrf, GroupHeader, PaymentIdentification,
+};
+pub use pacs009::{FICdtTrf, FICreditTransferTransaction, UnderlyingCustomerCreditTransfer};
+pub use reason::ReasonCode;

@@ -1,0 +1,392 @@
+//! Sample messages written for these tests, and the XSD directory they validate against.
+
+#![allow(dead_code)] // Each test file uses its own subset of the samples.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+pub const PACS008_NS: &str = "urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08";
+pub const HEAD_NS: &str = "urn:iso:std:iso:20022:tech:xsd:head.001.001.02";
+
+/// A Moscow importer pays a Tehran supplier through their banks: every field the model
+/// keeps, with Cyrillic and Persian names and text that needs escaping.
+pub const FULL_PACS008: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">
+  <FIToFICstmrCdtTrf>
+    <GrpHdr>
+      <MsgId>SABR-20240501-000017</MsgId>
+      <CreDtTm>2024-05-01T09:30:15.250+03:00</CreDtTm>
+      <NbOfTxs>1</NbOfTxs>
+      <TtlIntrBkSttlmAmt Ccy="EUR">125000.50</TtlIntrBkSttlmAmt>
+      <SttlmInf>
+        <SttlmMtd>CLRG</SttlmMtd>
+      </SttlmInf>
+    </GrpHdr>
+    <CdtTrfTxInf>
+      <PmtId>
+        <InstrId>INSTR-17</InstrId>
+        <EndToEndId>ИНВ-2024/05-77</EndToEndId>
+        <TxId>TX-000017</TxId>
+        <UETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</UETR>
+      </PmtId>
+      <PmtTpInf>
+        <InstrPrty>HIGH</InstrPrty>
+      </PmtTpInf>
+      <IntrBkSttlmAmt Ccy="EUR">125000.50</IntrBkSttlmAmt>
+      <IntrBkSttlmDt>2024-05-01</IntrBkSttlmDt>
+      <ChrgBr>SHAR</ChrgBr>
+      <InstgAgt><FinInstnId><BICFI>SABRRUMMXXX</BICFI></FinInstnId></InstgAgt>
+      <InstdAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></InstdAgt>
+      <UltmtDbtr>
+        <Nm>АО «Северный Холдинг»</Nm>
+        <CtryOfRes>RU</CtryOfRes>
+      </UltmtDbtr>
+      <Dbtr>
+        <Nm>ООО «Ромашка» &amp; партнёры &lt;импорт&gt;</Nm>
+        <PstlAdr>
+          <StrtNm>улица Тверская</StrtNm>
+          <BldgNb>7/2</BldgNb>
+          <PstCd>125009</PstCd>
+          <TwnNm>Москва</TwnNm>
+          <Ctry>RU</Ctry>
+          <AdrLine>офис 305</AdrLine>
+          <AdrLine>бизнес-центр "Тверь"</AdrLine>
+        </PstlAdr>
+        <Id>
+          <OrgId>
+            <AnyBIC>ROMARUMM</AnyBIC>
+            <LEI>2534001EXAMPLE000072</LEI>
+            <Othr>
+              <Id>7701234567</Id>
+              <SchmeNm><Cd>TXID</Cd></SchmeNm>
+              <Issr>ФНС России</Issr>
+            </Othr>
+            <Othr>
+              <Id>1027700132195</Id>
+            </Othr>
+          </OrgId>
+        </Id>
+        <CtryOfRes>RU</CtryOfRes>
+      </Dbtr>
+      <DbtrAcct><Id><Othr><Id>40702810938000012345</Id></Othr></Id></DbtrAcct>
+      <DbtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></DbtrAgt>
+      <CdtrAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></CdtrAgt>
+      <Cdtr>
+        <Nm>شرکت بازرگانی آریا پارس</Nm>
+        <PstlAdr>
+          <StrtNm>خیابان ولیعصر</StrtNm>
+          <BldgNb>۱۲۴</BldgNb>
+          <PstCd>1516743311</PstCd>
+          <TwnNm>تهران</TwnNm>
+          <Ctry>IR</Ctry>
+        </PstlAdr>
+        <CtryOfRes>IR</CtryOfRes>
+      </Cdtr>
+      <CdtrAcct><Id><IBAN>IR062960000000100324200001</IBAN></Id></CdtrAcct>
+      <UltmtCdtr>
+        <Nm>محمد رضا احمدی</Nm>
+      </UltmtCdtr>
+      <Purp><Cd>GDDS</Cd></Purp>
+      <RmtInf>
+        <Ustrd>Оплата по контракту № 17/2024 от 12.03.2024</Ustrd>
+        <Ustrd>پرداخت فاکتور شماره ۴۵۶</Ustrd>
+      </RmtInf>
+    </CdtTrfTxInf>
+  </FIToFICstmrCdtTrf>
+</Document>
+"#;
+
+/// Only what the XSD requires, with two transactions and IRR's whole units.
+pub const MINIMAL_PACS008: &str = r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf>
+<GrpHdr><MsgId>M1</MsgId><CreDtTm>2024-05-01T10:00:00Z</CreDtTm><NbOfTxs>2</NbOfTxs><SttlmInf><SttlmMtd>INDA</SttlmMtd></SttlmInf></GrpHdr>
+<CdtTrfTxInf><PmtId><EndToEndId>E1</EndToEndId></PmtId><IntrBkSttlmAmt Ccy="IRR">4200000000</IntrBkSttlmAmt><ChrgBr>DEBT</ChrgBr>
+<Dbtr/><DbtrAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></DbtrAgt><CdtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></CdtrAgt><Cdtr><Nm>Иван Петров</Nm></Cdtr></CdtTrfTxInf>
+<CdtTrfTxInf><PmtId><EndToEndId>E2</EndToEndId></PmtId><IntrBkSttlmAmt Ccy="IRR">0.5</IntrBkSttlmAmt><ChrgBr>SLEV</ChrgBr>
+<Dbtr><Nm>زهرا کریمی</Nm></Dbtr><DbtrAgt><FinInstnId/></DbtrAgt><CdtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></CdtrAgt><Cdtr/></CdtTrfTxInf>
+</FIToFICstmrCdtTrf></Document>"#;
+
+/// Tehran's bank reports on a batch from Moscow: one transfer settled, one rejected with
+/// two reasons, one pending.
+pub const PACS002: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.002.001.10">
+  <FIToFIPmtStsRpt>
+    <GrpHdr>
+      <MsgId>BMJI-STS-20240501-0042</MsgId>
+      <CreDtTm>2024-05-01T11:02:00+03:30</CreDtTm>
+      <InstgAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></InstgAgt>
+    </GrpHdr>
+    <OrgnlGrpInfAndSts>
+      <OrgnlMsgId>SABR-20240501-000017</OrgnlMsgId>
+      <OrgnlMsgNmId>pacs.008.001.08</OrgnlMsgNmId>
+      <GrpSts>PART</GrpSts>
+    </OrgnlGrpInfAndSts>
+    <OrgnlGrpInfAndSts>
+      <OrgnlMsgId>SABR-20240501-000018</OrgnlMsgId>
+      <OrgnlMsgNmId>pacs.009.001.08</OrgnlMsgNmId>
+    </OrgnlGrpInfAndSts>
+    <TxInfAndSts>
+      <StsId>STS-1</StsId>
+      <OrgnlInstrId>INSTR-17</OrgnlInstrId>
+      <OrgnlEndToEndId>ИНВ-2024/05-77</OrgnlEndToEndId>
+      <OrgnlTxId>TX-000017</OrgnlTxId>
+      <OrgnlUETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</OrgnlUETR>
+      <TxSts>ACSC</TxSts>
+      <AccptncDtTm>2024-05-01T11:01:59.5+03:30</AccptncDtTm>
+      <InstgAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></InstgAgt>
+      <InstdAgt><FinInstnId><BICFI>SABRRUMMXXX</BICFI></FinInstnId></InstdAgt>
+    </TxInfAndSts>
+    <TxInfAndSts>
+      <StsId>STS-2</StsId>
+      <OrgnlEndToEndId>ИНВ-2024/05-78</OrgnlEndToEndId>
+      <OrgnlUETR>3a1c2e4f-5b6d-4e8f-9a0b-1c2d3e4f5a6b</OrgnlUETR>
+      <TxSts>RJCT</TxSts>
+      <StsRsnInf>
+        <Rsn><Cd>AC04</Cd></Rsn>
+        <AddtlInf>حساب بسته شده است</AddtlInf>
+        <AddtlInf>Счёт получателя закрыт &amp; не может быть зачислен</AddtlInf>
+      </StsRsnInf>
+      <StsRsnInf>
+        <Rsn><Cd>RR04</Cd></Rsn>
+      </StsRsnInf>
+    </TxInfAndSts>
+    <TxInfAndSts>
+      <OrgnlEndToEndId>NOTPROVIDED</OrgnlEndToEndId>
+      <TxSts>PDNG</TxSts>
+      <StsRsnInf/>
+    </TxInfAndSts>
+  </FIToFIPmtStsRpt>
+</Document>
+"#;
+
+/// Moscow's bank covers a customer transfer to Tehran through a correspondent (the cover
+/// variant, with the underlying customer transfer), then settles a treasury transfer of
+/// its own in IRR.
+pub const PACS009: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.009.001.08">
+  <FICdtTrf>
+    <GrpHdr>
+      <MsgId>SABR-COV-20240501-0003</MsgId>
+      <CreDtTm>2024-05-01T09:31:00+03:00</CreDtTm>
+      <NbOfTxs>2</NbOfTxs>
+      <TtlIntrBkSttlmAmt Ccy="RUB">11500000.00</TtlIntrBkSttlmAmt>
+      <SttlmInf>
+        <SttlmMtd>COVE</SttlmMtd>
+      </SttlmInf>
+    </GrpHdr>
+    <CdtTrfTxInf>
+      <PmtId>
+        <InstrId>COV-17</InstrId>
+        <EndToEndId>ИНВ-2024/05-77</EndToEndId>
+        <TxId>TX-COV-000017</TxId>
+        <UETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</UETR>
+      </PmtId>
+      <PmtTpInf>
+        <InstrPrty>NORM</InstrPrty>
+      </PmtTpInf>
+      <IntrBkSttlmAmt Ccy="RUB">11500000.00</IntrBkSttlmAmt>
+      <IntrBkSttlmDt>2024-05-01</IntrBkSttlmDt>
+      <InstgAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></InstgAgt>
+      <InstdAgt><FinInstnId><BICFI>VTBRRUMM</BICFI></FinInstnId></InstdAgt>
+      <Dbtr><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></Dbtr>
+      <DbtrAcct><Id><Othr><Id>30111810100000000017</Id></Othr></Id></DbtrAcct>
+      <DbtrAgt><FinInstnId><BICFI>SABRRUMMXXX</BICFI></FinInstnId></DbtrAgt>
+      <CdtrAgt><FinInstnId><BICFI>VTBRRUMM</BICFI></FinInstnId></CdtrAgt>
+      <Cdtr><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></Cdtr>
+      <CdtrAcct><Id><Othr><Id>30111810400000000042</Id></Othr></Id></CdtrAcct>
+      <RmtInf>
+        <Ustrd>/BNF/покрытие ИНВ-2024/05-77</Ustrd>
+      </RmtInf>
+      <UndrlygCstmrCdtTrf>
+        <UltmtDbtr>
+          <Nm>АО «Северный Холдинг»</Nm>
+        </UltmtDbtr>
+        <Dbtr>
+          <Nm>ООО «Ромашка» &amp; партнёры</Nm>
+          <PstlAdr>
+            <TwnNm>Москва</TwnNm>
+            <Ctry>RU</Ctry>
+          </PstlAdr>
+        </Dbtr>
+        <DbtrAcct><Id><Othr><Id>40702810938000012345</Id></Othr></Id></DbtrAcct>
+        <DbtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></DbtrAgt>
+        <CdtrAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></CdtrAgt>
+        <Cdtr>
+          <Nm>شرکت بازرگانی آریا پارس</Nm>
+          <PstlAdr>
+            <TwnNm>تهران</TwnNm>
+            <Ctry>IR</Ctry>
+          </PstlAdr>
+        </Cdtr>
+        <CdtrAcct><Id><IBAN>IR062960000000100324200001</IBAN></Id></CdtrAcct>
+        <UltmtCdtr>
+          <Nm>محمد رضا احمدی</Nm>
+        </UltmtCdtr>
+        <RmtInf>
+          <Ustrd>Оплата по контракту № 17/2024</Ustrd>
+          <Ustrd>پرداخت فاکتور شماره ۴۵۶</Ustrd>
+        </RmtInf>
+        <InstdAmt Ccy="IRR">5750000000</InstdAmt>
+      </UndrlygCstmrCdtTrf>
+    </CdtTrfTxInf>
+    <CdtTrfTxInf>
+      <PmtId>
+        <EndToEndId>TREASURY-0501</EndToEndId>
+      </PmtId>
+      <IntrBkSttlmAmt Ccy="IRR">250000000000</IntrBkSttlmAmt>
+      <Dbtr><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></Dbtr>
+      <Cdtr><FinInstnId/></Cdtr>
+    </CdtTrfTxInf>
+  </FICdtTrf>
+</Document>
+"#;
+
+/// Tehran's bank returns the Moscow transfer to a closed account, less its charges, and an
+/// IRR transfer it cannot apply.
+pub const PACS004: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.004.001.09">
+  <PmtRtr>
+    <GrpHdr>
+      <MsgId>BMJI-RTR-20240502-0005</MsgId>
+      <CreDtTm>2024-05-02T08:15:00Z</CreDtTm>
+      <NbOfTxs>2</NbOfTxs>
+      <SttlmInf>
+        <SttlmMtd>INDA</SttlmMtd>
+      </SttlmInf>
+    </GrpHdr>
+    <TxInf>
+      <RtrId>RTR-0005-1</RtrId>
+      <OrgnlInstrId>INSTR-17</OrgnlInstrId>
+      <OrgnlEndToEndId>ИНВ-2024/05-77</OrgnlEndToEndId>
+      <OrgnlTxId>TX-000017</OrgnlTxId>
+      <OrgnlUETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</OrgnlUETR>
+      <RtrdIntrBkSttlmAmt Ccy="RUB">11499000.00</RtrdIntrBkSttlmAmt>
+      <IntrBkSttlmDt>2024-05-02</IntrBkSttlmDt>
+      <ChrgBr>CRED</ChrgBr>
+      <InstgAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></InstgAgt>
+      <InstdAgt><FinInstnId><BICFI>SABRRUMMXXX</BICFI></FinInstnId></InstdAgt>
+      <RtrRsnInf>
+        <Rsn><Cd>AC04</Cd></Rsn>
+        <AddtlInf>حساب شرکت آریا پارس بسته شده است</AddtlInf>
+        <AddtlInf>Счёт закрыт, средства возвращены за вычетом комиссии</AddtlInf>
+      </RtrRsnInf>
+    </TxInf>
+    <TxInf>
+      <RtrdIntrBkSttlmAmt Ccy="IRR">4200000000</RtrdIntrBkSttlmAmt>
+      <RtrRsnInf>
+        <AddtlInf>نام ذینفع با حساب مطابقت ندارد</AddtlInf>
+      </RtrRsnInf>
+      <RtrRsnInf>
+        <Rsn><Cd>BE04</Cd></Rsn>
+      </RtrRsnInf>
+    </TxInf>
+  </PmtRtr>
+</Document>
+"#;
+
+/// Moscow's bank asks Tehran's to cancel a duplicated transfer and one sent by mistake,
+/// in two underlying groups, the second without transactions.
+pub const CAMT056: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.056.001.08">
+  <FIToFIPmtCxlReq>
+    <Assgnmt>
+      <Id>SABR-CXL-20240501-0009</Id>
+      <Assgnr><Agt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></Agt></Assgnr>
+      <Assgne><Agt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></Agt></Assgne>
+      <CreDtTm>2024-05-01T12:40:00.000+03:00</CreDtTm>
+    </Assgnmt>
+    <Undrlyg>
+      <TxInf>
+        <CxlId>CXL-0009-1</CxlId>
+        <OrgnlInstrId>INSTR-17</OrgnlInstrId>
+        <OrgnlEndToEndId>ИНВ-2024/05-77</OrgnlEndToEndId>
+        <OrgnlTxId>TX-000017</OrgnlTxId>
+        <OrgnlUETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</OrgnlUETR>
+        <OrgnlIntrBkSttlmAmt Ccy="RUB">11500000.00</OrgnlIntrBkSttlmAmt>
+        <OrgnlIntrBkSttlmDt>2024-05-01</OrgnlIntrBkSttlmDt>
+        <CxlRsnInf>
+          <Rsn><Cd>DUPL</Cd></Rsn>
+          <AddtlInf>Платёж отправлен дважды &lt;повтор&gt;</AddtlInf>
+        </CxlRsnInf>
+      </TxInf>
+      <TxInf>
+        <OrgnlUETR>3a1c2e4f-5b6d-4e8f-9a0b-1c2d3e4f5a6b</OrgnlUETR>
+        <OrgnlIntrBkSttlmAmt Ccy="IRR">4200000000</OrgnlIntrBkSttlmAmt>
+        <CxlRsnInf>
+          <Rsn><Cd>CUST</Cd></Rsn>
+          <AddtlInf>درخواست لغو از طرف مشتری</AddtlInf>
+        </CxlRsnInf>
+        <CxlRsnInf/>
+      </TxInf>
+    </Undrlyg>
+    <Undrlyg/>
+  </FIToFIPmtCxlReq>
+</Document>
+"#;
+
+/// A business application header for [`FULL_PACS008`].
+pub const APP_HDR: &str = r#"<AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02">
+  <Fr><FIId><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></FIId></Fr>
+  <To><FIId><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></FIId></To>
+  <BizMsgIdr>SABR-20240501-000017</BizMsgIdr>
+  <MsgDefIdr>pacs.008.001.08</MsgDefIdr>
+  <BizSvc>swift.cbprplus.02</BizSvc>
+  <CreDt>2024-05-01T09:30:15Z</CreDt>
+</AppHdr>"#;
+
+/// `AppHdr` + `Document` pairs inside a wrapper, as a file of several messages carries them.
+pub fn envelope(pairs: &[(&str, &str)]) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<BizMsgEnvlp>\n");
+    for (header, document) in pairs {
+        xml.push_str("<Message>\n");
+        xml.push_str(header);
+        xml.push('\n');
+        xml.push_str(document.trim_start_matches(r#"<?xml version="1.0" encoding="UTF-8"?>"#));
+        xml.push_str("</Message>\n");
+    }
+    xml.push_str("</BizMsgEnvlp>\n");
+    xml
+}
+
+/// `CORRIDOR_ISO20022_XSD_DIR`, else `shared/iso20022/xsd` beside the workspace. Panics with
+/// the places it looked if neither exists: a schema test must never pass without schemas.
+pub fn xsd_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CORRIDOR_ISO20022_XSD_DIR") {
+        let dir = PathBuf::from(dir);
+        assert!(
+            dir.is_dir(),
+            "CORRIDOR_ISO20022_XSD_DIR={} is not a directory",
+            dir.display()
+        );
+        return dir;
+    }
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = workspace.join("../shared/iso20022/xsd");
+    assert!(
+        dir.is_dir(),
+        "ISO 20022 XSDs not found: set CORRIDOR_ISO20022_XSD_DIR or provide {}",
+        dir.display()
+    );
+    dir
+}
+
+/// Runs `xmllint --noout --schema` on `xml`; panics with xmllint's complaint and the XML.
+pub fn assert_valid(xml: &str, schema: &str) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = dir.path().join("message.xml");
+    std::fs::write(&file, xml).expect("write message");
+    let schema = xsd_dir().join(schema);
+    assert!(schema.is_file(), "{} is missing", schema.display());
+    let output = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(&file)
+        .output()
+        .expect("xmllint must be installed (Debian package libxml2-utils)");
+    assert!(
+        output.status.success(),
+        "xmllint rejects the output against {}:\n{}\n{xml}",
+        schema.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -1,0 +1,140 @@
+//! `corridor iso validate`, `corridor mt2mx` and `corridor mx2mt`: message tools that work on
+//! files (or standard input) without a node.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use corridor_iso20022::mt::{Mt103, Translation, mt103_to_pacs008, pacs008_to_mt103, parse_fin};
+use corridor_iso20022::{Document, Message, parse};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+#[derive(Subcommand)]
+pub enum IsoCommand {
+    /// Checks ISO 20022 messages (bare, with their AppHdr, or in an envelope): prints each
+    /// message's type and version, valid or every error with its path and reason code, and
+    /// a closing line `N passed, N failed`. Exits non-zero if any failed.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+pub struct ConvertArgs {
+    /// The message file; standard input if absent.
+    file: Option<PathBuf>,
+}
+
+fn read_input(file: Option<&PathBuf>) -> anyhow::Result<String> {
+    match file {
+        Some(path) => {
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+        }
+        None => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("reading standard input")?;
+            Ok(text)
+        }
+    }
+}
+
+pub fn run(command: IsoCommand) -> anyhow::Result<()> {
+    let IsoCommand::Validate { files } = command;
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for file in &files {
+        let text = read_input(Some(file))?;
+        match parse(&text) {
+            Err(e) => {
+                println!("{}: not readable: {} {e}", file.display(), e.reason_code());
+                failed += 1;
+            }
+            Ok(messages) => {
+                for (i, message) in messages.iter().enumerate() {
+                    if report(file, i + 1, message) {
+                        passed += 1;
+                    } else {
+                        failed += 1;
+                    }
+                }
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        bail!("{failed} message(s) failed validation");
+    }
+    Ok(())
+}
+
+/// Prints one message's verdict; true if it passed.
+fn report(file: &std::path::Path, n: usize, message: &Message) -> bool {
+    let name = message.message_type.name();
+    if let Document::NotModelled = message.document {
+        println!(
+            "{}#{n}: {name}: not checked: this message type is recognised but not modelled yet",
+            file.display()
+        );
+        return false;
+    }
+    match message.validate() {
+        Ok(()) => {
+            println!("{}#{n}: {name}: valid", file.display());
+            true
+        }
+        Err(errors) => {
+            println!(
+                "{}#{n}: {name}: {} error(s)",
+                file.display(),
+                errors.0.len()
+            );
+            for e in &errors.0 {
+                println!("    {} {}: {}", e.code, e.path, e.detail);
+            }
+            false
+        }
+    }
+}
+
+fn print_notes<T>(translation: &Translation<T>) {
+    for note in &translation.notes {
+        eprintln!("note: {note:?}");
+    }
+}
+
+/// MT103 to pacs.008.001.08 XML on standard output; what did not fit on standard error.
+pub fn mt2mx(args: ConvertArgs) -> anyhow::Result<()> {
+    let text = read_input(args.file.as_ref())?;
+    let fin = parse_fin(&text)?;
+    let mt = Mt103::from_fin(&fin)?;
+    let created = OffsetDateTime::now_utc().format(&Rfc3339)?;
+    let translation = mt103_to_pacs008(&mt, &created);
+    print_notes(&translation);
+    if let Err(errors) = translation.message.validate() {
+        for e in &errors.0 {
+            eprintln!("invalid: {} {}: {}", e.code, e.path, e.detail);
+        }
+        bail!("the MT103 translates into a pacs.008 that is not valid");
+    }
+    println!("{}", translation.message.to_xml());
+    Ok(())
+}
+
+/// pacs.008 XML to MT103 (FIN) on standard output; what was cut or dropped on standard error.
+pub fn mx2mt(args: ConvertArgs) -> anyhow::Result<()> {
+    let text = read_input(args.file.as_ref())?;
+    let messages = parse(&text)?;
+    let Some(Document::Pacs008(mx)) = messages.into_iter().next().map(|m| m.document) else {
+        bail!("the input holds no pacs.008 message");
+    };
+    let Some(translation) = pacs008_to_mt103(&mx) else {
+        bail!("the pacs.008 has no transaction with the agents an MT103 needs");
+    };
+    print_notes(&translation);
+    println!("{}", translation.message.to_fin());
+    Ok(())
+}
