@@ -1,71 +1,100 @@
-//! The closed ISO 20022 code sets the model keeps as enums.
+//! The closed ISO 20022 code sets the model keeps as enums. Each variant carries its XML
+//! text as its strum name, so one attribute says both how it is read and how it is written.
+
+use std::str::FromStr;
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 /// A code set: each value's XML text, and back.
 pub trait Code: Sized + Copy + 'static {
-    const ALL_CODES: &'static [&'static str];
+    /// Every value of the set, in the order the schema lists them.
+    fn all() -> &'static [Self];
     fn from_code(code: &str) -> Option<Self>;
     fn code(self) -> &'static str;
-}
 
-macro_rules! code_set {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $code:literal,)+ }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($(#[$vdoc])* $variant,)+
-        }
-
-        impl Code for $name {
-            const ALL_CODES: &'static [&'static str] = &[$($code),+];
-
-            fn from_code(code: &str) -> Option<Self> {
-                match code {
-                    $($code => Some($name::$variant),)+
-                    _ => None,
-                }
-            }
-
-            fn code(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code,)+
-                }
-            }
-        }
-    };
-}
-
-code_set! {
-    /// `SettlementMethod1Code`: how the instructing and instructed agents settle.
-    SettlementMethod {
-        /// INDA: the instructed agent settles on an account it holds for the instructing one.
-        InstructedAgent => "INDA",
-        /// INGA: the instructing agent settles on an account it holds for the instructed one.
-        InstructingAgent => "INGA",
-        /// COVE: settled through a cover payment.
-        CoverMethod => "COVE",
-        /// CLRG: settled through a clearing system.
-        ClearingSystem => "CLRG",
+    /// The XML texts of every value, for error messages.
+    fn all_codes() -> Vec<&'static str> {
+        Self::all().iter().map(|c| c.code()).collect()
     }
 }
 
-code_set! {
-    /// `Priority2Code`: the instruction priority (`PmtTpInf/InstrPrty`).
-    Priority {
-        High => "HIGH",
-        Normal => "NORM",
+impl<T> Code for T
+where
+    T: VariantArray + FromStr + Copy + Into<&'static str> + 'static,
+{
+    fn all() -> &'static [Self] {
+        T::VARIANTS
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        T::from_str(code).ok()
+    }
+
+    fn code(self) -> &'static str {
+        self.into()
     }
 }
 
-code_set! {
-    /// `ChargeBearerType1Code`: who bears the charges.
-    ChargeBearer {
-        /// DEBT: the debtor bears all charges.
-        BorneByDebtor => "DEBT",
-        /// CRED: the creditor bears all charges.
-        BorneByCreditor => "CRED",
-        /// SHAR: each party bears its own agent's charges.
-        Shared => "SHAR",
-        /// SLEV: the service level (scheme) rules decide.
-        FollowingServiceLevel => "SLEV",
+/// `SettlementMethod1Code`: how the instructing and instructed agents settle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumString, IntoStaticStr, VariantArray)]
+pub enum SettlementMethod {
+    /// INDA: the instructed agent settles on an account it holds for the instructing one.
+    #[strum(serialize = "INDA")]
+    InstructedAgent,
+    /// INGA: the instructing agent settles on an account it holds for the instructed one.
+    #[strum(serialize = "INGA")]
+    InstructingAgent,
+    /// COVE: settled through a cover payment.
+    #[strum(serialize = "COVE")]
+    CoverMethod,
+    /// CLRG: settled through a clearing system.
+    #[strum(serialize = "CLRG")]
+    ClearingSystem,
+}
+
+/// `Priority2Code`: the instruction priority (`PmtTpInf/InstrPrty`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumString, IntoStaticStr, VariantArray)]
+pub enum Priority {
+    #[strum(serialize = "HIGH")]
+    High,
+    #[strum(serialize = "NORM")]
+    Normal,
+}
+
+/// `ChargeBearerType1Code`: who bears the charges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumString, IntoStaticStr, VariantArray)]
+pub enum ChargeBearer {
+    /// DEBT: the debtor bears all charges.
+    #[strum(serialize = "DEBT")]
+    BorneByDebtor,
+    /// CRED: the creditor bears all charges.
+    #[strum(serialize = "CRED")]
+    BorneByCreditor,
+    /// SHAR: each party bears its own agent's charges.
+    #[strum(serialize = "SHAR")]
+    Shared,
+    /// SLEV: the service level (scheme) rules decide.
+    #[strum(serialize = "SLEV")]
+    FollowingServiceLevel,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trips<C: Code + PartialEq + std::fmt::Debug>() {
+        for value in C::all() {
+            assert_eq!(C::from_code(value.code()), Some(*value));
+        }
+        assert_eq!(C::from_code("XXXX"), None);
+        assert_eq!(C::from_code(""), None);
+    }
+
+    #[test]
+    fn every_code_reads_back_as_itself() {
+        round_trips::<SettlementMethod>();
+        round_trips::<Priority>();
+        round_trips::<ChargeBearer>();
+        assert_eq!(ChargeBearer::Shared.code(), "SHAR");
+        assert_eq!(ChargeBearer::from_code("shar"), None);
     }
 }

@@ -54,7 +54,7 @@ impl Report {
                 format!(
                     "{:?} is not one of {}",
                     excerpt(&element.text),
-                    C::ALL_CODES.join(", ")
+                    C::all_codes().join(", ")
                 ),
             );
         }
