@@ -31,7 +31,7 @@ impl ActiveCurrencyAndAmount {
             report.fail("@Ccy", ReasonCode::Ch21, "the Ccy attribute is required");
         }
         Some(ActiveCurrencyAndAmount {
-            amount: element.text.clone(),
+            amount: element.text().to_owned(),
             currency: currency?.to_owned(),
         })
     }
@@ -211,7 +211,7 @@ impl OrganisationIdentification {
         let mut other = Vec::new();
         for (i, generic) in element.children_named("Othr").enumerate() {
             let read = report.within_nth("Othr", i + 1, |r| {
-                GenericOrganisationIdentification::read(r, generic)
+                GenericOrganisationIdentification::read(r, &generic)
             });
             other.extend(read);
         }
@@ -393,7 +393,7 @@ impl ReasonInformation {
 pub(crate) fn read_unstructured_remittance(report: &mut Report, parent: &Element) -> Vec<String> {
     report
         .optional(parent, "RmtInf")
-        .map(|info| Report::repeated_text(info, "Ustrd"))
+        .map(|info| Report::repeated_text(&info, "Ustrd"))
         .unwrap_or_default()
 }
 

@@ -90,19 +90,23 @@ pub fn parse_bytes(input: &[u8]) -> Result<Vec<Message>, ParseError> {
 /// Every message in `xml`, in document order. The type of each comes from the namespace of
 /// its `AppHdr` or `Document` element; an unknown namespace is an error, never a guess.
 pub fn parse(xml: &str) -> Result<Vec<Message>, ParseError> {
-    let root = tree::parse(xml)?;
+    let tree = tree::parse(xml)?;
     let mut messages = Vec::new();
-    collect(std::slice::from_ref(&root), &mut messages)?;
+    collect(std::iter::once(tree.root()), &mut messages)?;
     if messages.is_empty() {
         return Err(ParseError::NoMessage);
     }
     Ok(messages)
 }
 
-fn collect(elements: &[Element], messages: &mut Vec<Message>) -> Result<(), ParseError> {
+fn collect<'t>(
+    elements: impl Iterator<Item = Element<'t>>,
+    messages: &mut Vec<Message>,
+) -> Result<(), ParseError> {
     let mut header = None;
     for element in elements {
-        match element.name.as_str() {
+        let element = &element;
+        match element.name() {
             "AppHdr" => {
                 if header.is_some() {
                     return Err(ParseError::AppHdrWithoutDocument {
@@ -117,7 +121,7 @@ fn collect(elements: &[Element], messages: &mut Vec<Message>) -> Result<(), Pars
                     message: messages.len() + 1,
                 });
             }
-            _ => collect(&element.children, messages)?,
+            _ => collect(element.children(), messages)?,
         }
     }
     match header {
@@ -163,25 +167,28 @@ fn read_document(message_type: MessageType, element: &Element) -> Result<Documen
 /// The type named by the element's namespace, once the element is the right root for it
 /// and nothing inside it comes from another namespace.
 fn message_type_of(element: &Element) -> Result<MessageType, ParseError> {
-    let Some(namespace) = element.namespace.as_deref() else {
+    let Some(namespace) = element.namespace() else {
         return Err(ParseError::MissingNamespace {
-            element: element.name.clone(),
+            element: element.name().to_owned(),
         });
     };
     let message_type =
         MessageType::from_namespace(namespace).ok_or_else(|| ParseError::UnknownNamespace {
-            element: element.name.clone(),
+            element: element.name().to_owned(),
             namespace: excerpt(namespace),
         })?;
-    if message_type.root_element() != element.name {
+    if message_type.root_element() != element.name() {
         return Err(ParseError::WrongRootElement {
-            element: element.name.clone(),
+            element: element.name().to_owned(),
             message_type,
             expected: message_type.root_element(),
         });
     }
     if let Some(expected) = message_type.message_element() {
-        let only_child = matches!(element.children.as_slice(), [child] if child.name == expected);
+        let mut children = element.children();
+        let first = children.next();
+        let only_child =
+            first.is_some_and(|child| child.name() == expected) && children.next().is_none();
         if !only_child {
             return Err(ParseError::WrongMessageElement {
                 message_type,
@@ -200,15 +207,15 @@ fn same_namespace(
     namespace: &str,
     message_type: MessageType,
 ) -> Result<(), ParseError> {
-    for child in &element.children {
-        if child.namespace.as_deref() != Some(namespace) {
-            return Err(ParseError::ForeignNamespace {
-                element: child.name.clone(),
-                namespace: excerpt(child.namespace.as_deref().unwrap_or("")),
-                message_type,
-            });
-        }
-        same_namespace(child, namespace, message_type)?;
+    let foreign = element
+        .descendants()
+        .find(|child| child.namespace() != Some(namespace));
+    match foreign {
+        Some(child) => Err(ParseError::ForeignNamespace {
+            element: child.name().to_owned(),
+            namespace: excerpt(child.namespace().unwrap_or("")),
+            message_type,
+        }),
+        None => Ok(()),
     }
-    Ok(())
 }

@@ -8,7 +8,7 @@ use crate::tree::Element;
 
 impl Report {
     /// The child `name`, which may appear at most once.
-    pub(crate) fn optional<'e>(&mut self, parent: &'e Element, name: &str) -> Option<&'e Element> {
+    pub(crate) fn optional<'t>(&mut self, parent: &Element<'t>, name: &str) -> Option<Element<'t>> {
         let mut found = parent.children_named(name);
         let first = found.next();
         if found.next().is_some() {
@@ -21,7 +21,7 @@ impl Report {
         first
     }
 
-    pub(crate) fn required<'e>(&mut self, parent: &'e Element, name: &str) -> Option<&'e Element> {
+    pub(crate) fn required<'t>(&mut self, parent: &Element<'t>, name: &str) -> Option<Element<'t>> {
         let found = self.optional(parent, name);
         if found.is_none() {
             self.fail(name, ReasonCode::Ch21, format!("{name} is required"));
@@ -30,30 +30,30 @@ impl Report {
     }
 
     pub(crate) fn optional_text(&mut self, parent: &Element, name: &str) -> Option<String> {
-        self.optional(parent, name).map(|e| e.text.clone())
+        self.optional(parent, name).map(|e| e.text().to_owned())
     }
 
     pub(crate) fn required_text(&mut self, parent: &Element, name: &str) -> Option<String> {
-        self.required(parent, name).map(|e| e.text.clone())
+        self.required(parent, name).map(|e| e.text().to_owned())
     }
 
     pub(crate) fn repeated_text(parent: &Element, name: &str) -> Vec<String> {
         parent
             .children_named(name)
-            .map(|e| e.text.clone())
+            .map(|e| e.text().to_owned())
             .collect()
     }
 
     pub(crate) fn optional_code<C: Code>(&mut self, parent: &Element, name: &str) -> Option<C> {
         let element = self.optional(parent, name)?;
-        let code = C::from_code(&element.text);
+        let code = C::from_code(element.text());
         if code.is_none() {
             self.fail(
                 name,
                 ReasonCode::Ff01,
                 format!(
                     "{:?} is not one of {}",
-                    excerpt(&element.text),
+                    excerpt(element.text()),
                     C::all_codes().join(", ")
                 ),
             );
@@ -77,7 +77,7 @@ impl Report {
         read: impl FnOnce(&mut Report, &Element) -> Option<T>,
     ) -> Option<T> {
         let element = self.optional(parent, name)?;
-        self.within(name, |r| read(r, element))
+        self.within(name, |r| read(r, &element))
     }
 
     pub(crate) fn required_with<T>(
@@ -87,7 +87,7 @@ impl Report {
         read: impl FnOnce(&mut Report, &Element) -> Option<T>,
     ) -> Option<T> {
         let element = self.required(parent, name)?;
-        self.within(name, |r| read(r, element))
+        self.within(name, |r| read(r, &element))
     }
 
     /// Reads every child `name` with `read`, each at its 1-based position in the path.
@@ -99,7 +99,7 @@ impl Report {
     ) -> Vec<T> {
         let mut found = Vec::new();
         for (i, element) in parent.children_named(name).enumerate() {
-            found.extend(self.within_nth(name, i + 1, |r| read(r, element)));
+            found.extend(self.within_nth(name, i + 1, |r| read(r, &element)));
         }
         found
     }

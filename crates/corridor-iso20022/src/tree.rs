@@ -1,73 +1,140 @@
-//! One pass of quick-xml into a small element tree, with the limits that make hostile
-//! input harmless: bounded depth, no DTD, every prefix resolved to its namespace.
+//! One pass of quick-xml into a flat element tree that borrows from the input, with the
+//! limits that make hostile input harmless: bounded depth, no DTD, every prefix resolved
+//! to its namespace.
+//!
+//! Parsing is the hot path of message intake, so the tree is built for few allocations:
+//! names and most texts are slices of the input, every element lives in one vector in
+//! document order, and an element's descendants are the contiguous run after it.
 
 use crate::error::ParseError;
-use quick_xml::NsReader;
-use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::Reader;
+use quick_xml::escape::{resolve_predefined_entity, unescape};
 use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use std::rc::Rc;
+use std::borrow::Cow;
 
 /// No ISO 20022 message nests deeper than about 15 elements; the limit keeps recursion over
-/// the tree (and dropping it) far from the end of the stack whatever the input.
+/// the tree far from the end of the stack whatever the input.
 pub(crate) const MAX_DEPTH: usize = 48;
 
+/// Marks "no such element" in the links between nodes; the root is never anyone's child or
+/// sibling, so index 0 would do, but a distinct value reads better.
+const NONE: u32 = u32::MAX;
+
 #[derive(Debug)]
-pub(crate) struct Element {
-    pub(crate) namespace: Option<Rc<str>>,
+pub(crate) struct Tree<'a> {
+    nodes: Vec<Node<'a>>,
+    attributes: Vec<(&'a str, Cow<'a, str>)>,
+    namespaces: Vec<Cow<'a, str>>,
+}
+
+#[derive(Debug)]
+struct Node<'a> {
     /// The local name, without its prefix.
-    pub(crate) name: String,
+    name: &'a str,
+    namespace: Option<u32>,
+    text: Cow<'a, str>,
+    attributes: (u32, u32),
+    first_child: u32,
+    next_sibling: u32,
+    /// One past the last descendant.
+    end: u32,
+}
+
+/// An element of a parsed tree: a cheap handle, copied freely.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Element<'t> {
+    tree: &'t Tree<'t>,
+    index: u32,
+}
+
+impl<'t> Element<'t> {
+    fn node(&self) -> &'t Node<'t> {
+        &self.tree.nodes[self.index as usize]
+    }
+
+    /// The local name, without its prefix.
+    pub(crate) fn name(&self) -> &'t str {
+        self.node().name
+    }
+
+    pub(crate) fn namespace(&self) -> Option<&'t str> {
+        let index = self.node().namespace?;
+        Some(&self.tree.namespaces[index as usize])
+    }
+
+    /// The element's own text, entities resolved; empty for an element with children.
+    pub(crate) fn text(&self) -> &'t str {
+        &self.node().text
+    }
+
     /// Unprefixed attributes only: ISO 20022 defines no other (`Ccy`).
-    pub(crate) attributes: Vec<(String, String)>,
-    pub(crate) text: String,
-    pub(crate) children: Vec<Element>,
-}
-
-impl Element {
-    pub(crate) fn children_named<'e, 'n>(
-        &'e self,
-        name: &'n str,
-    ) -> impl Iterator<Item = &'e Element> + use<'e, 'n> {
-        self.children.iter().filter(move |c| c.name == name)
-    }
-
-    pub(crate) fn attribute(&self, name: &str) -> Option<&str> {
-        self.attributes
+    pub(crate) fn attribute(&self, name: &str) -> Option<&'t str> {
+        let (from, to) = self.node().attributes;
+        self.tree.attributes[from as usize..to as usize]
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_ref())
+    }
+
+    pub(crate) fn children(&self) -> impl Iterator<Item = Element<'t>> + use<'t> {
+        let tree = self.tree;
+        let mut next = self.node().first_child;
+        std::iter::from_fn(move || {
+            if next == NONE {
+                return None;
+            }
+            let element = Element { tree, index: next };
+            next = element.node().next_sibling;
+            Some(element)
+        })
+    }
+
+    pub(crate) fn children_named<'n>(
+        &self,
+        name: &'n str,
+    ) -> impl Iterator<Item = Element<'t>> + use<'t, 'n> {
+        self.children().filter(move |c| c.name() == name)
+    }
+
+    /// Every element inside this one, at any depth, in document order.
+    pub(crate) fn descendants(&self) -> impl Iterator<Item = Element<'t>> + use<'t> {
+        let tree = self.tree;
+        (self.index + 1..self.node().end).map(move |index| Element { tree, index })
     }
 }
 
-pub(crate) fn parse(xml: &str) -> Result<Element, ParseError> {
-    let mut reader = NsReader::from_str(xml);
+impl<'a> Tree<'a> {
+    pub(crate) fn root(&self) -> Element<'_> {
+        Element {
+            tree: self,
+            index: 0,
+        }
+    }
+}
+
+pub(crate) fn parse(xml: &str) -> Result<Tree<'_>, ParseError> {
+    let mut reader = Reader::from_str(xml);
     reader.config_mut().expand_empty_elements = true;
-    let mut tree = TreeBuilder::default();
+    let mut tree = TreeBuilder::new(xml);
     loop {
-        let next = reader.read_resolved_event().map_err(|e| e.to_string());
-        let (resolved, event) = match next {
-            Ok(pair) => pair,
-            Err(detail) => return Err(syntax(reader.error_position(), detail)),
+        let event = match reader.read_event() {
+            Ok(event) => event,
+            Err(e) => return Err(syntax(reader.error_position(), e.to_string())),
         };
-        // Only a start tag needs its namespace; resolve it before the reader is used again.
-        let namespace = matches!(event, Event::Start(_)).then(|| namespace_of(resolved));
         let position = reader.buffer_position();
         let fail = |detail: String| syntax(position, detail);
         match event {
-            Event::Start(start) => {
-                let namespace = namespace.transpose().map_err(fail)?.flatten();
-                tree.start(open_element(namespace, &start).map_err(fail)?, position)?;
-            }
+            Event::Start(start) => tree.start(&start, position)?,
             Event::End(_) => tree.end(),
             Event::Text(text) => tree.text(
-                &text.xml10_content().map_err(|e| fail(e.to_string()))?,
+                text.xml10_content().map_err(|e| fail(e.to_string()))?,
                 position,
             )?,
             Event::CData(data) => {
-                tree.text(&data.decode().map_err(|e| fail(e.to_string()))?, position)?
+                tree.text(data.decode().map_err(|e| fail(e.to_string()))?, position)?
             }
             Event::GeneralRef(reference) => {
-                tree.text(&resolve(&reference).map_err(fail)?, position)?
+                tree.text(Cow::Owned(resolve(&reference).map_err(fail)?), position)?
             }
             Event::DocType(_) => return Err(ParseError::DoctypeNotAllowed),
             Event::Eof => return tree.finish(position),
@@ -78,39 +145,6 @@ pub(crate) fn parse(xml: &str) -> Result<Element, ParseError> {
 
 fn syntax(position: u64, detail: String) -> ParseError {
     ParseError::Syntax { position, detail }
-}
-
-fn namespace_of(resolved: ResolveResult<'_>) -> Result<Option<String>, String> {
-    match resolved {
-        ResolveResult::Bound(namespace) => Ok(Some(utf8(namespace.as_ref())?)),
-        ResolveResult::Unbound => Ok(None),
-        ResolveResult::Unknown(prefix) => Err(format!(
-            "prefix {:?} is not declared",
-            String::from_utf8_lossy(&prefix)
-        )),
-    }
-}
-
-fn open_element(namespace: Option<String>, start: &BytesStart<'_>) -> Result<OpenElement, String> {
-    Ok(OpenElement {
-        namespace,
-        name: utf8(start.local_name().as_ref())?,
-        attributes: attributes(start)?,
-    })
-}
-
-fn attributes(start: &BytesStart<'_>) -> Result<Vec<(String, String)>, String> {
-    let mut attributes = Vec::new();
-    for attribute in start.attributes() {
-        let attribute = attribute.map_err(|e| e.to_string())?;
-        let key = attribute.key;
-        if key.prefix().is_some() || key.as_ref() == b"xmlns" {
-            continue;
-        }
-        let value = attribute.unescape_value().map_err(|e| e.to_string())?;
-        attributes.push((utf8(key.local_name().as_ref())?, value.into_owned()));
-    }
-    Ok(attributes)
 }
 
 /// A character reference or one of the five predefined entities; with no DTD allowed, any
@@ -125,83 +159,189 @@ fn resolve(reference: &BytesRef<'_>) -> Result<String, String> {
         .ok_or_else(|| format!("entity &{}; is not defined", crate::error::excerpt(&name)))
 }
 
-fn utf8(bytes: &[u8]) -> Result<String, String> {
-    std::str::from_utf8(bytes)
-        .map(str::to_owned)
-        .map_err(|e| e.to_string())
+/// A prefix bound to a namespace by an `xmlns` attribute, in scope until its element ends.
+struct Binding<'a> {
+    /// Empty for the default namespace.
+    prefix: &'a str,
+    /// `None` where `xmlns=""` takes the default namespace away.
+    namespace: Option<u32>,
+    depth: usize,
 }
 
-struct OpenElement {
-    namespace: Option<String>,
-    name: String,
-    attributes: Vec<(String, String)>,
+struct Open {
+    index: u32,
+    last_child: u32,
 }
 
-#[derive(Default)]
-struct TreeBuilder {
-    open: Vec<Element>,
-    root: Option<Element>,
-    /// Every element of a message shares one namespace: keep one copy of it.
-    last_namespace: Option<Rc<str>>,
+struct TreeBuilder<'a> {
+    input: &'a str,
+    tree: Tree<'a>,
+    open: Vec<Open>,
+    bindings: Vec<Binding<'a>>,
 }
 
-impl TreeBuilder {
-    fn start(&mut self, element: OpenElement, position: u64) -> Result<(), ParseError> {
-        if self.root.is_some() {
-            return Err(syntax(position, "a second root element".into()));
+impl<'a> TreeBuilder<'a> {
+    fn new(input: &'a str) -> Self {
+        TreeBuilder {
+            input,
+            tree: Tree {
+                // About one element per 30 bytes of a typical message: one allocation.
+                nodes: Vec::with_capacity(input.len() / 30 + 1),
+                attributes: Vec::new(),
+                namespaces: Vec::new(),
+            },
+            open: Vec::with_capacity(16),
+            bindings: Vec::new(),
+        }
+    }
+
+    /// The part of the input that `bytes` is: quick-xml lends event content borrowed from
+    /// its input, and taking it from there keeps it borrowed for the tree's whole life.
+    fn borrowed(&self, bytes: &[u8]) -> Result<&'a str, String> {
+        let offset = (bytes.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
+        self.input
+            .get(offset..offset.saturating_add(bytes.len()))
+            .ok_or_else(|| "a name that is not whole UTF-8 characters".to_owned())
+    }
+
+    fn start(&mut self, start: &BytesStart<'a>, position: u64) -> Result<(), ParseError> {
+        let fail = |detail: String| syntax(position, detail);
+        if self.open.is_empty() && !self.tree.nodes.is_empty() {
+            return Err(fail("a second root element".into()));
         }
         if self.open.len() == MAX_DEPTH {
             return Err(ParseError::TooDeep { limit: MAX_DEPTH });
         }
-        let namespace = element.namespace.map(|ns| self.shared(ns));
-        self.open.push(Element {
+        let depth = self.open.len();
+        let attributes = self.read_attributes(start, depth).map_err(fail)?;
+        let qualified = self.borrowed(start.name().as_ref()).map_err(fail)?;
+        let (prefix, name) = qualified.split_once(':').unwrap_or(("", qualified));
+        let namespace = self.namespace_of(prefix).map_err(fail)?;
+        let index = self.tree.nodes.len() as u32;
+        self.tree.nodes.push(Node {
+            name,
             namespace,
-            name: element.name,
-            attributes: element.attributes,
-            text: String::new(),
-            children: Vec::new(),
+            text: Cow::Borrowed(""),
+            attributes,
+            first_child: NONE,
+            next_sibling: NONE,
+            end: NONE,
+        });
+        if let Some(parent) = self.open.last_mut() {
+            let nodes = &mut self.tree.nodes;
+            match parent.last_child {
+                NONE => nodes[parent.index as usize].first_child = index,
+                last => nodes[last as usize].next_sibling = index,
+            }
+            parent.last_child = index;
+            // ISO 20022 has no mixed content: text before a first child is layout.
+            nodes[parent.index as usize].text = Cow::Borrowed("");
+        }
+        self.open.push(Open {
+            index,
+            last_child: NONE,
         });
         Ok(())
     }
 
-    fn shared(&mut self, namespace: String) -> Rc<str> {
-        match &self.last_namespace {
-            Some(last) if **last == *namespace => Rc::clone(last),
-            _ => {
-                let shared: Rc<str> = namespace.into();
-                self.last_namespace = Some(Rc::clone(&shared));
-                shared
+    /// Keeps the unprefixed attributes; binds the namespaces that `xmlns` ones declare.
+    fn read_attributes(
+        &mut self,
+        start: &BytesStart<'a>,
+        depth: usize,
+    ) -> Result<(u32, u32), String> {
+        let from = self.tree.attributes.len() as u32;
+        for attribute in start.attributes() {
+            let attribute = attribute.map_err(|e| e.to_string())?;
+            let key = self.borrowed(attribute.key.as_ref())?;
+            let raw = self.borrowed(&attribute.value)?;
+            let value = unescape(raw).map_err(|e| e.to_string())?;
+            match key.split_once(':') {
+                None if key == "xmlns" => self.bind("", value, depth),
+                None => self.tree.attributes.push((key, value)),
+                Some(("xmlns", prefix)) => self.bind(prefix, value, depth),
+                Some(_) => {}
             }
+        }
+        Ok((from, self.tree.attributes.len() as u32))
+    }
+
+    fn bind(&mut self, prefix: &'a str, namespace: Cow<'a, str>, depth: usize) {
+        let namespace = (!namespace.is_empty()).then(|| self.intern(namespace));
+        self.bindings.push(Binding {
+            prefix,
+            namespace,
+            depth,
+        });
+    }
+
+    /// Every element of a message shares one namespace: keep one copy of each.
+    fn intern(&mut self, namespace: Cow<'a, str>) -> u32 {
+        let namespaces = &mut self.tree.namespaces;
+        match namespaces.iter().position(|known| *known == namespace) {
+            Some(index) => index as u32,
+            None => {
+                namespaces.push(namespace);
+                namespaces.len() as u32 - 1
+            }
+        }
+    }
+
+    fn namespace_of(&self, prefix: &str) -> Result<Option<u32>, String> {
+        match self.bindings.iter().rev().find(|b| b.prefix == prefix) {
+            Some(binding) => Ok(binding.namespace),
+            None if prefix.is_empty() => Ok(None),
+            None => Err(format!(
+                "prefix {:?} is not declared",
+                crate::error::excerpt(prefix)
+            )),
         }
     }
 
     /// quick-xml has already matched the end tag with its start tag.
     fn end(&mut self) {
-        if let Some(element) = self.open.pop() {
-            match self.open.last_mut() {
-                Some(parent) => parent.children.push(element),
-                None => self.root = Some(element),
-            }
+        let Some(closed) = self.open.pop() else {
+            return;
+        };
+        let depth = self.open.len();
+        while self.bindings.last().is_some_and(|b| b.depth == depth) {
+            self.bindings.pop();
         }
+        let end = self.tree.nodes.len() as u32;
+        self.tree.nodes[closed.index as usize].end = end;
     }
 
-    fn text(&mut self, text: &str, position: u64) -> Result<(), ParseError> {
-        match self.open.last_mut() {
-            Some(element) => element.text.push_str(text),
-            None if text.trim().is_empty() => {}
-            None => return Err(syntax(position, "text outside the root element".into())),
+    fn text(&mut self, piece: Cow<'a, str>, position: u64) -> Result<(), ParseError> {
+        let Some(open) = self.open.last() else {
+            if piece.trim().is_empty() {
+                return Ok(());
+            }
+            return Err(syntax(position, "text outside the root element".into()));
+        };
+        // ISO 20022 has no mixed content: text beside child elements is layout.
+        if open.last_child != NONE {
+            return Ok(());
+        }
+        let text = &mut self.tree.nodes[open.index as usize].text;
+        if text.is_empty() {
+            *text = piece;
+        } else {
+            text.to_mut().push_str(&piece);
         }
         Ok(())
     }
 
-    fn finish(self, position: u64) -> Result<Element, ParseError> {
+    fn finish(self, position: u64) -> Result<Tree<'a>, ParseError> {
         if let Some(open) = self.open.last() {
+            let name = self.tree.nodes[open.index as usize].name;
             return Err(syntax(
                 position,
-                format!("input ends inside element {}", open.name),
+                format!("input ends inside element {name}"),
             ));
         }
-        self.root
-            .ok_or_else(|| syntax(position, "no root element".into()))
+        if self.tree.nodes.is_empty() {
+            return Err(syntax(position, "no root element".into()));
+        }
+        Ok(self.tree)
     }
 }
