@@ -11,7 +11,7 @@ use crate::read::read_document;
 use crate::tree::Element;
 use crate::writer::{XmlWriter, document_xml};
 
-const MESSAGE: &str = "FIToFIPmtCxlReq";
+pub(crate) const MESSAGE: &str = "FIToFIPmtCxlReq";
 
 /// `FIToFIPmtCxlReq`: the case assignment and the transactions to cancel.
 #[derive(Debug, Clone, PartialEq, Eq)]

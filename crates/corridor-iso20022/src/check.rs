@@ -269,7 +269,7 @@ fn is_hidden(c: char) -> bool {
 }
 
 /// `BICFIDec2014Identifier` and `AnyBICDec2014Identifier`.
-fn is_bic(value: &str) -> bool {
+pub(crate) fn is_bic(value: &str) -> bool {
     let b = value.as_bytes();
     let upper_alnum = |c: &u8| c.is_ascii_uppercase() || c.is_ascii_digit();
     (b.len() == 8 || b.len() == 11)
@@ -279,7 +279,7 @@ fn is_bic(value: &str) -> bool {
 }
 
 /// `UUIDv4Identifier`: `[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89ab][a-f0-9]{3}-[a-f0-9]{12}`.
-fn is_uetr(value: &str) -> bool {
+pub(crate) fn is_uetr(value: &str) -> bool {
     let b = value.as_bytes();
     b.len() == 36
         && b.iter().enumerate().all(|(i, c)| match i {
@@ -320,6 +320,11 @@ fn number(digits: &[u8]) -> Option<u32> {
 
 /// `YYYY-MM-DD` with a real day of a real month; returns what follows it.
 fn date_prefix(value: &str) -> Option<&str> {
+    split_date(value).map(|(_, rest)| rest)
+}
+
+/// `YYYY-MM-DD` with a real day of a real month, as (year, month, day), and what follows.
+pub(crate) fn split_date(value: &str) -> Option<((u32, u32, u32), &str)> {
     let b = value.as_bytes();
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -333,7 +338,7 @@ fn date_prefix(value: &str) -> Option<&str> {
         2 => 28,
         _ => return None,
     };
-    (year >= 1 && (1..=days).contains(&day)).then(|| &value[10..])
+    (year >= 1 && (1..=days).contains(&day)).then(|| ((year, month, day), &value[10..]))
 }
 
 /// Nothing, `Z`, or `+hh:mm` / `-hh:mm` within fourteen hours.

@@ -24,8 +24,24 @@
 //! the patterns of BIC, UETR, IBAN, LEI, currency and country codes, amounts (digits, at
 //! most 5 fraction and 18 in all), real dates, no control or invisible characters. It is
 //! at least as strict as the XSD for every field it checks, so a model that passes it
-//! serializes to XML the XSD accepts. Business rules (a known participant, IBAN checksums, a currency's minor
-//! unit, `NbOfTxs` matching the transactions) belong to the next layer.
+//! serializes to XML the XSD accepts.
+//!
+//! `check_business_rules` (on each message model, [`BusinessApplicationHeader`],
+//! [`Document`] and [`Message`]) is the second layer, run on what passed the first: what
+//! the message means, against a [`BusinessContext`] the caller builds (the business date,
+//! how many days ahead settlement may lie, the currencies the scheme settles and their
+//! decimal places), since the crate reads no clock. It checks that every amount is in a
+//! currency the scheme settles (`AM03`), has no more decimals than that currency
+//! (`CH20`) and is above zero (`AM01`); that `IntrBkSttlmDt` lies from the business date
+//! to the last day allowed (`DT01`); that every BIC names an ISO 3166 country (`RC01`);
+//! that every IBAN has its country's registered length and mod-97 check digits (`AC01`);
+//! that `NbOfTxs` counts the transactions (`AM18`) and `TtlIntrBkSttlmAmt` is their sum
+//! (`AM10`) in their one currency (`AM11`); that an `AppHdr` names the document's type
+//! (`FF01`), repeats its message identification (`CH16`) and has well-formed `Fr`/`To`
+//! BICs; that a UETR, where present, is a lowercase UUID version 4 (`CH16`). It also
+//! applies CBPR+ usage rules to pacs.008 and pacs.009: one transaction per message
+//! (`AM18`), a `UETR` and an `IntrBkSttlmDt` on each (`CH21`), and no `SLEV` charge
+//! bearer in pacs.008 (`BE19`). Known participants and sanctions are the hub's business.
 //!
 //! # What the pacs.008.001.08 model does not keep
 //!
@@ -89,9 +105,11 @@ mod camt056;
 mod check;
 mod codes;
 mod components;
+mod country;
 mod envelope;
 mod error;
 mod head001;
+mod iban;
 mod message_type;
 pub mod mt;
 mod pacs002;
@@ -100,6 +118,7 @@ mod pacs008;
 mod pacs009;
 mod read;
 mod reason;
+mod rules;
 mod tree;
 mod writer;
 
@@ -123,3 +142,4 @@ pub use pacs008::{
 };
 pub use pacs009::{FICdtTrf, FICreditTransferTransaction, UnderlyingCustomerCreditTransfer};
 pub use reason::ReasonCode;
+pub use rules::{BusinessContext, BusinessDate};

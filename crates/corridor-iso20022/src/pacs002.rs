@@ -11,7 +11,7 @@ use crate::read::read_document;
 use crate::tree::Element;
 use crate::writer::{XmlWriter, document_xml};
 
-const MESSAGE: &str = "FIToFIPmtStsRpt";
+pub(crate) const MESSAGE: &str = "FIToFIPmtStsRpt";
 
 /// `FIToFIPmtStsRpt`: a group header, the status of original groups and of transactions.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use crate::read::read_document;
 use crate::tree::Element;
 use crate::writer::{XmlWriter, document_xml};
 
-const MESSAGE: &str = "PmtRtr";
+pub(crate) const MESSAGE: &str = "PmtRtr";
 
 /// `PmtRtr`: a group header and the returned transactions.
 #[derive(Debug, Clone, PartialEq, Eq)]

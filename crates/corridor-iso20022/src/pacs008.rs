@@ -15,7 +15,7 @@ use crate::read::read_document;
 use crate::tree::Element;
 use crate::writer::{XmlWriter, document_xml};
 
-const MESSAGE: &str = "FIToFICstmrCdtTrf";
+pub(crate) const MESSAGE: &str = "FIToFICstmrCdtTrf";
 
 /// `FIToFICstmrCdtTrf`: a group header and one or more credit transfers.
 #[derive(Debug, Clone, PartialEq, Eq)]

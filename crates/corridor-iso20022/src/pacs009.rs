@@ -16,7 +16,7 @@ use crate::read::read_document;
 use crate::tree::Element;
 use crate::writer::{XmlWriter, document_xml};
 
-const MESSAGE: &str = "FICdtTrf";
+pub(crate) const MESSAGE: &str = "FICdtTrf";
 
 /// `FICdtTrf`: a group header and one or more institution credit transfers.
 #[derive(Debug, Clone, PartialEq, Eq)]

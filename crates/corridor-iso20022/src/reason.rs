@@ -6,7 +6,8 @@ use std::fmt;
 pub enum ReasonCode {
     /// AC01 IncorrectAccountNumber: an IBAN that breaks its pattern.
     Ac01,
-    /// AM03 NotAllowedCurrency: a currency code that is not three upper-case letters.
+    /// AM03 NotAllowedCurrency: a currency code that is not three upper-case letters, or one
+    /// the scheme does not settle.
     Am03,
     /// AM12 InvalidAmount: an amount that is not an exact, non-negative decimal within the
     /// digits ISO 20022 allows.
@@ -24,6 +25,22 @@ pub enum ReasonCode {
     Ff02,
     /// RC01 BankIdentifierIncorrect: a BIC that breaks its pattern.
     Rc01,
+    /// AM01 ZeroAmount: an amount that must be positive is zero.
+    Am01,
+    /// AM10 InvalidControlSum: a total that is not the sum of the transactions' amounts.
+    Am10,
+    /// AM11 InvalidTransactionCurrency: a transaction in another currency than its total.
+    Am11,
+    /// AM18 InvalidNumberOfTransactions: `NbOfTxs` differs from the transactions carried,
+    /// or the scheme allows another number.
+    Am18,
+    /// BE19 InvalidChargeBearerCode: a charge bearer the scheme does not allow.
+    Be19,
+    /// CH16 ElementContentFormallyIncorrect: content that contradicts another element.
+    Ch16,
+    /// CH20 DecimalPointsNotCompatibleWithCurrency: more fraction digits than the currency's
+    /// minor unit.
+    Ch20,
 }
 
 impl ReasonCode {
@@ -38,6 +55,13 @@ impl ReasonCode {
             ReasonCode::Ff01 => "FF01",
             ReasonCode::Ff02 => "FF02",
             ReasonCode::Rc01 => "RC01",
+            ReasonCode::Am01 => "AM01",
+            ReasonCode::Am10 => "AM10",
+            ReasonCode::Am11 => "AM11",
+            ReasonCode::Am18 => "AM18",
+            ReasonCode::Be19 => "BE19",
+            ReasonCode::Ch16 => "CH16",
+            ReasonCode::Ch20 => "CH20",
         }
     }
 }
