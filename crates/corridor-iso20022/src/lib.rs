@@ -85,7 +85,9 @@
 //! their format, `CH21` for a missing element, `RC01` for a BIC, `AM12` for an amount, and
 //! so on.
 
+mod camt029;
 mod camt056;
+mod camt_report;
 mod check;
 mod codes;
 mod components;
@@ -103,10 +105,18 @@ mod reason;
 mod tree;
 mod writer;
 
+pub use camt_report::{
+    AccountReport, Balance, BankTransactionCode, BankTransactionDomain, BkToCstmrAcctRpt,
+    BkToCstmrDbtCdtNtfctn, BkToCstmrStmt, CodeOrProprietary, DateOrDateTime, EntryDetails,
+    EntryTotals, EntryTransaction, NetAmount, ProprietaryBankTransactionCode, ReportEntry,
+    ReportGroupHeader, ReportedAccount, TotalEntries, TransactionAgents, TransactionParties,
+    TransactionParty, TransactionReferences, TransactionsSummary,
+};
+pub use camt029::{CancellationDetails, CancellationStatusTransaction, RsltnOfInvstgtn};
 pub use camt056::{
     CancellationTransaction, CaseAssignment, FIToFIPmtCxlReq, UnderlyingTransaction,
 };
-pub use codes::{ChargeBearer, Code, Priority, SettlementMethod};
+pub use codes::{CancellationStatus, ChargeBearer, Code, CreditDebit, Priority, SettlementMethod};
 pub use components::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount,
     GenericOrganisationIdentification, OrganisationIdentification, OriginalIdentification,
