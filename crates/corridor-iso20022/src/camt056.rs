@@ -94,7 +94,7 @@ fn read_message(report: &mut Report, element: &Element) -> Option<FIToFIPmtCxlRe
 }
 
 impl CaseAssignment {
-    fn read(report: &mut Report, element: &Element) -> Option<Self> {
+    pub(crate) fn read(report: &mut Report, element: &Element) -> Option<Self> {
         let identification = report.required_text(element, "Id");
         let assigner = report.required_with(element, "Assgnr", read_party);
         let assignee = report.required_with(element, "Assgne", read_party);
@@ -107,7 +107,7 @@ impl CaseAssignment {
         })
     }
 
-    fn write(&self, out: &mut XmlWriter) {
+    pub(crate) fn write(&self, out: &mut XmlWriter) {
         out.element("Assgnmt", |out| {
             out.leaf("Id", &self.identification);
             out.element("Assgnr", |out| self.assigner.write(out, "Agt"));
@@ -116,7 +116,7 @@ impl CaseAssignment {
         });
     }
 
-    fn check(&self, report: &mut Report) {
+    pub(crate) fn check(&self, report: &mut Report) {
         report.max_text("Id", &self.identification, MAX35_TEXT);
         report.within("Assgnr", |r| self.assigner.check(r, "Agt"));
         report.within("Assgne", |r| self.assignee.check(r, "Agt"));

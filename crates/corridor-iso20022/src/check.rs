@@ -12,6 +12,7 @@ pub(crate) const MAX35_TEXT: usize = 35;
 pub(crate) const MAX70_TEXT: usize = 70;
 pub(crate) const MAX105_TEXT: usize = 105;
 pub(crate) const MAX140_TEXT: usize = 140;
+pub(crate) const MAX500_TEXT: usize = 500;
 /// `External...Code` types (purpose, organisation identification scheme): 1 to 4 characters.
 pub(crate) const EXTERNAL_CODE: usize = 4;
 /// `PostalAddress24/AdrLine` occurs at most 7 times.
@@ -256,6 +257,22 @@ impl Report {
                 name,
                 ReasonCode::Ff01,
                 format!("{:?} is not 1 to 15 digits", excerpt(value)),
+            );
+        }
+    }
+}
+
+impl Report {
+    /// `Number` (`fractionDigits` 0, `totalDigits` 18), kept to 1 to 18 digits: no sign.
+    pub(crate) fn whole_number(&mut self, name: &str, value: Option<&str>) {
+        let Some(value) = value else { return };
+        let well_formed =
+            (1..=18).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit());
+        if !well_formed {
+            self.fail(
+                name,
+                ReasonCode::Ff01,
+                format!("{:?} is not 1 to 18 digits", excerpt(value)),
             );
         }
     }

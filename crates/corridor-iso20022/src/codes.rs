@@ -77,6 +77,30 @@ pub enum ChargeBearer {
     FollowingServiceLevel,
 }
 
+/// `CreditDebitCode`: whether an entry or a balance adds to the account or takes from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumString, IntoStaticStr, VariantArray)]
+pub enum CreditDebit {
+    #[strum(serialize = "CRDT")]
+    Credit,
+    #[strum(serialize = "DBIT")]
+    Debit,
+}
+
+/// `CancellationIndividualStatus1Code`: what became of one transaction a cancellation
+/// request asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumString, IntoStaticStr, VariantArray)]
+pub enum CancellationStatus {
+    /// RJCR: the cancellation is rejected.
+    #[strum(serialize = "RJCR")]
+    Rejected,
+    /// ACCR: the cancellation is accepted.
+    #[strum(serialize = "ACCR")]
+    Accepted,
+    /// PDCR: the cancellation is pending.
+    #[strum(serialize = "PDCR")]
+    Pending,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +118,8 @@ mod tests {
         round_trips::<SettlementMethod>();
         round_trips::<Priority>();
         round_trips::<ChargeBearer>();
+        round_trips::<CreditDebit>();
+        round_trips::<CancellationStatus>();
         assert_eq!(ChargeBearer::Shared.code(), "SHAR");
         assert_eq!(ChargeBearer::from_code("shar"), None);
     }

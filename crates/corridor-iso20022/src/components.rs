@@ -303,55 +303,67 @@ pub enum AccountIdentification {
 
 impl CashAccount {
     pub(crate) fn read(report: &mut Report, element: &Element) -> Option<Self> {
-        report.required_with(element, "Id", |r, id| {
+        AccountIdentification::read(report, element)
+            .map(|identification| CashAccount { identification })
+    }
+
+    pub(crate) fn write(&self, out: &mut XmlWriter, name: &str) {
+        out.element(name, |out| self.identification.write(out));
+    }
+
+    pub(crate) fn check(&self, report: &mut Report, name: &str) {
+        report.within(name, |r| self.identification.check(r));
+    }
+}
+
+impl AccountIdentification {
+    /// Reads the `Id` of the account element `account`.
+    pub(crate) fn read(report: &mut Report, account: &Element) -> Option<Self> {
+        report.required_with(account, "Id", |r, id| {
             let iban = r.optional_text(id, "IBAN");
             let other = r.optional_with(id, "Othr", |r, other| r.required_text(other, "Id"));
-            let identification = match (iban, other) {
-                (Some(iban), None) => AccountIdentification::Iban(iban),
-                (None, Some(other)) => AccountIdentification::Other(other),
+            match (iban, other) {
+                (Some(iban), None) => Some(AccountIdentification::Iban(iban)),
+                (None, Some(other)) => Some(AccountIdentification::Other(other)),
                 (Some(_), Some(_)) => {
                     r.fail(
                         "Othr",
                         ReasonCode::Ch17,
                         "IBAN and Othr are a choice: one only",
                     );
-                    return None;
+                    None
                 }
                 (None, None) => {
                     // An Othr without its Id has already been reported as such.
                     if id.children_named("Othr").next().is_none() {
                         r.fail("IBAN", ReasonCode::Ch21, "IBAN or Othr/Id is required");
                     }
-                    return None;
+                    None
                 }
-            };
-            Some(CashAccount { identification })
+            }
         })
     }
 
-    pub(crate) fn write(&self, out: &mut XmlWriter, name: &str) {
-        out.element(name, |out| {
-            out.element("Id", |out| match &self.identification {
-                AccountIdentification::Iban(iban) => out.leaf("IBAN", iban),
-                AccountIdentification::Other(id) => out.element("Othr", |out| out.leaf("Id", id)),
-            });
+    /// The `Id` element.
+    pub(crate) fn write(&self, out: &mut XmlWriter) {
+        out.element("Id", |out| match self {
+            AccountIdentification::Iban(iban) => out.leaf("IBAN", iban),
+            AccountIdentification::Other(id) => out.element("Othr", |out| out.leaf("Id", id)),
         });
     }
 
-    pub(crate) fn check(&self, report: &mut Report, name: &str) {
-        report.within(name, |r| {
-            r.within("Id", |r| match &self.identification {
-                AccountIdentification::Iban(iban) => r.iban("IBAN", iban),
-                AccountIdentification::Other(id) => {
-                    r.within("Othr", |r| r.max_text("Id", id, MAX34_TEXT))
-                }
-            });
+    pub(crate) fn check(&self, report: &mut Report) {
+        report.within("Id", |r| match self {
+            AccountIdentification::Iban(iban) => r.iban("IBAN", iban),
+            AccountIdentification::Other(id) => {
+                r.within("Othr", |r| r.max_text("Id", id, MAX34_TEXT))
+            }
         });
     }
 }
 
-/// `StatusReasonInformation12`, `PaymentReturnReason6` and `PaymentCancellationReason5`,
-/// which share one shape, kept to the reason code and the additional information.
+/// `StatusReasonInformation12`, `PaymentReturnReason6`, `PaymentCancellationReason5` and
+/// `CancellationStatusReason4`, which share one shape (each with its own reason code set), kept to the reason code and the additional information.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ReasonInformation {
     /// `Rsn/Cd`, an external reason code such as `AC04` or `DUPL`.

@@ -1,6 +1,8 @@
 //! Finding the messages in an input: a bare `Document`, or `AppHdr` + `Document` pairs
 //! (and lone `Document`s) anywhere inside wrapper elements, whatever those are called.
 
+use crate::camt_report::{BkToCstmrAcctRpt, BkToCstmrDbtCdtNtfctn, BkToCstmrStmt};
+use crate::camt029::RsltnOfInvstgtn;
 use crate::camt056::FIToFIPmtCxlReq;
 use crate::error::{FieldErrors, ParseError, excerpt};
 use crate::head001::BusinessApplicationHeader;
@@ -27,6 +29,10 @@ pub enum Document {
     Pacs009(Box<FICdtTrf>),
     Pacs004(Box<PmtRtr>),
     Camt056(Box<FIToFIPmtCxlReq>),
+    Camt029(Box<RsltnOfInvstgtn>),
+    Camt052(Box<BkToCstmrAcctRpt>),
+    Camt053(Box<BkToCstmrStmt>),
+    Camt054(Box<BkToCstmrDbtCdtNtfctn>),
     /// A recognised type whose model does not exist yet: detected, not read.
     NotModelled,
 }
@@ -40,6 +46,10 @@ impl Document {
             Document::Pacs009(document) => document.validate(),
             Document::Pacs004(document) => document.validate(),
             Document::Camt056(document) => document.validate(),
+            Document::Camt029(document) => document.validate(),
+            Document::Camt052(document) => document.validate(),
+            Document::Camt053(document) => document.validate(),
+            Document::Camt054(document) => document.validate(),
             Document::NotModelled => Ok(()),
         }
     }
@@ -52,6 +62,10 @@ impl Document {
             Document::Pacs009(document) => Some(document.to_xml()),
             Document::Pacs004(document) => Some(document.to_xml()),
             Document::Camt056(document) => Some(document.to_xml()),
+            Document::Camt029(document) => Some(document.to_xml()),
+            Document::Camt052(document) => Some(document.to_xml()),
+            Document::Camt053(document) => Some(document.to_xml()),
+            Document::Camt054(document) => Some(document.to_xml()),
             Document::NotModelled => None,
         }
     }
@@ -160,6 +174,12 @@ fn read_document(message_type: MessageType, element: &Element) -> Result<Documen
         MessageType::Pacs009V08 => Document::Pacs009(Box::new(FICdtTrf::read(element)?)),
         MessageType::Pacs004V09 => Document::Pacs004(Box::new(PmtRtr::read(element)?)),
         MessageType::Camt056V08 => Document::Camt056(Box::new(FIToFIPmtCxlReq::read(element)?)),
+        MessageType::Camt029V09 => Document::Camt029(Box::new(RsltnOfInvstgtn::read(element)?)),
+        MessageType::Camt052V08 => Document::Camt052(Box::new(BkToCstmrAcctRpt::read(element)?)),
+        MessageType::Camt053V08 => Document::Camt053(Box::new(BkToCstmrStmt::read(element)?)),
+        MessageType::Camt054V08 => {
+            Document::Camt054(Box::new(BkToCstmrDbtCdtNtfctn::read(element)?))
+        }
         _ => Document::NotModelled,
     })
 }

@@ -8,8 +8,11 @@
 //! [`parse`] accepts a bare `Document`, or one or many `AppHdr` (head.001.001.02) +
 //! `Document` pairs inside any wrapper element (an envelope; lone `Document`s may sit there
 //! too). The twelve [`MessageType`]s are recognised; pacs.008.001.08, pacs.002.001.10,
-//! pacs.009.001.08, pacs.004.001.09, camt.056.001.08 and head.001.001.02 are modelled,
-//! the others are reported as [`Document::NotModelled`].
+//! pacs.009.001.08, pacs.004.001.09, camt.056.001.08, camt.029.001.09, camt.052.001.08,
+//! camt.053.001.08, camt.054.001.08 and head.001.001.02 are modelled, the others are
+//! reported as [`Document::NotModelled`]. camt.052, camt.053 and camt.054 share one model,
+//! [`AccountReport`]; they differ in `Bal`, optional in camt.052, at least one in camt.053
+//! and refused in camt.054.
 //!
 //! # Two layers
 //!
@@ -69,7 +72,7 @@
 //! # What the other models do not keep
 //!
 //! - Agents, parties and accounts lose what they lose in pacs.008, above.
-//! - Reasons (`StsRsnInf`, `RtrRsnInf`, `CxlRsnInf`): `Orgtr`, `Rsn/Prtry`.
+//! - Reasons (`StsRsnInf`, `RtrRsnInf`, `CxlRsnInf`, `CxlStsRsnInf`): `Orgtr`, `Rsn/Prtry`.
 //! - pacs.002.001.10: in `GrpHdr`, `InstgAgt` and `InstdAgt`; in `OrgnlGrpInfAndSts`,
 //!   `OrgnlCreDtTm`, `OrgnlNbOfTxs`, `OrgnlCtrlSum`, `StsRsnInf`, `NbOfTxsPerSts`; in
 //!   `TxInfAndSts`, `OrgnlGrpInf`, `ChrgsInf`, `FctvIntrBkSttlmDt`, `AcctSvcrRef`,
@@ -91,6 +94,27 @@
 //!   `Agt`); `Case`, `CtrlData`; in `Undrlyg`, `OrgnlGrpInfAndCxl`; in `TxInf`, `Case`,
 //!   `OrgnlGrpInf`, `OrgnlClrSysRef`, `Assgnr`, `Assgne`, `OrgnlTxRef`, `SplmtryData`;
 //!   `FIToFIPmtCxlReq/SplmtryData`.
+//! - camt.029.001.09: `Assgnmt` as in camt.056; `RslvdCase`; `Sts` only as `Conf` (a
+//!   `RjctdMod`, `DplctOf` or `AssgnmtCxlConf` is refused as a missing `Conf`); `ModDtls`,
+//!   `ClmNonRctDtls`, `StmtDtls`, `CrrctnTx`, `RsltnRltdInf`, `SplmtryData`; in `CxlDtls`,
+//!   `OrgnlGrpInfAndSts` and `OrgnlPmtInfAndSts`; in `TxInfAndSts`, `RslvdCase`,
+//!   `OrgnlGrpInf`, `OrgnlClrSysRef`, `RsltnRltdInf`, `OrgnlIntrBkSttlmAmt`,
+//!   `OrgnlIntrBkSttlmDt`, `Assgnr`, `Assgne`, `OrgnlTxRef`.
+//! - camt.052.001.08, camt.053.001.08 and camt.054.001.08: in `GrpHdr`, `MsgRcpt`,
+//!   `MsgPgntn`, `OrgnlBizQry`, `AddtlInf`; in `Rpt`, `Stmt` and `Ntfctn`, the pagination
+//!   (`RptPgntn`, `StmtPgntn`, `NtfctnPgntn`), `RptgSeq`, `LglSeqNb`, `FrToDt`,
+//!   `CpyDplctInd`, `RptgSrc`, `RltdAcct`, `Intrst`; in `Acct`, `Tp`, `Nm`, `Prxy`; in
+//!   `Bal`, `Tp/SubTp`, `CdtLine`, `Avlbty`; in `TxsSummry`, `TtlNtriesPerBkTxCd`; in
+//!   `Ntry`, `RvslInd`, `Avlbty`, `ComssnWvrInd`, `AddtlInfInd`, `AmtDtls`, `Chrgs`,
+//!   `TechInptChanl`, `Intrst`, `CardTx`; in `NtryDtls`, `Btch`; in `TxDtls`, `AmtDtls`,
+//!   `Avlbty`, `Chrgs`, `Intrst`, `LclInstrm`, `Purp`, `RltdRmtInf`, `RmtInf/Strd`,
+//!   `RltdDts`, `RltdPric`, `RltdQties`, `FinInstrmId`, `Tax`, `RtrInf`, `CorpActn`,
+//!   `SfkpgAcct`, `CshDpst`, `CardTx`, `SplmtryData`; in `Refs`, `PmtInfId`, `MndtId`,
+//!   `ChqNb`, `ClrSysRef`, `AcctOwnrTxId`, `AcctSvcrTxId`, `MktInfrstrctrTxId`, `PrcgId`,
+//!   `Prtry`; in `RltdPties`, `InitgPty`, `UltmtDbtr`, `UltmtCdtr`, `TradgPty`, `Prtry`; in
+//!   `RltdAgts`, everything but `DbtrAgt` and `CdtrAgt`; `SplmtryData` of the message. The
+//!   totals' `Sum` and `TtlNetNtry/Amt` are checked as amounts (no sign, at most 5 fraction
+//!   digits), stricter than the XSD's `DecimalNumber`.
 //!
 //! The head.001.001.02 model keeps `Fr` and `To` only as `FIId/FinInstnId/BICFI` (an
 //! `OrgId` party is refused as a missing `FIId`), and does not keep `CharSet`, `MktPrctc`,
@@ -101,7 +125,9 @@
 //! their format, `CH21` for a missing element, `RC01` for a BIC, `AM12` for an amount, and
 //! so on.
 
+mod camt029;
 mod camt056;
+mod camt_report;
 mod check;
 mod codes;
 mod components;
@@ -122,10 +148,18 @@ mod rules;
 mod tree;
 mod writer;
 
+pub use camt_report::{
+    AccountReport, Balance, BankTransactionCode, BankTransactionDomain, BkToCstmrAcctRpt,
+    BkToCstmrDbtCdtNtfctn, BkToCstmrStmt, CodeOrProprietary, DateOrDateTime, EntryDetails,
+    EntryTotals, EntryTransaction, NetAmount, ProprietaryBankTransactionCode, ReportEntry,
+    ReportGroupHeader, ReportedAccount, TotalEntries, TransactionAgents, TransactionParties,
+    TransactionParty, TransactionReferences, TransactionsSummary,
+};
+pub use camt029::{CancellationDetails, CancellationStatusTransaction, RsltnOfInvstgtn};
 pub use camt056::{
     CancellationTransaction, CaseAssignment, FIToFIPmtCxlReq, UnderlyingTransaction,
 };
-pub use codes::{ChargeBearer, Code, Priority, SettlementMethod};
+pub use codes::{CancellationStatus, ChargeBearer, Code, CreditDebit, Priority, SettlementMethod};
 pub use components::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount,
     GenericOrganisationIdentification, OrganisationIdentification, OriginalIdentification,

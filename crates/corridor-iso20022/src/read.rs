@@ -115,3 +115,41 @@ pub(crate) fn read_document<T>(
     let value = report.within("Document", |r| r.required_with(document, message, read));
     report.finish(value)
 }
+
+/// Which alternative of an XSD choice of two elements a parent holds.
+pub(crate) enum Choice<'e> {
+    First(&'e Element),
+    Second(&'e Element),
+}
+
+impl Report {
+    /// The one of the children `first` and `second` present, each at most once; neither or
+    /// both is an error.
+    pub(crate) fn choice<'e>(
+        &mut self,
+        parent: &'e Element,
+        first: &str,
+        second: &str,
+    ) -> Option<Choice<'e>> {
+        match (self.optional(parent, first), self.optional(parent, second)) {
+            (Some(element), None) => Some(Choice::First(element)),
+            (None, Some(element)) => Some(Choice::Second(element)),
+            (Some(_), Some(_)) => {
+                self.fail(
+                    second,
+                    ReasonCode::Ch17,
+                    format!("{first} and {second} are a choice: one only"),
+                );
+                None
+            }
+            (None, None) => {
+                self.fail(
+                    first,
+                    ReasonCode::Ch21,
+                    format!("{first} or {second} is required"),
+                );
+                None
+            }
+        }
+    }
+}

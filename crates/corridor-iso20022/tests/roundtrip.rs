@@ -577,6 +577,10 @@ fn other_types_are_detected_from_their_namespace_only() {
         MessageType::Pacs009V08,
         MessageType::Pacs004V09,
         MessageType::Camt056V08,
+        MessageType::Camt029V09,
+        MessageType::Camt052V08,
+        MessageType::Camt053V08,
+        MessageType::Camt054V08,
     ];
     let not_modelled = MessageType::ALL
         .iter()
@@ -594,7 +598,7 @@ fn other_types_are_detected_from_their_namespace_only() {
         assert_eq!(messages[0].document, Document::NotModelled);
     }
     let prefixed = format!(
-        r#"<x:Document xmlns:x="{}"><x:RsltnOfInvstgtn/></x:Document>"#,
+        r#"<x:Document xmlns:x="{}"><x:RsltnOfInvstgtn><x:Assgnmt><x:Id>A</x:Id><x:Assgnr><x:Agt><x:FinInstnId/></x:Agt></x:Assgnr><x:Assgne><x:Agt><x:FinInstnId/></x:Agt></x:Assgne><x:CreDtTm>2024-05-01T10:00:00Z</x:CreDtTm></x:Assgnmt><x:Sts><x:Conf>CNCL</x:Conf></x:Sts></x:RsltnOfInvstgtn></x:Document>"#,
         MessageType::Camt029V09.namespace()
     );
     assert_eq!(

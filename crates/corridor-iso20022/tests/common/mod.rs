@@ -390,3 +390,229 @@ pub fn assert_valid(xml: &str, schema: &str) {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The hub notifies Moscow's bank of two moves on its RUB settlement account: liquidity in
+/// from its nostro, and the cover payment to Tehran's bank out.
+pub const CAMT054: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08">
+  <BkToCstmrDbtCdtNtfctn>
+    <GrpHdr>
+      <MsgId>CORR-NTF-20240501-0101</MsgId>
+      <CreDtTm>2024-05-01T09:31:05.120Z</CreDtTm>
+    </GrpHdr>
+    <Ntfctn>
+      <Id>NTF-0101</Id>
+      <ElctrncSeqNb>101</ElctrncSeqNb>
+      <CreDtTm>2024-05-01T09:31:05Z</CreDtTm>
+      <Acct>
+        <Id><Othr><Id>CORR-SETTLE-SABRRUMM-RUB</Id></Othr></Id>
+        <Ccy>RUB</Ccy>
+        <Ownr><Nm>ПАО «Сбербанк» &amp; Co</Nm></Ownr>
+        <Svcr><FinInstnId><BICFI>CORRXXHUXXX</BICFI></FinInstnId></Svcr>
+      </Acct>
+      <TxsSummry>
+        <TtlCdtNtries><NbOfNtries>1</NbOfNtries><Sum>50000000.00</Sum></TtlCdtNtries>
+        <TtlDbtNtries><NbOfNtries>1</NbOfNtries><Sum>11500000.00</Sum></TtlDbtNtries>
+      </TxsSummry>
+      <Ntry>
+        <NtryRef>LQ-0001</NtryRef>
+        <Amt Ccy="RUB">50000000.00</Amt>
+        <CdtDbtInd>CRDT</CdtDbtInd>
+        <Sts><Cd>BOOK</Cd></Sts>
+        <BookgDt><DtTm>2024-05-01T09:00:00Z</DtTm></BookgDt>
+        <ValDt><Dt>2024-05-01</Dt></ValDt>
+        <AcctSvcrRef>CORR-LQ-0001</AcctSvcrRef>
+        <BkTxCd><Prtry><Cd>LIQUIDITY-IN</Cd><Issr>CORRIDOR</Issr></Prtry></BkTxCd>
+        <NtryDtls>
+          <TxDtls>
+            <Refs><MsgId>SABR-LQ-0501</MsgId></Refs>
+            <RltdPties>
+              <Dbtr><Agt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></Agt></Dbtr>
+              <DbtrAcct><Id><Othr><Id>30110810000000000001</Id></Othr></Id></DbtrAcct>
+            </RltdPties>
+          </TxDtls>
+        </NtryDtls>
+      </Ntry>
+      <Ntry>
+        <Amt Ccy="RUB">11500000.00</Amt>
+        <CdtDbtInd>DBIT</CdtDbtInd>
+        <Sts><Cd>BOOK</Cd></Sts>
+        <BookgDt><Dt>2024-05-01</Dt></BookgDt>
+        <BkTxCd>
+          <Domn><Cd>PMNT</Cd><Fmly><Cd>ICDT</Cd><SubFmlyCd>XBCT</SubFmlyCd></Fmly></Domn>
+          <Prtry><Cd>PACS009-COVE</Cd></Prtry>
+        </BkTxCd>
+        <NtryDtls>
+          <TxDtls>
+            <Refs>
+              <MsgId>SABR-COV-20240501-0003</MsgId>
+              <AcctSvcrRef>CORR-TX-000017</AcctSvcrRef>
+              <InstrId>COV-17</InstrId>
+              <EndToEndId>ИНВ-2024/05-77</EndToEndId>
+              <UETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</UETR>
+              <TxId>TX-COV-000017</TxId>
+            </Refs>
+            <Amt Ccy="RUB">11500000.00</Amt>
+            <CdtDbtInd>DBIT</CdtDbtInd>
+            <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>ICDT</Cd><SubFmlyCd>XBCT</SubFmlyCd></Fmly></Domn></BkTxCd>
+            <RltdPties>
+              <Dbtr><Pty><Nm>ООО «Ромашка»</Nm><PstlAdr><TwnNm>Москва</TwnNm><Ctry>RU</Ctry></PstlAdr></Pty></Dbtr>
+              <DbtrAcct><Id><Othr><Id>40702810938000012345</Id></Othr></Id></DbtrAcct>
+              <Cdtr><Pty><Nm>شرکت بازرگانی آریا پارس</Nm></Pty></Cdtr>
+              <CdtrAcct><Id><IBAN>IR062960000000100324200001</IBAN></Id></CdtrAcct>
+            </RltdPties>
+            <RltdAgts>
+              <DbtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></DbtrAgt>
+              <CdtrAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></CdtrAgt>
+            </RltdAgts>
+            <RmtInf><Ustrd>Оплата по контракту № 17/2024</Ustrd><Ustrd>پرداخت فاکتور ۴۵۶</Ustrd></RmtInf>
+            <AddtlTxInf>покрытие &lt;COVE&gt;</AddtlTxInf>
+          </TxDtls>
+        </NtryDtls>
+        <AddtlNtryInf>Settled in the 09:30 cycle</AddtlNtryInf>
+      </Ntry>
+      <AddtlNtfctnInf>Notification of settlement account moves</AddtlNtfctnInf>
+    </Ntfctn>
+  </BkToCstmrDbtCdtNtfctn>
+</Document>
+"#;
+
+/// The hub's end-of-day statement of Moscow's bank's RUB settlement account: opening and
+/// closing booked balances, the totals, and one entry; a second statement for an account
+/// with no moves.
+pub const CAMT053: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
+  <BkToCstmrStmt>
+    <GrpHdr>
+      <MsgId>CORR-STMT-20240501-SABR</MsgId>
+      <CreDtTm>2024-05-01T23:59:59+03:00</CreDtTm>
+    </GrpHdr>
+    <Stmt>
+      <Id>STMT-20240501-RUB</Id>
+      <ElctrncSeqNb>121</ElctrncSeqNb>
+      <CreDtTm>2024-05-01T23:59:59+03:00</CreDtTm>
+      <Acct>
+        <Id><Othr><Id>CORR-SETTLE-SABRRUMM-RUB</Id></Othr></Id>
+        <Ccy>RUB</Ccy>
+        <Svcr><FinInstnId><BICFI>CORRXXHU</BICFI></FinInstnId></Svcr>
+      </Acct>
+      <Bal>
+        <Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp>
+        <Amt Ccy="RUB">1000000.00</Amt>
+        <CdtDbtInd>CRDT</CdtDbtInd>
+        <Dt><Dt>2024-05-01</Dt></Dt>
+      </Bal>
+      <Bal>
+        <Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp>
+        <Amt Ccy="RUB">10500000.00</Amt>
+        <CdtDbtInd>DBIT</CdtDbtInd>
+        <Dt><DtTm>2024-05-01T23:59:59+03:00</DtTm></Dt>
+      </Bal>
+      <TxsSummry>
+        <TtlNtries>
+          <NbOfNtries>1</NbOfNtries>
+          <Sum>11500000.00</Sum>
+          <TtlNetNtry><Amt>11500000.00</Amt><CdtDbtInd>DBIT</CdtDbtInd></TtlNetNtry>
+        </TtlNtries>
+        <TtlDbtNtries><NbOfNtries>1</NbOfNtries></TtlDbtNtries>
+      </TxsSummry>
+      <Ntry>
+        <NtryRef>1</NtryRef>
+        <Amt Ccy="RUB">11500000.00</Amt>
+        <CdtDbtInd>DBIT</CdtDbtInd>
+        <Sts><Cd>BOOK</Cd></Sts>
+        <BookgDt><Dt>2024-05-01</Dt></BookgDt>
+        <ValDt><Dt>2024-05-01</Dt></ValDt>
+        <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>ICDT</Cd><SubFmlyCd>XBCT</SubFmlyCd></Fmly></Domn></BkTxCd>
+        <NtryDtls>
+          <TxDtls>
+            <Refs><UETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</UETR></Refs>
+          </TxDtls>
+        </NtryDtls>
+      </Ntry>
+      <AddtlStmtInf>Конец дня</AddtlStmtInf>
+    </Stmt>
+    <Stmt>
+      <Id>STMT-20240501-IRR</Id>
+      <Acct><Id><Othr><Id>CORR-SETTLE-SABRRUMM-IRR</Id></Othr></Id></Acct>
+      <Bal>
+        <Tp><CdOrPrtry><Prtry>CORRIDOR-CLOSING</Prtry></CdOrPrtry></Tp>
+        <Amt Ccy="IRR">0</Amt>
+        <CdtDbtInd>CRDT</CdtDbtInd>
+        <Dt><Dt>2024-05-01</Dt></Dt>
+      </Bal>
+    </Stmt>
+  </BkToCstmrStmt>
+</Document>
+"#;
+
+/// An intraday report: an interim balance and a pending entry; a second report with
+/// neither balance nor entry.
+pub const CAMT052: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.052.001.08">
+  <BkToCstmrAcctRpt>
+    <GrpHdr>
+      <MsgId>CORR-RPT-20240501-1200</MsgId>
+      <CreDtTm>2024-05-01T12:00:00Z</CreDtTm>
+    </GrpHdr>
+    <Rpt>
+      <Id>RPT-1200</Id>
+      <Acct><Id><IBAN>IR062960000000100324200001</IBAN></Id><Ccy>IRR</Ccy></Acct>
+      <Bal>
+        <Tp><CdOrPrtry><Cd>ITBD</Cd></CdOrPrtry></Tp>
+        <Amt Ccy="IRR">5750000000</Amt>
+        <CdtDbtInd>CRDT</CdtDbtInd>
+        <Dt><DtTm>2024-05-01T12:00:00Z</DtTm></Dt>
+      </Bal>
+      <Ntry>
+        <Amt Ccy="IRR">4200000000</Amt>
+        <CdtDbtInd>CRDT</CdtDbtInd>
+        <Sts><Prtry>QUEUED</Prtry></Sts>
+        <BkTxCd/>
+        <NtryDtls/>
+      </Ntry>
+    </Rpt>
+    <Rpt>
+      <Id>RPT-1200-2</Id>
+      <Acct><Id><Othr><Id>CORR-SETTLE-BMJIIRTH-IRR</Id></Othr></Id></Acct>
+    </Rpt>
+  </BkToCstmrAcctRpt>
+</Document>
+"#;
+
+/// Tehran's bank answers Moscow's cancellation request ([`CAMT056`]): the duplicate is
+/// cancelled, the other refused because the funds are already credited.
+pub const CAMT029: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.029.001.09">
+  <RsltnOfInvstgtn>
+    <Assgnmt>
+      <Id>BMJI-RSL-20240501-0004</Id>
+      <Assgnr><Agt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></Agt></Assgnr>
+      <Assgne><Agt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></Agt></Assgne>
+      <CreDtTm>2024-05-01T14:05:00+03:30</CreDtTm>
+    </Assgnmt>
+    <Sts><Conf>PECR</Conf></Sts>
+    <CxlDtls>
+      <TxInfAndSts>
+        <CxlStsId>RSL-0004-1</CxlStsId>
+        <OrgnlInstrId>INSTR-17</OrgnlInstrId>
+        <OrgnlEndToEndId>ИНВ-2024/05-77</OrgnlEndToEndId>
+        <OrgnlTxId>TX-000017</OrgnlTxId>
+        <OrgnlUETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</OrgnlUETR>
+        <TxCxlSts>ACCR</TxCxlSts>
+      </TxInfAndSts>
+      <TxInfAndSts>
+        <OrgnlUETR>3a1c2e4f-5b6d-4e8f-9a0b-1c2d3e4f5a6b</OrgnlUETR>
+        <TxCxlSts>RJCR</TxCxlSts>
+        <CxlStsRsnInf>
+          <Rsn><Cd>ARDT</Cd></Rsn>
+          <AddtlInf>وجه به حساب ذینفع واریز شده است</AddtlInf>
+          <AddtlInf>Средства уже зачислены &lt;возврат невозможен&gt;</AddtlInf>
+        </CxlStsRsnInf>
+        <CxlStsRsnInf/>
+      </TxInfAndSts>
+    </CxlDtls>
+    <CxlDtls/>
+  </RsltnOfInvstgtn>
+</Document>
+"#;
