@@ -11,7 +11,7 @@ use crate::read::read_document;
 use crate::tree::Element;
 use crate::writer::{XmlWriter, document_xml};
 
-const MESSAGE: &str = "RsltnOfInvstgtn";
+pub(crate) const MESSAGE: &str = "RsltnOfInvstgtn";
 
 /// `RsltnOfInvstgtn`: the case assignment, the status of the investigation and the status
 /// of each transaction it was asked to cancel.

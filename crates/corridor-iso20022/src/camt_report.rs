@@ -19,12 +19,12 @@ use crate::tree::Element;
 use crate::writer::{XmlWriter, document_xml};
 
 /// What tells the three messages apart.
-struct ReportSpec {
+pub(crate) struct ReportSpec {
     message_type: MessageType,
     /// The message element inside `Document`.
-    message: &'static str,
+    pub(crate) message: &'static str,
     /// The repeated report element: `Rpt`, `Stmt` or `Ntfctn`.
-    report: &'static str,
+    pub(crate) report: &'static str,
     /// The report's closing free text: `AddtlRptInf`, `AddtlStmtInf` or `AddtlNtfctnInf`.
     additional_information: &'static str,
     balances: Balances,
@@ -41,7 +41,7 @@ enum Balances {
     NotAdmitted,
 }
 
-const ACCOUNT_REPORT: ReportSpec = ReportSpec {
+pub(crate) const ACCOUNT_REPORT: ReportSpec = ReportSpec {
     message_type: MessageType::Camt052V08,
     message: "BkToCstmrAcctRpt",
     report: "Rpt",
@@ -49,7 +49,7 @@ const ACCOUNT_REPORT: ReportSpec = ReportSpec {
     balances: Balances::Optional,
 };
 
-const STATEMENT: ReportSpec = ReportSpec {
+pub(crate) const STATEMENT: ReportSpec = ReportSpec {
     message_type: MessageType::Camt053V08,
     message: "BkToCstmrStmt",
     report: "Stmt",
@@ -57,7 +57,7 @@ const STATEMENT: ReportSpec = ReportSpec {
     balances: Balances::Required,
 };
 
-const NOTIFICATION: ReportSpec = ReportSpec {
+pub(crate) const NOTIFICATION: ReportSpec = ReportSpec {
     message_type: MessageType::Camt054V08,
     message: "BkToCstmrDbtCdtNtfctn",
     report: "Ntfctn",
@@ -447,8 +447,10 @@ pub enum CodeOrProprietary {
 impl CodeOrProprietary {
     fn read(report: &mut Report, element: &Element) -> Option<Self> {
         Some(match report.choice(element, "Cd", "Prtry")? {
-            Choice::First(code) => CodeOrProprietary::Code(code.text.clone()),
-            Choice::Second(proprietary) => CodeOrProprietary::Proprietary(proprietary.text.clone()),
+            Choice::First(code) => CodeOrProprietary::Code(code.text().to_owned()),
+            Choice::Second(proprietary) => {
+                CodeOrProprietary::Proprietary(proprietary.text().to_owned())
+            }
         })
     }
 
@@ -481,8 +483,8 @@ pub enum DateOrDateTime {
 impl DateOrDateTime {
     fn read(report: &mut Report, element: &Element) -> Option<Self> {
         Some(match report.choice(element, "Dt", "DtTm")? {
-            Choice::First(date) => DateOrDateTime::Date(date.text.clone()),
-            Choice::Second(date_time) => DateOrDateTime::DateTime(date_time.text.clone()),
+            Choice::First(date) => DateOrDateTime::Date(date.text().to_owned()),
+            Choice::Second(date_time) => DateOrDateTime::DateTime(date_time.text().to_owned()),
         })
     }
 
@@ -1088,10 +1090,10 @@ impl TransactionParty {
     fn read(report: &mut Report, element: &Element) -> Option<Self> {
         match report.choice(element, "Pty", "Agt")? {
             Choice::First(party) => report
-                .within("Pty", |r| PartyIdentification::read(r, party))
+                .within("Pty", |r| PartyIdentification::read(r, &party))
                 .map(|party| TransactionParty::Party(Box::new(party))),
             Choice::Second(agent) => report
-                .within("Agt", |r| Agent::read(r, agent))
+                .within("Agt", |r| Agent::read(r, &agent))
                 .map(TransactionParty::Agent),
         }
     }

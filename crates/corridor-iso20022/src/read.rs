@@ -118,8 +118,8 @@ pub(crate) fn read_document<T>(
 
 /// Which alternative of an XSD choice of two elements a parent holds.
 pub(crate) enum Choice<'e> {
-    First(&'e Element),
-    Second(&'e Element),
+    First(Element<'e>),
+    Second(Element<'e>),
 }
 
 impl Report {
@@ -127,7 +127,7 @@ impl Report {
     /// both is an error.
     pub(crate) fn choice<'e>(
         &mut self,
-        parent: &'e Element,
+        parent: &Element<'e>,
         first: &str,
         second: &str,
     ) -> Option<Choice<'e>> {

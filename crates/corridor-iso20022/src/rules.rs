@@ -7,7 +7,12 @@
 //! CBPR+ (SWIFT's cross-border usage guidelines) restricts what ISO 20022 allows; the rules
 //! that come from CBPR+ rather than from the ISO message definition say so.
 
-use crate::camt056::{self, CancellationTransaction, FIToFIPmtCxlReq};
+use crate::camt_report::{
+    ACCOUNT_REPORT, AccountReport, BkToCstmrAcctRpt, BkToCstmrDbtCdtNtfctn, BkToCstmrStmt,
+    NOTIFICATION, ReportSpec, STATEMENT,
+};
+use crate::camt029::{self, RsltnOfInvstgtn};
+use crate::camt056::{self, CancellationTransaction, CaseAssignment, FIToFIPmtCxlReq};
 use crate::check::{is_bic, is_uetr, split_date};
 use crate::codes::ChargeBearer;
 use crate::components::{
@@ -111,6 +116,10 @@ impl Document {
             Document::Pacs009(document) => document.check_business_rules(ctx),
             Document::Pacs004(document) => document.check_business_rules(ctx),
             Document::Camt056(document) => document.check_business_rules(ctx),
+            Document::Camt029(document) => document.check_business_rules(),
+            Document::Camt052(document) => document.check_business_rules(ctx),
+            Document::Camt053(document) => document.check_business_rules(ctx),
+            Document::Camt054(document) => document.check_business_rules(ctx),
             Document::NotModelled => Ok(()),
         }
     }
@@ -123,6 +132,10 @@ impl Document {
             Document::Pacs009(document) => Some(&document.group_header.message_identification),
             Document::Pacs004(document) => Some(&document.group_header.message_identification),
             Document::Camt056(document) => Some(&document.assignment.identification),
+            Document::Camt029(document) => Some(&document.assignment.identification),
+            Document::Camt052(document) => Some(&document.group_header.message_identification),
+            Document::Camt053(document) => Some(&document.group_header.message_identification),
+            Document::Camt054(document) => Some(&document.group_header.message_identification),
             Document::NotModelled => None,
         }
     }
@@ -230,16 +243,8 @@ impl PmtRtr {
 impl FIToFIPmtCxlReq {
     /// The business rules of a cancellation request.
     pub fn check_business_rules(&self, ctx: &BusinessContext) -> Result<(), FieldErrors> {
-        let assignment = &self.assignment;
         Report::check_document(camt056::MESSAGE, |r| {
-            r.within("Assgnmt", |r| {
-                r.within("Assgnr", |r| {
-                    identifiers(r, &[("Agt", Some(Held::Agent(&assignment.assigner)))])
-                });
-                r.within("Assgne", |r| {
-                    identifiers(r, &[("Agt", Some(Held::Agent(&assignment.assignee)))])
-                });
-            });
+            case_assignment(r, &self.assignment);
             r.each_within("Undrlyg", &self.underlying, |underlying, r| {
                 r.each_within("TxInf", &underlying.transactions, |t, r| {
                     cancellation_transaction(r, ctx, t)
@@ -247,6 +252,72 @@ impl FIToFIPmtCxlReq {
             });
         })
     }
+}
+
+impl RsltnOfInvstgtn {
+    /// The business rules of an answer to a cancellation request: the transactions it
+    /// answers for are named by well-formed UETRs.
+    pub fn check_business_rules(&self) -> Result<(), FieldErrors> {
+        Report::check_document(camt029::MESSAGE, |r| {
+            case_assignment(r, &self.assignment);
+            r.each_within("CxlDtls", &self.cancellation_details, |details, r| {
+                r.each_within("TxInfAndSts", &details.transactions, |t, r| {
+                    original(r, &t.original)
+                });
+            });
+        })
+    }
+}
+
+impl BkToCstmrAcctRpt {
+    /// The business rules of an account report; see [`account_reports`].
+    pub fn check_business_rules(&self, ctx: &BusinessContext) -> Result<(), FieldErrors> {
+        account_reports(ctx, &ACCOUNT_REPORT, &self.reports)
+    }
+}
+
+impl BkToCstmrStmt {
+    /// The business rules of a statement; see [`account_reports`].
+    pub fn check_business_rules(&self, ctx: &BusinessContext) -> Result<(), FieldErrors> {
+        account_reports(ctx, &STATEMENT, &self.statements)
+    }
+}
+
+impl BkToCstmrDbtCdtNtfctn {
+    /// The business rules of a debit or credit notification; see [`account_reports`].
+    pub fn check_business_rules(&self, ctx: &BusinessContext) -> Result<(), FieldErrors> {
+        account_reports(ctx, &NOTIFICATION, &self.notifications)
+    }
+}
+
+/// camt.052, camt.053 and camt.054 alike: every balance and entry amount is in a scheme
+/// currency with no more decimals than it has.
+fn account_reports(
+    ctx: &BusinessContext,
+    spec: &ReportSpec,
+    reports: &[AccountReport],
+) -> Result<(), FieldErrors> {
+    Report::check_document(spec.message, |r| {
+        r.each_within(spec.report, reports, |report, r| {
+            r.each_within("Bal", &report.balances, |balance, r| {
+                currency_amount(r, ctx, "Amt", &balance.amount)
+            });
+            r.each_within("Ntry", &report.entries, |entry, r| {
+                amount(r, ctx, "Amt", &entry.amount)
+            });
+        });
+    })
+}
+
+fn case_assignment(r: &mut Report, assignment: &CaseAssignment) {
+    r.within("Assgnmt", |r| {
+        r.within("Assgnr", |r| {
+            identifiers(r, &[("Agt", Some(Held::Agent(&assignment.assigner)))])
+        });
+        r.within("Assgne", |r| {
+            identifiers(r, &[("Agt", Some(Held::Agent(&assignment.assignee)))])
+        });
+    });
 }
 
 fn customer_credit_transfer(r: &mut Report, ctx: &BusinessContext, t: &CreditTransferTransaction) {
@@ -457,6 +528,20 @@ fn number_of_transactions(r: &mut Report, declared: &str, count: usize) {
 /// A currency the scheme settles, no more decimals than its minor unit, above zero: every
 /// amount these messages carry moves or names money, and none may be nil.
 fn amount(r: &mut Report, ctx: &BusinessContext, name: &str, amount: &ActiveCurrencyAndAmount) {
+    currency_amount(r, ctx, name, amount);
+    if hundred_thousandths(&amount.amount) == Some(0) {
+        r.fail(name, ReasonCode::Am01, "the amount must be above zero");
+    }
+}
+
+/// In a scheme currency, with no more decimals than it has; zero allowed, as a balance may
+/// be.
+fn currency_amount(
+    r: &mut Report,
+    ctx: &BusinessContext,
+    name: &str,
+    amount: &ActiveCurrencyAndAmount,
+) {
     let Some(places) = ctx.decimal_places(&amount.currency) else {
         r.fail(
             &format!("{name}/@Ccy"),
@@ -479,9 +564,6 @@ fn amount(r: &mut Report, ctx: &BusinessContext, name: &str, amount: &ActiveCurr
                 amount.currency
             ),
         );
-    }
-    if hundred_thousandths(&amount.amount) == Some(0) {
-        r.fail(name, ReasonCode::Am01, "the amount must be above zero");
     }
 }
 

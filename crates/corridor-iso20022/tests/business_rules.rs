@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{APP_HDR, CAMT056, FULL_PACS008, PACS002, PACS004, PACS009, envelope};
+use common::{
+    APP_HDR, CAMT029, CAMT053, CAMT054, CAMT056, FULL_PACS008, PACS002, PACS004, PACS009, envelope,
+};
 use corridor_iso20022::{
     AccountIdentification, ActiveCurrencyAndAmount, BusinessContext, BusinessDate, CashAccount,
     ChargeBearer, Document, FICdtTrf, FIToFICstmrCdtTrf, FIToFIPmtCxlReq, FIToFIPmtStsRpt,
@@ -591,5 +593,61 @@ fn camt056_passes_and_checks_amounts_and_assignment() {
                 ReasonCode::Am03
             ),
         ]
+    );
+}
+
+#[test]
+fn camt_reports_in_scheme_currencies_pass() {
+    for xml in [CAMT054, CAMT053] {
+        let message = only_message(xml);
+        message
+            .document
+            .check_business_rules(&context())
+            .expect("sound report");
+    }
+}
+
+#[test]
+fn camt054_entry_with_kopecks_beyond_two_decimals_fails_ch20() {
+    let xml = CAMT054.replacen(
+        "<Amt Ccy=\"RUB\">50000000.00</Amt>",
+        "<Amt Ccy=\"RUB\">50000000.001</Amt>",
+        1,
+    );
+    let message = only_message(&xml);
+    only_error(
+        message.document.check_business_rules(&context()),
+        "/Document/BkToCstmrDbtCdtNtfctn/Ntfctn[1]/Ntry[1]/Amt",
+        ReasonCode::Ch20,
+    );
+}
+
+#[test]
+fn camt053_balance_in_a_currency_outside_the_scheme_fails_am03() {
+    let xml = CAMT053.replacen(
+        "<Amt Ccy=\"RUB\">1000000.00</Amt>",
+        "<Amt Ccy=\"GBP\">1000000.00</Amt>",
+        1,
+    );
+    let message = only_message(&xml);
+    only_error(
+        message.document.check_business_rules(&context()),
+        "/Document/BkToCstmrStmt/Stmt[1]/Bal[1]/Amt/@Ccy",
+        ReasonCode::Am03,
+    );
+}
+
+#[test]
+fn camt029_answer_for_an_uppercase_uetr_fails_ch16() {
+    let xml = CAMT029.replacen(
+        "eb6305c9-1f7f-49de-aed0-16487c27b42d",
+        "EB6305C9-1F7F-49DE-AED0-16487C27B42D",
+        1,
+    );
+    let message = only_message(&xml);
+    only_error(
+        message.document.check_business_rules(&context()),
+        "/Document/RsltnOfInvstgtn/CxlDtls[1]/TxInfAndSts[1]/OrgnlUETR",
+        ReasonCode::Ch16,
     );
 }
