@@ -200,6 +200,12 @@ impl Uetr {
         Uetr(uuid::Uuid::new_v4())
     }
 
+    /// The UETR those 16 bytes make once marked version 4: where the bytes come from a hash,
+    /// the same inputs always give the same UETR.
+    pub fn from_random_bytes(bytes: [u8; 16]) -> Uetr {
+        Uetr(uuid::Builder::from_random_bytes(bytes).into_uuid())
+    }
+
     pub fn as_uuid(&self) -> uuid::Uuid {
         self.0
     }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod fx_api;
+pub mod iso_intake;
 pub mod metrics;
 pub mod openapi;
 pub mod rates_file;

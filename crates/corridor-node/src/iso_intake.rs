@@ -1,0 +1,506 @@
+//! ISO 20022 messages in: a participant's parsed message, once both validation layers pass,
+//! becomes the same hub command the JSON API builds. Pure: the caller parses, brings the
+//! business context, resolves the payments a cancellation or return names, and submits.
+
+use corridor_core::{Bic, CurrencyCode, Uetr};
+use corridor_iso20022::{
+    AccountIdentification, Agent, BusinessContext, ChargeBearer as IsoChargeBearer,
+    CreditTransferTransaction, Document, FICdtTrf, FICreditTransferTransaction, FIToFICstmrCdtTrf,
+    FIToFIPmtCxlReq, FieldError, Message, MessageType, PmtRtr, Priority as IsoPriority,
+    ReasonInformation,
+};
+use corridor_settlement::{
+    CashAccount, ChargeBearer, HubCommand, Party, PartyIdentification, PaymentInstruction,
+    PaymentKind, PostalAddress, Priority, Rejection,
+};
+use sha2::{Digest, Sha256};
+
+/// What one inbound message asks of the hub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intake {
+    /// pacs.008 or pacs.009: a `SubmitPayments` command.
+    Payments(HubCommand),
+    /// camt.056: cancel each named payment while it is still queued.
+    Cancellations(Vec<Cancellation>),
+    /// pacs.004: send each named settled payment back.
+    Returns(Vec<PaymentReturn>),
+}
+
+/// One transaction of a camt.056, by the UETR of the payment it would cancel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cancellation {
+    pub cancellation_id: Option<String>,
+    pub original_uetr: Uetr,
+    pub reason: String,
+}
+
+/// One transaction of a pacs.004, by the UETR of the payment it sends back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentReturn {
+    pub original_uetr: Uetr,
+    pub return_id: String,
+    /// The return's own UETR: pacs.004.001.09 carries none, so it is derived from the
+    /// sender and `RtrId`, which keeps a resent return the same return.
+    pub uetr: Uetr,
+    pub amount: String,
+    pub reason: String,
+}
+
+/// One problem of a refused message: where, its ISO 20022 reason code, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    pub path: String,
+    pub code: String,
+    pub detail: String,
+}
+
+/// A message refused, with every problem found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntakeRefusal(pub Vec<Problem>);
+
+impl IntakeRefusal {
+    fn one(path: impl Into<String>, code: &str, detail: impl Into<String>) -> IntakeRefusal {
+        IntakeRefusal(vec![Problem {
+            path: path.into(),
+            code: code.to_owned(),
+            detail: detail.into(),
+        }])
+    }
+
+    /// The problems either validation layer of the message library found.
+    pub fn from_fields(errors: Vec<FieldError>) -> IntakeRefusal {
+        IntakeRefusal(
+            errors
+                .into_iter()
+                .map(|e| Problem {
+                    path: e.path,
+                    code: e.code.as_str().to_owned(),
+                    detail: e.detail,
+                })
+                .collect(),
+        )
+    }
+
+    /// The first problem's code, with every problem in the text.
+    pub fn rejection(&self) -> Rejection {
+        let code = self.0.first().map_or("FF01", |e| e.code.as_str());
+        let message = self
+            .0
+            .iter()
+            .map(|e| format!("{} ({}): {}", e.path, e.code, e.detail))
+            .collect::<Vec<_>>()
+            .join("; ");
+        Rejection::new(code, message)
+    }
+}
+
+/// Checks `message` (both layers) as sent by `sender` and says what it asks of the hub.
+pub fn intake(
+    message: &Message,
+    sender: Bic,
+    business: &BusinessContext,
+) -> Result<Intake, IntakeRefusal> {
+    message
+        .validate()
+        .map_err(|e| IntakeRefusal::from_fields(e.0))?;
+    message
+        .check_business_rules(business)
+        .map_err(|e| IntakeRefusal::from_fields(e.0))?;
+    if let Some(header) = &message.header {
+        agent_is_sender(&header.from, sender, "/AppHdr/Fr/FIId/FinInstnId/BICFI")?;
+    }
+    match &message.document {
+        Document::Pacs008(document) => customer_transfers(document, sender),
+        Document::Pacs009(document) => institution_transfers(document, sender),
+        Document::Camt056(document) => cancellations(document),
+        Document::Pacs004(document) => returns(document, sender),
+        _ => Err(IntakeRefusal::one(
+            "/Document",
+            "FF01",
+            format!(
+                "{} is not a message Corridor takes in; it takes {}",
+                message.message_type,
+                ACCEPTED.map(MessageType::name).join(", ")
+            ),
+        )),
+    }
+}
+
+/// A bank moves only its own payments: the instructing agent, when named, is the sender.
+fn agent_is_sender(agent: &Agent, sender: Bic, path: &str) -> Result<(), IntakeRefusal> {
+    let named = agent.bicfi.as_deref().map(parse_bic).transpose();
+    match named {
+        Ok(Some(bic)) if bic == sender => Ok(()),
+        Ok(None) => Ok(()),
+        Ok(Some(bic)) => Err(IntakeRefusal::one(
+            path,
+            "AG01",
+            format!("{bic} is not the sending participant {sender}"),
+        )),
+        Err(detail) => Err(IntakeRefusal::one(path, "RC01", detail)),
+    }
+}
+
+fn customer_transfers(document: &FIToFICstmrCdtTrf, sender: Bic) -> Result<Intake, IntakeRefusal> {
+    let payments = each_transaction(
+        "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf",
+        &document.credit_transfer_transactions,
+        |path, t| customer_transfer(path, t, sender),
+    )?;
+    Ok(Intake::Payments(HubCommand::SubmitPayments {
+        sender,
+        payments,
+    }))
+}
+
+fn institution_transfers(document: &FICdtTrf, sender: Bic) -> Result<Intake, IntakeRefusal> {
+    let payments = each_transaction(
+        "/Document/FICdtTrf/CdtTrfTxInf",
+        &document.credit_transfer_transactions,
+        |path, t| institution_transfer(path, t, sender),
+    )?;
+    Ok(Intake::Payments(HubCommand::SubmitPayments {
+        sender,
+        payments,
+    }))
+}
+
+/// Maps every transaction, collecting every problem of every one before refusing.
+fn each_transaction<T, R>(
+    path: &str,
+    transactions: &[T],
+    map: impl Fn(&str, &T) -> Result<R, IntakeRefusal>,
+) -> Result<Vec<R>, IntakeRefusal> {
+    let mut mapped = Vec::with_capacity(transactions.len());
+    let mut problems = Vec::new();
+    for (i, t) in transactions.iter().enumerate() {
+        match map(&format!("{path}[{}]", i + 1), t) {
+            Ok(value) => mapped.push(value),
+            Err(refusal) => problems.extend(refusal.0),
+        }
+    }
+    if problems.is_empty() {
+        Ok(mapped)
+    } else {
+        Err(IntakeRefusal(problems))
+    }
+}
+
+fn customer_transfer(
+    path: &str,
+    t: &CreditTransferTransaction,
+    sender: Bic,
+) -> Result<PaymentInstruction, IntakeRefusal> {
+    if let Some(agent) = &t.instructing_agent {
+        agent_is_sender(agent, sender, &format!("{path}/InstgAgt/FinInstnId/BICFI"))?;
+    }
+    let id = &t.payment_identification;
+    let instructed_agent = required_agent(path, "InstdAgt", t.instructed_agent.as_ref())?;
+    let debtor_agent = agent_bic(path, "DbtrAgt", &t.debtor_agent)?;
+    let creditor_agent = agent_bic(path, "CdtrAgt", &t.creditor_agent)?;
+    let instruction = PaymentInstruction {
+        kind: PaymentKind::CustomerCreditTransfer,
+        instruction_id: required(
+            path,
+            "PmtId/InstrId",
+            id.instruction_identification.as_ref(),
+        )?,
+        end_to_end_id: id.end_to_end_identification.clone(),
+        uetr: uetr(path, "PmtId/UETR", id.uetr.as_deref())?,
+        amount: t.interbank_settlement_amount.amount.clone(),
+        currency: currency(path, &t.interbank_settlement_amount.currency)?,
+        instructed_agent,
+        debtor: party(path, "Dbtr", &t.debtor)?,
+        debtor_account: t.debtor_account.as_ref().map(account),
+        debtor_agent: (debtor_agent != sender).then_some(debtor_agent),
+        creditor: party(path, "Cdtr", &t.creditor)?,
+        creditor_account: t.creditor_account.as_ref().map(account),
+        creditor_agent: (creditor_agent != instructed_agent).then_some(creditor_agent),
+        ultimate_debtor: optional_party(path, "UltmtDbtr", t.ultimate_debtor.as_ref())?,
+        ultimate_creditor: optional_party(path, "UltmtCdtr", t.ultimate_creditor.as_ref())?,
+        charge_bearer: charge_bearer(t.charge_bearer),
+        purpose: t.purpose_code.clone(),
+        remittance_information: remittance(path, &t.remittance_information_unstructured)?,
+        priority: priority(t.instruction_priority),
+        quote: None,
+    };
+    checked(path, instruction)
+}
+
+fn institution_transfer(
+    path: &str,
+    t: &FICreditTransferTransaction,
+    sender: Bic,
+) -> Result<PaymentInstruction, IntakeRefusal> {
+    if let Some(agent) = &t.instructing_agent {
+        agent_is_sender(agent, sender, &format!("{path}/InstgAgt/FinInstnId/BICFI"))?;
+    }
+    let id = &t.payment_identification;
+    let instructed_agent = required_agent(path, "InstdAgt", t.instructed_agent.as_ref())?;
+    let creditor_agent = t
+        .creditor_agent
+        .as_ref()
+        .map(|agent| agent_bic(path, "CdtrAgt", agent))
+        .transpose()?;
+    let instruction = PaymentInstruction {
+        kind: PaymentKind::FinancialInstitutionTransfer,
+        instruction_id: required(
+            path,
+            "PmtId/InstrId",
+            id.instruction_identification.as_ref(),
+        )?,
+        end_to_end_id: id.end_to_end_identification.clone(),
+        uetr: uetr(path, "PmtId/UETR", id.uetr.as_deref())?,
+        amount: t.interbank_settlement_amount.amount.clone(),
+        currency: currency(path, &t.interbank_settlement_amount.currency)?,
+        instructed_agent,
+        debtor: institution(path, "Dbtr", &t.debtor)?,
+        debtor_account: t.debtor_account.as_ref().map(account),
+        debtor_agent: None,
+        creditor: institution(path, "Cdtr", &t.creditor)?,
+        creditor_account: t.creditor_account.as_ref().map(account),
+        creditor_agent: creditor_agent.filter(|bic| *bic != instructed_agent),
+        ultimate_debtor: None,
+        ultimate_creditor: None,
+        charge_bearer: ChargeBearer::Creditor,
+        purpose: None,
+        remittance_information: remittance(path, &t.remittance_information_unstructured)?,
+        priority: priority(t.instruction_priority),
+        quote: None,
+    };
+    checked(path, instruction)
+}
+
+/// The checks the JSON API makes on every instruction, so both doors refuse the same.
+fn checked(
+    path: &str,
+    instruction: PaymentInstruction,
+) -> Result<PaymentInstruction, IntakeRefusal> {
+    instruction
+        .check()
+        .map_err(|r| IntakeRefusal::one(path, &r.code, r.message))?;
+    Ok(instruction)
+}
+
+fn cancellations(document: &FIToFIPmtCxlReq) -> Result<Intake, IntakeRefusal> {
+    let mut all = Vec::new();
+    for (u, underlying) in document.underlying.iter().enumerate() {
+        let path = format!("/Document/FIToFIPmtCxlReq/Undrlyg[{}]/TxInf", u + 1);
+        all.extend(each_transaction(
+            &path,
+            &underlying.transactions,
+            |path, t| {
+                Ok(Cancellation {
+                    cancellation_id: t.cancellation_identification.clone(),
+                    original_uetr: uetr(path, "OrgnlUETR", t.original.uetr.as_deref())?,
+                    reason: reason_text(&t.cancellation_reasons),
+                })
+            },
+        )?);
+    }
+    Ok(Intake::Cancellations(all))
+}
+
+fn returns(document: &PmtRtr, sender: Bic) -> Result<Intake, IntakeRefusal> {
+    let returns = each_transaction(
+        "/Document/PmtRtr/TxInf",
+        &document.transactions,
+        |path, t| {
+            let return_id = required(path, "RtrId", t.return_identification.as_ref())?;
+            Ok(PaymentReturn {
+                original_uetr: uetr(path, "OrgnlUETR", t.original.uetr.as_deref())?,
+                uetr: derived_uetr(sender, &return_id),
+                return_id,
+                amount: t.returned_interbank_settlement_amount.amount.clone(),
+                reason: reason_text(&t.return_reasons),
+            })
+        },
+    )?;
+    Ok(Intake::Returns(returns))
+}
+
+/// The first reason's code, else its text, else `NARR`: the hub records one reason.
+fn reason_text(reasons: &[ReasonInformation]) -> String {
+    let first = reasons.first();
+    first
+        .and_then(|r| r.reason_code.clone())
+        .or_else(|| first.and_then(|r| r.additional_information.first().cloned()))
+        .unwrap_or_else(|| "NARR".to_owned())
+}
+
+/// A version 4 UUID made from a hash, so the same inputs always give the same UETR.
+fn derived_uetr(sender: Bic, return_id: &str) -> Uetr {
+    let digest = Sha256::digest(format!("pacs.004/{sender}/{return_id}"));
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    Uetr::from_random_bytes(bytes)
+}
+
+fn required(path: &str, name: &str, value: Option<&String>) -> Result<String, IntakeRefusal> {
+    value.cloned().ok_or_else(|| {
+        IntakeRefusal::one(
+            format!("{path}/{name}"),
+            "CH21",
+            format!("{name} is required: it is the payment's idempotency key in Corridor"),
+        )
+    })
+}
+
+fn uetr(path: &str, name: &str, value: Option<&str>) -> Result<Uetr, IntakeRefusal> {
+    let at = || format!("{path}/{name}");
+    let text =
+        value.ok_or_else(|| IntakeRefusal::one(at(), "CH21", format!("{name} is required")))?;
+    text.parse()
+        .map_err(|e| IntakeRefusal::one(at(), "CH16", format!("{text:?}: {e}")))
+}
+
+fn currency(path: &str, code: &str) -> Result<CurrencyCode, IntakeRefusal> {
+    code.parse().map_err(|e| {
+        IntakeRefusal::one(
+            format!("{path}/IntrBkSttlmAmt/@Ccy"),
+            "AM03",
+            format!("{code:?}: {e}"),
+        )
+    })
+}
+
+fn parse_bic(text: &str) -> Result<Bic, String> {
+    text.parse::<Bic>().map_err(|e| format!("{text:?}: {e}"))
+}
+
+fn agent_bic(path: &str, name: &str, agent: &Agent) -> Result<Bic, IntakeRefusal> {
+    let at = format!("{path}/{name}/FinInstnId/BICFI");
+    let text = agent.bicfi.as_deref().ok_or_else(|| {
+        IntakeRefusal::one(
+            &at,
+            "RC01",
+            "Corridor routes on BICs: the agent needs its BICFI",
+        )
+    })?;
+    parse_bic(text).map_err(|detail| IntakeRefusal::one(&at, "RC01", detail))
+}
+
+fn required_agent(path: &str, name: &str, agent: Option<&Agent>) -> Result<Bic, IntakeRefusal> {
+    let agent = agent.ok_or_else(|| {
+        IntakeRefusal::one(
+            format!("{path}/{name}"),
+            "CH21",
+            format!("{name} is required: it names the participant to credit"),
+        )
+    })?;
+    agent_bic(path, name, agent)
+}
+
+fn party(
+    path: &str,
+    name: &str,
+    party: &corridor_iso20022::PartyIdentification,
+) -> Result<Party, IntakeRefusal> {
+    let party_name = party.name.clone().ok_or_else(|| {
+        IntakeRefusal::one(
+            format!("{path}/{name}/Nm"),
+            "CH21",
+            "a party's name is required: screening needs it",
+        )
+    })?;
+    let organisation = party.organisation_identification.as_ref();
+    let any_bic = organisation
+        .and_then(|o| o.any_bic.as_deref())
+        .map(|text| {
+            parse_bic(text).map_err(|detail| {
+                IntakeRefusal::one(format!("{path}/{name}/Id/OrgId/AnyBIC"), "RC01", detail)
+            })
+        })
+        .transpose()?;
+    let other = organisation.and_then(|o| o.other.first());
+    let identification = organisation.map(|o| PartyIdentification {
+        any_bic,
+        lei: o.lei.clone(),
+        other_id: other.map(|g| g.identification.clone()),
+        other_scheme: other.and_then(|g| g.scheme_name_code.clone()),
+    });
+    Ok(Party {
+        name: party_name,
+        postal_address: party.postal_address.as_ref().map(|a| PostalAddress {
+            street_name: a.street_name.clone(),
+            building_number: a.building_number.clone(),
+            post_code: a.post_code.clone(),
+            town_name: a.town_name.clone(),
+            country: a.country.clone(),
+            address_lines: a.address_lines.clone(),
+        }),
+        identification,
+        country_of_residence: party.country_of_residence.clone(),
+    })
+}
+
+fn optional_party(
+    path: &str,
+    name: &str,
+    value: Option<&corridor_iso20022::PartyIdentification>,
+) -> Result<Option<Party>, IntakeRefusal> {
+    value.map(|p| party(path, name, p)).transpose()
+}
+
+/// In a pacs.009 the debtor and creditor are banks, named by their BIC.
+fn institution(path: &str, name: &str, agent: &Agent) -> Result<Party, IntakeRefusal> {
+    let bic = agent_bic(path, name, agent)?;
+    Ok(Party {
+        name: bic.to_string(),
+        postal_address: None,
+        identification: Some(PartyIdentification {
+            any_bic: Some(bic),
+            ..PartyIdentification::default()
+        }),
+        country_of_residence: None,
+    })
+}
+
+fn account(account: &corridor_iso20022::CashAccount) -> CashAccount {
+    match &account.identification {
+        AccountIdentification::Iban(iban) => CashAccount {
+            iban: Some(iban.clone()),
+            other: None,
+        },
+        AccountIdentification::Other(other) => CashAccount {
+            iban: None,
+            other: Some(other.clone()),
+        },
+    }
+}
+
+fn remittance(path: &str, lines: &[String]) -> Result<Option<String>, IntakeRefusal> {
+    match lines {
+        [] => Ok(None),
+        [line] => Ok(Some(line.clone())),
+        _ => Err(IntakeRefusal::one(
+            format!("{path}/RmtInf/Ustrd[2]"),
+            "CH17",
+            "CBPR+ carries one line of unstructured remittance information",
+        )),
+    }
+}
+
+fn charge_bearer(bearer: IsoChargeBearer) -> ChargeBearer {
+    match bearer {
+        IsoChargeBearer::BorneByDebtor => ChargeBearer::Debtor,
+        IsoChargeBearer::BorneByCreditor => ChargeBearer::Creditor,
+        IsoChargeBearer::Shared => ChargeBearer::Shared,
+        IsoChargeBearer::FollowingServiceLevel => ChargeBearer::ServiceLevel,
+    }
+}
+
+fn priority(priority: Option<IsoPriority>) -> Priority {
+    match priority {
+        Some(IsoPriority::High) => Priority::High,
+        Some(IsoPriority::Normal) | None => Priority::Normal,
+    }
+}
+
+/// The message types the intake takes.
+pub const ACCEPTED: [MessageType; 4] = [
+    MessageType::Pacs008V08,
+    MessageType::Pacs009V08,
+    MessageType::Pacs004V09,
+    MessageType::Camt056V08,
+];
