@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, Path, Query, Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use corridor_core::{AccountId, Amount, Bic, CurrencyCode, Timestamp, Uetr};
@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;
+use crate::iso_api::{MessageFormat, wall_clock, xml_response};
 use crate::server::AppState;
 use crate::views::{self, AccountView, PaymentSummary, PaymentView, StatementView};
 
@@ -837,12 +838,15 @@ pub struct PeriodQuery {
     pub to: Option<u64>,
     /// Most entries (default 1,000, at most 10,000); the answer's `next_from` continues.
     pub limit: Option<usize>,
+    /// `xml` for a camt.053 statement; `Accept: application/xml` asks the same.
+    pub format: Option<MessageFormat>,
 }
 
 #[utoipa::path(get, path = "/v1/accounts/{id}/statement", tag = "accounts", params(("id" = u64, Path, description = "Account id"), PeriodQuery), responses((status = 200, body = StatementView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn statement(
     State(state): St,
     caller: Caller,
+    headers: HeaderMap,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<PeriodQuery>,
 ) -> AppResult<Response> {
@@ -853,19 +857,27 @@ pub async fn statement(
         return Err(ApiError::bad_request("from must not be after to"));
     }
     let limit = q.limit.unwrap_or(1_000).clamp(1, 10_000);
-    let view = state
+    let format = MessageFormat::choose(q.format, &headers);
+    let hub_bic = state.hub_bic;
+    let now = wall_clock();
+    let rendered = state
         .engine
         .query_async(move |hub| {
-            (may_see_account(hub, &caller, id) == Some(true))
-                .then(|| {
-                    hub.statement(id, from, to, limit)
-                        .map(|s| views::statement(hub, &s))
-                })
-                .flatten()
+            if may_see_account(hub, &caller, id) != Some(true) {
+                return None;
+            }
+            let statement = hub.statement(id, from, to, limit)?;
+            Some(match format {
+                MessageFormat::Json => Json(views::statement(hub, &statement)).into_response(),
+                MessageFormat::Xml => {
+                    let outbound = crate::iso_outbound::Outbound { hub, hub_bic };
+                    xml_response(outbound.statement(now, &statement).to_xml())
+                }
+            })
         })
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no account {id} you may see")))?;
-    Ok(Json(view).into_response())
+    Ok(rendered)
 }
 
 // ---- outbox -------------------------------------------------------------------------------
@@ -878,6 +890,9 @@ pub struct OutboxQuery {
     pub limit: Option<usize>,
     /// Long poll: wait up to this many seconds (max 60) for a message.
     pub wait: Option<u64>,
+    /// `xml` for ISO 20022 messages (pacs.002, pacs.008, pacs.009, camt.054, camt.029);
+    /// `Accept: application/xml` asks the same.
+    pub format: Option<MessageFormat>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -918,16 +933,21 @@ async fn read_outbox(
 pub async fn outbox(
     State(state): St,
     caller: Caller,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<OutboxQuery>,
 ) -> AppResult<Response> {
     let bic = caller.participant()?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1_000);
+    let format = MessageFormat::choose(q.format, &headers);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(q.wait.unwrap_or(0).min(60));
     let mut changes = state.changes.subscribe();
     loop {
         let page = read_outbox(&state, bic, q.after, limit).await?;
         if !page.messages.is_empty() || tokio::time::Instant::now() >= deadline {
-            return Ok(Json(page).into_response());
+            return match format {
+                MessageFormat::Json => Ok(Json(page).into_response()),
+                MessageFormat::Xml => outbox_xml_page(&state, bic, q.after, limit).await,
+            };
         }
         if tokio::time::timeout_at(deadline, changes.changed())
             .await
@@ -936,6 +956,34 @@ pub async fn outbox(
             continue;
         }
     }
+}
+
+/// The outbox page as ISO 20022, read in one query so the numbers match the messages.
+async fn outbox_xml_page(
+    state: &AppState,
+    bic: Bic,
+    after: Option<u64>,
+    limit: usize,
+) -> AppResult<Response> {
+    let hub_bic = state.hub_bic;
+    let xml = state
+        .engine
+        .query_async(move |hub| {
+            let Some(outbox) = hub.outbox(bic) else {
+                return crate::iso_api::outbox_xml(hub, hub_bic, bic, &[], 0, 0);
+            };
+            let messages = outbox.read(after, limit);
+            crate::iso_api::outbox_xml(
+                hub,
+                hub_bic,
+                bic,
+                &messages,
+                outbox.last_seq(),
+                outbox.acknowledged(),
+            )
+        })
+        .await?;
+    Ok(xml_response(xml))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

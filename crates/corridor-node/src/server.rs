@@ -10,6 +10,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use corridor_core::Bic;
 use corridor_engine::{Engine, EngineConfig, EngineError, EngineHandle};
 use corridor_settlement::{Hub, HubCommand};
 use rand::Rng;
@@ -21,7 +22,7 @@ use crate::auth::{Directory, RateLimiter, token_sha256};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::tls::{self, TlsSettings};
-use crate::{api, fx_api};
+use crate::{api, fx_api, iso_api};
 
 /// Every body but a batch's is small; a batch of 10,000 payments with full party data is a
 /// few megabytes.
@@ -39,6 +40,17 @@ pub struct NodeConfig {
     pub rate_limit_per_second: u32,
     /// Applied at start-up if it differs from the hub's.
     pub queue_timeout_seconds: Option<u32>,
+    /// The hub's own BIC: the `Fr` of the ISO 20022 messages it writes.
+    pub hub_bic: Bic,
+}
+
+/// The BIC the demo corridor's hub writes its ISO 20022 messages from.
+pub const DEFAULT_HUB_BIC: &str = "CRDRRUMMXXX";
+
+fn default_hub_bic() -> Bic {
+    DEFAULT_HUB_BIC
+        .parse()
+        .unwrap_or_else(|_| unreachable!("the default hub BIC is well formed"))
 }
 
 impl NodeConfig {
@@ -50,6 +62,7 @@ impl NodeConfig {
             token_mode: false,
             rate_limit_per_second: 20_000,
             queue_timeout_seconds: None,
+            hub_bic: default_hub_bic(),
         }
     }
 }
@@ -82,6 +95,7 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Bumped after every change, to wake long polls and event streams.
     pub changes: watch::Sender<u64>,
+    pub hub_bic: Bic,
 }
 
 impl AppState {
@@ -156,6 +170,7 @@ pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(fx_api::get_quote))
         .routes(routes!(api::cancel_payment))
         .routes(routes!(api::return_payment))
+        .routes(routes!(iso_api::submit_iso).layer(DefaultBodyLimit::max(iso_api::ISO_BODY_LIMIT)))
         .routes(routes!(api::outbox))
         .routes(routes!(api::acknowledge))
         .routes(routes!(api::outbox_stream))
@@ -252,6 +267,7 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         limiter: RateLimiter::new(config.rate_limit_per_second),
         metrics,
         changes: watch::channel(0).0,
+        hub_bic: config.hub_bic,
     });
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

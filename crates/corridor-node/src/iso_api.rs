@@ -1,0 +1,378 @@
+//! The ISO 20022 door of the API: `POST /v1/iso20022` takes one message or an envelope of
+//! many and answers, per message, what became of each transaction; the outbox and account
+//! statements are served as ISO 20022 XML when a connection asks for it (`format=xml` or
+//! `Accept: application/xml`).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use corridor_core::{Bic, Timestamp};
+use corridor_iso20022::{BusinessContext, BusinessDate, Message, parse_bytes};
+use corridor_settlement::{Answer, Hub, HubCommand, OutboxMessage, PaymentReceipt, Rejection};
+use serde::{Deserialize, Serialize};
+
+use crate::api::{AppResult, Refusals, St, submit};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::iso_intake::{Cancellation, Intake, PaymentReturn, Problem, intake};
+use crate::iso_outbound::{CancellationAnswer, Outbound};
+use crate::server::AppState;
+
+/// How a connection wants its messages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageFormat {
+    #[default]
+    Json,
+    Xml,
+}
+
+impl MessageFormat {
+    /// `format=` wins; else `Accept: application/xml` (or `text/xml`) asks for XML.
+    pub fn choose(asked: Option<MessageFormat>, headers: &HeaderMap) -> MessageFormat {
+        if let Some(format) = asked {
+            return format;
+        }
+        let accept = headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if accept.contains("application/xml") || accept.contains("text/xml") {
+            MessageFormat::Xml
+        } else {
+            MessageFormat::Json
+        }
+    }
+}
+
+/// What became of one message of the request.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct IsoMessageResult {
+    /// Its position in the request, from 1.
+    pub index: usize,
+    pub message_type: String,
+    /// Why it was refused before reaching the hub: every problem, with its path and code.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
+    /// One per transaction, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub transactions: Vec<IsoTransactionResult>,
+    /// camt.056: the camt.029 answering it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_xml: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct IsoTransactionResult {
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<PaymentReceipt>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Rejection>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct IsoIntakeReport {
+    /// Messages whose every transaction the hub accepted.
+    pub accepted: usize,
+    pub refused: usize,
+    pub messages: Vec<IsoMessageResult>,
+}
+
+/// An envelope may carry many messages; 8 MiB holds thousands of pacs.008.
+pub const ISO_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Takes pacs.008, pacs.009 (submit), pacs.004 (return) and camt.056 (cancel) as XML: one
+/// message bare or with its AppHdr, or an envelope of many. Each message is checked by
+/// both validation layers and turned into the command the JSON API would send; a refused
+/// message changes nothing and lists every problem with its element path and reason code.
+#[utoipa::path(post, path = "/v1/iso20022", tag = "iso20022", request_body(content = String, content_type = "application/xml", description = "An ISO 20022 message, or an envelope of AppHdr + Document pairs"), responses((status = 200, description = "One result per message, in order", body = IsoIntakeReport), (status = 400, description = "Not well-formed XML or no known message (FF01, FF02)", body = Rejection), (status = 413, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn submit_iso(State(state): St, caller: Caller, body: Bytes) -> AppResult<Response> {
+    let sender = caller.participant()?;
+    let messages = parse_bytes(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            e.reason_code().as_str(),
+            e.to_string(),
+        )
+    })?;
+    let currencies = state.engine.query_async(scheme_currencies).await?;
+    let now = wall_clock();
+    let mut report = IsoIntakeReport {
+        accepted: 0,
+        refused: 0,
+        messages: Vec::with_capacity(messages.len()),
+    };
+    for (i, message) in messages.iter().enumerate() {
+        let result = take_one(&state, sender, message, i + 1, &currencies, now).await?;
+        let refused =
+            !result.problems.is_empty() || result.transactions.iter().any(|t| t.error.is_some());
+        if refused {
+            report.refused += 1;
+        } else {
+            report.accepted += 1;
+        }
+        report.messages.push(result);
+    }
+    Ok(Json(report).into_response())
+}
+
+pub(crate) fn wall_clock() -> Timestamp {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+    Timestamp(nanos)
+}
+
+/// The currencies the hub settles, with the decimals it gives each.
+fn scheme_currencies(hub: &Hub) -> Vec<(String, u32)> {
+    hub.currencies()
+        .map(|c| (c.currency.code.to_string(), u32::from(c.currency.exponent)))
+        .collect()
+}
+
+async fn take_one(
+    state: &Arc<AppState>,
+    sender: Bic,
+    message: &Message,
+    index: usize,
+    currencies: &[(String, u32)],
+    now: Timestamp,
+) -> AppResult<IsoMessageResult> {
+    let mut result = IsoMessageResult {
+        index,
+        message_type: message.message_type.name().to_owned(),
+        problems: Vec::new(),
+        transactions: Vec::new(),
+        answer_xml: None,
+    };
+    let intake = {
+        let currencies: Vec<(&str, u32)> =
+            currencies.iter().map(|(c, e)| (c.as_str(), *e)).collect();
+        let business = business_context(now, &currencies)?;
+        intake(message, sender, &business)
+    };
+    match intake {
+        Err(refusal) => result.problems = refusal.0,
+        Ok(Intake::Payments(command)) => result.transactions = payments(state, command).await?,
+        Ok(Intake::Returns(returns)) => {
+            for r in returns {
+                result
+                    .transactions
+                    .push(payment_return(state, sender, r).await?);
+            }
+        }
+        Ok(Intake::Cancellations(cancellations)) => {
+            let mut answers = Vec::with_capacity(cancellations.len());
+            for c in cancellations {
+                let (transaction, answer) = cancellation(state, sender, c).await?;
+                result.transactions.push(transaction);
+                answers.push(answer);
+            }
+            let case = message_case(message, index);
+            let hub_bic = state.hub_bic;
+            let written = state
+                .engine
+                .query_async(move |hub| {
+                    Outbound { hub, hub_bic }
+                        .cancellation_answer(sender, &case, now, &answers)
+                        .to_xml()
+                })
+                .await?;
+            result.answer_xml = Some(written);
+        }
+    }
+    Ok(result)
+}
+
+/// Payments settle on the day they arrive. The hub's day is UTC and a sender east of it
+/// may already write tomorrow, so one day ahead is accepted.
+fn business_context<'a>(
+    now: Timestamp,
+    currencies: &'a [(&'a str, u32)],
+) -> AppResult<BusinessContext<'a>> {
+    let today = crate::iso_outbound::date(now);
+    let business_date = BusinessDate::parse(&today).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "NARR",
+            format!("the clock gives {today:?}, not a date"),
+        )
+    })?;
+    Ok(BusinessContext {
+        business_date,
+        max_forward_days: 1,
+        currencies,
+    })
+}
+
+/// The identification of the camt.056 case, which the camt.029 answer repeats.
+fn message_case(message: &Message, index: usize) -> String {
+    match &message.document {
+        corridor_iso20022::Document::Camt056(request) => request.assignment.identification.clone(),
+        _ => format!("CASE{index}"),
+    }
+}
+
+async fn payments(
+    state: &Arc<AppState>,
+    command: HubCommand,
+) -> AppResult<Vec<IsoTransactionResult>> {
+    let started = std::time::Instant::now();
+    let answer = submit(state, command).await?;
+    let Answer::Payments(receipts) = answer else {
+        return Err(ApiError::from(Rejection::new("NARR", "unexpected answer")));
+    };
+    let elapsed = started.elapsed();
+    Ok(receipts
+        .into_iter()
+        .map(|result| match result {
+            Ok(receipt) => {
+                state.metrics.observe_receipt(&receipt, elapsed);
+                IsoTransactionResult {
+                    receipt: Some(receipt),
+                    error: None,
+                }
+            }
+            Err(error) => IsoTransactionResult {
+                receipt: None,
+                error: Some(error),
+            },
+        })
+        .collect())
+}
+
+/// The payment a camt.056 or pacs.004 names by UETR, if it is one the sender may act on.
+async fn payment_of(
+    state: &AppState,
+    sender: Bic,
+    uetr: corridor_core::Uetr,
+) -> AppResult<Option<u64>> {
+    Ok(state
+        .engine
+        .query_async(move |hub| {
+            hub.payment_by_uetr(uetr)
+                .filter(|p| p.sender == sender || p.receiver() == sender)
+                .map(|p| p.id)
+        })
+        .await?)
+}
+
+fn not_found(uetr: corridor_core::Uetr) -> Rejection {
+    Rejection::new("NOTF", format!("no payment {uetr} of yours"))
+}
+
+/// A hub refusal is this transaction's result; anything else fails the request.
+fn outcome(answer: AppResult<Answer>) -> AppResult<IsoTransactionResult> {
+    match answer {
+        Ok(Answer::Payment(receipt)) => Ok(IsoTransactionResult {
+            receipt: Some(receipt),
+            error: None,
+        }),
+        Ok(_) => Ok(IsoTransactionResult {
+            receipt: None,
+            error: None,
+        }),
+        Err(e) if e.status == StatusCode::SERVICE_UNAVAILABLE => Err(e),
+        Err(e) => Ok(IsoTransactionResult {
+            receipt: None,
+            error: Some(e.rejection),
+        }),
+    }
+}
+
+async fn payment_return(
+    state: &Arc<AppState>,
+    sender: Bic,
+    r: PaymentReturn,
+) -> AppResult<IsoTransactionResult> {
+    let Some(original) = payment_of(state, sender, r.original_uetr).await? else {
+        return Ok(IsoTransactionResult {
+            receipt: None,
+            error: Some(not_found(r.original_uetr)),
+        });
+    };
+    let command = HubCommand::ReturnPayment {
+        sender,
+        original,
+        return_id: r.return_id,
+        uetr: r.uetr,
+        amount: Some(r.amount),
+        reason: r.reason,
+    };
+    outcome(submit(state, command).await)
+}
+
+async fn cancellation(
+    state: &Arc<AppState>,
+    sender: Bic,
+    c: Cancellation,
+) -> AppResult<(IsoTransactionResult, CancellationAnswer)> {
+    let transaction = match payment_of(state, sender, c.original_uetr).await? {
+        None => IsoTransactionResult {
+            receipt: None,
+            error: Some(not_found(c.original_uetr)),
+        },
+        Some(payment) => {
+            let command = HubCommand::CancelPayment {
+                sender,
+                payment,
+                reason: c.reason,
+            };
+            outcome(submit(state, command).await)?
+        }
+    };
+    let answer = CancellationAnswer {
+        cancellation_id: c.cancellation_id,
+        original_uetr: c.original_uetr,
+        refusal: transaction.error.clone(),
+    };
+    Ok((transaction, answer))
+}
+
+/// An outbox page as ISO 20022: each message with its number and time, holding the
+/// AppHdr + Document pairs it is written as.
+pub fn outbox_xml(
+    hub: &Hub,
+    hub_bic: Bic,
+    participant: Bic,
+    messages: &[OutboxMessage],
+    last_seq: u64,
+    acknowledged: u64,
+) -> String {
+    let outbound = Outbound { hub, hub_bic };
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Outbox participant=\"{participant}\" lastSeq=\"{last_seq}\" acknowledged=\"{acknowledged}\">\n"
+    );
+    for m in messages {
+        xml.push_str(&outbox_message_xml(&outbound, participant, m));
+    }
+    xml.push_str("</Outbox>\n");
+    xml
+}
+
+/// One outbox message as a `Message` element of AppHdr + Document pairs.
+pub fn outbox_message_xml(outbound: &Outbound, participant: Bic, m: &OutboxMessage) -> String {
+    let mut xml = format!(
+        "<Message seq=\"{}\" at=\"{}\">\n",
+        m.seq,
+        crate::iso_outbound::date_time(m.at)
+    );
+    for written in outbound.outbox_message(participant, m) {
+        xml.push_str(&written.to_xml());
+    }
+    xml.push_str("</Message>\n");
+    xml
+}
+
+/// An XML answer.
+pub fn xml_response(xml: String) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        xml,
+    )
+        .into_response()
+}
