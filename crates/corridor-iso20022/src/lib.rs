@@ -91,6 +91,7 @@ mod codes;
 mod components;
 mod envelope;
 mod error;
+pub mod harness;
 mod head001;
 mod message_type;
 pub mod mt;
