@@ -134,6 +134,7 @@ mod components;
 mod country;
 mod envelope;
 mod error;
+pub mod harness;
 mod head001;
 mod iban;
 mod message_type;
