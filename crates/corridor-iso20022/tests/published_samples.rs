@@ -116,10 +116,9 @@ fn round_trip(message: &Message) {
     assert_eq!(again.as_slice(), std::slice::from_ref(message));
 }
 
-// Ignored by default so `cargo test --workspace` needs no download; run it with
-// `cargo test -p corridor-iso20022 --test published_samples -- --ignored`.
+// `scripts/test.sh` (the README's test command) fetches the samples and names their
+// directory; run alone, the test says how to get them.
 #[test]
-#[ignore = "needs the published samples: scripts/fetch-iso-samples.sh DIR and CORRIDOR_ISO20022_SAMPLES_DIR=DIR"]
 fn every_published_sample_round_trips_or_is_refused_for_a_listed_reason() {
     let dir = samples_dir();
     let mut unexpected = Vec::new();

@@ -839,6 +839,7 @@ pub struct PeriodQuery {
     /// Most entries (default 1,000, at most 10,000); the answer's `next_from` continues.
     pub limit: Option<usize>,
     /// `xml` for a camt.053 statement; `Accept: application/xml` asks the same.
+    #[param(inline)]
     pub format: Option<MessageFormat>,
 }
 
@@ -892,6 +893,7 @@ pub struct OutboxQuery {
     pub wait: Option<u64>,
     /// `xml` for ISO 20022 messages (pacs.002, pacs.008, pacs.009, camt.054, camt.029);
     /// `Accept: application/xml` asks the same.
+    #[param(inline)]
     pub format: Option<MessageFormat>,
 }
 
@@ -1018,26 +1020,25 @@ pub async fn acknowledge(
 pub async fn outbox_stream(
     State(state): St,
     caller: Caller,
+    headers: HeaderMap,
     ApiQuery(q): ApiQuery<OutboxQuery>,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let bic = caller.participant()?;
+    let format = MessageFormat::choose(q.format, &headers);
     let first = read_outbox(&state, bic, q.after, 0).await?;
     let cursor = q.after.unwrap_or(first.acknowledged);
     let stream = futures_util::stream::unfold(
-        (state, cursor, Vec::<views::OutboxView>::new().into_iter()),
+        (state, cursor, Vec::<(u64, String)>::new().into_iter()),
         move |(state, mut cursor, mut pending)| async move {
             let mut changes = state.changes.subscribe();
             loop {
-                if let Some(message) = pending.next() {
-                    cursor = message.seq;
-                    let event = Event::default()
-                        .id(message.seq.to_string())
-                        .json_data(&message)
-                        .unwrap_or_else(|_| Event::default().comment("unrenderable message"));
+                if let Some((seq, data)) = pending.next() {
+                    cursor = seq;
+                    let event = Event::default().id(seq.to_string()).data(data);
                     return Some((Ok(event), (state, cursor, pending)));
                 }
-                match read_outbox(&state, bic, Some(cursor), 100).await {
-                    Ok(page) if !page.messages.is_empty() => pending = page.messages.into_iter(),
+                match rendered_outbox(&state, bic, cursor, format).await {
+                    Ok(page) if !page.is_empty() => pending = page.into_iter(),
                     Ok(_) => {
                         if changes.changed().await.is_err() {
                             return None;
@@ -1049,6 +1050,40 @@ pub async fn outbox_stream(
         },
     );
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// The next outbox messages after `after`, each numbered and written in `format`: the
+/// flat JSON view, or a `Message` element of ISO 20022 AppHdr + Document pairs.
+async fn rendered_outbox(
+    state: &AppState,
+    bic: Bic,
+    after: u64,
+    format: MessageFormat,
+) -> AppResult<Vec<(u64, String)>> {
+    let hub_bic = state.hub_bic;
+    Ok(state
+        .engine
+        .query_async(move |hub| {
+            let Some(outbox) = hub.outbox(bic) else {
+                return Vec::new();
+            };
+            let outbound = crate::iso_outbound::Outbound { hub, hub_bic };
+            outbox
+                .read(Some(after), 100)
+                .iter()
+                .map(|m| {
+                    let data = match format {
+                        MessageFormat::Json => {
+                            serde_json::to_string(&views::outbox_message(hub, m))
+                                .unwrap_or_default()
+                        }
+                        MessageFormat::Xml => crate::iso_api::outbox_message_xml(&outbound, bic, m),
+                    };
+                    (m.seq, data)
+                })
+                .collect()
+        })
+        .await?)
 }
 
 // ---- helpers ------------------------------------------------------------------------------

@@ -1,0 +1,516 @@
+//! ISO 20022 over HTTP, end to end: a pacs.008 in, the settled payment's pacs.002 and the
+//! creditor agent's pacs.008 out, both valid against the official XSDs; envelopes,
+//! refusals with paths and reason codes, cancellation (camt.056 -> camt.029), return
+//! (pacs.004), statements (camt.053) and liquidity notifications (camt.054).
+
+mod support;
+
+#[path = "../../corridor-iso20022/tests/common/mod.rs"]
+mod iso_common;
+
+use iso_common::assert_valid;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::TestNode;
+
+/// Today in UTC: the hub's business date.
+fn today() -> String {
+    time::OffsetDateTime::now_utc().date().to_string()
+}
+
+fn uetr() -> String {
+    corridor_core::Uetr::generate().to_string()
+}
+
+/// A pacs.008 from `from` to `to` with its AppHdr, as a bank's core system writes one; an
+/// AppHdr and its Document travel in an envelope (see [`envelope`]).
+fn pacs008(
+    from: &str,
+    to: &str,
+    id: &str,
+    uetr: &str,
+    amount: &str,
+    creditor_account: &str,
+) -> String {
+    let date = today();
+    format!(
+        r#"<AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02">
+  <Fr><FIId><FinInstnId><BICFI>{from}</BICFI></FinInstnId></FIId></Fr>
+  <To><FIId><FinInstnId><BICFI>CRDRRUMMXXX</BICFI></FinInstnId></FIId></To>
+  <BizMsgIdr>{id}</BizMsgIdr>
+  <MsgDefIdr>pacs.008.001.08</MsgDefIdr>
+  <CreDt>{date}T09:30:00Z</CreDt>
+</AppHdr>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08">
+  <FIToFICstmrCdtTrf>
+    <GrpHdr>
+      <MsgId>{id}</MsgId>
+      <CreDtTm>{date}T09:30:00Z</CreDtTm>
+      <NbOfTxs>1</NbOfTxs>
+      <SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf>
+    </GrpHdr>
+    <CdtTrfTxInf>
+      <PmtId><InstrId>{id}</InstrId><EndToEndId>E2E-{id}</EndToEndId><UETR>{uetr}</UETR></PmtId>
+      <IntrBkSttlmAmt Ccy="RUB">{amount}</IntrBkSttlmAmt>
+      <IntrBkSttlmDt>{date}</IntrBkSttlmDt>
+      <ChrgBr>SHAR</ChrgBr>
+      <InstgAgt><FinInstnId><BICFI>{from}</BICFI></FinInstnId></InstgAgt>
+      <InstdAgt><FinInstnId><BICFI>{to}</BICFI></FinInstnId></InstdAgt>
+      <Dbtr><Nm>ООО «Волга Энергия»</Nm><PstlAdr><TwnNm>Москва</TwnNm><Ctry>RU</Ctry></PstlAdr></Dbtr>
+      <DbtrAcct><Id><Othr><Id>40702810000000000001</Id></Othr></Id></DbtrAcct>
+      <DbtrAgt><FinInstnId><BICFI>{from}</BICFI></FinInstnId></DbtrAgt>
+      <CdtrAgt><FinInstnId><BICFI>{to}</BICFI></FinInstnId></CdtrAgt>
+      <Cdtr><Nm>Anna Smirnova</Nm><CtryOfRes>RU</CtryOfRes></Cdtr>
+      <CdtrAcct><Id>{creditor_account}</Id></CdtrAcct>
+      <Purp><Cd>GDDS</Cd></Purp>
+      <RmtInf><Ustrd>Invoice 7</Ustrd></RmtInf>
+    </CdtTrfTxInf>
+  </FIToFICstmrCdtTrf>
+</Document>
+"#
+    )
+}
+
+const OTHER_ACCOUNT: &str = "<Othr><Id>40817810000000000002</Id></Othr>";
+
+fn envelope(messages: &[String]) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Envelope>\n{}</Envelope>\n",
+        messages.concat()
+    )
+}
+
+/// Sends `body` as `subject` and returns the status and the body as text.
+async fn send(
+    node: &TestNode,
+    subject: Option<&str>,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> (StatusCode, String) {
+    let client = reqwest::Client::new();
+    let mut request = client.request(method, format!("{}{path}", node.base));
+    if let Some(subject) = subject {
+        request = request.bearer_auth(node.token(subject).unwrap_or("not-a-token"));
+    }
+    if let Some(body) = body {
+        request = request.header("content-type", "application/xml").body(body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.text().await.unwrap())
+}
+
+async fn submit_xml(node: &TestNode, bank: &str, xml: String) -> (StatusCode, Value) {
+    let (status, text) = send(node, Some(bank), Method::POST, "/v1/iso20022", Some(xml)).await;
+
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn outbox_xml(node: &TestNode, bank: &str) -> String {
+    let (status, xml) = send(
+        node,
+        Some(bank),
+        Method::GET,
+        "/v1/outbox?format=xml&limit=1000",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{xml}");
+    xml
+}
+
+/// Every element `root` (`Document` or `AppHdr`) in `xml`, each standing alone: the node
+/// declares the namespace on each.
+fn elements(xml: &str, root: &str) -> Vec<String> {
+    let open = format!("<{root} xmlns=");
+    let close = format!("</{root}>");
+    xml.match_indices(&open)
+        .map(|(start, _)| {
+            let end = xml[start..].find(&close).expect("closed") + start + close.len();
+            xml[start..end].to_owned()
+        })
+        .collect()
+}
+
+/// The documents of `message` (such as `pacs.002.001.10`) in `xml`, each checked against
+/// its XSD, and every AppHdr checked against head.001.001.02.
+fn valid_documents(xml: &str, message: &str) -> Vec<String> {
+    for header in elements(xml, "AppHdr") {
+        assert_valid(&header, "head.001.001.02.xsd");
+    }
+    let namespace = format!("urn:iso:std:iso:20022:tech:xsd:{message}\"");
+    let documents: Vec<String> = elements(xml, "Document")
+        .into_iter()
+        .filter(|d| d.contains(&namespace))
+        .collect();
+    for document in &documents {
+        assert_valid(document, &format!("{message}.xsd"));
+    }
+    documents
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pacs008_in_settles_and_comes_out_as_pacs002_and_pacs008() {
+    let node = TestNode::start().await;
+    let uetr = uetr();
+    let xml = pacs008(
+        "VOLGRUMM",
+        "NEVARUMM",
+        "ISO-E2E-1",
+        &uetr,
+        "1250.50",
+        OTHER_ACCOUNT,
+    );
+    let (status, report) = submit_xml(&node, "VOLGRUMM", envelope(&[xml])).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["accepted"], 1, "{report}");
+    let result = &report["messages"][0];
+    assert_eq!(result["message_type"], "pacs.008.001.08");
+    assert_eq!(result["transactions"][0]["status"], "settled", "{report}");
+    assert_eq!(result["transactions"][0]["uetr"], uetr.as_str());
+
+    let (_, payment) = node.get("VOLGRUMM", &format!("/v1/payments/{uetr}")).await;
+    assert_eq!(payment["amount"], "1250.50", "{payment}");
+    assert_eq!(
+        payment["instruction"]["debtor"]["name"],
+        "ООО «Волга Энергия»"
+    );
+
+    let sent = outbox_xml(&node, "VOLGRUMM").await;
+    let reports = valid_documents(&sent, "pacs.002.001.10");
+    let report = reports
+        .iter()
+        .find(|d| d.contains(&uetr))
+        .expect("a pacs.002 for the payment");
+    assert!(report.contains("<TxSts>ACSC</TxSts>"), "{report}");
+    assert!(
+        report.contains("<OrgnlInstrId>ISO-E2E-1</OrgnlInstrId>"),
+        "{report}"
+    );
+
+    let received = outbox_xml(&node, "NEVARUMM").await;
+    let transfers = valid_documents(&received, "pacs.008.001.08");
+    let transfer = transfers
+        .iter()
+        .find(|d| d.contains(&uetr))
+        .expect("the payment delivered as pacs.008");
+    assert!(transfer.contains(r#"<IntrBkSttlmAmt Ccy="RUB">1250.50</IntrBkSttlmAmt>"#));
+    assert!(
+        transfer.contains("<Nm>ООО «Волга Энергия»</Nm>"),
+        "{transfer}"
+    );
+    assert!(transfer.contains("<BICFI>VOLGRUMM</BICFI>"));
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_envelope_settles_its_sound_messages_and_names_every_problem_of_the_others() {
+    let node = TestNode::start().await;
+    let before = node.payment_count().await;
+    let bad_iban = "<IBAN>DE89370400440532013001</IBAN>";
+    let sound = pacs008(
+        "VOLGRUMM",
+        "NEVARUMM",
+        "ISO-ENV-1",
+        &uetr(),
+        "10.00",
+        OTHER_ACCOUNT,
+    );
+    let broken = pacs008(
+        "VOLGRUMM",
+        "NEVARUMM",
+        "ISO-ENV-2",
+        &uetr(),
+        "10.001",
+        bad_iban,
+    );
+    let (status, report) = submit_xml(&node, "VOLGRUMM", envelope(&[sound, broken])).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["accepted"], 1, "{report}");
+    assert_eq!(report["refused"], 1, "{report}");
+    assert_eq!(
+        report["messages"][0]["transactions"][0]["status"],
+        "settled"
+    );
+    let problems = report["messages"][1]["problems"].as_array().unwrap();
+    let found: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| (p["path"].as_str().unwrap(), p["code"].as_str().unwrap()))
+        .collect();
+    let tx = "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]";
+    assert!(
+        found.contains(&(&format!("{tx}/IntrBkSttlmAmt"), "CH20")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(&format!("{tx}/CdtrAcct/Id/IBAN"), "AC01")),
+        "{found:?}"
+    );
+    // Sender and receiver each list the one settled payment.
+    assert_eq!(node.payment_count().await, before + 2);
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_refused_with_a_reason_and_changes_nothing() {
+    let node = TestNode::start().await;
+    let before = node.payment_count().await;
+    let (status, body) = submit_xml(&node, "VOLGRUMM", "<Document><unclosed>".into()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"]["code"], "FF02", "{body}");
+
+    let unknown = r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.99"/>"#;
+    let (status, body) = submit_xml(&node, "VOLGRUMM", unknown.into()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"]["code"], "FF01", "{body}");
+
+    let (status, _) = send(
+        &node,
+        None,
+        Method::POST,
+        "/v1/iso20022",
+        Some(String::new()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(node.payment_count().await, before);
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bank_moves_only_its_own_payments() {
+    let node = TestNode::start().await;
+    let before = node.payment_count().await;
+    let as_neva = pacs008(
+        "NEVARUMM",
+        "URALRUMM",
+        "ISO-SPOOF-1",
+        &uetr(),
+        "5.00",
+        OTHER_ACCOUNT,
+    );
+    let (status, report) = submit_xml(&node, "VOLGRUMM", envelope(&[as_neva])).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["refused"], 1, "{report}");
+    let problem = &report["messages"][0]["problems"][0];
+    assert_eq!(problem["code"], "AG01", "{report}");
+    assert_eq!(problem["path"], "/AppHdr/Fr/FIId/FinInstnId/BICFI");
+    assert_eq!(node.payment_count().await, before);
+
+    let uetr = uetr();
+    let own = pacs008(
+        "VOLGRUMM",
+        "NEVARUMM",
+        "ISO-OWN-1",
+        &uetr,
+        "5.00",
+        OTHER_ACCOUNT,
+    );
+    submit_xml(&node, "VOLGRUMM", envelope(&[own])).await;
+    let recall = camt056("URALRUMM", "URAL-CASE-1", &uetr);
+    let (_, report) = submit_xml(&node, "URALRUMM", recall).await;
+    assert_eq!(
+        report["messages"][0]["transactions"][0]["error"]["code"], "NOTF",
+        "{report}"
+    );
+    node.stop().await;
+}
+
+fn camt056(from: &str, case: &str, original_uetr: &str) -> String {
+    let date = today();
+    format!(
+        r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.056.001.08">
+  <FIToFIPmtCxlReq>
+    <Assgnmt>
+      <Id>{case}</Id>
+      <Assgnr><Agt><FinInstnId><BICFI>{from}</BICFI></FinInstnId></Agt></Assgnr>
+      <Assgne><Agt><FinInstnId><BICFI>CRDRRUMMXXX</BICFI></FinInstnId></Agt></Assgne>
+      <CreDtTm>{date}T10:00:00Z</CreDtTm>
+    </Assgnmt>
+    <Undrlyg>
+      <TxInf>
+        <CxlId>{case}-1</CxlId>
+        <OrgnlUETR>{original_uetr}</OrgnlUETR>
+        <CxlRsnInf><Rsn><Cd>DUPL</Cd></Rsn></CxlRsnInf>
+      </TxInf>
+    </Undrlyg>
+  </FIToFIPmtCxlReq>
+</Document>
+"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn camt056_cancels_a_queued_payment_and_is_answered_by_camt029() {
+    let node = TestNode::start().await;
+    let queued = uetr();
+    let too_big = pacs008(
+        "VOLGRUMM",
+        "NEVARUMM",
+        "ISO-Q-1",
+        &queued,
+        "90000000000.00",
+        OTHER_ACCOUNT,
+    );
+    let (_, report) = submit_xml(&node, "VOLGRUMM", envelope(&[too_big])).await;
+    assert_eq!(
+        report["messages"][0]["transactions"][0]["status"], "queued",
+        "{report}"
+    );
+
+    let (status, report) =
+        submit_xml(&node, "VOLGRUMM", camt056("VOLGRUMM", "CASE-Q-1", &queued)).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        report["messages"][0]["transactions"][0]["status"], "cancelled",
+        "{report}"
+    );
+    let answer = report["messages"][0]["answer_xml"].as_str().unwrap();
+    let answers = valid_documents(answer, "camt.029.001.09");
+    assert!(answers[0].contains("<Conf>CNCL</Conf>"), "{answer}");
+    assert!(answers[0].contains("<TxCxlSts>ACCR</TxCxlSts>"), "{answer}");
+
+    let settled = uetr();
+    let small = pacs008(
+        "VOLGRUMM",
+        "NEVARUMM",
+        "ISO-S-1",
+        &settled,
+        "1.00",
+        OTHER_ACCOUNT,
+    );
+    submit_xml(&node, "VOLGRUMM", envelope(&[small])).await;
+    let (_, report) =
+        submit_xml(&node, "VOLGRUMM", camt056("VOLGRUMM", "CASE-S-1", &settled)).await;
+    assert_eq!(
+        report["messages"][0]["transactions"][0]["error"]["code"], "NOCN",
+        "{report}"
+    );
+    let answer = report["messages"][0]["answer_xml"].as_str().unwrap();
+    let answers = valid_documents(answer, "camt.029.001.09");
+    assert!(answers[0].contains("<Conf>RJCR</Conf>"), "{answer}");
+    assert!(answers[0].contains("<TxCxlSts>RJCR</TxCxlSts>"), "{answer}");
+
+    let outbox = outbox_xml(&node, "VOLGRUMM").await;
+    let statuses = valid_documents(&outbox, "pacs.002.001.10");
+    assert!(
+        statuses
+            .iter()
+            .any(|d| d.contains(&queued) && d.contains("<TxSts>CANC</TxSts>"))
+    );
+    assert!(!valid_documents(&outbox, "camt.029.001.09").is_empty());
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pacs004_sends_a_settled_payment_back() {
+    let node = TestNode::start().await;
+    let original = uetr();
+    let xml = pacs008(
+        "VOLGRUMM",
+        "NEVARUMM",
+        "ISO-R-1",
+        &original,
+        "300.00",
+        OTHER_ACCOUNT,
+    );
+    submit_xml(&node, "VOLGRUMM", envelope(&[xml])).await;
+    let date = today();
+    let pacs004 = format!(
+        r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.004.001.09">
+  <PmtRtr>
+    <GrpHdr><MsgId>NEVA-RTR-1</MsgId><CreDtTm>{date}T11:00:00Z</CreDtTm><NbOfTxs>1</NbOfTxs><SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf></GrpHdr>
+    <TxInf>
+      <RtrId>NEVA-RTR-1</RtrId>
+      <OrgnlUETR>{original}</OrgnlUETR>
+      <RtrdIntrBkSttlmAmt Ccy="RUB">300.00</RtrdIntrBkSttlmAmt>
+      <IntrBkSttlmDt>{date}</IntrBkSttlmDt>
+      <RtrRsnInf><Rsn><Cd>AC04</Cd></Rsn></RtrRsnInf>
+    </TxInf>
+  </PmtRtr>
+</Document>
+"#
+    );
+    let (status, report) = submit_xml(&node, "NEVARUMM", pacs004.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let returned = &report["messages"][0]["transactions"][0];
+    assert_eq!(returned["status"], "settled", "{report}");
+    let (_, payment) = node
+        .get("VOLGRUMM", &format!("/v1/payments/{original}"))
+        .await;
+    assert_eq!(payment["status"], "returned", "{payment}");
+
+    let (_, again) = submit_xml(&node, "NEVARUMM", pacs004).await;
+    let retried = &again["messages"][0]["transactions"][0];
+    assert_eq!(
+        retried["uetr"], returned["uetr"],
+        "a resent return is the same return"
+    );
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statements_come_as_camt053_and_liquidity_as_camt054() {
+    let node = TestNode::start().await;
+    let xml = pacs008(
+        "VOLGRUMM",
+        "NEVARUMM",
+        "ISO-ST-1",
+        &uetr(),
+        "42.00",
+        OTHER_ACCOUNT,
+    );
+    submit_xml(&node, "VOLGRUMM", envelope(&[xml])).await;
+    let account = node.account("VOLGRUMM", "RUB").await;
+    let path = format!("/v1/accounts/{account}/statement");
+    let (status, statement) = send(
+        &node,
+        Some("VOLGRUMM"),
+        Method::GET,
+        &format!("{path}?format=xml"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{statement}");
+    let statements = valid_documents(&statement, "camt.053.001.08");
+    assert!(statements[0].contains("<Cd>OPBD</Cd>") && statements[0].contains("<Cd>CLBD</Cd>"));
+    assert!(
+        statements[0].contains(r#"<Amt Ccy="RUB">42.00</Amt>"#),
+        "{statement}"
+    );
+
+    let (status, _) = send(
+        &node,
+        Some("NEVARUMM"),
+        Method::GET,
+        &format!("{path}?format=xml"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another bank's statement stays hidden"
+    );
+
+    let funding = json!({
+        "reference": "TOPUP-ISO-1",
+        "participant": "VOLGRUMM",
+        "currency": "RUB",
+        "amount": "777.00",
+        "direction": "fund",
+    });
+    let (status, body) = node.post("CBRFRUMM", "/v1/liquidity", &funding).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let outbox = outbox_xml(&node, "VOLGRUMM").await;
+    let notifications = valid_documents(&outbox, "camt.054.001.08");
+    assert!(
+        notifications
+            .iter()
+            .any(|n| n.contains(r#"<Amt Ccy="RUB">777.00</Amt>"#)
+                && n.contains("<CdtDbtInd>CRDT</CdtDbtInd>")),
+        "{outbox}"
+    );
+    node.stop().await;
+}
