@@ -126,10 +126,12 @@ pub(crate) fn parse(xml: &str) -> Result<Tree<'_>, ParseError> {
         match event {
             Event::Start(start) => tree.start(&start, position)?,
             Event::End(_) => tree.end(),
-            Event::Text(text) => tree.text(
-                text.xml10_content().map_err(|e| fail(e.to_string()))?,
-                position,
-            )?,
+            Event::Text(text) => {
+                if tree.takes_text() {
+                    let content = tree.borrowed(&text).map_err(fail)?;
+                    tree.text(line_ends(content), position)?
+                }
+            }
             Event::CData(data) => {
                 tree.text(data.decode().map_err(|e| fail(e.to_string()))?, position)?
             }
@@ -141,6 +143,14 @@ pub(crate) fn parse(xml: &str) -> Result<Tree<'_>, ParseError> {
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::Empty(_) => {}
         }
     }
+}
+
+/// XML 1.0 reads every `\r\n` and lone `\r` as `\n` (section 2.11).
+fn line_ends(text: &str) -> Cow<'_, str> {
+    if !text.contains('\r') {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 fn syntax(position: u64, detail: String) -> ParseError {
@@ -201,7 +211,7 @@ impl<'a> TreeBuilder<'a> {
         let offset = (bytes.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
         self.input
             .get(offset..offset.saturating_add(bytes.len()))
-            .ok_or_else(|| "a name that is not whole UTF-8 characters".to_owned())
+            .ok_or_else(|| "content that is not whole UTF-8 characters".to_owned())
     }
 
     fn start(&mut self, start: &BytesStart<'a>, position: u64) -> Result<(), ParseError> {
@@ -309,6 +319,12 @@ impl<'a> TreeBuilder<'a> {
         }
         let end = self.tree.nodes.len() as u32;
         self.tree.nodes[closed.index as usize].end = end;
+    }
+
+    /// Whether text here is content: not layout between child elements (outside the root,
+    /// [`Self::text`] refuses anything but whitespace).
+    fn takes_text(&self) -> bool {
+        self.open.last().is_none_or(|open| open.last_child == NONE)
     }
 
     fn text(&mut self, piece: Cow<'a, str>, position: u64) -> Result<(), ParseError> {
