@@ -287,7 +287,9 @@ pub(super) fn mt_party(
 }
 
 /// An input message from `sender` to `receiver`, normal priority, with `user_header` in
-/// block 3 and `fields` in block 4.
+/// block 3 and `fields` in block 4. Block 1 carries the sender's logical terminal (terminal
+/// `A`) and the session and sequence numbers a message to be sent has not got yet; block 2
+/// the receiver's 12-character address (terminal `X`).
 pub(super) fn fin_message(
     (sender, receiver): (String, String),
     message_type: &str,
@@ -295,9 +297,9 @@ pub(super) fn fin_message(
     fields: Fields,
 ) -> FinMessage {
     FinMessage {
-        basic_header: format!("F01{}", terminal(&sender)),
+        basic_header: format!("F01{}0000000000", address(&sender, 'A')),
         sender,
-        application_header: format!("I{message_type}{}N", terminal(&receiver)),
+        application_header: format!("I{message_type}{}N", address(&receiver, 'X')),
         message_type: message_type.to_string(),
         receiver,
         user_header,
@@ -306,9 +308,9 @@ pub(super) fn fin_message(
     }
 }
 
-/// A BIC as a logical terminal address: 8 characters, terminal `A`, branch or `XXX`, then
-/// the session and sequence numbers a message to be sent has not got yet.
-fn terminal(bic: &str) -> String {
+/// A BIC as a 12-character address: its 8 characters, the terminal letter, and the branch
+/// or `XXX`.
+fn address(bic: &str, terminal: char) -> String {
     let branch = bic.get(8..11).unwrap_or("XXX");
-    format!("{}A{branch}0000000000", bic.get(..8).unwrap_or(bic))
+    format!("{}{terminal}{branch}", bic.get(..8).unwrap_or(bic))
 }
