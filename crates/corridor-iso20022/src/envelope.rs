@@ -1,6 +1,7 @@
 //! Finding the messages in an input: a bare `Document`, or `AppHdr` + `Document` pairs
 //! (and lone `Document`s) anywhere inside wrapper elements, whatever those are called.
 
+use crate::camt050::LqdtyCdtTrf;
 use crate::camt056::FIToFIPmtCxlReq;
 use crate::error::{FieldErrors, ParseError, excerpt};
 use crate::head001::BusinessApplicationHeader;
@@ -27,6 +28,7 @@ pub enum Document {
     Pacs009(Box<FICdtTrf>),
     Pacs004(Box<PmtRtr>),
     Camt056(Box<FIToFIPmtCxlReq>),
+    Camt050(Box<LqdtyCdtTrf>),
     /// A recognised type whose model does not exist yet: detected, not read.
     NotModelled,
 }
@@ -40,6 +42,7 @@ impl Document {
             Document::Pacs009(document) => document.validate(),
             Document::Pacs004(document) => document.validate(),
             Document::Camt056(document) => document.validate(),
+            Document::Camt050(document) => document.validate(),
             Document::NotModelled => Ok(()),
         }
     }
@@ -52,6 +55,7 @@ impl Document {
             Document::Pacs009(document) => Some(document.to_xml()),
             Document::Pacs004(document) => Some(document.to_xml()),
             Document::Camt056(document) => Some(document.to_xml()),
+            Document::Camt050(document) => Some(document.to_xml()),
             Document::NotModelled => None,
         }
     }
@@ -156,6 +160,7 @@ fn read_document(message_type: MessageType, element: &Element) -> Result<Documen
         MessageType::Pacs009V08 => Document::Pacs009(Box::new(FICdtTrf::read(element)?)),
         MessageType::Pacs004V09 => Document::Pacs004(Box::new(PmtRtr::read(element)?)),
         MessageType::Camt056V08 => Document::Camt056(Box::new(FIToFIPmtCxlReq::read(element)?)),
+        MessageType::Camt050V05 => Document::Camt050(Box::new(LqdtyCdtTrf::read(element)?)),
         _ => Document::NotModelled,
     })
 }

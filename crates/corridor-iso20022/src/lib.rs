@@ -8,8 +8,10 @@
 //! [`parse`] accepts a bare `Document`, or one or many `AppHdr` (head.001.001.02) +
 //! `Document` pairs inside any wrapper element (an envelope; lone `Document`s may sit there
 //! too). The twelve [`MessageType`]s are recognised; pacs.008.001.08, pacs.002.001.10,
-//! pacs.009.001.08, pacs.004.001.09, camt.056.001.08 and head.001.001.02 are modelled,
-//! the others are reported as [`Document::NotModelled`].
+//! pacs.009.001.08, pacs.004.001.09, camt.056.001.08, camt.050.001.05 and head.001.001.02
+//! are modelled, the others are reported as [`Document::NotModelled`]. The [`mt`] module
+//! reads and writes SWIFT FIN messages (MT103, MT202 and MT202COV) and translates them to
+//! and from pacs.008 and pacs.009.
 //!
 //! # Two layers
 //!
@@ -75,6 +77,8 @@
 //!   `Agt`); `Case`, `CtrlData`; in `Undrlyg`, `OrgnlGrpInfAndCxl`; in `TxInf`, `Case`,
 //!   `OrgnlGrpInf`, `OrgnlClrSysRef`, `Assgnr`, `Assgne`, `OrgnlTxRef`, `SplmtryData`;
 //!   `FIToFIPmtCxlReq/SplmtryData`.
+//! - camt.050.001.05: agents and accounts lose what they lose in pacs.008;
+//!   `LqdtyCdtTrf/SplmtryData`.
 //!
 //! The head.001.001.02 model keeps `Fr` and `To` only as `FIId/FinInstnId/BICFI` (an
 //! `OrgId` party is refused as a missing `FIId`), and does not keep `CharSet`, `MktPrctc`,
@@ -85,6 +89,7 @@
 //! their format, `CH21` for a missing element, `RC01` for a BIC, `AM12` for an amount, and
 //! so on.
 
+mod camt050;
 mod camt056;
 mod check;
 mod codes;
@@ -103,6 +108,7 @@ mod reason;
 mod tree;
 mod writer;
 
+pub use camt050::{LiquidityCreditTransfer, LqdtyCdtTrf, MessageHeader, TransferredAmount};
 pub use camt056::{
     CancellationTransaction, CaseAssignment, FIToFIPmtCxlReq, UnderlyingTransaction,
 };

@@ -577,6 +577,7 @@ fn other_types_are_detected_from_their_namespace_only() {
         MessageType::Pacs009V08,
         MessageType::Pacs004V09,
         MessageType::Camt056V08,
+        MessageType::Camt050V05,
     ];
     let not_modelled = MessageType::ALL
         .iter()
