@@ -266,13 +266,21 @@ impl Report {
     /// `Number` (`fractionDigits` 0, `totalDigits` 18), kept to 1 to 18 digits: no sign.
     pub(crate) fn whole_number(&mut self, name: &str, value: Option<&str>) {
         let Some(value) = value else { return };
-        let well_formed =
-            (1..=18).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit());
+        // `Number` is an `xs:decimal` with no fraction digits in its value: `1000.00` is
+        // 1000 and valid, as libxml2 agrees. A sign is refused, though the XSD allows one:
+        // no count or sequence number is negative.
+        let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+        let well_formed = (1..=18).contains(&whole.len())
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && fraction.bytes().all(|b| b == b'0');
         if !well_formed {
             self.fail(
                 name,
                 ReasonCode::Ff01,
-                format!("{:?} is not 1 to 18 digits", excerpt(value)),
+                format!(
+                    "{:?} is not a whole number of 1 to 18 digits",
+                    excerpt(value)
+                ),
             );
         }
     }

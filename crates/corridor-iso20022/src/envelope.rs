@@ -3,6 +3,7 @@
 
 use crate::camt_report::{BkToCstmrAcctRpt, BkToCstmrDbtCdtNtfctn, BkToCstmrStmt};
 use crate::camt029::RsltnOfInvstgtn;
+use crate::camt050::LqdtyCdtTrf;
 use crate::camt056::FIToFIPmtCxlReq;
 use crate::error::{FieldErrors, ParseError, excerpt};
 use crate::head001::BusinessApplicationHeader;
@@ -33,6 +34,7 @@ pub enum Document {
     Camt052(Box<BkToCstmrAcctRpt>),
     Camt053(Box<BkToCstmrStmt>),
     Camt054(Box<BkToCstmrDbtCdtNtfctn>),
+    Camt050(Box<LqdtyCdtTrf>),
     /// A recognised type whose model does not exist yet: detected, not read.
     NotModelled,
 }
@@ -50,6 +52,7 @@ impl Document {
             Document::Camt052(document) => document.validate(),
             Document::Camt053(document) => document.validate(),
             Document::Camt054(document) => document.validate(),
+            Document::Camt050(document) => document.validate(),
             Document::NotModelled => Ok(()),
         }
     }
@@ -66,6 +69,7 @@ impl Document {
             Document::Camt052(document) => Some(document.to_xml()),
             Document::Camt053(document) => Some(document.to_xml()),
             Document::Camt054(document) => Some(document.to_xml()),
+            Document::Camt050(document) => Some(document.to_xml()),
             Document::NotModelled => None,
         }
     }
@@ -180,6 +184,7 @@ fn read_document(message_type: MessageType, element: &Element) -> Result<Documen
         MessageType::Camt054V08 => {
             Document::Camt054(Box::new(BkToCstmrDbtCdtNtfctn::read(element)?))
         }
+        MessageType::Camt050V05 => Document::Camt050(Box::new(LqdtyCdtTrf::read(element)?)),
         _ => Document::NotModelled,
     })
 }

@@ -9,10 +9,12 @@
 //! `Document` pairs inside any wrapper element (an envelope; lone `Document`s may sit there
 //! too). The twelve [`MessageType`]s are recognised; pacs.008.001.08, pacs.002.001.10,
 //! pacs.009.001.08, pacs.004.001.09, camt.056.001.08, camt.029.001.09, camt.052.001.08,
-//! camt.053.001.08, camt.054.001.08 and head.001.001.02 are modelled, the others are
-//! reported as [`Document::NotModelled`]. camt.052, camt.053 and camt.054 share one model,
-//! [`AccountReport`]; they differ in `Bal`, optional in camt.052, at least one in camt.053
-//! and refused in camt.054.
+//! camt.053.001.08, camt.054.001.08, camt.050.001.05 and head.001.001.02 are modelled,
+//! the others (pain.001.001.09) are reported as [`Document::NotModelled`]. camt.052,
+//! camt.053 and camt.054 share one model, [`AccountReport`]; they differ in `Bal`, optional
+//! in camt.052, at least one in camt.053 and refused in camt.054. The [`mt`] module reads
+//! and writes SWIFT FIN messages (MT103, MT202 and MT202COV) and translates them to and
+//! from pacs.008 and pacs.009.
 //!
 //! # Two layers
 //!
@@ -115,6 +117,8 @@
 //!   `RltdAgts`, everything but `DbtrAgt` and `CdtrAgt`; `SplmtryData` of the message. The
 //!   totals' `Sum` and `TtlNetNtry/Amt` are checked as amounts (no sign, at most 5 fraction
 //!   digits), stricter than the XSD's `DecimalNumber`.
+//! - camt.050.001.05: agents and accounts lose what they lose in pacs.008;
+//!   `LqdtyCdtTrf/SplmtryData`.
 //!
 //! The head.001.001.02 model keeps `Fr` and `To` only as `FIId/FinInstnId/BICFI` (an
 //! `OrgId` party is refused as a missing `FIId`), and does not keep `CharSet`, `MktPrctc`,
@@ -126,6 +130,7 @@
 //! so on.
 
 mod camt029;
+mod camt050;
 mod camt056;
 mod camt_report;
 mod check;
@@ -157,6 +162,7 @@ pub use camt_report::{
     TransactionParty, TransactionReferences, TransactionsSummary,
 };
 pub use camt029::{CancellationDetails, CancellationStatusTransaction, RsltnOfInvstgtn};
+pub use camt050::{LiquidityCreditTransfer, LqdtyCdtTrf, MessageHeader, TransferredAmount};
 pub use camt056::{
     CancellationTransaction, CaseAssignment, FIToFIPmtCxlReq, UnderlyingTransaction,
 };

@@ -191,8 +191,9 @@ impl PaymentIdentification {
         })
     }
 
-    pub(crate) fn write(&self, out: &mut XmlWriter) {
-        out.element("PmtId", |out| {
+    /// As `PmtId`, or under the name another message gives the same shape (`LqdtyTrfId`).
+    pub(crate) fn write(&self, out: &mut XmlWriter, name: &str) {
+        out.element(name, |out| {
             out.optional_leaf("InstrId", self.instruction_identification.as_deref());
             out.leaf("EndToEndId", &self.end_to_end_identification);
             out.optional_leaf("TxId", self.transaction_identification.as_deref());
@@ -263,7 +264,7 @@ impl CreditTransferTransaction {
     /// Elements in the XSD's sequence order.
     fn write(&self, out: &mut XmlWriter) {
         out.element("CdtTrfTxInf", |out| {
-            self.payment_identification.write(out);
+            self.payment_identification.write(out, "PmtId");
             write_instruction_priority(out, self.instruction_priority);
             self.interbank_settlement_amount
                 .write(out, "IntrBkSttlmAmt");

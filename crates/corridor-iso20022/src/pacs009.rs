@@ -169,7 +169,7 @@ impl FICreditTransferTransaction {
     /// Elements in the XSD's sequence order.
     fn write(&self, out: &mut XmlWriter) {
         out.element("CdtTrfTxInf", |out| {
-            self.payment_identification.write(out);
+            self.payment_identification.write(out, "PmtId");
             write_instruction_priority(out, self.instruction_priority);
             self.interbank_settlement_amount
                 .write(out, "IntrBkSttlmAmt");

@@ -12,6 +12,7 @@ use crate::camt_report::{
     NOTIFICATION, ReportSpec, STATEMENT,
 };
 use crate::camt029::{self, RsltnOfInvstgtn};
+use crate::camt050::{self, LqdtyCdtTrf, TransferredAmount};
 use crate::camt056::{self, CancellationTransaction, CaseAssignment, FIToFIPmtCxlReq};
 use crate::check::{is_bic, is_uetr, split_date};
 use crate::codes::ChargeBearer;
@@ -120,6 +121,7 @@ impl Document {
             Document::Camt052(document) => document.check_business_rules(ctx),
             Document::Camt053(document) => document.check_business_rules(ctx),
             Document::Camt054(document) => document.check_business_rules(ctx),
+            Document::Camt050(document) => document.check_business_rules(ctx),
             Document::NotModelled => Ok(()),
         }
     }
@@ -136,6 +138,7 @@ impl Document {
             Document::Camt052(document) => Some(&document.group_header.message_identification),
             Document::Camt053(document) => Some(&document.group_header.message_identification),
             Document::Camt054(document) => Some(&document.group_header.message_identification),
+            Document::Camt050(document) => Some(&document.message_header.message_identification),
             Document::NotModelled => None,
         }
     }
@@ -264,6 +267,39 @@ impl RsltnOfInvstgtn {
                 r.each_within("TxInfAndSts", &details.transactions, |t, r| {
                     original(r, &t.original)
                 });
+            });
+        })
+    }
+}
+
+impl LqdtyCdtTrf {
+    /// The business rules of a liquidity transfer: a positive amount in a scheme currency,
+    /// a settlement date in the window, BICs of real countries, a well-formed UETR.
+    pub fn check_business_rules(&self, ctx: &BusinessContext) -> Result<(), FieldErrors> {
+        let t = &self.liquidity_credit_transfer;
+        Report::check_document(camt050::MESSAGE, |r| {
+            r.within("LqdtyCdtTrf", |r| {
+                if let Some(id) = &t.liquidity_transfer_identification {
+                    r.within("LqdtyTrfId", |r| uetr(r, "UETR", id.uetr.as_deref()));
+                }
+                if let TransferredAmount::WithCurrency(amount_with_currency) = &t.transferred_amount
+                {
+                    r.within("TrfdAmt", |r| {
+                        amount(r, ctx, "AmtWthCcy", amount_with_currency)
+                    });
+                }
+                if let Some(date) = &t.settlement_date {
+                    settlement_date(r, ctx, "SttlmDt", date);
+                }
+                identifiers(
+                    r,
+                    &[
+                        ("Cdtr", t.creditor.as_ref().map(Held::Agent)),
+                        ("CdtrAcct", t.creditor_account.as_ref().map(Held::Account)),
+                        ("Dbtr", t.debtor.as_ref().map(Held::Agent)),
+                        ("DbtrAcct", t.debtor_account.as_ref().map(Held::Account)),
+                    ],
+                );
             });
         })
     }
@@ -419,7 +455,7 @@ fn returned_transaction(r: &mut Report, ctx: &BusinessContext, t: &ReturnTransac
         &t.returned_interbank_settlement_amount,
     );
     if let Some(date) = &t.interbank_settlement_date {
-        settlement_date(r, ctx, date);
+        settlement_date(r, ctx, "IntrBkSttlmDt", date);
     }
     identifiers(
         r,
@@ -583,7 +619,7 @@ fn hundred_thousandths(amount: &str) -> Option<u128> {
 /// in the group header.
 fn cbpr_settlement_date(r: &mut Report, ctx: &BusinessContext, date: Option<&str>) {
     match date {
-        Some(date) => settlement_date(r, ctx, date),
+        Some(date) => settlement_date(r, ctx, "IntrBkSttlmDt", date),
         None => r.fail(
             "IntrBkSttlmDt",
             ReasonCode::Ch21,
@@ -593,10 +629,10 @@ fn cbpr_settlement_date(r: &mut Report, ctx: &BusinessContext, date: Option<&str
 }
 
 /// Settlement happens from the business date to `max_forward_days` after it.
-fn settlement_date(r: &mut Report, ctx: &BusinessContext, date: &str) {
+fn settlement_date(r: &mut Report, ctx: &BusinessContext, name: &str, date: &str) {
     let Some((day, _time_zone)) = split_date(date) else {
         r.fail(
-            "IntrBkSttlmDt",
+            name,
             ReasonCode::Dt01,
             format!("{:?} is not a real date", excerpt(date)),
         );
@@ -607,7 +643,7 @@ fn settlement_date(r: &mut Report, ctx: &BusinessContext, date: &str) {
     let last = first.plus_days(ctx.max_forward_days);
     if day < first || day > last {
         r.fail(
-            "IntrBkSttlmDt",
+            name,
             ReasonCode::Dt01,
             format!(
                 "{:?} is outside the settlement window: the business date to {} days after it",

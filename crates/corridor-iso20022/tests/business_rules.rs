@@ -4,7 +4,8 @@
 mod common;
 
 use common::{
-    APP_HDR, CAMT029, CAMT053, CAMT054, CAMT056, FULL_PACS008, PACS002, PACS004, PACS009, envelope,
+    APP_HDR, CAMT029, CAMT050, CAMT053, CAMT054, CAMT056, FULL_PACS008, PACS002, PACS004, PACS009,
+    envelope,
 };
 use corridor_iso20022::{
     AccountIdentification, ActiveCurrencyAndAmount, BusinessContext, BusinessDate, CashAccount,
@@ -649,5 +650,40 @@ fn camt029_answer_for_an_uppercase_uetr_fails_ch16() {
         message.document.check_business_rules(&context()),
         "/Document/RsltnOfInvstgtn/CxlDtls[1]/TxInfAndSts[1]/OrgnlUETR",
         ReasonCode::Ch16,
+    );
+}
+
+#[test]
+fn camt050_liquidity_transfer_passes() {
+    let message = only_message(CAMT050);
+    message
+        .document
+        .check_business_rules(&context())
+        .expect("sound transfer");
+}
+
+#[test]
+fn camt050_settling_after_the_window_fails_dt01() {
+    let xml = CAMT050.replacen(
+        "<SttlmDt>2024-05-01</SttlmDt>",
+        "<SttlmDt>2024-05-09</SttlmDt>",
+        1,
+    );
+    let message = only_message(&xml);
+    only_error(
+        message.document.check_business_rules(&context()),
+        "/Document/LqdtyCdtTrf/LqdtyCdtTrf/SttlmDt",
+        ReasonCode::Dt01,
+    );
+}
+
+#[test]
+fn camt050_in_a_currency_outside_the_scheme_fails_am03() {
+    let xml = CAMT050.replacen("<AmtWthCcy Ccy=\"RUB\">", "<AmtWthCcy Ccy=\"GBP\">", 1);
+    let message = only_message(&xml);
+    only_error(
+        message.document.check_business_rules(&context()),
+        "/Document/LqdtyCdtTrf/LqdtyCdtTrf/TrfdAmt/AmtWthCcy/@Ccy",
+        ReasonCode::Am03,
     );
 }

@@ -581,6 +581,7 @@ fn other_types_are_detected_from_their_namespace_only() {
         MessageType::Camt052V08,
         MessageType::Camt053V08,
         MessageType::Camt054V08,
+        MessageType::Camt050V05,
     ];
     let not_modelled = MessageType::ALL
         .iter()

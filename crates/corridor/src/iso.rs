@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use corridor_iso20022::mt::{Mt103, Translation, mt103_to_pacs008, pacs008_to_mt103, parse_fin};
+use corridor_iso20022::mt::{
+    Mt103, Mt202, Translation, mt103_to_pacs008, mt202_to_pacs009, pacs008_to_mt103,
+    pacs009_to_mt202, parse_fin,
+};
 use corridor_iso20022::{Document, Message, parse};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -106,33 +109,50 @@ fn print_notes<T>(translation: &Translation<T>) {
     }
 }
 
-/// MT103 to pacs.008.001.08 XML on standard output; what did not fit on standard error.
+/// MT103 to pacs.008.001.08, MT202 to pacs.009.001.08 and MT202COV (block 3 119:COV) to
+/// its cover variant, chosen by block 2's message type: XML on standard output, what did
+/// not fit on standard error.
 pub fn mt2mx(args: ConvertArgs) -> anyhow::Result<()> {
     let text = read_input(args.file.as_ref())?;
     let fin = parse_fin(&text)?;
-    let mt = Mt103::from_fin(&fin)?;
     let created = OffsetDateTime::now_utc().format(&Rfc3339)?;
-    let translation = mt103_to_pacs008(&mt, &created);
-    print_notes(&translation);
-    if let Err(errors) = translation.message.validate() {
+    let (xml, errors) = match fin.message_type.as_str() {
+        "103" => {
+            let translation = mt103_to_pacs008(&Mt103::from_fin(&fin)?, &created);
+            print_notes(&translation);
+            (translation.message.to_xml(), translation.message.validate())
+        }
+        "202" => {
+            let translation = mt202_to_pacs009(&Mt202::from_fin(&fin)?, &created);
+            print_notes(&translation);
+            (translation.message.to_xml(), translation.message.validate())
+        }
+        other => bail!("MT{other} is not translated: only MT103, MT202 and MT202COV are"),
+    };
+    if let Err(errors) = errors {
         for e in &errors.0 {
             eprintln!("invalid: {} {}: {}", e.code, e.path, e.detail);
         }
-        bail!("the MT103 translates into a pacs.008 that is not valid");
+        bail!(
+            "the MT{} translates into XML that is not valid",
+            fin.message_type
+        );
     }
-    println!("{}", translation.message.to_xml());
+    println!("{xml}");
     Ok(())
 }
 
-/// pacs.008 XML to MT103 (FIN) on standard output; what was cut or dropped on standard error.
+/// pacs.008 XML to MT103, pacs.009 to MT202 (MT202COV with `UndrlygCstmrCdtTrf`): FIN on
+/// standard output, what was cut or dropped on standard error.
 pub fn mx2mt(args: ConvertArgs) -> anyhow::Result<()> {
     let text = read_input(args.file.as_ref())?;
     let messages = parse(&text)?;
-    let Some(Document::Pacs008(mx)) = messages.into_iter().next().map(|m| m.document) else {
-        bail!("the input holds no pacs.008 message");
-    };
-    let Some(translation) = pacs008_to_mt103(&mx) else {
-        bail!("the pacs.008 has no transaction with the agents an MT103 needs");
+    let translation = match messages.into_iter().next().map(|m| m.document) {
+        Some(Document::Pacs008(mx)) => pacs008_to_mt103(&mx)
+            .context("the pacs.008 has no transaction with the agents an MT103 needs")?,
+        Some(Document::Pacs009(mx)) => pacs009_to_mt202(&mx)
+            .context("the pacs.009 has no transaction with the agents an MT202 needs")?,
+        _ => bail!("the input holds no pacs.008 or pacs.009 message"),
     };
     print_notes(&translation);
     println!("{}", translation.message.to_fin());

@@ -3,8 +3,11 @@
 //! `{5:{tag:value}...}` trailer. Fields of block 4 are kept as (tag, value) in order; a
 //! value may span lines (joined with `\n`).
 
+/// A (tag, value) pair of a block.
+pub type Field = (String, String);
+
 /// (tag, value) pairs of a block, in order.
-pub type Fields = Vec<(String, String)>;
+pub type Fields = Vec<Field>;
 
 /// Longest input accepted: FIN messages are at most 10,000 characters of text.
 const MAX_MESSAGE: usize = 20_000;

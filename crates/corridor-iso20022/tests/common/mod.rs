@@ -616,3 +616,32 @@ pub const CAMT029: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   </RsltnOfInvstgtn>
 </Document>
 "#;
+
+/// Moscow's bank moves liquidity from its settlement account to Tehran's bank's, with every
+/// field the camt.050 model keeps.
+pub const CAMT050: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.050.001.05">
+  <LqdtyCdtTrf>
+    <MsgHdr>
+      <MsgId>SABR-LQT-20240501-0001</MsgId>
+      <CreDtTm>2024-05-01T08:00:00+03:00</CreDtTm>
+    </MsgHdr>
+    <LqdtyCdtTrf>
+      <LqdtyTrfId>
+        <InstrId>LQT-1</InstrId>
+        <EndToEndId>ЛИКВ-2024/05-01</EndToEndId>
+        <TxId>TX-LQT-1</TxId>
+        <UETR>7c1b2e4f-5b6d-4e8f-9a0b-1c2d3e4f5a6b</UETR>
+      </LqdtyTrfId>
+      <Cdtr><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></Cdtr>
+      <CdtrAcct><Id><Othr><Id>30111810400000000042</Id></Othr></Id></CdtrAcct>
+      <TrfdAmt>
+        <AmtWthCcy Ccy="RUB">50000000.00</AmtWthCcy>
+      </TrfdAmt>
+      <Dbtr><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></Dbtr>
+      <DbtrAcct><Id><Othr><Id>30111810100000000017</Id></Othr></Id></DbtrAcct>
+      <SttlmDt>2024-05-01</SttlmDt>
+    </LqdtyCdtTrf>
+  </LqdtyCdtTrf>
+</Document>
+"#;
