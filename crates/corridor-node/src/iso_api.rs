@@ -66,10 +66,13 @@ pub struct IsoMessageResult {
     pub answer_xml: Option<String>,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+/// A payment's receipt, a liquidity transfer's record, or the refusal.
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct IsoTransactionResult {
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub receipt: Option<PaymentReceipt>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub liquidity: Option<crate::views::LiquidityView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Rejection>,
 }
@@ -85,7 +88,8 @@ pub struct IsoIntakeReport {
 /// An envelope may carry many messages; 8 MiB holds thousands of pacs.008.
 pub const ISO_BODY_LIMIT: usize = 8 * 1024 * 1024;
 
-/// Takes pacs.008, pacs.009 (submit), pacs.004 (return) and camt.056 (cancel) as XML: one
+/// Takes pacs.008, pacs.009 (submit), pacs.004 (return), camt.056 (cancel) and, from a
+/// settlement agent, camt.050 (liquidity) as XML: one
 /// message bare or with its AppHdr, or an envelope of many. Each message is checked by
 /// both validation layers and turned into the command the JSON API would send; a refused
 /// message changes nothing and lists every problem with its element path and reason code.
@@ -158,6 +162,9 @@ async fn take_one(
     match intake {
         Err(refusal) => result.problems = refusal.0,
         Ok(Intake::Payments(command)) => result.transactions = payments(state, command).await?,
+        Ok(Intake::Liquidity(command)) => result
+            .transactions
+            .push(outcome(state, submit(state, command).await).await?),
         Ok(Intake::Returns(returns)) => {
             for r in returns {
                 result
@@ -234,13 +241,10 @@ async fn payments(
                 state.metrics.observe_receipt(&receipt, elapsed);
                 IsoTransactionResult {
                     receipt: Some(receipt),
-                    error: None,
+                    ..IsoTransactionResult::default()
                 }
             }
-            Err(error) => IsoTransactionResult {
-                receipt: None,
-                error: Some(error),
-            },
+            Err(error) => refused(error),
         })
         .collect())
 }
@@ -266,21 +270,32 @@ fn not_found(uetr: corridor_core::Uetr) -> Rejection {
 }
 
 /// A hub refusal is this transaction's result; anything else fails the request.
-fn outcome(answer: AppResult<Answer>) -> AppResult<IsoTransactionResult> {
+async fn outcome(state: &AppState, answer: AppResult<Answer>) -> AppResult<IsoTransactionResult> {
     match answer {
         Ok(Answer::Payment(receipt)) => Ok(IsoTransactionResult {
             receipt: Some(receipt),
-            error: None,
+            ..IsoTransactionResult::default()
         }),
-        Ok(_) => Ok(IsoTransactionResult {
-            receipt: None,
-            error: None,
-        }),
+        Ok(Answer::Liquidity(record)) => {
+            let view = state
+                .engine
+                .query_async(move |hub| crate::views::liquidity(hub, &record))
+                .await?;
+            Ok(IsoTransactionResult {
+                liquidity: Some(view),
+                ..IsoTransactionResult::default()
+            })
+        }
+        Ok(_) => Ok(IsoTransactionResult::default()),
         Err(e) if e.status == StatusCode::SERVICE_UNAVAILABLE => Err(e),
-        Err(e) => Ok(IsoTransactionResult {
-            receipt: None,
-            error: Some(e.rejection),
-        }),
+        Err(e) => Ok(refused(e.rejection)),
+    }
+}
+
+fn refused(error: Rejection) -> IsoTransactionResult {
+    IsoTransactionResult {
+        error: Some(error),
+        ..IsoTransactionResult::default()
     }
 }
 
@@ -290,10 +305,7 @@ async fn payment_return(
     r: PaymentReturn,
 ) -> AppResult<IsoTransactionResult> {
     let Some(original) = payment_of(state, sender, r.original_uetr).await? else {
-        return Ok(IsoTransactionResult {
-            receipt: None,
-            error: Some(not_found(r.original_uetr)),
-        });
+        return Ok(refused(not_found(r.original_uetr)));
     };
     let command = HubCommand::ReturnPayment {
         sender,
@@ -303,7 +315,7 @@ async fn payment_return(
         amount: Some(r.amount),
         reason: r.reason,
     };
-    outcome(submit(state, command).await)
+    outcome(state, submit(state, command).await).await
 }
 
 async fn cancellation(
@@ -312,17 +324,14 @@ async fn cancellation(
     c: Cancellation,
 ) -> AppResult<(IsoTransactionResult, CancellationAnswer)> {
     let transaction = match payment_of(state, sender, c.original_uetr).await? {
-        None => IsoTransactionResult {
-            receipt: None,
-            error: Some(not_found(c.original_uetr)),
-        },
+        None => refused(not_found(c.original_uetr)),
         Some(payment) => {
             let command = HubCommand::CancelPayment {
                 sender,
                 payment,
                 reason: c.reason,
             };
-            outcome(submit(state, command).await)?
+            outcome(state, submit(state, command).await).await?
         }
     };
     let answer = CancellationAnswer {

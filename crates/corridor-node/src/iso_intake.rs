@@ -6,12 +6,12 @@ use corridor_core::{Bic, CurrencyCode, Uetr};
 use corridor_iso20022::{
     AccountIdentification, Agent, BusinessContext, ChargeBearer as IsoChargeBearer,
     CreditTransferTransaction, Document, FICdtTrf, FICreditTransferTransaction, FIToFICstmrCdtTrf,
-    FIToFIPmtCxlReq, FieldError, Message, MessageType, PmtRtr, Priority as IsoPriority,
-    ReasonInformation,
+    FIToFIPmtCxlReq, FieldError, LqdtyCdtTrf, Message, MessageType, PmtRtr,
+    Priority as IsoPriority, ReasonInformation, TransferredAmount,
 };
 use corridor_settlement::{
-    CashAccount, ChargeBearer, HubCommand, Party, PartyIdentification, PaymentInstruction,
-    PaymentKind, PostalAddress, Priority, Rejection,
+    AccountPurpose, CashAccount, ChargeBearer, HubCommand, LiquidityDirection, Party,
+    PartyIdentification, PaymentInstruction, PaymentKind, PostalAddress, Priority, Rejection,
 };
 use sha2::{Digest, Sha256};
 
@@ -24,6 +24,8 @@ pub enum Intake {
     Cancellations(Vec<Cancellation>),
     /// pacs.004: send each named settled payment back.
     Returns(Vec<PaymentReturn>),
+    /// camt.050 from a settlement agent: a `Liquidity` command.
+    Liquidity(HubCommand),
 }
 
 /// One transaction of a camt.056, by the UETR of the payment it would cancel.
@@ -114,6 +116,7 @@ pub fn intake(
         Document::Pacs009(document) => institution_transfers(document, sender),
         Document::Camt056(document) => cancellations(document),
         Document::Pacs004(document) => returns(document, sender),
+        Document::Camt050(document) => liquidity(document, sender),
         _ => Err(IntakeRefusal::one(
             "/Document",
             "FF01",
@@ -208,7 +211,10 @@ fn customer_transfer(
         end_to_end_id: id.end_to_end_identification.clone(),
         uetr: uetr(path, "PmtId/UETR", id.uetr.as_deref())?,
         amount: t.interbank_settlement_amount.amount.clone(),
-        currency: currency(path, &t.interbank_settlement_amount.currency)?,
+        currency: currency(
+            &format!("{path}/IntrBkSttlmAmt"),
+            &t.interbank_settlement_amount.currency,
+        )?,
         instructed_agent,
         debtor: party(path, "Dbtr", &t.debtor)?,
         debtor_account: t.debtor_account.as_ref().map(account),
@@ -252,7 +258,10 @@ fn institution_transfer(
         end_to_end_id: id.end_to_end_identification.clone(),
         uetr: uetr(path, "PmtId/UETR", id.uetr.as_deref())?,
         amount: t.interbank_settlement_amount.amount.clone(),
-        currency: currency(path, &t.interbank_settlement_amount.currency)?,
+        currency: currency(
+            &format!("{path}/IntrBkSttlmAmt"),
+            &t.interbank_settlement_amount.currency,
+        )?,
         instructed_agent,
         debtor: institution(path, "Dbtr", &t.debtor)?,
         debtor_account: t.debtor_account.as_ref().map(account),
@@ -319,6 +328,51 @@ fn returns(document: &PmtRtr, sender: Bic) -> Result<Intake, IntakeRefusal> {
     Ok(Intake::Returns(returns))
 }
 
+/// A settlement agent moves liquidity between its funding account and a participant's
+/// settlement account: crediting the participant (`Cdtr`) funds it, debiting it (`Dbtr`)
+/// takes liquidity back. The agent's own side may be left out or name the agent.
+fn liquidity(document: &LqdtyCdtTrf, agent: Bic) -> Result<Intake, IntakeRefusal> {
+    const PATH: &str = "/Document/LqdtyCdtTrf/LqdtyCdtTrf";
+    let t = &document.liquidity_credit_transfer;
+    let bic_of =
+        |name: &str, side: Option<&Agent>| side.map(|a| agent_bic(PATH, name, a)).transpose();
+    let creditor = bic_of("Cdtr", t.creditor.as_ref())?;
+    let debtor = bic_of("Dbtr", t.debtor.as_ref())?;
+    let (participant, direction) = match (creditor, debtor) {
+        (Some(c), d) if c != agent && d.is_none_or(|d| d == agent) => (c, LiquidityDirection::Fund),
+        (c, Some(d)) if d != agent && c.is_none_or(|c| c == agent) => {
+            (d, LiquidityDirection::Defund)
+        }
+        _ => {
+            return Err(IntakeRefusal::one(
+                format!("{PATH}/Cdtr"),
+                "CH16",
+                "one side is the sending settlement agent, the other the participant whose account moves",
+            ));
+        }
+    };
+    let TransferredAmount::WithCurrency(amount) = &t.transferred_amount else {
+        return Err(IntakeRefusal::one(
+            format!("{PATH}/TrfdAmt/AmtWthtCcy"),
+            "AM03",
+            "Corridor settles several currencies: give the amount with its currency (AmtWthCcy)",
+        ));
+    };
+    let id = t.liquidity_transfer_identification.as_ref();
+    let reference = id
+        .and_then(|i| i.instruction_identification.clone())
+        .unwrap_or_else(|| document.message_header.message_identification.clone());
+    Ok(Intake::Liquidity(HubCommand::Liquidity {
+        agent,
+        reference,
+        participant,
+        currency: currency(&format!("{PATH}/TrfdAmt/AmtWthCcy"), &amount.currency)?,
+        amount: amount.amount.clone(),
+        direction,
+        account: AccountPurpose::Settlement,
+    }))
+}
+
 /// The first reason's code, else its text, else `NARR`: the hub records one reason.
 fn reason_text(reasons: &[ReasonInformation]) -> String {
     let first = reasons.first();
@@ -354,14 +408,10 @@ fn uetr(path: &str, name: &str, value: Option<&str>) -> Result<Uetr, IntakeRefus
         .map_err(|e| IntakeRefusal::one(at(), "CH16", format!("{text:?}: {e}")))
 }
 
+/// The currency of the amount at `path`.
 fn currency(path: &str, code: &str) -> Result<CurrencyCode, IntakeRefusal> {
-    code.parse().map_err(|e| {
-        IntakeRefusal::one(
-            format!("{path}/IntrBkSttlmAmt/@Ccy"),
-            "AM03",
-            format!("{code:?}: {e}"),
-        )
-    })
+    code.parse()
+        .map_err(|e| IntakeRefusal::one(format!("{path}/@Ccy"), "AM03", format!("{code:?}: {e}")))
 }
 
 fn parse_bic(text: &str) -> Result<Bic, String> {
@@ -498,9 +548,10 @@ fn priority(priority: Option<IsoPriority>) -> Priority {
 }
 
 /// The message types the intake takes.
-pub const ACCEPTED: [MessageType; 4] = [
+pub const ACCEPTED: [MessageType; 5] = [
     MessageType::Pacs008V08,
     MessageType::Pacs009V08,
     MessageType::Pacs004V09,
     MessageType::Camt056V08,
+    MessageType::Camt050V05,
 ];

@@ -514,3 +514,59 @@ async fn statements_come_as_camt053_and_liquidity_as_camt054() {
     );
     node.stop().await;
 }
+
+fn camt050(id: &str, creditor: &str, debtor: &str, amount: &str) -> String {
+    let date = today();
+    format!(
+        r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.050.001.05">
+  <LqdtyCdtTrf>
+    <MsgHdr><MsgId>{id}</MsgId><CreDtTm>{date}T08:00:00Z</CreDtTm></MsgHdr>
+    <LqdtyCdtTrf>
+      <LqdtyTrfId><InstrId>{id}</InstrId><EndToEndId>{id}</EndToEndId></LqdtyTrfId>
+      <Cdtr><FinInstnId><BICFI>{creditor}</BICFI></FinInstnId></Cdtr>
+      <TrfdAmt><AmtWthCcy Ccy="RUB">{amount}</AmtWthCcy></TrfdAmt>
+      <Dbtr><FinInstnId><BICFI>{debtor}</BICFI></FinInstnId></Dbtr>
+      <SttlmDt>{date}</SttlmDt>
+    </LqdtyCdtTrf>
+  </LqdtyCdtTrf>
+</Document>
+"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn camt050_from_the_settlement_agent_moves_liquidity_and_from_a_bank_is_refused() {
+    let node = TestNode::start().await;
+    let before = node.balance("VOLGRUMM", "RUB").await;
+    let fund = camt050("CBR-LQ-1", "VOLGRUMM", "CBRFRUMM", "1000.00");
+    let (status, report) = submit_xml(&node, "CBRFRUMM", fund.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let moved = &report["messages"][0]["transactions"][0]["liquidity"];
+    assert_eq!(moved["amount"], "1000.00", "{report}");
+    assert_eq!(moved["direction"], "fund", "{report}");
+    let after = node.balance("VOLGRUMM", "RUB").await;
+    assert_ne!(before, after);
+
+    let (_, again) = submit_xml(&node, "CBRFRUMM", fund).await;
+    assert_eq!(
+        again["messages"][0]["transactions"][0]["liquidity"], *moved,
+        "a resent camt.050 moves nothing twice"
+    );
+    assert_eq!(node.balance("VOLGRUMM", "RUB").await, after);
+
+    let defund = camt050("CBR-LQ-2", "CBRFRUMM", "VOLGRUMM", "400.00");
+    let (_, report) = submit_xml(&node, "CBRFRUMM", defund).await;
+    assert_eq!(
+        report["messages"][0]["transactions"][0]["liquidity"]["direction"], "defund",
+        "{report}"
+    );
+
+    let by_a_bank = camt050("VOLG-LQ-1", "NEVARUMM", "VOLGRUMM", "5.00");
+    let (_, report) = submit_xml(&node, "VOLGRUMM", by_a_bank).await;
+    assert_eq!(report["refused"], 1, "{report}");
+    assert_eq!(
+        report["messages"][0]["transactions"][0]["error"]["code"], "AG01",
+        "{report}"
+    );
+    node.stop().await;
+}
