@@ -13,6 +13,7 @@ use crate::pacs004::PmtRtr;
 use crate::pacs008::FIToFICstmrCdtTrf;
 use crate::pacs009::FICdtTrf;
 use crate::tree::{self, Element};
+use quick_xml::escape::escape;
 
 /// One business message: its header if one preceded it, its type and its document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,4 +244,70 @@ fn same_namespace(
         }),
         None => Ok(()),
     }
+}
+
+/// `xml` written back as Corridor writes it, in the same shape: a bare `Document` stays
+/// bare, and the wrapper elements of an envelope stay around their AppHdr and Document
+/// pairs, with their names, namespaces and unprefixed attributes. What the models do not
+/// keep is gone, so the answer shows what Corridor reads of a message.
+pub fn normalize(xml: &str) -> Result<String, ParseError> {
+    let tree = tree::parse(xml)?;
+    let mut messages = Vec::new();
+    collect(std::iter::once(tree.root()), &mut messages)?;
+    if messages.is_empty() {
+        return Err(ParseError::NoMessage);
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let mut next = messages.iter();
+    let mut current = None;
+    rewrite(&tree.root(), None, &mut next, &mut current, &mut out)?;
+    Ok(out)
+}
+
+/// Writes `element`: a message part from the parsed messages, in order, or a wrapper
+/// around its children.
+fn rewrite<'m>(
+    element: &Element,
+    parent_namespace: Option<&str>,
+    messages: &mut std::slice::Iter<'m, Message>,
+    current: &mut Option<&'m Message>,
+    out: &mut String,
+) -> Result<(), ParseError> {
+    match element.name() {
+        "AppHdr" => {
+            let message = messages.next().ok_or(ParseError::NoMessage)?;
+            *current = Some(message);
+            if let Some(header) = &message.header {
+                out.push_str(&header.to_xml());
+            }
+        }
+        "Document" => {
+            let message = match current.take() {
+                Some(message) => message,
+                None => messages.next().ok_or(ParseError::NoMessage)?,
+            };
+            let document = message.document.to_xml().ok_or(ParseError::NotModelled {
+                message_type: message.message_type,
+            })?;
+            out.push_str(&document);
+        }
+        name => {
+            out.push('<');
+            out.push_str(name);
+            let namespace = element.namespace();
+            if namespace != parent_namespace {
+                let declared = escape(namespace.unwrap_or(""));
+                out.push_str(&format!(" xmlns=\"{declared}\""));
+            }
+            for (attribute, value) in element.attributes() {
+                out.push_str(&format!(" {attribute}=\"{}\"", escape(value.as_ref())));
+            }
+            out.push_str(">\n");
+            for child in element.children() {
+                rewrite(&child, namespace, messages, current, out)?;
+            }
+            out.push_str(&format!("</{name}>\n"));
+        }
+    }
+    Ok(())
 }

@@ -172,7 +172,7 @@ pub use components::{
     GenericOrganisationIdentification, OrganisationIdentification, OriginalIdentification,
     PartyIdentification, PostalAddress, ReasonInformation,
 };
-pub use envelope::{Document, Message, parse, parse_bytes};
+pub use envelope::{Document, Message, normalize, parse, parse_bytes};
 pub use error::{FieldError, FieldErrors, ParseError};
 pub use head001::BusinessApplicationHeader;
 pub use message_type::MessageType;

@@ -69,11 +69,16 @@ impl<'t> Element<'t> {
 
     /// Unprefixed attributes only: ISO 20022 defines no other (`Ccy`).
     pub(crate) fn attribute(&self, name: &str) -> Option<&'t str> {
-        let (from, to) = self.node().attributes;
-        self.tree.attributes[from as usize..to as usize]
+        self.attributes()
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.as_ref())
+    }
+
+    /// Every unprefixed attribute, in document order.
+    pub(crate) fn attributes(&self) -> &'t [(&'t str, Cow<'t, str>)] {
+        let (from, to) = self.node().attributes;
+        &self.tree.attributes[from as usize..to as usize]
     }
 
     pub(crate) fn children(&self) -> impl Iterator<Item = Element<'t>> + use<'t> {

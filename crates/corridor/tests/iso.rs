@@ -162,3 +162,120 @@ fn mt2mx_refuses_a_message_type_it_does_not_translate() {
     let error = String::from_utf8_lossy(&out.stderr);
     assert!(error.contains("MT940 is not translated"), "{error}");
 }
+
+/// An envelope of its own kind around a pacs.008 with its AppHdr, written by hand with a
+/// prefix, comments and an element Corridor does not keep (`InstdAmt`).
+const HAND_WRITTEN: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!-- from the bank's core system -->
+<BusMsg xmlns="urn:example:bank:envelope" batch="7">
+  <h:AppHdr xmlns:h="urn:iso:std:iso:20022:tech:xsd:head.001.001.02">
+    <h:Fr><h:FIId><h:FinInstnId><h:BICFI>VOLGRUMM</h:BICFI></h:FinInstnId></h:FIId></h:Fr>
+    <h:To><h:FIId><h:FinInstnId><h:BICFI>NEVARUMM</h:BICFI></h:FinInstnId></h:FIId></h:To>
+    <h:BizMsgIdr>NRM-1</h:BizMsgIdr>
+    <h:MsgDefIdr>pacs.008.001.08</h:MsgDefIdr>
+    <h:CreDt>2026-11-23T09:30:00Z</h:CreDt>
+  </h:AppHdr>
+  <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf>
+    <GrpHdr><MsgId>NRM-1</MsgId><CreDtTm>2026-11-23T09:30:00Z</CreDtTm><NbOfTxs>1</NbOfTxs><SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf></GrpHdr>
+    <CdtTrfTxInf>
+      <PmtId><InstrId>NRM-1</InstrId><EndToEndId>E2E-NRM-1</EndToEndId><UETR>eb6305c9-1f7f-49de-aed0-16487c27b42d</UETR></PmtId>
+      <IntrBkSttlmAmt Ccy="RUB">100.00</IntrBkSttlmAmt>
+      <IntrBkSttlmDt>2026-11-23</IntrBkSttlmDt>
+      <InstdAmt Ccy="RUB">100.00</InstdAmt>
+      <ChrgBr>SHAR</ChrgBr>
+      <Dbtr><Nm>Волга &amp; Ко</Nm></Dbtr>
+      <DbtrAgt><FinInstnId><BICFI>VOLGRUMM</BICFI></FinInstnId></DbtrAgt>
+      <CdtrAgt><FinInstnId><BICFI>NEVARUMM</BICFI></FinInstnId></CdtrAgt>
+      <Cdtr><Nm>Anna Smirnova</Nm></Cdtr>
+    </CdtTrfTxInf>
+  </FIToFICstmrCdtTrf></Document>
+</BusMsg>
+"#;
+
+#[test]
+fn normalize_keeps_the_envelope_and_writes_each_message_as_corridor_sends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.xml");
+    std::fs::write(&file, HAND_WRITTEN).unwrap();
+    let out = corridor(&["iso", "normalize", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let xml = stdout(&out);
+    assert!(
+        xml.contains(r#"<BusMsg xmlns="urn:example:bank:envelope" batch="7">"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02">"#),
+        "{xml}"
+    );
+    assert!(xml.contains("<Nm>Волга &amp; Ко</Nm>"), "{xml}");
+    assert!(
+        !xml.contains("InstdAmt"),
+        "what the model does not keep is gone: {xml}"
+    );
+    assert!(!xml.contains("<!--"), "{xml}");
+
+    let again_file = dir.path().join("normalized.xml");
+    std::fs::write(&again_file, &xml).unwrap();
+    let again = corridor(&["iso", "normalize", again_file.to_str().unwrap()]);
+    assert_eq!(stdout(&again), xml, "normalizing twice changes nothing");
+    let checked = corridor(&["iso", "validate", again_file.to_str().unwrap()]);
+    assert!(
+        stdout(&checked).ends_with("1 passed, 0 failed\n"),
+        "{}",
+        stdout(&checked)
+    );
+}
+
+#[test]
+fn normalize_refuses_what_is_not_a_message_with_its_reason_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.xml");
+    std::fs::write(&file, "<BusMsg><unclosed></BusMsg>").unwrap();
+    let out = corridor(&["iso", "normalize", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("FF02"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn validate_with_a_business_date_applies_the_business_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.xml");
+    std::fs::write(&file, HAND_WRITTEN).unwrap();
+    let path = file.to_str().unwrap();
+    let on_the_day = corridor(&["iso", "validate", path, "--business-date", "2026-11-23"]);
+    assert!(
+        stdout(&on_the_day).ends_with("1 passed, 0 failed\n"),
+        "{}",
+        stdout(&on_the_day)
+    );
+    let late = corridor(&["iso", "validate", path, "--business-date", "2026-11-25"]);
+    let text = stdout(&late);
+    assert!(
+        text.contains("DT01 /Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/IntrBkSttlmDt"),
+        "{text}"
+    );
+    assert!(text.ends_with("0 passed, 1 failed\n"), "{text}");
+    let no_rubles = corridor(&[
+        "iso",
+        "validate",
+        path,
+        "--business-date",
+        "2026-11-23",
+        "--currency",
+        "IRR:0",
+    ]);
+    assert!(
+        stdout(&no_rubles).contains("AM03"),
+        "{}",
+        stdout(&no_rubles)
+    );
+}
