@@ -645,14 +645,15 @@ fn is_sum(total: &str, amounts: &[&ActiveCurrencyAndAmount]) -> bool {
     sum.is_some() && sum == hundred_thousandths(total)
 }
 
-/// `NbOfTxs` is the number of transactions the message carries.
+/// `NbOfTxs` is the number of transactions its element (the message, or a pain.001
+/// `PmtInf`) carries.
 fn number_of_transactions(r: &mut Report, declared: &str, count: usize) {
     if declared.parse::<usize>().ok() != Some(count) {
         r.fail(
             "NbOfTxs",
             ReasonCode::Am18,
             format!(
-                "{:?} but the message carries {count} transactions",
+                "{:?} but {count} transactions are carried",
                 excerpt(declared)
             ),
         );
