@@ -481,21 +481,21 @@ pub enum DateOrDateTime {
 }
 
 impl DateOrDateTime {
-    fn read(report: &mut Report, element: &Element) -> Option<Self> {
+    pub(crate) fn read(report: &mut Report, element: &Element) -> Option<Self> {
         Some(match report.choice(element, "Dt", "DtTm")? {
             Choice::First(date) => DateOrDateTime::Date(date.text().to_owned()),
             Choice::Second(date_time) => DateOrDateTime::DateTime(date_time.text().to_owned()),
         })
     }
 
-    fn write(&self, out: &mut XmlWriter, name: &str) {
+    pub(crate) fn write(&self, out: &mut XmlWriter, name: &str) {
         out.element(name, |out| match self {
             DateOrDateTime::Date(date) => out.leaf("Dt", date),
             DateOrDateTime::DateTime(date_time) => out.leaf("DtTm", date_time),
         });
     }
 
-    fn check(&self, report: &mut Report, name: &str) {
+    pub(crate) fn check(&self, report: &mut Report, name: &str) {
         report.within(name, |r| match self {
             DateOrDateTime::Date(date) => r.iso_date("Dt", Some(date)),
             DateOrDateTime::DateTime(date_time) => r.iso_date_time("DtTm", date_time),

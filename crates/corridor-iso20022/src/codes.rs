@@ -77,6 +77,20 @@ pub enum ChargeBearer {
     FollowingServiceLevel,
 }
 
+/// `PaymentMethod3Code`: how the debtor's agent is to carry out a payment instruction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumString, IntoStaticStr, VariantArray)]
+pub enum PaymentMethod {
+    /// CHK: by cheque.
+    #[strum(serialize = "CHK")]
+    Cheque,
+    /// TRF: by credit transfer.
+    #[strum(serialize = "TRF")]
+    CreditTransfer,
+    /// TRA: by credit transfer, the creditor being advised of it.
+    #[strum(serialize = "TRA")]
+    TransferAdvice,
+}
+
 /// `CreditDebitCode`: whether an entry or a balance adds to the account or takes from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumString, IntoStaticStr, VariantArray)]
 pub enum CreditDebit {
@@ -120,6 +134,7 @@ mod tests {
         round_trips::<ChargeBearer>();
         round_trips::<CreditDebit>();
         round_trips::<CancellationStatus>();
+        round_trips::<PaymentMethod>();
         assert_eq!(ChargeBearer::Shared.code(), "SHAR");
         assert_eq!(ChargeBearer::from_code("shar"), None);
     }

@@ -447,6 +447,16 @@ pub(crate) fn write_optional_party(
     }
 }
 
+pub(crate) fn check_optional_party(
+    report: &mut Report,
+    name: &str,
+    party: Option<&PartyIdentification>,
+) {
+    if let Some(party) = party {
+        party.check(report, name);
+    }
+}
+
 pub(crate) fn write_optional_account(
     out: &mut XmlWriter,
     name: &str,
@@ -467,7 +477,24 @@ pub(crate) fn check_optional_account(
     }
 }
 
-/// `PmtTpInf/InstrPrty` of `PaymentTypeInformation28`.
+/// `Purp/Cd`, an `ExternalPurpose1Code` such as `SUPP`; a proprietary `Purp/Prtry` is not
+/// kept.
+pub(crate) fn read_purpose_code(report: &mut Report, parent: &Element) -> Option<String> {
+    report.optional_with(parent, "Purp", |r, purpose| r.optional_text(purpose, "Cd"))
+}
+
+pub(crate) fn write_purpose_code(out: &mut XmlWriter, code: Option<&str>) {
+    if let Some(code) = code {
+        out.element("Purp", |out| out.leaf("Cd", code));
+    }
+}
+
+pub(crate) fn check_purpose_code(report: &mut Report, code: Option<&str>) {
+    report.within("Purp", |r| r.optional_max_text("Cd", code, EXTERNAL_CODE));
+}
+
+/// `PmtTpInf/InstrPrty` of `PaymentTypeInformation28` (pacs) and `PaymentTypeInformation26`
+/// (pain.001), which both begin with it.
 pub(crate) fn read_instruction_priority(report: &mut Report, parent: &Element) -> Option<Priority> {
     report.optional_with(parent, "PmtTpInf", |r, info| {
         r.optional_code(info, "InstrPrty")

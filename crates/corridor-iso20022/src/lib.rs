@@ -7,10 +7,10 @@
 //!
 //! [`parse`] accepts a bare `Document`, or one or many `AppHdr` (head.001.001.02) +
 //! `Document` pairs inside any wrapper element (an envelope; lone `Document`s may sit there
-//! too). The twelve [`MessageType`]s are recognised; pacs.008.001.08, pacs.002.001.10,
-//! pacs.009.001.08, pacs.004.001.09, camt.056.001.08, camt.029.001.09, camt.052.001.08,
-//! camt.053.001.08, camt.054.001.08, camt.050.001.05 and head.001.001.02 are modelled,
-//! the others (pain.001.001.09) are reported as [`Document::NotModelled`]. camt.052,
+//! too). The twelve [`MessageType`]s are recognised and all are modelled: pacs.008.001.08,
+//! pacs.002.001.10, pacs.009.001.08, pacs.004.001.09, camt.056.001.08, camt.029.001.09,
+//! camt.052.001.08, camt.053.001.08, camt.054.001.08, camt.050.001.05, pain.001.001.09 and
+//! head.001.001.02, so none is reported as [`Document::NotModelled`]. camt.052,
 //! camt.053 and camt.054 share one model, [`AccountReport`]; they differ in `Bal`, optional
 //! in camt.052, at least one in camt.053 and refused in camt.054. The [`mt`] module reads
 //! and writes SWIFT FIN messages (MT103, MT202 and MT202COV) and translates them to and
@@ -41,7 +41,10 @@
 //! to the last day allowed (`DT01`); that every BIC names an ISO 3166 country (`RC01`);
 //! that every IBAN has its country's registered length and mod-97 check digits (`AC01`);
 //! that `NbOfTxs` counts the transactions (`AM18`) and `TtlIntrBkSttlmAmt` is their sum
-//! (`AM10`) in their one currency (`AM11`); that an `AppHdr` names the document's type
+//! (`AM10`) in their one currency (`AM11`); that in pain.001 the `NbOfTxs` of the group
+//! and of each `PmtInf` count their transactions (`AM18`), each `CtrlSum` is the exact sum
+//! of their `InstdAmt` whatever the currencies (`AM10`) and `ReqdExctnDt` lies in the
+//! settlement window (`DT01`); that an `AppHdr` names the document's type
 //! (`FF01`), repeats its message identification (`CH16`) and has well-formed `Fr`/`To`
 //! BICs; that a UETR, where present, is a lowercase UUID version 4 (`CH16`). It also
 //! applies CBPR+ usage rules to pacs.008 and pacs.009: one transaction per message
@@ -119,6 +122,17 @@
 //!   digits), stricter than the XSD's `DecimalNumber`.
 //! - camt.050.001.05: agents and accounts lose what they lose in pacs.008;
 //!   `LqdtyCdtTrf/SplmtryData`.
+//! - pain.001.001.09: in `GrpHdr`, `Authstn`, `FwdgAgt`; in `PmtInf`, `PmtTpInf` except
+//!   `InstrPrty` (`SvcLvl`, `LclInstrm`, `CtgyPurp`), `PoolgAdjstmntDt`, `DbtrAgtAcct`,
+//!   `InstrForDbtrAgt`, `ChrgsAcct`, `ChrgsAcctAgt`; in `CdtTrfTxInf`, `PmtTpInf` except
+//!   `InstrPrty`, `Amt` only as `InstdAmt` (an `EqvtAmt` is refused as a missing
+//!   `InstdAmt`), `XchgRateInf`, `ChqInstr`, `IntrmyAgt1..3` and their accounts,
+//!   `CdtrAgtAcct`, `InstrForCdtrAgt`, `InstrForDbtrAgt`, `Purp/Prtry`, `RgltryRptg`, `Tax`,
+//!   `RltdRmtInf`, `RmtInf/Strd`, `SplmtryData`; `CstmrCdtTrfInitn/SplmtryData`. `Cdtr`
+//!   is required, though the XSD makes it optional: a transfer the hub routes names its
+//!   creditor. `BtchBookg` keeps its value, not its spelling (`1` is written `true`);
+//!   `CtrlSum` is checked as an amount (no sign, at most 5 fraction digits), stricter than
+//!   the XSD's `DecimalNumber`.
 //!
 //! The head.001.001.02 model keeps `Fr` and `To` only as `FIId/FinInstnId/BICFI` (an
 //! `OrgId` party is refused as a missing `FIId`), and does not keep `CharSet`, `MktPrctc`,
@@ -148,6 +162,7 @@ mod pacs002;
 mod pacs004;
 mod pacs008;
 mod pacs009;
+mod pain001;
 mod read;
 mod reason;
 mod rules;
@@ -166,7 +181,9 @@ pub use camt050::{LiquidityCreditTransfer, LqdtyCdtTrf, MessageHeader, Transferr
 pub use camt056::{
     CancellationTransaction, CaseAssignment, FIToFIPmtCxlReq, UnderlyingTransaction,
 };
-pub use codes::{CancellationStatus, ChargeBearer, Code, CreditDebit, Priority, SettlementMethod};
+pub use codes::{
+    CancellationStatus, ChargeBearer, Code, CreditDebit, PaymentMethod, Priority, SettlementMethod,
+};
 pub use components::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount,
     GenericOrganisationIdentification, OrganisationIdentification, OriginalIdentification,
@@ -182,5 +199,9 @@ pub use pacs008::{
     CreditTransferTransaction, FIToFICstmrCdtTrf, GroupHeader, PaymentIdentification,
 };
 pub use pacs009::{FICdtTrf, FICreditTransferTransaction, UnderlyingCustomerCreditTransfer};
+pub use pain001::{
+    CstmrCdtTrfInitn, InitiationCreditTransfer, InitiationGroupHeader,
+    InitiationPaymentIdentification, PaymentInstruction,
+};
 pub use reason::ReasonCode;
 pub use rules::{BusinessContext, BusinessDate};

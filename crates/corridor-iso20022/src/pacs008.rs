@@ -1,13 +1,14 @@
 //! pacs.008.001.08, FIToFICustomerCreditTransferV08: the customer credit transfer one agent
 //! sends another, modelled with the fields a payment hub settles, routes and screens on.
 
-use crate::check::{EXTERNAL_CODE, MAX35_TEXT};
+use crate::check::MAX35_TEXT;
 use crate::codes::{ChargeBearer, Code, Priority, SettlementMethod};
 use crate::components::{
     ActiveCurrencyAndAmount, Agent, CashAccount, PartyIdentification, check_optional_account,
-    check_optional_agent, check_unstructured_remittance, read_instruction_priority,
-    read_unstructured_remittance, write_instruction_priority, write_optional_account,
-    write_optional_agent, write_optional_party, write_unstructured_remittance,
+    check_optional_agent, check_optional_party, check_purpose_code, check_unstructured_remittance,
+    read_instruction_priority, read_purpose_code, read_unstructured_remittance,
+    write_instruction_priority, write_optional_account, write_optional_agent, write_optional_party,
+    write_purpose_code, write_unstructured_remittance,
 };
 use crate::error::{FieldErrors, Report};
 use crate::message_type::MessageType;
@@ -237,8 +238,7 @@ impl CreditTransferTransaction {
         let creditor_account = report.optional_with(element, "CdtrAcct", CashAccount::read);
         let ultimate_creditor =
             report.optional_with(element, "UltmtCdtr", PartyIdentification::read);
-        let purpose_code =
-            report.optional_with(element, "Purp", |r, purpose| r.optional_text(purpose, "Cd"));
+        let purpose_code = read_purpose_code(report, element);
         let remittance_information_unstructured = read_unstructured_remittance(report, element);
         Some(CreditTransferTransaction {
             payment_identification: payment_identification?,
@@ -280,9 +280,7 @@ impl CreditTransferTransaction {
             self.creditor.write(out, "Cdtr");
             write_optional_account(out, "CdtrAcct", self.creditor_account.as_ref());
             write_optional_party(out, "UltmtCdtr", self.ultimate_creditor.as_ref());
-            if let Some(code) = &self.purpose_code {
-                out.element("Purp", |out| out.leaf("Cd", code));
-            }
+            write_purpose_code(out, self.purpose_code.as_deref());
             write_unstructured_remittance(out, &self.remittance_information_unstructured);
         });
     }
@@ -294,21 +292,15 @@ impl CreditTransferTransaction {
         report.iso_date("IntrBkSttlmDt", self.interbank_settlement_date.as_deref());
         check_optional_agent(report, "InstgAgt", self.instructing_agent.as_ref());
         check_optional_agent(report, "InstdAgt", self.instructed_agent.as_ref());
-        if let Some(party) = &self.ultimate_debtor {
-            party.check(report, "UltmtDbtr");
-        }
+        check_optional_party(report, "UltmtDbtr", self.ultimate_debtor.as_ref());
         self.debtor.check(report, "Dbtr");
         check_optional_account(report, "DbtrAcct", self.debtor_account.as_ref());
         self.debtor_agent.check(report, "DbtrAgt");
         self.creditor_agent.check(report, "CdtrAgt");
         self.creditor.check(report, "Cdtr");
         check_optional_account(report, "CdtrAcct", self.creditor_account.as_ref());
-        if let Some(party) = &self.ultimate_creditor {
-            party.check(report, "UltmtCdtr");
-        }
-        report.within("Purp", |r| {
-            r.optional_max_text("Cd", self.purpose_code.as_deref(), EXTERNAL_CODE)
-        });
+        check_optional_party(report, "UltmtCdtr", self.ultimate_creditor.as_ref());
+        check_purpose_code(report, self.purpose_code.as_deref());
         check_unstructured_remittance(report, &self.remittance_information_unstructured);
     }
 }

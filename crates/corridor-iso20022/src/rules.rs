@@ -9,7 +9,7 @@
 
 use crate::camt_report::{
     ACCOUNT_REPORT, AccountReport, BkToCstmrAcctRpt, BkToCstmrDbtCdtNtfctn, BkToCstmrStmt,
-    NOTIFICATION, ReportSpec, STATEMENT,
+    DateOrDateTime, NOTIFICATION, ReportSpec, STATEMENT,
 };
 use crate::camt029::{self, RsltnOfInvstgtn};
 use crate::camt050::{self, LqdtyCdtTrf, TransferredAmount};
@@ -32,6 +32,7 @@ use crate::pacs008::{self, CreditTransferTransaction, FIToFICstmrCdtTrf, GroupHe
 use crate::pacs009::{
     self, FICdtTrf, FICreditTransferTransaction, UnderlyingCustomerCreditTransfer,
 };
+use crate::pain001::{self, CstmrCdtTrfInitn, InitiationCreditTransfer, PaymentInstruction};
 use crate::reason::ReasonCode;
 
 /// A calendar day, read from `YYYY-MM-DD` and counted in days so that days can be added and
@@ -122,6 +123,7 @@ impl Document {
             Document::Camt053(document) => document.check_business_rules(ctx),
             Document::Camt054(document) => document.check_business_rules(ctx),
             Document::Camt050(document) => document.check_business_rules(ctx),
+            Document::Pain001(document) => document.check_business_rules(ctx),
             Document::NotModelled => Ok(()),
         }
     }
@@ -139,6 +141,7 @@ impl Document {
             Document::Camt053(document) => Some(&document.group_header.message_identification),
             Document::Camt054(document) => Some(&document.group_header.message_identification),
             Document::Camt050(document) => Some(&document.message_header.message_identification),
+            Document::Pain001(document) => Some(&document.group_header.message_identification),
             Document::NotModelled => None,
         }
     }
@@ -303,6 +306,82 @@ impl LqdtyCdtTrf {
             });
         })
     }
+}
+
+impl CstmrCdtTrfInitn {
+    /// The business rules of a customer's initiation: the counts and control sums of the
+    /// group and of each payment instruction hold, every amount is positive and in a scheme
+    /// currency, every execution date lies in the window, BICs, IBANs and UETRs are real.
+    pub fn check_business_rules(&self, ctx: &BusinessContext) -> Result<(), FieldErrors> {
+        let instructions = &self.payment_instructions;
+        let amounts: Vec<_> = instructions
+            .iter()
+            .flat_map(|i| &i.credit_transfer_transactions)
+            .map(|t| &t.instructed_amount)
+            .collect();
+        let header = &self.group_header;
+        Report::check_document(pain001::MESSAGE, |r| {
+            r.within("GrpHdr", |r| {
+                number_of_transactions(r, &header.number_of_transactions, amounts.len());
+                identifiers(
+                    r,
+                    &[("InitgPty", Some(Held::Party(&header.initiating_party)))],
+                );
+                if let Some(sum) = &header.control_sum {
+                    control_sum(r, sum, &amounts);
+                }
+            });
+            r.each_within("PmtInf", instructions, |i, r| {
+                payment_instruction(r, ctx, i)
+            });
+        })
+    }
+}
+
+fn payment_instruction(r: &mut Report, ctx: &BusinessContext, i: &PaymentInstruction) {
+    let transactions = &i.credit_transfer_transactions;
+    let amounts: Vec<_> = transactions.iter().map(|t| &t.instructed_amount).collect();
+    if let Some(count) = &i.number_of_transactions {
+        number_of_transactions(r, count, amounts.len());
+    }
+    if let Some(sum) = &i.control_sum {
+        control_sum(r, sum, &amounts);
+    }
+    // A date-time asks for execution on its day as written, whatever its time zone.
+    let (name, date) = match &i.requested_execution_date {
+        DateOrDateTime::Date(date) => ("ReqdExctnDt/Dt", date),
+        DateOrDateTime::DateTime(date_time) => ("ReqdExctnDt/DtTm", date_time),
+    };
+    settlement_date(r, ctx, name, date);
+    identifiers(
+        r,
+        &[
+            ("Dbtr", Some(Held::Party(&i.debtor))),
+            ("DbtrAcct", Some(Held::Account(&i.debtor_account))),
+            ("DbtrAgt", Some(Held::Agent(&i.debtor_agent))),
+            ("UltmtDbtr", i.ultimate_debtor.as_ref().map(Held::Party)),
+        ],
+    );
+    r.each_within("CdtTrfTxInf", transactions, |t, r| {
+        initiated_credit_transfer(r, ctx, t)
+    });
+}
+
+fn initiated_credit_transfer(r: &mut Report, ctx: &BusinessContext, t: &InitiationCreditTransfer) {
+    r.within("PmtId", |r| {
+        uetr(r, "UETR", t.payment_identification.uetr.as_deref())
+    });
+    r.within("Amt", |r| amount(r, ctx, "InstdAmt", &t.instructed_amount));
+    identifiers(
+        r,
+        &[
+            ("UltmtDbtr", t.ultimate_debtor.as_ref().map(Held::Party)),
+            ("CdtrAgt", t.creditor_agent.as_ref().map(Held::Agent)),
+            ("Cdtr", Some(Held::Party(&t.creditor))),
+            ("CdtrAcct", t.creditor_account.as_ref().map(Held::Account)),
+            ("UltmtCdtr", t.ultimate_creditor.as_ref().map(Held::Party)),
+        ],
+    );
 }
 
 impl BkToCstmrAcctRpt {
@@ -532,10 +611,7 @@ fn total_is_sum(
     if amounts.iter().any(|a| a.currency != total.currency) {
         return;
     }
-    let sum = amounts.iter().try_fold(0u128, |sum, a| {
-        sum.checked_add(hundred_thousandths(&a.amount)?)
-    });
-    if sum != hundred_thousandths(&total.amount) {
+    if !is_sum(&total.amount, amounts) {
         r.fail(
             "TtlIntrBkSttlmAmt",
             ReasonCode::Am10,
@@ -547,14 +623,37 @@ fn total_is_sum(
     }
 }
 
-/// `NbOfTxs` is the number of transactions the message carries.
+/// pain.001's `CtrlSum` adds the amounts whatever their currencies, as ISO defines it.
+fn control_sum(r: &mut Report, sum: &str, amounts: &[&ActiveCurrencyAndAmount]) {
+    if !is_sum(sum, amounts) {
+        r.fail(
+            "CtrlSum",
+            ReasonCode::Am10,
+            format!(
+                "{:?} is not the sum of the transactions' InstdAmt",
+                excerpt(sum)
+            ),
+        );
+    }
+}
+
+/// `total` is exactly the sum of the amounts' values.
+fn is_sum(total: &str, amounts: &[&ActiveCurrencyAndAmount]) -> bool {
+    let sum = amounts.iter().try_fold(0u128, |sum, a| {
+        sum.checked_add(hundred_thousandths(&a.amount)?)
+    });
+    sum.is_some() && sum == hundred_thousandths(total)
+}
+
+/// `NbOfTxs` is the number of transactions its element (the message, or a pain.001
+/// `PmtInf`) carries.
 fn number_of_transactions(r: &mut Report, declared: &str, count: usize) {
     if declared.parse::<usize>().ok() != Some(count) {
         r.fail(
             "NbOfTxs",
             ReasonCode::Am18,
             format!(
-                "{:?} but the message carries {count} transactions",
+                "{:?} but {count} transactions are carried",
                 excerpt(declared)
             ),
         );

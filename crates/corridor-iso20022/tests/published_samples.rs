@@ -26,6 +26,15 @@ const ORGANISATION_PARTIES: Refusal = Refusal {
               Fr and To only as FIId and refuses an OrgId party (crate docs)",
 };
 
+/// The package's maximal pain.001 samples give the amount as `EqvtAmt`.
+const EQUIVALENT_AMOUNT: Refusal = Refusal {
+    says: "/Document/CstmrCdtTrfInitn/PmtInf[1]/CdtTrfTxInf[1]/Amt/InstdAmt: InstdAmt is \
+           required (CH21)",
+    because: "the hub settles the amount the debtor instructs: the pain.001 model keeps Amt \
+              only as InstdAmt and refuses an EqvtAmt, whose currency conversion is the \
+              debtor's agent's business (crate docs)",
+};
+
 /// Samples our parser or first validation layer refuses, each with its reason.
 const REFUSED: &[(&str, Refusal)] = &[
     ("y2025/camt.052.min.xml", ORGANISATION_PARTIES),
@@ -37,6 +46,7 @@ const REFUSED: &[(&str, Refusal)] = &[
     ("y2025/pacs.009.min.xml", ORGANISATION_PARTIES),
     ("y2025/pacs.009_adv.min.xml", ORGANISATION_PARTIES),
     ("y2025/pacs.009_cov.min.xml", ORGANISATION_PARTIES),
+    ("y2025/pain.001.max.xml", EQUIVALENT_AMOUNT),
     ("y2025/pain.001.min.xml", ORGANISATION_PARTIES),
     ("y2026/camt.052.min.xml", ORGANISATION_PARTIES),
     ("y2026/camt.054.min.xml", ORGANISATION_PARTIES),
@@ -47,6 +57,7 @@ const REFUSED: &[(&str, Refusal)] = &[
     ("y2026/pacs.009.min.xml", ORGANISATION_PARTIES),
     ("y2026/pacs.009_adv.min.xml", ORGANISATION_PARTIES),
     ("y2026/pacs.009_cov.min.xml", ORGANISATION_PARTIES),
+    ("y2026/pain.001.max.xml", EQUIVALENT_AMOUNT),
     ("y2026/pain.001.min.xml", ORGANISATION_PARTIES),
 ];
 

@@ -3,7 +3,8 @@
 mod common;
 
 use common::{
-    APP_HDR, CAMT056, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009, envelope,
+    APP_HDR, CAMT029, CAMT050, CAMT052, CAMT053, CAMT054, CAMT056, FULL_PACS008, MINIMAL_PACS008,
+    PACS002, PACS004, PACS009, PAIN001, envelope,
 };
 use corridor_iso20022::{
     AccountIdentification, Agent, ChargeBearer, Document, FIToFICstmrCdtTrf, Message, MessageType,
@@ -570,33 +571,46 @@ fn camt056_keeps_every_field() {
 }
 
 #[test]
-fn other_types_are_detected_from_their_namespace_only() {
-    let modelled = [
-        MessageType::Pacs008V08,
-        MessageType::Pacs002V10,
-        MessageType::Pacs009V08,
-        MessageType::Pacs004V09,
-        MessageType::Camt056V08,
-        MessageType::Camt029V09,
-        MessageType::Camt052V08,
-        MessageType::Camt053V08,
-        MessageType::Camt054V08,
-        MessageType::Camt050V05,
+fn every_document_type_is_modelled() {
+    let samples = [
+        FULL_PACS008,
+        PACS002,
+        PACS009,
+        PACS004,
+        CAMT056,
+        CAMT029,
+        CAMT052,
+        CAMT053,
+        CAMT054,
+        CAMT050,
+        PAIN001,
     ];
-    let not_modelled = MessageType::ALL
-        .iter()
-        .filter(|t| t.root_element() == "Document" && !modelled.contains(t));
-    for message_type in not_modelled {
-        let element = message_type
-            .message_element()
-            .expect("a Document holds one element");
-        let xml = format!(
-            r#"<Document xmlns="{}"><{element}/></Document>"#,
-            message_type.namespace()
+    let mut modelled = Vec::new();
+    for xml in samples {
+        let message = parse(xml).expect("sample").remove(0);
+        assert_ne!(
+            message.document,
+            Document::NotModelled,
+            "{}",
+            message.message_type
         );
-        let messages = parse(&xml).unwrap_or_else(|e| panic!("{message_type}: {e}"));
-        assert_eq!(messages[0].message_type, *message_type);
-        assert_eq!(messages[0].document, Document::NotModelled);
+        assert!(
+            message.document.to_xml().is_some(),
+            "{}",
+            message.message_type
+        );
+        modelled.push(message.message_type);
+    }
+    let documents: Vec<_> = MessageType::ALL
+        .iter()
+        .filter(|t| t.root_element() == "Document")
+        .collect();
+    assert_eq!(documents.len(), samples.len());
+    for message_type in documents {
+        assert!(
+            modelled.contains(message_type),
+            "{message_type} has no model"
+        );
     }
     let prefixed = format!(
         r#"<x:Document xmlns:x="{}"><x:RsltnOfInvstgtn><x:Assgnmt><x:Id>A</x:Id><x:Assgnr><x:Agt><x:FinInstnId/></x:Agt></x:Assgnr><x:Assgne><x:Agt><x:FinInstnId/></x:Agt></x:Assgne><x:CreDtTm>2024-05-01T10:00:00Z</x:CreDtTm></x:Assgnmt><x:Sts><x:Conf>CNCL</x:Conf></x:Sts></x:RsltnOfInvstgtn></x:Document>"#,

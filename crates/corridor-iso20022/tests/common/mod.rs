@@ -645,3 +645,108 @@ pub const CAMT050: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   </LqdtyCdtTrf>
 </Document>
 "#;
+
+/// A Moscow importer asks its bank for three transfers to Tehran and Frankfurt in two payment
+/// instructions, with every field the pain.001 model keeps, Cyrillic and Persian names and
+/// text that needs escaping. The control sums add RUB, IRR and EUR alike, as ISO defines them.
+pub const PAIN001: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09">
+  <CstmrCdtTrfInitn>
+    <GrpHdr>
+      <MsgId>ВОСТОК-2024-05-01-0042</MsgId>
+      <CreDtTm>2024-05-01T09:05:00+03:00</CreDtTm>
+      <NbOfTxs>3</NbOfTxs>
+      <CtrlSum>4325980.75</CtrlSum>
+      <InitgPty>
+        <Nm>ООО «Восток Импорт»</Nm>
+        <Id><OrgId><LEI>253400ABCDEFGHIJ1234</LEI></OrgId></Id>
+      </InitgPty>
+    </GrpHdr>
+    <PmtInf>
+      <PmtInfId>ПЛТ-2024-05-01/1</PmtInfId>
+      <PmtMtd>TRF</PmtMtd>
+      <BtchBookg>false</BtchBookg>
+      <NbOfTxs>2</NbOfTxs>
+      <CtrlSum>4325000.50</CtrlSum>
+      <PmtTpInf><InstrPrty>NORM</InstrPrty></PmtTpInf>
+      <ReqdExctnDt><Dt>2024-05-02</Dt></ReqdExctnDt>
+      <Dbtr>
+        <Nm>ООО «Восток Импорт»</Nm>
+        <PstlAdr>
+          <StrtNm>улица Тверская</StrtNm>
+          <BldgNb>7</BldgNb>
+          <PstCd>125009</PstCd>
+          <TwnNm>Москва</TwnNm>
+          <Ctry>RU</Ctry>
+        </PstlAdr>
+        <Id><OrgId><Othr><Id>7701234567</Id><SchmeNm><Cd>TXID</Cd></SchmeNm></Othr></OrgId></Id>
+        <CtryOfRes>RU</CtryOfRes>
+      </Dbtr>
+      <DbtrAcct><Id><Othr><Id>40702810900000012345</Id></Othr></Id></DbtrAcct>
+      <DbtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></DbtrAgt>
+      <UltmtDbtr><Nm>АО «Восток Холдинг»</Nm></UltmtDbtr>
+      <ChrgBr>SHAR</ChrgBr>
+      <CdtTrfTxInf>
+        <PmtId>
+          <InstrId>ВИ-1</InstrId>
+          <EndToEndId>СЧЕТ-2024/117</EndToEndId>
+          <UETR>3f2a9c1e-8b7d-4c6e-a5f4-0e1d2c3b4a59</UETR>
+        </PmtId>
+        <PmtTpInf><InstrPrty>HIGH</InstrPrty></PmtTpInf>
+        <Amt><InstdAmt Ccy="RUB">125000.50</InstdAmt></Amt>
+        <ChrgBr>DEBT</ChrgBr>
+        <UltmtDbtr><Nm>Филиал «Восток-Юг»</Nm></UltmtDbtr>
+        <CdtrAgt><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></CdtrAgt>
+        <Cdtr>
+          <Nm>شرکت بازرگانی پارس</Nm>
+          <PstlAdr>
+            <StrtNm>خیابان ولیعصر</StrtNm>
+            <TwnNm>تهران</TwnNm>
+            <Ctry>IR</Ctry>
+            <AdrLine>پلاک ۱۲، طبقه ۳</AdrLine>
+          </PstlAdr>
+          <Id><OrgId><AnyBIC>PARSIRTH</AnyBIC></OrgId></Id>
+        </Cdtr>
+        <CdtrAcct><Id><IBAN>IR062960000000100324200001</IBAN></Id></CdtrAcct>
+        <UltmtCdtr><Nm>مهدی رضایی</Nm></UltmtCdtr>
+        <Purp><Cd>SUPP</Cd></Purp>
+        <RmtInf>
+          <Ustrd>پرداخت فاکتور ۱۱۷ &amp; حمل</Ustrd>
+          <Ustrd>Счёт №117 &lt;оборудование&gt;</Ustrd>
+        </RmtInf>
+      </CdtTrfTxInf>
+      <CdtTrfTxInf>
+        <PmtId><EndToEndId>СЧЕТ-2024/118</EndToEndId></PmtId>
+        <Amt><InstdAmt Ccy="IRR">4200000</InstdAmt></Amt>
+        <Cdtr><Nm>زهرا احمدی</Nm></Cdtr>
+        <CdtrAcct><Id><IBAN>IR040170000000234567890123</IBAN></Id></CdtrAcct>
+      </CdtTrfTxInf>
+    </PmtInf>
+    <PmtInf>
+      <PmtInfId>ПЛТ-2024-05-01/2</PmtInfId>
+      <PmtMtd>TRA</PmtMtd>
+      <BtchBookg>true</BtchBookg>
+      <ReqdExctnDt><DtTm>2024-05-01T14:00:00+03:00</DtTm></ReqdExctnDt>
+      <Dbtr><Nm>ООО «Восток Импорт»</Nm></Dbtr>
+      <DbtrAcct><Id><Othr><Id>40702978500000054321</Id></Othr></Id></DbtrAcct>
+      <DbtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></DbtrAgt>
+      <CdtTrfTxInf>
+        <PmtId><EndToEndId>INV-DE-2024-9</EndToEndId></PmtId>
+        <Amt><InstdAmt Ccy="EUR">980.25</InstdAmt></Amt>
+        <CdtrAgt><FinInstnId><BICFI>DEUTDEFF</BICFI></FinInstnId></CdtrAgt>
+        <Cdtr><Nm>Müller Maschinenbau GmbH</Nm></Cdtr>
+        <CdtrAcct><Id><IBAN>DE89370400440532013000</IBAN></Id></CdtrAcct>
+      </CdtTrfTxInf>
+    </PmtInf>
+  </CstmrCdtTrfInitn>
+</Document>
+"#;
+
+/// A business application header for [`PAIN001`]: the importer's bank passes it on to the hub.
+pub const PAIN001_APP_HDR: &str = r#"<AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02">
+  <Fr><FIId><FinInstnId><BICFI>SABRRUMM</BICFI></FinInstnId></FIId></Fr>
+  <To><FIId><FinInstnId><BICFI>BMJIIRTH</BICFI></FinInstnId></FIId></To>
+  <BizMsgIdr>ВОСТОК-2024-05-01-0042</BizMsgIdr>
+  <MsgDefIdr>pain.001.001.09</MsgDefIdr>
+  <CreDt>2024-05-01T09:06:00Z</CreDt>
+</AppHdr>"#;
