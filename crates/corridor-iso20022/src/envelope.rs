@@ -5,7 +5,7 @@ use crate::camt_report::{BkToCstmrAcctRpt, BkToCstmrDbtCdtNtfctn, BkToCstmrStmt}
 use crate::camt029::RsltnOfInvstgtn;
 use crate::camt050::LqdtyCdtTrf;
 use crate::camt056::FIToFIPmtCxlReq;
-use crate::error::{FieldErrors, ParseError, excerpt};
+use crate::error::{FieldError, FieldErrors, ParseError, excerpt};
 use crate::head001::BusinessApplicationHeader;
 use crate::message_type::MessageType;
 use crate::pacs002::FIToFIPmtStsRpt;
@@ -13,6 +13,7 @@ use crate::pacs004::PmtRtr;
 use crate::pacs008::FIToFICstmrCdtTrf;
 use crate::pacs009::FICdtTrf;
 use crate::pain001::CstmrCdtTrfInitn;
+use crate::reason::ReasonCode;
 use crate::tree::{self, Element};
 use quick_xml::escape::escape;
 
@@ -38,13 +39,10 @@ pub enum Document {
     Camt054(Box<BkToCstmrDbtCdtNtfctn>),
     Camt050(Box<LqdtyCdtTrf>),
     Pain001(Box<CstmrCdtTrfInitn>),
-    /// A recognised type whose model does not exist yet: detected, not read. Every type of
-    /// [`MessageType::ALL`] carried by a `Document` is modelled now, so none parses into it.
-    NotModelled,
 }
 
 impl Document {
-    /// The first validation layer of the modelled message; nothing to check otherwise.
+    /// The first validation layer of the message.
     pub fn validate(&self) -> Result<(), FieldErrors> {
         match self {
             Document::Pacs008(document) => document.validate(),
@@ -58,25 +56,23 @@ impl Document {
             Document::Camt054(document) => document.validate(),
             Document::Camt050(document) => document.validate(),
             Document::Pain001(document) => document.validate(),
-            Document::NotModelled => Ok(()),
         }
     }
 
-    /// The `Document` element, namespace declared; `None` for a type not modelled.
-    pub fn to_xml(&self) -> Option<String> {
+    /// The `Document` element, namespace declared.
+    pub fn to_xml(&self) -> String {
         match self {
-            Document::Pacs008(document) => Some(document.to_xml()),
-            Document::Pacs002(document) => Some(document.to_xml()),
-            Document::Pacs009(document) => Some(document.to_xml()),
-            Document::Pacs004(document) => Some(document.to_xml()),
-            Document::Camt056(document) => Some(document.to_xml()),
-            Document::Camt029(document) => Some(document.to_xml()),
-            Document::Camt052(document) => Some(document.to_xml()),
-            Document::Camt053(document) => Some(document.to_xml()),
-            Document::Camt054(document) => Some(document.to_xml()),
-            Document::Camt050(document) => Some(document.to_xml()),
-            Document::Pain001(document) => Some(document.to_xml()),
-            Document::NotModelled => None,
+            Document::Pacs008(document) => document.to_xml(),
+            Document::Pacs002(document) => document.to_xml(),
+            Document::Pacs009(document) => document.to_xml(),
+            Document::Pacs004(document) => document.to_xml(),
+            Document::Camt056(document) => document.to_xml(),
+            Document::Camt029(document) => document.to_xml(),
+            Document::Camt052(document) => document.to_xml(),
+            Document::Camt053(document) => document.to_xml(),
+            Document::Camt054(document) => document.to_xml(),
+            Document::Camt050(document) => document.to_xml(),
+            Document::Pain001(document) => document.to_xml(),
         }
     }
 }
@@ -192,8 +188,14 @@ fn read_document(message_type: MessageType, element: &Element) -> Result<Documen
         }
         MessageType::Camt050V05 => Document::Camt050(Box::new(LqdtyCdtTrf::read(element)?)),
         MessageType::Pain001V09 => Document::Pain001(Box::new(CstmrCdtTrfInitn::read(element)?)),
-        // message_type_of refuses a head.001 namespace on a `Document`: it belongs on `AppHdr`.
-        MessageType::Head001V02 => Document::NotModelled,
+        // message_type_of refuses a head.001 namespace on a `Document` first.
+        MessageType::Head001V02 => {
+            return Err(FieldErrors(vec![FieldError {
+                path: "/Document".to_owned(),
+                code: ReasonCode::Ff01,
+                detail: "head.001.001.02 is a header: it belongs on AppHdr".to_owned(),
+            }]));
+        }
     })
 }
 
@@ -293,10 +295,7 @@ fn rewrite<'m>(
                 Some(message) => message,
                 None => messages.next().ok_or(ParseError::NoMessage)?,
             };
-            let document = message.document.to_xml().ok_or(ParseError::NotModelled {
-                message_type: message.message_type,
-            })?;
-            out.push_str(&document);
+            out.push_str(&message.document.to_xml());
         }
         name => {
             out.push('<');

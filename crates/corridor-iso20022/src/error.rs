@@ -41,8 +41,6 @@ pub enum ParseError {
     AppHdrWithoutDocument { message: usize },
     #[error("no ISO 20022 AppHdr or Document element found")]
     NoMessage,
-    #[error("{message_type} is recognised but not modelled, so it cannot be written back")]
-    NotModelled { message_type: MessageType },
     #[error("message {message}: {errors}")]
     Invalid { message: usize, errors: FieldErrors },
 }

@@ -10,7 +10,7 @@
 //! too). The twelve [`MessageType`]s are recognised and all are modelled: pacs.008.001.08,
 //! pacs.002.001.10, pacs.009.001.08, pacs.004.001.09, camt.056.001.08, camt.029.001.09,
 //! camt.052.001.08, camt.053.001.08, camt.054.001.08, camt.050.001.05, pain.001.001.09 and
-//! head.001.001.02, so none is reported as [`Document::NotModelled`]. camt.052,
+//! head.001.001.02. camt.052,
 //! camt.053 and camt.054 share one model, [`AccountReport`]; they differ in `Bal`, optional
 //! in camt.052, at least one in camt.053 and refused in camt.054. The [`mt`] module reads
 //! and writes SWIFT FIN messages (MT103, MT202 and MT202COV) and translates them to and

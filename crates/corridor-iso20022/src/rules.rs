@@ -124,7 +124,6 @@ impl Document {
             Document::Camt054(document) => document.check_business_rules(ctx),
             Document::Camt050(document) => document.check_business_rules(ctx),
             Document::Pain001(document) => document.check_business_rules(ctx),
-            Document::NotModelled => Ok(()),
         }
     }
 
@@ -142,7 +141,6 @@ impl Document {
             Document::Camt054(document) => Some(&document.group_header.message_identification),
             Document::Camt050(document) => Some(&document.message_header.message_identification),
             Document::Pain001(document) => Some(&document.group_header.message_identification),
-            Document::NotModelled => None,
         }
     }
 }

@@ -44,8 +44,7 @@ pub struct Written {
 impl Written {
     /// `AppHdr` then `Document`, as an envelope element holds them.
     pub fn to_xml(&self) -> String {
-        let document = self.document.to_xml().unwrap_or_default();
-        format!("{}{}", self.header.to_xml(), document)
+        format!("{}{}", self.header.to_xml(), self.document.to_xml())
     }
 }
 

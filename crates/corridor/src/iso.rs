@@ -156,13 +156,6 @@ fn report(
     business: Option<&BusinessContext>,
 ) -> bool {
     let name = message.message_type.name();
-    if let Document::NotModelled = message.document {
-        println!(
-            "{}#{n}: {name}: not checked: this message type is recognised but not modelled yet",
-            file.display()
-        );
-        return false;
-    }
     let checked = message.validate().and_then(|()| match business {
         Some(business) => message.check_business_rules(business),
         None => Ok(()),
