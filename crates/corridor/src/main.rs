@@ -70,6 +70,9 @@ enum BenchCommand {
     /// Quotes and cross-currency (PvP) payments per second through the HTTP API, against
     /// same-currency payments in the same run.
     Fx(bench::fx::FxBenchArgs),
+    /// pacs.008 messages per second through the ISO 20022 intake on one core, against
+    /// quick-xml's tokenizer on the same bytes.
+    Iso(bench::iso::IsoBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -90,6 +93,7 @@ fn main() -> std::process::ExitCode {
         Commands::Bench(BenchCommand::Memory(args)) => bench::memory::run(args),
         Commands::Bench(BenchCommand::Api(args)) => bench::api::run(args),
         Commands::Bench(BenchCommand::Fx(args)) => bench::fx::run(args),
+        Commands::Bench(BenchCommand::Iso(args)) => bench::iso::run(args),
         Commands::Iso(command) => iso::run(command),
         Commands::Mt2mx(args) => iso::mt2mx(args),
         Commands::Mx2mt(args) => iso::mx2mt(args),

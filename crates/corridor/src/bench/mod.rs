@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod fx;
+pub mod iso;
 pub mod ledger;
 pub mod memory;
 
