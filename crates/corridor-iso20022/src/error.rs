@@ -133,7 +133,13 @@ impl Report {
         position: usize,
         f: impl FnOnce(&mut Report) -> R,
     ) -> R {
-        self.within(&format!("{element}[{position}]"), f)
+        use std::fmt::Write;
+        let depth = self.path.len();
+        // Written into the path in place: checking runs on every message, failing rarely.
+        let _ = write!(self.path, "/{element}[{position}]");
+        let result = f(self);
+        self.path.truncate(depth);
+        result
     }
 
     /// Records an error on the child `element` of the current path.

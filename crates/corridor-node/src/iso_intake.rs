@@ -130,17 +130,22 @@ pub fn intake(
 }
 
 /// A bank moves only its own payments: the instructing agent, when named, is the sender.
-fn agent_is_sender(agent: &Agent, sender: Bic, path: &str) -> Result<(), IntakeRefusal> {
+/// `path` is where the agent's BICFI is, written only when the agent is refused.
+fn agent_is_sender(
+    agent: &Agent,
+    sender: Bic,
+    path: impl std::fmt::Display,
+) -> Result<(), IntakeRefusal> {
     let named = agent.bicfi.as_deref().map(parse_bic).transpose();
     match named {
         Ok(Some(bic)) if bic == sender => Ok(()),
         Ok(None) => Ok(()),
         Ok(Some(bic)) => Err(IntakeRefusal::one(
-            path,
+            path.to_string(),
             "AG01",
             format!("{bic} is not the sending participant {sender}"),
         )),
-        Err(detail) => Err(IntakeRefusal::one(path, "RC01", detail)),
+        Err(detail) => Err(IntakeRefusal::one(path.to_string(), "RC01", detail)),
     }
 }
 
@@ -195,7 +200,11 @@ fn customer_transfer(
     sender: Bic,
 ) -> Result<PaymentInstruction, IntakeRefusal> {
     if let Some(agent) = &t.instructing_agent {
-        agent_is_sender(agent, sender, &format!("{path}/InstgAgt/FinInstnId/BICFI"))?;
+        agent_is_sender(
+            agent,
+            sender,
+            format_args!("{path}/InstgAgt/FinInstnId/BICFI"),
+        )?;
     }
     let id = &t.payment_identification;
     let instructed_agent = required_agent(path, "InstdAgt", t.instructed_agent.as_ref())?;
@@ -212,7 +221,8 @@ fn customer_transfer(
         uetr: uetr(path, "PmtId/UETR", id.uetr.as_deref())?,
         amount: t.interbank_settlement_amount.amount.clone(),
         currency: currency(
-            &format!("{path}/IntrBkSttlmAmt"),
+            path,
+            "IntrBkSttlmAmt",
             &t.interbank_settlement_amount.currency,
         )?,
         instructed_agent,
@@ -239,7 +249,11 @@ fn institution_transfer(
     sender: Bic,
 ) -> Result<PaymentInstruction, IntakeRefusal> {
     if let Some(agent) = &t.instructing_agent {
-        agent_is_sender(agent, sender, &format!("{path}/InstgAgt/FinInstnId/BICFI"))?;
+        agent_is_sender(
+            agent,
+            sender,
+            format_args!("{path}/InstgAgt/FinInstnId/BICFI"),
+        )?;
     }
     let id = &t.payment_identification;
     let instructed_agent = required_agent(path, "InstdAgt", t.instructed_agent.as_ref())?;
@@ -259,7 +273,8 @@ fn institution_transfer(
         uetr: uetr(path, "PmtId/UETR", id.uetr.as_deref())?,
         amount: t.interbank_settlement_amount.amount.clone(),
         currency: currency(
-            &format!("{path}/IntrBkSttlmAmt"),
+            path,
+            "IntrBkSttlmAmt",
             &t.interbank_settlement_amount.currency,
         )?,
         instructed_agent,
@@ -366,7 +381,7 @@ fn liquidity(document: &LqdtyCdtTrf, agent: Bic) -> Result<Intake, IntakeRefusal
         agent,
         reference,
         participant,
-        currency: currency(&format!("{PATH}/TrfdAmt/AmtWthCcy"), &amount.currency)?,
+        currency: currency(PATH, "TrfdAmt/AmtWthCcy", &amount.currency)?,
         amount: amount.amount.clone(),
         direction,
         account: AccountPurpose::Settlement,
@@ -408,10 +423,15 @@ fn uetr(path: &str, name: &str, value: Option<&str>) -> Result<Uetr, IntakeRefus
         .map_err(|e| IntakeRefusal::one(at(), "CH16", format!("{text:?}: {e}")))
 }
 
-/// The currency of the amount at `path`.
-fn currency(path: &str, code: &str) -> Result<CurrencyCode, IntakeRefusal> {
-    code.parse()
-        .map_err(|e| IntakeRefusal::one(format!("{path}/@Ccy"), "AM03", format!("{code:?}: {e}")))
+/// The currency of the amount `name` at `path`.
+fn currency(path: &str, name: &str, code: &str) -> Result<CurrencyCode, IntakeRefusal> {
+    code.parse().map_err(|e| {
+        IntakeRefusal::one(
+            format!("{path}/{name}/@Ccy"),
+            "AM03",
+            format!("{code:?}: {e}"),
+        )
+    })
 }
 
 fn parse_bic(text: &str) -> Result<Bic, String> {
@@ -419,15 +439,15 @@ fn parse_bic(text: &str) -> Result<Bic, String> {
 }
 
 fn agent_bic(path: &str, name: &str, agent: &Agent) -> Result<Bic, IntakeRefusal> {
-    let at = format!("{path}/{name}/FinInstnId/BICFI");
+    let at = || format!("{path}/{name}/FinInstnId/BICFI");
     let text = agent.bicfi.as_deref().ok_or_else(|| {
         IntakeRefusal::one(
-            &at,
+            at(),
             "RC01",
             "Corridor routes on BICs: the agent needs its BICFI",
         )
     })?;
-    parse_bic(text).map_err(|detail| IntakeRefusal::one(&at, "RC01", detail))
+    parse_bic(text).map_err(|detail| IntakeRefusal::one(at(), "RC01", detail))
 }
 
 fn required_agent(path: &str, name: &str, agent: Option<&Agent>) -> Result<Bic, IntakeRefusal> {

@@ -2,6 +2,8 @@
 //! data of ISO 20022 pacs.008 (customer credit transfer) and pacs.009 (FI-to-FI transfer).
 //! Field names follow the ISO 20022 element names, in snake case.
 
+use std::fmt;
+
 use corridor_core::{Bic, CurrencyCode, Timestamp, Uetr};
 use serde::{Deserialize, Serialize};
 
@@ -204,7 +206,7 @@ const MAX_REMITTANCE: usize = 140;
 
 /// Checks one text field: not blank where required, within its length, and free of control
 /// and invisible formatting characters, which would hide text from a screen or a person.
-fn check_text(path: &str, value: &str, max: usize) -> Result<(), Rejection> {
+fn check_text(path: impl fmt::Display, value: &str, max: usize) -> Result<(), Rejection> {
     if value.trim().is_empty() {
         return Err(Rejection::format(format!("{path} must not be empty")));
     }
@@ -228,13 +230,17 @@ pub(crate) fn is_hidden(c: char) -> bool {
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
-fn check_optional(path: &str, value: &Option<String>, max: usize) -> Result<(), Rejection> {
+fn check_optional(
+    path: impl fmt::Display,
+    value: &Option<String>,
+    max: usize,
+) -> Result<(), Rejection> {
     value
         .as_deref()
         .map_or(Ok(()), |v| check_text(path, v, max))
 }
 
-fn check_country(path: &str, value: &Option<String>) -> Result<(), Rejection> {
+fn check_country(path: impl fmt::Display, value: &Option<String>) -> Result<(), Rejection> {
     let Some(code) = value else { return Ok(()) };
     if iso_country_code(code) {
         return Ok(());
@@ -253,24 +259,24 @@ pub(crate) fn iso_country_code(code: &str) -> bool {
 }
 
 impl Party {
-    fn check(&self, path: &str) -> Result<(), Rejection> {
-        check_text(&format!("{path}.name"), &self.name, MAX_NAME)?;
+    fn check(&self, path: impl fmt::Display) -> Result<(), Rejection> {
+        check_text(format_args!("{path}.name"), &self.name, MAX_NAME)?;
         check_country(
-            &format!("{path}.country_of_residence"),
+            format_args!("{path}.country_of_residence"),
             &self.country_of_residence,
         )?;
         if let Some(address) = &self.postal_address {
-            address.check(&format!("{path}.postal_address"))?;
+            address.check(format_args!("{path}.postal_address"))?;
         }
         if let Some(id) = &self.identification {
-            check_optional(&format!("{path}.identification.lei"), &id.lei, 20)?;
+            check_optional(format_args!("{path}.identification.lei"), &id.lei, 20)?;
             check_optional(
-                &format!("{path}.identification.other_id"),
+                format_args!("{path}.identification.other_id"),
                 &id.other_id,
                 MAX_ID,
             )?;
             check_optional(
-                &format!("{path}.identification.other_scheme"),
+                format_args!("{path}.identification.other_scheme"),
                 &id.other_scheme,
                 MAX_ID,
             )?;
@@ -280,20 +286,20 @@ impl Party {
 }
 
 impl PostalAddress {
-    fn check(&self, path: &str) -> Result<(), Rejection> {
+    fn check(&self, path: impl fmt::Display) -> Result<(), Rejection> {
         check_optional(
-            &format!("{path}.street_name"),
+            format_args!("{path}.street_name"),
             &self.street_name,
             MAX_ADDRESS_LINE,
         )?;
         check_optional(
-            &format!("{path}.building_number"),
+            format_args!("{path}.building_number"),
             &self.building_number,
             16,
         )?;
-        check_optional(&format!("{path}.post_code"), &self.post_code, 16)?;
-        check_optional(&format!("{path}.town_name"), &self.town_name, 35)?;
-        check_country(&format!("{path}.country"), &self.country)?;
+        check_optional(format_args!("{path}.post_code"), &self.post_code, 16)?;
+        check_optional(format_args!("{path}.town_name"), &self.town_name, 35)?;
+        check_country(format_args!("{path}.country"), &self.country)?;
         if self.address_lines.len() > MAX_ADDRESS_LINES {
             return Err(Rejection::format(format!(
                 "{path}.address_lines has {} lines, at most {MAX_ADDRESS_LINES} allowed",
@@ -302,7 +308,7 @@ impl PostalAddress {
         }
         for (i, line) in self.address_lines.iter().enumerate() {
             check_text(
-                &format!("{path}.address_lines[{i}]"),
+                format_args!("{path}.address_lines[{i}]"),
                 line,
                 MAX_ADDRESS_LINE,
             )?;
@@ -312,22 +318,22 @@ impl PostalAddress {
 }
 
 impl CashAccount {
-    fn check(&self, path: &str) -> Result<(), Rejection> {
+    fn check(&self, path: impl fmt::Display) -> Result<(), Rejection> {
         if self.iban.is_none() && self.other.is_none() {
             return Err(Rejection::format(format!(
                 "{path} needs an iban or other id"
             )));
         }
-        check_optional(&format!("{path}.other"), &self.other, 34)?;
+        check_optional(format_args!("{path}.other"), &self.other, 34)?;
         if let Some(iban) = &self.iban {
-            check_iban(&format!("{path}.iban"), iban)?;
+            check_iban(format_args!("{path}.iban"), iban)?;
         }
         Ok(())
     }
 }
 
 /// ISO 13616: country code, two check digits, up to 30 alphanumerics; mod-97 must be 1.
-fn check_iban(path: &str, iban: &str) -> Result<(), Rejection> {
+fn check_iban(path: impl fmt::Display, iban: &str) -> Result<(), Rejection> {
     let bad = || Rejection::new("AC01", format!("{path} {iban:?} is not a valid IBAN"));
     let b = iban.as_bytes();
     if !(15..=34).contains(&b.len())
