@@ -82,7 +82,13 @@ impl Report {
     }
 
     fn text_content(&mut self, name: &str, value: &str, max: usize) {
-        let chars = value.chars().count();
+        // Most texts are ASCII: then one vectorised pass tells both length and hidden
+        // characters.
+        let chars = if value.is_ascii() {
+            value.len()
+        } else {
+            value.chars().count()
+        };
         if chars > max {
             self.fail(
                 name,
@@ -90,7 +96,12 @@ impl Report {
                 format!("{chars} characters, at most {max} allowed"),
             );
         }
-        if let Some(c) = value.chars().find(|c| is_hidden(*c)) {
+        let hidden = if value.is_ascii() {
+            value.bytes().find(u8::is_ascii_control).map(char::from)
+        } else {
+            value.chars().find(|c| is_hidden(*c))
+        };
+        if let Some(c) = hidden {
             self.fail(
                 name,
                 ReasonCode::Ff01,
