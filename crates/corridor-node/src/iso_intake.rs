@@ -4,10 +4,11 @@
 
 use corridor_core::{Bic, CurrencyCode, Uetr};
 use corridor_iso20022::{
-    AccountIdentification, Agent, BusinessContext, ChargeBearer as IsoChargeBearer,
-    CreditTransferTransaction, Document, FICdtTrf, FICreditTransferTransaction, FIToFICstmrCdtTrf,
-    FIToFIPmtCxlReq, FieldError, LqdtyCdtTrf, Message, MessageType, PmtRtr,
-    Priority as IsoPriority, ReasonInformation, TransferredAmount,
+    AccountIdentification, ActiveCurrencyAndAmount, Agent, BusinessContext,
+    ChargeBearer as IsoChargeBearer, CreditTransferTransaction, Document, FICdtTrf,
+    FICreditTransferTransaction, FIToFICstmrCdtTrf, FIToFIPmtCxlReq, FieldError, LqdtyCdtTrf,
+    Message, MessageType, PaymentIdentification, PmtRtr, Priority as IsoPriority,
+    ReasonInformation, TransferredAmount,
 };
 use corridor_settlement::{
     AccountPurpose, CashAccount, ChargeBearer, HubCommand, LiquidityDirection, Party,
@@ -194,51 +195,88 @@ fn each_transaction<T, R>(
     }
 }
 
+/// What a pacs.008 and a pacs.009 transaction say alike: its identifiers, amount, agents,
+/// priority and remittance line. The parties are the caller's to fill in.
+struct Common<'t> {
+    path: &'t str,
+    kind: PaymentKind,
+    id: &'t PaymentIdentification,
+    amount: &'t ActiveCurrencyAndAmount,
+    instructing_agent: Option<&'t Agent>,
+    instructed_agent: Option<&'t Agent>,
+    priority: Option<IsoPriority>,
+    remittance: &'t [String],
+}
+
+impl Common<'_> {
+    fn instruction(&self, sender: Bic) -> Result<PaymentInstruction, IntakeRefusal> {
+        let path = self.path;
+        if let Some(agent) = self.instructing_agent {
+            agent_is_sender(
+                agent,
+                sender,
+                format_args!("{path}/InstgAgt/FinInstnId/BICFI"),
+            )?;
+        }
+        Ok(PaymentInstruction {
+            kind: self.kind,
+            instruction_id: required(
+                path,
+                "PmtId/InstrId",
+                self.id.instruction_identification.as_ref(),
+            )?,
+            end_to_end_id: self.id.end_to_end_identification.clone(),
+            uetr: uetr(path, "PmtId/UETR", self.id.uetr.as_deref())?,
+            amount: self.amount.amount.clone(),
+            currency: currency(path, "IntrBkSttlmAmt", &self.amount.currency)?,
+            instructed_agent: required_agent(path, "InstdAgt", self.instructed_agent)?,
+            debtor: Party::default(),
+            debtor_account: None,
+            debtor_agent: None,
+            creditor: Party::default(),
+            creditor_account: None,
+            creditor_agent: None,
+            ultimate_debtor: None,
+            ultimate_creditor: None,
+            charge_bearer: ChargeBearer::default(),
+            purpose: None,
+            remittance_information: remittance(path, self.remittance)?,
+            priority: priority(self.priority),
+            quote: None,
+        })
+    }
+}
+
 fn customer_transfer(
     path: &str,
     t: &CreditTransferTransaction,
     sender: Bic,
 ) -> Result<PaymentInstruction, IntakeRefusal> {
-    if let Some(agent) = &t.instructing_agent {
-        agent_is_sender(
-            agent,
-            sender,
-            format_args!("{path}/InstgAgt/FinInstnId/BICFI"),
-        )?;
+    let common = Common {
+        path,
+        kind: PaymentKind::CustomerCreditTransfer,
+        id: &t.payment_identification,
+        amount: &t.interbank_settlement_amount,
+        instructing_agent: t.instructing_agent.as_ref(),
+        instructed_agent: t.instructed_agent.as_ref(),
+        priority: t.instruction_priority,
+        remittance: &t.remittance_information_unstructured,
     }
-    let id = &t.payment_identification;
-    let instructed_agent = required_agent(path, "InstdAgt", t.instructed_agent.as_ref())?;
+    .instruction(sender)?;
     let debtor_agent = agent_bic(path, "DbtrAgt", &t.debtor_agent)?;
     let creditor_agent = agent_bic(path, "CdtrAgt", &t.creditor_agent)?;
     let instruction = PaymentInstruction {
-        kind: PaymentKind::CustomerCreditTransfer,
-        instruction_id: required(
-            path,
-            "PmtId/InstrId",
-            id.instruction_identification.as_ref(),
-        )?,
-        end_to_end_id: id.end_to_end_identification.clone(),
-        uetr: uetr(path, "PmtId/UETR", id.uetr.as_deref())?,
-        amount: t.interbank_settlement_amount.amount.clone(),
-        currency: currency(
-            path,
-            "IntrBkSttlmAmt",
-            &t.interbank_settlement_amount.currency,
-        )?,
-        instructed_agent,
         debtor: party(path, "Dbtr", &t.debtor)?,
         debtor_account: t.debtor_account.as_ref().map(account),
         debtor_agent: (debtor_agent != sender).then_some(debtor_agent),
         creditor: party(path, "Cdtr", &t.creditor)?,
         creditor_account: t.creditor_account.as_ref().map(account),
-        creditor_agent: (creditor_agent != instructed_agent).then_some(creditor_agent),
+        creditor_agent: (creditor_agent != common.instructed_agent).then_some(creditor_agent),
         ultimate_debtor: optional_party(path, "UltmtDbtr", t.ultimate_debtor.as_ref())?,
         ultimate_creditor: optional_party(path, "UltmtCdtr", t.ultimate_creditor.as_ref())?,
         charge_bearer: charge_bearer(t.charge_bearer),
         purpose: t.purpose_code.clone(),
-        remittance_information: remittance(path, &t.remittance_information_unstructured)?,
-        priority: priority(t.instruction_priority),
-        quote: None,
+        ..common
     };
     checked(path, instruction)
 }
@@ -248,49 +286,30 @@ fn institution_transfer(
     t: &FICreditTransferTransaction,
     sender: Bic,
 ) -> Result<PaymentInstruction, IntakeRefusal> {
-    if let Some(agent) = &t.instructing_agent {
-        agent_is_sender(
-            agent,
-            sender,
-            format_args!("{path}/InstgAgt/FinInstnId/BICFI"),
-        )?;
+    let common = Common {
+        path,
+        kind: PaymentKind::FinancialInstitutionTransfer,
+        id: &t.payment_identification,
+        amount: &t.interbank_settlement_amount,
+        instructing_agent: t.instructing_agent.as_ref(),
+        instructed_agent: t.instructed_agent.as_ref(),
+        priority: t.instruction_priority,
+        remittance: &t.remittance_information_unstructured,
     }
-    let id = &t.payment_identification;
-    let instructed_agent = required_agent(path, "InstdAgt", t.instructed_agent.as_ref())?;
+    .instruction(sender)?;
     let creditor_agent = t
         .creditor_agent
         .as_ref()
         .map(|agent| agent_bic(path, "CdtrAgt", agent))
         .transpose()?;
     let instruction = PaymentInstruction {
-        kind: PaymentKind::FinancialInstitutionTransfer,
-        instruction_id: required(
-            path,
-            "PmtId/InstrId",
-            id.instruction_identification.as_ref(),
-        )?,
-        end_to_end_id: id.end_to_end_identification.clone(),
-        uetr: uetr(path, "PmtId/UETR", id.uetr.as_deref())?,
-        amount: t.interbank_settlement_amount.amount.clone(),
-        currency: currency(
-            path,
-            "IntrBkSttlmAmt",
-            &t.interbank_settlement_amount.currency,
-        )?,
-        instructed_agent,
         debtor: institution(path, "Dbtr", &t.debtor)?,
         debtor_account: t.debtor_account.as_ref().map(account),
-        debtor_agent: None,
         creditor: institution(path, "Cdtr", &t.creditor)?,
         creditor_account: t.creditor_account.as_ref().map(account),
-        creditor_agent: creditor_agent.filter(|bic| *bic != instructed_agent),
-        ultimate_debtor: None,
-        ultimate_creditor: None,
+        creditor_agent: creditor_agent.filter(|bic| *bic != common.instructed_agent),
         charge_bearer: ChargeBearer::Creditor,
-        purpose: None,
-        remittance_information: remittance(path, &t.remittance_information_unstructured)?,
-        priority: priority(t.instruction_priority),
-        quote: None,
+        ..common
     };
     checked(path, instruction)
 }
