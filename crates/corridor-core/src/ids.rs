@@ -145,8 +145,7 @@ impl FromStr for Bic {
             return Err(IdError::MalformedBic(truncated(s)));
         }
         let country = &s[4..6];
-        // XK (Kosovo) is user-assigned in ISO 3166 but used by SWIFT.
-        if country != "XK" && country.parse::<iso_country::Country>().is_err() {
+        if !crate::is_country_code(country) {
             return Err(IdError::UnknownBicCountry(s.to_owned()));
         }
         let len = if b.len() == 11 && &b[8..] == b"XXX" {

@@ -8,11 +8,15 @@
 
 mod amount;
 mod currency;
+mod iban;
 mod ids;
 mod schema;
+mod text;
 mod time;
 
 pub use amount::{Amount, AmountError};
 pub use currency::{Currency, CurrencyCode, CurrencyError, CurrencyTable};
+pub use iban::{iban_check_digits_hold, iban_problem};
 pub use ids::{AccountId, Bic, IdError, TransferId, Uetr};
+pub use text::{is_country_code, is_hidden};
 pub use time::Timestamp;

@@ -99,7 +99,7 @@ impl Report {
         let hidden = if value.is_ascii() {
             value.bytes().find(u8::is_ascii_control).map(char::from)
         } else {
-            value.chars().find(|c| is_hidden(*c))
+            value.chars().find(|c| corridor_core::is_hidden(*c))
         };
         if let Some(c) = hidden {
             self.fail(
@@ -295,13 +295,6 @@ impl Report {
             );
         }
     }
-}
-
-/// Text a screen or a person would not see: control characters and invisible formatting
-/// (zero-width, bidirectional overrides), which could hide a name from screening.
-fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
 /// `BICFIDec2014Identifier` and `AnyBICDec2014Identifier`.

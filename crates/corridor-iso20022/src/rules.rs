@@ -20,11 +20,9 @@ use crate::components::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount, OriginalIdentification,
     PartyIdentification,
 };
-use crate::country::is_country;
 use crate::envelope::{Document, Message};
 use crate::error::{FieldErrors, Report, excerpt};
 use crate::head001::BusinessApplicationHeader;
-use crate::iban::iban_problem;
 use crate::message_type::MessageType;
 use crate::pacs002::{self, FIToFIPmtStsRpt, TransactionStatus};
 use crate::pacs004::{self, PmtRtr, ReturnTransaction};
@@ -838,7 +836,7 @@ fn bic(r: &mut Report, name: &str, value: Option<&str>) {
         return;
     }
     let country = &value[4..6];
-    if !is_country(country) {
+    if !corridor_core::is_country_code(country) {
         r.fail(
             name,
             ReasonCode::Rc01,
@@ -850,7 +848,7 @@ fn bic(r: &mut Report, name: &str, value: Option<&str>) {
 /// An IBAN of a country that issues them, of that country's length, with check digits that
 /// hold.
 fn iban(r: &mut Report, value: &str) {
-    if let Some(problem) = iban_problem(value) {
+    if let Some(problem) = corridor_core::iban_problem(value) {
         r.fail(
             "IBAN",
             ReasonCode::Ac01,

@@ -11,9 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection};
 use crate::fx::sheet::{RateSheet, ReferenceRate};
-use crate::model::{
-    Participant, ParticipantRole, ParticipantStatus, PaymentInstruction, Priority, iso_country_code,
-};
+use crate::model::{Participant, ParticipantRole, ParticipantStatus, PaymentInstruction, Priority};
 use crate::outbox::{Outbox, OutboxEvent};
 use crate::pvp::{FxSettlement, Quote};
 use crate::rejection::Rejection;
@@ -629,13 +627,13 @@ impl Hub {
     ) -> HubOutcome {
         if name.trim().is_empty()
             || name.chars().count() > 140
-            || name.chars().any(crate::model::is_hidden)
+            || name.chars().any(corridor_core::is_hidden)
         {
             return Err(Rejection::format(
                 "name must be 1 to 140 printable characters",
             ));
         }
-        if !iso_country_code(country) {
+        if !corridor_core::is_country_code(country) {
             return Err(Rejection::format(format!(
                 "country {country:?} is not an ISO 3166 alpha-2 code"
             )));

@@ -216,18 +216,13 @@ fn check_text(path: impl fmt::Display, value: &str, max: usize) -> Result<(), Re
             "{path} has {chars} characters, at most {max} allowed"
         )));
     }
-    if let Some(c) = value.chars().find(|c| is_hidden(*c)) {
+    if let Some(c) = value.chars().find(|c| corridor_core::is_hidden(*c)) {
         return Err(Rejection::format(format!(
             "{path} contains the control or invisible character U+{:04X}",
             c as u32
         )));
     }
     Ok(())
-}
-
-pub(crate) fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 fn check_optional(
@@ -242,20 +237,12 @@ fn check_optional(
 
 fn check_country(path: impl fmt::Display, value: &Option<String>) -> Result<(), Rejection> {
     let Some(code) = value else { return Ok(()) };
-    if iso_country_code(code) {
+    if corridor_core::is_country_code(code) {
         return Ok(());
     }
     Err(Rejection::format(format!(
         "{path} {code:?} is not an ISO 3166 alpha-2 country code"
     )))
-}
-
-pub(crate) fn iso_country_code(code: &str) -> bool {
-    // A BIC's country is checked against ISO 3166 (plus XK, which SWIFT uses) by
-    // corridor-core: borrow that check rather than accept any two letters ("ZZ").
-    code.len() == 2
-        && code.bytes().all(|b| b.is_ascii_uppercase())
-        && format!("AAAA{code}AA").parse::<Bic>().is_ok()
 }
 
 impl Party {
@@ -345,20 +332,7 @@ fn check_iban(path: impl fmt::Display, iban: &str) -> Result<(), Rejection> {
     {
         return Err(bad());
     }
-    let rearranged = b[4..].iter().chain(&b[..4]);
-    let remainder = rearranged.fold(0u32, |acc, &c| {
-        let value = u32::from(if c.is_ascii_digit() {
-            c - b'0'
-        } else {
-            c - b'A' + 10
-        });
-        if value >= 10 {
-            (acc * 100 + value) % 97
-        } else {
-            (acc * 10 + value) % 97
-        }
-    });
-    if remainder != 1 {
+    if !corridor_core::iban_check_digits_hold(iban) {
         return Err(bad());
     }
     Ok(())

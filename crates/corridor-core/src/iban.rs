@@ -1,4 +1,5 @@
-//! IBAN (ISO 13616): the length each country's IBAN has, and the ISO 7064 mod-97 check.
+//! IBAN (ISO 13616): the length each country's IBAN has, and the ISO 7064 mod-97 check;
+//! the JSON API and the ISO 20022 business rules both check IBANs here.
 
 /// The IBAN length of each country in the SWIFT IBAN registry (ISO 13616 registration
 /// authority), sorted by country. Territories that share a parent's format (`AX` with `FI`,
@@ -100,7 +101,7 @@ const LENGTHS: &[(&str, usize)] = &[
 
 /// Why an IBAN does not identify an account, or `None` if its country, length and check
 /// digits hold. The characters themselves are the first layer's business.
-pub(crate) fn iban_problem(iban: &str) -> Option<String> {
+pub fn iban_problem(iban: &str) -> Option<String> {
     let Some(country) = iban.get(..2) else {
         return Some("too short for an IBAN".to_owned());
     };
@@ -114,10 +115,15 @@ pub(crate) fn iban_problem(iban: &str) -> Option<String> {
             "{actual} characters, a {country} IBAN has {length}"
         ));
     }
-    match remainder(iban) {
-        Some(1) => None,
-        _ => Some("the check digits do not match (ISO 7064 mod 97)".to_owned()),
+    if !iban_check_digits_hold(iban) {
+        return Some("the check digits do not match (ISO 7064 mod 97)".to_owned());
     }
+    None
+}
+
+/// The ISO 7064 mod-97 check alone, whatever the country and length.
+pub fn iban_check_digits_hold(iban: &str) -> bool {
+    remainder(iban) == Some(1)
 }
 
 /// The IBAN's remainder modulo 97 with its first four characters moved to the end and each
