@@ -183,17 +183,14 @@ impl BusinessApplicationHeader {
 impl FIToFICstmrCdtTrf {
     /// The business rules of a customer credit transfer, CBPR+ ones included.
     pub fn check_business_rules(&self, ctx: &BusinessContext) -> Result<(), FieldErrors> {
-        let transactions = &self.credit_transfer_transactions;
-        let amounts: Vec<_> = transactions
-            .iter()
-            .map(|t| &t.interbank_settlement_amount)
-            .collect();
-        Report::check_document(pacs008::MESSAGE, |r| {
-            credit_transfer_totals(r, ctx, &self.group_header, &amounts);
-            r.each_within("CdtTrfTxInf", transactions, |t, r| {
-                customer_credit_transfer(r, ctx, t)
-            });
-        })
+        credit_transfers(
+            ctx,
+            pacs008::MESSAGE,
+            &self.group_header,
+            &self.credit_transfer_transactions,
+            |t| &t.interbank_settlement_amount,
+            customer_credit_transfer,
+        )
     }
 }
 
@@ -201,18 +198,32 @@ impl FICdtTrf {
     /// The business rules of an institution credit transfer and of the customer transfer a
     /// cover carries, CBPR+ ones included.
     pub fn check_business_rules(&self, ctx: &BusinessContext) -> Result<(), FieldErrors> {
-        let transactions = &self.credit_transfer_transactions;
-        let amounts: Vec<_> = transactions
-            .iter()
-            .map(|t| &t.interbank_settlement_amount)
-            .collect();
-        Report::check_document(pacs009::MESSAGE, |r| {
-            credit_transfer_totals(r, ctx, &self.group_header, &amounts);
-            r.each_within("CdtTrfTxInf", transactions, |t, r| {
-                institution_credit_transfer(r, ctx, t)
-            });
-        })
+        credit_transfers(
+            ctx,
+            pacs009::MESSAGE,
+            &self.group_header,
+            &self.credit_transfer_transactions,
+            |t| &t.interbank_settlement_amount,
+            institution_credit_transfer,
+        )
     }
+}
+
+/// pacs.008 and pacs.009 alike: the group header's totals over the transactions' settlement
+/// amounts, then each transaction's own rules.
+fn credit_transfers<T>(
+    ctx: &BusinessContext,
+    message: &str,
+    header: &GroupHeader,
+    transactions: &[T],
+    settlement_amount: impl Fn(&T) -> &ActiveCurrencyAndAmount,
+    transaction: impl Fn(&mut Report, &BusinessContext, &T),
+) -> Result<(), FieldErrors> {
+    let amounts: Vec<_> = transactions.iter().map(settlement_amount).collect();
+    Report::check_document(message, |r| {
+        credit_transfer_totals(r, ctx, header, &amounts);
+        r.each_within("CdtTrfTxInf", transactions, |t, r| transaction(r, ctx, t));
+    })
 }
 
 impl FIToFIPmtStsRpt {
