@@ -21,8 +21,8 @@ use std::path::PathBuf;
 /// Version of the segment and snapshot file layouts this build reads and writes. It also
 /// covers what the records hold, so a data directory written for another state machine
 /// layout is refused by name rather than misread. 2: records hold length-prefixed requests
-/// of the settlement hub.
-pub const FORMAT_VERSION: u32 = 3;
+/// of the settlement hub. 4: payment submissions carry their sanctions screening.
+pub const FORMAT_VERSION: u32 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {

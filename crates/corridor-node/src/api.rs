@@ -546,6 +546,7 @@ pub async fn submit_payment(
         HubCommand::SubmitPayments {
             sender,
             payments: vec![instruction],
+            screening: Vec::new(),
         },
     )
     .await?;
@@ -594,6 +595,7 @@ pub async fn submit_batch(
         HubCommand::SubmitPayments {
             sender,
             payments: req.payments,
+            screening: Vec::new(),
         },
     )
     .await?;
@@ -1100,7 +1102,7 @@ fn parse_account(text: &str) -> AppResult<AccountId> {
     })
 }
 
-fn answer_json(answer: Answer) -> serde_json::Value {
+pub(crate) fn answer_json(answer: Answer) -> serde_json::Value {
     match answer {
         Answer::Done => serde_json::json!({ "ok": true }),
         Answer::Participant(p) => serde_json::to_value(p).unwrap_or_default(),
@@ -1111,6 +1113,7 @@ fn answer_json(answer: Answer) -> serde_json::Value {
         Answer::RateSheet(s) => serde_json::to_value(s).unwrap_or_default(),
         Answer::ReferenceRates(r) => serde_json::to_value(r).unwrap_or_default(),
         Answer::Quote(q) => serde_json::to_value(q).unwrap_or_default(),
+        Answer::Hold(h) => serde_json::to_value(h).unwrap_or_default(),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Who is calling, and what their role lets them do. A caller is identified by the subject
 //! of its client certificate (mutual TLS) or, in development token mode, by a bearer token
-//! whose SHA-256 the hub holds. The subject is "operator", "auditor" or a participant's BIC;
-//! a participant's role (settlement agent or participant) comes from its admission.
+//! whose SHA-256 the hub holds. The subject is "operator", "auditor", a participant's BIC, or
+//! a compliance officer: "officer:<name>" of the operator, "officer:<BIC>:<name>" of a bank.
+//! A participant's role (settlement agent or participant) comes from its admission.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, RwLock};
@@ -11,7 +12,7 @@ use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use corridor_core::Bic;
-use corridor_settlement::{Hub, Participant, ParticipantRole};
+use corridor_settlement::{Hub, Officer, Participant, ParticipantRole};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -30,6 +31,10 @@ pub enum Role {
     Participant,
     /// Reads everything, changes nothing.
     Auditor,
+    /// Decides sanctions holds: a bank's officer for that bank's payments, the operator's
+    /// for every bank's. Acts for no participant: an officer cannot send or see payments
+    /// as its bank does.
+    ComplianceOfficer,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +43,8 @@ pub struct Caller {
     pub role: Role,
     /// The participant a bank or agent acts as.
     pub bic: Option<Bic>,
+    /// Set for compliance officers only.
+    pub officer: Option<Officer>,
 }
 
 impl Caller {
@@ -54,6 +61,25 @@ impl Caller {
     pub fn participant(&self) -> Result<Bic, ApiError> {
         self.bic
             .ok_or_else(|| ApiError::forbidden("only a participant bank can do this"))
+    }
+
+    /// The compliance officer this caller is, or 403.
+    pub fn officer(&self) -> Result<&Officer, ApiError> {
+        self.officer
+            .as_ref()
+            .ok_or_else(|| ApiError::forbidden("only a compliance officer can do this"))
+    }
+
+    /// The operator, its auditors and its compliance officers see compliance data of every
+    /// bank; a bank's officer only its own bank's.
+    pub fn compliance_scope(&self) -> Result<Option<Bic>, ApiError> {
+        match (&self.role, &self.officer) {
+            (Role::Operator | Role::Auditor, _) => Ok(None),
+            (Role::ComplianceOfficer, Some(officer)) => Ok(officer.bank),
+            _ => Err(ApiError::forbidden(
+                "only compliance officers, the operator and auditors see compliance data",
+            )),
+        }
     }
 
     pub fn require_operator(&self) -> Result<(), ApiError> {
@@ -89,6 +115,9 @@ impl Directory {
     }
 
     fn caller(&self, subject: &str) -> Option<Caller> {
+        if let Some(officer) = subject.strip_prefix("officer:") {
+            return self.officer(subject, officer);
+        }
         let (role, bic) = match subject {
             "operator" => (Role::Operator, None),
             s if s == "auditor" || s.starts_with("auditor-") => (Role::Auditor, None),
@@ -107,6 +136,36 @@ impl Directory {
             subject: subject.to_string(),
             role,
             bic,
+            officer: None,
+        })
+    }
+
+    /// "<name>" for the operator's officer, "<BIC>:<name>" for an admitted bank's.
+    fn officer(&self, subject: &str, rest: &str) -> Option<Caller> {
+        let (bank, name) = match rest.split_once(':') {
+            Some((bic, name)) => {
+                let bic: Bic = bic.parse().ok()?;
+                self.participants.get(&bic)?;
+                (Some(bic), name)
+            }
+            None => (None, rest),
+        };
+        let valid = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        if !valid {
+            return None;
+        }
+        Some(Caller {
+            subject: subject.to_string(),
+            role: Role::ComplianceOfficer,
+            bic: None,
+            officer: Some(Officer {
+                name: name.to_string(),
+                bank,
+            }),
         })
     }
 }

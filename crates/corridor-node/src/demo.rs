@@ -372,11 +372,19 @@ async fn open_and_fund(
     .await
 }
 
+/// Two compliance officers per bank and two of the operator's, so that a four-eyes release
+/// can be tried on the demo.
+const OFFICERS: [&str; 2] = ["olga", "pavel"];
+
 fn subjects() -> Vec<String> {
     let mut subjects = vec!["operator".to_string(), "auditor".to_string()];
+    subjects.extend(OFFICERS.iter().map(|name| format!("officer:{name}")));
     for c in &COUNTRIES {
         subjects.push(c.agent.0.to_string());
-        subjects.extend(c.banks.iter().map(|(b, _)| b.to_string()));
+        for (bank, _) in &c.banks {
+            subjects.push(bank.to_string());
+            subjects.extend(OFFICERS.iter().map(|name| format!("officer:{bank}:{name}")));
+        }
     }
     subjects.extend(PROVIDERS.iter().map(|p| p.bic.to_string()));
     subjects
@@ -442,6 +450,7 @@ pub async fn generate(state: Arc<AppState>, interval: Duration) {
             let command = HubCommand::SubmitPayments {
                 sender,
                 payments: vec![instruction],
+                screening: Vec::new(),
             };
             match state.engine.submit_async(command).await {
                 Ok(_) => state.changed(),

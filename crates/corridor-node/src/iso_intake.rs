@@ -159,6 +159,7 @@ fn customer_transfers(document: &FIToFICstmrCdtTrf, sender: Bic) -> Result<Intak
     Ok(Intake::Payments(HubCommand::SubmitPayments {
         sender,
         payments,
+        screening: Vec::new(),
     }))
 }
 
@@ -171,6 +172,7 @@ fn institution_transfers(document: &FICdtTrf, sender: Bic) -> Result<Intake, Int
     Ok(Intake::Payments(HubCommand::SubmitPayments {
         sender,
         payments,
+        screening: Vec::new(),
     }))
 }
 

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod compliance_api;
 pub mod demo;
 pub mod error;
 pub mod fx_api;

@@ -16,7 +16,7 @@ use crate::server::{AppState, api_router};
 #[openapi(
     info(
         title = "Corridor node API",
-        description = "Cross-border interbank payments settled in the trading countries' own currencies. JSON equivalents of ISO 20022 pacs.008 and pacs.009; every error carries an ISO 20022 reason code. Callers authenticate with a client certificate (mutual TLS; the certificate's common name is the caller: \"operator\", \"auditor\" or a participant's BIC) or, in development token mode only, a bearer token."
+        description = "Cross-border interbank payments settled in the trading countries' own currencies. JSON equivalents of ISO 20022 pacs.008 and pacs.009; every error carries an ISO 20022 reason code. Callers authenticate with a client certificate (mutual TLS; the certificate's common name is the caller: \"operator\", \"auditor\", a participant's BIC, or a compliance officer: \"officer:<name>\" of the operator, \"officer:<BIC>:<name>\" of a bank) or, in development token mode only, a bearer token."
     ),
     modifiers(&Security)
 )]

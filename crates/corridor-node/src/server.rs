@@ -22,7 +22,7 @@ use crate::auth::{Directory, RateLimiter, token_sha256};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::tls::{self, TlsSettings};
-use crate::{api, fx_api, iso_api};
+use crate::{api, compliance_api, fx_api, iso_api};
 
 /// Every body but a batch's is small; a batch of 10,000 payments with full party data is a
 /// few megabytes.
@@ -174,6 +174,15 @@ pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(api::outbox))
         .routes(routes!(api::acknowledge))
         .routes(routes!(api::outbox_stream))
+        .routes(routes!(compliance_api::list_holds))
+        .routes(routes!(compliance_api::get_hold))
+        .routes(routes!(compliance_api::decide))
+        .routes(routes!(compliance_api::false_positives))
+        .routes(routes!(compliance_api::audit))
+        .routes(routes!(
+            compliance_api::get_config,
+            compliance_api::set_config
+        ))
 }
 
 async fn count_requests(

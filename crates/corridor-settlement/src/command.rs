@@ -1,6 +1,7 @@
 use corridor_core::{AccountId, Bic, CurrencyCode, Uetr};
 use serde::{Deserialize, Serialize};
 
+use crate::compliance::{ComplianceConfig, HoldDecision, ListVersionRef, Officer, Screening};
 use crate::fx::sheet::{RateSheetRequest, ReferenceRateRequest};
 use crate::model::{ParticipantRole, ParticipantStatus, PaymentInstruction};
 use crate::pvp::QuoteRequest;
@@ -97,6 +98,10 @@ pub enum HubCommand {
     SubmitPayments {
         sender: Bic,
         payments: Vec<PaymentInstruction>,
+        /// The gateway's sanctions screening of each payment, in the same order. While the
+        /// operator has recorded no list it may be empty; after that, a payment without
+        /// its screening is held.
+        screening: Vec<Screening>,
     },
     CancelPayment {
         sender: Bic,
@@ -140,6 +145,21 @@ pub enum HubCommand {
     },
     /// Lets time pass: queued payments past their timeout are rejected.
     Tick,
+    /// The operator sets the hit threshold and the four-eyes rule.
+    ConfigureCompliance(ComplianceConfig),
+    /// The operator has loaded a version of a watchlist into the gateways' screening: from
+    /// now on every payment must have been screened against it.
+    RecordWatchlist {
+        version: ListVersionRef,
+        entries: u64,
+    },
+    /// A compliance officer releases or rejects a held payment.
+    DecideHold {
+        officer: Officer,
+        payment: u64,
+        decision: HoldDecision,
+        reason: String,
+    },
 }
 
 impl HubCommand {

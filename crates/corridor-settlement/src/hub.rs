@@ -10,6 +10,7 @@ use corridor_ledger::{
 use serde::{Deserialize, Serialize};
 
 use crate::command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection};
+use crate::compliance::{Compliance, Hold, HoldDecision, HoldState, Officer, Screening};
 use crate::fx::sheet::{RateSheet, ReferenceRate};
 use crate::model::{Participant, ParticipantRole, ParticipantStatus, PaymentInstruction, Priority};
 use crate::outbox::{Outbox, OutboxEvent};
@@ -44,6 +45,9 @@ pub const MAX_BATCH: usize = 10_000;
 pub enum PaymentStatus {
     /// Waiting in the payer's RTGS queue for liquidity (pacs.002 PDNG).
     Queued,
+    /// Held by sanctions screening until a compliance officer decides (pacs.002 PDNG,
+    /// reason RR04).
+    Held,
     /// Settled with finality (ACSC).
     Settled,
     /// Refused or timed out in the queue (RJCT).
@@ -58,7 +62,7 @@ impl PaymentStatus {
     /// The ISO 20022 pacs.002 transaction status.
     pub fn iso_code(self) -> &'static str {
         match self {
-            PaymentStatus::Queued => "PDNG",
+            PaymentStatus::Queued | PaymentStatus::Held => "PDNG",
             PaymentStatus::Settled | PaymentStatus::Returned => "ACSC",
             PaymentStatus::Rejected => "RJCT",
             PaymentStatus::Cancelled => "CANC",
@@ -69,6 +73,7 @@ impl PaymentStatus {
     pub fn name(self) -> &'static str {
         match self {
             PaymentStatus::Queued => "queued",
+            PaymentStatus::Held => "held",
             PaymentStatus::Settled => "settled",
             PaymentStatus::Rejected => "rejected",
             PaymentStatus::Cancelled => "cancelled",
@@ -77,7 +82,7 @@ impl PaymentStatus {
     }
 
     pub fn is_final(self) -> bool {
-        !matches!(self, PaymentStatus::Queued)
+        !matches!(self, PaymentStatus::Queued | PaymentStatus::Held)
     }
 }
 
@@ -244,6 +249,7 @@ pub enum Answer {
     RateSheet(RateSheet),
     ReferenceRates(Vec<ReferenceRate>),
     Quote(Box<Quote>),
+    Hold(Box<Hold>),
 }
 
 pub type HubOutcome = Result<Answer, Rejection>;
@@ -285,6 +291,7 @@ pub struct Hub {
     /// Quotes issued and not yet forgotten (see `expire_quotes`).
     pub(crate) quotes: BTreeMap<u64, Quote>,
     pub(crate) next_quote: u64,
+    pub(crate) compliance: Compliance,
     // Indexes rebuilt from the fields above when a snapshot is loaded.
     pub(crate) settlement_accounts: BTreeMap<(Bic, CurrencyCode), AccountId>,
     pub(crate) inventory_accounts: BTreeMap<(Bic, CurrencyCode), AccountId>,
@@ -355,9 +362,11 @@ impl Hub {
                 *direction,
                 now,
             ),
-            HubCommand::SubmitPayments { sender, payments } => {
-                self.submit_payments(*sender, payments, now)
-            }
+            HubCommand::SubmitPayments {
+                sender,
+                payments,
+                screening,
+            } => self.submit_payments(*sender, payments, screening, now),
             HubCommand::CancelPayment {
                 sender,
                 payment,
@@ -400,6 +409,20 @@ impl Hub {
                 self.request_quote(*requester, request, now)
             }
             HubCommand::Tick => Ok(Answer::Done),
+            HubCommand::ConfigureCompliance(config) => {
+                self.compliance.configure(config, now);
+                Ok(Answer::Done)
+            }
+            HubCommand::RecordWatchlist { version, entries } => {
+                self.compliance.record_list(version, *entries, now);
+                Ok(Answer::Done)
+            }
+            HubCommand::DecideHold {
+                officer,
+                payment,
+                decision,
+                reason,
+            } => self.decide_hold(officer, *payment, *decision, reason, now),
         };
         debug_assert!(self.queues_consistent());
         outcome
@@ -409,6 +432,10 @@ impl Hub {
 
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
+    }
+
+    pub fn compliance(&self) -> &Compliance {
+        &self.compliance
     }
 
     pub fn config(&self) -> &HubConfig {
@@ -1022,6 +1049,7 @@ impl Hub {
         &mut self,
         sender: Bic,
         payments: &[PaymentInstruction],
+        screening: &[Screening],
         now: Timestamp,
     ) -> HubOutcome {
         if payments.is_empty() || payments.len() > MAX_BATCH {
@@ -1033,7 +1061,10 @@ impl Hub {
         self.check_sender(sender)?;
         let receipts = payments
             .iter()
-            .map(|instruction| self.submit_one(sender, instruction, None, now))
+            .enumerate()
+            .map(|(i, instruction)| {
+                self.submit_one(sender, instruction, Some(screening.get(i)), None, now)
+            })
             .collect();
         Ok(Answer::Payments(receipts))
     }
@@ -1056,10 +1087,13 @@ impl Hub {
         Ok(participant)
     }
 
+    /// `screening` is `None` for a return, which goes back to parties already screened, and
+    /// `Some(None)` for a payment the gateway did not screen.
     fn submit_one(
         &mut self,
         sender: Bic,
         instruction: &PaymentInstruction,
+        screening: Option<Option<&Screening>>,
         return_of: Option<(u64, Rejection)>,
         now: Timestamp,
     ) -> Result<PaymentReceipt, Rejection> {
@@ -1077,13 +1111,124 @@ impl Hub {
                 ),
             ));
         }
+        let check = screening.map(|s| self.compliance.screening_check(sender, s));
+        let receipt = match check.as_ref().and_then(|c| c.hold.clone()) {
+            Some(why) => self.hold(sender, instruction, screening.flatten(), why, now),
+            None => self.settle_new(sender, instruction, return_of, now),
+        }?;
+        if let Some(check) = check {
+            self.compliance
+                .log_suppressed(receipt.payment, check.suppressed, now);
+        }
+        Ok(receipt)
+    }
+
+    fn settle_new(
+        &mut self,
+        sender: Bic,
+        instruction: &PaymentInstruction,
+        return_of: Option<(u64, Rejection)>,
+        now: Timestamp,
+    ) -> Result<PaymentReceipt, Rejection> {
         if let Some(quote) = instruction.quote {
             return self.submit_fx(sender, instruction, quote, now);
         }
         let (payer, payee, amount) = self.route(sender, instruction)?;
         let id = self.new_payment(sender, instruction, amount, return_of, now);
+        self.settle_or_queue(id, payer, payee, now);
+        Ok(self.receipt(id, false))
+    }
+
+    /// Records a screened payment as held: checked as far as it can be now, so one that
+    /// would be refused is refused at once rather than after a person's review.
+    fn hold(
+        &mut self,
+        sender: Bic,
+        instruction: &PaymentInstruction,
+        screening: Option<&Screening>,
+        why: String,
+        now: Timestamp,
+    ) -> Result<PaymentReceipt, Rejection> {
+        let id = match instruction.quote {
+            Some(quote_id) => {
+                let (amount, quote) = self.quoted_amount(sender, instruction, quote_id, now)?;
+                let id = self.new_payment(sender, instruction, amount, None, now);
+                self.attach_quote(id, quote);
+                id
+            }
+            None => {
+                let (_, _, amount) = self.route(sender, instruction)?;
+                self.new_payment(sender, instruction, amount, None, now)
+            }
+        };
+        let screening = screening.cloned().unwrap_or_default();
+        self.compliance
+            .open_hold(id, sender, why.clone(), screening, now);
+        self.payments[(id - 1) as usize].record(
+            now,
+            PaymentStatus::Held,
+            Some(Rejection::new(
+                "RR04",
+                format!("held for compliance review: {why}"),
+            )),
+        );
+        self.notify_sender(id, now);
+        Ok(self.receipt(id, false))
+    }
+
+    fn decide_hold(
+        &mut self,
+        officer: &Officer,
+        payment: u64,
+        decision: HoldDecision,
+        reason: &str,
+        now: Timestamp,
+    ) -> HubOutcome {
+        match self
+            .compliance
+            .decide(officer, payment, decision, reason, now)?
+        {
+            HoldState::Open => {}
+            HoldState::Released => self.resume(payment, now),
+            HoldState::Rejected => self.finish(
+                payment,
+                PaymentStatus::Rejected,
+                Some(Rejection::new(
+                    "RR04",
+                    format!("rejected by compliance: {reason}"),
+                )),
+                now,
+            ),
+        }
+        let hold = self
+            .compliance
+            .hold(payment)
+            .cloned()
+            .ok_or_else(|| Rejection::not_found(format!("no held payment {payment}")))?;
+        Ok(Answer::Hold(Box::new(hold)))
+    }
+
+    /// A released payment goes on exactly as if it had just arrived, checked again against
+    /// what may have changed while it was held (a suspended receiver, an expired quote).
+    fn resume(&mut self, id: u64, now: Timestamp) {
+        let p = &self.payments[(id - 1) as usize];
+        debug_assert_eq!(p.status, PaymentStatus::Held);
+        if p.fx.is_some() {
+            self.settle_fx(id, now);
+            return;
+        }
+        let (sender, instruction) = (p.sender, p.instruction.clone());
+        match self.route(sender, &instruction) {
+            Ok((payer, payee, _)) => self.settle_or_queue(id, payer, payee, now),
+            Err(reason) => self.finish(id, PaymentStatus::Rejected, Some(reason), now),
+        }
+    }
+
+    /// Settles payment `id` now, or queues it behind the payer's earlier payments.
+    fn settle_or_queue(&mut self, id: u64, payer: AccountId, payee: AccountId, now: Timestamp) {
+        let priority = self.payments[(id - 1) as usize].instruction.priority;
         let key = QueueKey {
-            urgency: std::cmp::Reverse(instruction.priority),
+            urgency: std::cmp::Reverse(priority),
             payment: id,
         };
         // No overtaking: a payment waits behind the payer's queued payments of the same or
@@ -1107,7 +1252,6 @@ impl Hub {
                 }
             }
         }
-        Ok(self.receipt(id, false))
     }
 
     /// Records a new payment, status queued until something decides it, and indexes it.
@@ -1155,20 +1299,58 @@ impl Hub {
         quote_id: u64,
         now: Timestamp,
     ) -> Result<PaymentReceipt, Rejection> {
+        let (amount, quote) = self.quoted_amount(sender, instruction, quote_id, now)?;
+        let id = self.new_payment(sender, instruction, amount, None, now);
+        self.attach_quote(id, quote);
+        self.settle_fx(id, now);
+        Ok(self.receipt(id, false))
+    }
+
+    fn quoted_amount(
+        &self,
+        sender: Bic,
+        instruction: &PaymentInstruction,
+        quote_id: u64,
+        now: Timestamp,
+    ) -> Result<(u128, Quote), Rejection> {
         let amount = parse_amount(
             &instruction.amount,
             self.scheme_currency(instruction.currency)?,
         )?;
         let quote = self.usable_quote(sender, instruction, quote_id, amount, now)?;
-        let receiver = instruction.instructed_agent;
-        let id = self.new_payment(sender, instruction, amount, None, now);
-        if let Some(q) = self.quotes.get_mut(&quote_id) {
+        Ok((amount, quote))
+    }
+
+    /// Marks the quote used by payment `id`, so no other payment can take its amounts.
+    fn attach_quote(&mut self, id: u64, quote: Quote) {
+        if let Some(q) = self.quotes.get_mut(&quote.id) {
             q.used_by = Some(id);
         }
         self.payments[(id - 1) as usize].fx = Some(FxSettlement {
-            quote: quote.clone(),
+            quote,
             legs: Vec::new(),
         });
+    }
+
+    /// Settles quoted payment `id` in all its legs at once, or rejects it.
+    fn settle_fx(&mut self, id: u64, now: Timestamp) {
+        let p = &self.payments[(id - 1) as usize];
+        let Some(quote) = p.fx.as_ref().map(|fx| fx.quote.clone()) else {
+            return;
+        };
+        let (sender, receiver, priority) = (
+            p.sender,
+            p.instruction.instructed_agent,
+            p.instruction.priority,
+        );
+        if quote.expires_at <= now {
+            let reason = Rejection::new(
+                "QEXP",
+                format!("quote {} expired while the payment was held", quote.id),
+            );
+            self.finish(id, PaymentStatus::Rejected, Some(reason), now);
+            return;
+        }
         let accounts = self
             .sender_account(sender, quote.source())
             .and_then(|payer| {
@@ -1180,7 +1362,7 @@ impl Hub {
                 .queues
                 .get(&payer)
                 .and_then(|q| q.first())
-                .is_some_and(|head| head.urgency <= std::cmp::Reverse(instruction.priority));
+                .is_some_and(|head| head.urgency <= std::cmp::Reverse(priority));
             if blocked {
                 return Err(Rejection::new(
                     "AM04",
@@ -1203,7 +1385,6 @@ impl Hub {
             }
             Err(reason) => self.finish(id, PaymentStatus::Rejected, Some(reason), now),
         }
-        Ok(self.receipt(id, false))
     }
 
     fn count_fx(&mut self, quote: &Quote) {
@@ -1588,7 +1769,7 @@ impl Hub {
             ..p.instruction.clone()
         };
 
-        let receipt = self.submit_one(sender, &instruction, Some((original, reason)), now)?;
+        let receipt = self.submit_one(sender, &instruction, None, Some((original, reason)), now)?;
         Ok(Answer::Payment(receipt))
     }
 
@@ -1675,8 +1856,21 @@ impl Hub {
                     p.id
                 ));
             }
+            let held = p.status == PaymentStatus::Held;
+            let open_hold = self
+                .compliance
+                .hold(p.id)
+                .is_some_and(|h| h.state == HoldState::Open);
+            if held != open_hold {
+                return Err(format!(
+                    "payment {} is {:?} but its hold is {:?}",
+                    p.id,
+                    p.status,
+                    self.compliance.hold(p.id).map(|h| h.state)
+                ));
+            }
         }
-        Ok(())
+        self.compliance.check_invariants()
     }
 }
 

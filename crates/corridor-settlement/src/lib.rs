@@ -5,6 +5,7 @@
 //! stores its commands, and replaying them rebuilds every payment, queue and outbox exactly.
 
 mod command;
+mod compliance;
 pub mod fx;
 mod hub;
 mod model;
@@ -14,6 +15,11 @@ mod rejection;
 mod snapshot;
 
 pub use command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection};
+pub use compliance::{
+    Approval, AuditAction, AuditBreak, AuditRecord, Compliance, ComplianceConfig, FalsePositive,
+    Hold, HoldDecision, HoldState, ListVersionRef, Officer, ScreenedRole, Screening, ScreeningHit,
+    party_key, role_name, verify_audit_chain,
+};
 pub use hub::{
     AccountInfo, Answer, CurrencyAgent, Hub, HubOutcome, LiquidityRecord, PairVolume, Payment,
     PaymentFilter, PaymentReceipt, PaymentStatus, Statement, StatementEntry, StatusEvent,

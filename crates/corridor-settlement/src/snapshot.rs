@@ -10,6 +10,7 @@ use corridor_ledger::{MachineError, StateMachine};
 use serde::{Deserialize, Serialize};
 
 use crate::command::{HubCommand, HubConfig};
+use crate::compliance::Compliance;
 use crate::fx::sheet::{RateSheet, ReferenceRate};
 use crate::hub::{
     AccountInfo, CurrencyAgent, Hub, HubOutcome, LiquidityRecord, Payment, StatementEntry,
@@ -18,7 +19,7 @@ use crate::model::Participant;
 use crate::outbox::Outbox;
 use crate::pvp::Quote;
 
-const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB02";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB03";
 
 #[derive(Serialize, Deserialize)]
 struct HubState {
@@ -38,6 +39,7 @@ struct HubState {
     next_rate_version: u64,
     quotes: Vec<Quote>,
     next_quote: u64,
+    compliance: Compliance,
     ledger: Vec<u8>,
 }
 
@@ -131,6 +133,7 @@ impl Hub {
             next_rate_version: self.next_rate_version,
             quotes: self.quotes.values().cloned().collect(),
             next_quote: self.next_quote,
+            compliance: self.compliance.clone(),
             ledger,
         };
         let mut out = SNAPSHOT_MAGIC.to_vec();
@@ -169,6 +172,7 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
         next_rate_version: state.next_rate_version,
         quotes: state.quotes.into_iter().map(|q| (q.id, q)).collect(),
         next_quote: state.next_quote,
+        compliance: state.compliance,
         ..Hub::default()
     };
     hub.rebuild_indexes();

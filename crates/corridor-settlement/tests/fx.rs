@@ -839,7 +839,7 @@ proptest! {
                 }
                 Op::Pay { quote, thief } => quotes.get(quote % quotes.len().max(1)).map(|q| {
                     let sender = if *thief { bank_c() } else { q.requester };
-                    HubCommand::SubmitPayments { sender, payments: vec![quoted(&format!("P{n}"), q)] }
+                    HubCommand::SubmitPayments { sender, payments: vec![quoted(&format!("P{n}"), q)], screening: Vec::new() }
                 }),
                 Op::Advance { seconds } => { b.advance(*seconds); Some(HubCommand::Tick) }
                 Op::DrainProvider { provider, fraction } => {

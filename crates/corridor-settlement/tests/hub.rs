@@ -1268,6 +1268,7 @@ fn malformed_instructions_are_refused_and_change_nothing() {
         let outcome = b.run(HubCommand::SubmitPayments {
             sender,
             payments: vec![instruction("S1", bank_b(), "1.00", rub())],
+            screening: Vec::new(),
         });
         let e = match outcome {
             Err(e) => e,
@@ -1296,6 +1297,7 @@ fn an_fx_provider_only_participant_may_not_send() {
     let e = b.err(HubCommand::SubmitPayments {
         sender: bic("FXPRRUMM"),
         payments: vec![instruction("S1", bank_b(), "1.00", rub())],
+        screening: Vec::new(),
     });
     assert_eq!(e.code, "AG01");
     assert_eq!(b.hub.state_hash(), hash);
@@ -1615,6 +1617,7 @@ fn a_batch_answers_each_item_on_its_own() {
     let answer = b.ok(HubCommand::SubmitPayments {
         sender: bank_a(),
         payments: items,
+        screening: Vec::new(),
     });
     let r = receipts(answer);
     assert_eq!(r.len(), 6);
@@ -1643,12 +1646,14 @@ fn an_empty_or_oversized_batch_is_refused() {
     let e = b.err(HubCommand::SubmitPayments {
         sender: bank_a(),
         payments: vec![],
+        screening: Vec::new(),
     });
     assert_eq!(e.code, "FF01");
     let one = instruction("X", bank_b(), "1.00", rub());
     let e = b.err(HubCommand::SubmitPayments {
         sender: bank_a(),
         payments: vec![one.clone(); 10_001],
+        screening: Vec::new(),
     });
     assert_eq!(e.code, "FF01");
     assert_eq!(b.hub.state_hash(), hash);
@@ -1661,6 +1666,7 @@ fn an_empty_or_oversized_batch_is_refused() {
     let r = receipts(b.ok(HubCommand::SubmitPayments {
         sender: bank_a(),
         payments,
+        screening: Vec::new(),
     }));
     assert_eq!(r.len(), 10_000);
     assert!(
@@ -1734,6 +1740,7 @@ fn continuation() -> Vec<(u64, HubCommand)> {
             HubCommand::SubmitPayments {
                 sender: bank_c(),
                 payments: vec![instruction("C1", bank_a(), "9.00", rub())],
+                screening: Vec::new(),
             },
         ),
         (
@@ -1751,6 +1758,7 @@ fn continuation() -> Vec<(u64, HubCommand)> {
                     instruction("C2", bank_b(), "500.00", rub()),
                     instruction("S1", bank_b(), "40.00", rub()),
                 ],
+                screening: Vec::new(),
             },
         ),
         (
@@ -1864,6 +1872,7 @@ fn commands_round_trip_through_the_journal_codec() {
     commands.push(HubCommand::SubmitPayments {
         sender: bank_a(),
         payments: vec![i],
+        screening: Vec::new(),
     });
     for command in commands {
         let mut bytes = Vec::new();

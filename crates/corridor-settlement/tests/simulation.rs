@@ -581,6 +581,7 @@ impl Sim {
         let outcome = self.execute(HubCommand::SubmitPayments {
             sender,
             payments: instructions.clone(),
+            screening: Vec::new(),
         });
         let receipts = match outcome {
             Ok(Answer::Payments(r)) => r,

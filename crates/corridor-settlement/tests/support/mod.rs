@@ -278,6 +278,7 @@ impl Bench {
         let answer = self.ok(HubCommand::SubmitPayments {
             sender,
             payments: vec![i],
+            screening: Vec::new(),
         });
         let mut r = receipts(answer);
         assert_eq!(r.len(), 1);

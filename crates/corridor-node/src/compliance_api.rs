@@ -1,0 +1,209 @@
+//! The compliance endpoints: held payments and officers' decisions on them, the banks'
+//! false-positive memory, the audit chain, and the operator's compliance settings. A bank's
+//! officer sees and decides only its own bank's holds; the operator's officers all of them.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use corridor_core::Bic;
+use corridor_settlement::{
+    AuditRecord, ComplianceConfig, FalsePositive, Hold, HoldDecision, HoldState, HubCommand,
+    Rejection, verify_audit_chain,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::api::{ApiJson, AppResult, Refusals, St, answer_json, submit};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::views::{self, PaymentView};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HoldView {
+    pub hold: Hold,
+    /// The payment as it waits, with its parties.
+    pub payment: PaymentView,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct HoldQuery {
+    /// Only holds in this state; all when absent.
+    pub state: Option<HoldState>,
+}
+
+fn in_scope(scope: Option<Bic>, bank: Bic) -> bool {
+    scope.is_none_or(|own| own == bank)
+}
+
+#[utoipa::path(get, path = "/v1/compliance/holds", tag = "compliance", params(HoldQuery), responses((status = 200, body = [HoldView]), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn list_holds(
+    State(state): St,
+    caller: Caller,
+    Query(q): Query<HoldQuery>,
+) -> AppResult<Response> {
+    let scope = caller.compliance_scope()?;
+    let holds = state
+        .engine
+        .query_async(move |hub| {
+            hub.compliance()
+                .holds()
+                .filter(|h| in_scope(scope, h.sender))
+                .filter(|h| q.state.is_none_or(|s| s == h.state))
+                .filter_map(|h| hold_view(hub, h))
+                .collect::<Vec<_>>()
+        })
+        .await?;
+    Ok(Json(holds).into_response())
+}
+
+fn hold_view(hub: &corridor_settlement::Hub, hold: &Hold) -> Option<HoldView> {
+    let payment = hub.payment(hold.payment)?;
+    Some(HoldView {
+        hold: hold.clone(),
+        payment: views::payment(hub, payment),
+    })
+}
+
+#[utoipa::path(get, path = "/v1/compliance/holds/{payment}", tag = "compliance", params(("payment" = u64, Path, description = "The held payment's number")), responses((status = 200, body = HoldView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn get_hold(
+    State(state): St,
+    caller: Caller,
+    Path(payment): Path<u64>,
+) -> AppResult<Response> {
+    let scope = caller.compliance_scope()?;
+    let view = state
+        .engine
+        .query_async(move |hub| {
+            hub.compliance()
+                .hold(payment)
+                .filter(|h| in_scope(scope, h.sender))
+                .and_then(|h| hold_view(hub, h))
+        })
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no hold of payment {payment} you may see")))?;
+    Ok(Json(view).into_response())
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    Release,
+    Reject,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    pub decision: DecisionKind,
+    /// Why, in the officer's words; it goes into the audit log (and, for a rejection, into
+    /// the pacs.002's reason).
+    pub reason: String,
+    /// On a release: remember each hit's (party, list entry) pair as a false positive of
+    /// this bank, so it is not raised again while the entry is unchanged.
+    #[serde(default)]
+    pub false_positive: bool,
+}
+
+#[utoipa::path(post, path = "/v1/compliance/holds/{payment}/decision", tag = "compliance", params(("payment" = u64, Path, description = "The held payment's number")), request_body = DecisionRequest, responses((status = 200, description = "The hold after the decision: released or rejected, or still open while a four-eyes release waits for its second officer", body = Hold), (status = 404, body = Rejection), (status = 409, description = "Already decided (NOCN)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn decide(
+    State(state): St,
+    caller: Caller,
+    Path(payment): Path<u64>,
+    ApiJson(req): ApiJson<DecisionRequest>,
+) -> AppResult<Response> {
+    let officer = caller.officer()?.clone();
+    let decision = match (req.decision, req.false_positive) {
+        (DecisionKind::Release, false_positive) => HoldDecision::Release { false_positive },
+        (DecisionKind::Reject, false) => HoldDecision::Reject,
+        (DecisionKind::Reject, true) => {
+            return Err(ApiError::from(Rejection::format(
+                "false_positive goes with a release, not a rejection",
+            )));
+        }
+    };
+    let answer = submit(
+        &state,
+        HubCommand::DecideHold {
+            officer,
+            payment,
+            decision,
+            reason: req.reason,
+        },
+    )
+    .await?;
+    Ok(Json(answer_json(answer)).into_response())
+}
+
+#[utoipa::path(get, path = "/v1/compliance/false-positives", tag = "compliance", responses((status = 200, body = [FalsePositive]), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn false_positives(State(state): St, caller: Caller) -> AppResult<Response> {
+    let scope = caller.compliance_scope()?;
+    let list = state
+        .engine
+        .query_async(move |hub| {
+            hub.compliance()
+                .false_positives()
+                .filter(|fp| in_scope(scope, fp.bank))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .await?;
+    Ok(Json(list).into_response())
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AuditView {
+    /// Whether every record links to the one before it and its hash matches its content.
+    pub verified: bool,
+    /// Where the chain breaks, when it does.
+    pub broken_at: Option<String>,
+    /// The hash of the last record: publish it, and any later change to the log shows.
+    pub head: Option<String>,
+    pub records: Vec<AuditRecord>,
+}
+
+#[utoipa::path(get, path = "/v1/compliance/audit", tag = "compliance", responses((status = 200, body = AuditView), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn audit(State(state): St, caller: Caller) -> AppResult<Response> {
+    if caller.compliance_scope()?.is_some() {
+        return Err(ApiError::forbidden(
+            "the audit log covers every bank: the operator, its auditors and its officers read it",
+        ));
+    }
+    let records = state
+        .engine
+        .query_async(|hub| hub.compliance().audit().to_vec())
+        .await?;
+    let check = verify_audit_chain(&records);
+    Ok(Json(AuditView {
+        verified: check.is_ok(),
+        broken_at: check.err().map(|e| e.to_string()),
+        head: records.last().map(|r| r.hash.clone()),
+        records,
+    })
+    .into_response())
+}
+
+#[utoipa::path(get, path = "/v1/compliance/config", tag = "compliance", responses((status = 200, body = ComplianceConfig), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn get_config(State(state): St, caller: Caller) -> AppResult<Response> {
+    caller.compliance_scope()?;
+    let config = state
+        .engine
+        .query_async(|hub| hub.compliance().config().clone())
+        .await?;
+    Ok(Json(config).into_response())
+}
+
+#[utoipa::path(put, path = "/v1/compliance/config", tag = "compliance", request_body = ComplianceConfig, responses((status = 200, body = ComplianceConfig), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn set_config(
+    State(state): St,
+    caller: Caller,
+    ApiJson(config): ApiJson<ComplianceConfig>,
+) -> AppResult<Response> {
+    caller.require_operator()?;
+    if config.hit_threshold == 0 || config.hit_threshold > 1000 {
+        return Err(ApiError::from(Rejection::format(
+            "hit_threshold is per mille: 1 to 1000",
+        )));
+    }
+    submit(&state, HubCommand::ConfigureCompliance(config.clone())).await?;
+    Ok(Json(config).into_response())
+}

@@ -1,0 +1,643 @@
+//! Sanctions holds as the hub keeps them: what the gateway's screening found for a payment,
+//! the holds that waits on a person's decision, the decisions (with the optional four-eyes
+//! rule), the banks' false-positive memory, and the hash-chained audit log of all of it.
+//!
+//! Screening itself (matching names against lists) is the gateway's work: it is CPU-heavy
+//! and depends on list files, so the gateway does it before the command and puts the result
+//! into the command. The journal then holds exactly what was found and against which list
+//! versions, and replay reproduces every hold without the lists.
+
+use std::collections::BTreeMap;
+
+use corridor_core::{Bic, Timestamp};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::rejection::Rejection;
+
+/// Which party of a payment a name came from.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ScreenedRole {
+    Debtor,
+    Creditor,
+    UltimateDebtor,
+    UltimateCreditor,
+    DebtorAgent,
+    CreditorAgent,
+}
+
+/// One list a screening was run against, by the list's own date and its content hash.
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
+pub struct ListVersionRef {
+    pub list: String,
+    /// The list's own publication date, YYYY-MM-DD.
+    pub date: String,
+    /// SHA-256 of the list file, hex.
+    pub sha256: String,
+}
+
+/// A party's name that scored at or above the threshold against a list entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ScreeningHit {
+    pub role: ScreenedRole,
+    /// The party's name as the payment carries it.
+    pub party_name: String,
+    pub list: String,
+    /// The list's own id of the entry (UN REFERENCE_NUMBER, OFAC uid).
+    pub entry_id: String,
+    pub entry_name: String,
+    /// A hash of the entry's content: a false-positive decision holds while it is unchanged.
+    pub entry_fingerprint: String,
+    /// Per mille, 0..=1000.
+    pub score: u16,
+    /// Which name parts matched which, and how.
+    pub explanation: String,
+}
+
+/// What the gateway's screening of one payment found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Screening {
+    /// Every list the parties were screened against.
+    pub lists: Vec<ListVersionRef>,
+    /// The hit threshold in force, per mille.
+    pub threshold: u16,
+    /// Only the matches at or above `threshold`.
+    pub hits: Vec<ScreeningHit>,
+}
+
+/// The operator's compliance settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ComplianceConfig {
+    /// A match scoring at least this (per mille) holds the payment.
+    pub hit_threshold: u16,
+    /// Releasing a held payment takes two different officers.
+    pub four_eyes: bool,
+}
+
+impl Default for ComplianceConfig {
+    fn default() -> Self {
+        ComplianceConfig {
+            hit_threshold: 850,
+            four_eyes: false,
+        }
+    }
+}
+
+/// A compliance officer: of a participant bank, or of the operator when `bank` is `None`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Officer {
+    pub name: String,
+    pub bank: Option<Bic>,
+}
+
+impl Officer {
+    fn may_decide_for(&self, sender: Bic) -> bool {
+        self.bank.is_none_or(|bank| bank == sender)
+    }
+
+    fn label(&self) -> String {
+        match self.bank {
+            Some(bank) => format!("{}@{bank}", self.name),
+            None => format!("{}@operator", self.name),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldDecision {
+    /// The payment goes on to settlement. With `false_positive`, the bank also records
+    /// each hit's (party, list entry) pair so it is not raised again while the entry is
+    /// unchanged.
+    Release { false_positive: bool },
+    /// The payment is rejected (pacs.002 RJCT) with the officer's reason.
+    Reject,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Approval {
+    pub officer: Officer,
+    pub at: Timestamp,
+    pub false_positive: bool,
+    pub reason: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldState {
+    /// Waiting for an officer (or, under four-eyes, for the second one).
+    Open,
+    Released,
+    Rejected,
+}
+
+/// A payment held by screening, and everything decided about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Hold {
+    pub payment: u64,
+    pub sender: Bic,
+    pub raised_at: Timestamp,
+    pub why: String,
+    pub screening: Screening,
+    pub approvals: Vec<Approval>,
+    pub state: HoldState,
+    pub decided_at: Option<Timestamp>,
+    pub rejection: Option<Approval>,
+}
+
+/// A bank's decision that a party is not the listed entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FalsePositive {
+    pub bank: Bic,
+    /// The party's name folded (case, spaces), as the memory compares it.
+    pub party_key: String,
+    pub list: String,
+    pub entry_id: String,
+    pub entry_fingerprint: String,
+    pub recorded_by: Officer,
+    pub at: Timestamp,
+    /// The payment whose release recorded it.
+    pub payment: u64,
+}
+
+/// What an audit record says happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    ComplianceConfigured {
+        config: ComplianceConfig,
+    },
+    ListRecorded {
+        version: ListVersionRef,
+        entries: u64,
+    },
+    PaymentHeld {
+        payment: u64,
+        why: String,
+        hits: usize,
+    },
+    /// Hits a bank's false-positive memory covered, so the payment was not held for them.
+    HitsSuppressed {
+        payment: u64,
+        entries: Vec<String>,
+    },
+    HoldApproved {
+        payment: u64,
+        reason: String,
+    },
+    HoldReleased {
+        payment: u64,
+        reason: String,
+    },
+    HoldRejected {
+        payment: u64,
+        reason: String,
+    },
+    FalsePositiveRecorded {
+        bank: Bic,
+        party_key: String,
+        list: String,
+        entry_id: String,
+    },
+    /// An AML case changed state.
+    Case {
+        case: u64,
+        detail: String,
+    },
+}
+
+/// One link of the audit chain. `hash` is SHA-256 over `prev` and the record's own fields,
+/// so changing, dropping or reordering any record breaks every hash after it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuditRecord {
+    pub seq: u64,
+    pub at: Timestamp,
+    pub actor: String,
+    pub action: AuditAction,
+    pub prev: String,
+    pub hash: String,
+}
+
+/// Where a chain stops holding together.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("audit record {seq}: {why}")]
+pub struct AuditBreak {
+    pub seq: u64,
+    pub why: String,
+}
+
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn record_hash(prev: &str, seq: u64, at: Timestamp, actor: &str, action: &AuditAction) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(prev.as_bytes());
+    hasher.update(seq.to_be_bytes());
+    hasher.update(at.nanos().to_be_bytes());
+    hasher.update((actor.len() as u64).to_be_bytes());
+    hasher.update(actor.as_bytes());
+    // postcard of a closed enum of owned values: serializing it cannot fail.
+    hasher.update(postcard::to_allocvec(action).unwrap_or_default());
+    hex::encode(hasher.finalize())
+}
+
+/// Checks a chain as exported: numbering, links and every hash.
+pub fn verify_audit_chain(records: &[AuditRecord]) -> Result<(), AuditBreak> {
+    let mut prev = GENESIS.to_string();
+    for (i, r) in records.iter().enumerate() {
+        let broken = |why: &str| AuditBreak {
+            seq: r.seq,
+            why: why.to_string(),
+        };
+        if r.seq != i as u64 + 1 {
+            return Err(broken("out of sequence"));
+        }
+        if r.prev != prev {
+            return Err(broken("does not link to the record before it"));
+        }
+        if record_hash(&r.prev, r.seq, r.at, &r.actor, &r.action) != r.hash {
+            return Err(broken("its hash does not match its content"));
+        }
+        prev = r.hash.clone();
+    }
+    Ok(())
+}
+
+/// What a screening means for one payment.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ScreeningCheck {
+    /// Why the payment waits for a person; `None` lets it go on.
+    pub(crate) hold: Option<String>,
+    /// `list:entry` of each hit the bank's false-positive memory covered.
+    pub(crate) suppressed: Vec<String>,
+}
+
+/// The compliance part of the hub's state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Compliance {
+    pub(crate) config: ComplianceConfig,
+    /// The current version of every list the operator recorded, by list name.
+    pub(crate) lists: BTreeMap<String, ListVersionRef>,
+    pub(crate) holds: BTreeMap<u64, Hold>,
+    /// Keyed by (bank, party key, list, entry id).
+    pub(crate) false_positives: BTreeMap<(Bic, String, String, String), FalsePositive>,
+    pub(crate) audit: Vec<AuditRecord>,
+}
+
+/// Folds a name for the false-positive memory: the same party written with other case or
+/// spacing is the same party.
+pub fn party_key(name: &str) -> String {
+    name.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Compliance {
+    pub fn config(&self) -> &ComplianceConfig {
+        &self.config
+    }
+
+    pub fn lists(&self) -> impl Iterator<Item = &ListVersionRef> {
+        self.lists.values()
+    }
+
+    pub fn hold(&self, payment: u64) -> Option<&Hold> {
+        self.holds.get(&payment)
+    }
+
+    pub fn holds(&self) -> impl Iterator<Item = &Hold> {
+        self.holds.values()
+    }
+
+    pub fn false_positives(&self) -> impl Iterator<Item = &FalsePositive> {
+        self.false_positives.values()
+    }
+
+    pub fn audit(&self) -> &[AuditRecord] {
+        &self.audit
+    }
+
+    pub(crate) fn log(&mut self, at: Timestamp, actor: &str, action: AuditAction) {
+        let seq = self.audit.len() as u64 + 1;
+        let prev = self
+            .audit
+            .last()
+            .map_or_else(|| GENESIS.to_string(), |r| r.hash.clone());
+        let hash = record_hash(&prev, seq, at, actor, &action);
+        self.audit.push(AuditRecord {
+            seq,
+            at,
+            actor: actor.to_string(),
+            action,
+            prev,
+            hash,
+        });
+    }
+
+    pub(crate) fn configure(&mut self, config: &ComplianceConfig, now: Timestamp) {
+        self.config = config.clone();
+        self.log(
+            now,
+            "operator",
+            AuditAction::ComplianceConfigured {
+                config: config.clone(),
+            },
+        );
+    }
+
+    pub(crate) fn record_list(&mut self, version: &ListVersionRef, entries: u64, now: Timestamp) {
+        self.lists.insert(version.list.clone(), version.clone());
+        self.log(
+            now,
+            "operator",
+            AuditAction::ListRecorded {
+                version: version.clone(),
+                entries,
+            },
+        );
+    }
+
+    /// What the gateway's screening of a payment from `sender` means here: why it must
+    /// wait for a person, if it must, and which hits the bank's false-positive memory
+    /// covers.
+    pub(crate) fn screening_check(
+        &self,
+        sender: Bic,
+        screening: Option<&Screening>,
+    ) -> ScreeningCheck {
+        let mut check = ScreeningCheck::default();
+        if self.lists.is_empty() {
+            return check;
+        }
+        let Some(screening) = screening else {
+            check.hold = Some("the payment reached the hub unscreened".to_string());
+            return check;
+        };
+        if let Some(stale) = self.stale_lists(screening) {
+            check.hold = Some(stale);
+            return check;
+        }
+        for hit in screening
+            .hits
+            .iter()
+            .filter(|h| h.score >= self.config.hit_threshold)
+        {
+            if self.remembered(sender, hit) {
+                check
+                    .suppressed
+                    .push(format!("{}:{}", hit.list, hit.entry_id));
+                continue;
+            }
+            check.hold.get_or_insert_with(|| {
+                format!(
+                    "{} {:?} matches {} entry {} ({:?}) at {}/1000",
+                    role_name(hit.role),
+                    hit.party_name,
+                    hit.list,
+                    hit.entry_id,
+                    hit.entry_name,
+                    hit.score
+                )
+            });
+        }
+        check
+    }
+
+    pub(crate) fn log_suppressed(&mut self, payment: u64, entries: Vec<String>, now: Timestamp) {
+        if entries.is_empty() {
+            return;
+        }
+        self.log(
+            now,
+            "screening",
+            AuditAction::HitsSuppressed { payment, entries },
+        );
+    }
+
+    /// A screening must cover every list on record at its current version; one run against
+    /// an older version (a list replaced while the payment was on its way) is held for a
+    /// person rather than trusted.
+    fn stale_lists(&self, screening: &Screening) -> Option<String> {
+        let missing = self
+            .lists
+            .values()
+            .filter(|current| !screening.lists.contains(current))
+            .map(|v| v.list.as_str())
+            .collect::<Vec<_>>();
+        if missing.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "screened without the current version of: {}",
+            missing.join(", ")
+        ))
+    }
+
+    fn remembered(&self, sender: Bic, hit: &ScreeningHit) -> bool {
+        let key = (
+            sender,
+            party_key(&hit.party_name),
+            hit.list.clone(),
+            hit.entry_id.clone(),
+        );
+        self.false_positives
+            .get(&key)
+            .is_some_and(|fp| fp.entry_fingerprint == hit.entry_fingerprint)
+    }
+
+    pub(crate) fn open_hold(
+        &mut self,
+        payment: u64,
+        sender: Bic,
+        why: String,
+        screening: Screening,
+        now: Timestamp,
+    ) {
+        let hits = screening.hits.len();
+        self.log(
+            now,
+            "screening",
+            AuditAction::PaymentHeld {
+                payment,
+                why: why.clone(),
+                hits,
+            },
+        );
+        let hold = Hold {
+            payment,
+            sender,
+            raised_at: now,
+            why,
+            screening,
+            approvals: Vec::new(),
+            state: HoldState::Open,
+            decided_at: None,
+            rejection: None,
+        };
+        let previous = self.holds.insert(payment, hold);
+        debug_assert!(previous.is_none(), "a payment is held at most once");
+    }
+
+    /// Applies one officer's decision to an open hold. Returns the hold's new state:
+    /// `Open` while a four-eyes release waits for its second officer.
+    pub(crate) fn decide(
+        &mut self,
+        officer: &Officer,
+        payment: u64,
+        decision: HoldDecision,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<HoldState, Rejection> {
+        let four_eyes = self.config.four_eyes;
+        let hold = self
+            .holds
+            .get(&payment)
+            .filter(|h| officer.may_decide_for(h.sender))
+            .ok_or_else(|| Rejection::not_found(format!("no held payment {payment} for you")))?;
+        if hold.state != HoldState::Open {
+            return Err(Rejection::new(
+                "NOCN",
+                format!("the hold of payment {payment} is already decided"),
+            ));
+        }
+        if reason.trim().is_empty() || reason.chars().count() > 500 {
+            return Err(Rejection::format(
+                "a decision needs a reason of 1 to 500 characters",
+            ));
+        }
+        let approval = Approval {
+            officer: officer.clone(),
+            at: now,
+            false_positive: matches!(
+                decision,
+                HoldDecision::Release {
+                    false_positive: true
+                }
+            ),
+            reason: reason.to_string(),
+        };
+        let actor = officer.label();
+        match decision {
+            HoldDecision::Reject => Ok(self.reject(payment, approval, &actor, now)),
+            HoldDecision::Release { .. } => {
+                if hold.approvals.iter().any(|a| a.officer == *officer) {
+                    return Err(Rejection::forbidden(format!(
+                        "{actor} already approved payment {payment}: four-eyes needs a different officer"
+                    )));
+                }
+                let needed = if four_eyes { 2 } else { 1 };
+                Ok(self.approve(payment, approval, needed, &actor, now))
+            }
+        }
+    }
+
+    fn reject(
+        &mut self,
+        payment: u64,
+        approval: Approval,
+        actor: &str,
+        now: Timestamp,
+    ) -> HoldState {
+        let reason = approval.reason.clone();
+        if let Some(hold) = self.holds.get_mut(&payment) {
+            hold.state = HoldState::Rejected;
+            hold.decided_at = Some(now);
+            hold.rejection = Some(approval);
+        }
+        self.log(now, actor, AuditAction::HoldRejected { payment, reason });
+        HoldState::Rejected
+    }
+
+    fn approve(
+        &mut self,
+        payment: u64,
+        approval: Approval,
+        needed: usize,
+        actor: &str,
+        now: Timestamp,
+    ) -> HoldState {
+        let reason = approval.reason.clone();
+        let Some(hold) = self.holds.get_mut(&payment) else {
+            return HoldState::Open;
+        };
+        hold.approvals.push(approval);
+        if hold.approvals.len() < needed {
+            self.log(now, actor, AuditAction::HoldApproved { payment, reason });
+            return HoldState::Open;
+        }
+        hold.state = HoldState::Released;
+        hold.decided_at = Some(now);
+        let remember = hold.approvals.iter().any(|a| a.false_positive);
+        let hold = hold.clone();
+        self.log(now, actor, AuditAction::HoldReleased { payment, reason });
+        if remember {
+            self.remember(&hold, actor, now);
+        }
+        HoldState::Released
+    }
+
+    fn remember(&mut self, hold: &Hold, actor: &str, now: Timestamp) {
+        let Some(by) = hold.approvals.last().map(|a| a.officer.clone()) else {
+            return;
+        };
+        for hit in &hold.screening.hits {
+            let fp = FalsePositive {
+                bank: hold.sender,
+                party_key: party_key(&hit.party_name),
+                list: hit.list.clone(),
+                entry_id: hit.entry_id.clone(),
+                entry_fingerprint: hit.entry_fingerprint.clone(),
+                recorded_by: by.clone(),
+                at: now,
+                payment: hold.payment,
+            };
+            self.log(
+                now,
+                actor,
+                AuditAction::FalsePositiveRecorded {
+                    bank: fp.bank,
+                    party_key: fp.party_key.clone(),
+                    list: fp.list.clone(),
+                    entry_id: fp.entry_id.clone(),
+                },
+            );
+            let key = (
+                fp.bank,
+                fp.party_key.clone(),
+                fp.list.clone(),
+                fp.entry_id.clone(),
+            );
+            self.false_positives.insert(key, fp);
+        }
+    }
+
+    /// Every hold is either open or has the decision that closed it.
+    pub(crate) fn check_invariants(&self) -> Result<(), String> {
+        for hold in self.holds.values() {
+            let decided = hold.decided_at.is_some();
+            if decided == (hold.state == HoldState::Open) {
+                return Err(format!(
+                    "hold of payment {} is {:?} with decided_at {:?}",
+                    hold.payment, hold.state, hold.decided_at
+                ));
+            }
+        }
+        verify_audit_chain(&self.audit).map_err(|e| e.to_string())
+    }
+}
+
+pub fn role_name(role: ScreenedRole) -> &'static str {
+    match role {
+        ScreenedRole::Debtor => "debtor",
+        ScreenedRole::Creditor => "creditor",
+        ScreenedRole::UltimateDebtor => "ultimate debtor",
+        ScreenedRole::UltimateCreditor => "ultimate creditor",
+        ScreenedRole::DebtorAgent => "debtor agent",
+        ScreenedRole::CreditorAgent => "creditor agent",
+    }
+}
