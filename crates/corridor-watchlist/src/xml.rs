@@ -85,19 +85,16 @@ pub(crate) fn read_records(
             reason,
         };
         match event {
-            Event::Start(start) | Event::Empty(start) if document.is_none() => {
+            Event::Start(start) | Event::Empty(start) if depth == 0 && document.is_some() => {
                 let name = local_name(&start).map_err(fail)?;
-                if name != root {
-                    return Err(LoadError::WrongRoot {
-                        format,
-                        expected: root,
-                        found: name,
-                    });
-                }
-                document = Some(Root {
-                    attributes: attributes(&start).map_err(fail)?,
-                });
+                return Err(fail(format!("a second root element <{name}>")));
+            }
+            Event::Start(start) if document.is_none() => {
+                document = Some(root_element(&start, format, root, fail)?);
                 depth = 1;
+            }
+            Event::Empty(start) if document.is_none() => {
+                document = Some(root_element(&start, format, root, fail)?);
             }
             Event::Start(start) => {
                 depth += 1;
@@ -154,6 +151,25 @@ pub(crate) fn read_records(
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
         }
     }
+}
+
+/// The document's root, when it is the list's.
+fn root_element(
+    start: &BytesStart<'_>,
+    format: ListFormat,
+    root: &'static str,
+    fail: impl Fn(String) -> LoadError,
+) -> Result<Root, LoadError> {
+    let name = local_name(start).map_err(&fail)?;
+    if name != root {
+        return Err(LoadError::WrongRoot {
+            format,
+            expected: root,
+            found: name,
+        });
+    }
+    let attributes = attributes(start).map_err(fail)?;
+    Ok(Root { attributes })
 }
 
 /// Hangs a finished element on its parent, or hands a finished record to `visit`.

@@ -178,6 +178,18 @@ fn ofac_file_is_not_a_un_list() {
 }
 
 #[test]
+fn second_root_element_is_refused() {
+    let xml = format!("{FIXTURE}<CONSOLIDATED_LIST dateGenerated=\"2025-03-05\"/>");
+    assert!(matches!(load_un(&xml), Err(LoadError::Xml { .. })));
+}
+
+#[test]
+fn empty_list_reads_as_no_entries() {
+    let xml = "<CONSOLIDATED_LIST dateGenerated=\"2025-03-04T00:00:00Z\"/>";
+    assert_eq!(load_un(xml).unwrap().version.entries, 0);
+}
+
+#[test]
 fn file_that_is_not_utf8_is_refused() {
     let mut bytes = FIXTURE.as_bytes().to_vec();
     let at = FIXTURE.find("KARIM").unwrap();
