@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # The README's test command, which CI runs: fetches the published ISO 20022 sample messages
-# that corridor-iso20022's round-trip test reads (never committed), then runs every test of
-# the workspace with a throwaway PostgreSQL for the SQL baseline's own test.
+# that corridor-iso20022's round-trip test reads and real UN and OFAC lists for
+# corridor-watchlist's (never committed), then runs every test of the workspace with a
+# throwaway PostgreSQL for the SQL baseline's own test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/fetch-iso-samples.sh target/iso-samples
 export CORRIDOR_ISO20022_SAMPLES_DIR="$PWD/target/iso-samples"
+scripts/fetch-watchlists.sh target/watchlists
+export CORRIDOR_UN_LIST="$PWD/target/watchlists/un.xml"
+export CORRIDOR_OFAC_LIST="$PWD/target/watchlists/ofac_sdn.xml"
 exec scripts/with-postgres.sh cargo test --workspace --locked

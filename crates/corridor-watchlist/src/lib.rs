@@ -1,0 +1,19 @@
+//! Watchlists, pure: the UN Security Council consolidated list, OFAC's SDN list and an
+//! operator's own CSV or JSON list, each given as bytes, turned into
+//! [`corridor_screening::ListEntry`] values with the list's version; and the set of lists a
+//! screening runs against, where a new version replaces a whole list at once. Reading the
+//! files and fetching new versions is the caller's job: this crate takes bytes, never paths.
+
+mod country;
+mod date;
+mod error;
+mod ofac;
+mod own;
+mod set;
+mod un;
+mod watchlist;
+mod xml;
+
+pub use error::{LoadError, Place, Problem};
+pub use set::WatchlistSet;
+pub use watchlist::{ListFormat, ListVersion, Watchlist, load};
