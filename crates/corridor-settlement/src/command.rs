@@ -153,6 +153,14 @@ pub enum HubCommand {
         version: ListVersionRef,
         entries: u64,
     },
+    /// The operator sets the AML monitoring rules, one set per currency.
+    ConfigureMonitoring(corridor_aml::AmlConfig),
+    /// One of the operator's compliance officers works an AML case.
+    WorkCase {
+        officer: Officer,
+        case: u64,
+        action: crate::monitoring::CaseAction,
+    },
     /// A compliance officer releases or rejects a held payment.
     DecideHold {
         officer: Officer,

@@ -13,6 +13,7 @@ use crate::command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection};
 use crate::compliance::{Compliance, Hold, HoldDecision, HoldState, Officer, Screening};
 use crate::fx::sheet::{RateSheet, ReferenceRate};
 use crate::model::{Participant, ParticipantRole, ParticipantStatus, PaymentInstruction, Priority};
+use crate::monitoring::Monitoring;
 use crate::outbox::{Outbox, OutboxEvent};
 use crate::pvp::{FxSettlement, Quote};
 use crate::rejection::Rejection;
@@ -292,6 +293,7 @@ pub struct Hub {
     pub(crate) quotes: BTreeMap<u64, Quote>,
     pub(crate) next_quote: u64,
     pub(crate) compliance: Compliance,
+    pub(crate) monitoring: Monitoring,
     // Indexes rebuilt from the fields above when a snapshot is loaded.
     pub(crate) settlement_accounts: BTreeMap<(Bic, CurrencyCode), AccountId>,
     pub(crate) inventory_accounts: BTreeMap<(Bic, CurrencyCode), AccountId>,
@@ -423,6 +425,21 @@ impl Hub {
                 decision,
                 reason,
             } => self.decide_hold(officer, *payment, *decision, reason, now),
+            HubCommand::ConfigureMonitoring(config) => {
+                let currencies = &self.currencies;
+                self.monitoring
+                    .configure(config, |code| currencies.get(&code).map(|c| c.currency))?;
+                Ok(Answer::Done)
+            }
+            HubCommand::WorkCase {
+                officer,
+                case,
+                action,
+            } => {
+                self.monitoring
+                    .act(officer, *case, action, now, &mut self.compliance)?;
+                Ok(Answer::Done)
+            }
         };
         debug_assert!(self.queues_consistent());
         outcome
@@ -436,6 +453,10 @@ impl Hub {
 
     pub fn compliance(&self) -> &Compliance {
         &self.compliance
+    }
+
+    pub fn monitoring(&self) -> &Monitoring {
+        &self.monitoring
     }
 
     pub fn config(&self) -> &HubConfig {
@@ -1503,6 +1524,8 @@ impl Hub {
             .entry(receiver)
             .or_default()
             .push(at, OutboxEvent::IncomingPayment { payment: id, uetr });
+        self.monitoring
+            .observe(&self.payments[(id - 1) as usize], at, &mut self.compliance);
         if let Some(original) = return_of {
             self.returned(original, amount, id, at);
         }

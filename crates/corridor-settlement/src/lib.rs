@@ -9,6 +9,7 @@ mod compliance;
 pub mod fx;
 mod hub;
 mod model;
+mod monitoring;
 mod outbox;
 mod pvp;
 mod rejection;
@@ -29,6 +30,7 @@ pub use model::{
     CashAccount, ChargeBearer, Participant, ParticipantRole, ParticipantStatus, Party,
     PartyIdentification, PaymentInstruction, PaymentKind, PostalAddress, Priority,
 };
+pub use monitoring::{CaseAction, Monitoring};
 pub use outbox::{Outbox, OutboxEvent, OutboxMessage};
 pub use pvp::{Candidate, FxSettlement, Leg, Quote, QuoteRequest};
 pub use rejection::Rejection;

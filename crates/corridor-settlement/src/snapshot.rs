@@ -16,6 +16,7 @@ use crate::hub::{
     AccountInfo, CurrencyAgent, Hub, HubOutcome, LiquidityRecord, Payment, StatementEntry,
 };
 use crate::model::Participant;
+use crate::monitoring::Monitoring;
 use crate::outbox::Outbox;
 use crate::pvp::Quote;
 
@@ -40,6 +41,7 @@ struct HubState {
     quotes: Vec<Quote>,
     next_quote: u64,
     compliance: Compliance,
+    monitoring: Monitoring,
     ledger: Vec<u8>,
 }
 
@@ -134,6 +136,7 @@ impl Hub {
             quotes: self.quotes.values().cloned().collect(),
             next_quote: self.next_quote,
             compliance: self.compliance.clone(),
+            monitoring: self.monitoring.clone(),
             ledger,
         };
         let mut out = SNAPSHOT_MAGIC.to_vec();
@@ -173,6 +176,7 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
         quotes: state.quotes.into_iter().map(|q| (q.id, q)).collect(),
         next_quote: state.next_quote,
         compliance: state.compliance,
+        monitoring: state.monitoring,
         ..Hub::default()
     };
     hub.rebuild_indexes();

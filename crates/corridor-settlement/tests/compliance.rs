@@ -481,3 +481,153 @@ fn a_held_payment_still_refused_at_once_when_it_could_never_settle() {
     assert_ne!(e.code, "RR04");
     assert_eq!(b.hub.compliance().holds().count(), 0);
 }
+
+// ---- AML monitoring ------------------------------------------------------------------------
+
+fn rub_rules() -> corridor_aml::AmlConfig {
+    let mut rules = corridor_aml::SchemeRules::default();
+    // 600,000.00 RUB: the amount Russian law reports anyway.
+    rules.structuring.reporting_threshold = 60_000_000;
+    rules.velocity.min_baseline_value = 50_000_000;
+    rules.new_counterparty.threshold = 500_000_000;
+    corridor_aml::AmlConfig::default().with_scheme(rub(), rules)
+}
+
+fn rub_only() -> corridor_aml::AmlConfig {
+    let mut config = rub_rules();
+    config.schemes.retain(|code, _| *code == rub());
+    config
+}
+
+fn work(
+    b: &mut Bench,
+    who: Officer,
+    case: u64,
+    action: corridor_settlement::CaseAction,
+) -> Result<(), Rejection> {
+    b.run(HubCommand::WorkCase {
+        officer: who,
+        case,
+        action,
+    })
+    .map(|_| ())
+}
+
+#[test]
+fn payments_just_under_the_reporting_threshold_raise_a_case_an_officer_closes() {
+    let mut b = Bench::standard();
+    b.fund(bank_a(), rub(), "5000000.00");
+    b.ok(HubCommand::ConfigureMonitoring(rub_only()));
+    let ids: Vec<u64> = (0..3)
+        .map(|n| {
+            b.pay_ok(
+                bank_a(),
+                instruction(&format!("S{n}"), bank_b(), "590000.00", rub()),
+            )
+            .payment
+        })
+        .collect();
+    let cases = b
+        .hub
+        .monitoring()
+        .cases()
+        .cases()
+        .cloned()
+        .collect::<Vec<_>>();
+    assert_eq!(cases.len(), 1, "{cases:?}");
+    let book = b.hub.monitoring().cases();
+    let alerts: Vec<_> = cases[0]
+        .alerts
+        .iter()
+        .filter_map(|id| book.alert(*id).cloned())
+        .collect();
+    let structuring = alerts
+        .iter()
+        .find(|a| a.rule == corridor_aml::RuleKind::Structuring)
+        .expect("a structuring alert");
+    assert_eq!(
+        structuring.evidence, ids,
+        "the evidence is the three payments"
+    );
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.rule == corridor_aml::RuleKind::OriginatorData),
+        "a cross-border wire without the debtor's account breaks FATF R.16: {alerts:?}"
+    );
+    let case = cases[0].id.0;
+
+    let bank_officer = officer("olga", Some(bank_a()));
+    let e = work(
+        &mut b,
+        bank_officer,
+        case,
+        corridor_settlement::CaseAction::Review,
+    )
+    .expect_err("a bank's officer");
+    assert_eq!(e.code, "AG01");
+    let close = corridor_settlement::CaseAction::Close {
+        reason: corridor_aml::CloseReason::Reported {
+            reference: "STR-2026-0042".to_string(),
+        },
+        note: "split invoice pattern".to_string(),
+    };
+    let e =
+        work(&mut b, officer("omar", None), case, close.clone()).expect_err("not under review yet");
+    assert_eq!(e.code, "NOCN");
+    work(
+        &mut b,
+        officer("omar", None),
+        case,
+        corridor_settlement::CaseAction::Review,
+    )
+    .expect("review");
+    work(&mut b, officer("omar", None), case, close.clone()).expect("closed");
+    let e = work(&mut b, officer("omar", None), case, close).expect_err("closed once");
+    assert_eq!(e.code, "NOCN");
+    let logged = actions(&b)
+        .into_iter()
+        .filter(|a| matches!(a, AuditAction::Case { .. }))
+        .count();
+    assert_eq!(
+        logged,
+        alerts.len() + 2,
+        "each alert filed, under review, closed"
+    );
+    b.hub.check_invariants().expect("consistent");
+}
+
+#[test]
+fn rules_at_another_exponent_than_the_currency_are_refused() {
+    let mut b = Bench::standard();
+    let mut config = rub_only();
+    if let Some(rules) = config.schemes.get_mut(&rub()) {
+        rules.minor_unit_exponent = 0;
+    }
+    let e = b.err(HubCommand::ConfigureMonitoring(config));
+    assert_eq!(e.code, "FF01");
+    let e = b.err(HubCommand::ConfigureMonitoring(rub_rules()));
+    assert_eq!(e.code, "NOTF", "EUR is no currency of this scheme");
+    assert!(b.hub.monitoring().config().is_none());
+}
+
+#[test]
+fn monitoring_replays_to_the_same_cases_from_a_snapshot() {
+    let mut b = Bench::standard();
+    b.fund(bank_a(), rub(), "5000000.00");
+    b.ok(HubCommand::ConfigureMonitoring(rub_only()));
+    b.pay_ok(bank_a(), instruction("S0", bank_b(), "590000.00", rub()));
+    let restored = Hub::decode_snapshot(&b.hub.encode_snapshot()).expect("decodes");
+    let mut copy = Bench {
+        hub: restored,
+        now: b.now,
+        references: b.references,
+    };
+    for n in 1..3 {
+        let id = format!("S{n}");
+        b.pay_ok(bank_a(), instruction(&id, bank_b(), "590000.00", rub()));
+        copy.pay_ok(bank_a(), instruction(&id, bank_b(), "590000.00", rub()));
+    }
+    assert_eq!(b.hub.monitoring(), copy.hub.monitoring());
+    assert_eq!(b.hub.monitoring().cases().cases().count(), 1);
+}
