@@ -1,0 +1,470 @@
+//! Which words of a name are not the name: legal forms, titles, Arabic articles and the
+//! connectors of a lineage, and which words belong together (Abd al-Rahman, Abu Bakr). Each
+//! rule leaves at least one word, so a name made only of a title is still that title.
+
+use std::sync::LazyLock;
+
+use crate::normalize::{NameToken, Script, raw_tokens};
+
+/// The words of a name, normalised and with the rules of this module applied.
+pub fn name_tokens(name: &str) -> Vec<NameToken> {
+    let mut tokens = raw_tokens(name);
+    strip_legal_forms(&mut tokens);
+    strip_titles(&mut tokens);
+    drop_articles(&mut tokens);
+    drop_connectors(&mut tokens);
+    join_compounds(&mut tokens);
+    tokens
+}
+
+/// Legal forms at the start or end of a name, in the scripts of the lists: Latin, Cyrillic
+/// (ООО, ПАО ...) and Persian/Arabic (شرکت, سهامی خاص ...).
+const LEGAL_FORMS: &[&str] = &[
+    "LLC",
+    "L.L.C.",
+    "Ltd",
+    "Limited",
+    "Inc",
+    "Incorporated",
+    "Corp",
+    "Corporation",
+    "Co",
+    "Company",
+    "GmbH",
+    "AG",
+    "KG",
+    "SA",
+    "S.A.",
+    "SARL",
+    "SRL",
+    "SpA",
+    "BV",
+    "NV",
+    "PLC",
+    "LP",
+    "LLP",
+    "JSC",
+    "OJSC",
+    "CJSC",
+    "PJSC",
+    "OAO",
+    "ZAO",
+    "OOO",
+    "PAO",
+    "FZE",
+    "FZCO",
+    "FZC",
+    "Pte",
+    "Pty",
+    "Pvt",
+    "Sdn Bhd",
+    "Bhd",
+    "SAL",
+    "SAS",
+    "Oy",
+    "AB",
+    "ООО",
+    "ОАО",
+    "ЗАО",
+    "ПАО",
+    "АО",
+    "НАО",
+    "ИП",
+    "ТОО",
+    "ТОВ",
+    "ПАТ",
+    "ПрАТ",
+    "ЧП",
+    "ОДО",
+    "Общество с ограниченной ответственностью",
+    "Акционерное общество",
+    "Открытое акционерное общество",
+    "Закрытое акционерное общество",
+    "Публичное акционерное общество",
+    "سهامی خاص",
+    "سهامی عام",
+    "شرکت",
+    "مؤسسه",
+    "شركة",
+    "مؤسسة",
+    "ذ.م.م",
+    "ش.م.م",
+    "با مسئولیت محدود",
+    "مسئولیت محدود",
+    "تعاونی",
+];
+
+/// Titles and forms of address that precede a name.
+const TITLES: &[&str] = &[
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Miss",
+    "Dr",
+    "Prof",
+    "Sir",
+    "Dame",
+    "Sheikh",
+    "Shaikh",
+    "Sheik",
+    "Shaykh",
+    "Haji",
+    "Hajji",
+    "Hadji",
+    "Alhaj",
+    "Alhaji",
+    "Mullah",
+    "Mulla",
+    "Господин",
+    "Госпожа",
+    "Гражданин",
+    "Шейх",
+    "Хаджи",
+    "شيخ",
+    "الشيخ",
+    "حاج",
+    "الحاج",
+    "حاجی",
+    "آقای",
+    "خانم",
+    "دکتر",
+    "مهندس",
+    "السيد",
+    "سيد",
+];
+
+/// Arabic articles written apart from their noun in Latin or Cyrillic: always "al", "el",
+/// "ul"; the assimilated forms ("ar-Rahman", "ash-Shami") only before their own consonant.
+const ARTICLES: &[&str] = &["al", "el", "ul"];
+const ASSIMILATED_ARTICLES: &[&str] = &[
+    "ad", "ar", "as", "ash", "at", "az", "ath", "adh", "ud", "ur", "us", "ush", "ut", "uz",
+];
+
+/// "son of" and "daughter of" between the parts of a lineage.
+const CONNECTORS: &[&str] = &[
+    "bin", "ibn", "ben", "bint", "binti", "ibni", "بن", "ابن", "بنت",
+];
+
+const ARABIC_ARTICLE: &str = "ال";
+const ARABIC_ABD: &str = "عبد";
+const ARABIC_ABU: &str = "ابو";
+
+static LEGAL_FORM_KEYS: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
+    let mut forms: Vec<Vec<String>> = LEGAL_FORMS.iter().map(|form| keys(form)).collect();
+    forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+    forms
+});
+
+static TITLE_KEYS: LazyLock<Vec<String>> =
+    LazyLock::new(|| TITLES.iter().flat_map(|title| keys(title)).collect());
+
+/// The tables are written as a person would write them and read through the same
+/// normalisation as names, so that they follow every folding rule.
+fn keys(text: &str) -> Vec<String> {
+    raw_tokens(text)
+        .into_iter()
+        .map(|token| token.key)
+        .collect()
+}
+
+fn strip_legal_forms(tokens: &mut Vec<NameToken>) {
+    while let Some(form) = LEGAL_FORM_KEYS.iter().find(|form| {
+        tokens.len() > form.len()
+            && (has_keys_at(tokens, form, 0)
+                || has_keys_at(tokens, form, tokens.len() - form.len()))
+    }) {
+        if has_keys_at(tokens, form, 0) {
+            tokens.drain(..form.len());
+        } else {
+            tokens.truncate(tokens.len() - form.len());
+        }
+    }
+}
+
+fn has_keys_at(tokens: &[NameToken], form: &[String], at: usize) -> bool {
+    tokens.get(at..at + form.len()).is_some_and(|window| {
+        window
+            .iter()
+            .zip(form)
+            .all(|(token, key)| token.key == *key)
+    })
+}
+
+fn strip_titles(tokens: &mut Vec<NameToken>) {
+    while tokens.len() > 1 && TITLE_KEYS.contains(&tokens[0].key) {
+        tokens.remove(0);
+    }
+}
+
+fn drop_articles(tokens: &mut Vec<NameToken>) {
+    let mut kept = Vec::with_capacity(tokens.len());
+    let mut words = std::mem::take(tokens).into_iter().peekable();
+    while let Some(mut token) = words.next() {
+        let next = words.peek();
+        if next.is_some_and(|next| is_separate_article(&token, next)) {
+            continue;
+        }
+        strip_arabic_article(&mut token);
+        kept.push(token);
+    }
+    *tokens = kept;
+}
+
+fn is_separate_article(token: &NameToken, next: &NameToken) -> bool {
+    if token.text == ARABIC_ARTICLE {
+        return true;
+    }
+    if token.script == Script::Arabic || token.script == Script::Other {
+        return false;
+    }
+    let key = token.key.as_str();
+    if ARTICLES.contains(&key) {
+        return true;
+    }
+    ASSIMILATED_ARTICLES.contains(&key) && next.key.starts_with(&key[1..])
+}
+
+/// Arabic writes the article joined to its noun; it is removed (and remembered) when a noun
+/// of at least two letters remains.
+fn strip_arabic_article(token: &mut NameToken) {
+    if token.script != Script::Arabic {
+        return;
+    }
+    let Some(noun) = token.text.strip_prefix(ARABIC_ARTICLE) else {
+        return;
+    };
+    if noun.chars().count() < 2 {
+        return;
+    }
+    let noun = noun.to_owned();
+    token.key = noun.clone();
+    token.text = noun;
+    token.had_article = true;
+}
+
+fn drop_connectors(tokens: &mut Vec<NameToken>) {
+    let last = tokens.len().saturating_sub(1);
+    let mut index = 0;
+    tokens.retain(|token| {
+        let between = index > 0 && index < last;
+        index += 1;
+        !(between && CONNECTORS.contains(&token.key.as_str()))
+    });
+}
+
+/// "Abd" and "Abu" are the first half of one name: "Abd al-Rahman", "Abdul Rahman",
+/// "Abdurrahman" and "عبد الرحمن" become one word of one spelling.
+fn join_compounds(tokens: &mut Vec<NameToken>) {
+    let mut joined: Vec<NameToken> = Vec::with_capacity(tokens.len());
+    for token in std::mem::take(tokens) {
+        match joined.last_mut() {
+            Some(previous) if is_compound_head(previous) => {
+                previous.text = join_text(previous, &token);
+                previous.key = join_key(previous, &token);
+            }
+            _ => joined.push(token),
+        }
+    }
+    for token in &mut joined {
+        canonical_abd(token);
+    }
+    *tokens = joined;
+}
+
+fn is_compound_head(token: &NameToken) -> bool {
+    if token.script == Script::Arabic {
+        return token.text == ARABIC_ABD || token.text == ARABIC_ABU;
+    }
+    let key = token.key.as_str();
+    if matches!(key, "abu" | "abou" | "abo") {
+        return true;
+    }
+    let Some(rest) = key.strip_prefix("abd") else {
+        return false;
+    };
+    let consonants = rest.chars().filter(|c| !is_vowel(*c)).count();
+    rest.len() <= 3 && consonants <= 1 && !rest.ends_with(is_vowel_then_end)
+}
+
+/// "Abdi" and "Abdo" are whole names; "Abdu" + a noun is a compound.
+fn is_vowel_then_end(c: char) -> bool {
+    matches!(c, 'i' | 'o')
+}
+
+fn join_text(head: &NameToken, tail: &NameToken) -> String {
+    if head.script == tail.script && head.script != Script::Cyrillic {
+        return format!("{}{}", head.text, tail.text);
+    }
+    join_key(head, tail)
+}
+
+fn join_key(head: &NameToken, tail: &NameToken) -> String {
+    let head_key = if matches!(head.key.as_str(), "abou" | "abo") {
+        "abu"
+    } else {
+        &head.key
+    };
+    format!("{head_key}{}", tail.key)
+}
+
+/// One spelling for the article inside an Abd- compound: "abdul", "abdel", "abdur-r",
+/// "abdus-s" and the linking vowel all go, "abdullah" and "abdallah" read "abdlah".
+fn canonical_abd(token: &mut NameToken) {
+    if token.script == Script::Arabic {
+        if let Some(rest) = token
+            .text
+            .strip_prefix(ARABIC_ABD)
+            .and_then(|rest| rest.strip_prefix(ARABIC_ARTICLE))
+        {
+            token.text = format!("{ARABIC_ABD}{rest}");
+            token.key = token.text.clone();
+        }
+        return;
+    }
+    let Some(rest) = token.key.strip_prefix("abd") else {
+        return;
+    };
+    let noun = rest.trim_start_matches(is_vowel);
+    if noun.len() == rest.len() || noun.len() < 2 {
+        return;
+    }
+    let mut letters = noun.chars();
+    let noun = match letters.next() {
+        Some(first) if first == 'l' || Some(first) == letters.next() => &noun[first.len_utf8()..],
+        _ => noun,
+    };
+    token.key = format!("abd{noun}");
+    if token.script == Script::Latin {
+        token.text = token.key.clone();
+    }
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')
+}
+
+/// A patronymic or "son of" suffix (Vladimirovich, Ivanovna, Aliyev oglu): a middle part a
+/// query often leaves out.
+pub fn is_patronymic(key: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "vich", "vna", "ichna", "ogly", "oglu", "kyzy", "qizi", "uly",
+    ];
+    SUFFIXES
+        .iter()
+        .any(|suffix| key.len() > suffix.len() + 2 && key.ends_with(suffix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys_of(name: &str) -> Vec<String> {
+        name_tokens(name).into_iter().map(|t| t.key).collect()
+    }
+
+    #[test]
+    fn latin_legal_forms_are_dropped_at_either_end() {
+        assert_eq!(keys_of("Romashka LLC"), ["romashka"]);
+        assert_eq!(keys_of("Anglo-Caribbean Co., Ltd."), ["anglo", "caribbean"]);
+        assert_eq!(keys_of("Siemens GmbH"), ["siemens"]);
+    }
+
+    #[test]
+    fn cyrillic_legal_forms_are_dropped() {
+        assert_eq!(keys_of("ООО Ромашка"), ["romashka"]);
+        assert_eq!(keys_of("ПАО «Сбербанк»"), ["sberbank"]);
+        assert_eq!(
+            keys_of("Общество с ограниченной ответственностью Ромашка"),
+            ["romashka"]
+        );
+    }
+
+    #[test]
+    fn persian_legal_forms_are_dropped() {
+        assert_eq!(name_tokens("شرکت ملی نفت ایران سهامی خاص").len(), 3);
+    }
+
+    #[test]
+    fn a_legal_form_alone_is_kept() {
+        assert_eq!(keys_of("Company"), ["company"]);
+    }
+
+    #[test]
+    fn titles_are_dropped() {
+        assert_eq!(keys_of("Dr. Ayman Zawahiri"), ["ayman", "zawahiri"]);
+        assert_eq!(keys_of("Sheikh Haji Omar"), ["omar"]);
+        assert_eq!(keys_of("Господин Иванов"), ["ivanov"]);
+        assert_eq!(name_tokens("آقای حسین").len(), 1);
+    }
+
+    #[test]
+    fn separate_and_hyphenated_articles_are_dropped() {
+        assert_eq!(keys_of("Al Qaida"), ["qaida"]);
+        assert_eq!(keys_of("Al-Qaida"), ["qaida"]);
+        assert_eq!(keys_of("аль-Каида"), ["kaida"]);
+    }
+
+    #[test]
+    fn assimilated_articles_are_dropped_before_their_consonant() {
+        assert_eq!(keys_of("Ash-Shami"), ["shami"]);
+        assert_eq!(keys_of("As Sudan Ad Dawla"), ["sudan", "dawla"]);
+        assert_eq!(keys_of("Ad Smith"), ["ad", "smith"]);
+    }
+
+    #[test]
+    fn arabic_joined_article_is_stripped() {
+        let tokens = name_tokens("القاعدة");
+        assert_eq!(tokens[0].text, "قاعده");
+        assert!(tokens[0].had_article);
+    }
+
+    #[test]
+    fn lineage_connectors_are_dropped_between_names() {
+        assert_eq!(
+            keys_of("Usama bin Muhammad bin Ladin"),
+            ["usama", "muhammad", "ladin"]
+        );
+        assert_eq!(name_tokens("اسامة بن لادن").len(), 2);
+    }
+
+    #[test]
+    fn abd_compounds_have_one_spelling() {
+        for spelling in [
+            "Abd al Rahman",
+            "Abdul Rahman",
+            "Abdurrahman",
+            "Abd-ur-Rahman",
+            "Abdel Rahman",
+            "Abdelrahman",
+            "Abdou Rahman",
+        ] {
+            assert_eq!(keys_of(spelling), ["abdrahman"], "{spelling}");
+        }
+        assert_eq!(keys_of("Abdullah"), keys_of("Abd Allah"));
+        assert_eq!(keys_of("Abdallah"), keys_of("Abdullah"));
+    }
+
+    #[test]
+    fn arabic_abd_compounds_have_one_spelling() {
+        assert_eq!(name_tokens("عبد الرحمن"), name_tokens("عبدالرحمن"));
+    }
+
+    #[test]
+    fn abdi_is_a_name_of_its_own() {
+        assert_eq!(keys_of("Abdi Hassan"), ["abdi", "hassan"]);
+    }
+
+    #[test]
+    fn abu_joins_the_following_word() {
+        assert_eq!(keys_of("Abou Bakr"), ["abubakr"]);
+        assert_eq!(name_tokens("أبو بكر").len(), 1);
+    }
+
+    #[test]
+    fn patronymics_are_recognised() {
+        assert!(is_patronymic("vladimirovich"));
+        assert!(is_patronymic("ivanovna"));
+        assert!(!is_patronymic("vich"));
+        assert!(!is_patronymic("putin"));
+    }
+}

@@ -1,0 +1,272 @@
+//! A name word prepared for matching: its readings (own script, Latin, consonant skeleton),
+//! its dictionary groups, its weight, the index keys it is found under, and how two words
+//! compare.
+
+use smallvec::SmallVec;
+use strsim::{jaro_winkler, osa_distance};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::candidate::MatchKind;
+use crate::dictionary::NameDictionary;
+use crate::normalize::{NameToken, Script};
+use crate::rules::{is_patronymic, name_tokens};
+use crate::translit::{arabic_skeleton, latin_skeleton};
+
+/// A name has at most this many words for matching; the rest of a longer text is ignored.
+pub const MAX_WORDS: usize = 32;
+
+/// Groups a word is indexed and compared under at most; a few very common spellings (hiroshi,
+/// akira) belong to close to a hundred groups.
+const MAX_GROUPS: usize = 32;
+
+/// A skeleton of this many consonants or more is also indexed with each consonant left out,
+/// so a one-letter slip ("Putim") still finds its candidate.
+const DELETION_MIN_LEN: usize = 3;
+
+const TAG_KEY: u64 = 1;
+const TAG_SKELETON: u64 = 2;
+const TAG_GROUP: u64 = 3;
+
+#[derive(Clone, Debug)]
+pub struct Word {
+    pub text: Box<str>,
+    key: Box<str>,
+    script: Script,
+    skeleton: Box<str>,
+    /// For a Latin or Cyrillic word with a v inside, the skeleton without it: Arabic script
+    /// writes that v with the letter it also uses for the vowels o and u ("Mousavi", موسوی).
+    arabic_view: Option<Box<str>>,
+    /// The skeleton with (Arabic) or without (Latin "Albaghdadi") an article joined to it.
+    article_variant: Option<Box<str>>,
+    groups: SmallVec<[u32; 4]>,
+    pub weight: u32,
+    pub patronymic: bool,
+}
+
+/// How one query word matched one entry word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WordMatch {
+    pub similarity: u16,
+    pub how: MatchKind,
+}
+
+/// The words of a name, analysed, at most `MAX_WORDS`.
+pub fn words_of(name: &str, dictionary: Option<&NameDictionary>) -> Vec<Word> {
+    name_tokens(name)
+        .into_iter()
+        .take(MAX_WORDS)
+        .map(|token| Word::analyse(token, dictionary))
+        .collect()
+}
+
+impl Word {
+    fn analyse(token: NameToken, dictionary: Option<&NameDictionary>) -> Word {
+        let skeleton = match token.script {
+            Script::Latin | Script::Cyrillic => latin_skeleton(&token.key),
+            Script::Arabic => arabic_skeleton(&token.text),
+            Script::Other => String::new(),
+        };
+        let article_variant = article_variant(&token, &skeleton);
+        let arabic_view = arabic_view(&token, &skeleton);
+        let groups = dictionary.map(|d| groups_of(&token, d)).unwrap_or_default();
+        let weight = weight_of(&token);
+        Word {
+            patronymic: is_patronymic(&token.key),
+            text: token.text.into(),
+            key: token.key.into(),
+            script: token.script,
+            skeleton: skeleton.into(),
+            article_variant: article_variant.map(Into::into),
+            arabic_view: arabic_view.map(Into::into),
+            groups,
+            weight,
+        }
+    }
+
+    /// The keys this word is indexed under and looked up by.
+    pub fn index_keys(&self, keys: &mut Vec<u64>) {
+        keys.push(hash(TAG_KEY, &self.key));
+        if !self.skeleton.is_empty() {
+            keys.push(hash(TAG_SKELETON, &self.skeleton));
+            push_deletions(&self.skeleton, keys);
+        }
+        for variant in self.article_variant.iter().chain(&self.arabic_view) {
+            keys.push(hash(TAG_SKELETON, variant));
+        }
+        keys.extend(
+            self.groups
+                .iter()
+                .map(|group| xxh3_64_with_seed(&group.to_le_bytes(), TAG_GROUP)),
+        );
+    }
+
+    /// How well this (query) word matches an entry word, best reading first.
+    pub fn compare(&self, entry: &Word) -> Option<WordMatch> {
+        if self.text == entry.text {
+            return Some(found(1000, MatchKind::Exact));
+        }
+        if self.key == entry.key && self.script != Script::Other {
+            return Some(found(960, MatchKind::Transliteration));
+        }
+        if let Some(group) = self.groups.iter().find(|g| entry.groups.contains(g)) {
+            return Some(found(950, MatchKind::Dictionary { group: *group }));
+        }
+        self.compare_skeletons(entry)
+            .or_else(|| self.compare_spelling(entry))
+    }
+
+    fn compare_skeletons(&self, entry: &Word) -> Option<WordMatch> {
+        if self.skeleton.is_empty() {
+            return None;
+        }
+        let across_scripts = self.script != entry.script;
+        let kind = if across_scripts {
+            MatchKind::Transliteration
+        } else {
+            MatchKind::Phonetic
+        };
+        if self.skeleton == entry.skeleton {
+            let close = if self.has_vowels() && entry.has_vowels() {
+                jaro_winkler(&self.key, &entry.key) >= 0.8
+            } else {
+                self.skeleton.len() >= 2
+            };
+            return Some(found(if close { 900 } else { 800 }, kind));
+        }
+        let variant_matches = |a: &Word, b: &Word| {
+            a.article_variant
+                .as_deref()
+                .is_some_and(|v| v.len() >= 2 && *v == *b.skeleton)
+        };
+        if variant_matches(self, entry) || variant_matches(entry, self) {
+            return Some(found(880, kind));
+        }
+        let arabic_view_matches = |latin: &Word, arabic: &Word| {
+            arabic.script == Script::Arabic
+                && latin.arabic_view.as_deref() == Some(&*arabic.skeleton)
+        };
+        if arabic_view_matches(self, entry) || arabic_view_matches(entry, self) {
+            return Some(found(880, kind));
+        }
+        None
+    }
+
+    /// A slip of the pen: Latin spellings within an edit or two, or one consonant apart when
+    /// one side is Arabic script.
+    fn compare_spelling(&self, entry: &Word) -> Option<WordMatch> {
+        if self.script == Script::Other || entry.script == Script::Other {
+            return None;
+        }
+        if self.has_vowels() && entry.has_vowels() {
+            let distance = osa_distance(&self.key, &entry.key);
+            let len = self.key.chars().count().max(entry.key.chars().count());
+            let similarity = match (distance, len) {
+                (1, 6..) => 880,
+                (1, 4..) => 850,
+                (2, 8..) => 800,
+                _ => return None,
+            };
+            return Some(found(
+                similarity,
+                MatchKind::EditDistance {
+                    distance: u8::try_from(distance).unwrap_or(u8::MAX),
+                },
+            ));
+        }
+        let len = self.skeleton.len().max(entry.skeleton.len());
+        if len >= DELETION_MIN_LEN && osa_distance(&self.skeleton, &entry.skeleton) == 1 {
+            return Some(found(820, MatchKind::EditDistance { distance: 1 }));
+        }
+        None
+    }
+
+    /// Latin and Cyrillic words are written with their vowels; Arabic-script words are not.
+    fn has_vowels(&self) -> bool {
+        matches!(self.script, Script::Latin | Script::Cyrillic)
+    }
+
+    /// A word the query left out costs a quarter when it sits between other words or is a
+    /// patronymic, and the name matched on at least two words.
+    pub fn is_optional(&self, position: usize, count: usize) -> bool {
+        self.patronymic || (position > 0 && position + 1 < count)
+    }
+}
+
+fn found(similarity: u16, how: MatchKind) -> WordMatch {
+    WordMatch { similarity, how }
+}
+
+fn article_variant(token: &NameToken, skeleton: &str) -> Option<String> {
+    if token.script == Script::Arabic && token.had_article {
+        return Some(if skeleton.starts_with('l') {
+            skeleton.to_owned()
+        } else {
+            format!("l{skeleton}")
+        });
+    }
+    let noun = token
+        .key
+        .strip_prefix("al")
+        .or_else(|| token.key.strip_prefix("el"))?;
+    (token.has_latin_reading() && noun.len() >= 3).then(|| latin_skeleton(noun))
+}
+
+fn arabic_view(token: &NameToken, skeleton: &str) -> Option<String> {
+    if !token.has_latin_reading() || !skeleton.chars().skip(1).any(|letter| letter == 'v') {
+        return None;
+    }
+    let mut view = String::with_capacity(skeleton.len());
+    for (index, letter) in skeleton.char_indices() {
+        if (index == 0 || letter != 'v') && !view.ends_with(letter) {
+            view.push(letter);
+        }
+    }
+    Some(view)
+}
+
+fn groups_of(token: &NameToken, dictionary: &NameDictionary) -> SmallVec<[u32; 4]> {
+    let mut groups: SmallVec<[u32; 4]> = dictionary.groups(&token.text).iter().copied().collect();
+    if token.key != token.text {
+        groups.extend(dictionary.groups(&token.key).iter().copied());
+    }
+    groups.sort_unstable();
+    groups.dedup();
+    groups.truncate(MAX_GROUPS);
+    groups
+}
+
+/// Initials and two-letter words say little about who is meant.
+fn weight_of(token: &NameToken) -> u32 {
+    if token.script == Script::Other {
+        return 100;
+    }
+    match token.text.chars().count() {
+        1 => 30,
+        2 => 60,
+        3 => 80,
+        _ => 100,
+    }
+}
+
+fn push_deletions(skeleton: &str, keys: &mut Vec<u64>) {
+    let letters: Vec<char> = skeleton.chars().collect();
+    if letters.len() < DELETION_MIN_LEN {
+        return;
+    }
+    let mut shorter = String::with_capacity(skeleton.len());
+    for left_out in 0..letters.len() {
+        shorter.clear();
+        shorter.extend(
+            letters
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != left_out)
+                .map(|(_, c)| c),
+        );
+        keys.push(hash(TAG_SKELETON, &shorter));
+    }
+}
+
+fn hash(tag: u64, text: &str) -> u64 {
+    xxh3_64_with_seed(text.as_bytes(), tag)
+}
