@@ -114,6 +114,14 @@ impl Directory {
         }
     }
 
+    /// Each participant's name, for screening the agents of an FI transfer.
+    pub fn participant_names(&self) -> HashMap<Bic, String> {
+        self.participants
+            .iter()
+            .map(|(bic, p)| (*bic, p.name.clone()))
+            .collect()
+    }
+
     fn caller(&self, subject: &str) -> Option<Caller> {
         if let Some(officer) = subject.strip_prefix("officer:") {
             return self.officer(subject, officer);

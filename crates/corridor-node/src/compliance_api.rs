@@ -8,13 +8,15 @@ use axum::response::{IntoResponse, Response};
 use corridor_core::Bic;
 use corridor_settlement::{
     AuditRecord, ComplianceConfig, FalsePositive, Hold, HoldDecision, HoldState, HubCommand,
-    Rejection, verify_audit_chain,
+    ListVersionRef, Rejection, verify_audit_chain,
 };
+use corridor_watchlist::ListFormat;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{ApiJson, AppResult, Refusals, St, answer_json, submit};
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::screening::version_ref;
 use crate::views::{self, PaymentView};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -205,5 +207,208 @@ pub async fn set_config(
         )));
     }
     submit(&state, HubCommand::ConfigureCompliance(config.clone())).await?;
+    state
+        .hit_threshold
+        .store(config.hit_threshold, std::sync::atomic::Ordering::Relaxed);
+    Ok(Json(config).into_response())
+}
+
+/// A watchlist file is at most this large (OFAC's full SDN XML is well under it).
+pub const LIST_BODY_LIMIT: usize = 256 * 1024 * 1024;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ListsView {
+    /// What this node screens against.
+    pub loaded: Vec<LoadedListView>,
+    /// What the hub has on record: every payment must be screened against these.
+    pub recorded: Vec<ListVersionRef>,
+    /// Whether the cross-script name dictionary is loaded.
+    pub name_dictionary: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LoadedListView {
+    pub list: String,
+    pub date: String,
+    pub sha256: String,
+    pub entries: usize,
+}
+
+fn loaded_view(v: &corridor_watchlist::ListVersion) -> LoadedListView {
+    LoadedListView {
+        list: v.list.clone(),
+        date: v.date.clone(),
+        sha256: v.sha256.clone(),
+        entries: v.entries,
+    }
+}
+
+#[utoipa::path(get, path = "/v1/lists", tag = "compliance", responses((status = 200, body = ListsView), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn list_versions(State(state): St, caller: Caller) -> AppResult<Response> {
+    caller.compliance_scope()?;
+    let recorded = state
+        .engine
+        .query_async(|hub| hub.compliance().lists().cloned().collect::<Vec<_>>())
+        .await?;
+    Ok(Json(ListsView {
+        loaded: state.screening.versions().iter().map(loaded_view).collect(),
+        recorded,
+        name_dictionary: state.screening.has_dictionary(),
+    })
+    .into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LoadQuery {
+    /// `un`, `ofac`, `csv` or `json`.
+    pub format: String,
+    /// The list's own date (YYYY-MM-DD), needed for `csv` and `json`; the UN and OFAC files
+    /// carry theirs.
+    pub date: Option<String>,
+}
+
+#[utoipa::path(put, path = "/v1/lists/{name}", tag = "compliance", params(("name" = String, Path, description = "The list's name: un, ofac or the operator's own"), LoadQuery), request_body(content = String, description = "The list file, as published", content_type = "application/octet-stream"), responses((status = 200, body = LoadedListView), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn load_list(
+    State(state): St,
+    caller: Caller,
+    Path(name): Path<String>,
+    Query(q): Query<LoadQuery>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    caller.require_operator()?;
+    let format: ListFormat = q
+        .format
+        .parse()
+        .map_err(|e: corridor_watchlist::LoadError| ApiError::bad_request(e.to_string()))?;
+    let worker = state.clone();
+    let version = tokio::task::spawn_blocking(move || {
+        worker
+            .screening
+            .load(format, &name, &body, q.date.as_deref())
+    })
+    .await
+    .map_err(|e| ApiError::bad_request(format!("the list could not be read: {e}")))?
+    .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    submit(
+        &state,
+        HubCommand::RecordWatchlist {
+            version: version_ref(&version),
+            entries: version.entries as u64,
+        },
+    )
+    .await?;
+    Ok(Json(loaded_view(&version)).into_response())
+}
+
+/// An AML case with its alerts written out, as an officer works it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CaseView {
+    #[schema(value_type = Object)]
+    pub case: corridor_aml::Case,
+    #[schema(value_type = Vec<Object>)]
+    pub alerts: Vec<corridor_aml::Alert>,
+}
+
+fn case_view(book: &corridor_aml::CaseBook, case: &corridor_aml::Case) -> CaseView {
+    CaseView {
+        case: case.clone(),
+        alerts: case
+            .alerts
+            .iter()
+            .filter_map(|id| book.alert(*id).cloned())
+            .collect(),
+    }
+}
+
+/// AML cases span every bank's flows: the operator, its auditors and its officers see them.
+fn require_scheme_wide(caller: &Caller) -> AppResult<()> {
+    if caller.compliance_scope()?.is_some() {
+        return Err(ApiError::forbidden(
+            "AML cases span every bank: the operator, its auditors and its officers see them",
+        ));
+    }
+    Ok(())
+}
+
+#[utoipa::path(get, path = "/v1/compliance/cases", tag = "compliance", responses((status = 200, body = [CaseView]), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn list_cases(State(state): St, caller: Caller) -> AppResult<Response> {
+    require_scheme_wide(&caller)?;
+    let cases = state
+        .engine
+        .query_async(|hub| {
+            let book = hub.monitoring().cases();
+            book.cases().map(|c| case_view(book, c)).collect::<Vec<_>>()
+        })
+        .await?;
+    Ok(Json(cases).into_response())
+}
+
+#[utoipa::path(get, path = "/v1/compliance/cases/{case}", tag = "compliance", params(("case" = u64, Path, description = "The case's number")), responses((status = 200, body = CaseView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn get_case(
+    State(state): St,
+    caller: Caller,
+    Path(case): Path<u64>,
+) -> AppResult<Response> {
+    require_scheme_wide(&caller)?;
+    let view = state
+        .engine
+        .query_async(move |hub| {
+            let book = hub.monitoring().cases();
+            book.case(corridor_aml::CaseId(case))
+                .map(|c| case_view(book, c))
+        })
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no case {case}")))?;
+    Ok(Json(view).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseActionRequest {
+    /// `"review"` takes the case; `{"close": {"reason": "false_positive" |
+    /// "no_further_action" | {"reported": {"reference": "..."}}, "note": "..."}}` closes it.
+    #[schema(value_type = Object)]
+    pub action: corridor_settlement::CaseAction,
+}
+
+#[utoipa::path(post, path = "/v1/compliance/cases/{case}/action", tag = "compliance", params(("case" = u64, Path, description = "The case's number")), request_body = CaseActionRequest, responses((status = 200, body = CaseView), (status = 404, body = Rejection), (status = 409, description = "Closed, or not under review yet (NOCN)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn work_case(
+    State(state): St,
+    caller: Caller,
+    Path(case): Path<u64>,
+    ApiJson(req): ApiJson<CaseActionRequest>,
+) -> AppResult<Response> {
+    let officer = caller.officer()?.clone();
+    submit(
+        &state,
+        HubCommand::WorkCase {
+            officer,
+            case,
+            action: req.action,
+        },
+    )
+    .await?;
+    get_case(State(state), caller, Path(case)).await
+}
+
+#[utoipa::path(get, path = "/v1/compliance/monitoring", tag = "compliance", responses((status = 200, description = "The AML rules per currency; null until the operator sets them", body = Object), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn get_monitoring(State(state): St, caller: Caller) -> AppResult<Response> {
+    caller.compliance_scope()?;
+    let config = state
+        .engine
+        .query_async(|hub| hub.monitoring().config().cloned())
+        .await?;
+    Ok(Json(config).into_response())
+}
+
+#[utoipa::path(put, path = "/v1/compliance/monitoring", tag = "compliance", request_body(content = Object, description = "The AML rules: {\"schemes\": {\"RUB\": {...}}}, amounts in the currency's minor units"), responses((status = 200, body = Object), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn set_monitoring(
+    State(state): St,
+    caller: Caller,
+    ApiJson(config): ApiJson<corridor_aml::AmlConfig>,
+) -> AppResult<Response> {
+    caller.require_operator()?;
+    submit(&state, HubCommand::ConfigureMonitoring(config.clone())).await?;
     Ok(Json(config).into_response())
 }

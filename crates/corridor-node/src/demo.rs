@@ -254,12 +254,93 @@ pub async fn seed(
             }
         }
     }
+    seed_watchlist(state).await?;
+    seed_monitoring(state).await?;
     let credentials = credentials(state, data_dir).await?;
     state
         .refresh_directory()
         .await
         .map_err(|e| DemoError::Refused(e.rejection))?;
     Ok(credentials)
+}
+
+/// The demo's own watchlist, in the operator's CSV format. Every entry is invented; none is
+/// on a real list, and no demo customer's name comes near one.
+const DEMO_WATCHLIST: &str = "\
+id,kind,name,aliases,dates_of_birth,countries,identifiers
+DEMO-1,person,Boris Sanktsionov,Борис Санкционов;Boris Sanctionov,1961-04-12,RU,
+DEMO-2,organisation,Blockade Trading LLC,ООО «Блокада Трейдинг»,,RU,
+DEMO-3,person,Hamid Tahrimi,حمید تحریمی;Hamed Tahrimi,1970,IR,
+";
+const DEMO_WATCHLIST_DATE: &str = "2026-11-01";
+
+/// AML rules for both currencies, once: the defaults, with the reporting threshold at the
+/// 600,000.00 RUB of Russia's mandatory control and an illustrative rial equivalent.
+async fn seed_monitoring(state: &AppState) -> Result<(), DemoError> {
+    let configured = state
+        .engine
+        .query_async(|hub| hub.monitoring().config().is_some())
+        .await
+        .map_err(|e| DemoError::Refused(Rejection::new("UNAV", e.to_string())))?;
+    if configured {
+        return Ok(());
+    }
+    let mut config = corridor_aml::AmlConfig {
+        schemes: Default::default(),
+    };
+    for (code, exponent, threshold) in [("RUB", 2, 60_000_000), ("IRR", 0, 10_000_000_000)] {
+        let mut rules = corridor_aml::SchemeRules {
+            minor_unit_exponent: exponent,
+            ..Default::default()
+        };
+        rules.structuring.reporting_threshold = threshold;
+        let scale = threshold / 1_000_000;
+        rules.velocity.min_baseline_value *= scale;
+        rules.round_trip.min_amount *= scale;
+        rules.pass_through.min_inflow *= scale;
+        rules.new_counterparty.threshold *= scale;
+        rules.originator_data.de_minimis *= scale;
+        config.schemes.insert(currency(code), rules);
+    }
+    run(state, HubCommand::ConfigureMonitoring(config)).await
+}
+
+/// Loads the demo watchlist into screening and records it with the hub, once.
+async fn seed_watchlist(state: &AppState) -> Result<(), DemoError> {
+    let loaded = state
+        .screening
+        .versions()
+        .into_iter()
+        .find(|v| v.list == "demo");
+    let version = match loaded {
+        Some(v) => v,
+        None => state
+            .screening
+            .load(
+                corridor_watchlist::ListFormat::Csv,
+                "demo",
+                DEMO_WATCHLIST.as_bytes(),
+                Some(DEMO_WATCHLIST_DATE),
+            )
+            .map_err(|e| DemoError::Refused(Rejection::format(e.to_string())))?,
+    };
+    let wanted = crate::screening::version_ref(&version);
+    let recorded = state
+        .engine
+        .query_async(|hub| hub.compliance().lists().cloned().collect::<Vec<_>>())
+        .await
+        .map_err(|e| DemoError::Refused(Rejection::new("UNAV", e.to_string())))?;
+    if recorded.contains(&wanted) {
+        return Ok(());
+    }
+    run(
+        state,
+        HubCommand::RecordWatchlist {
+            version: wanted,
+            entries: version.entries as u64,
+        },
+    )
+    .await
 }
 
 /// The FX providers with funded inventory, their sheets, and the reference rates.
@@ -447,11 +528,14 @@ pub async fn generate(state: Arc<AppState>, interval: Duration) {
             if rand::rng().random_bool(0.25) && !quote_for(&state, sender, &mut instruction).await {
                 continue;
             }
-            let command = HubCommand::SubmitPayments {
+            let mut command = HubCommand::SubmitPayments {
                 sender,
                 payments: vec![instruction],
                 screening: Vec::new(),
             };
+            if crate::api::screen(&state, &mut command).await.is_err() {
+                return;
+            }
             match state.engine.submit_async(command).await {
                 Ok(_) => state.changed(),
                 Err(_) => return,

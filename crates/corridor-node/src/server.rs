@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicU16;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -21,6 +22,7 @@ use utoipa_axum::routes;
 use crate::auth::{Directory, RateLimiter, token_sha256};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::screening::ScreeningService;
 use crate::tls::{self, TlsSettings};
 use crate::{api, compliance_api, fx_api, iso_api};
 
@@ -42,6 +44,9 @@ pub struct NodeConfig {
     pub queue_timeout_seconds: Option<u32>,
     /// The hub's own BIC: the `Fr` of the ISO 20022 messages it writes.
     pub hub_bic: Bic,
+    /// Where reference data for screening lives (`person_names.txt`, the cross-script
+    /// name dictionary). Without it screening works on transliteration alone, less well.
+    pub reference_dir: Option<PathBuf>,
 }
 
 /// The BIC the demo corridor's hub writes its ISO 20022 messages from.
@@ -63,6 +68,7 @@ impl NodeConfig {
             rate_limit_per_second: 20_000,
             queue_timeout_seconds: None,
             hub_bic: default_hub_bic(),
+            reference_dir: None,
         }
     }
 }
@@ -84,6 +90,8 @@ pub enum NodeError {
     Refused(corridor_settlement::Rejection),
     #[error("neither mutual TLS nor token mode is configured: nobody could authenticate")]
     NoAuthentication,
+    #[error("screening: {0}")]
+    Screening(#[from] crate::screening::ScreeningError),
 }
 
 #[derive(Debug)]
@@ -96,6 +104,10 @@ pub struct AppState {
     /// Bumped after every change, to wake long polls and event streams.
     pub changes: watch::Sender<u64>,
     pub hub_bic: Bic,
+    pub screening: ScreeningService,
+    /// The hub's hit threshold, cached here because every payment needs it and only this
+    /// node changes it.
+    pub hit_threshold: AtomicU16,
 }
 
 impl AppState {
@@ -183,6 +195,18 @@ pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
             compliance_api::get_config,
             compliance_api::set_config
         ))
+        .routes(routes!(compliance_api::list_versions))
+        .routes(routes!(compliance_api::list_cases))
+        .routes(routes!(compliance_api::get_case))
+        .routes(routes!(compliance_api::work_case))
+        .routes(routes!(
+            compliance_api::get_monitoring,
+            compliance_api::set_monitoring
+        ))
+        .routes(
+            routes!(compliance_api::load_list)
+                .layer(DefaultBodyLimit::max(compliance_api::LIST_BODY_LIMIT)),
+        )
 }
 
 async fn count_requests(
@@ -269,6 +293,10 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         }
     }
     let directory = handle.query_async(Directory::from_hub).await?;
+    let screening = open_screening(&config, &handle).await?;
+    let hit_threshold = handle
+        .query_async(|hub| hub.compliance().config().hit_threshold)
+        .await?;
     let state = Arc::new(AppState {
         engine: handle.clone(),
         directory: RwLock::new(directory),
@@ -277,6 +305,8 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         metrics,
         changes: watch::channel(0).0,
         hub_bic: config.hub_bic,
+        screening,
+        hit_threshold: AtomicU16::new(hit_threshold),
     });
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -313,6 +343,41 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         server: Some(server),
         ticker,
     })
+}
+
+/// Loads the stored lists and the name dictionary, and says loudly what screening lacks: no
+/// dictionary, or a list the hub has on record that this node cannot load (payments are
+/// then held as screened against a superseded version, never let through).
+async fn open_screening(
+    config: &NodeConfig,
+    engine: &EngineHandle<Hub>,
+) -> Result<ScreeningService, NodeError> {
+    let dictionary = match crate::screening::read_dictionary(config.reference_dir.as_deref()) {
+        Ok(d) => Some(d),
+        Err(why) => {
+            tracing::warn!(
+                "screening without the cross-script name dictionary ({why}): Arabic-script names will match Latin spellings less well; see the README, section Screening"
+            );
+            None
+        }
+    };
+    let service = ScreeningService::open(&config.data_dir, dictionary)?;
+    let recorded = engine
+        .query_async(|hub| hub.compliance().lists().cloned().collect::<Vec<_>>())
+        .await?;
+    let loaded = service
+        .versions()
+        .iter()
+        .map(crate::screening::version_ref)
+        .collect::<Vec<_>>();
+    for version in recorded.iter().filter(|v| !loaded.contains(v)) {
+        tracing::error!(
+            list = %version.list,
+            date = %version.date,
+            "the hub screens against this list version but the data directory does not hold it: payments will be held until it is loaded again"
+        );
+    }
+    Ok(service)
 }
 
 /// Queue timeouts are applied when a command runs; with no traffic, this submits a `Tick`

@@ -8,9 +8,20 @@ use serde_json::{Value, json};
 use support::{TestNode, payment};
 
 /// Who calls: the operator, the RUB and IRR settlement agents, three RUB banks, the auditor,
-/// nobody, and a caller with an unknown token.
-const ROLES: [&str; 9] = [
-    "operator", "CBRFRUMM", "CBIRIRTH", "VOLGRUMM", "NEVARUMM", "URALRUMM", "auditor", "-", "?",
+/// nobody, a caller with an unknown token, a compliance officer of VOLGRUMM and one of the
+/// operator.
+const ROLES: [&str; 11] = [
+    "operator",
+    "CBRFRUMM",
+    "CBIRIRTH",
+    "VOLGRUMM",
+    "NEVARUMM",
+    "URALRUMM",
+    "auditor",
+    "-",
+    "?",
+    "officer:VOLGRUMM:olga",
+    "officer:olga",
 ];
 
 struct Case {
@@ -18,10 +29,10 @@ struct Case {
     path: String,
     body: Option<Value>,
     /// Expected status for each of ROLES, in order.
-    expect: [u16; 9],
+    expect: [u16; 11],
 }
 
-fn case(method: Method, path: String, body: Option<Value>, expect: [u16; 9]) -> Case {
+fn case(method: Method, path: String, body: Option<Value>, expect: [u16; 11]) -> Case {
     Case {
         method,
         path,
@@ -67,197 +78,294 @@ async fn every_endpoint_authorises_every_role() {
     let (status, quote) = node.post("VOLGRUMM", "/v1/fx/quotes", &quote_request).await;
     assert_eq!(status, StatusCode::CREATED, "{quote}");
     let q1 = quote["id"].as_u64().unwrap();
+    let mut listed = payment("AUTHZ-HOLD", "NEVARUMM", "5.00", "RUB");
+    listed["creditor"]["name"] = json!("Boris Sanktsionov");
+    let (status, held) = node.post("VOLGRUMM", "/v1/payments", &listed).await;
+    assert_eq!(held["status"], "held", "{status} {held}");
+    let h1 = held["payment"].as_u64().unwrap();
+    let release = json!({"decision": "release", "reason": "not the listed person"});
+    let compliance_config = json!({"hit_threshold": 850, "four_eyes": false});
+    let own_list = json!([{"id": "M-1", "kind": "person", "name": "Matrix Testperson", "aliases": [], "dates_of_birth": [], "countries": [], "identifiers": []}]);
+    let review = json!({"action": "review"});
+    let no_rules = json!({"schemes": {}});
     // Expected status per role:   op   RUBag IRRag VOLG NEVA URAL  aud  none  bad
     let cases = vec![
         case(
             M::GET,
             "/health".into(),
             None,
-            [200, 200, 200, 200, 200, 200, 200, 200, 200],
+            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         ),
         case(
             M::GET,
             "/v1/participants".into(),
             None,
-            [200, 200, 200, 200, 200, 200, 200, 401, 401],
+            [200, 200, 200, 200, 200, 200, 200, 401, 401, 200, 200],
         ),
         case(
             M::GET,
             "/v1/participants/VOLGRUMM".into(),
             None,
-            [200, 200, 200, 200, 200, 200, 200, 401, 401],
+            [200, 200, 200, 200, 200, 200, 200, 401, 401, 200, 200],
         ),
         case(
             M::POST,
             "/v1/participants".into(),
             Some(admit),
-            [201, 403, 403, 403, 403, 403, 403, 401, 401],
+            [201, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
         case(
             M::POST,
             "/v1/participants/TESTRUMM/suspend".into(),
             None,
-            [200, 403, 403, 403, 403, 403, 403, 401, 401],
+            [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
         case(
             M::POST,
             "/v1/participants/TESTRUMM/reinstate".into(),
             None,
-            [200, 403, 403, 403, 403, 403, 403, 401, 401],
+            [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
         case(
             M::GET,
             "/v1/currencies".into(),
             None,
-            [200, 200, 200, 200, 200, 200, 200, 401, 401],
+            [200, 200, 200, 200, 200, 200, 200, 401, 401, 200, 200],
         ),
         case(
             M::POST,
             "/v1/currencies".into(),
             Some(designate),
-            [201, 403, 403, 403, 403, 403, 403, 401, 401],
+            [201, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
         case(
             M::POST,
             "/v1/accounts".into(),
             Some(open),
-            [201, 403, 403, 403, 403, 403, 403, 401, 401],
+            [201, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
         case(
             M::GET,
             format!("/v1/accounts/{volg}"),
             None,
-            [200, 200, 404, 200, 404, 404, 200, 401, 401],
+            [200, 200, 404, 200, 404, 404, 200, 401, 401, 404, 404],
         ),
         case(
             M::PUT,
             format!("/v1/accounts/{volg}/net-debit-cap"),
             Some(cap),
-            [200, 200, 403, 403, 403, 403, 403, 401, 401],
+            [200, 200, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
         case(
             M::GET,
             format!("/v1/accounts/{volg}/statement"),
             None,
-            [200, 200, 404, 200, 404, 404, 200, 401, 401],
+            [200, 200, 404, 200, 404, 404, 200, 401, 401, 404, 404],
         ),
         case(
             M::GET,
             format!("/v1/accounts/{volg}/statement?format=xml"),
             None,
-            [200, 200, 404, 200, 404, 404, 200, 401, 401],
+            [200, 200, 404, 200, 404, 404, 200, 401, 401, 404, 404],
         ),
         case(
             M::POST,
             "/v1/liquidity".into(),
             Some(fund),
-            [403, 201, 403, 403, 403, 403, 403, 401, 401],
+            [403, 201, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
         case(
             M::POST,
             "/v1/credentials".into(),
             Some(credential),
-            [201, 403, 403, 403, 403, 403, 403, 401, 401],
+            [201, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
         case(
             M::PUT,
             "/v1/config".into(),
             Some(config),
-            [200, 403, 403, 403, 403, 403, 403, 401, 401],
+            [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
         case(
             M::GET,
             format!("/v1/payments/{p1}"),
             None,
-            [200, 404, 404, 200, 200, 404, 200, 401, 401],
+            [200, 404, 404, 200, 200, 404, 200, 401, 401, 404, 404],
         ),
         case(
             M::GET,
             "/v1/payments?participant=VOLGRUMM".into(),
             None,
-            [200, 403, 403, 200, 403, 403, 200, 401, 401],
+            [200, 403, 403, 200, 403, 403, 200, 401, 401, 403, 403],
         ),
         case(
             M::POST,
             format!("/v1/payments/{p1}/cancel"),
             Some(cancel),
-            [403, 404, 404, 409, 404, 404, 403, 401, 401],
+            [403, 404, 404, 409, 404, 404, 403, 401, 401, 403, 403],
         ),
         case(
             M::GET,
             "/v1/outbox".into(),
             None,
-            [403, 200, 200, 200, 200, 200, 403, 401, 401],
+            [403, 200, 200, 200, 200, 200, 403, 401, 401, 403, 403],
         ),
         case(
             M::GET,
             "/v1/outbox?format=xml".into(),
             None,
-            [403, 200, 200, 200, 200, 200, 403, 401, 401],
+            [403, 200, 200, 200, 200, 200, 403, 401, 401, 403, 403],
         ),
         // No body: whoever may send gets as far as the parser (FF02).
         case(
             M::POST,
             "/v1/iso20022".into(),
             None,
-            [403, 400, 400, 400, 400, 400, 403, 401, 401],
+            [403, 400, 400, 400, 400, 400, 403, 401, 401, 403, 403],
         ),
         case(
             M::POST,
             "/v1/outbox/ack".into(),
             Some(ack),
-            [403, 200, 200, 200, 200, 200, 403, 401, 401],
+            [403, 200, 200, 200, 200, 200, 403, 401, 401, 403, 403],
         ),
         case(
             M::POST,
             "/v1/payments/batch".into(),
             Some(batch),
-            [403, 200, 200, 200, 200, 200, 403, 401, 401],
+            [403, 200, 200, 200, 200, 200, 403, 401, 401, 403, 403],
         ),
         case(
             M::POST,
             format!("/v1/payments/{p1}/return"),
             Some(ret),
-            [403, 404, 404, 404, 201, 404, 403, 401, 401],
+            [403, 404, 404, 404, 201, 404, 403, 401, 401, 403, 403],
         ),
         case(
             M::GET,
             "/v1/fx/rate-sheets".into(),
             None,
-            [200, 200, 200, 200, 200, 200, 200, 401, 401],
+            [200, 200, 200, 200, 200, 200, 200, 401, 401, 403, 403],
         ),
         case(
             M::POST,
             "/v1/fx/rate-sheets".into(),
             Some(sheet),
-            [403, 403, 403, 403, 403, 403, 403, 401, 401],
+            [403, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
         case(
             M::GET,
             "/v1/fx/reference-rates".into(),
             None,
-            [200, 200, 200, 200, 200, 200, 200, 401, 401],
+            [200, 200, 200, 200, 200, 200, 200, 401, 401, 200, 200],
         ),
         case(
             M::POST,
             "/v1/fx/reference-rates".into(),
             Some(reference),
-            [403, 201, 201, 403, 403, 403, 403, 401, 401],
+            [403, 201, 201, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
         // The agents hold no RUB settlement account to pay from.
         case(
             M::POST,
             "/v1/fx/quotes".into(),
             Some(quote_request.clone()),
-            [403, 422, 422, 201, 201, 201, 403, 401, 401],
+            [403, 422, 422, 201, 201, 201, 403, 401, 401, 403, 403],
         ),
         case(
             M::GET,
             format!("/v1/fx/quotes/{q1}"),
             None,
-            [200, 404, 404, 200, 404, 404, 200, 401, 401],
+            [200, 404, 404, 200, 404, 404, 200, 401, 401, 404, 404],
+        ),
+        // Compliance: officers, the operator and auditors read; only officers decide.
+        case(
+            M::GET,
+            "/v1/compliance/holds".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 200, 401, 401, 200, 200],
+        ),
+        case(
+            M::GET,
+            format!("/v1/compliance/holds/{h1}"),
+            None,
+            [200, 403, 403, 403, 403, 403, 200, 401, 401, 200, 200],
+        ),
+        // VOLGRUMM's officer releases it; the operator's then finds it decided.
+        case(
+            M::POST,
+            format!("/v1/compliance/holds/{h1}/decision"),
+            Some(release),
+            [403, 403, 403, 403, 403, 403, 403, 401, 401, 200, 409],
+        ),
+        case(
+            M::GET,
+            "/v1/compliance/false-positives".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 200, 401, 401, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/v1/compliance/audit".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 200, 401, 401, 403, 200],
+        ),
+        case(
+            M::GET,
+            "/v1/compliance/config".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 200, 401, 401, 200, 200],
+        ),
+        case(
+            M::PUT,
+            "/v1/compliance/config".into(),
+            Some(compliance_config),
+            [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
+        case(
+            M::GET,
+            "/v1/lists".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 200, 401, 401, 200, 200],
+        ),
+        case(
+            M::PUT,
+            "/v1/lists/matrix?format=json&date=2026-11-20".into(),
+            Some(own_list),
+            [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
+        case(
+            M::GET,
+            "/v1/compliance/cases".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 200, 401, 401, 403, 200],
+        ),
+        case(
+            M::GET,
+            "/v1/compliance/cases/999".into(),
+            None,
+            [404, 403, 403, 403, 403, 403, 404, 401, 401, 403, 404],
+        ),
+        case(
+            M::POST,
+            "/v1/compliance/cases/999/action".into(),
+            Some(review),
+            [403, 403, 403, 403, 403, 403, 403, 401, 401, 403, 404],
+        ),
+        case(
+            M::GET,
+            "/v1/compliance/monitoring".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 200, 401, 401, 200, 200],
+        ),
+        case(
+            M::PUT,
+            "/v1/compliance/monitoring".into(),
+            Some(no_rules),
+            [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
     ];
+    let mut wrong = Vec::new();
     for case in &cases {
         for (role, expected) in ROLES.iter().zip(case.expect) {
             let subject = match *role {
@@ -267,15 +375,15 @@ async fn every_endpoint_authorises_every_role() {
             let (status, body) = node
                 .call(subject, case.method.clone(), &case.path, case.body.as_ref())
                 .await;
-            assert_eq!(
-                status.as_u16(),
-                expected,
-                "{} {} as {role}: {body}",
-                case.method,
-                case.path
-            );
+            if status.as_u16() != expected {
+                wrong.push(format!(
+                    "{} {} as {role}: {status}, expected {expected}: {body}",
+                    case.method, case.path
+                ));
+            }
         }
     }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     // Single payments: every bank may send; nobody else may, and nobody sends in another's name.
     for (i, role) in ROLES.iter().enumerate() {
         let subject = match *role {
@@ -297,7 +405,7 @@ async fn every_endpoint_authorises_every_role() {
             // The agent has no RUB settlement account (only the funding account); IRR's agent
             // has none at all.
             "CBRFRUMM" | "CBIRIRTH" => 422,
-            "operator" | "auditor" => 403,
+            "operator" | "auditor" | "officer:VOLGRUMM:olga" | "officer:olga" => 403,
             _ => 401,
         };
         assert_eq!(
@@ -642,7 +750,7 @@ async fn openapi_document_matches_the_served_api() {
         .sum();
     assert_eq!(
         (paths.len(), operations),
-        (29, 35),
+        (41, 49),
         "every route of the router is described"
     );
     for (path, item) in paths {

@@ -570,3 +570,35 @@ async fn camt050_from_the_settlement_agent_moves_liquidity_and_from_a_bank_is_re
     );
     node.stop().await;
 }
+
+/// Screening does not depend on the door: a pacs.008 to a listed name is held like its JSON
+/// equivalent, and its pacs.002 says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pacs008_to_a_listed_name_is_held_and_its_pacs002_says_pending() {
+    let node = TestNode::start().await;
+    let xml = pacs008(
+        "VOLGRUMM",
+        "NEVARUMM",
+        "ISO-HOLD-1",
+        &uetr(),
+        "100.00",
+        OTHER_ACCOUNT,
+    )
+    .replace("Anna Smirnova", "Борис Санкционов");
+    let (status, body) = submit_xml(&node, "VOLGRUMM", envelope(&[xml])).await;
+    assert!(status.is_success(), "{body}");
+    let (_, holds) = node
+        .get("officer:VOLGRUMM:olga", "/v1/compliance/holds")
+        .await;
+    assert_eq!(holds.as_array().map(Vec::len), Some(1), "{holds}");
+    assert_eq!(holds[0]["payment"]["status"], "held");
+    let out = outbox_xml(&node, "VOLGRUMM").await;
+    let statuses = valid_documents(&out, "pacs.002.001.10");
+    assert!(
+        statuses
+            .iter()
+            .any(|d| d.contains("<TxSts>PDNG</TxSts>") && d.contains("RR04")),
+        "{out}"
+    );
+    node.stop().await;
+}

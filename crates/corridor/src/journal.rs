@@ -127,6 +127,11 @@ fn kind(command: &HubCommand) -> &'static str {
         HubCommand::PublishReferenceRates { .. } => "publish_reference_rates",
         HubCommand::RequestQuote { .. } => "request_quote",
         HubCommand::Tick => "tick",
+        HubCommand::ConfigureCompliance(_) => "configure_compliance",
+        HubCommand::RecordWatchlist { .. } => "record_watchlist",
+        HubCommand::DecideHold { .. } => "decide_hold",
+        HubCommand::ConfigureMonitoring(_) => "configure_monitoring",
+        HubCommand::WorkCase { .. } => "work_case",
     }
 }
 

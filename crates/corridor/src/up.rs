@@ -40,6 +40,10 @@ pub struct UpArgs {
     /// Demo payments per second, roughly.
     #[arg(long, default_value_t = 10)]
     demo_rate: u32,
+    /// Reference data for screening: the directory holding person_names.txt, the
+    /// cross-script name dictionary (see the README, section Screening).
+    #[arg(long, env = "CORRIDOR_REFERENCE_DIR", value_name = "DIR")]
+    reference_dir: Option<PathBuf>,
 }
 
 pub fn run(args: UpArgs) -> anyhow::Result<()> {
@@ -66,6 +70,7 @@ async fn serve(args: UpArgs) -> anyhow::Result<()> {
     config.token_mode = token_mode;
     config.queue_timeout_seconds = args.queue_timeout;
     config.rate_limit_per_second = args.rate_limit;
+    config.reference_dir = args.reference_dir.clone();
     let scheme = if config.tls.is_some() {
         "https"
     } else {

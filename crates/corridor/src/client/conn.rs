@@ -144,6 +144,21 @@ impl Node {
         self.send(path, self.http.post(self.url(path)).json(body))
     }
 
+    pub fn put_bytes(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> anyhow::Result<Answer> {
+        let request = self
+            .http
+            .put(self.url(path))
+            .query(query)
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(body);
+        self.send(path, request)
+    }
+
     fn send(&self, path: &str, request: RequestBuilder) -> anyhow::Result<Answer> {
         let request = match &self.token {
             Some(token) => request.bearer_auth(token),

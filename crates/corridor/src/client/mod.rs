@@ -3,6 +3,7 @@
 //! error `<code>: <message>` (the ISO 20022 reason code and the node's sentence), which
 //! `main` prints to stderr with exit code 1.
 
+mod compliance;
 mod conn;
 mod fx;
 mod ledger;
@@ -48,6 +49,13 @@ pub enum ClientCommand {
     /// Reference rates and FX rate sheets: load, publish, show.
     #[command(subcommand)]
     Rates(fx::RatesCommand),
+    /// The watchlists the node screens against; `lists load FILE --format F` loads a new
+    /// version (operator).
+    Lists(Box<compliance::ListsArgs>),
+    /// Payments held by sanctions screening (compliance officers, operator, auditors).
+    Holds(Box<compliance::HoldsArgs>),
+    /// Releases or rejects a held payment (compliance officers).
+    Decide(Box<compliance::DecideArgs>),
 }
 
 pub fn run(command: ClientCommand) -> anyhow::Result<()> {
@@ -64,6 +72,9 @@ pub fn run(command: ClientCommand) -> anyhow::Result<()> {
         ClientCommand::Outbox(args) => outbox::run(*args),
         ClientCommand::Quote(args) => fx::quote(*args),
         ClientCommand::Rates(command) => fx::rates(command),
+        ClientCommand::Lists(args) => compliance::lists(*args),
+        ClientCommand::Holds(args) => compliance::holds(*args),
+        ClientCommand::Decide(args) => compliance::decide(*args),
     }
 }
 

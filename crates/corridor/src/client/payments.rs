@@ -19,7 +19,14 @@ use super::{bic_arg, currency_arg, print_json, segment};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
-const STATUSES: [&str; 5] = ["queued", "settled", "rejected", "cancelled", "returned"];
+const STATUSES: [&str; 6] = [
+    "queued",
+    "held",
+    "settled",
+    "rejected",
+    "cancelled",
+    "returned",
+];
 
 #[derive(Args, Debug)]
 pub struct PayArgs {

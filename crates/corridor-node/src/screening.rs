@@ -1,0 +1,371 @@
+//! The gateway's sanctions screening: the watchlists the operator loaded (kept as files in the
+//! data directory, so a restart screens against the same versions), the name dictionary from
+//! the reference directory, and the screening of every party of a payment before its command
+//! goes to the engine. A list is replaced whole: screenings in flight finish on the version
+//! they started with.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use corridor_screening::{NameDictionary, Party, PartyKind, Screener, Threshold};
+use corridor_settlement::{
+    ListVersionRef, PaymentInstruction, PaymentKind, ScreenedRole, Screening, ScreeningHit,
+};
+use corridor_watchlist::{ListFormat, ListVersion, Watchlist, WatchlistSet};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The reference data file the matcher reads from the reference directory.
+pub const NAME_DICTIONARY_FILE: &str = "person_names.txt";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScreeningError {
+    #[error("{path}: {reason}")]
+    File { path: String, reason: String },
+    #[error("{0}")]
+    List(#[from] corridor_watchlist::LoadError),
+    #[error("a list name is 1 to 32 lower-case letters, digits or '-', not {0:?}")]
+    BadName(String),
+}
+
+/// How a stored list was loaded, kept beside its file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredList {
+    format: ListFormat,
+    /// The date given for an operator's own list.
+    date: Option<String>,
+}
+
+/// One consistent view: the lists, the index over them and each entry's fingerprint.
+#[derive(Debug)]
+struct Loaded {
+    lists: WatchlistSet,
+    screener: Screener,
+    fingerprints: HashMap<(String, String), String>,
+}
+
+#[derive(Debug)]
+pub struct ScreeningService {
+    current: RwLock<Arc<Loaded>>,
+    dictionary: Option<Arc<NameDictionary>>,
+    lists_dir: PathBuf,
+    /// One load at a time, so two replacing different lists cannot lose one of them.
+    loading: Mutex<()>,
+}
+
+/// A list entry's fingerprint: a false-positive decision holds while it is unchanged.
+fn fingerprint(entry: &corridor_screening::ListEntry) -> String {
+    let bytes = serde_json::to_vec(entry).unwrap_or_default();
+    hex::encode(&Sha256::digest(&bytes)[..16])
+}
+
+fn file_error(path: &Path, reason: impl ToString) -> ScreeningError {
+    ScreeningError::File {
+        path: path.display().to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+fn build(lists: WatchlistSet, dictionary: Option<Arc<NameDictionary>>) -> Loaded {
+    let fingerprints = lists
+        .entries()
+        .map(|(list, e)| ((list.to_string(), e.id.clone()), fingerprint(e)))
+        .collect();
+    let screener = Screener::build(
+        lists
+            .entries()
+            .map(|(list, e)| (list.to_string(), e.clone())),
+        dictionary,
+    );
+    Loaded {
+        lists,
+        screener,
+        fingerprints,
+    }
+}
+
+/// Reads the name dictionary from `dir`, or says why screening runs without one.
+pub fn read_dictionary(dir: Option<&Path>) -> Result<Arc<NameDictionary>, String> {
+    let dir = dir.ok_or("no reference directory is configured (CORRIDOR_REFERENCE_DIR)")?;
+    let path = dir.join(NAME_DICTIONARY_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let dictionary =
+        NameDictionary::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(Arc::new(dictionary))
+}
+
+fn check_name(name: &str) -> Result<(), ScreeningError> {
+    let valid = (1..=32).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if valid {
+        return Ok(());
+    }
+    Err(ScreeningError::BadName(name.to_string()))
+}
+
+impl ScreeningService {
+    /// Loads every list stored under `data_dir/lists`. Without a dictionary, matching
+    /// still works on transliteration and phonetics alone.
+    pub fn open(
+        data_dir: &Path,
+        dictionary: Option<Arc<NameDictionary>>,
+    ) -> Result<ScreeningService, ScreeningError> {
+        let lists_dir = data_dir.join("lists");
+        std::fs::create_dir_all(&lists_dir).map_err(|e| file_error(&lists_dir, e))?;
+        let mut lists = WatchlistSet::new();
+        for list in read_stored(&lists_dir)? {
+            lists.replace(list);
+        }
+        Ok(ScreeningService {
+            current: RwLock::new(Arc::new(build(lists, dictionary.clone()))),
+            dictionary,
+            lists_dir,
+            loading: Mutex::new(()),
+        })
+    }
+
+    fn snapshot(&self) -> Arc<Loaded> {
+        self.current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    pub fn has_dictionary(&self) -> bool {
+        self.dictionary.is_some()
+    }
+
+    pub fn versions(&self) -> Vec<ListVersion> {
+        self.snapshot()
+            .lists
+            .versions()
+            .into_iter()
+            .cloned()
+            .collect()
+    }
+
+    /// Parses a list, stores it (file first, then its description, each replaced by a
+    /// rename so a crash leaves the old or the new list, never half of one) and swaps it
+    /// in. The caller records the version with the hub.
+    pub fn load(
+        &self,
+        format: ListFormat,
+        name: &str,
+        bytes: &[u8],
+        date: Option<&str>,
+    ) -> Result<ListVersion, ScreeningError> {
+        check_name(name)?;
+        let list = corridor_watchlist::load(format, name, bytes, date)?;
+        let _one_at_a_time = self
+            .loading
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let version = list.version.clone();
+        let stored = StoredList {
+            format,
+            date: date.map(str::to_string),
+        };
+        write_atomically(&self.lists_dir.join(format!("{name}.list")), bytes)?;
+        let meta = serde_json::to_vec_pretty(&stored).unwrap_or_default();
+        write_atomically(&self.lists_dir.join(format!("{name}.json")), &meta)?;
+        let mut lists = self.snapshot().lists.clone();
+        lists.replace(list);
+        let loaded = build(lists, self.dictionary.clone());
+        *self
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(loaded);
+        Ok(version)
+    }
+
+    /// The lists as they are now, to screen with; `None` while no list is loaded.
+    pub fn prepare(&self) -> Option<PreparedScreening> {
+        let loaded = self.snapshot();
+        if loaded.lists.versions().is_empty() {
+            return None;
+        }
+        Some(PreparedScreening { loaded })
+    }
+
+    /// Screens one party: every candidate, hit or not, best first.
+    pub fn screen_party(&self, party: &Party) -> Vec<corridor_screening::Candidate> {
+        self.snapshot().screener.screen(party)
+    }
+}
+
+/// One version of the lists, held for the length of a screening.
+#[derive(Debug)]
+pub struct PreparedScreening {
+    loaded: Arc<Loaded>,
+}
+
+impl PreparedScreening {
+    /// Screens every party of each payment against every loaded list.
+    pub fn screen_payments(
+        &self,
+        payments: &[PaymentInstruction],
+        threshold: u16,
+        agent_name: impl Fn(corridor_core::Bic) -> Option<String>,
+    ) -> Vec<Screening> {
+        let loaded = &self.loaded;
+        let lists = loaded
+            .lists
+            .versions()
+            .into_iter()
+            .map(version_ref)
+            .collect::<Vec<_>>();
+        payments
+            .iter()
+            .map(|p| Screening {
+                lists: lists.clone(),
+                threshold,
+                hits: screen_parties(loaded, p, threshold, &agent_name),
+            })
+            .collect()
+    }
+}
+
+pub fn version_ref(v: &ListVersion) -> ListVersionRef {
+    ListVersionRef {
+        list: v.list.clone(),
+        date: v.date.clone(),
+        sha256: v.sha256.clone(),
+    }
+}
+
+fn read_stored(dir: &Path) -> Result<Vec<Watchlist>, ScreeningError> {
+    let mut lists = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| file_error(dir, e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| file_error(dir, e))?.path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let meta = std::fs::read(&path).map_err(|e| file_error(&path, e))?;
+        let stored: StoredList = serde_json::from_slice(&meta).map_err(|e| file_error(&path, e))?;
+        let file = dir.join(format!("{name}.list"));
+        let bytes = std::fs::read(&file).map_err(|e| file_error(&file, e))?;
+        let list = corridor_watchlist::load(stored.format, &name, &bytes, stored.date.as_deref())
+            .map_err(|e| file_error(&file, e))?;
+        lists.push(list);
+    }
+    Ok(lists)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ScreeningError> {
+    use std::io::Write;
+    let temp = path.with_extension("tmp");
+    let mut file = std::fs::File::create(&temp).map_err(|e| file_error(&temp, e))?;
+    file.write_all(bytes).map_err(|e| file_error(&temp, e))?;
+    file.sync_all().map_err(|e| file_error(&temp, e))?;
+    std::fs::rename(&temp, path).map_err(|e| file_error(path, e))?;
+    if let Some(dir) = path.parent()
+        && let Ok(d) = std::fs::File::open(dir)
+    {
+        d.sync_all().map_err(|e| file_error(dir, e))?;
+    }
+    Ok(())
+}
+
+/// The names a payment carries, each with its role: the customers and ultimate parties,
+/// and for an FI transfer the agents too (by their BIC, and by name where the scheme
+/// knows the bank).
+fn parties(
+    p: &PaymentInstruction,
+    agent_name: &impl Fn(corridor_core::Bic) -> Option<String>,
+) -> Vec<(ScreenedRole, Party)> {
+    let mut out = vec![
+        (ScreenedRole::Debtor, customer(&p.debtor)),
+        (ScreenedRole::Creditor, customer(&p.creditor)),
+    ];
+    if let Some(u) = &p.ultimate_debtor {
+        out.push((ScreenedRole::UltimateDebtor, customer(u)));
+    }
+    if let Some(u) = &p.ultimate_creditor {
+        out.push((ScreenedRole::UltimateCreditor, customer(u)));
+    }
+    if p.kind == PaymentKind::FinancialInstitutionTransfer {
+        let agents = [
+            (ScreenedRole::DebtorAgent, p.debtor_agent),
+            (ScreenedRole::CreditorAgent, p.creditor_agent),
+        ];
+        for (role, bic) in agents {
+            let Some(bic) = bic else { continue };
+            out.push((role, agent(bic, agent_name(bic))));
+        }
+    }
+    out
+}
+
+fn customer(party: &corridor_settlement::Party) -> Party {
+    let country = party
+        .postal_address
+        .as_ref()
+        .and_then(|a| a.country.clone())
+        .or_else(|| party.country_of_residence.clone());
+    let mut identifiers = Vec::new();
+    if let Some(id) = &party.identification {
+        identifiers.extend(id.any_bic.map(|b| b.to_string()));
+        identifiers.extend(id.lei.clone());
+        identifiers.extend(id.other_id.clone());
+    }
+    Party {
+        name: party.name.clone(),
+        kind: None,
+        country,
+        date_of_birth: None,
+        identifiers,
+    }
+}
+
+fn agent(bic: corridor_core::Bic, name: Option<String>) -> Party {
+    let text = bic.to_string();
+    Party {
+        name: name.unwrap_or_else(|| text.clone()),
+        kind: Some(PartyKind::Organisation),
+        country: text.get(4..6).map(str::to_string),
+        date_of_birth: None,
+        identifiers: vec![text],
+    }
+}
+
+fn screen_parties(
+    loaded: &Loaded,
+    p: &PaymentInstruction,
+    threshold: u16,
+    agent_name: &impl Fn(corridor_core::Bic) -> Option<String>,
+) -> Vec<ScreeningHit> {
+    let threshold = Threshold::new(threshold).unwrap_or(Threshold::DEFAULT);
+    let mut hits = Vec::new();
+    for (role, party) in parties(p, agent_name) {
+        for c in loaded.screener.screen(&party) {
+            if !c.is_hit(threshold) {
+                continue;
+            }
+            let entry_fingerprint = loaded
+                .fingerprints
+                .get(&(c.list.clone(), c.entry_id.clone()))
+                .cloned()
+                .unwrap_or_default();
+            hits.push(ScreeningHit {
+                role,
+                party_name: party.name.clone(),
+                explanation: c.explain(),
+                list: c.list,
+                entry_id: c.entry_id,
+                entry_name: c.entry_name,
+                entry_fingerprint,
+                score: c.score,
+            });
+        }
+    }
+    hits
+}

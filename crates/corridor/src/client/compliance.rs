@@ -1,0 +1,247 @@
+//! Compliance commands against a running node: the watchlists it screens against (show,
+//! load a new version), held payments, and an officer's decision on one.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use serde::{Deserialize, Serialize};
+
+use super::conn::{ConnArgs, Node};
+use super::print_json;
+use super::render::{table, time, word};
+
+const TIMEOUT: Duration = Duration::from_secs(300);
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ListsAction {
+    /// Loads a new version of a list from FILE, replacing the old one whole.
+    Load,
+}
+
+#[derive(Args, Debug)]
+pub struct ListsArgs {
+    /// Without an action: shows the lists the node screens against and their versions
+    action: Option<ListsAction>,
+    /// The list file, as published (UN consolidated XML, OFAC sdn.xml, or your own CSV/JSON)
+    file: Option<PathBuf>,
+    /// The file's format: un, ofac, csv or json
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<String>,
+    /// The list's name [default: the format, e.g. "un"]
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+    /// The list's own date, YYYY-MM-DD, for csv and json lists
+    #[arg(long, value_name = "DATE")]
+    date: Option<String>,
+    #[command(flatten)]
+    conn: ConnArgs,
+}
+
+#[derive(Deserialize)]
+struct Loaded {
+    list: String,
+    date: String,
+    sha256: String,
+    entries: usize,
+}
+
+#[derive(Deserialize)]
+struct Recorded {
+    list: String,
+    date: String,
+    sha256: String,
+}
+
+#[derive(Deserialize)]
+struct Lists {
+    loaded: Vec<Loaded>,
+    recorded: Vec<Recorded>,
+    name_dictionary: bool,
+}
+
+pub fn lists(args: ListsArgs) -> anyhow::Result<()> {
+    let node = Node::connect(&args.conn, TIMEOUT)?;
+    if let Some(ListsAction::Load) = args.action {
+        return load(&node, &args);
+    }
+    let answer = node.get("/v1/lists", &[])?;
+    if print_json(&args.conn, &answer) {
+        return Ok(());
+    }
+    let lists: Lists = answer.decode()?;
+    let mut t = table(&["list", "date", "entries", "sha256", "hub has it"], &[2]);
+    for l in &lists.loaded {
+        let recorded = lists
+            .recorded
+            .iter()
+            .any(|r| r.list == l.list && r.date == l.date && r.sha256 == l.sha256);
+        t.add_row(vec![
+            l.list.clone(),
+            l.date.clone(),
+            l.entries.to_string(),
+            l.sha256.clone(),
+            if recorded { "yes" } else { "NO" }.to_string(),
+        ]);
+    }
+    println!("{t}");
+    for r in &lists.recorded {
+        if !lists.loaded.iter().any(|l| l.list == r.list) {
+            println!(
+                "the hub screens against {} of {} ({}), which this node has not loaded: payments are held",
+                r.list, r.date, r.sha256
+            );
+        }
+    }
+    if !lists.name_dictionary {
+        println!("no cross-script name dictionary: see the README, section Screening");
+    }
+    Ok(())
+}
+
+fn load(node: &Node, args: &ListsArgs) -> anyhow::Result<()> {
+    let Some(file) = &args.file else {
+        bail!("lists load needs the list FILE");
+    };
+    let Some(format) = &args.format else {
+        bail!("lists load needs --format un, ofac, csv or json");
+    };
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let name = args.name.clone().unwrap_or_else(|| format.clone());
+    let mut query = vec![("format", format.clone())];
+    query.extend(args.date.clone().map(|d| ("date", d)));
+    let answer = node.put_bytes(&format!("/v1/lists/{name}"), &query, bytes)?;
+    if print_json(&args.conn, &answer) {
+        return Ok(());
+    }
+    let l: Loaded = answer.decode()?;
+    println!(
+        "Loaded {} of {}: {} entries, sha256 {}",
+        l.list, l.date, l.entries, l.sha256
+    );
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct HoldsArgs {
+    /// Only open holds (waiting for a decision)
+    #[arg(long)]
+    open: bool,
+    #[command(flatten)]
+    conn: ConnArgs,
+}
+
+#[derive(Deserialize)]
+struct HoldView {
+    hold: Hold,
+    payment: PaymentView,
+}
+
+#[derive(Deserialize)]
+struct Hold {
+    payment: u64,
+    sender: String,
+    raised_at: u64,
+    why: String,
+    state: serde_json::Value,
+    approvals: Vec<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct PaymentView {
+    amount: String,
+    currency: String,
+}
+
+pub fn holds(args: HoldsArgs) -> anyhow::Result<()> {
+    let node = Node::connect(&args.conn, TIMEOUT)?;
+    let query: Vec<(&str, String)> = if args.open {
+        vec![("state", "open".to_string())]
+    } else {
+        Vec::new()
+    };
+    let answer = node.get("/v1/compliance/holds", &query)?;
+    if print_json(&args.conn, &answer) {
+        return Ok(());
+    }
+    let holds: Vec<HoldView> = answer.decode()?;
+    let mut t = table(
+        &[
+            "payment",
+            "sender",
+            "amount",
+            "held at",
+            "state",
+            "approvals",
+            "why",
+        ],
+        &[2],
+    );
+    for h in &holds {
+        t.add_row(vec![
+            h.hold.payment.to_string(),
+            h.hold.sender.clone(),
+            format!("{} {}", h.payment.amount, h.payment.currency),
+            time(h.hold.raised_at),
+            word(&h.hold.state),
+            h.hold.approvals.len().to_string(),
+            h.hold.why.clone(),
+        ]);
+    }
+    println!("{t}");
+    Ok(())
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Release,
+    Reject,
+}
+
+#[derive(Args, Debug)]
+pub struct DecideArgs {
+    /// The held payment's number
+    payment: u64,
+    /// release (it goes on to settlement) or reject (pacs.002 RJCT, RR04)
+    decision: Decision,
+    /// Why, in your words: it goes into the audit log
+    #[arg(long, value_name = "TEXT")]
+    reason: String,
+    /// With release: remember each hit as a false positive of your bank
+    #[arg(long)]
+    false_positive: bool,
+    #[command(flatten)]
+    conn: ConnArgs,
+}
+
+#[derive(Serialize)]
+struct DecisionRequest<'a> {
+    decision: Decision,
+    reason: &'a str,
+    false_positive: bool,
+}
+
+pub fn decide(args: DecideArgs) -> anyhow::Result<()> {
+    let node = Node::connect(&args.conn, TIMEOUT)?;
+    let answer = node.post(
+        &format!("/v1/compliance/holds/{}/decision", args.payment),
+        &DecisionRequest {
+            decision: args.decision,
+            reason: &args.reason,
+            false_positive: args.false_positive,
+        },
+    )?;
+    if print_json(&args.conn, &answer) {
+        return Ok(());
+    }
+    let hold: Hold = answer.decode()?;
+    println!(
+        "Hold of payment {}: {} ({} approval(s))",
+        hold.payment,
+        word(&hold.state),
+        hold.approvals.len()
+    );
+    Ok(())
+}
