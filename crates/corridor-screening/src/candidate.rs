@@ -46,7 +46,7 @@ pub enum MatchKind {
     /// The same word after normalisation.
     Exact,
     /// Both spellings belong to one group of the name dictionary (the dictionary's group
-    /// number; `NameDictionary::wikidata_id` gives its Wikidata id).
+    /// number; `NameDictionary::group_id` gives its id, such as a Wikidata Q123).
     Dictionary { group: u32 },
     /// One script read in another: Cyrillic transliterated, or an Arabic-script consonant
     /// skeleton equal to the Latin one.

@@ -11,7 +11,7 @@ use crate::rules::name_tokens;
 pub enum DictionaryError {
     #[error("line {line}: a group needs its spellings, `=>` and its id")]
     MissingArrow { line: usize },
-    #[error("line {line}: `{id}` is not a group id of the form Q<number>")]
+    #[error("line {line}: `{id}` is not a group id (one word, such as Q123)")]
     BadGroupId { line: usize, id: String },
     #[error("the dictionary is larger than 4 GiB of spellings")]
     TooLarge,
@@ -24,7 +24,9 @@ pub struct NameDictionary {
     slots: HashTable<Slot>,
     hasher: ahash::RandomState,
     group_lists: Vec<u32>,
-    wikidata_ids: Vec<u32>,
+    /// The groups' own ids (Wikidata's Q123, or the source's own), one after another.
+    group_ids: String,
+    group_id_ends: Vec<u32>,
 }
 
 #[derive(Clone, Copy)]
@@ -39,7 +41,7 @@ impl std::fmt::Debug for NameDictionary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NameDictionary")
             .field("spellings", &self.slots.len())
-            .field("groups", &self.wikidata_ids.len())
+            .field("groups", &self.group_id_ends.len())
             .finish()
     }
 }
@@ -50,15 +52,17 @@ impl NameDictionary {
     /// compares word by word.
     pub fn parse(text: &str) -> Result<NameDictionary, DictionaryError> {
         let mut pairs: Vec<(String, u32)> = Vec::new();
-        let mut wikidata_ids = Vec::new();
+        let mut group_ids = String::new();
+        let mut group_id_ends = Vec::new();
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
             let (forms, id) = parse_line(line, index + 1)?;
-            let group = u32::try_from(wikidata_ids.len()).map_err(|_| DictionaryError::TooLarge)?;
-            wikidata_ids.push(id);
+            let group = to_u32(group_id_ends.len())?;
+            group_ids.push_str(id);
+            group_id_ends.push(to_u32(group_ids.len())?);
             pairs.extend(
                 forms
                     .split(',')
@@ -68,12 +72,13 @@ impl NameDictionary {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        NameDictionary::from_sorted(&pairs, wikidata_ids)
+        NameDictionary::from_sorted(&pairs, group_ids, group_id_ends)
     }
 
     fn from_sorted(
         pairs: &[(String, u32)],
-        wikidata_ids: Vec<u32>,
+        group_ids: String,
+        group_id_ends: Vec<u32>,
     ) -> Result<NameDictionary, DictionaryError> {
         let hasher = ahash::RandomState::with_seeds(0x5eed, 0xc0ff, 0x1d0c, 0x7a11);
         let mut dictionary = NameDictionary {
@@ -81,7 +86,8 @@ impl NameDictionary {
             slots: HashTable::with_capacity(pairs.len()),
             hasher,
             group_lists: Vec::with_capacity(pairs.len()),
-            wikidata_ids,
+            group_ids,
+            group_id_ends,
         };
         for run in pairs.chunk_by(|a, b| a.0 == b.0) {
             let word = &run[0].0;
@@ -120,9 +126,15 @@ impl NameDictionary {
             .unwrap_or(&[])
     }
 
-    /// The Wikidata number (the 123 of Q123) of a group.
-    pub fn wikidata_id(&self, group: u32) -> Option<u32> {
-        self.wikidata_ids.get(group as usize).copied()
+    /// The id the dictionary text gave a group (Q123 for a Wikidata item).
+    pub fn group_id(&self, group: u32) -> Option<&str> {
+        let group = group as usize;
+        let end = *self.group_id_ends.get(group)? as usize;
+        let start = match group.checked_sub(1) {
+            Some(previous) => *self.group_id_ends.get(previous)? as usize,
+            None => 0,
+        };
+        self.group_ids.get(start..end)
     }
 
     /// How many distinct normalised spellings the dictionary holds.
@@ -132,23 +144,22 @@ impl NameDictionary {
 
     /// How many groups the dictionary holds.
     pub fn group_count(&self) -> usize {
-        self.wikidata_ids.len()
+        self.group_id_ends.len()
     }
 }
 
-fn parse_line(line: &str, number: usize) -> Result<(&str, u32), DictionaryError> {
+fn parse_line(line: &str, number: usize) -> Result<(&str, &str), DictionaryError> {
     let (forms, id) = line
         .rsplit_once("=>")
         .ok_or(DictionaryError::MissingArrow { line: number })?;
     let id = id.trim();
-    let wikidata = id
-        .strip_prefix('Q')
-        .and_then(|digits| digits.parse::<u32>().ok())
-        .ok_or_else(|| DictionaryError::BadGroupId {
+    if id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == ',') {
+        return Err(DictionaryError::BadGroupId {
             line: number,
             id: id.to_owned(),
-        })?;
-    Ok((forms, wikidata))
+        });
+    }
+    Ok((forms, id))
 }
 
 fn single_word(form: &str) -> Option<String> {
@@ -180,7 +191,7 @@ mohammad, mohammed, muhammad, мухаммед, محمد => Q1
 hossein, hussein, حسین => Q2
 
 hasan, hassan, حسن => Q3
-mohammad hasan, محمد حسن => Q4
+mohammad hasan, محمد حسن => X4
 ";
 
     #[test]
@@ -188,7 +199,9 @@ mohammad hasan, محمد حسن => Q4
         let dictionary = NameDictionary::parse(SNIPPET).unwrap();
         assert_eq!(dictionary.groups("mohammed"), dictionary.groups("محمد"));
         assert_eq!(dictionary.groups("мухаммед"), [0]);
-        assert_eq!(dictionary.wikidata_id(0), Some(1));
+        assert_eq!(dictionary.group_id(0), Some("Q1"));
+        assert_eq!(dictionary.group_id(3), Some("X4"));
+        assert_eq!(dictionary.group_id(4), None);
     }
 
     #[test]
@@ -219,13 +232,13 @@ mohammad hasan, محمد حسن => Q4
     }
 
     #[test]
-    fn group_id_without_q_is_refused() {
-        let error = NameDictionary::parse("a, b => 12\n").unwrap_err();
+    fn group_id_of_two_words_is_refused() {
+        let error = NameDictionary::parse("a, b => Q1 Q2\n").unwrap_err();
         assert_eq!(
             error,
             DictionaryError::BadGroupId {
                 line: 1,
-                id: "12".to_owned()
+                id: "Q1 Q2".to_owned()
             }
         );
     }

@@ -170,7 +170,8 @@ impl Screener {
     }
 
     /// Names that share a key with enough query words to be worth scoring: two words, or all
-    /// of them when the query or the name has fewer.
+    /// of them when the query or the name has fewer, at least all but one through a reading
+    /// rather than a slip of the pen.
     fn names_sharing_keys(&self, query: &[Word]) -> Vec<u32> {
         SHARED_KEYS.with_borrow_mut(|shared| {
             if shared.len() < self.names.len() {
@@ -180,19 +181,25 @@ impl Screener {
             let mut keys = Vec::new();
             for (position, word) in query.iter().enumerate() {
                 keys.clear();
-                word.index_keys(&mut keys);
-                for name_id in keys
-                    .iter()
-                    .filter_map(|key| self.postings.get(key))
-                    .flatten()
-                {
-                    let Some(bits) = shared.get_mut(*name_id as usize) else {
-                        continue;
+                word.reading_keys(&mut keys);
+                let readings = keys.len();
+                word.deletion_keys(&mut keys);
+                for (index, key) in keys.iter().enumerate() {
+                    // Readings set the low half of the bits, deletions the high half.
+                    let bit = if index < readings {
+                        1u64 << position
+                    } else {
+                        1u64 << (position + 32)
                     };
-                    if *bits == 0 {
-                        touched.push(*name_id);
+                    for name_id in self.postings.get(key).into_iter().flatten() {
+                        let Some(bits) = shared.get_mut(*name_id as usize) else {
+                            continue;
+                        };
+                        if *bits == 0 {
+                            touched.push(*name_id);
+                        }
+                        *bits |= bit;
                     }
-                    *bits |= 1 << position;
                 }
             }
             let mut worth = Vec::with_capacity(touched.len());
@@ -205,7 +212,10 @@ impl Screener {
                     .get(name_id as usize)
                     .map_or(0, |name| name.words.len());
                 let needed = query.len().min(name_words).min(2);
-                if bits.count_ones() as usize >= needed {
+                let by_reading = (*bits as u32).count_ones() as usize;
+                let by_any = ((*bits as u32) | (*bits >> 32) as u32).count_ones() as usize;
+                // At most one word may be found through a slip of the pen alone.
+                if by_any >= needed && by_reading + 1 >= needed {
                     worth.push(name_id);
                 }
                 *bits = 0;

@@ -21,7 +21,7 @@ const MAX_GROUPS: usize = 32;
 
 /// A skeleton of this many consonants or more is also indexed with each consonant left out,
 /// so a one-letter slip ("Putim") still finds its candidate.
-const DELETION_MIN_LEN: usize = 3;
+const DELETION_MIN_LEN: usize = 4;
 
 const TAG_KEY: u64 = 1;
 const TAG_SKELETON: u64 = 2;
@@ -85,10 +85,15 @@ impl Word {
 
     /// The keys this word is indexed under and looked up by.
     pub fn index_keys(&self, keys: &mut Vec<u64>) {
+        self.reading_keys(keys);
+        self.deletion_keys(keys);
+    }
+
+    /// The keys of the word's own readings: its spelling, skeletons and dictionary groups.
+    pub fn reading_keys(&self, keys: &mut Vec<u64>) {
         keys.push(hash(TAG_KEY, &self.key));
         if !self.skeleton.is_empty() {
             keys.push(hash(TAG_SKELETON, &self.skeleton));
-            push_deletions(&self.skeleton, keys);
         }
         for variant in self.article_variant.iter().chain(&self.arabic_view) {
             keys.push(hash(TAG_SKELETON, variant));
@@ -98,6 +103,11 @@ impl Word {
                 .iter()
                 .map(|group| xxh3_64_with_seed(&group.to_le_bytes(), TAG_GROUP)),
         );
+    }
+
+    /// The keys of the skeleton with one consonant left out: they find slips of the pen.
+    pub fn deletion_keys(&self, keys: &mut Vec<u64>) {
+        push_deletions(&self.skeleton, keys);
     }
 
     /// How well this (query) word matches an entry word, best reading first.
@@ -126,12 +136,16 @@ impl Word {
             MatchKind::Phonetic
         };
         if self.skeleton == entry.skeleton {
-            let close = if self.has_vowels() && entry.has_vowels() {
-                jaro_winkler(&self.key, &entry.key) >= 0.8
+            let similarity = if self.has_vowels() && entry.has_vowels() {
+                if jaro_winkler(&self.key, &entry.key) >= 0.8 {
+                    900
+                } else {
+                    800
+                }
             } else {
-                self.skeleton.len() >= 2
+                unvowelled_similarity(self.skeleton.len())
             };
-            return Some(found(if close { 900 } else { 800 }, kind));
+            return Some(found(similarity, kind));
         }
         let variant_matches = |a: &Word, b: &Word| {
             a.article_variant
@@ -146,7 +160,7 @@ impl Word {
                 && latin.arabic_view.as_deref() == Some(&*arabic.skeleton)
         };
         if arabic_view_matches(self, entry) || arabic_view_matches(entry, self) {
-            return Some(found(880, kind));
+            return Some(found(unvowelled_similarity(self.skeleton.len()), kind));
         }
         None
     }
@@ -158,6 +172,13 @@ impl Word {
             return None;
         }
         if self.has_vowels() && entry.has_vowels() {
+            let (own, other) = (self.key.len(), entry.key.len());
+            // A slip of the pen keeps the length and, nearly always, the first letter.
+            if own.abs_diff(other) > 2
+                || self.key.as_bytes().first() != entry.key.as_bytes().first()
+            {
+                return None;
+            }
             let distance = osa_distance(&self.key, &entry.key);
             let len = self.key.chars().count().max(entry.key.chars().count());
             let similarity = match (distance, len) {
@@ -174,7 +195,10 @@ impl Word {
             ));
         }
         let len = self.skeleton.len().max(entry.skeleton.len());
-        if len >= DELETION_MIN_LEN && osa_distance(&self.skeleton, &entry.skeleton) == 1 {
+        if len >= DELETION_MIN_LEN
+            && self.skeleton.len().abs_diff(entry.skeleton.len()) <= 1
+            && osa_distance(&self.skeleton, &entry.skeleton) == 1
+        {
             return Some(found(820, MatchKind::EditDistance { distance: 1 }));
         }
         None
@@ -189,6 +213,16 @@ impl Word {
     /// patronymic, and the name matched on at least two words.
     pub fn is_optional(&self, position: usize, count: usize) -> bool {
         self.patronymic || (position > 0 && position + 1 < count)
+    }
+}
+
+/// Without written vowels, a skeleton of two or three consonants is shared by many names
+/// ("rd" is Rida, Arad, Reda, Rod): only longer skeletons are strong evidence.
+fn unvowelled_similarity(consonants: usize) -> u16 {
+    match consonants {
+        0..=2 => 800,
+        3 => 860,
+        _ => 900,
     }
 }
 
