@@ -417,3 +417,77 @@ fn quote_then_pay_the_quote_from_the_command_line() {
     );
     assert!(refused.contains("AG01"), "{refused}");
 }
+
+#[test]
+fn a_held_payment_is_decided_from_the_command_line_and_the_audit_chain_verifies() {
+    let node = start_node();
+    let mut args = PAY.to_vec();
+    args[10] = "Борис Санкционов";
+    args.push("--json");
+    let receipt = json(&ok(&node, "VOLGRUMM", &args));
+    assert_eq!(receipt["status"], "held", "{receipt}");
+    let id = receipt["payment"].as_u64().expect("payment id").to_string();
+
+    let lists = ok(&node, "officer:VOLGRUMM:olga", &["lists"]);
+    assert!(lists.contains("demo") && lists.contains("yes"), "{lists}");
+    let holds = ok(&node, "officer:VOLGRUMM:olga", &["holds", "--open"]);
+    assert!(holds.contains(&id) && holds.contains("DEMO-1"), "{holds}");
+    let refused = fails(&node, "VOLGRUMM", &["holds"]);
+    assert!(refused.contains("AG01"), "{refused}");
+
+    let decided = ok(
+        &node,
+        "officer:VOLGRUMM:olga",
+        &[
+            "decide",
+            &id,
+            "release",
+            "--reason",
+            "born 1990, not the listed man",
+        ],
+    );
+    assert!(decided.contains("released"), "{decided}");
+    let status = ok(&node, "VOLGRUMM", &["status", &id]);
+    assert!(status.contains("settled"), "{status}");
+
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let list = dir.path().join("own.csv");
+    std::fs::write(
+        &list,
+        "id,kind,name,aliases,dates_of_birth,countries,identifiers\nCLI-1,person,Kazimir Zapretov,,1955,RU,\n",
+    )
+    .expect("write the list");
+    let path = list.to_string_lossy().into_owned();
+    let loaded = ok(
+        &node,
+        "operator",
+        &[
+            "lists",
+            "load",
+            &path,
+            "--format",
+            "csv",
+            "--name",
+            "ops",
+            "--date",
+            "2026-11-20",
+        ],
+    );
+    assert!(
+        loaded.contains("Loaded ops of 2026-11-20: 1 entries"),
+        "{loaded}"
+    );
+
+    let audit = ok(&node, "auditor", &["audit"]);
+    assert!(audit.starts_with("Audit chain verified:"), "{audit}");
+    let head = audit
+        .trim()
+        .rsplit(' ')
+        .next()
+        .expect("a head hash")
+        .to_string();
+    let again = ok(&node, "auditor", &["audit", "--since", &head]);
+    assert!(again.contains("verified"), "{again}");
+    let cut = fails(&node, "auditor", &["audit", "--since", &"0".repeat(64)]);
+    assert!(cut.contains("no longer contains"), "{cut}");
+}

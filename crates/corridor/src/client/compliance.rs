@@ -245,3 +245,39 @@ pub fn decide(args: DecideArgs) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// A head hash published earlier: the chain must still contain it, so a log cut short
+    /// or rewritten since then shows
+    #[arg(long, value_name = "SHA256")]
+    since: Option<String>,
+    #[command(flatten)]
+    conn: ConnArgs,
+}
+
+#[derive(Deserialize)]
+struct AuditLog {
+    records: Vec<corridor_settlement::AuditRecord>,
+}
+
+/// Fetches the audit log and checks every link here, trusting nothing the node says about
+/// it.
+pub fn audit(args: AuditArgs) -> anyhow::Result<()> {
+    let node = Node::connect(&args.conn, TIMEOUT)?;
+    let answer = node.get("/v1/compliance/audit", &[])?;
+    let log: AuditLog = answer.decode()?;
+    corridor_settlement::verify_audit_chain(&log.records)
+        .map_err(|e| anyhow::anyhow!("the audit chain is broken: {e}"))?;
+    if let Some(since) = &args.since
+        && !log.records.iter().any(|r| r.hash == *since)
+    {
+        bail!("the audit chain no longer contains {since}: it was cut short or rewritten");
+    }
+    let head = log.records.last().map_or("(empty)", |r| r.hash.as_str());
+    println!(
+        "Audit chain verified: {} records, head {head}",
+        log.records.len()
+    );
+    Ok(())
+}

@@ -56,6 +56,8 @@ pub enum ClientCommand {
     Holds(Box<compliance::HoldsArgs>),
     /// Releases or rejects a held payment (compliance officers).
     Decide(Box<compliance::DecideArgs>),
+    /// Fetches the compliance audit log and verifies its hash chain locally.
+    Audit(Box<compliance::AuditArgs>),
 }
 
 pub fn run(command: ClientCommand) -> anyhow::Result<()> {
@@ -75,6 +77,7 @@ pub fn run(command: ClientCommand) -> anyhow::Result<()> {
         ClientCommand::Lists(args) => compliance::lists(*args),
         ClientCommand::Holds(args) => compliance::holds(*args),
         ClientCommand::Decide(args) => compliance::decide(*args),
+        ClientCommand::Audit(args) => compliance::audit(*args),
     }
 }
 
