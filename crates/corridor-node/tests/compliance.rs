@@ -292,3 +292,25 @@ async fn the_audit_chain_records_every_decision_and_verifies() {
     );
     node.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_name_dictionary_is_read_from_the_reference_directory() {
+    let without = TestNode::start().await;
+    let (_, lists) = without.get("operator", "/v1/lists").await;
+    assert_eq!(lists["name_dictionary"], false, "{lists}");
+    without.stop().await;
+
+    let reference = tempfile::tempdir().unwrap();
+    std::fs::write(
+        reference.path().join("person_names.txt"),
+        "hamid, hamed, حمید, хамид => Q1\ntahrimi, تحریمی => Q2\n",
+    )
+    .unwrap();
+    let dir = reference.path().to_path_buf();
+    let with = TestNode::start_with(move |c| c.reference_dir = Some(dir)).await;
+    let (_, lists) = with.get("operator", "/v1/lists").await;
+    assert_eq!(lists["name_dictionary"], true, "{lists}");
+    let held = pay_to(&with, "H-1", "Хамид Тахрими").await;
+    assert_eq!(held["status"], "held", "{held}");
+    with.stop().await;
+}
