@@ -110,7 +110,7 @@ pub async fn submit_iso(State(state): St, caller: Caller, body: Bytes) -> AppRes
         refused: 0,
         messages: Vec::with_capacity(messages.len()),
     };
-    for (i, message) in messages.iter().enumerate() {
+    for (i, message) in messages.into_iter().enumerate() {
         let result = take_one(&state, sender, message, i + 1, &currencies, now).await?;
         let refused =
             !result.problems.is_empty() || result.transactions.iter().any(|t| t.error.is_some());
@@ -141,7 +141,7 @@ fn scheme_currencies(hub: &Hub) -> Vec<(String, u32)> {
 async fn take_one(
     state: &Arc<AppState>,
     sender: Bic,
-    message: &Message,
+    message: Message,
     index: usize,
     currencies: &[(String, u32)],
     now: Timestamp,
@@ -153,6 +153,8 @@ async fn take_one(
         transactions: Vec::new(),
         answer_xml: None,
     };
+    // The intake takes the message; a cancellation's answer still names its case.
+    let case = message_case(&message, index);
     let intake = {
         let currencies: Vec<(&str, u32)> =
             currencies.iter().map(|(c, e)| (c.as_str(), *e)).collect();
@@ -179,7 +181,6 @@ async fn take_one(
                 result.transactions.push(transaction);
                 answers.push(answer);
             }
-            let case = message_case(message, index);
             let hub_bic = state.hub_bic;
             let written = state
                 .engine

@@ -5,10 +5,10 @@
 use corridor_core::{Bic, CurrencyCode, Uetr};
 use corridor_iso20022::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, BusinessContext,
-    ChargeBearer as IsoChargeBearer, CreditTransferTransaction, Document, FICdtTrf,
-    FICreditTransferTransaction, FIToFICstmrCdtTrf, FIToFIPmtCxlReq, FieldError, LqdtyCdtTrf,
-    Message, MessageType, PaymentIdentification, PmtRtr, Priority as IsoPriority,
-    ReasonInformation, TransferredAmount,
+    CancellationTransaction, ChargeBearer as IsoChargeBearer, CreditTransferTransaction, Document,
+    FICdtTrf, FICreditTransferTransaction, FIToFICstmrCdtTrf, FIToFIPmtCxlReq, FieldError,
+    LqdtyCdtTrf, Message, MessageType, PaymentIdentification, PmtRtr, Priority as IsoPriority,
+    ReasonInformation, ReturnTransaction, TransferredAmount,
 };
 use corridor_settlement::{
     AccountPurpose, CashAccount, ChargeBearer, HubCommand, LiquidityDirection, Party,
@@ -98,8 +98,9 @@ impl IntakeRefusal {
 }
 
 /// Checks `message` (both layers) as sent by `sender` and says what it asks of the hub.
+/// Takes the message by value: its texts move into the command instead of being copied.
 pub fn intake(
-    message: &Message,
+    message: Message,
     sender: Bic,
     business: &BusinessContext,
 ) -> Result<Intake, IntakeRefusal> {
@@ -112,12 +113,12 @@ pub fn intake(
     if let Some(header) = &message.header {
         agent_is_sender(&header.from, sender, "/AppHdr/Fr/FIId/FinInstnId/BICFI")?;
     }
-    match &message.document {
-        Document::Pacs008(document) => customer_transfers(document, sender),
-        Document::Pacs009(document) => institution_transfers(document, sender),
-        Document::Camt056(document) => cancellations(document),
-        Document::Pacs004(document) => returns(document, sender),
-        Document::Camt050(document) => liquidity(document, sender),
+    match message.document {
+        Document::Pacs008(document) => customer_transfers(*document, sender),
+        Document::Pacs009(document) => institution_transfers(*document, sender),
+        Document::Camt056(document) => cancellations(&document),
+        Document::Pacs004(document) => returns(&document, sender),
+        Document::Camt050(document) => liquidity(&document, sender),
         _ => Err(IntakeRefusal::one(
             "/Document",
             "FF01",
@@ -150,10 +151,10 @@ fn agent_is_sender(
     }
 }
 
-fn customer_transfers(document: &FIToFICstmrCdtTrf, sender: Bic) -> Result<Intake, IntakeRefusal> {
+fn customer_transfers(document: FIToFICstmrCdtTrf, sender: Bic) -> Result<Intake, IntakeRefusal> {
     let payments = each_transaction(
         "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf",
-        &document.credit_transfer_transactions,
+        document.credit_transfer_transactions,
         |path, t| customer_transfer(path, t, sender),
     )?;
     Ok(Intake::Payments(HubCommand::SubmitPayments {
@@ -163,10 +164,10 @@ fn customer_transfers(document: &FIToFICstmrCdtTrf, sender: Bic) -> Result<Intak
     }))
 }
 
-fn institution_transfers(document: &FICdtTrf, sender: Bic) -> Result<Intake, IntakeRefusal> {
+fn institution_transfers(document: FICdtTrf, sender: Bic) -> Result<Intake, IntakeRefusal> {
     let payments = each_transaction(
         "/Document/FICdtTrf/CdtTrfTxInf",
-        &document.credit_transfer_transactions,
+        document.credit_transfer_transactions,
         |path, t| institution_transfer(path, t, sender),
     )?;
     Ok(Intake::Payments(HubCommand::SubmitPayments {
@@ -179,12 +180,13 @@ fn institution_transfers(document: &FICdtTrf, sender: Bic) -> Result<Intake, Int
 /// Maps every transaction, collecting every problem of every one before refusing.
 fn each_transaction<T, R>(
     path: &str,
-    transactions: &[T],
-    map: impl Fn(&str, &T) -> Result<R, IntakeRefusal>,
+    transactions: impl IntoIterator<Item = T>,
+    map: impl Fn(&str, T) -> Result<R, IntakeRefusal>,
 ) -> Result<Vec<R>, IntakeRefusal> {
-    let mut mapped = Vec::with_capacity(transactions.len());
+    let transactions = transactions.into_iter();
+    let mut mapped = Vec::with_capacity(transactions.size_hint().0);
     let mut problems = Vec::new();
-    for (i, t) in transactions.iter().enumerate() {
+    for (i, t) in transactions.enumerate() {
         match map(&format!("{path}[{}]", i + 1), t) {
             Ok(value) => mapped.push(value),
             Err(refusal) => problems.extend(refusal.0),
@@ -202,16 +204,16 @@ fn each_transaction<T, R>(
 struct Common<'t> {
     path: &'t str,
     kind: PaymentKind,
-    id: &'t PaymentIdentification,
-    amount: &'t ActiveCurrencyAndAmount,
+    id: PaymentIdentification,
+    amount: ActiveCurrencyAndAmount,
     instructing_agent: Option<&'t Agent>,
     instructed_agent: Option<&'t Agent>,
     priority: Option<IsoPriority>,
-    remittance: &'t [String],
+    remittance: Vec<String>,
 }
 
 impl Common<'_> {
-    fn instruction(&self, sender: Bic) -> Result<PaymentInstruction, IntakeRefusal> {
+    fn instruction(self, sender: Bic) -> Result<PaymentInstruction, IntakeRefusal> {
         let path = self.path;
         if let Some(agent) = self.instructing_agent {
             agent_is_sender(
@@ -222,15 +224,11 @@ impl Common<'_> {
         }
         Ok(PaymentInstruction {
             kind: self.kind,
-            instruction_id: required(
-                path,
-                "PmtId/InstrId",
-                self.id.instruction_identification.as_ref(),
-            )?,
-            end_to_end_id: self.id.end_to_end_identification.clone(),
+            instruction_id: required(path, "PmtId/InstrId", self.id.instruction_identification)?,
+            end_to_end_id: self.id.end_to_end_identification,
             uetr: uetr(path, "PmtId/UETR", self.id.uetr.as_deref())?,
-            amount: self.amount.amount.clone(),
             currency: currency(path, "IntrBkSttlmAmt", &self.amount.currency)?,
+            amount: self.amount.amount,
             instructed_agent: required_agent(path, "InstdAgt", self.instructed_agent)?,
             debtor: Party::default(),
             debtor_account: None,
@@ -251,33 +249,33 @@ impl Common<'_> {
 
 fn customer_transfer(
     path: &str,
-    t: &CreditTransferTransaction,
+    t: CreditTransferTransaction,
     sender: Bic,
 ) -> Result<PaymentInstruction, IntakeRefusal> {
     let common = Common {
         path,
         kind: PaymentKind::CustomerCreditTransfer,
-        id: &t.payment_identification,
-        amount: &t.interbank_settlement_amount,
+        id: t.payment_identification,
+        amount: t.interbank_settlement_amount,
         instructing_agent: t.instructing_agent.as_ref(),
         instructed_agent: t.instructed_agent.as_ref(),
         priority: t.instruction_priority,
-        remittance: &t.remittance_information_unstructured,
+        remittance: t.remittance_information_unstructured,
     }
     .instruction(sender)?;
     let debtor_agent = agent_bic(path, "DbtrAgt", &t.debtor_agent)?;
     let creditor_agent = agent_bic(path, "CdtrAgt", &t.creditor_agent)?;
     let instruction = PaymentInstruction {
-        debtor: party(path, "Dbtr", &t.debtor)?,
-        debtor_account: t.debtor_account.as_ref().map(account),
+        debtor: party(path, "Dbtr", t.debtor)?,
+        debtor_account: t.debtor_account.map(account),
         debtor_agent: (debtor_agent != sender).then_some(debtor_agent),
-        creditor: party(path, "Cdtr", &t.creditor)?,
-        creditor_account: t.creditor_account.as_ref().map(account),
+        creditor: party(path, "Cdtr", t.creditor)?,
+        creditor_account: t.creditor_account.map(account),
         creditor_agent: (creditor_agent != common.instructed_agent).then_some(creditor_agent),
-        ultimate_debtor: optional_party(path, "UltmtDbtr", t.ultimate_debtor.as_ref())?,
-        ultimate_creditor: optional_party(path, "UltmtCdtr", t.ultimate_creditor.as_ref())?,
+        ultimate_debtor: optional_party(path, "UltmtDbtr", t.ultimate_debtor)?,
+        ultimate_creditor: optional_party(path, "UltmtCdtr", t.ultimate_creditor)?,
         charge_bearer: charge_bearer(t.charge_bearer),
-        purpose: t.purpose_code.clone(),
+        purpose: t.purpose_code,
         ..common
     };
     checked(path, instruction)
@@ -285,18 +283,18 @@ fn customer_transfer(
 
 fn institution_transfer(
     path: &str,
-    t: &FICreditTransferTransaction,
+    t: FICreditTransferTransaction,
     sender: Bic,
 ) -> Result<PaymentInstruction, IntakeRefusal> {
     let common = Common {
         path,
         kind: PaymentKind::FinancialInstitutionTransfer,
-        id: &t.payment_identification,
-        amount: &t.interbank_settlement_amount,
+        id: t.payment_identification,
+        amount: t.interbank_settlement_amount,
         instructing_agent: t.instructing_agent.as_ref(),
         instructed_agent: t.instructed_agent.as_ref(),
         priority: t.instruction_priority,
-        remittance: &t.remittance_information_unstructured,
+        remittance: t.remittance_information_unstructured,
     }
     .instruction(sender)?;
     let creditor_agent = t
@@ -306,9 +304,9 @@ fn institution_transfer(
         .transpose()?;
     let instruction = PaymentInstruction {
         debtor: institution(path, "Dbtr", &t.debtor)?,
-        debtor_account: t.debtor_account.as_ref().map(account),
+        debtor_account: t.debtor_account.map(account),
         creditor: institution(path, "Cdtr", &t.creditor)?,
-        creditor_account: t.creditor_account.as_ref().map(account),
+        creditor_account: t.creditor_account.map(account),
         creditor_agent: creditor_agent.filter(|bic| *bic != common.instructed_agent),
         charge_bearer: ChargeBearer::Creditor,
         ..common
@@ -334,7 +332,7 @@ fn cancellations(document: &FIToFIPmtCxlReq) -> Result<Intake, IntakeRefusal> {
         all.extend(each_transaction(
             &path,
             &underlying.transactions,
-            |path, t| {
+            |path, t: &CancellationTransaction| {
                 Ok(Cancellation {
                     cancellation_id: t.cancellation_identification.clone(),
                     original_uetr: uetr(path, "OrgnlUETR", t.original.uetr.as_deref())?,
@@ -350,8 +348,8 @@ fn returns(document: &PmtRtr, sender: Bic) -> Result<Intake, IntakeRefusal> {
     let returns = each_transaction(
         "/Document/PmtRtr/TxInf",
         &document.transactions,
-        |path, t| {
-            let return_id = required(path, "RtrId", t.return_identification.as_ref())?;
+        |path, t: &ReturnTransaction| {
+            let return_id = required(path, "RtrId", t.return_identification.clone())?;
             Ok(PaymentReturn {
                 original_uetr: uetr(path, "OrgnlUETR", t.original.uetr.as_deref())?,
                 uetr: derived_uetr(sender, &return_id),
@@ -426,8 +424,8 @@ fn derived_uetr(sender: Bic, return_id: &str) -> Uetr {
     Uetr::from_random_bytes(bytes)
 }
 
-fn required(path: &str, name: &str, value: Option<&String>) -> Result<String, IntakeRefusal> {
-    value.cloned().ok_or_else(|| {
+fn required(path: &str, name: &str, value: Option<String>) -> Result<String, IntakeRefusal> {
+    value.ok_or_else(|| {
         IntakeRefusal::one(
             format!("{path}/{name}"),
             "CH21",
@@ -485,50 +483,59 @@ fn required_agent(path: &str, name: &str, agent: Option<&Agent>) -> Result<Bic, 
 fn party(
     path: &str,
     name: &str,
-    party: &corridor_iso20022::PartyIdentification,
+    party: corridor_iso20022::PartyIdentification,
 ) -> Result<Party, IntakeRefusal> {
-    let party_name = party.name.clone().ok_or_else(|| {
+    let party_name = party.name.ok_or_else(|| {
         IntakeRefusal::one(
             format!("{path}/{name}/Nm"),
             "CH21",
             "a party's name is required: screening needs it",
         )
     })?;
-    let organisation = party.organisation_identification.as_ref();
-    let any_bic = organisation
-        .and_then(|o| o.any_bic.as_deref())
-        .map(|text| {
-            parse_bic(text).map_err(|detail| {
-                IntakeRefusal::one(format!("{path}/{name}/Id/OrgId/AnyBIC"), "RC01", detail)
+    let identification = party
+        .organisation_identification
+        .map(|o| {
+            let any_bic = o
+                .any_bic
+                .as_deref()
+                .map(|text| {
+                    parse_bic(text).map_err(|detail| {
+                        IntakeRefusal::one(format!("{path}/{name}/Id/OrgId/AnyBIC"), "RC01", detail)
+                    })
+                })
+                .transpose()?;
+            let other = o.other.into_iter().next();
+            let (other_id, other_scheme) = match other {
+                Some(g) => (Some(g.identification), g.scheme_name_code),
+                None => (None, None),
+            };
+            Ok(PartyIdentification {
+                any_bic,
+                lei: o.lei,
+                other_id,
+                other_scheme,
             })
         })
         .transpose()?;
-    let other = organisation.and_then(|o| o.other.first());
-    let identification = organisation.map(|o| PartyIdentification {
-        any_bic,
-        lei: o.lei.clone(),
-        other_id: other.map(|g| g.identification.clone()),
-        other_scheme: other.and_then(|g| g.scheme_name_code.clone()),
-    });
     Ok(Party {
         name: party_name,
-        postal_address: party.postal_address.as_ref().map(|a| PostalAddress {
-            street_name: a.street_name.clone(),
-            building_number: a.building_number.clone(),
-            post_code: a.post_code.clone(),
-            town_name: a.town_name.clone(),
-            country: a.country.clone(),
-            address_lines: a.address_lines.clone(),
+        postal_address: party.postal_address.map(|a| PostalAddress {
+            street_name: a.street_name,
+            building_number: a.building_number,
+            post_code: a.post_code,
+            town_name: a.town_name,
+            country: a.country,
+            address_lines: a.address_lines,
         }),
         identification,
-        country_of_residence: party.country_of_residence.clone(),
+        country_of_residence: party.country_of_residence,
     })
 }
 
 fn optional_party(
     path: &str,
     name: &str,
-    value: Option<&corridor_iso20022::PartyIdentification>,
+    value: Option<corridor_iso20022::PartyIdentification>,
 ) -> Result<Option<Party>, IntakeRefusal> {
     value.map(|p| party(path, name, p)).transpose()
 }
@@ -547,29 +554,28 @@ fn institution(path: &str, name: &str, agent: &Agent) -> Result<Party, IntakeRef
     })
 }
 
-fn account(account: &corridor_iso20022::CashAccount) -> CashAccount {
-    match &account.identification {
+fn account(account: corridor_iso20022::CashAccount) -> CashAccount {
+    match account.identification {
         AccountIdentification::Iban(iban) => CashAccount {
-            iban: Some(iban.clone()),
+            iban: Some(iban),
             other: None,
         },
         AccountIdentification::Other(other) => CashAccount {
             iban: None,
-            other: Some(other.clone()),
+            other: Some(other),
         },
     }
 }
 
-fn remittance(path: &str, lines: &[String]) -> Result<Option<String>, IntakeRefusal> {
-    match lines {
-        [] => Ok(None),
-        [line] => Ok(Some(line.clone())),
-        _ => Err(IntakeRefusal::one(
+fn remittance(path: &str, lines: Vec<String>) -> Result<Option<String>, IntakeRefusal> {
+    if lines.len() > 1 {
+        return Err(IntakeRefusal::one(
             format!("{path}/RmtInf/Ustrd[2]"),
             "CH17",
             "CBPR+ carries one line of unstructured remittance information",
-        )),
+        ));
     }
+    Ok(lines.into_iter().next())
 }
 
 fn charge_bearer(bearer: IsoChargeBearer) -> ChargeBearer {

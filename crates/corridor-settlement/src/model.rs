@@ -210,19 +210,38 @@ fn check_text(path: impl fmt::Display, value: &str, max: usize) -> Result<(), Re
     if value.trim().is_empty() {
         return Err(Rejection::format(format!("{path} must not be empty")));
     }
-    let chars = value.chars().count();
+    let (chars, hidden) = scan_text(value);
     if chars > max {
         return Err(Rejection::format(format!(
             "{path} has {chars} characters, at most {max} allowed"
         )));
     }
-    if let Some(c) = value.chars().find(|c| corridor_core::is_hidden(*c)) {
+    if let Some(c) = hidden {
         return Err(Rejection::format(format!(
             "{path} contains the control or invisible character U+{:04X}",
             c as u32
         )));
     }
     Ok(())
+}
+
+/// The length in characters and the first hidden character, in one pass: every text of
+/// every instruction goes through here. In ASCII the only hidden characters are the
+/// controls, which a byte test finds.
+fn scan_text(value: &str) -> (usize, Option<char>) {
+    if value.is_ascii() {
+        let hidden = value.bytes().find(u8::is_ascii_control).map(char::from);
+        return (value.len(), hidden);
+    }
+    let mut chars = 0;
+    let mut hidden = None;
+    for c in value.chars() {
+        chars += 1;
+        if hidden.is_none() && corridor_core::is_hidden(c) {
+            hidden = Some(c);
+        }
+    }
+    (chars, hidden)
 }
 
 fn check_optional(

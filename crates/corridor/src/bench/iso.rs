@@ -395,7 +395,7 @@ struct Tally {
 fn take_in(sample: &Sample, business: &BusinessContext) -> Result<usize, String> {
     let messages = parse_bytes(black_box(sample.xml.as_bytes())).map_err(|e| e.to_string())?;
     let mut payments = 0;
-    for message in &messages {
+    for message in messages {
         match intake(message, sample.sender, business) {
             Ok(Intake::Payments(HubCommand::SubmitPayments { payments: p, .. })) => {
                 payments += black_box(p).len();
