@@ -23,6 +23,9 @@ const MAX_GROUPS: usize = 32;
 /// so a one-letter slip ("Putim") still finds its candidate.
 const DELETION_MIN_LEN: usize = 4;
 
+/// A dictionary reading of one Han character: a hit only when the name's other words agree.
+const SINGLE_CHARACTER_READING: u16 = 860;
+
 const TAG_KEY: u64 = 1;
 const TAG_SKELETON: u64 = 2;
 const TAG_GROUP: u64 = 3;
@@ -119,7 +122,12 @@ impl Word {
             return Some(found(960, MatchKind::Transliteration));
         }
         if let Some(group) = self.groups.iter().find(|g| entry.groups.contains(g)) {
-            return Some(found(950, MatchKind::Dictionary { group: *group }));
+            let similarity = if self.is_single_character() || entry.is_single_character() {
+                SINGLE_CHARACTER_READING
+            } else {
+                950
+            };
+            return Some(found(similarity, MatchKind::Dictionary { group: *group }));
         }
         self.compare_skeletons(entry)
             .or_else(|| self.compare_spelling(entry))
@@ -202,6 +210,12 @@ impl Word {
             return Some(found(820, MatchKind::EditDistance { distance: 1 }));
         }
         None
+    }
+
+    /// One Han character is a syllable that the dictionary links to many romanisations of
+    /// Chinese and Korean names alike (成 to Cheng and Song).
+    fn is_single_character(&self) -> bool {
+        self.script == Script::Other && self.text.chars().count() == 1
     }
 
     /// Latin and Cyrillic words are written with their vowels; Arabic-script words are not.
