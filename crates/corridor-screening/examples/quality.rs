@@ -400,7 +400,7 @@ fn clean_names(screener: &Screener, path: &Path) {
             let found = screener.screen(&party);
             if let Some(hit) = found.iter().find(|c| c.is_hit(Threshold::DEFAULT)) {
                 alerts += 1;
-                if verbose && with_birth {
+                if verbose && !with_birth {
                     println!("  alert: {name:?} -> {:?} {}", hit.entry_name, hit.score);
                 }
             }

@@ -61,6 +61,11 @@ fn cyrillic_letter(c: char) -> Option<&'static str> {
 
 /// The consonant skeleton of a Latin word (a Cyrillic word's Latin key included).
 pub fn latin_skeleton(key: &str) -> String {
+    latin_reading(key).0
+}
+
+/// The consonant skeleton of a Latin word and its vowel gaps (see `Skeleton::gaps`).
+pub(crate) fn latin_reading(key: &str) -> (String, u32) {
     let bytes = key.as_bytes();
     let mut skeleton = Skeleton::default();
     let mut at = 0;
@@ -71,9 +76,12 @@ pub fn latin_skeleton(key: &str) -> String {
         let rest = &bytes[offset..];
         let (consonant, width) = latin_consonant(c, rest, offset == 0);
         at = offset + width;
-        skeleton.push(consonant);
+        match consonant {
+            Some(consonant) => skeleton.push(Some(consonant)),
+            None => skeleton.vowel(),
+        }
     }
-    skeleton.finish()
+    skeleton.finish_with_gaps()
 }
 
 /// One consonant class (or none, for a vowel) read at the start of `rest`, and how many bytes
@@ -118,11 +126,21 @@ fn latin_consonant(c: char, rest: &[u8], first: bool) -> (Option<char>, usize) {
 /// The consonant skeleton of an Arabic-script word: long vowels, alef, hamza and ayn are
 /// dropped (Latin renders them as vowels or apostrophes); waw is read as v only word-initial.
 pub fn arabic_skeleton(text: &str) -> String {
+    arabic_reading(text).0
+}
+
+/// The consonant skeleton of an Arabic-script word and the gaps between its consonants where
+/// it writes a long vowel (alef, waw or yeh read as a vowel).
+pub(crate) fn arabic_reading(text: &str) -> (String, u32) {
     let mut skeleton = Skeleton::default();
     for (index, c) in text.chars().enumerate() {
-        skeleton.push(arabic_consonant(c, index == 0));
+        match arabic_consonant(c, index == 0) {
+            Some(consonant) => skeleton.push(Some(consonant)),
+            None if matches!(c, 'ا' | 'و' | 'ي') => skeleton.vowel(),
+            None => {}
+        }
     }
-    skeleton.finish()
+    skeleton.finish_with_gaps()
 }
 
 /// The class standing for "ks", so that "Alexander" and "Aleksandr" agree.
@@ -161,6 +179,10 @@ fn arabic_consonant(c: char, first: bool) -> Option<char> {
 struct Skeleton {
     letters: String,
     last: Option<char>,
+    consonants: u32,
+    /// Bit n is set when a vowel is written after the skeleton's first n consonants: bit 0
+    /// before the first one, bit 1 between the first and the second, and so on.
+    gaps: u32,
 }
 
 impl Skeleton {
@@ -176,16 +198,26 @@ impl Skeleton {
         for letter in letters {
             if self.last != Some(*letter) {
                 self.letters.push(*letter);
+                self.consonants += 1;
             }
             self.last = Some(*letter);
         }
     }
 
-    fn finish(mut self) -> String {
+    fn vowel(&mut self) {
+        self.gaps |= 1u32.checked_shl(self.consonants).unwrap_or(0);
+    }
+
+    /// A final h is dropped and the gap after it becomes the gap after the consonant before.
+    fn finish_with_gaps(mut self) -> (String, u32) {
         if self.letters.len() > 1 && self.letters.ends_with('h') {
             self.letters.pop();
+            let after = 1u32.checked_shl(self.consonants).unwrap_or(0);
+            if self.gaps & after != 0 {
+                self.gaps = (self.gaps & !after) | (after >> 1);
+            }
         }
-        self.letters
+        (self.letters, self.gaps)
     }
 }
 
@@ -267,6 +299,18 @@ mod tests {
     fn persian_hossein_and_latin_hussein_share_a_skeleton() {
         assert_eq!(arabic_skeleton("حسين"), latin_skeleton("hossein"));
         assert_eq!(arabic_skeleton("حسين"), latin_skeleton("hussein"));
+    }
+
+    #[test]
+    fn arabic_long_vowels_sit_in_the_gaps_latin_writes_vowels_in() {
+        let (skeleton, arabic) = arabic_reading("قاعده");
+        let (latin_skeleton, latin) = latin_reading("qaida");
+        assert_eq!(skeleton, latin_skeleton);
+        assert_eq!(arabic, 0b010);
+        assert_eq!(arabic & !latin, 0);
+        let (_, arad) = arabic_reading("اراد");
+        let (_, rida) = latin_reading("rida");
+        assert_ne!(arad & !rida, 0);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::candidate::MatchKind;
 use crate::dictionary::NameDictionary;
 use crate::normalize::{NameToken, Script};
 use crate::rules::{is_patronymic, name_tokens};
-use crate::translit::{arabic_skeleton, latin_skeleton};
+use crate::translit::{arabic_reading, latin_reading, latin_skeleton};
 
 /// A name has at most this many words for matching; the rest of a longer text is ignored.
 pub const MAX_WORDS: usize = 32;
@@ -36,6 +36,9 @@ pub struct Word {
     key: Box<str>,
     script: Script,
     skeleton: Box<str>,
+    /// Where between the skeleton's consonants the word writes a vowel (bit n: after the
+    /// first n consonants); Arabic script writes only its long vowels.
+    vowels: u32,
     /// For a Latin or Cyrillic word with a v inside, the skeleton without it: Arabic script
     /// writes that v with the letter it also uses for the vowels o and u ("Mousavi", موسوی).
     arabic_view: Option<Box<str>>,
@@ -64,10 +67,10 @@ pub fn words_of(name: &str, dictionary: Option<&NameDictionary>) -> Vec<Word> {
 
 impl Word {
     fn analyse(token: NameToken, dictionary: Option<&NameDictionary>) -> Word {
-        let skeleton = match token.script {
-            Script::Latin | Script::Cyrillic => latin_skeleton(&token.key),
-            Script::Arabic => arabic_skeleton(&token.text),
-            Script::Other => String::new(),
+        let (skeleton, vowels) = match token.script {
+            Script::Latin | Script::Cyrillic => latin_reading(&token.key),
+            Script::Arabic => arabic_reading(&token.text),
+            Script::Other => (String::new(), 0),
         };
         let article_variant = article_variant(&token, &skeleton);
         let arabic_view = arabic_view(&token, &skeleton);
@@ -79,6 +82,7 @@ impl Word {
             key: token.key.into(),
             script: token.script,
             skeleton: skeleton.into(),
+            vowels,
             article_variant: article_variant.map(Into::into),
             arabic_view: arabic_view.map(Into::into),
             groups,
@@ -151,7 +155,7 @@ impl Word {
                     800
                 }
             } else {
-                unvowelled_similarity(self.skeleton.len())
+                unvowelled_similarity(self.skeleton.len(), self.vowel_agreement(entry))
             };
             return Some(found(similarity, kind));
         }
@@ -168,7 +172,10 @@ impl Word {
                 && latin.arabic_view.as_deref() == Some(&*arabic.skeleton)
         };
         if arabic_view_matches(self, entry) || arabic_view_matches(entry, self) {
-            return Some(found(unvowelled_similarity(self.skeleton.len()), kind));
+            return Some(found(
+                unvowelled_similarity(self.skeleton.len(), Vowels::Unwritten),
+                kind,
+            ));
         }
         None
     }
@@ -212,6 +219,23 @@ impl Word {
         None
     }
 
+    /// Whether the long vowels an Arabic-script word writes stand where the other word,
+    /// written with its vowels, has vowels too.
+    fn vowel_agreement(&self, other: &Word) -> Vowels {
+        let (arabic, voweled) = match (self.script, other.script) {
+            (Script::Arabic, _) if other.has_vowels() => (self, other),
+            (_, Script::Arabic) if self.has_vowels() => (other, self),
+            _ => return Vowels::Unwritten,
+        };
+        if arabic.vowels == 0 {
+            Vowels::Unwritten
+        } else if arabic.vowels & !voweled.vowels == 0 {
+            Vowels::Agree
+        } else {
+            Vowels::Disagree
+        }
+    }
+
     /// One Han character is a syllable that the dictionary links to many romanisations of
     /// Chinese and Korean names alike (成 to Cheng and Song).
     fn is_single_character(&self) -> bool {
@@ -230,12 +254,25 @@ impl Word {
     }
 }
 
+/// What an Arabic-script word's long vowels say about a reading of it with vowels.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Vowels {
+    /// No long vowel is written, or neither word is in Arabic script.
+    Unwritten,
+    /// Every long vowel stands where the other word has a vowel (قاعده, Qaida).
+    Agree,
+    /// A long vowel stands where the other word has none (اراد, Rida).
+    Disagree,
+}
+
 /// Without written vowels, a skeleton of two or three consonants is shared by many names
-/// ("rd" is Rida, Arad, Reda, Rod): only longer skeletons are strong evidence.
-fn unvowelled_similarity(consonants: usize) -> u16 {
-    match consonants {
-        0..=2 => 800,
-        3 => 860,
+/// ("rd" is Rida, Arad, Reda, Rod): only longer skeletons are strong evidence, unless the
+/// long vowels Arabic does write agree with the other spelling's.
+fn unvowelled_similarity(consonants: usize, vowels: Vowels) -> u16 {
+    match (consonants, vowels) {
+        (0..=2, Vowels::Disagree) => 750,
+        (0..=2, Vowels::Unwritten) | (3, Vowels::Disagree) => 800,
+        (0..=2, Vowels::Agree) | (3, Vowels::Unwritten) | (_, Vowels::Disagree) => 860,
         _ => 900,
     }
 }

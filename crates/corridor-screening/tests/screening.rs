@@ -449,6 +449,19 @@ fn persian_ullah_and_uddin_names_match_joined_latin_spellings() {
 }
 
 #[test]
+fn a_short_arabic_word_whose_long_vowels_agree_is_a_hit() {
+    let screener = screener(vec![organisation("1", "AL-QAIDA")], false);
+    assert!(is_hit(&screener, "القاعدة", "1"));
+}
+
+#[test]
+fn a_short_arabic_word_whose_long_vowels_disagree_is_not_a_hit() {
+    let screener = screener(vec![primary("1", "Rida Mansour")], false);
+    assert!(is_hit(&screener, "رضا منصور", "1"));
+    assert!(!is_hit(&screener, "اراد منصور", "1"));
+}
+
+#[test]
 fn shared_identifier_raises_the_score() {
     let entry = ListEntry {
         identifiers: vec!["A1234567".to_owned()],
