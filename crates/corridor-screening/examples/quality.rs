@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use corridor_screening::{
-    ListEntry, NameDictionary, NameQuality, PartialDate, Party, Screener, Threshold,
+    ListEntry, NameDictionary, NameQuality, PartialDate, Party, PartyKind, Screener, Threshold,
 };
 use corridor_watchlist::{ListFormat, load};
 
@@ -60,7 +60,12 @@ fn main() {
     );
     exact_recall(&screener, &all);
     variant_recall(&screener, &all, "latin", latin_variant);
-    variant_recall(&screener, &all, "cyrillic", |name, rng| {
+    let people: Vec<(String, ListEntry)> = all
+        .iter()
+        .filter(|(_, entry)| entry.kind == PartyKind::Person)
+        .cloned()
+        .collect();
+    variant_recall(&screener, &people, "cyrillic (people)", |name, rng| {
         let structural = [5, 8, 9, 10, 11][rng.below(5)];
         Some(to_cyrillic(&variant_of(name, structural, rng)?))
     });
@@ -170,7 +175,8 @@ fn latin_variant(name: &str, rng: &mut Rng) -> Option<String> {
 
 /// Perturbation `which` of a name (11 and above: none, the name in lower case).
 fn variant_of(name: &str, which: usize, rng: &mut Rng) -> Option<String> {
-    let lower = name.to_lowercase();
+    // An apostrophe joins the parts of one word (Jum'ah), as a writer reads it.
+    let lower = name.to_lowercase().replace(['\'', '’'], "");
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -303,6 +309,7 @@ fn to_cyrillic(text: &str) -> String {
         let reading = match c {
             'a' => "а",
             'b' => "б",
+            'c' if rest[1..].starts_with(['e', 'i', 'y']) => "с",
             'c' => "к",
             'd' => "д",
             'e' => "е",

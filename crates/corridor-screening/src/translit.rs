@@ -13,11 +13,15 @@
 /// pass unchanged.
 pub fn cyrillic_to_latin(text: &str) -> String {
     let mut latin = String::with_capacity(text.len());
+    let mut previous = None;
     for c in text.chars() {
         match cyrillic_letter(c) {
+            // Russian writes the gh and th of foreign names as гх and тх.
+            Some("kh") if matches!(previous, Some('г' | 'т')) => latin.push('h'),
             Some(reading) => latin.push_str(reading),
             None => latin.push(c),
         }
+        previous = Some(c);
     }
     latin
 }
@@ -232,6 +236,13 @@ mod tests {
         assert_eq!(cyrillic_to_latin("цой"), "tsoi");
         assert_eq!(cyrillic_to_latin("юлия"), "yuliya");
         assert_eq!(cyrillic_to_latin("хрущев"), "khrushchev");
+    }
+
+    #[test]
+    fn gh_and_th_of_foreign_names_read_back_from_cyrillic() {
+        assert_eq!(cyrillic_to_latin("гхалаванджи"), "ghalavandzhi");
+        assert_eq!(cyrillic_to_latin("валтхер"), "valther");
+        assert_eq!(cyrillic_to_latin("михаил"), "mikhail");
     }
 
     #[test]
