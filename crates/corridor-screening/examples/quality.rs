@@ -188,7 +188,7 @@ fn variant_of(name: &str, which: usize, rng: &mut Rng) -> Option<String> {
     let varied = match which {
         0 => swap_vowel(&joined, rng),
         1 => double_consonant(&joined, rng),
-        2 => replace_one(&joined, &[("kh", "h"), ("h", "kh")], rng),
+        2 => kh_or_h(&joined, rng),
         3 => replace_one(
             &joined,
             &[("y", "i"), ("i", "y"), ("j", "y"), ("y", "j")],
@@ -213,6 +213,25 @@ fn variant_of(name: &str, which: usize, rng: &mut Rng) -> Option<String> {
         _ => return Some(joined),
     };
     (varied != joined || rng.below(2) == 0).then_some(varied)
+}
+
+/// "kh" written "h", or an h of its own (not the h of sh, ch, th ...) written "kh".
+fn kh_or_h(text: &str, rng: &mut Rng) -> String {
+    if text.contains("kh") && rng.below(2) == 0 {
+        return text.replacen("kh", "h", 1);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let at: Vec<usize> = (0..chars.len())
+        .filter(|i| chars[*i] == 'h' && (*i == 0 || !"sctgkzpdh".contains(chars[*i - 1])))
+        .collect();
+    if at.is_empty() {
+        return text.to_owned();
+    }
+    let i = at[rng.below(at.len())];
+    let mut out: String = chars[..i].iter().collect();
+    out.push('k');
+    out.extend(&chars[i..]);
+    out
 }
 
 fn swap_vowel(text: &str, rng: &mut Rng) -> String {

@@ -215,6 +215,14 @@ fn drop_articles(tokens: &mut Vec<NameToken>) {
         strip_arabic_article(&mut token);
         kept.push(token);
     }
+    // "HADID, AL": a list's "LAST, First" order moves a name's article to its end.
+    if kept.len() > 1
+        && kept
+            .last()
+            .is_some_and(|last| last.has_latin_reading() && ARTICLES.contains(&last.key.as_str()))
+    {
+        kept.pop();
+    }
     *tokens = kept;
 }
 
@@ -437,6 +445,12 @@ mod tests {
         assert_eq!(keys_of("Al Qaida"), ["qaida"]);
         assert_eq!(keys_of("Al-Qaida"), ["qaida"]);
         assert_eq!(keys_of("аль-Каида"), ["kaida"]);
+    }
+
+    #[test]
+    fn an_article_moved_to_the_end_is_dropped() {
+        assert_eq!(keys_of("Hadid, Al"), ["hadid"]);
+        assert_eq!(keys_of("Al"), ["al"]);
     }
 
     #[test]

@@ -189,9 +189,7 @@ impl Word {
         if self.has_vowels() && entry.has_vowels() {
             let (own, other) = (self.key.len(), entry.key.len());
             // A slip of the pen keeps the length and, nearly always, the first letter.
-            if own.abs_diff(other) > 2
-                || self.key.as_bytes().first() != entry.key.as_bytes().first()
-            {
+            if own.abs_diff(other) > 2 || !same_initial(&self.key, &entry.key) {
                 return None;
             }
             let distance = osa_distance(&self.key, &entry.key);
@@ -275,6 +273,16 @@ fn unvowelled_similarity(consonants: usize, vowels: Vowels) -> u16 {
         (0..=2, Vowels::Agree) | (3, Vowels::Unwritten) | (_, Vowels::Disagree) => 860,
         _ => 900,
     }
+}
+
+/// A slip of the pen keeps the first letter, but y, j and i open the same names in
+/// different transliterations (Yabari, Jabari).
+fn same_initial(a: &str, b: &str) -> bool {
+    let initial = |key: &str| match key.as_bytes().first() {
+        Some(b'y' | b'j' | b'i') => Some(b'j'),
+        other => other.copied(),
+    };
+    initial(a) == initial(b)
 }
 
 fn found(similarity: u16, how: MatchKind) -> WordMatch {

@@ -462,6 +462,12 @@ fn a_short_arabic_word_whose_long_vowels_disagree_is_not_a_hit() {
 }
 
 #[test]
+fn initial_y_and_j_are_one_slip_apart() {
+    let screener = screener(vec![primary("1", "Mohammad Jalalmaab")], false);
+    assert!(is_hit(&screener, "Mohammad Yalalmaab", "1"));
+}
+
+#[test]
 fn shared_identifier_raises_the_score() {
     let entry = ListEntry {
         identifiers: vec!["A1234567".to_owned()],
