@@ -147,6 +147,25 @@ pub(crate) fn arabic_reading(text: &str) -> (String, u32) {
     skeleton.finish_with_gaps()
 }
 
+/// The skeleton of an Arabic-script word as Persian and Afghan writers render it in
+/// Latin letters: ث as s (Saqib), ض as z (Ramazan, Zamir). `None`
+/// when the word has none of those letters.
+pub(crate) fn arabic_regional_skeleton(text: &str) -> Option<String> {
+    let regional = |c: char| match c {
+        'ث' => Some('s'),
+        'ض' => Some('z'),
+        _ => None,
+    };
+    if !text.chars().any(|c| regional(c).is_some()) {
+        return None;
+    }
+    let mut skeleton = Skeleton::default();
+    for (index, c) in text.chars().enumerate() {
+        skeleton.push(regional(c).or_else(|| arabic_consonant(c, index == 0)));
+    }
+    Some(skeleton.finish_with_gaps().0)
+}
+
 /// The class standing for "ks", so that "Alexander" and "Aleksandr" agree.
 const TWO_CONSONANTS_KS: char = 'χ';
 
@@ -322,6 +341,19 @@ mod tests {
         let (_, arad) = arabic_reading("اراد");
         let (_, rida) = latin_reading("rida");
         assert_ne!(arad & !rida, 0);
+    }
+
+    #[test]
+    fn regional_readings_of_arabic_letters_have_a_skeleton_of_their_own() {
+        assert_eq!(
+            arabic_regional_skeleton("ثاقب").as_deref(),
+            Some(latin_skeleton("saqib").as_str())
+        );
+        assert_eq!(
+            arabic_regional_skeleton("ضمیر").as_deref(),
+            Some(latin_skeleton("zamir").as_str())
+        );
+        assert_eq!(arabic_regional_skeleton("محمد"), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::candidate::MatchKind;
 use crate::dictionary::NameDictionary;
 use crate::normalize::{NameToken, Script};
 use crate::rules::{is_patronymic, name_tokens};
-use crate::translit::{arabic_reading, latin_reading, latin_skeleton};
+use crate::translit::{arabic_reading, arabic_regional_skeleton, latin_reading, latin_skeleton};
 
 /// A name has at most this many words for matching; the rest of a longer text is ignored.
 pub const MAX_WORDS: usize = 32;
@@ -42,6 +42,9 @@ pub struct Word {
     /// For a Latin or Cyrillic word with a v inside, the skeleton without it: Arabic script
     /// writes that v with the letter it also uses for the vowels o and u ("Mousavi", موسوی).
     arabic_view: Option<Box<str>>,
+    /// For an Arabic-script word, its skeleton as regional Latin spellings read some letters
+    /// (ث as s, ق as g ...).
+    regional: Option<Box<str>>,
     /// The skeleton with (Arabic) or without (Latin "Albaghdadi") an article joined to it.
     article_variant: Option<Box<str>>,
     groups: SmallVec<[u32; 4]>,
@@ -74,6 +77,10 @@ impl Word {
         };
         let article_variant = article_variant(&token, &skeleton);
         let arabic_view = arabic_view(&token, &skeleton);
+        let regional = match token.script {
+            Script::Arabic => arabic_regional_skeleton(&token.text),
+            _ => None,
+        };
         let groups = dictionary.map(|d| groups_of(&token, d)).unwrap_or_default();
         let weight = weight_of(&token);
         Word {
@@ -85,6 +92,7 @@ impl Word {
             vowels,
             article_variant: article_variant.map(Into::into),
             arabic_view: arabic_view.map(Into::into),
+            regional: regional.map(Into::into),
             groups,
             weight,
         }
@@ -102,7 +110,8 @@ impl Word {
         if !self.skeleton.is_empty() {
             keys.push(hash(TAG_SKELETON, &self.skeleton));
         }
-        for variant in self.article_variant.iter().chain(&self.arabic_view) {
+        let variants = self.article_variant.iter().chain(&self.arabic_view);
+        for variant in variants.chain(&self.regional) {
             keys.push(hash(TAG_SKELETON, variant));
         }
         keys.extend(
@@ -169,7 +178,8 @@ impl Word {
         }
         let arabic_view_matches = |latin: &Word, arabic: &Word| {
             arabic.script == Script::Arabic
-                && latin.arabic_view.as_deref() == Some(&*arabic.skeleton)
+                && (latin.arabic_view.as_deref() == Some(&*arabic.skeleton)
+                    || arabic.regional.as_deref() == Some(&*latin.skeleton))
         };
         if arabic_view_matches(self, entry) || arabic_view_matches(entry, self) {
             return Some(found(

@@ -468,6 +468,12 @@ fn initial_y_and_j_are_one_slip_apart() {
 }
 
 #[test]
+fn afghan_spellings_of_arabic_letters_match() {
+    let screener = screener(vec![primary("1", "NOOR MOHAMMAD SAQIB")], true);
+    assert!(is_hit(&screener, "نور محمد ثاقب", "1"));
+}
+
+#[test]
 fn shared_identifier_raises_the_score() {
     let entry = ListEntry {
         identifiers: vec!["A1234567".to_owned()],
