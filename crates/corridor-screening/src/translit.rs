@@ -70,6 +70,22 @@ pub fn latin_skeleton(key: &str) -> String {
 
 /// The consonant skeleton of a Latin word and its vowel gaps (see `Skeleton::gaps`).
 pub(crate) fn latin_reading(key: &str) -> (String, u32) {
+    latin_reading_as(key, Digraphs::Common)
+}
+
+/// The skeleton of a Latin word read as the Arabic-script spelling it may render: "sh" as
+/// the two letters س and ه (Ishaq, اسحاق) and French "ch" as ش (Chekkouri, شكوري).
+pub(crate) fn latin_skeleton_as_arabic(key: &str) -> String {
+    latin_reading_as(key, Digraphs::FromArabic).0
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Digraphs {
+    Common,
+    FromArabic,
+}
+
+fn latin_reading_as(key: &str, digraphs: Digraphs) -> (String, u32) {
     let bytes = key.as_bytes();
     let mut skeleton = Skeleton::default();
     let mut at = 0;
@@ -78,7 +94,11 @@ pub(crate) fn latin_reading(key: &str) -> (String, u32) {
             continue;
         }
         let rest = &bytes[offset..];
-        let (consonant, width) = latin_consonant(c, rest, offset == 0);
+        let (consonant, width) = match digraphs {
+            Digraphs::FromArabic if rest.starts_with(b"sh") => (Some('s'), 1),
+            Digraphs::FromArabic if rest.starts_with(b"ch") => (Some('x'), 2),
+            _ => latin_consonant(c, rest, offset == 0),
+        };
         at = offset + width;
         match consonant {
             Some(consonant) => skeleton.push(Some(consonant)),
@@ -354,6 +374,15 @@ mod tests {
             Some(latin_skeleton("zamir").as_str())
         );
         assert_eq!(arabic_regional_skeleton("محمد"), None);
+    }
+
+    #[test]
+    fn latin_sh_and_french_ch_read_as_arabic_script_writes_them() {
+        assert_eq!(latin_skeleton_as_arabic("ishak"), arabic_skeleton("اسحاق"));
+        assert_eq!(
+            latin_skeleton_as_arabic("chekkouri"),
+            arabic_skeleton("شكوري")
+        );
     }
 
     #[test]

@@ -10,7 +10,10 @@ use crate::candidate::MatchKind;
 use crate::dictionary::NameDictionary;
 use crate::normalize::{NameToken, Script};
 use crate::rules::{is_patronymic, name_tokens};
-use crate::translit::{arabic_reading, arabic_regional_skeleton, latin_reading, latin_skeleton};
+use crate::translit::{
+    arabic_reading, arabic_regional_skeleton, latin_reading, latin_skeleton,
+    latin_skeleton_as_arabic,
+};
 
 /// A name has at most this many words for matching; the rest of a longer text is ignored.
 pub const MAX_WORDS: usize = 32;
@@ -39,8 +42,9 @@ pub struct Word {
     /// Where between the skeleton's consonants the word writes a vowel (bit n: after the
     /// first n consonants); Arabic script writes only its long vowels.
     vowels: u32,
-    /// For a Latin or Cyrillic word with a v inside, the skeleton without it: Arabic script
-    /// writes that v with the letter it also uses for the vowels o and u ("Mousavi", موسوی).
+    /// For a Latin or Cyrillic word, its skeleton as Arabic script would write it, when that
+    /// differs: a v inside dropped (Arabic writes it with the letter it also uses for o and u:
+    /// "Mousavi", موسوی), "sh" as two letters (Ishaq) and French "ch" as ش.
     arabic_view: Option<Box<str>>,
     /// For an Arabic-script word, its skeleton as regional Latin spellings read some letters
     /// (ث as s, ق as g ...).
@@ -315,11 +319,15 @@ fn article_variant(token: &NameToken, skeleton: &str) -> Option<String> {
 }
 
 fn arabic_view(token: &NameToken, skeleton: &str) -> Option<String> {
-    if !token.has_latin_reading() || !skeleton.chars().skip(1).any(|letter| letter == 'v') {
+    if !token.has_latin_reading() {
         return None;
     }
-    let mut view = String::with_capacity(skeleton.len());
-    for (index, letter) in skeleton.char_indices() {
+    let read = latin_skeleton_as_arabic(&token.key);
+    if read == skeleton && !skeleton.chars().skip(1).any(|letter| letter == 'v') {
+        return None;
+    }
+    let mut view = String::with_capacity(read.len());
+    for (index, letter) in read.char_indices() {
         if (index == 0 || letter != 'v') && !view.ends_with(letter) {
             view.push(letter);
         }

@@ -474,6 +474,12 @@ fn afghan_spellings_of_arabic_letters_match() {
 }
 
 #[test]
+fn latin_sh_written_as_two_arabic_letters_matches() {
+    let screener = screener(vec![primary("1", "ABDUL MANAN MOHAMMAD ISHAK")], false);
+    assert!(is_hit(&screener, "عبدالمنان محمد اسحاق", "1"));
+}
+
+#[test]
 fn shared_identifier_raises_the_score() {
     let entry = ListEntry {
         identifiers: vec!["A1234567".to_owned()],
