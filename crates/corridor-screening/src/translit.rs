@@ -73,8 +73,9 @@ pub(crate) fn latin_reading(key: &str) -> (String, u32) {
     latin_reading_as(key, Digraphs::Common)
 }
 
-/// The skeleton of a Latin word read as the Arabic-script spelling it may render: "sh" as
-/// the two letters س and ه (Ishaq, اسحاق) and French "ch" as ش (Chekkouri, شكوري).
+/// The skeleton of a Latin word read as the Arabic-script spelling it may render: "sh" and
+/// "zh" as two letters (Ishaq, اسحاق; Mazhari, مظهری) and French "ch" as ش (Chekkouri,
+/// شكوري).
 pub(crate) fn latin_skeleton_as_arabic(key: &str) -> String {
     latin_reading_as(key, Digraphs::FromArabic).0
 }
@@ -96,6 +97,7 @@ fn latin_reading_as(key: &str, digraphs: Digraphs) -> (String, u32) {
         let rest = &bytes[offset..];
         let (consonant, width) = match digraphs {
             Digraphs::FromArabic if rest.starts_with(b"sh") => (Some('s'), 1),
+            Digraphs::FromArabic if rest.starts_with(b"zh") => (Some('z'), 1),
             Digraphs::FromArabic if rest.starts_with(b"ch") => (Some('x'), 2),
             _ => latin_consonant(c, rest, offset == 0),
         };
@@ -382,6 +384,10 @@ mod tests {
         assert_eq!(
             latin_skeleton_as_arabic("chekkouri"),
             arabic_skeleton("شكوري")
+        );
+        assert_eq!(
+            latin_skeleton_as_arabic("mazhari"),
+            arabic_skeleton("مظهری")
         );
     }
 
