@@ -104,7 +104,7 @@ impl SecondaryEvidence {
     pub fn effect(&self) -> i32 {
         match self {
             SecondaryEvidence::DateOfBirthAgrees { .. } => 50,
-            SecondaryEvidence::DateOfBirthDisagrees { .. } => -100,
+            SecondaryEvidence::DateOfBirthDisagrees { .. } => -150,
             SecondaryEvidence::CountryAgrees { .. } => 20,
             SecondaryEvidence::CountryDisagrees { .. } => -50,
             SecondaryEvidence::IdentifierAgrees { .. } => 150,

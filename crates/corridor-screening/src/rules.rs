@@ -13,6 +13,7 @@ pub fn name_tokens(name: &str) -> Vec<NameToken> {
     strip_titles(&mut tokens);
     drop_articles(&mut tokens);
     drop_connectors(&mut tokens);
+    join_second_halves(&mut tokens);
     join_compounds(&mut tokens);
     tokens
 }
@@ -130,7 +131,6 @@ const TITLES: &[&str] = &[
     "دکتر",
     "مهندس",
     "السيد",
-    "سيد",
 ];
 
 /// Arabic articles written apart from their noun in Latin or Cyrillic: always "al", "el",
@@ -143,6 +143,14 @@ const ASSIMILATED_ARTICLES: &[&str] = &[
 /// "son of" and "daughter of" between the parts of a lineage.
 const CONNECTORS: &[&str] = &[
     "bin", "ibn", "ben", "bint", "binti", "ibni", "بن", "ابن", "بنت",
+];
+
+/// Second halves of one name that Arabic and Persian write apart and Latin writes joined or
+/// apart: -ullah (Habib Allah, Habibullah), -uddin (Jalal al-Din, Jalaluddin), -zada
+/// (Akhund Zada, Akhundzada). Arabic ones are listed as they read once their article is gone.
+const ARABIC_SECOND_HALVES: &[&str] = &["له", "دين", "زاده", "زاد"];
+const LATIN_SECOND_HALVES: &[&str] = &[
+    "allah", "ullah", "ulla", "ollah", "din", "deen", "dine", "zada", "zadeh", "zadah", "zade",
 ];
 
 const ARABIC_ARTICLE: &str = "ال";
@@ -207,6 +215,14 @@ fn drop_articles(tokens: &mut Vec<NameToken>) {
         strip_arabic_article(&mut token);
         kept.push(token);
     }
+    // "HADID, AL": a list's "LAST, First" order moves a name's article to its end.
+    if kept.len() > 1
+        && kept
+            .last()
+            .is_some_and(|last| last.has_latin_reading() && ARTICLES.contains(&last.key.as_str()))
+    {
+        kept.pop();
+    }
     *tokens = kept;
 }
 
@@ -250,6 +266,33 @@ fn drop_connectors(tokens: &mut Vec<NameToken>) {
         index += 1;
         !(between && CONNECTORS.contains(&token.key.as_str()))
     });
+}
+
+/// A second half joins the word before it, without its article, so every spelling of
+/// "Habib Allah" reads as one word whose skeleton is the joined Latin spelling's.
+fn join_second_halves(tokens: &mut Vec<NameToken>) {
+    let mut joined: Vec<NameToken> = Vec::with_capacity(tokens.len());
+    for token in std::mem::take(tokens) {
+        match joined.last_mut() {
+            Some(previous) if is_second_half(&token) && previous.script == token.script => {
+                previous.text.push_str(&token.text);
+                previous.key.push_str(&token.key);
+            }
+            _ => joined.push(token),
+        }
+    }
+    *tokens = joined;
+}
+
+fn is_second_half(token: &NameToken) -> bool {
+    match token.script {
+        Script::Arabic => {
+            ARABIC_SECOND_HALVES.contains(&token.text.as_str())
+                && (token.had_article || token.text.starts_with('ز'))
+        }
+        Script::Latin | Script::Cyrillic => LATIN_SECOND_HALVES.contains(&token.key.as_str()),
+        Script::Other => false,
+    }
 }
 
 /// "Abd" and "Abu" are the first half of one name: "Abd al-Rahman", "Abdul Rahman",
@@ -405,6 +448,12 @@ mod tests {
     }
 
     #[test]
+    fn an_article_moved_to_the_end_is_dropped() {
+        assert_eq!(keys_of("Hadid, Al"), ["hadid"]);
+        assert_eq!(keys_of("Al"), ["al"]);
+    }
+
+    #[test]
     fn assimilated_articles_are_dropped_before_their_consonant() {
         assert_eq!(keys_of("Ash-Shami"), ["shami"]);
         assert_eq!(keys_of("As Sudan Ad Dawla"), ["sudan", "dawla"]);
@@ -447,6 +496,34 @@ mod tests {
     #[test]
     fn arabic_abd_compounds_have_one_spelling() {
         assert_eq!(name_tokens("عبد الرحمن"), name_tokens("عبدالرحمن"));
+    }
+
+    #[test]
+    fn ullah_names_are_one_word_in_every_spelling() {
+        assert_eq!(keys_of("Habib Ullah"), ["habibullah"]);
+        assert_eq!(keys_of("Habib Allah Khan"), ["habiballah", "khan"]);
+        let arabic = name_tokens("حبیب الله");
+        assert_eq!(arabic.len(), 1);
+        assert_eq!(arabic[0].text, "حبيبله");
+    }
+
+    #[test]
+    fn uddin_names_are_one_word_in_every_spelling() {
+        assert_eq!(keys_of("Jalal ud-Din Haqqani"), ["jalaldin", "haqqani"]);
+        assert_eq!(keys_of("Shams al Din"), ["shamsdin"]);
+        assert_eq!(name_tokens("جلال الدين حقانى").len(), 2);
+    }
+
+    #[test]
+    fn zada_names_are_one_word_in_every_spelling() {
+        assert_eq!(keys_of("Akhund Zada"), ["akhundzada"]);
+        assert_eq!(name_tokens("آخوند زاده").len(), 1);
+    }
+
+    #[test]
+    fn a_second_half_alone_stays_a_word() {
+        assert_eq!(keys_of("Allah Dad"), ["allah", "dad"]);
+        assert_eq!(name_tokens("الله داد").len(), 2);
     }
 
     #[test]

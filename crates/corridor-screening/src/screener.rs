@@ -436,6 +436,16 @@ fn secondary_evidence(
             identifier: identifier.clone(),
         });
     }
+    if party.kind.is_none()
+        && party.date_of_birth.is_some()
+        && entry.kind == PartyKind::Organisation
+    {
+        // Only a person is born: the date says what the message left unsaid.
+        evidence.push(SecondaryEvidence::KindDisagrees {
+            listed: entry.kind,
+            screened: PartyKind::Person,
+        });
+    }
     let kind = match (party.kind, entry.kind) {
         (Some(screened @ PartyKind::Person), listed @ PartyKind::Organisation)
         | (Some(screened @ PartyKind::Organisation), listed @ PartyKind::Person) => {

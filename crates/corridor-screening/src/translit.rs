@@ -13,11 +13,15 @@
 /// pass unchanged.
 pub fn cyrillic_to_latin(text: &str) -> String {
     let mut latin = String::with_capacity(text.len());
+    let mut previous = None;
     for c in text.chars() {
         match cyrillic_letter(c) {
+            // Russian writes the gh and th of foreign names as гх and тх.
+            Some("kh") if matches!(previous, Some('г' | 'т')) => latin.push('h'),
             Some(reading) => latin.push_str(reading),
             None => latin.push(c),
         }
+        previous = Some(c);
     }
     latin
 }
@@ -61,6 +65,28 @@ fn cyrillic_letter(c: char) -> Option<&'static str> {
 
 /// The consonant skeleton of a Latin word (a Cyrillic word's Latin key included).
 pub fn latin_skeleton(key: &str) -> String {
+    latin_reading(key).0
+}
+
+/// The consonant skeleton of a Latin word and its vowel gaps (see `Skeleton::gaps`).
+pub(crate) fn latin_reading(key: &str) -> (String, u32) {
+    latin_reading_as(key, Digraphs::Common)
+}
+
+/// The skeleton of a Latin word read as the Arabic-script spelling it may render: "sh" and
+/// "zh" as two letters (Ishaq, اسحاق; Mazhari, مظهری) and French "ch" as ش (Chekkouri,
+/// شكوري).
+pub(crate) fn latin_skeleton_as_arabic(key: &str) -> String {
+    latin_reading_as(key, Digraphs::FromArabic).0
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Digraphs {
+    Common,
+    FromArabic,
+}
+
+fn latin_reading_as(key: &str, digraphs: Digraphs) -> (String, u32) {
     let bytes = key.as_bytes();
     let mut skeleton = Skeleton::default();
     let mut at = 0;
@@ -69,11 +95,19 @@ pub fn latin_skeleton(key: &str) -> String {
             continue;
         }
         let rest = &bytes[offset..];
-        let (consonant, width) = latin_consonant(c, rest, offset == 0);
+        let (consonant, width) = match digraphs {
+            Digraphs::FromArabic if rest.starts_with(b"sh") => (Some('s'), 1),
+            Digraphs::FromArabic if rest.starts_with(b"zh") => (Some('z'), 1),
+            Digraphs::FromArabic if rest.starts_with(b"ch") => (Some('x'), 2),
+            _ => latin_consonant(c, rest, offset == 0),
+        };
         at = offset + width;
-        skeleton.push(consonant);
+        match consonant {
+            Some(consonant) => skeleton.push(Some(consonant)),
+            None => skeleton.vowel(),
+        }
     }
-    skeleton.finish()
+    skeleton.finish_with_gaps()
 }
 
 /// One consonant class (or none, for a vowel) read at the start of `rest`, and how many bytes
@@ -118,11 +152,40 @@ fn latin_consonant(c: char, rest: &[u8], first: bool) -> (Option<char>, usize) {
 /// The consonant skeleton of an Arabic-script word: long vowels, alef, hamza and ayn are
 /// dropped (Latin renders them as vowels or apostrophes); waw is read as v only word-initial.
 pub fn arabic_skeleton(text: &str) -> String {
+    arabic_reading(text).0
+}
+
+/// The consonant skeleton of an Arabic-script word and the gaps between its consonants where
+/// it writes a long vowel (alef, waw or yeh read as a vowel).
+pub(crate) fn arabic_reading(text: &str) -> (String, u32) {
     let mut skeleton = Skeleton::default();
     for (index, c) in text.chars().enumerate() {
-        skeleton.push(arabic_consonant(c, index == 0));
+        match arabic_consonant(c, index == 0) {
+            Some(consonant) => skeleton.push(Some(consonant)),
+            None if matches!(c, 'ا' | 'و' | 'ي') => skeleton.vowel(),
+            None => {}
+        }
     }
-    skeleton.finish()
+    skeleton.finish_with_gaps()
+}
+
+/// The skeleton of an Arabic-script word as Persian and Afghan writers render it in
+/// Latin letters: ث as s (Saqib), ض as z (Ramazan, Zamir). `None`
+/// when the word has none of those letters.
+pub(crate) fn arabic_regional_skeleton(text: &str) -> Option<String> {
+    let regional = |c: char| match c {
+        'ث' => Some('s'),
+        'ض' => Some('z'),
+        _ => None,
+    };
+    if !text.chars().any(|c| regional(c).is_some()) {
+        return None;
+    }
+    let mut skeleton = Skeleton::default();
+    for (index, c) in text.chars().enumerate() {
+        skeleton.push(regional(c).or_else(|| arabic_consonant(c, index == 0)));
+    }
+    Some(skeleton.finish_with_gaps().0)
 }
 
 /// The class standing for "ks", so that "Alexander" and "Aleksandr" agree.
@@ -161,6 +224,10 @@ fn arabic_consonant(c: char, first: bool) -> Option<char> {
 struct Skeleton {
     letters: String,
     last: Option<char>,
+    consonants: u32,
+    /// Bit n is set when a vowel is written after the skeleton's first n consonants: bit 0
+    /// before the first one, bit 1 between the first and the second, and so on.
+    gaps: u32,
 }
 
 impl Skeleton {
@@ -176,16 +243,26 @@ impl Skeleton {
         for letter in letters {
             if self.last != Some(*letter) {
                 self.letters.push(*letter);
+                self.consonants += 1;
             }
             self.last = Some(*letter);
         }
     }
 
-    fn finish(mut self) -> String {
+    fn vowel(&mut self) {
+        self.gaps |= 1u32.checked_shl(self.consonants).unwrap_or(0);
+    }
+
+    /// A final h is dropped and the gap after it becomes the gap after the consonant before.
+    fn finish_with_gaps(mut self) -> (String, u32) {
         if self.letters.len() > 1 && self.letters.ends_with('h') {
             self.letters.pop();
+            let after = 1u32.checked_shl(self.consonants).unwrap_or(0);
+            if self.gaps & after != 0 {
+                self.gaps = (self.gaps & !after) | (after >> 1);
+            }
         }
-        self.letters
+        (self.letters, self.gaps)
     }
 }
 
@@ -200,6 +277,13 @@ mod tests {
         assert_eq!(cyrillic_to_latin("цой"), "tsoi");
         assert_eq!(cyrillic_to_latin("юлия"), "yuliya");
         assert_eq!(cyrillic_to_latin("хрущев"), "khrushchev");
+    }
+
+    #[test]
+    fn gh_and_th_of_foreign_names_read_back_from_cyrillic() {
+        assert_eq!(cyrillic_to_latin("гхалаванджи"), "ghalavandzhi");
+        assert_eq!(cyrillic_to_latin("валтхер"), "valther");
+        assert_eq!(cyrillic_to_latin("михаил"), "mikhail");
     }
 
     #[test]
@@ -267,6 +351,44 @@ mod tests {
     fn persian_hossein_and_latin_hussein_share_a_skeleton() {
         assert_eq!(arabic_skeleton("حسين"), latin_skeleton("hossein"));
         assert_eq!(arabic_skeleton("حسين"), latin_skeleton("hussein"));
+    }
+
+    #[test]
+    fn arabic_long_vowels_sit_in_the_gaps_latin_writes_vowels_in() {
+        let (skeleton, arabic) = arabic_reading("قاعده");
+        let (latin_skeleton, latin) = latin_reading("qaida");
+        assert_eq!(skeleton, latin_skeleton);
+        assert_eq!(arabic, 0b010);
+        assert_eq!(arabic & !latin, 0);
+        let (_, arad) = arabic_reading("اراد");
+        let (_, rida) = latin_reading("rida");
+        assert_ne!(arad & !rida, 0);
+    }
+
+    #[test]
+    fn regional_readings_of_arabic_letters_have_a_skeleton_of_their_own() {
+        assert_eq!(
+            arabic_regional_skeleton("ثاقب").as_deref(),
+            Some(latin_skeleton("saqib").as_str())
+        );
+        assert_eq!(
+            arabic_regional_skeleton("ضمیر").as_deref(),
+            Some(latin_skeleton("zamir").as_str())
+        );
+        assert_eq!(arabic_regional_skeleton("محمد"), None);
+    }
+
+    #[test]
+    fn latin_sh_and_french_ch_read_as_arabic_script_writes_them() {
+        assert_eq!(latin_skeleton_as_arabic("ishak"), arabic_skeleton("اسحاق"));
+        assert_eq!(
+            latin_skeleton_as_arabic("chekkouri"),
+            arabic_skeleton("شكوري")
+        );
+        assert_eq!(
+            latin_skeleton_as_arabic("mazhari"),
+            arabic_skeleton("مظهری")
+        );
     }
 
     #[test]

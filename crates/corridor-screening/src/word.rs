@@ -10,7 +10,10 @@ use crate::candidate::MatchKind;
 use crate::dictionary::NameDictionary;
 use crate::normalize::{NameToken, Script};
 use crate::rules::{is_patronymic, name_tokens};
-use crate::translit::{arabic_skeleton, latin_skeleton};
+use crate::translit::{
+    arabic_reading, arabic_regional_skeleton, latin_reading, latin_skeleton,
+    latin_skeleton_as_arabic,
+};
 
 /// A name has at most this many words for matching; the rest of a longer text is ignored.
 pub const MAX_WORDS: usize = 32;
@@ -23,6 +26,9 @@ const MAX_GROUPS: usize = 32;
 /// so a one-letter slip ("Putim") still finds its candidate.
 const DELETION_MIN_LEN: usize = 4;
 
+/// A dictionary reading of one Han character: a hit only when the name's other words agree.
+const SINGLE_CHARACTER_READING: u16 = 860;
+
 const TAG_KEY: u64 = 1;
 const TAG_SKELETON: u64 = 2;
 const TAG_GROUP: u64 = 3;
@@ -33,9 +39,16 @@ pub struct Word {
     key: Box<str>,
     script: Script,
     skeleton: Box<str>,
-    /// For a Latin or Cyrillic word with a v inside, the skeleton without it: Arabic script
-    /// writes that v with the letter it also uses for the vowels o and u ("Mousavi", موسوی).
+    /// Where between the skeleton's consonants the word writes a vowel (bit n: after the
+    /// first n consonants); Arabic script writes only its long vowels.
+    vowels: u32,
+    /// For a Latin or Cyrillic word, its skeleton as Arabic script would write it, when that
+    /// differs: a v inside dropped (Arabic writes it with the letter it also uses for o and u:
+    /// "Mousavi", موسوی), "sh" as two letters (Ishaq) and French "ch" as ش.
     arabic_view: Option<Box<str>>,
+    /// For an Arabic-script word, its skeleton as regional Latin spellings read some letters
+    /// (ث as s, ق as g ...).
+    regional: Option<Box<str>>,
     /// The skeleton with (Arabic) or without (Latin "Albaghdadi") an article joined to it.
     article_variant: Option<Box<str>>,
     groups: SmallVec<[u32; 4]>,
@@ -61,13 +74,17 @@ pub fn words_of(name: &str, dictionary: Option<&NameDictionary>) -> Vec<Word> {
 
 impl Word {
     fn analyse(token: NameToken, dictionary: Option<&NameDictionary>) -> Word {
-        let skeleton = match token.script {
-            Script::Latin | Script::Cyrillic => latin_skeleton(&token.key),
-            Script::Arabic => arabic_skeleton(&token.text),
-            Script::Other => String::new(),
+        let (skeleton, vowels) = match token.script {
+            Script::Latin | Script::Cyrillic => latin_reading(&token.key),
+            Script::Arabic => arabic_reading(&token.text),
+            Script::Other => (String::new(), 0),
         };
         let article_variant = article_variant(&token, &skeleton);
         let arabic_view = arabic_view(&token, &skeleton);
+        let regional = match token.script {
+            Script::Arabic => arabic_regional_skeleton(&token.text),
+            _ => None,
+        };
         let groups = dictionary.map(|d| groups_of(&token, d)).unwrap_or_default();
         let weight = weight_of(&token);
         Word {
@@ -76,8 +93,10 @@ impl Word {
             key: token.key.into(),
             script: token.script,
             skeleton: skeleton.into(),
+            vowels,
             article_variant: article_variant.map(Into::into),
             arabic_view: arabic_view.map(Into::into),
+            regional: regional.map(Into::into),
             groups,
             weight,
         }
@@ -95,7 +114,8 @@ impl Word {
         if !self.skeleton.is_empty() {
             keys.push(hash(TAG_SKELETON, &self.skeleton));
         }
-        for variant in self.article_variant.iter().chain(&self.arabic_view) {
+        let variants = self.article_variant.iter().chain(&self.arabic_view);
+        for variant in variants.chain(&self.regional) {
             keys.push(hash(TAG_SKELETON, variant));
         }
         keys.extend(
@@ -119,7 +139,12 @@ impl Word {
             return Some(found(960, MatchKind::Transliteration));
         }
         if let Some(group) = self.groups.iter().find(|g| entry.groups.contains(g)) {
-            return Some(found(950, MatchKind::Dictionary { group: *group }));
+            let similarity = if self.is_single_character() || entry.is_single_character() {
+                SINGLE_CHARACTER_READING
+            } else {
+                950
+            };
+            return Some(found(similarity, MatchKind::Dictionary { group: *group }));
         }
         self.compare_skeletons(entry)
             .or_else(|| self.compare_spelling(entry))
@@ -143,7 +168,7 @@ impl Word {
                     800
                 }
             } else {
-                unvowelled_similarity(self.skeleton.len())
+                unvowelled_similarity(self.skeleton.len(), self.vowel_agreement(entry))
             };
             return Some(found(similarity, kind));
         }
@@ -157,10 +182,14 @@ impl Word {
         }
         let arabic_view_matches = |latin: &Word, arabic: &Word| {
             arabic.script == Script::Arabic
-                && latin.arabic_view.as_deref() == Some(&*arabic.skeleton)
+                && (latin.arabic_view.as_deref() == Some(&*arabic.skeleton)
+                    || arabic.regional.as_deref() == Some(&*latin.skeleton))
         };
         if arabic_view_matches(self, entry) || arabic_view_matches(entry, self) {
-            return Some(found(unvowelled_similarity(self.skeleton.len()), kind));
+            return Some(found(
+                unvowelled_similarity(self.skeleton.len(), Vowels::Unwritten),
+                kind,
+            ));
         }
         None
     }
@@ -174,9 +203,7 @@ impl Word {
         if self.has_vowels() && entry.has_vowels() {
             let (own, other) = (self.key.len(), entry.key.len());
             // A slip of the pen keeps the length and, nearly always, the first letter.
-            if own.abs_diff(other) > 2
-                || self.key.as_bytes().first() != entry.key.as_bytes().first()
-            {
+            if own.abs_diff(other) > 2 || !same_initial(&self.key, &entry.key) {
                 return None;
             }
             let distance = osa_distance(&self.key, &entry.key);
@@ -204,6 +231,29 @@ impl Word {
         None
     }
 
+    /// Whether the long vowels an Arabic-script word writes stand where the other word,
+    /// written with its vowels, has vowels too.
+    fn vowel_agreement(&self, other: &Word) -> Vowels {
+        let (arabic, voweled) = match (self.script, other.script) {
+            (Script::Arabic, _) if other.has_vowels() => (self, other),
+            (_, Script::Arabic) if self.has_vowels() => (other, self),
+            _ => return Vowels::Unwritten,
+        };
+        if arabic.vowels == 0 {
+            Vowels::Unwritten
+        } else if arabic.vowels & !voweled.vowels == 0 {
+            Vowels::Agree
+        } else {
+            Vowels::Disagree
+        }
+    }
+
+    /// One Han character is a syllable that the dictionary links to many romanisations of
+    /// Chinese and Korean names alike (成 to Cheng and Song).
+    fn is_single_character(&self) -> bool {
+        self.script == Script::Other && self.text.chars().count() == 1
+    }
+
     /// Latin and Cyrillic words are written with their vowels; Arabic-script words are not.
     fn has_vowels(&self) -> bool {
         matches!(self.script, Script::Latin | Script::Cyrillic)
@@ -216,14 +266,37 @@ impl Word {
     }
 }
 
+/// What an Arabic-script word's long vowels say about a reading of it with vowels.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Vowels {
+    /// No long vowel is written, or neither word is in Arabic script.
+    Unwritten,
+    /// Every long vowel stands where the other word has a vowel (قاعده, Qaida).
+    Agree,
+    /// A long vowel stands where the other word has none (اراد, Rida).
+    Disagree,
+}
+
 /// Without written vowels, a skeleton of two or three consonants is shared by many names
-/// ("rd" is Rida, Arad, Reda, Rod): only longer skeletons are strong evidence.
-fn unvowelled_similarity(consonants: usize) -> u16 {
-    match consonants {
-        0..=2 => 800,
-        3 => 860,
+/// ("rd" is Rida, Arad, Reda, Rod): only longer skeletons are strong evidence, unless the
+/// long vowels Arabic does write agree with the other spelling's.
+fn unvowelled_similarity(consonants: usize, vowels: Vowels) -> u16 {
+    match (consonants, vowels) {
+        (0..=2, Vowels::Disagree) => 750,
+        (0..=2, Vowels::Unwritten) | (3, Vowels::Disagree) => 800,
+        (0..=2, Vowels::Agree) | (3, Vowels::Unwritten) | (_, Vowels::Disagree) => 860,
         _ => 900,
     }
+}
+
+/// A slip of the pen keeps the first letter, but y, j and i open the same names in
+/// different transliterations (Yabari, Jabari).
+fn same_initial(a: &str, b: &str) -> bool {
+    let initial = |key: &str| match key.as_bytes().first() {
+        Some(b'y' | b'j' | b'i') => Some(b'j'),
+        other => other.copied(),
+    };
+    initial(a) == initial(b)
 }
 
 fn found(similarity: u16, how: MatchKind) -> WordMatch {
@@ -246,11 +319,15 @@ fn article_variant(token: &NameToken, skeleton: &str) -> Option<String> {
 }
 
 fn arabic_view(token: &NameToken, skeleton: &str) -> Option<String> {
-    if !token.has_latin_reading() || !skeleton.chars().skip(1).any(|letter| letter == 'v') {
+    if !token.has_latin_reading() {
         return None;
     }
-    let mut view = String::with_capacity(skeleton.len());
-    for (index, letter) in skeleton.char_indices() {
+    let read = latin_skeleton_as_arabic(&token.key);
+    if read == skeleton && !skeleton.chars().skip(1).any(|letter| letter == 'v') {
+        return None;
+    }
+    let mut view = String::with_capacity(read.len());
+    for (index, letter) in read.char_indices() {
         if (index == 0 || letter != 'v') && !view.ends_with(letter) {
             view.push(letter);
         }

@@ -375,6 +375,111 @@ fn kind_mismatch_lowers_the_score() {
 }
 
 #[test]
+fn a_date_of_birth_marks_the_party_as_a_person() {
+    let screener = screener(vec![organisation("1", "Tehran Kermani Cement")], false);
+    let party = Party {
+        date_of_birth: Some(PartialDate {
+            year: 1980,
+            month: None,
+            day: None,
+        }),
+        ..named("Tehran Kermany Cement")
+    };
+    let candidate = best(&screener, &party, "1").unwrap();
+    assert!(!candidate.is_hit(Threshold::DEFAULT));
+    assert!(candidate.secondary.iter().any(|e| matches!(
+        e,
+        SecondaryEvidence::KindDisagrees {
+            screened: PartyKind::Person,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn a_date_of_birth_never_hides_an_exact_organisation_name() {
+    let screener = screener(vec![organisation("1", "Kamal Trading")], false);
+    let party = Party {
+        date_of_birth: Some(PartialDate {
+            year: 1980,
+            month: None,
+            day: None,
+        }),
+        ..named("Kamal Trading")
+    };
+    assert!(
+        best(&screener, &party, "1")
+            .unwrap()
+            .is_hit(Threshold::DEFAULT)
+    );
+}
+
+#[test]
+fn a_contrary_date_of_birth_takes_a_reading_below_the_threshold() {
+    let screener = screener(vec![dated("Mohammad Rahimi", 1954)], true);
+    assert!(is_hit(&screener, "Muhammed Rahimi", "1"));
+    let contrary = best(&screener, &born("Muhammed Rahimi", 1990, "IR"), "1").unwrap();
+    assert!(!contrary.is_hit(Threshold::DEFAULT));
+}
+
+#[test]
+fn single_han_characters_alone_are_weak_dictionary_evidence() {
+    let dictionary = "成, song, cheng => Q9\n雪梅, xuemei => Q10\nban, 斌 => Q11\n";
+    let dictionary = Arc::new(NameDictionary::parse(dictionary).unwrap());
+    let screener = Screener::build(
+        [("test".to_owned(), primary("1", "Song Ban"))],
+        Some(dictionary),
+    );
+    assert!(!is_hit(&screener, "成 雪梅 斌", "1"));
+}
+
+#[test]
+fn persian_ullah_and_uddin_names_match_joined_latin_spellings() {
+    let screener = screener(
+        vec![
+            primary("1", "HABIBULLAH RESHAD"),
+            primary("2", "JALALUDDIN HAQQANI"),
+            primary("3", "AHMAD JAN AKHUNDZADA"),
+        ],
+        false,
+    );
+    assert!(is_hit(&screener, "حبیب الله رشاد", "1"));
+    assert!(is_hit(&screener, "جلال الدين حقانى", "2"));
+    assert!(is_hit(&screener, "احمد جان آخوند زاده", "3"));
+}
+
+#[test]
+fn a_short_arabic_word_whose_long_vowels_agree_is_a_hit() {
+    let screener = screener(vec![organisation("1", "AL-QAIDA")], false);
+    assert!(is_hit(&screener, "القاعدة", "1"));
+}
+
+#[test]
+fn a_short_arabic_word_whose_long_vowels_disagree_is_not_a_hit() {
+    let screener = screener(vec![primary("1", "Rida Mansour")], false);
+    assert!(is_hit(&screener, "رضا منصور", "1"));
+    assert!(!is_hit(&screener, "اراد منصور", "1"));
+}
+
+#[test]
+fn initial_y_and_j_are_one_slip_apart() {
+    let screener = screener(vec![primary("1", "Mohammad Jalalmaab")], false);
+    assert!(is_hit(&screener, "Mohammad Yalalmaab", "1"));
+}
+
+#[test]
+fn afghan_spellings_of_arabic_letters_match() {
+    let screener = screener(vec![primary("1", "NOOR MOHAMMAD SAQIB")], true);
+    assert!(is_hit(&screener, "نور محمد ثاقب", "1"));
+}
+
+#[test]
+fn latin_sh_written_as_two_arabic_letters_matches() {
+    let screener = screener(vec![primary("1", "ABDUL MANAN MOHAMMAD ISHAK")], false);
+    assert!(is_hit(&screener, "عبدالمنان محمد اسحاق", "1"));
+}
+
+#[test]
 fn shared_identifier_raises_the_score() {
     let entry = ListEntry {
         identifiers: vec!["A1234567".to_owned()],
