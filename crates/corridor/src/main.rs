@@ -7,6 +7,7 @@ mod certs;
 mod client;
 mod iso;
 mod journal;
+mod screen;
 mod up;
 
 use std::path::PathBuf;
@@ -41,6 +42,9 @@ enum Commands {
     /// ISO 20022 message tools.
     #[command(subcommand)]
     Iso(iso::IsoCommand),
+    /// Sanctions screening without a node: one name, a batch of names, and the pair set
+    /// and evaluation that measure the matcher on a real list.
+    Screen(screen::ScreenArgs),
     /// Translates an MT103 into a pacs.008.001.08 (CBPR+ rules).
     Mt2mx(iso::ConvertArgs),
     /// Translates a pacs.008.001.08 into an MT103; what MT cannot carry is noted.
@@ -73,6 +77,9 @@ enum BenchCommand {
     /// pacs.008 messages per second through the ISO 20022 intake on one core, against
     /// quick-xml's tokenizer on the same bytes.
     Iso(bench::iso::IsoBenchArgs),
+    /// Names screened per second on one core against the UN and OFAC lists, payment
+    /// latency, index build time, against a brute-force Jaro-Winkler scan in the same run.
+    Screen(bench::screen::ScreenBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -94,6 +101,8 @@ fn main() -> std::process::ExitCode {
         Commands::Bench(BenchCommand::Api(args)) => bench::api::run(args),
         Commands::Bench(BenchCommand::Fx(args)) => bench::fx::run(args),
         Commands::Bench(BenchCommand::Iso(args)) => bench::iso::run(args),
+        Commands::Bench(BenchCommand::Screen(args)) => bench::screen::run(args),
+        Commands::Screen(args) => screen::run(args),
         Commands::Iso(command) => iso::run(command),
         Commands::Mt2mx(args) => iso::mt2mx(args),
         Commands::Mx2mt(args) => iso::mx2mt(args),

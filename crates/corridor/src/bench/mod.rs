@@ -6,6 +6,7 @@ pub mod fx;
 pub mod iso;
 pub mod ledger;
 pub mod memory;
+pub mod screen;
 
 /// The machine a result was measured on, recorded next to every figure.
 #[derive(Debug, serde::Serialize)]
