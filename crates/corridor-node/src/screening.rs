@@ -236,7 +236,8 @@ pub fn version_ref(v: &ListVersion) -> ListVersionRef {
     }
 }
 
-fn read_stored(dir: &Path) -> Result<Vec<Watchlist>, ScreeningError> {
+/// Every list stored under `dir`: `<name>.list` with `<name>.json` (its format and date).
+pub fn read_stored(dir: &Path) -> Result<Vec<Watchlist>, ScreeningError> {
     let mut lists = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|e| file_error(dir, e))?;
     for entry in entries {

@@ -17,7 +17,6 @@ use corridor_screening::{
     Candidate, EntryName, NameDictionary, PartialDate, Party, PartyKind, Screener, Threshold,
 };
 use corridor_watchlist::{ListFormat, Watchlist};
-use serde::Deserialize;
 
 /// The clean names file a reference directory may hold.
 pub(crate) const NEGATIVES_FILE: &str = "negatives_global.csv";
@@ -133,44 +132,15 @@ impl ListSource {
     }
 }
 
-/// How a node keeps a stored list's format beside its file.
-#[derive(Deserialize)]
-struct StoredList {
-    format: ListFormat,
-    date: Option<String>,
-}
-
-/// The lists a node stored: `<name>.list` with `<name>.json` beside it.
+/// The lists a node stored in its data directory, read as the node reads them.
 fn stored_lists(data_dir: &Path) -> anyhow::Result<Vec<Watchlist>> {
-    let dir = data_dir.join("lists");
-    let listing = std::fs::read_dir(&dir).with_context(|| {
-        format!(
-            "no --list given and no stored lists in {} (a node's data directory)",
-            dir.display()
-        )
-    })?;
-    let mut lists = Vec::new();
-    for file in listing {
-        let path = file
-            .with_context(|| format!("reading {}", dir.display()))?
-            .path();
-        if path.extension().is_none_or(|x| x != "json") {
-            continue;
-        }
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default();
-        let meta = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        let stored: StoredList = serde_json::from_slice(&meta)
-            .with_context(|| format!("{}: not a stored list description", path.display()))?;
-        let list_path = dir.join(format!("{name}.list"));
-        let bytes = std::fs::read(&list_path)
-            .with_context(|| format!("reading {}", list_path.display()))?;
-        let list = corridor_watchlist::load(stored.format, name, &bytes, stored.date.as_deref())
-            .with_context(|| format!("loading {}", list_path.display()))?;
-        lists.push(list);
-    }
+    let mut lists =
+        corridor_node::screening::read_stored(&data_dir.join("lists")).with_context(|| {
+            format!(
+                "no --list given; reading the lists a node stored in {}",
+                data_dir.display()
+            )
+        })?;
     lists.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(lists)
 }
