@@ -4,7 +4,7 @@
 
 use crate::country::alpha2_of_name;
 use crate::date;
-use crate::error::{LoadError, Place, Problem};
+use crate::error::{LoadError, Problem};
 use crate::watchlist::{Entries, ListFormat, push_name, push_unique};
 use crate::xml::{Element, read_records};
 use corridor_screening::{ListEntry, NameQuality, PartyKind};
@@ -41,7 +41,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<(String, Vec<ListEntry>), LoadError> 
         "sdnList",
         &["publshInformation", "sdnEntry"],
         |record| match record.name.as_str() {
-            "sdnEntry" => entries.push(entry(&record)?, || place(&record)),
+            "sdnEntry" => entries.push(entry(&record)?, || record.place()),
             _ => {
                 published = record.text_of("Publish_Date").map(str::to_owned);
                 Ok(())
@@ -66,18 +66,8 @@ fn publish_date(text: &str) -> Option<String> {
     date::whole_day(&format!("{year}-{month}-{day}"))
 }
 
-fn place(record: &Element) -> Place {
-    Place::Element {
-        name: record.name.clone(),
-        line: record.line,
-    }
-}
-
 fn entry(record: &Element) -> Result<ListEntry, LoadError> {
-    let fail = |problem| LoadError::Entry {
-        place: place(record),
-        problem,
-    };
+    let fail = |problem| record.refused(problem);
     let id = record
         .text_of("uid")
         .ok_or_else(|| fail(Problem::MissingId))?;

@@ -3,7 +3,7 @@
 
 use crate::country::alpha2_of_name;
 use crate::date::{self, year_only};
-use crate::error::{LoadError, Place, Problem};
+use crate::error::{LoadError, Problem};
 use crate::watchlist::{Entries, ListFormat, push_name, push_unique};
 use crate::xml::{Element, read_records};
 use corridor_screening::{ListEntry, NameQuality, PartialDate, PartyKind};
@@ -18,7 +18,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<(String, Vec<ListEntry>), LoadError> 
         ListFormat::Un,
         "CONSOLIDATED_LIST",
         &["INDIVIDUAL", "ENTITY"],
-        |record| entries.push(entry(&record)?, || place(&record)),
+        |record| entries.push(entry(&record)?, || record.place()),
     )?;
     let generated = root
         .attributes
@@ -37,18 +37,8 @@ pub(crate) fn read(bytes: &[u8]) -> Result<(String, Vec<ListEntry>), LoadError> 
     Ok((date, entries.into_vec()))
 }
 
-fn place(record: &Element) -> Place {
-    Place::Element {
-        name: record.name.clone(),
-        line: record.line,
-    }
-}
-
 fn entry(record: &Element) -> Result<ListEntry, LoadError> {
-    let fail = |problem| LoadError::Entry {
-        place: place(record),
-        problem,
-    };
+    let fail = |problem| record.refused(problem);
     let id = record
         .text_of("REFERENCE_NUMBER")
         .ok_or_else(|| fail(Problem::MissingId))?;

@@ -3,7 +3,7 @@
 //! tree, so a 20 MB list never sits in memory as one tree. Elements are known by their local
 //! names: OFAC's file puts everything in a default namespace whose URI has changed before.
 
-use crate::error::LoadError;
+use crate::error::{LoadError, Place, Problem};
 use crate::watchlist::ListFormat;
 use quick_xml::Reader;
 use quick_xml::escape::{resolve_predefined_entity, unescape};
@@ -23,6 +23,22 @@ pub(crate) struct Element {
 }
 
 impl Element {
+    /// Where this record stands in the file, for an error about it.
+    pub(crate) fn place(&self) -> Place {
+        Place::Element {
+            name: self.name.clone(),
+            line: self.line,
+        }
+    }
+
+    /// What is wrong with this record, and where it is.
+    pub(crate) fn refused(&self, problem: Problem) -> LoadError {
+        LoadError::Entry {
+            place: self.place(),
+            problem,
+        }
+    }
+
     pub(crate) fn children<'a, 'n>(
         &'a self,
         name: &'n str,
