@@ -5,6 +5,7 @@
 use std::sync::LazyLock;
 
 use crate::normalize::{NameToken, Script, raw_tokens};
+use crate::translit::latin_skeleton;
 
 /// The words of a name, normalised and with the rules of this module applied.
 pub fn name_tokens(name: &str) -> Vec<NameToken> {
@@ -77,6 +78,13 @@ const LEGAL_FORMS: &[&str] = &[
     "ПрАТ",
     "ЧП",
     "ОДО",
+    "Лтд",
+    "Лимитед",
+    "Инк",
+    "Корпорейшн",
+    "Корпорация",
+    "Компани",
+    "Компания",
     "Общество с ограниченной ответственностью",
     "Акционерное общество",
     "Открытое акционерное общество",
@@ -157,11 +165,101 @@ const ARABIC_ARTICLE: &str = "ال";
 const ARABIC_ABD: &str = "عبد";
 const ARABIC_ABU: &str = "ابو";
 
-static LEGAL_FORM_KEYS: LazyLock<Vec<Vec<String>>> = LazyLock::new(|| {
-    let mut forms: Vec<Vec<String>> = LEGAL_FORMS.iter().map(|form| keys(form)).collect();
+/// Words that describe what an organisation does rather than name it ("KOREA RYONBONG
+/// GENERAL CORPORATION" is often just "Korea Ryonbong"): they weigh little in a name.
+const DESCRIPTIVE_WORDS: &[&str] = &[
+    "trading",
+    "general",
+    "shipping",
+    "international",
+    "group",
+    "industries",
+    "industrial",
+    "industry",
+    "development",
+    "banking",
+    "engineering",
+    "services",
+    "import",
+    "export",
+    "technology",
+    "technical",
+    "commercial",
+    "finance",
+    "financial",
+    "holding",
+    "holdings",
+    "enterprise",
+    "enterprises",
+    "investment",
+    "associated",
+    "association",
+    "center",
+    "centre",
+];
+
+/// A skeleton this long is specific enough to recognise a word in another alphabet by.
+const FORM_SKELETON_MIN: usize = 4;
+
+/// A legal form's words as names read them; a one-word form with a long skeleton is also
+/// recognised by it, so that its spellings in other letters ("корпоратион", "Korporation")
+/// are the form too.
+struct LegalForm {
+    keys: Vec<String>,
+    skeleton: Option<String>,
+}
+
+impl LegalForm {
+    fn new(form: &str) -> LegalForm {
+        let keys = keys(form);
+        let skeleton = match keys.as_slice() {
+            [key] => Some(latin_skeleton(key)).filter(|s| s.len() >= FORM_SKELETON_MIN),
+            _ => None,
+        };
+        LegalForm { keys, skeleton }
+    }
+
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    fn is_at(&self, tokens: &[NameToken], at: usize) -> bool {
+        let Some(window) = tokens.get(at..at + self.len()) else {
+            return false;
+        };
+        if let ([token], Some(skeleton)) = (window, &self.skeleton)
+            && token.has_latin_reading()
+            && latin_skeleton(&token.key) == *skeleton
+        {
+            return true;
+        }
+        window
+            .iter()
+            .zip(&self.keys)
+            .all(|(token, key)| token.key == *key)
+    }
+}
+
+static LEGAL_FORM_KEYS: LazyLock<Vec<LegalForm>> = LazyLock::new(|| {
+    let mut forms: Vec<LegalForm> = LEGAL_FORMS
+        .iter()
+        .map(|form| LegalForm::new(form))
+        .collect();
     forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
     forms
 });
+
+static DESCRIPTIVE_SKELETONS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    DESCRIPTIVE_WORDS
+        .iter()
+        .map(|word| latin_skeleton(word))
+        .collect()
+});
+
+/// Whether a Latin or Cyrillic word with this skeleton describes an organisation's trade.
+pub fn is_descriptive(skeleton: &str) -> bool {
+    DESCRIPTIVE_SKELETONS.iter().any(|known| known == skeleton)
+}
 
 static TITLE_KEYS: LazyLock<Vec<String>> =
     LazyLock::new(|| TITLES.iter().flat_map(|title| keys(title)).collect());
@@ -178,24 +276,14 @@ fn keys(text: &str) -> Vec<String> {
 fn strip_legal_forms(tokens: &mut Vec<NameToken>) {
     while let Some(form) = LEGAL_FORM_KEYS.iter().find(|form| {
         tokens.len() > form.len()
-            && (has_keys_at(tokens, form, 0)
-                || has_keys_at(tokens, form, tokens.len() - form.len()))
+            && (form.is_at(tokens, 0) || form.is_at(tokens, tokens.len() - form.len()))
     }) {
-        if has_keys_at(tokens, form, 0) {
+        if form.is_at(tokens, 0) {
             tokens.drain(..form.len());
         } else {
             tokens.truncate(tokens.len() - form.len());
         }
     }
-}
-
-fn has_keys_at(tokens: &[NameToken], form: &[String], at: usize) -> bool {
-    tokens.get(at..at + form.len()).is_some_and(|window| {
-        window
-            .iter()
-            .zip(form)
-            .all(|(token, key)| token.key == *key)
-    })
 }
 
 fn strip_titles(tokens: &mut Vec<NameToken>) {
@@ -322,11 +410,34 @@ fn is_compound_head(token: &NameToken) -> bool {
     if matches!(key, "abu" | "abou" | "abo") {
         return true;
     }
-    let Some(rest) = key.strip_prefix("abd") else {
+    let Some(rest) = abd_head(key).and_then(|head| key.get(head..)) else {
         return false;
     };
-    let consonants = rest.chars().filter(|c| !is_vowel(*c)).count();
-    rest.len() <= 3 && consonants <= 1 && !rest.ends_with(is_vowel_then_end)
+    let mut consonants = rest.chars().filter(|c| !is_vowel(*c)).collect::<Vec<_>>();
+    consonants.dedup();
+    rest.len() <= 3 && consonants.len() <= 1 && !rest.ends_with(is_vowel_then_end)
+}
+
+/// The length of "abd" at the start of a Latin key, as it is also mistyped or spelt with
+/// another vowel ("ubdul", "ebdul", "abbdul", "abddul").
+fn abd_head(key: &str) -> Option<usize> {
+    let bytes = key.as_bytes();
+    if !matches!(bytes.first(), Some(b'a' | b'e' | b'o' | b'u')) {
+        return None;
+    }
+    let b = run_of(bytes, 1, b'b');
+    let d = run_of(bytes, 1 + b, b'd');
+    (1..=2)
+        .contains(&b)
+        .then_some(())
+        .filter(|()| (1..=2).contains(&d))
+        .map(|()| 1 + b + d)
+}
+
+fn run_of(bytes: &[u8], from: usize, letter: u8) -> usize {
+    bytes
+        .get(from..)
+        .map_or(0, |rest| rest.iter().take_while(|b| **b == letter).count())
 }
 
 /// "Abdi" and "Abdo" are whole names; "Abdu" + a noun is a compound.
@@ -364,7 +475,7 @@ fn canonical_abd(token: &mut NameToken) {
         }
         return;
     }
-    let Some(rest) = token.key.strip_prefix("abd") else {
+    let Some(rest) = abd_head(&token.key).and_then(|head| token.key.get(head..)) else {
         return;
     };
     let noun = rest.trim_start_matches(is_vowel);
@@ -374,6 +485,12 @@ fn canonical_abd(token: &mut NameToken) {
     let mut letters = noun.chars();
     let noun = match letters.next() {
         Some(first) if first == 'l' || Some(first) == letters.next() => &noun[first.len_utf8()..],
+        _ => noun,
+    };
+    // An article's l left before a consonant ("Abdull Samad") is a doubled letter: no
+    // Arabic noun starts with l and another consonant.
+    let noun = match noun.strip_prefix('l') {
+        Some(after) if after.starts_with(|c| !is_vowel(c)) => after,
         _ => noun,
     };
     token.key = format!("abd{noun}");
@@ -420,6 +537,26 @@ mod tests {
             keys_of("Общество с ограниченной ответственностью Ромашка"),
             ["romashka"]
         );
+    }
+
+    #[test]
+    fn a_long_legal_form_is_known_in_other_letters() {
+        assert_eq!(
+            keys_of("Korea Hyoksin Trading Korporation"),
+            ["korea", "hyoksin", "trading"]
+        );
+        assert_eq!(keys_of("хесонг традинг компанй"), ["khesong", "trading"]);
+        assert_eq!(keys_of("Ромашка Лтд"), ["romashka"]);
+    }
+
+    #[test]
+    fn descriptive_words_are_recognised_in_either_alphabet() {
+        assert!(is_descriptive(&latin_skeleton("trading")));
+        assert!(is_descriptive(&latin_skeleton("traiding")));
+        assert!(is_descriptive(&latin_skeleton(
+            &raw_tokens("традинг")[0].key
+        )));
+        assert!(!is_descriptive(&latin_skeleton("ryonbong")));
     }
 
     #[test]
@@ -490,6 +627,15 @@ mod tests {
             assert_eq!(keys_of(spelling), ["abdrahman"], "{spelling}");
         }
         assert_eq!(keys_of("Abdullah"), keys_of("Abd Allah"));
+        for slip in [
+            "Ubdul Rahman",
+            "Ebdul Rahman",
+            "Abbdul Rahman",
+            "Abddul Rahman",
+        ] {
+            assert_eq!(keys_of(slip), ["abdrahman"], "{slip}");
+        }
+        assert_eq!(keys_of("Abdull Samad"), keys_of("Abdul Samad"));
         assert_eq!(keys_of("Abdallah"), keys_of("Abdullah"));
     }
 

@@ -16,8 +16,11 @@ pub fn cyrillic_to_latin(text: &str) -> String {
     let mut previous = None;
     for c in text.chars() {
         match cyrillic_letter(c) {
-            // Russian writes the gh and th of foreign names as гх and тх.
-            Some("kh") if matches!(previous, Some('г' | 'т')) => latin.push('h'),
+            // Russian writes the bh, dh, gh, ph and th of foreign names (Bhutto, Qadhafi,
+            // Ghana, Joseph, Luther) as бх, дх, гх, пх and тх.
+            Some("kh") if matches!(previous, Some('б' | 'д' | 'г' | 'п' | 'т')) => {
+                latin.push('h');
+            }
             Some(reading) => latin.push_str(reading),
             None => latin.push(c),
         }
@@ -280,10 +283,12 @@ mod tests {
     }
 
     #[test]
-    fn gh_and_th_of_foreign_names_read_back_from_cyrillic() {
+    fn aspirated_digraphs_of_foreign_names_read_back_from_cyrillic() {
         assert_eq!(cyrillic_to_latin("гхалаванджи"), "ghalavandzhi");
         assert_eq!(cyrillic_to_latin("валтхер"), "valther");
         assert_eq!(cyrillic_to_latin("михаил"), "mikhail");
+        assert_eq!(cyrillic_to_latin("кадхафи"), "kadhafi");
+        assert_eq!(cyrillic_to_latin("джосепх"), "dzhoseph");
     }
 
     #[test]

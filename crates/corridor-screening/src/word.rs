@@ -9,7 +9,7 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 use crate::candidate::MatchKind;
 use crate::dictionary::NameDictionary;
 use crate::normalize::{NameToken, Script};
-use crate::rules::{is_patronymic, name_tokens};
+use crate::rules::{is_descriptive, is_patronymic, name_tokens};
 use crate::translit::{
     arabic_reading, arabic_regional_skeleton, latin_reading, latin_skeleton,
     latin_skeleton_as_arabic,
@@ -37,6 +37,9 @@ const TAG_GROUP: u64 = 3;
 pub struct Word {
     pub text: Box<str>,
     key: Box<str>,
+    /// A Latin or Cyrillic key with every j read as y, when it has a j: transliterations
+    /// write one sound either way ("Yusuf", "Jusuf"; "Sayyed", "Sajjed").
+    key_as_y: Option<Box<str>>,
     script: Script,
     skeleton: Box<str>,
     /// Where between the skeleton's consonants the word writes a vowel (bit n: after the
@@ -86,9 +89,12 @@ impl Word {
             _ => None,
         };
         let groups = dictionary.map(|d| groups_of(&token, d)).unwrap_or_default();
-        let weight = weight_of(&token);
+        let weight = weight_of(&token, &skeleton);
+        let key_as_y = (token.has_latin_reading() && token.key.contains('j'))
+            .then(|| token.key.replace('j', "y").into());
         Word {
             patronymic: is_patronymic(&token.key),
+            key_as_y,
             text: token.text.into(),
             key: token.key.into(),
             script: token.script,
@@ -111,6 +117,9 @@ impl Word {
     /// The keys of the word's own readings: its spelling, skeletons and dictionary groups.
     pub fn reading_keys(&self, keys: &mut Vec<u64>) {
         keys.push(hash(TAG_KEY, &self.key));
+        if let Some(key) = &self.key_as_y {
+            keys.push(hash(TAG_KEY, key));
+        }
         if !self.skeleton.is_empty() {
             keys.push(hash(TAG_SKELETON, &self.skeleton));
         }
@@ -146,8 +155,17 @@ impl Word {
             };
             return Some(found(similarity, MatchKind::Dictionary { group: *group }));
         }
+        if (self.key_as_y.is_some() || entry.key_as_y.is_some())
+            && self.key_read_as_y() == entry.key_read_as_y()
+        {
+            return Some(found(900, MatchKind::Phonetic));
+        }
         self.compare_skeletons(entry)
             .or_else(|| self.compare_spelling(entry))
+    }
+
+    fn key_read_as_y(&self) -> &str {
+        self.key_as_y.as_deref().unwrap_or(&self.key)
     }
 
     fn compare_skeletons(&self, entry: &Word) -> Option<WordMatch> {
@@ -346,10 +364,13 @@ fn groups_of(token: &NameToken, dictionary: &NameDictionary) -> SmallVec<[u32; 4
     groups
 }
 
-/// Initials and two-letter words say little about who is meant.
-fn weight_of(token: &NameToken) -> u32 {
+/// Initials, two-letter words and words that describe a trade say little about who is meant.
+fn weight_of(token: &NameToken, skeleton: &str) -> u32 {
     if token.script == Script::Other {
         return 100;
+    }
+    if token.has_latin_reading() && is_descriptive(skeleton) {
+        return 30;
     }
     match token.text.chars().count() {
         1 => 30,

@@ -200,6 +200,52 @@ fn abd_compounds_match_across_spellings() {
 }
 
 #[test]
+fn a_mistyped_abd_still_joins_its_noun() {
+    let screener = screener(vec![primary("1", "Ahmad Taha Khalid Abdul Qadir")], false);
+    for slip in [
+        "Ahmad Taha Khalid Ubdul Qadir",
+        "Ahmad Taha Khalid Abbdul Qadir",
+        "Ahmad Taha Khalid Ebdulqadir",
+    ] {
+        assert!(is_hit(&screener, slip, "1"), "{slip}");
+    }
+}
+
+#[test]
+fn j_and_y_spell_one_sound() {
+    let screener = screener(
+        vec![primary("1", "Mohammad Yaqoub"), primary("2", "Janan Agha")],
+        false,
+    );
+    assert!(is_hit(&screener, "Mohammad Jaqoub", "1"));
+    assert!(is_hit(&screener, "Yanan Agha", "2"));
+}
+
+#[test]
+fn cyrillic_dh_and_ph_read_as_the_latin_digraphs() {
+    let screener = screener(
+        vec![
+            primary("1", "Mutassim Qadhafi"),
+            primary("2", "Joseph Kony"),
+        ],
+        false,
+    );
+    assert!(is_hit(&screener, "мутассим кадхафи", "1"));
+    assert!(is_hit(&screener, "джосепх конй", "2"));
+}
+
+#[test]
+fn a_descriptive_word_left_out_of_an_organisation_costs_little() {
+    let screener = screener(
+        vec![organisation("1", "Korea Ryonbong General Corporation")],
+        false,
+    );
+    assert!(is_hit(&screener, "Korea Ryonbong Corporation", "1"));
+    assert!(is_hit(&screener, "кореа рйонбонг генерал корпоратион", "1"));
+    assert!(!is_hit(&screener, "General Trading Corporation", "1"));
+}
+
+#[test]
 fn legal_forms_and_scripts_do_not_separate_an_organisation() {
     let screener = screener(vec![organisation("1", "ООО Ромашка")], false);
     assert!(is_hit(&screener, "Romashka LLC", "1"));

@@ -235,9 +235,40 @@ fn lookalike(name: &str, rng: &mut StdRng) -> Option<String> {
     accept(&name, replace_at(&name, at, 0, &invisible.to_string()))
 }
 
-/// The words reversed, or the last word first followed by a comma.
+/// Words that are not a name part alone: the first half of an Arabic compound ("Abdul
+/// Latif", "Abu Bakr") and an article written apart ("al Baqi") belong to the word after them.
+const JOINED_TO_NEXT: [&str; 13] = [
+    "abd", "abdul", "abdel", "abdal", "abdur", "abdus", "abdu", "abu", "abou", "abo", "al", "el",
+    "ul",
+];
+
+/// The parts of a name as a person splits it: words, with a compound's first half or an
+/// article kept with the word that follows, so that re-ordering or dropping a part never
+/// leaves half a name ("Abdul Latif Mansur" has two parts, not three).
+fn name_parts(name: &str) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut joins_next = false;
+    for word in words(name) {
+        match parts.last_mut() {
+            Some(last) if joins_next => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => parts.push(word.to_owned()),
+        }
+        let letters: String = word
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
+        joins_next = JOINED_TO_NEXT.contains(&letters.as_str());
+    }
+    parts
+}
+
+/// The parts reversed, or the last part first followed by a comma.
 fn reorder(name: &str, rng: &mut StdRng) -> Option<String> {
-    let mut parts = words(name);
+    let mut parts = name_parts(name);
     let (last, rest) = parts.split_last()?;
     if rest.is_empty() {
         return None;
@@ -249,9 +280,9 @@ fn reorder(name: &str, rng: &mut StdRng) -> Option<String> {
     accept(name, parts.join(" "))
 }
 
-/// A middle word dropped from a name of three words or more.
+/// A middle part dropped from a name of three parts or more.
 fn drop_middle(name: &str, rng: &mut StdRng) -> Option<String> {
-    let mut parts = words(name);
+    let mut parts = name_parts(name);
     if parts.len() < 3 {
         return None;
     }
@@ -426,6 +457,20 @@ mod tests {
         assert_eq!(respell("Karim", &mut rng), None);
         assert_eq!(reorder("Karim", &mut rng), None);
         assert_eq!(drop_middle("Karim Hassan", &mut rng), None);
+    }
+
+    #[test]
+    fn a_compound_stays_whole_when_parts_are_moved_or_dropped() {
+        assert_eq!(name_parts("ABDUL LATIF MANSUR"), ["ABDUL LATIF", "MANSUR"]);
+        assert_eq!(
+            name_parts("RADI ABD EL SAMIE ABOU EL YAZID EL AYASHI"),
+            ["RADI", "ABD EL SAMIE", "ABOU EL YAZID", "EL AYASHI"]
+        );
+        for seed in 0..20 {
+            let mut rng = StdRng::seed_from_u64(seed);
+            let dropped = drop_middle("Abdul Latif Ahmad Mansur", &mut rng);
+            assert_eq!(dropped.as_deref(), Some("Abdul Latif Mansur"));
+        }
     }
 
     #[test]
