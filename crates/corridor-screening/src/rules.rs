@@ -78,6 +78,8 @@ const LEGAL_FORMS: &[&str] = &[
     "ПрАТ",
     "ЧП",
     "ОДО",
+    "Ко",
+    "Корп",
     "Лтд",
     "Лимитед",
     "Инк",
@@ -101,6 +103,10 @@ const LEGAL_FORMS: &[&str] = &[
     "با مسئولیت محدود",
     "مسئولیت محدود",
     "تعاونی",
+    "کمپنی",
+    "لمیٹڈ",
+    "لمیتد",
+    "لمتد",
 ];
 
 /// Titles and forms of address that precede a name.
@@ -150,7 +156,7 @@ const ASSIMILATED_ARTICLES: &[&str] = &[
 
 /// "son of" and "daughter of" between the parts of a lineage.
 const CONNECTORS: &[&str] = &[
-    "bin", "ibn", "ben", "bint", "binti", "ibni", "بن", "ابن", "بنت",
+    "bin", "ibn", "ben", "bint", "binti", "ibni", "ould", "بن", "ابن", "بنت", "ولد",
 ];
 
 /// Second halves of one name that Arabic and Persian write apart and Latin writes joined or
@@ -196,8 +202,17 @@ const DESCRIPTIVE_WORDS: &[&str] = &[
     "association",
     "center",
     "centre",
+    "network",
 ];
 
+/// Short words that join the words of an organisation's name, in the scripts of the lists
+/// ("of", "and"; Arabic في "in", و "and"; Pashto د "of", او "and"), and Persian and Arabic
+/// words for "network" and "group": they weigh as little as descriptive words, and are known
+/// by their spelling, too short for a skeleton.
+const FUNCTION_WORDS: &[&str] = &[
+    "of", "the", "and", "in", "for", "оф", "тхе", "анд", "ин", "في", "و", "د", "او", "شبكة",
+    "شبکه", "گروپ",
+];
 /// A skeleton this long is specific enough to recognise a word in another alphabet by.
 const FORM_SKELETON_MIN: usize = 4;
 
@@ -256,9 +271,16 @@ static DESCRIPTIVE_SKELETONS: LazyLock<Vec<String>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Whether a Latin or Cyrillic word with this skeleton describes an organisation's trade.
-pub fn is_descriptive(skeleton: &str) -> bool {
-    DESCRIPTIVE_SKELETONS.iter().any(|known| known == skeleton)
+static FUNCTION_WORD_KEYS: LazyLock<Vec<String>> =
+    LazyLock::new(|| FUNCTION_WORDS.iter().flat_map(|word| keys(word)).collect());
+
+/// Whether a word (with its Latin skeleton) describes an organisation's trade or joins its
+/// words rather than names it.
+pub fn is_descriptive(token: &NameToken, skeleton: &str) -> bool {
+    if FUNCTION_WORD_KEYS.contains(&token.key) {
+        return true;
+    }
+    token.has_latin_reading() && DESCRIPTIVE_SKELETONS.iter().any(|known| known == skeleton)
 }
 
 static TITLE_KEYS: LazyLock<Vec<String>> =
@@ -549,14 +571,31 @@ mod tests {
         assert_eq!(keys_of("Ромашка Лтд"), ["romashka"]);
     }
 
+    fn descriptive(word: &str) -> bool {
+        let token = &raw_tokens(word)[0];
+        is_descriptive(token, &latin_skeleton(&token.key))
+    }
+
     #[test]
     fn descriptive_words_are_recognised_in_either_alphabet() {
-        assert!(is_descriptive(&latin_skeleton("trading")));
-        assert!(is_descriptive(&latin_skeleton("traiding")));
-        assert!(is_descriptive(&latin_skeleton(
-            &raw_tokens("традинг")[0].key
-        )));
-        assert!(!is_descriptive(&latin_skeleton("ryonbong")));
+        assert!(descriptive("trading"));
+        assert!(descriptive("traiding"));
+        assert!(descriptive("традинг"));
+        assert!(!descriptive("ryonbong"));
+    }
+
+    #[test]
+    fn function_words_are_recognised_by_their_spelling() {
+        assert!(descriptive("of"));
+        assert!(descriptive("في"));
+        assert!(!descriptive("off"));
+        assert!(!descriptive("Ina"));
+    }
+
+    #[test]
+    fn ould_is_a_lineage_connector() {
+        assert_eq!(keys_of("Abderrahmane Ould El Amar"), ["abdrahmane", "amar"]);
+        assert_eq!(name_tokens("عبد الرحمن ولد العامر").len(), 2);
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub fn cyrillic_to_latin(text: &str) -> String {
     let mut previous = None;
     for c in text.chars() {
         match cyrillic_letter(c) {
+            // Russian writes the h of Allah (Аллах, Хайруллах) with х.
+            Some("kh") if latin.ends_with("lla") => latin.push('h'),
             // Russian writes the bh, dh, gh, ph and th of foreign names (Bhutto, Qadhafi,
             // Ghana, Joseph, Luther) as бх, дх, гх, пх and тх.
             Some("kh") if matches!(previous, Some('б' | 'д' | 'г' | 'п' | 'т')) => {
@@ -289,6 +291,8 @@ mod tests {
         assert_eq!(cyrillic_to_latin("михаил"), "mikhail");
         assert_eq!(cyrillic_to_latin("кадхафи"), "kadhafi");
         assert_eq!(cyrillic_to_latin("джосепх"), "dzhoseph");
+        assert_eq!(cyrillic_to_latin("хайруллах"), "khairullah");
+        assert_eq!(cyrillic_to_latin("абдуллахи"), "abdullahi");
     }
 
     #[test]

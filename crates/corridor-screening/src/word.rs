@@ -52,6 +52,9 @@ pub struct Word {
     /// For an Arabic-script word, its skeleton as regional Latin spellings read some letters
     /// (ث as s, ق as g ...).
     regional: Option<Box<str>>,
+    /// For a Latin word with a w after its first letter, its skeleton with that w read as
+    /// v, as Cyrillic writes it (Crawford, Кравфорд; Murwanashyaka, Мурванашяка).
+    w_as_v: Option<Box<str>>,
     /// The skeleton with (Arabic) or without (Latin "Albaghdadi") an article joined to it.
     article_variant: Option<Box<str>>,
     groups: SmallVec<[u32; 4]>,
@@ -84,6 +87,9 @@ impl Word {
         };
         let article_variant = article_variant(&token, &skeleton);
         let arabic_view = arabic_view(&token, &skeleton);
+        let w_as_v = (token.script == Script::Latin
+            && token.key.get(1..).is_some_and(|rest| rest.contains('w')))
+        .then(|| latin_skeleton(&token.key.replace('w', "v")).into());
         let regional = match token.script {
             Script::Arabic => arabic_regional_skeleton(&token.text),
             _ => None,
@@ -102,6 +108,7 @@ impl Word {
             vowels,
             article_variant: article_variant.map(Into::into),
             arabic_view: arabic_view.map(Into::into),
+            w_as_v,
             regional: regional.map(Into::into),
             groups,
             weight,
@@ -123,7 +130,11 @@ impl Word {
         if !self.skeleton.is_empty() {
             keys.push(hash(TAG_SKELETON, &self.skeleton));
         }
-        let variants = self.article_variant.iter().chain(&self.arabic_view);
+        let variants = self
+            .article_variant
+            .iter()
+            .chain(&self.arabic_view)
+            .chain(&self.w_as_v);
         for variant in variants.chain(&self.regional) {
             keys.push(hash(TAG_SKELETON, variant));
         }
@@ -179,16 +190,14 @@ impl Word {
             MatchKind::Phonetic
         };
         if self.skeleton == entry.skeleton {
-            let similarity = if self.has_vowels() && entry.has_vowels() {
-                if jaro_winkler(&self.key, &entry.key) >= 0.8 {
-                    900
-                } else {
-                    800
-                }
-            } else {
-                unvowelled_similarity(self.skeleton.len(), self.vowel_agreement(entry))
-            };
-            return Some(found(similarity, kind));
+            return Some(found(self.same_skeleton_similarity(entry), kind));
+        }
+        let w_read_as_v = |latin: &Word, cyrillic: &Word| {
+            cyrillic.script == Script::Cyrillic
+                && latin.w_as_v.as_deref() == Some(&*cyrillic.skeleton)
+        };
+        if w_read_as_v(self, entry) || w_read_as_v(entry, self) {
+            return Some(found(880, kind));
         }
         let variant_matches = |a: &Word, b: &Word| {
             a.article_variant
@@ -210,6 +219,22 @@ impl Word {
             ));
         }
         None
+    }
+
+    /// Two spellings of one skeleton: close when they also write their vowels alike, in
+    /// letters (Jaro-Winkler) or, across Latin and Cyrillic, whose conventions spell one
+    /// consonant in different letters, in places (Jung, Джунг); or when Arabic script's
+    /// long vowels agree with the other spelling's.
+    fn same_skeleton_similarity(&self, entry: &Word) -> u16 {
+        if !(self.has_vowels() && entry.has_vowels()) {
+            return unvowelled_similarity(self.skeleton.len(), self.vowel_agreement(entry));
+        }
+        let vowels_in_place = self.script != entry.script && self.vowels == entry.vowels;
+        if vowels_in_place || jaro_winkler(&self.key, &entry.key) >= 0.8 {
+            900
+        } else {
+            800
+        }
     }
 
     /// A slip of the pen: Latin spellings within an edit or two, or one consonant apart when
@@ -369,7 +394,7 @@ fn weight_of(token: &NameToken, skeleton: &str) -> u32 {
     if token.script == Script::Other {
         return 100;
     }
-    if token.has_latin_reading() && is_descriptive(skeleton) {
+    if is_descriptive(token, skeleton) {
         return 30;
     }
     match token.text.chars().count() {

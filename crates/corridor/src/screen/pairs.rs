@@ -9,6 +9,8 @@ use corridor_screening::{ListEntry, NameQuality};
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 use super::{ListSource, QueryScript, read_negatives};
 
@@ -56,8 +58,8 @@ const ZERO_WIDTH: [char; 4] = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}'];
 const VOWELS: [char; 5] = ['a', 'e', 'o', 'u', 'i'];
 
 /// Latin to Cyrillic as a Russian passport office would read it back; longest spellings
-/// first, so that `kh` becomes х and not кх.
-const TO_CYRILLIC: [(&str, &str); 36] = [
+/// first, so that `kh` becomes х and not кх, and a c before e, i or y, said s, becomes с.
+const TO_CYRILLIC: [(&str, &str); 39] = [
     ("shch", "щ"),
     ("kh", "х"),
     ("dj", "дж"),
@@ -70,6 +72,9 @@ const TO_CYRILLIC: [(&str, &str); 36] = [
     ("ye", "е"),
     ("a", "а"),
     ("b", "б"),
+    ("ce", "се"),
+    ("ci", "си"),
+    ("cy", "сй"),
     ("c", "к"),
     ("d", "д"),
     ("e", "е"),
@@ -291,9 +296,14 @@ fn drop_middle(name: &str, rng: &mut StdRng) -> Option<String> {
     accept(name, parts.join(" "))
 }
 
-/// A Latin name written in Cyrillic letters by the passport table.
+/// A Latin name written in Cyrillic letters by the passport table; accents are left off, as
+/// Cyrillic has no letters for them (Camará, Камара).
 pub fn to_cyrillic(name: &str) -> String {
-    let lower = name.to_lowercase();
+    let lower: String = name
+        .to_lowercase()
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect();
     let mut out = String::with_capacity(lower.len() * 2);
     let mut rest = lower.as_str();
     while let Some(c) = rest.chars().next() {
@@ -438,6 +448,8 @@ mod tests {
         assert_eq!(to_cyrillic("Khalid Shah"), "халид шах");
         assert_eq!(to_cyrillic("Yusuf Zhukov"), "юсуф жуков");
         assert_eq!(to_cyrillic("O'Neil Tsar"), "онеил цар");
+        assert_eq!(to_cyrillic("Lucien Pacifique"), "лусиен пасификуе");
+        assert_eq!(to_cyrillic("Ibraima Camará"), "ибраима камара");
     }
 
     #[test]
