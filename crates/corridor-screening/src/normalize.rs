@@ -106,9 +106,14 @@ fn push_folded(c: char, word: &mut String) {
         'ł' => "l",
         'ı' => "i",
         'ħ' => "h",
-        'ی' | 'ى' | 'ې' => "ي",
+        'ی' | 'ى' | 'ې' | 'ے' => "ي",
         'ک' | 'ڪ' => "ك",
-        'ة' | 'ە' | 'ھ' => "ه",
+        'ة' | 'ە' | 'ھ' | 'ہ' | 'ۃ' => "ه",
+        // Urdu's retroflex letters are read, in Latin, as the plain ones.
+        'ٹ' => "ت",
+        'ڈ' => "د",
+        'ڑ' => "ر",
+        'ں' => "ن",
         'ٱ' => "ا",
         '٠'..='٩' => return push_digit(c, '٠', word),
         '۰'..='۹' => return push_digit(c, '۰', word),
@@ -288,6 +293,13 @@ mod tests {
         assert_eq!(texts("حسین"), texts("حسين"));
         assert_eq!(texts("کریم"), texts("كريم"));
         assert_eq!(texts("موسى"), texts("موسي"));
+    }
+
+    #[test]
+    fn urdu_letters_are_their_arabic_counterparts() {
+        assert_eq!(texts("ثناء اللہ"), texts("ثناء الله"));
+        assert_eq!(texts("گیدڑ"), texts("گیدر"));
+        assert_eq!(texts("بھٹو"), texts("بهتو"));
     }
 
     #[test]

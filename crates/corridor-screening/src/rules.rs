@@ -161,11 +161,14 @@ const CONNECTORS: &[&str] = &[
 
 /// Second halves of one name that Arabic and Persian write apart and Latin writes joined or
 /// apart: -ullah (Habib Allah, Habibullah), -uddin (Jalal al-Din, Jalaluddin), -zada
-/// (Akhund Zada, Akhundzada). Arabic ones are listed as they read once their article is gone.
+/// (Akhund Zada, Akhundzada). Arabic ones are listed as they read once their article is gone;
+/// Latin ones written with their article ("Nor Eldin") join as they read without it.
 const ARABIC_SECOND_HALVES: &[&str] = &["له", "دين", "زاده", "زاد"];
 const LATIN_SECOND_HALVES: &[&str] = &[
     "allah", "ullah", "ulla", "ollah", "din", "deen", "dine", "zada", "zadeh", "zadah", "zade",
+    "eldin", "aldin", "uddin", "eddin", "addin", "eddine",
 ];
+const ARTICLES_OF_SECOND_HALVES: &[&str] = &["el", "al", "ud", "ed", "ad"];
 
 const ARABIC_ARTICLE: &str = "ال";
 const ARABIC_ABD: &str = "عبد";
@@ -205,13 +208,15 @@ const DESCRIPTIVE_WORDS: &[&str] = &[
     "network",
 ];
 
+/// Persian and Arabic words for "network" and "group", descriptive like the Latin ones but
+/// known by their spelling: an unvowelled skeleton is too short to tell them by.
+const ARABIC_DESCRIPTIVE_WORDS: &[&str] = &["شبكة", "شبکه", "گروپ", "مجموعة"];
+
 /// Short words that join the words of an organisation's name, in the scripts of the lists
-/// ("of", "and"; Arabic في "in", و "and"; Pashto د "of", او "and"), and Persian and Arabic
-/// words for "network" and "group": they weigh as little as descriptive words, and are known
-/// by their spelling, too short for a skeleton.
+/// ("of", "and"; Arabic في "in", و "and", "wal" "and the"; Pashto د "of", او "and"). A
+/// translated name has them in other words or places, so they weigh nothing.
 const FUNCTION_WORDS: &[&str] = &[
-    "of", "the", "and", "in", "for", "оф", "тхе", "анд", "ин", "في", "و", "د", "او", "شبكة",
-    "شبکه", "گروپ",
+    "of", "the", "and", "in", "for", "wal", "оф", "тхе", "анд", "ин", "валь", "في", "و", "د", "او",
 ];
 /// A skeleton this long is specific enough to recognise a word in another alphabet by.
 const FORM_SKELETON_MIN: usize = 4;
@@ -271,16 +276,28 @@ static DESCRIPTIVE_SKELETONS: LazyLock<Vec<String>> = LazyLock::new(|| {
         .collect()
 });
 
+static ARABIC_DESCRIPTIVE_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    ARABIC_DESCRIPTIVE_WORDS
+        .iter()
+        .flat_map(|word| keys(word))
+        .collect()
+});
+
 static FUNCTION_WORD_KEYS: LazyLock<Vec<String>> =
     LazyLock::new(|| FUNCTION_WORDS.iter().flat_map(|word| keys(word)).collect());
 
-/// Whether a word (with its Latin skeleton) describes an organisation's trade or joins its
-/// words rather than names it.
+/// Whether a word (with its Latin skeleton) describes an organisation's trade rather than
+/// names it.
 pub fn is_descriptive(token: &NameToken, skeleton: &str) -> bool {
-    if FUNCTION_WORD_KEYS.contains(&token.key) {
-        return true;
+    if token.has_latin_reading() {
+        return DESCRIPTIVE_SKELETONS.iter().any(|known| known == skeleton);
     }
-    token.has_latin_reading() && DESCRIPTIVE_SKELETONS.iter().any(|known| known == skeleton)
+    ARABIC_DESCRIPTIVE_KEYS.contains(&token.key)
+}
+
+/// Whether a word only joins the words of a name ("of", "and", في).
+pub fn is_function_word(token: &NameToken) -> bool {
+    FUNCTION_WORD_KEYS.contains(&token.key)
 }
 
 static TITLE_KEYS: LazyLock<Vec<String>> =
@@ -385,13 +402,27 @@ fn join_second_halves(tokens: &mut Vec<NameToken>) {
     for token in std::mem::take(tokens) {
         match joined.last_mut() {
             Some(previous) if is_second_half(&token) && previous.script == token.script => {
-                previous.text.push_str(&token.text);
-                previous.key.push_str(&token.key);
+                let half = without_article(&token);
+                let text = if half == token.key { &token.text } else { half };
+                previous.text.push_str(text);
+                previous.key.push_str(half);
             }
             _ => joined.push(token),
         }
     }
     *tokens = joined;
+}
+
+/// A Latin second half without the article some spellings join to it ("eldin" is "din").
+fn without_article(token: &NameToken) -> &str {
+    if token.script == Script::Arabic {
+        return &token.text;
+    }
+    ARTICLES_OF_SECOND_HALVES
+        .iter()
+        .find_map(|article| token.key.strip_prefix(article))
+        .filter(|rest| LATIN_SECOND_HALVES.contains(rest))
+        .unwrap_or(&token.key)
 }
 
 fn is_second_half(token: &NameToken) -> bool {
@@ -586,10 +617,11 @@ mod tests {
 
     #[test]
     fn function_words_are_recognised_by_their_spelling() {
-        assert!(descriptive("of"));
-        assert!(descriptive("في"));
-        assert!(!descriptive("off"));
-        assert!(!descriptive("Ina"));
+        let function = |word: &str| is_function_word(&raw_tokens(word)[0]);
+        assert!(function("of"));
+        assert!(function("في"));
+        assert!(!function("off"));
+        assert!(!function("Ina"));
     }
 
     #[test]
@@ -697,6 +729,12 @@ mod tests {
         assert_eq!(keys_of("Jalal ud-Din Haqqani"), ["jalaldin", "haqqani"]);
         assert_eq!(keys_of("Shams al Din"), ["shamsdin"]);
         assert_eq!(name_tokens("جلال الدين حقانى").len(), 2);
+    }
+
+    #[test]
+    fn a_second_half_written_with_its_article_joins_without_it() {
+        assert_eq!(keys_of("Nor Eldin"), ["nordin"]);
+        assert_eq!(keys_of("Salah Eddine"), ["salahdine"]);
     }
 
     #[test]

@@ -95,12 +95,16 @@ fn latin_reading_as(key: &str, digraphs: Digraphs) -> (String, u32) {
     let bytes = key.as_bytes();
     let mut skeleton = Skeleton::default();
     let mut at = 0;
+    // An Abd- compound's noun may start with h (Abd al-Hamid reads "abdhamid"): its d and h
+    // are two letters, not the digraph dh.
+    let abd_then_h = key.starts_with("abdh").then_some(2);
     for (offset, c) in key.char_indices() {
         if offset < at {
             continue;
         }
         let rest = &bytes[offset..];
         let (consonant, width) = match digraphs {
+            _ if abd_then_h == Some(offset) => (Some('d'), 1),
             Digraphs::FromArabic if rest.starts_with(b"sh") => (Some('s'), 1),
             Digraphs::FromArabic if rest.starts_with(b"zh") => (Some('z'), 1),
             Digraphs::FromArabic if rest.starts_with(b"ch") => (Some('x'), 2),
@@ -314,6 +318,12 @@ mod tests {
     #[test]
     fn kh_and_h_are_one_class() {
         assert_eq!(latin_skeleton("khusein"), latin_skeleton("hussein"));
+    }
+
+    #[test]
+    fn an_abd_compound_keeps_the_h_of_its_noun() {
+        assert_eq!(latin_skeleton("abdhamid"), arabic_skeleton("عبدحميد"));
+        assert_eq!(latin_skeleton("abdhamid"), "bdhmd");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 use crate::candidate::MatchKind;
 use crate::dictionary::NameDictionary;
 use crate::normalize::{NameToken, Script};
-use crate::rules::{is_descriptive, is_patronymic, name_tokens};
+use crate::rules::{is_descriptive, is_function_word, is_patronymic, name_tokens};
 use crate::translit::{
     arabic_reading, arabic_regional_skeleton, latin_reading, latin_skeleton,
     latin_skeleton_as_arabic,
@@ -389,10 +389,14 @@ fn groups_of(token: &NameToken, dictionary: &NameDictionary) -> SmallVec<[u32; 4
     groups
 }
 
-/// Initials, two-letter words and words that describe a trade say little about who is meant.
+/// Initials, two-letter words and words that describe a trade say little about who is meant;
+/// "of" and "and" nothing.
 fn weight_of(token: &NameToken, skeleton: &str) -> u32 {
     if token.script == Script::Other {
         return 100;
+    }
+    if is_function_word(token) {
+        return 0;
     }
     if is_descriptive(token, skeleton) {
         return 30;
