@@ -243,14 +243,13 @@ impl LegalForm {
         self.keys.len()
     }
 
-    fn is_at(&self, tokens: &[NameToken], at: usize) -> bool {
+    /// Whether the form stands at `at`; `skeleton` is the Latin skeleton of the word there,
+    /// when it has one.
+    fn is_at(&self, tokens: &[NameToken], at: usize, skeleton: Option<&str>) -> bool {
         let Some(window) = tokens.get(at..at + self.len()) else {
             return false;
         };
-        if let ([token], Some(skeleton)) = (window, &self.skeleton)
-            && token.has_latin_reading()
-            && latin_skeleton(&token.key) == *skeleton
-        {
+        if window.len() == 1 && self.skeleton.is_some() && self.skeleton.as_deref() == skeleton {
             return true;
         }
         window
@@ -313,11 +312,34 @@ fn keys(text: &str) -> Vec<String> {
 }
 
 fn strip_legal_forms(tokens: &mut Vec<NameToken>) {
-    while let Some(form) = LEGAL_FORM_KEYS.iter().find(|form| {
-        tokens.len() > form.len()
-            && (form.is_at(tokens, 0) || form.is_at(tokens, tokens.len() - form.len()))
-    }) {
-        if form.is_at(tokens, 0) {
+    let skeleton = |token: Option<&NameToken>| {
+        token
+            .filter(|token| token.has_latin_reading())
+            .map(|token| latin_skeleton(&token.key))
+    };
+    loop {
+        let first = skeleton(tokens.first());
+        let last = skeleton(tokens.last());
+        let at_start = |form: &LegalForm| form.is_at(tokens, 0, first.as_deref());
+        let at_end = |form: &LegalForm| {
+            let at = tokens.len() - form.len();
+            form.is_at(
+                tokens,
+                at,
+                if form.len() == 1 {
+                    last.as_deref()
+                } else {
+                    None
+                },
+            )
+        };
+        let Some(form) = LEGAL_FORM_KEYS
+            .iter()
+            .find(|form| tokens.len() > form.len() && (at_start(form) || at_end(form)))
+        else {
+            return;
+        };
+        if at_start(form) {
             tokens.drain(..form.len());
         } else {
             tokens.truncate(tokens.len() - form.len());

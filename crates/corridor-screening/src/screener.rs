@@ -3,9 +3,11 @@
 //! word, weighs date of birth, country, identifiers and kind, and explains the result.
 
 use std::cell::RefCell;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use ahash::AHashMap;
+use smallvec::SmallVec;
 
 use crate::candidate::{Candidate, SecondaryEvidence, Threshold, TokenMatch};
 use crate::dictionary::NameDictionary;
@@ -24,6 +26,9 @@ pub struct Screener {
     lists: Vec<Box<str>>,
     entries: Vec<(u16, ListEntry)>,
     names: Vec<IndexedName>,
+    /// Each name's word count, apart from the names: the candidate search reads it for
+    /// hundreds of names per screening, and a small array stays in cache.
+    word_counts: Vec<u8>,
     postings: AHashMap<u64, Vec<u32>>,
     dictionary: Option<Arc<NameDictionary>>,
     threshold: Threshold,
@@ -65,6 +70,7 @@ impl Screener {
             lists: Vec::new(),
             entries: Vec::new(),
             names: Vec::new(),
+            word_counts: Vec::new(),
             postings: AHashMap::new(),
             dictionary,
             threshold: Threshold::DEFAULT,
@@ -92,6 +98,9 @@ impl Screener {
                 for key in &keys {
                     screener.postings.entry(*key).or_default().push(name_id);
                 }
+                screener
+                    .word_counts
+                    .push(u8::try_from(words.len()).unwrap_or(u8::MAX));
                 screener.names.push(IndexedName {
                     entry: entry_index,
                     name: position,
@@ -149,9 +158,14 @@ impl Screener {
             let Some(scored) = self.score(party, &query, name_id, name) else {
                 continue;
             };
-            let previous = best.entry(name.entry).or_insert(scored.clone());
-            if scored.score > previous.score {
-                *previous = scored;
+            match best.entry(name.entry) {
+                Entry::Occupied(mut kept) if scored.score > kept.get().score => {
+                    kept.insert(scored);
+                }
+                Entry::Occupied(_) => {}
+                Entry::Vacant(slot) => {
+                    slot.insert(scored);
+                }
             }
         }
         let floor = self.threshold.per_mille().saturating_sub(REVIEW_MARGIN);
@@ -171,7 +185,10 @@ impl Screener {
 
     /// Names that share a key with enough query words to be worth scoring: two words, or all
     /// of them when the query or the name has fewer, at least all but one through a reading
-    /// rather than a slip of the pen.
+    /// rather than a slip of the pen. A word is looked up as a slip of the pen (its skeleton
+    /// with a consonant left out) only when none of its own readings is indexed: a spelling
+    /// some listed name has is taken as meant, and the short skeletons its deletions give
+    /// would touch thousands of names for nothing.
     fn names_sharing_keys(&self, query: &[Word]) -> Vec<u32> {
         SHARED_KEYS.with_borrow_mut(|shared| {
             if shared.len() < self.names.len() {
@@ -183,7 +200,9 @@ impl Screener {
                 keys.clear();
                 word.reading_keys(&mut keys);
                 let readings = keys.len();
-                word.deletion_keys(&mut keys);
+                if !keys.iter().any(|key| self.postings.contains_key(key)) {
+                    word.deletion_keys(&mut keys);
+                }
                 for (index, key) in keys.iter().enumerate() {
                     // Readings set the low half of the bits, deletions the high half.
                     let bit = if index < readings {
@@ -208,9 +227,9 @@ impl Screener {
                     continue;
                 };
                 let name_words = self
-                    .names
+                    .word_counts
                     .get(name_id as usize)
-                    .map_or(0, |name| name.words.len());
+                    .map_or(0, |count| usize::from(*count));
                 let needed = query.len().min(name_words).min(2);
                 let by_reading = (*bits as u32).count_ones() as usize;
                 let by_any = ((*bits as u32) | (*bits >> 32) as u32).count_ones() as usize;
@@ -278,9 +297,12 @@ impl Screener {
 struct Scored {
     name_id: u32,
     score: u16,
-    matched: Vec<Pair>,
+    matched: Pairs,
     secondary: Vec<SecondaryEvidence>,
 }
+
+/// The word pairs of one name: a name rarely has more than eight words.
+type Pairs = SmallVec<[Pair; 8]>;
 
 /// A query word (by position), the entry word it matched, and how.
 #[derive(Clone, Copy, Debug)]
@@ -292,8 +314,8 @@ struct Pair {
 
 /// Pairs query words with entry words in any order: the most similar pair first, each word
 /// used once; ties go to the earlier words so the result does not depend on anything else.
-fn match_words(query: &[Word], entry: &[Word]) -> Vec<Pair> {
-    let mut pairs: Vec<Pair> = Vec::new();
+fn match_words(query: &[Word], entry: &[Word]) -> Pairs {
+    let mut pairs: SmallVec<[Pair; 16]> = SmallVec::new();
     for (q, query_word) in query.iter().enumerate() {
         for (e, entry_word) in entry.iter().enumerate() {
             if let Some(found) = query_word.compare(entry_word) {
@@ -314,15 +336,17 @@ fn match_words(query: &[Word], entry: &[Word]) -> Vec<Pair> {
     });
     let mut query_used = 0u64;
     let mut entry_used = 0u64;
-    pairs.retain(|pair| {
-        let free = query_used & (1 << pair.query) == 0 && entry_used & (1 << pair.entry) == 0;
-        if free {
-            query_used |= 1 << pair.query;
-            entry_used |= 1 << pair.entry;
-        }
-        free
-    });
     pairs
+        .into_iter()
+        .filter(|pair| {
+            let free = query_used & (1 << pair.query) == 0 && entry_used & (1 << pair.entry) == 0;
+            if free {
+                query_used |= 1 << pair.query;
+                entry_used |= 1 << pair.entry;
+            }
+            free
+        })
+        .collect()
 }
 
 /// The mean of how much of the query the entry's name explains and how much of the entry's

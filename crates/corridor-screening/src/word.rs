@@ -29,6 +29,7 @@ const DELETION_MIN_LEN: usize = 4;
 /// A dictionary reading of one Han character: a hit only when the name's other words agree.
 const SINGLE_CHARACTER_READING: u16 = 860;
 
+const TAG_TEXT: u64 = 0;
 const TAG_KEY: u64 = 1;
 const TAG_SKELETON: u64 = 2;
 const TAG_GROUP: u64 = 3;
@@ -58,6 +59,12 @@ pub struct Word {
     /// The skeleton with (Arabic) or without (Latin "Albaghdadi") an article joined to it.
     article_variant: Option<Box<str>>,
     groups: SmallVec<[u32; 4]>,
+    /// Hashes of the text, key and skeleton: a screening compares many words that differ,
+    /// and two hashes tell most of them apart without reading the letters. The key's and
+    /// skeleton's are their index keys.
+    text_hash: u64,
+    key_hash: u64,
+    skeleton_hash: u64,
     pub weight: u32,
     pub patronymic: bool,
 }
@@ -71,12 +78,22 @@ pub struct WordMatch {
 
 /// The words of a name, analysed, at most `MAX_WORDS`.
 pub fn words_of(name: &str, dictionary: Option<&NameDictionary>) -> Vec<Word> {
-    name_tokens(name)
+    let mut words: Vec<Word> = name_tokens(name)
         .into_iter()
         .take(MAX_WORDS)
         .map(|token| Word::analyse(token, dictionary))
-        .collect()
+        .collect();
+    // A name made only of function words ("د") is still a name: they weigh as short words.
+    if words.iter().all(|word| word.weight == 0) {
+        words
+            .iter_mut()
+            .for_each(|word| word.weight = FUNCTION_WORD_ALONE);
+    }
+    words
 }
+
+/// The weight of a function word in a name that has nothing else.
+const FUNCTION_WORD_ALONE: u32 = 30;
 
 impl Word {
     fn analyse(token: NameToken, dictionary: Option<&NameDictionary>) -> Word {
@@ -100,6 +117,9 @@ impl Word {
             .then(|| token.key.replace('j', "y").into());
         Word {
             patronymic: is_patronymic(&token.key),
+            text_hash: hash(TAG_TEXT, &token.text),
+            key_hash: hash(TAG_KEY, &token.key),
+            skeleton_hash: hash(TAG_SKELETON, &skeleton),
             key_as_y,
             text: token.text.into(),
             key: token.key.into(),
@@ -123,12 +143,12 @@ impl Word {
 
     /// The keys of the word's own readings: its spelling, skeletons and dictionary groups.
     pub fn reading_keys(&self, keys: &mut Vec<u64>) {
-        keys.push(hash(TAG_KEY, &self.key));
+        keys.push(self.key_hash);
         if let Some(key) = &self.key_as_y {
             keys.push(hash(TAG_KEY, key));
         }
         if !self.skeleton.is_empty() {
-            keys.push(hash(TAG_SKELETON, &self.skeleton));
+            keys.push(self.skeleton_hash);
         }
         let variants = self
             .article_variant
@@ -152,10 +172,11 @@ impl Word {
 
     /// How well this (query) word matches an entry word, best reading first.
     pub fn compare(&self, entry: &Word) -> Option<WordMatch> {
-        if self.text == entry.text {
+        if self.text_hash == entry.text_hash && self.text == entry.text {
             return Some(found(1000, MatchKind::Exact));
         }
-        if self.key == entry.key && self.script != Script::Other {
+        let same_key = self.key_hash == entry.key_hash && self.key == entry.key;
+        if same_key && self.script != Script::Other {
             return Some(found(960, MatchKind::Transliteration));
         }
         if let Some(group) = self.groups.iter().find(|g| entry.groups.contains(g)) {
@@ -189,7 +210,7 @@ impl Word {
         } else {
             MatchKind::Phonetic
         };
-        if self.skeleton == entry.skeleton {
+        if self.skeleton_hash == entry.skeleton_hash && self.skeleton == entry.skeleton {
             return Some(found(self.same_skeleton_similarity(entry), kind));
         }
         let w_read_as_v = |latin: &Word, cyrillic: &Word| {

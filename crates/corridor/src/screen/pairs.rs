@@ -247,25 +247,33 @@ const JOINED_TO_NEXT: [&str; 13] = [
     "ul",
 ];
 
+/// Second halves of one name, kept with the word before them ("Salah Eddine", "Habib Ullah").
+const JOINED_TO_PREVIOUS: [&str; 16] = [
+    "din", "deen", "dine", "eddine", "eddin", "eldin", "uddin", "aldin", "addin", "allah", "ullah",
+    "ulla", "ollah", "zada", "zadeh", "zade",
+];
+
 /// The parts of a name as a person splits it: words, with a compound's first half or an
-/// article kept with the word that follows, so that re-ordering or dropping a part never
-/// leaves half a name ("Abdul Latif Mansur" has two parts, not three).
+/// article kept with the word that follows and a second half with the word before, so that
+/// re-ordering or dropping a part never leaves half a name ("Abdul Latif Mansur" and
+/// "Salah Eddine Gasmi" have two parts, not three).
 fn name_parts(name: &str) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
     let mut joins_next = false;
     for word in words(name) {
-        match parts.last_mut() {
-            Some(last) if joins_next => {
-                last.push(' ');
-                last.push_str(word);
-            }
-            _ => parts.push(word.to_owned()),
-        }
         let letters: String = word
             .chars()
             .filter(|c| c.is_alphabetic())
             .flat_map(char::to_lowercase)
             .collect();
+        let joins_previous = JOINED_TO_PREVIOUS.contains(&letters.as_str());
+        match parts.last_mut() {
+            Some(last) if joins_next || joins_previous => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => parts.push(word.to_owned()),
+        }
         joins_next = JOINED_TO_NEXT.contains(&letters.as_str());
     }
     parts
@@ -478,6 +486,7 @@ mod tests {
             name_parts("RADI ABD EL SAMIE ABOU EL YAZID EL AYASHI"),
             ["RADI", "ABD EL SAMIE", "ABOU EL YAZID", "EL AYASHI"]
         );
+        assert_eq!(name_parts("SALAH EDDINE GASMI"), ["SALAH EDDINE", "GASMI"]);
         for seed in 0..20 {
             let mut rng = StdRng::seed_from_u64(seed);
             let dropped = drop_middle("Abdul Latif Ahmad Mansur", &mut rng);
