@@ -21,8 +21,9 @@ use std::path::PathBuf;
 /// Version of the segment and snapshot file layouts this build reads and writes. It also
 /// covers what the records hold, so a data directory written for another state machine
 /// layout is refused by name rather than misread. 2: records hold length-prefixed requests
-/// of the settlement hub. 4: payment submissions carry their sanctions screening.
-pub const FORMAT_VERSION: u32 = 4;
+/// of the settlement hub. 4: payment submissions carry their sanctions screening. 5: recalls
+/// of settled payments (requests and answers) and their place in the hub's state.
+pub const FORMAT_VERSION: u32 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {

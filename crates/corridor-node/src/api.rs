@@ -862,7 +862,7 @@ pub async fn return_payment(
     Ok((status, Json(answer_json(answer))).into_response())
 }
 
-async fn resolve(state: &AppState, text: &str) -> AppResult<u64> {
+pub(crate) async fn resolve(state: &AppState, text: &str) -> AppResult<u64> {
     match payment_ref(text)? {
         PaymentRef::Id(id) => Ok(id),
         PaymentRef::Uetr(u) => state
@@ -935,8 +935,8 @@ pub struct OutboxQuery {
     pub limit: Option<usize>,
     /// Long poll: wait up to this many seconds (max 60) for a message.
     pub wait: Option<u64>,
-    /// `xml` for ISO 20022 messages (pacs.002, pacs.008, pacs.009, camt.054, camt.029);
-    /// `Accept: application/xml` asks the same.
+    /// `xml` for ISO 20022 messages (pacs.002, pacs.008, pacs.009, pacs.004, camt.054,
+    /// camt.056, camt.029); `Accept: application/xml` asks the same.
     #[param(inline)]
     pub format: Option<MessageFormat>,
 }
@@ -1156,6 +1156,9 @@ pub(crate) fn answer_json(answer: Answer) -> serde_json::Value {
         Answer::ReferenceRates(r) => serde_json::to_value(r).unwrap_or_default(),
         Answer::Quote(q) => serde_json::to_value(q).unwrap_or_default(),
         Answer::Hold(h) => serde_json::to_value(h).unwrap_or_default(),
+        Answer::Recall { recall, duplicate } => {
+            serde_json::json!({ "recall": recall, "duplicate": duplicate })
+        }
     }
 }
 

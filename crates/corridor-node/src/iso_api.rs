@@ -12,14 +12,18 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use corridor_core::{Bic, Timestamp};
 use corridor_iso20022::{BusinessContext, BusinessDate, Message, parse_bytes};
-use corridor_settlement::{Answer, Hub, HubCommand, OutboxMessage, PaymentReceipt, Rejection};
+use corridor_settlement::{
+    Answer, Hub, HubCommand, OutboxMessage, PaymentReceipt, RecallDecision, Rejection,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::api::{AppResult, Refusals, St, submit};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::iso_intake::{Cancellation, Intake, PaymentReturn, Problem, intake};
-use crate::iso_outbound::{CancellationAnswer, Outbound};
+use crate::iso_intake::{
+    Cancellation, Intake, PaymentReturn, Problem, RecallReply, derived_uetr, intake,
+};
+use crate::iso_outbound::{CancellationAnswer, CancellationOutcome, Outbound};
 use crate::server::AppState;
 
 /// How a connection wants its messages.
@@ -73,6 +77,9 @@ pub struct IsoTransactionResult {
     pub receipt: Option<PaymentReceipt>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub liquidity: Option<crate::views::LiquidityView>,
+    /// camt.056 of a settled payment, or camt.029: the recall.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recall: Option<crate::views::RecallView>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Rejection>,
 }
@@ -88,8 +95,9 @@ pub struct IsoIntakeReport {
 /// An envelope may carry many messages; 8 MiB holds thousands of pacs.008.
 pub const ISO_BODY_LIMIT: usize = 8 * 1024 * 1024;
 
-/// Takes pacs.008, pacs.009 (submit), pacs.004 (return), camt.056 (cancel) and, from a
-/// settlement agent, camt.050 (liquidity) as XML: one
+/// Takes pacs.008, pacs.009 (submit), pacs.004 (return), camt.056 (cancel a queued payment,
+/// recall a settled one), camt.029 (answer a recall) and, from a settlement agent, camt.050
+/// (liquidity) as XML: one
 /// message bare or with its AppHdr, or an envelope of many. Each message is checked by
 /// both validation layers and turned into the command the JSON API would send; a refused
 /// message changes nothing and lists every problem with its element path and reason code.
@@ -166,7 +174,7 @@ async fn take_one(
         Ok(Intake::Payments(command)) => result.transactions = payments(state, command).await?,
         Ok(Intake::Liquidity(command)) => result
             .transactions
-            .push(outcome(state, submit(state, command).await).await?),
+            .push(outcome_of(state, submit(state, command).await).await?),
         Ok(Intake::Returns(returns)) => {
             for r in returns {
                 result
@@ -174,10 +182,21 @@ async fn take_one(
                     .push(payment_return(state, sender, r).await?);
             }
         }
+        Ok(Intake::RecallReplies(replies)) => {
+            for r in replies {
+                result
+                    .transactions
+                    .push(recall_reply(state, sender, r).await?);
+            }
+        }
         Ok(Intake::Cancellations(cancellations)) => {
             let mut answers = Vec::with_capacity(cancellations.len());
-            for c in cancellations {
-                let (transaction, answer) = cancellation(state, sender, c).await?;
+            for (position, c) in cancellations.into_iter().enumerate() {
+                let cancellation_id = c
+                    .cancellation_id
+                    .clone()
+                    .unwrap_or_else(|| unnamed_cancellation(&case, position + 1));
+                let (transaction, answer) = cancellation(state, sender, c, cancellation_id).await?;
                 result.transactions.push(transaction);
                 answers.push(answer);
             }
@@ -271,7 +290,10 @@ fn not_found(uetr: corridor_core::Uetr) -> Rejection {
 }
 
 /// A hub refusal is this transaction's result; anything else fails the request.
-async fn outcome(state: &AppState, answer: AppResult<Answer>) -> AppResult<IsoTransactionResult> {
+async fn outcome_of(
+    state: &AppState,
+    answer: AppResult<Answer>,
+) -> AppResult<IsoTransactionResult> {
     match answer {
         Ok(Answer::Payment(receipt)) => Ok(IsoTransactionResult {
             receipt: Some(receipt),
@@ -284,6 +306,16 @@ async fn outcome(state: &AppState, answer: AppResult<Answer>) -> AppResult<IsoTr
                 .await?;
             Ok(IsoTransactionResult {
                 liquidity: Some(view),
+                ..IsoTransactionResult::default()
+            })
+        }
+        Ok(Answer::Recall { recall, .. }) => {
+            let view = state
+                .engine
+                .query_async(move |hub| crate::views::recall(hub, &recall))
+                .await?;
+            Ok(IsoTransactionResult {
+                recall: Some(view),
                 ..IsoTransactionResult::default()
             })
         }
@@ -316,31 +348,94 @@ async fn payment_return(
         amount: Some(r.amount),
         reason: r.reason,
     };
-    outcome(state, submit(state, command).await).await
+    outcome_of(state, submit(state, command).await).await
+}
+
+/// A camt.056 transaction without `CxlId` is named after its case and position, cut to
+/// `Max35Text`.
+fn unnamed_cancellation(case: &str, position: usize) -> String {
+    let suffix = format!("/{position}");
+    let room = 35 - suffix.len();
+    format!("{}{suffix}", case.chars().take(room).collect::<String>())
 }
 
 async fn cancellation(
     state: &Arc<AppState>,
     sender: Bic,
     c: Cancellation,
+    cancellation_id: String,
 ) -> AppResult<(IsoTransactionResult, CancellationAnswer)> {
-    let transaction = match payment_of(state, sender, c.original_uetr).await? {
-        None => refused(not_found(c.original_uetr)),
-        Some(payment) => {
-            let command = HubCommand::CancelPayment {
-                sender,
-                payment,
-                reason: c.reason,
-            };
-            outcome(state, submit(state, command).await).await?
-        }
+    let Some(payment) = payment_of(state, sender, c.original_uetr).await? else {
+        let refusal = not_found(c.original_uetr);
+        let answer = CancellationAnswer {
+            cancellation_id: c.cancellation_id,
+            original_uetr: c.original_uetr,
+            outcome: CancellationOutcome::Refused(refusal.clone()),
+        };
+        return Ok((refused(refusal), answer));
     };
+    let command = HubCommand::RecallPayment {
+        sender,
+        payment,
+        cancellation_id,
+        reason: c.reason,
+    };
+    let answer = submit(state, command).await;
+    let outcome = match &answer {
+        Ok(Answer::Recall { recall, .. }) => CancellationOutcome::of_recall(recall),
+        Ok(_) => CancellationOutcome::Cancelled,
+        Err(e) => CancellationOutcome::Refused(e.rejection.clone()),
+    };
+    let transaction = outcome_of(state, answer).await?;
     let answer = CancellationAnswer {
         cancellation_id: c.cancellation_id,
         original_uetr: c.original_uetr,
-        refusal: transaction.error.clone(),
+        outcome,
     };
     Ok((transaction, answer))
+}
+
+/// The creditor agent's camt.029 answers the latest recall of a payment it received. An
+/// acceptance's return is named by `CxlStsId` (else after the recall), its UETR derived
+/// from it, so a resent answer is the same answer.
+async fn recall_reply(
+    state: &Arc<AppState>,
+    sender: Bic,
+    r: RecallReply,
+) -> AppResult<IsoTransactionResult> {
+    let uetr = r.original_uetr;
+    let recall = state
+        .engine
+        .query_async(move |hub| {
+            hub.payment_by_uetr(uetr)
+                .filter(|p| p.receiver() == sender)
+                .and_then(|p| hub.latest_recall(p.id))
+                .map(|recall| recall.id)
+        })
+        .await?;
+    let Some(recall) = recall else {
+        return Ok(refused(Rejection::not_found(format!(
+            "no recall of a payment {uetr} you received"
+        ))));
+    };
+    let decision = match r.rejection {
+        Some(reason) => RecallDecision::Reject { reason },
+        None => {
+            let return_id = r
+                .status_id
+                .unwrap_or_else(|| crate::recall_api::default_return_id(recall));
+            RecallDecision::Accept {
+                uetr: derived_uetr(sender, &return_id),
+                return_id,
+            }
+        }
+    };
+    let command = HubCommand::AnswerRecall {
+        responder: sender,
+        recall,
+        decision,
+    };
+    outcome_of(state, submit(state, command).await).await
 }
 
 /// An outbox page as ISO 20022: each message with its number and time, holding the

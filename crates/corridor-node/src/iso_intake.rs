@@ -1,14 +1,16 @@
 //! ISO 20022 messages in: a participant's parsed message, once both validation layers pass,
 //! becomes the same hub command the JSON API builds. Pure: the caller parses, brings the
-//! business context, resolves the payments a cancellation or return names, and submits.
+//! business context, resolves the payments a cancellation, recall answer or return names,
+//! and submits.
 
 use corridor_core::{Bic, CurrencyCode, Uetr};
 use corridor_iso20022::{
-    AccountIdentification, ActiveCurrencyAndAmount, Agent, BusinessContext,
-    CancellationTransaction, ChargeBearer as IsoChargeBearer, CreditTransferTransaction, Document,
-    FICdtTrf, FICreditTransferTransaction, FIToFICstmrCdtTrf, FIToFIPmtCxlReq, FieldError,
-    LqdtyCdtTrf, Message, MessageType, PaymentIdentification, PmtRtr, Priority as IsoPriority,
-    ReasonInformation, ReturnTransaction, TransferredAmount,
+    AccountIdentification, ActiveCurrencyAndAmount, Agent, BusinessContext, CancellationStatus,
+    CancellationStatusTransaction, CancellationTransaction, ChargeBearer as IsoChargeBearer,
+    CreditTransferTransaction, Document, FICdtTrf, FICreditTransferTransaction, FIToFICstmrCdtTrf,
+    FIToFIPmtCxlReq, FieldError, LqdtyCdtTrf, Message, MessageType, PaymentIdentification, PmtRtr,
+    Priority as IsoPriority, ReasonInformation, ReturnTransaction, RsltnOfInvstgtn,
+    TransferredAmount,
 };
 use corridor_settlement::{
     AccountPurpose, CashAccount, ChargeBearer, HubCommand, LiquidityDirection, Party,
@@ -21,8 +23,10 @@ use sha2::{Digest, Sha256};
 pub enum Intake {
     /// pacs.008 or pacs.009: a `SubmitPayments` command.
     Payments(HubCommand),
-    /// camt.056: cancel each named payment while it is still queued.
+    /// camt.056: cancel each named payment still queued, recall each one settled.
     Cancellations(Vec<Cancellation>),
+    /// camt.029 from the creditor agent: its answer to each recall of a payment it received.
+    RecallReplies(Vec<RecallReply>),
     /// pacs.004: send each named settled payment back.
     Returns(Vec<PaymentReturn>),
     /// camt.050 from a settlement agent: a `Liquidity` command.
@@ -35,6 +39,16 @@ pub struct Cancellation {
     pub cancellation_id: Option<String>,
     pub original_uetr: Uetr,
     pub reason: String,
+}
+
+/// One transaction of a camt.029, by the UETR of the recalled payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecallReply {
+    pub original_uetr: Uetr,
+    /// `CxlStsId`: on acceptance, the creditor agent's id for the return.
+    pub status_id: Option<String>,
+    /// `None`: accepted, the money goes back; else rejected for this reason.
+    pub rejection: Option<String>,
 }
 
 /// One transaction of a pacs.004, by the UETR of the payment it sends back.
@@ -117,6 +131,7 @@ pub fn intake(
         Document::Pacs008(document) => customer_transfers(*document, sender),
         Document::Pacs009(document) => institution_transfers(*document, sender),
         Document::Camt056(document) => cancellations(&document),
+        Document::Camt029(document) => recall_replies(&document, sender),
         Document::Pacs004(document) => returns(&document, sender),
         Document::Camt050(document) => liquidity(&document, sender),
         _ => Err(IntakeRefusal::one(
@@ -344,6 +359,58 @@ fn cancellations(document: &FIToFIPmtCxlReq) -> Result<Intake, IntakeRefusal> {
     Ok(Intake::Cancellations(all))
 }
 
+/// The creditor agent assigns the answer: `Assgnr` is the sender. Each transaction is
+/// accepted (ACCR) or rejected (RJCR), or says nothing and follows `Sts/Conf` (CNCL, RJCR).
+fn recall_replies(document: &RsltnOfInvstgtn, sender: Bic) -> Result<Intake, IntakeRefusal> {
+    const PATH: &str = "/Document/RsltnOfInvstgtn";
+    agent_is_sender(
+        &document.assignment.assigner,
+        sender,
+        format_args!("{PATH}/Assgnmt/Assgnr/Agt/FinInstnId/BICFI"),
+    )?;
+    let confirmation = document.status_confirmation.as_str();
+    let mut all = Vec::new();
+    for (d, details) in document.cancellation_details.iter().enumerate() {
+        let path = format!("{PATH}/CxlDtls[{}]/TxInfAndSts", d + 1);
+        all.extend(each_transaction(
+            &path,
+            &details.transactions,
+            |path, t: &CancellationStatusTransaction| recall_reply(path, t, confirmation),
+        )?);
+    }
+    if all.is_empty() {
+        return Err(IntakeRefusal::one(
+            format!("{PATH}/CxlDtls"),
+            "CH21",
+            "a camt.029 answers at least one recall (CxlDtls/TxInfAndSts)",
+        ));
+    }
+    Ok(Intake::RecallReplies(all))
+}
+
+fn recall_reply(
+    path: &str,
+    t: &CancellationStatusTransaction,
+    confirmation: &str,
+) -> Result<RecallReply, IntakeRefusal> {
+    let accepted = match (t.status, confirmation) {
+        (Some(CancellationStatus::Accepted), _) | (None, "CNCL") => true,
+        (Some(CancellationStatus::Rejected), _) | (None, "RJCR") => false,
+        _ => {
+            return Err(IntakeRefusal::one(
+                format!("{path}/TxCxlSts"),
+                "CH16",
+                "a recall is answered ACCR (accepted) or RJCR (rejected), not left pending",
+            ));
+        }
+    };
+    Ok(RecallReply {
+        original_uetr: uetr(path, "OrgnlUETR", t.original.uetr.as_deref())?,
+        status_id: t.cancellation_status_identification.clone(),
+        rejection: (!accepted).then(|| reason_text(&t.reasons)),
+    })
+}
+
 fn returns(document: &PmtRtr, sender: Bic) -> Result<Intake, IntakeRefusal> {
     let returns = each_transaction(
         "/Document/PmtRtr/TxInf",
@@ -417,7 +484,7 @@ fn reason_text(reasons: &[ReasonInformation]) -> String {
 }
 
 /// A version 4 UUID made from a hash, so the same inputs always give the same UETR.
-fn derived_uetr(sender: Bic, return_id: &str) -> Uetr {
+pub fn derived_uetr(sender: Bic, return_id: &str) -> Uetr {
     let digest = Sha256::digest(format!("pacs.004/{sender}/{return_id}"));
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
@@ -595,10 +662,11 @@ fn priority(priority: Option<IsoPriority>) -> Priority {
 }
 
 /// The message types the intake takes.
-pub const ACCEPTED: [MessageType; 5] = [
+pub const ACCEPTED: [MessageType; 6] = [
     MessageType::Pacs008V08,
     MessageType::Pacs009V08,
     MessageType::Pacs004V09,
     MessageType::Camt056V08,
+    MessageType::Camt029V09,
     MessageType::Camt050V05,
 ];

@@ -1,7 +1,9 @@
 //! ISO 20022 messages out: what the hub tells a participant, written as the message a bank's
 //! core system expects, each with its AppHdr. pacs.002 for every status change of a payment
-//! it sent, pacs.008 (or pacs.009) to the creditor's agent, camt.054 for liquidity moved on
-//! its account, camt.053 for a statement, camt.029 answering a cancellation request. Every
+//! it sent, pacs.008 (or pacs.009) to the creditor's agent, pacs.004 for a payment sent
+//! back, camt.054 for liquidity moved on its account, camt.053 for a statement, camt.056
+//! forwarding a recall to the creditor's agent, camt.029 answering a cancellation request
+//! or a recall. Every
 //! message passes the library's first validation layer, which makes it valid against its
 //! XSD; the node's tests check that with libxml2.
 
@@ -10,19 +12,20 @@ use corridor_iso20022::{
     AccountIdentification, AccountReport, ActiveCurrencyAndAmount, Agent, Balance,
     BankTransactionCode, BankTransactionDomain, BkToCstmrDbtCdtNtfctn, BkToCstmrStmt,
     BusinessApplicationHeader, CancellationDetails, CancellationStatus,
-    CancellationStatusTransaction, CaseAssignment, CashAccount as IsoCashAccount,
-    ChargeBearer as IsoChargeBearer, CodeOrProprietary, CreditDebit, CreditTransferTransaction,
-    DateOrDateTime, Document, EntryDetails, EntryTransaction, FICdtTrf,
-    FICreditTransferTransaction, FIToFICstmrCdtTrf, FIToFIPmtStsRpt,
+    CancellationStatusTransaction, CancellationTransaction, CaseAssignment,
+    CashAccount as IsoCashAccount, ChargeBearer as IsoChargeBearer, CodeOrProprietary, CreditDebit,
+    CreditTransferTransaction, DateOrDateTime, Document, EntryDetails, EntryTransaction, FICdtTrf,
+    FICreditTransferTransaction, FIToFICstmrCdtTrf, FIToFIPmtCxlReq, FIToFIPmtStsRpt,
     GenericOrganisationIdentification, GroupHeader, MessageType, OrganisationIdentification,
     OriginalGroupStatus, OriginalIdentification, PartyIdentification as IsoParty,
-    PaymentIdentification, PostalAddress as IsoAddress, Priority as IsoPriority, ReasonInformation,
-    ReportEntry, ReportGroupHeader, ReportedAccount, RsltnOfInvstgtn, SettlementMethod,
-    TransactionReferences, TransactionStatus,
+    PaymentIdentification, PmtRtr, PostalAddress as IsoAddress, Priority as IsoPriority,
+    ReasonInformation, ReportEntry, ReportGroupHeader, ReportedAccount, ReturnGroupHeader,
+    ReturnTransaction, RsltnOfInvstgtn, SettlementMethod, TransactionReferences, TransactionStatus,
+    UnderlyingTransaction,
 };
 use corridor_settlement::{
     CashAccount, ChargeBearer, Hub, LiquidityDirection, OutboxEvent, OutboxMessage, Party, Payment,
-    PaymentKind, PaymentStatus, Priority, Rejection, Statement,
+    PaymentKind, PaymentStatus, Priority, Recall, RecallOutcome, Rejection, Statement,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -124,7 +127,7 @@ impl Outbound<'_> {
                 let answer = CancellationAnswer {
                     cancellation_id: None,
                     original_uetr: *uetr,
-                    refusal: None,
+                    outcome: CancellationOutcome::Cancelled,
                 };
                 let case = format!("{id}C");
                 vec![
@@ -135,7 +138,22 @@ impl Outbound<'_> {
             OutboxEvent::IncomingPayment { payment, .. } => self
                 .hub
                 .payment(*payment)
-                .map(|p| self.credit_transfer(participant, m.at, p))
+                .map(|p| match p.return_of {
+                    Some(original) => self.payment_return(participant, m.at, p, original),
+                    None => self.credit_transfer(participant, m.at, p),
+                })
+                .into_iter()
+                .collect(),
+            OutboxEvent::RecallRequest { recall } => self
+                .hub
+                .recall(*recall)
+                .and_then(|r| self.recall_request(participant, m.at, r))
+                .into_iter()
+                .collect(),
+            OutboxEvent::RecallAnswer { recall } => self
+                .hub
+                .recall(*recall)
+                .and_then(|r| self.recall_answer(participant, m.at, r))
                 .into_iter()
                 .collect(),
             OutboxEvent::Liquidity {
@@ -165,9 +183,10 @@ impl Outbound<'_> {
         payment: &Payment,
         report: PaymentStatusReport,
     ) -> Written {
-        let message_type = match payment.instruction.kind {
-            PaymentKind::CustomerCreditTransfer => MessageType::Pacs008V08,
-            PaymentKind::FinancialInstitutionTransfer => MessageType::Pacs009V08,
+        let message_type = match (payment.return_of, payment.instruction.kind) {
+            (Some(_), _) => MessageType::Pacs004V09,
+            (None, PaymentKind::CustomerCreditTransfer) => MessageType::Pacs008V08,
+            (None, PaymentKind::FinancialInstitutionTransfer) => MessageType::Pacs009V08,
         };
         let transaction = TransactionStatus {
             status_identification: None,
@@ -282,6 +301,82 @@ impl Outbound<'_> {
             header: self.header(to, header.message_identification, message_type, at),
             document,
         }
+    }
+
+    /// pacs.004 to the original sender: its payment `original` sent back, with the
+    /// returning agent's reason.
+    fn payment_return(&self, to: Bic, at: Timestamp, payment: &Payment, original: u64) -> Written {
+        let id = format!("CRDR{}", payment.id);
+        let i = &payment.instruction;
+        let transaction = ReturnTransaction {
+            return_identification: Some(i.instruction_id.clone()),
+            original: self
+                .hub
+                .payment(original)
+                .map(original_identification)
+                .unwrap_or_default(),
+            returned_interbank_settlement_amount: self.amount(i.currency, payment.amount),
+            interbank_settlement_date: payment.settled_at.map(date),
+            charge_bearer: None,
+            instructing_agent: Some(agent(payment.sender)),
+            instructed_agent: Some(agent(i.instructed_agent)),
+            return_reasons: payment.return_reason.iter().map(reason).collect(),
+        };
+        let document = PmtRtr {
+            group_header: ReturnGroupHeader {
+                message_identification: id.clone(),
+                creation_date_time: date_time(at),
+                number_of_transactions: "1".to_owned(),
+                settlement_method: SettlementMethod::ClearingSystem,
+            },
+            transactions: vec![transaction],
+        };
+        Written {
+            header: self.header(to, id, MessageType::Pacs004V09, at),
+            document: Document::Pacs004(Box::new(document)),
+        }
+    }
+
+    /// camt.056 to the creditor's agent: the debtor agent's recall of a settled payment,
+    /// forwarded by the hub, which names the case after the recall.
+    fn recall_request(&self, to: Bic, at: Timestamp, recall: &Recall) -> Option<Written> {
+        let payment = self.hub.payment(recall.payment)?;
+        let id = format!("CRDR{}", recall_case(recall));
+        let transaction = CancellationTransaction {
+            cancellation_identification: Some(recall_case(recall)),
+            original: original_identification(payment),
+            original_interbank_settlement_amount: Some(
+                self.amount(payment.currency(), payment.amount),
+            ),
+            original_interbank_settlement_date: payment.settled_at.map(date),
+            cancellation_reasons: vec![reason(&recall.reason)],
+        };
+        let document = FIToFIPmtCxlReq {
+            assignment: CaseAssignment {
+                identification: id.clone(),
+                assigner: agent(self.hub_bic),
+                assignee: agent(to),
+                creation_date_time: date_time(at),
+            },
+            underlying: vec![UnderlyingTransaction {
+                transactions: vec![transaction],
+            }],
+        };
+        Some(Written {
+            header: self.header(to, id, MessageType::Camt056V08, at),
+            document: Document::Camt056(Box::new(document)),
+        })
+    }
+
+    /// camt.029 to the requester: the creditor agent's answer to its recall.
+    fn recall_answer(&self, to: Bic, at: Timestamp, recall: &Recall) -> Option<Written> {
+        let payment = self.hub.payment(recall.payment)?;
+        let answer = CancellationAnswer {
+            cancellation_id: Some(recall.cancellation_id.clone()),
+            original_uetr: payment.instruction.uetr,
+            outcome: CancellationOutcome::of_recall(recall),
+        };
+        Some(self.cancellation_answer(to, &recall_case(recall), at, &[answer]))
     }
 
     /// camt.054: one credit or debit on the participant's account.
@@ -432,8 +527,9 @@ impl Outbound<'_> {
         }
     }
 
-    /// camt.029: the answer to a camt.056, for each cancellation asked: cancelled (ACCR) or
-    /// refused (RJCR) with the hub's reason.
+    /// camt.029: the answer to a camt.056, for each cancellation asked: cancelled (ACCR),
+    /// forwarded to the creditor's agent and pending (PDCR), or refused (RJCR) with the
+    /// reason.
     pub fn cancellation_answer(
         &self,
         to: Bic,
@@ -442,7 +538,6 @@ impl Outbound<'_> {
         answers: &[CancellationAnswer],
     ) -> Written {
         let id = format!("CRDR{case}");
-        let all_cancelled = answers.iter().all(|a| a.refusal.is_none());
         let transactions = answers
             .iter()
             .map(|a| CancellationStatusTransaction {
@@ -451,11 +546,11 @@ impl Outbound<'_> {
                     uetr: Some(a.original_uetr.to_string()),
                     ..OriginalIdentification::default()
                 },
-                status: Some(match a.refusal {
-                    None => CancellationStatus::Accepted,
-                    Some(_) => CancellationStatus::Rejected,
-                }),
-                reasons: a.refusal.as_ref().map(reason).into_iter().collect(),
+                status: Some(a.outcome.status()),
+                reasons: match &a.outcome {
+                    CancellationOutcome::Refused(refusal) => vec![reason(refusal)],
+                    _ => Vec::new(),
+                },
             })
             .collect();
         let document = RsltnOfInvstgtn {
@@ -465,13 +560,45 @@ impl Outbound<'_> {
                 assignee: agent(to),
                 creation_date_time: date_time(at),
             },
-            status_confirmation: if all_cancelled { "CNCL" } else { "RJCR" }.to_owned(),
+            status_confirmation: confirmation(answers).to_owned(),
             cancellation_details: vec![CancellationDetails { transactions }],
         };
         Written {
             header: self.header(to, id, MessageType::Camt029V09, at),
             document: Document::Camt029(Box::new(document)),
         }
+    }
+}
+
+/// The investigation's confirmation: cancelled when every transaction is, rejected when
+/// any is refused, else pending at the creditor's agent.
+fn confirmation(answers: &[CancellationAnswer]) -> &'static str {
+    let all = |status| answers.iter().all(|a| a.outcome.status() == status);
+    let any_refused = answers
+        .iter()
+        .any(|a| matches!(a.outcome, CancellationOutcome::Refused(_)));
+    if all(CancellationStatus::Accepted) {
+        "CNCL"
+    } else if any_refused {
+        "RJCR"
+    } else {
+        "PDCR"
+    }
+}
+
+/// The hub's name for a recall's case, in the camt.056 it forwards and the camt.029 it
+/// answers with.
+fn recall_case(recall: &Recall) -> String {
+    format!("RCL{}", recall.id)
+}
+
+/// The identifiers a return, a recall or a status names its payment by.
+fn original_identification(payment: &Payment) -> OriginalIdentification {
+    OriginalIdentification {
+        instruction_identification: Some(payment.instruction.instruction_id.clone()),
+        end_to_end_identification: Some(payment.instruction.end_to_end_id.clone()),
+        transaction_identification: None,
+        uetr: Some(payment.instruction.uetr.to_string()),
     }
 }
 
@@ -495,7 +622,37 @@ struct LiquidityEntry<'a> {
 pub struct CancellationAnswer {
     pub cancellation_id: Option<String>,
     pub original_uetr: Uetr,
-    pub refusal: Option<Rejection>,
+    pub outcome: CancellationOutcome,
+}
+
+#[derive(Debug, Clone)]
+pub enum CancellationOutcome {
+    /// Cancelled while queued, or recalled and sent back.
+    Cancelled,
+    /// A recall forwarded to the creditor's agent, not answered yet.
+    Pending,
+    Refused(Rejection),
+}
+
+impl CancellationOutcome {
+    /// Where a recall stands, as a camt.029 says it.
+    pub fn of_recall(recall: &Recall) -> CancellationOutcome {
+        match recall.answer.as_ref().map(|a| &a.outcome) {
+            None => CancellationOutcome::Pending,
+            Some(RecallOutcome::Accepted { .. }) => CancellationOutcome::Cancelled,
+            Some(RecallOutcome::Rejected { reason }) => {
+                CancellationOutcome::Refused(reason.clone())
+            }
+        }
+    }
+
+    fn status(&self) -> CancellationStatus {
+        match self {
+            CancellationOutcome::Cancelled => CancellationStatus::Accepted,
+            CancellationOutcome::Pending => CancellationStatus::Pending,
+            CancellationOutcome::Refused(_) => CancellationStatus::Rejected,
+        }
+    }
 }
 
 fn agent(bic: Bic) -> Agent {

@@ -15,6 +15,7 @@ pub mod iso_outbound;
 pub mod metrics;
 pub mod openapi;
 pub mod rates_file;
+pub mod recall_api;
 pub mod screening;
 pub mod server;
 pub mod tls;

@@ -24,7 +24,7 @@ use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::screening::ScreeningService;
 use crate::tls::{self, TlsSettings};
-use crate::{api, compliance_api, fx_api, iso_api};
+use crate::{api, compliance_api, fx_api, iso_api, recall_api};
 
 /// Every body but a batch's is small; a batch of 10,000 payments with full party data is a
 /// few megabytes.
@@ -182,6 +182,9 @@ pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(fx_api::get_quote))
         .routes(routes!(api::cancel_payment))
         .routes(routes!(api::return_payment))
+        .routes(routes!(recall_api::recall_payment))
+        .routes(routes!(recall_api::list_recalls))
+        .routes(routes!(recall_api::answer_recall))
         .routes(routes!(iso_api::submit_iso).layer(DefaultBodyLimit::max(iso_api::ISO_BODY_LIMIT)))
         .routes(routes!(api::outbox))
         .routes(routes!(api::acknowledge))

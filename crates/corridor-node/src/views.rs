@@ -5,7 +5,7 @@
 use corridor_core::{AccountId, Amount, Bic, CurrencyCode, Timestamp};
 use corridor_settlement::{
     AccountInfo, AccountPurpose, Hub, OutboxEvent, OutboxMessage, Payment, PaymentInstruction,
-    PaymentStatus, Rejection, Statement, StatusEvent,
+    PaymentStatus, Recall, RecallOutcome, Rejection, Statement, StatusEvent,
 };
 use serde::Serialize;
 
@@ -236,7 +236,8 @@ pub struct OutboxView {
     pub seq: u64,
     pub at: Timestamp,
     /// "payment_status" (pacs.002), "incoming_payment" (pacs.008/009 to the creditor's
-    /// agent) or "liquidity" (camt.054).
+    /// agent, pacs.004 for a return), "liquidity" (camt.054), "recall_request" (camt.056 to
+    /// the creditor's agent) or "recall_answer" (camt.029 to the requester).
     #[serde(rename = "type")]
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -262,6 +263,9 @@ pub struct OutboxView {
     /// For an incoming payment: the payment as the creditor's agent receives it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_detail: Option<PaymentView>,
+    /// For a recall request or answer: the recall.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recall: Option<RecallView>,
 }
 
 pub fn outbox_message(hub: &Hub, m: &OutboxMessage) -> OutboxView {
@@ -308,6 +312,79 @@ pub fn outbox_message(hub: &Hub, m: &OutboxMessage) -> OutboxView {
             reference: Some(reference.clone()),
             ..base
         },
+        OutboxEvent::RecallRequest { recall: id } => OutboxView {
+            kind: "recall_request",
+            recall: hub.recall(*id).map(|r| recall(hub, r)),
+            ..base
+        },
+        OutboxEvent::RecallAnswer { recall: id } => OutboxView {
+            kind: "recall_answer",
+            recall: hub.recall(*id).map(|r| recall(hub, r)),
+            ..base
+        },
+    }
+}
+
+/// A recall of a settled payment, flat.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RecallView {
+    pub id: u64,
+    pub payment: u64,
+    /// The recalled payment's UETR.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uetr: Option<corridor_core::Uetr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<CurrencyCode>,
+    /// The debtor agent, who asked.
+    pub requester: Bic,
+    /// The creditor agent, who answers.
+    pub responder: Bic,
+    pub cancellation_id: String,
+    /// The camt.056 cancellation reason.
+    pub reason: Rejection,
+    pub requested_at: Timestamp,
+    /// "open", "accepted" or "rejected".
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<Timestamp>,
+    /// Why the creditor agent rejected it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejection: Option<Rejection>,
+    /// The return that sent the money back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_payment: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_id: Option<String>,
+}
+
+pub fn recall(hub: &Hub, r: &Recall) -> RecallView {
+    let payment = hub.payment(r.payment);
+    let outcome = r.answer.as_ref().map(|a| &a.outcome);
+    let (status, rejection, return_id) = match outcome {
+        None => ("open", None, None),
+        Some(RecallOutcome::Rejected { reason }) => ("rejected", Some(reason.clone()), None),
+        Some(RecallOutcome::Accepted { return_id, .. }) => {
+            ("accepted", None, Some(return_id.clone()))
+        }
+    };
+    RecallView {
+        id: r.id,
+        payment: r.payment,
+        uetr: payment.map(|p| p.instruction.uetr),
+        amount: payment.map(|p| decimal(hub, p.currency(), p.amount)),
+        currency: payment.map(Payment::currency),
+        requester: r.requester,
+        responder: r.responder,
+        cancellation_id: r.cancellation_id.clone(),
+        reason: r.reason.clone(),
+        requested_at: r.requested_at,
+        status,
+        answered_at: r.answer.as_ref().map(|a| a.at),
+        rejection,
+        return_payment: r.return_payment(),
+        return_id,
     }
 }
 

@@ -70,6 +70,8 @@ async fn every_endpoint_authorises_every_role() {
     let batch = json!({"payments": [payment("AUTHZ-B1", "NEVARUMM", "1.00", "RUB")]});
     let cancel = json!({"reason": "CUST"});
     let ret = json!({"return_id": "AUTHZ-R1", "amount": "1.00", "reason": "AC04 closed"});
+    let recall = json!({"cancellation_id": "AUTHZ-CXL-1", "reason": "DUPL"});
+    let refuse_recall = json!({"decision": "reject", "reason": "CUST"});
     let ack = json!({"up_to": 0});
     let single = |id: &str| payment(id, "NEVARUMM", "1.00", "RUB");
     let sheet = json!({"valid_for_seconds": 60, "pairs": [{"base": "RUB", "quote": "IRR", "bid": "1", "ask": "2"}]});
@@ -240,6 +242,25 @@ async fn every_endpoint_authorises_every_role() {
             format!("/v1/payments/{p1}/return"),
             Some(ret),
             [403, 404, 404, 404, 201, 404, 403, 401, 401, 403, 403],
+        ),
+        // Only the sender recalls (recall 1); only the receiver answers it, once.
+        case(
+            M::POST,
+            format!("/v1/payments/{p1}/recall"),
+            Some(recall),
+            [403, 404, 404, 201, 404, 404, 403, 401, 401, 403, 403],
+        ),
+        case(
+            M::GET,
+            "/v1/recalls".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401, 401, 403, 403],
+        ),
+        case(
+            M::POST,
+            "/v1/recalls/1/answer".into(),
+            Some(refuse_recall),
+            [403, 404, 404, 404, 200, 404, 403, 401, 401, 403, 403],
         ),
         case(
             M::GET,
@@ -700,6 +721,120 @@ async fn queued_payments_settle_when_liquidity_arrives_and_survive_a_restart() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bank_sees_only_the_recalls_it_asked_or_must_answer() {
+    let node = TestNode::start().await;
+    let (_, receipt) = node
+        .post(
+            "VOLGRUMM",
+            "/v1/payments",
+            &payment("RCL-SEE-1", "NEVARUMM", "2.00", "RUB"),
+        )
+        .await;
+    let id = receipt["payment"].as_u64().unwrap();
+    let request = json!({"cancellation_id": "SEE-1", "reason": "FRAD suspected"});
+    let (status, recall) = node
+        .post("VOLGRUMM", &format!("/v1/payments/{id}/recall"), &request)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{recall}");
+    let listed = |list: &Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_u64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let own = [recall["id"].as_u64().unwrap()];
+    for (bank, expected) in [
+        ("VOLGRUMM", &own[..]),
+        ("NEVARUMM", &own[..]),
+        ("URALRUMM", &[][..]),
+        ("CBRFRUMM", &[][..]),
+        ("operator", &own[..]),
+        ("auditor", &own[..]),
+    ] {
+        let (status, list) = node.get(bank, "/v1/recalls").await;
+        assert_eq!(status, StatusCode::OK, "{bank}: {list}");
+        assert_eq!(listed(&list), expected, "{bank}");
+    }
+    let (_, page) = node.get("NEVARUMM", "/v1/outbox?limit=1000").await;
+    let requests: Vec<&Value> = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["type"] == "recall_request")
+        .collect();
+    assert_eq!(requests.len(), 1, "{page}");
+    assert_eq!(requests[0]["recall"]["reason"]["code"], "FRAD");
+    let (_, page) = node.get("URALRUMM", "/v1/outbox?limit=1000").await;
+    assert!(
+        !page.to_string().contains("recall"),
+        "another bank hears nothing of it: {page}"
+    );
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recall_survives_a_restart_and_is_answered_after_it() {
+    let mut node = TestNode::start().await;
+    let before = node.balance("VOLGRUMM", "RUB").await;
+    let (_, receipt) = node
+        .post(
+            "VOLGRUMM",
+            "/v1/payments",
+            &payment("RCL-RST-1", "NEVARUMM", "75.00", "RUB"),
+        )
+        .await;
+    assert_eq!(receipt["status"], "settled", "{receipt}");
+    let id = receipt["payment"].as_u64().unwrap();
+    let request = json!({"cancellation_id": "RST-1", "reason": "DUPL paid twice"});
+    let (status, recall) = node
+        .post("VOLGRUMM", &format!("/v1/payments/{id}/recall"), &request)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{recall}");
+    let recall_id = recall["id"].as_u64().unwrap();
+
+    node.restart().await;
+    let (_, list) = node.get("NEVARUMM", "/v1/recalls").await;
+    let open = &list[0];
+    assert_eq!(open["id"].as_u64(), Some(recall_id), "{list}");
+    assert_eq!(open["status"], "open");
+    assert_eq!(open["amount"], "75.00");
+    // The same request after the restart is the same recall.
+    let (status, again) = node
+        .post("VOLGRUMM", &format!("/v1/payments/{id}/recall"), &request)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["duplicate"], true);
+
+    let accept = json!({"decision": "accept"});
+    let path = format!("/v1/recalls/{recall_id}/answer");
+    let (status, answered) = node.post("NEVARUMM", &path, &accept).await;
+    assert_eq!(status, StatusCode::OK, "{answered}");
+    assert_eq!(answered["status"], "accepted");
+    assert_eq!(answered["return_id"], format!("RECALL-{recall_id}"));
+    assert_eq!(node.balance("VOLGRUMM", "RUB").await, before);
+    let reject = json!({"decision": "reject", "reason": "CUST"});
+    let (status, body) = node.post("NEVARUMM", &path, &reject).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "DUPL");
+
+    node.restart().await;
+    let (_, list) = node.get("VOLGRUMM", "/v1/recalls").await;
+    assert_eq!(list[0]["status"], "accepted", "{list}");
+    assert_eq!(node.balance("VOLGRUMM", "RUB").await, before);
+    let (_, page) = node.get("VOLGRUMM", "/v1/outbox?limit=1000").await;
+    assert!(
+        page["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["type"] == "recall_answer" && m["recall"]["status"] == "accepted"),
+        "{page}"
+    );
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outbox_long_poll_wakes_on_a_new_message() {
     let node = std::sync::Arc::new(TestNode::start().await);
     let (_, page) = node.get("NEVARUMM", "/v1/outbox?limit=1000").await;
@@ -750,7 +885,7 @@ async fn openapi_document_matches_the_served_api() {
         .sum();
     assert_eq!(
         (paths.len(), operations),
-        (41, 49),
+        (44, 52),
         "every route of the router is described"
     );
     for (path, item) in paths {

@@ -1,6 +1,7 @@
 //! ISO 20022 over HTTP, end to end: a pacs.008 in, the settled payment's pacs.002 and the
 //! creditor agent's pacs.008 out, both valid against the official XSDs; envelopes,
-//! refusals with paths and reason codes, cancellation (camt.056 -> camt.029), return
+//! refusals with paths and reason codes, cancellation (camt.056 -> camt.029), recall of a
+//! settled payment (camt.056 forwarded, camt.029 answered, pacs.004 back), return
 //! (pacs.004), statements (camt.053) and liquidity notifications (camt.054).
 
 mod support;
@@ -381,16 +382,21 @@ async fn camt056_cancels_a_queued_payment_and_is_answered_by_camt029() {
         OTHER_ACCOUNT,
     );
     submit_xml(&node, "VOLGRUMM", envelope(&[small])).await;
+    // Settled: no longer the hub's to cancel; forwarded, pending at the creditor's agent.
     let (_, report) =
         submit_xml(&node, "VOLGRUMM", camt056("VOLGRUMM", "CASE-S-1", &settled)).await;
-    assert_eq!(
-        report["messages"][0]["transactions"][0]["error"]["code"], "NOCN",
-        "{report}"
-    );
+    let recall = &report["messages"][0]["transactions"][0]["recall"];
+    assert_eq!(recall["status"], "open", "{report}");
     let answer = report["messages"][0]["answer_xml"].as_str().unwrap();
     let answers = valid_documents(answer, "camt.029.001.09");
-    assert!(answers[0].contains("<Conf>RJCR</Conf>"), "{answer}");
-    assert!(answers[0].contains("<TxCxlSts>RJCR</TxCxlSts>"), "{answer}");
+    assert!(answers[0].contains("<Conf>PDCR</Conf>"), "{answer}");
+    assert!(answers[0].contains("<TxCxlSts>PDCR</TxCxlSts>"), "{answer}");
+    // Already cancelled: the same cancellation again.
+    let (_, report) = submit_xml(&node, "VOLGRUMM", camt056("VOLGRUMM", "CASE-Q-2", &queued)).await;
+    assert_eq!(
+        report["messages"][0]["transactions"][0]["status"], "cancelled",
+        "a repeated cancellation is the same cancellation: {report}"
+    );
 
     let outbox = outbox_xml(&node, "VOLGRUMM").await;
     let statuses = valid_documents(&outbox, "pacs.002.001.10");
@@ -400,6 +406,197 @@ async fn camt056_cancels_a_queued_payment_and_is_answered_by_camt029() {
             .any(|d| d.contains(&queued) && d.contains("<TxSts>CANC</TxSts>"))
     );
     assert!(!valid_documents(&outbox, "camt.029.001.09").is_empty());
+    node.stop().await;
+}
+
+/// The creditor agent's camt.029 answering a recall of `original_uetr`: `ACCR` or `RJCR`.
+fn camt029(from: &str, case: &str, original_uetr: &str, status: &str, reason: &str) -> String {
+    let date = today();
+    let confirmation = if status == "ACCR" { "CNCL" } else { "RJCR" };
+    format!(
+        r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.029.001.09">
+  <RsltnOfInvstgtn>
+    <Assgnmt>
+      <Id>{case}</Id>
+      <Assgnr><Agt><FinInstnId><BICFI>{from}</BICFI></FinInstnId></Agt></Assgnr>
+      <Assgne><Agt><FinInstnId><BICFI>CRDRRUMMXXX</BICFI></FinInstnId></Agt></Assgne>
+      <CreDtTm>{date}T12:00:00Z</CreDtTm>
+    </Assgnmt>
+    <Sts><Conf>{confirmation}</Conf></Sts>
+    <CxlDtls>
+      <TxInfAndSts>
+        <CxlStsId>{case}-1</CxlStsId>
+        <OrgnlUETR>{original_uetr}</OrgnlUETR>
+        <TxCxlSts>{status}</TxCxlSts>
+        <CxlStsRsnInf><Rsn><Cd>{reason}</Cd></Rsn></CxlStsRsnInf>
+      </TxInfAndSts>
+    </CxlDtls>
+  </RsltnOfInvstgtn>
+</Document>
+"#
+    )
+}
+
+/// VOLGRUMM pays NEVARUMM `amount` by pacs.008, settled at once, then recalls it by
+/// camt.056; NEVARUMM's outbox then holds the forwarded camt.056.
+async fn settle_and_recall(node: &TestNode, id: &str, amount: &str) -> String {
+    let original = uetr();
+    let xml = pacs008("VOLGRUMM", "NEVARUMM", id, &original, amount, OTHER_ACCOUNT);
+    let (_, report) = submit_xml(node, "VOLGRUMM", envelope(&[xml])).await;
+    assert_eq!(
+        report["messages"][0]["transactions"][0]["status"], "settled",
+        "{report}"
+    );
+    let case = format!("CASE-{id}");
+    let (_, report) = submit_xml(node, "VOLGRUMM", camt056("VOLGRUMM", &case, &original)).await;
+    let recall = &report["messages"][0]["transactions"][0]["recall"];
+    assert_eq!(recall["status"], "open", "{report}");
+    assert_eq!(recall["responder"], "NEVARUMM");
+    assert_eq!(recall["cancellation_id"], format!("{case}-1"));
+
+    let received = outbox_xml(node, "NEVARUMM").await;
+    let requests = valid_documents(&received, "camt.056.001.08");
+    let request = requests
+        .iter()
+        .find(|d| d.contains(&original))
+        .expect("the recall forwarded to the creditor's agent as camt.056");
+    assert!(request.contains("<Cd>DUPL</Cd>"), "{request}");
+    assert!(
+        request.contains(&format!(
+            r#"<OrgnlIntrBkSttlmAmt Ccy="RUB">{amount}</OrgnlIntrBkSttlmAmt>"#
+        )),
+        "{request}"
+    );
+    original
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recall_accepted_by_camt029_sends_the_money_back_as_pacs004() {
+    let node = TestNode::start().await;
+    let before = (
+        node.balance("VOLGRUMM", "RUB").await,
+        node.balance("NEVARUMM", "RUB").await,
+    );
+    let original = settle_and_recall(&node, "ISO-RCL-1", "300.00").await;
+    assert_ne!(node.balance("VOLGRUMM", "RUB").await, before.0);
+
+    let accept = camt029("NEVARUMM", "NEVA-RCL-1", &original, "ACCR", "CUST");
+    let (status, report) = submit_xml(&node, "NEVARUMM", accept.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let recall = &report["messages"][0]["transactions"][0]["recall"];
+    assert_eq!(recall["status"], "accepted", "{report}");
+    assert_eq!(recall["return_id"], "NEVA-RCL-1-1");
+    assert!(recall["return_payment"].as_u64().is_some());
+
+    let back = outbox_xml(&node, "VOLGRUMM").await;
+    let answers = valid_documents(&back, "camt.029.001.09");
+    let answer = answers
+        .iter()
+        .find(|d| d.contains(&original) && d.contains("<Conf>CNCL</Conf>"))
+        .expect("the requester's camt.029");
+    assert!(answer.contains("<TxCxlSts>ACCR</TxCxlSts>"), "{answer}");
+    let returns = valid_documents(&back, "pacs.004.001.09");
+    let pacs004 = returns
+        .iter()
+        .find(|d| d.contains(&original))
+        .expect("the money back as pacs.004");
+    assert!(pacs004.contains(r#"<RtrdIntrBkSttlmAmt Ccy="RUB">300.00</RtrdIntrBkSttlmAmt>"#));
+    assert!(pacs004.contains("<Cd>FOCR</Cd>"), "{pacs004}");
+    let (_, payment) = node
+        .get("VOLGRUMM", &format!("/v1/payments/{original}"))
+        .await;
+    assert_eq!(payment["status"], "returned", "{payment}");
+    let after = (
+        node.balance("VOLGRUMM", "RUB").await,
+        node.balance("NEVARUMM", "RUB").await,
+    );
+    assert_eq!(after, before, "the money moved there and back, once each");
+
+    // Sent again, the same answer: nothing moves twice.
+    let (_, again) = submit_xml(&node, "NEVARUMM", accept).await;
+    let retried = &again["messages"][0]["transactions"][0];
+    assert_eq!(
+        retried["recall"]["return_payment"], recall["return_payment"],
+        "{again}"
+    );
+    assert_eq!(
+        (
+            node.balance("VOLGRUMM", "RUB").await,
+            node.balance("NEVARUMM", "RUB").await,
+        ),
+        before
+    );
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recall_rejected_by_camt029_keeps_the_money_and_says_why() {
+    let node = TestNode::start().await;
+    let original = settle_and_recall(&node, "ISO-RCL-2", "45.00").await;
+    let balances = (
+        node.balance("VOLGRUMM", "RUB").await,
+        node.balance("NEVARUMM", "RUB").await,
+    );
+    // Only the creditor's agent answers: a third bank finds no recall of its own.
+    let (_, report) = submit_xml(
+        &node,
+        "URALRUMM",
+        camt029("URALRUMM", "URAL-RCL-2", &original, "ACCR", "CUST"),
+    )
+    .await;
+    assert_eq!(
+        report["messages"][0]["transactions"][0]["error"]["code"], "NOTF",
+        "{report}"
+    );
+    // An answer assigned by another bank than the sender is refused before the hub.
+    let (_, report) = submit_xml(
+        &node,
+        "NEVARUMM",
+        camt029("URALRUMM", "NEVA-SPOOF", &original, "ACCR", "CUST"),
+    )
+    .await;
+    assert_eq!(
+        report["messages"][0]["problems"][0]["code"], "AG01",
+        "{report}"
+    );
+
+    let reject = camt029("NEVARUMM", "NEVA-RCL-2", &original, "RJCR", "LEGL");
+    let (_, report) = submit_xml(&node, "NEVARUMM", reject).await;
+    let recall = &report["messages"][0]["transactions"][0]["recall"];
+    assert_eq!(recall["status"], "rejected", "{report}");
+    assert_eq!(recall["rejection"]["code"], "LEGL");
+
+    let back = outbox_xml(&node, "VOLGRUMM").await;
+    let answers = valid_documents(&back, "camt.029.001.09");
+    let answer = answers
+        .iter()
+        .find(|d| d.contains(&original) && d.contains("<Conf>RJCR</Conf>"))
+        .expect("the requester's camt.029");
+    assert!(answer.contains("<TxCxlSts>RJCR</TxCxlSts>"), "{answer}");
+    assert!(answer.contains("<Cd>LEGL</Cd>"), "{answer}");
+    assert!(valid_documents(&back, "pacs.004.001.09").is_empty());
+    // Answered once: a later acceptance is refused and moves nothing.
+    let (_, report) = submit_xml(
+        &node,
+        "NEVARUMM",
+        camt029("NEVARUMM", "NEVA-RCL-3", &original, "ACCR", "CUST"),
+    )
+    .await;
+    assert_eq!(
+        report["messages"][0]["transactions"][0]["error"]["code"], "DUPL",
+        "{report}"
+    );
+    assert_eq!(
+        (
+            node.balance("VOLGRUMM", "RUB").await,
+            node.balance("NEVARUMM", "RUB").await,
+        ),
+        balances
+    );
+    let (_, payment) = node
+        .get("VOLGRUMM", &format!("/v1/payments/{original}"))
+        .await;
+    assert_eq!(payment["status"], "settled", "{payment}");
     node.stop().await;
 }
 

@@ -5,6 +5,7 @@ use crate::compliance::{ComplianceConfig, HoldDecision, ListVersionRef, Officer,
 use crate::fx::sheet::{RateSheetRequest, ReferenceRateRequest};
 use crate::model::{ParticipantRole, ParticipantStatus, PaymentInstruction};
 use crate::pvp::QuoteRequest;
+use crate::recall::RecallDecision;
 
 /// Settings the operator can change while the hub runs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -167,6 +168,21 @@ pub enum HubCommand {
         payment: u64,
         decision: HoldDecision,
         reason: String,
+    },
+    /// The debtor agent asks for a payment back (camt.056): a queued one is cancelled, a
+    /// settled one is forwarded to the creditor agent as a recall. `cancellation_id` is the
+    /// requester's idempotency key.
+    RecallPayment {
+        sender: Bic,
+        payment: u64,
+        cancellation_id: String,
+        reason: String,
+    },
+    /// The creditor agent answers a recall (camt.029): accepting sends the money back.
+    AnswerRecall {
+        responder: Bic,
+        recall: u64,
+        decision: RecallDecision,
     },
 }
 

@@ -16,6 +16,7 @@ use crate::model::{Participant, ParticipantRole, ParticipantStatus, PaymentInstr
 use crate::monitoring::Monitoring;
 use crate::outbox::{Outbox, OutboxEvent};
 use crate::pvp::{FxSettlement, Quote};
+use crate::recall::Recall;
 use crate::rejection::Rejection;
 
 /// Ledger transfer codes: what a transfer was for, visible in the journal and statements.
@@ -251,6 +252,11 @@ pub enum Answer {
     ReferenceRates(Vec<ReferenceRate>),
     Quote(Box<Quote>),
     Hold(Box<Hold>),
+    /// `duplicate`: a retry of a request or answer already taken; nothing new happened.
+    Recall {
+        recall: Box<Recall>,
+        duplicate: bool,
+    },
 }
 
 pub type HubOutcome = Result<Answer, Rejection>;
@@ -294,6 +300,8 @@ pub struct Hub {
     pub(crate) next_quote: u64,
     pub(crate) compliance: Compliance,
     pub(crate) monitoring: Monitoring,
+    /// Every recall of a settled payment, numbered from 1.
+    pub(crate) recalls: Vec<Recall>,
     // Indexes rebuilt from the fields above when a snapshot is loaded.
     pub(crate) settlement_accounts: BTreeMap<(Bic, CurrencyCode), AccountId>,
     pub(crate) inventory_accounts: BTreeMap<(Bic, CurrencyCode), AccountId>,
@@ -308,6 +316,10 @@ pub struct Hub {
     pub(crate) by_participant: BTreeMap<Bic, Vec<u64>>,
     pub(crate) queues: BTreeMap<AccountId, BTreeSet<QueueKey>>,
     pub(crate) deadlines: BTreeSet<(Timestamp, u64)>,
+    /// Recalls by (requester, cancellation id).
+    pub(crate) recall_requests: BTreeMap<(Bic, String), u64>,
+    /// The open recall of each payment that has one.
+    pub(crate) open_recalls: BTreeMap<u64, u64>,
 }
 
 impl Hub {
@@ -390,6 +402,17 @@ impl Hub {
                 reason,
                 now,
             ),
+            HubCommand::RecallPayment {
+                sender,
+                payment,
+                cancellation_id,
+                reason,
+            } => self.recall_payment(*sender, *payment, cancellation_id, reason, now),
+            HubCommand::AnswerRecall {
+                responder,
+                recall,
+                decision,
+            } => self.answer_recall(*responder, *recall, decision, now),
             HubCommand::AcknowledgeOutbox { participant, up_to } => {
                 self.outboxes
                     .entry(*participant)
@@ -1682,7 +1705,13 @@ impl Hub {
         }
     }
 
-    fn cancel(&mut self, sender: Bic, id: u64, reason: &str, now: Timestamp) -> HubOutcome {
+    pub(crate) fn cancel(
+        &mut self,
+        sender: Bic,
+        id: u64,
+        reason: &str,
+        now: Timestamp,
+    ) -> HubOutcome {
         let p = self
             .payment(id)
             .filter(|p| p.sender == sender)
@@ -1708,7 +1737,7 @@ impl Hub {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn return_payment(
+    pub(crate) fn return_payment(
         &mut self,
         sender: Bic,
         original: u64,
@@ -1734,14 +1763,7 @@ impl Hub {
                 return Ok(Answer::Payment(self.receipt(existing, true)));
             }
         }
-        if p.fx.is_some() {
-            return Err(Rejection::new(
-                "AG01",
-                format!(
-                    "payment {original} was cross-currency: send the money back as a new payment with its own quote"
-                ),
-            ));
-        }
+        refuse_fx_return(p)?;
         if p.status != PaymentStatus::Settled {
             return Err(Rejection::new(
                 "AG01",
@@ -1831,6 +1853,9 @@ impl Hub {
             .map(|q| (crate::pvp::forget_at(q), q.id))
             .collect();
         self.fx_volume.clear();
+        for id in 1..=self.recalls.len() as u64 {
+            self.index_recall(id);
+        }
         for id in 1..=self.payments.len() as u64 {
             self.index_payment(id);
             if let Some(fx) = &self.payments[(id - 1) as usize].fx
@@ -1893,8 +1918,24 @@ impl Hub {
                 ));
             }
         }
+        self.check_recalls()?;
         self.compliance.check_invariants()
     }
+}
+
+/// A cross-currency payment is not sent back as such: its rate was locked only until the
+/// quote expired.
+pub(crate) fn refuse_fx_return(p: &Payment) -> Result<(), Rejection> {
+    if p.fx.is_none() {
+        return Ok(());
+    }
+    Err(Rejection::new(
+        "AG01",
+        format!(
+            "payment {} was cross-currency: send the money back as a new payment with its own quote",
+            p.id
+        ),
+    ))
 }
 
 pub(crate) fn parse_amount(text: &str, currency: Currency) -> Result<u128, Rejection> {
@@ -1908,7 +1949,7 @@ pub(crate) fn parse_amount(text: &str, currency: Currency) -> Result<u128, Rejec
 
 /// A cancellation or return reason: its first word is the ISO 20022 reason code (four
 /// uppercase letters or digits, like CUST, DUPL, AC04), the rest is free text.
-fn parse_reason(reason: &str) -> Result<Rejection, Rejection> {
+pub(crate) fn parse_reason(reason: &str) -> Result<Rejection, Rejection> {
     let code = reason.split_whitespace().next().unwrap_or("");
     let ok = code.len() == 4
         && code

@@ -12,6 +12,7 @@ mod model;
 mod monitoring;
 mod outbox;
 mod pvp;
+mod recall;
 mod rejection;
 mod snapshot;
 
@@ -33,4 +34,5 @@ pub use model::{
 pub use monitoring::{CaseAction, Monitoring};
 pub use outbox::{Outbox, OutboxEvent, OutboxMessage};
 pub use pvp::{Candidate, FxSettlement, Leg, Quote, QuoteRequest};
+pub use recall::{Recall, RecallAnswer, RecallDecision, RecallOutcome};
 pub use rejection::Rejection;

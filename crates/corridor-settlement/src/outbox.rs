@@ -35,6 +35,10 @@ pub enum OutboxEvent {
         amount: u128,
         reference: String,
     },
+    /// A recall of a payment the participant received, for it to answer (camt.056).
+    RecallRequest { recall: u64 },
+    /// The creditor agent's answer to the participant's recall (camt.029).
+    RecallAnswer { recall: u64 },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

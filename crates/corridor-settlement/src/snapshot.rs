@@ -19,8 +19,9 @@ use crate::model::Participant;
 use crate::monitoring::Monitoring;
 use crate::outbox::Outbox;
 use crate::pvp::Quote;
+use crate::recall::Recall;
 
-const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB03";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB04";
 
 #[derive(Serialize, Deserialize)]
 struct HubState {
@@ -42,6 +43,7 @@ struct HubState {
     next_quote: u64,
     compliance: Compliance,
     monitoring: Monitoring,
+    recalls: Vec<Recall>,
     ledger: Vec<u8>,
 }
 
@@ -137,6 +139,7 @@ impl Hub {
             next_quote: self.next_quote,
             compliance: self.compliance.clone(),
             monitoring: self.monitoring.clone(),
+            recalls: self.recalls.clone(),
             ledger,
         };
         let mut out = SNAPSHOT_MAGIC.to_vec();
@@ -177,6 +180,7 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
         next_quote: state.next_quote,
         compliance: state.compliance,
         monitoring: state.monitoring,
+        recalls: state.recalls,
         ..Hub::default()
     };
     hub.rebuild_indexes();

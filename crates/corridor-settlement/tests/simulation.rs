@@ -1,6 +1,6 @@
 //! Randomized simulation: random sequences of commands (liquidity, payments of every priority,
-//! many of them uncovered, retries, cancels, returns, ticks, suspensions, cap changes,
-//! acknowledgements) drive the hub. After every command the hub's and the ledger's invariants
+//! many of them uncovered, retries, cancels, returns, recalls and their answers, ticks,
+//! suspensions, cap changes, acknowledgements) drive the hub. After every command the hub's and the ledger's invariants
 //! are checked, and an independent model kept from the answers (who paid whom how much, what
 //! liquidity moved) must agree with the ledger's balances. At the end, replaying the journal
 //! (commands through the codec) into a fresh hub, and restoring a snapshot taken midway and
@@ -15,6 +15,7 @@ use corridor_ledger::{BalanceRule, StateMachine, TransferState};
 use corridor_settlement::{
     AccountPurpose, Answer, Hub, HubCommand, HubConfig, HubOutcome, LiquidityDirection,
     ParticipantRole, ParticipantStatus, PaymentInstruction, PaymentStatus, Priority,
+    RecallDecision,
 };
 use proptest::prelude::*;
 use support::*;
@@ -87,6 +88,17 @@ enum Op {
         /// Per mille of the original amount, or everything left.
         share: Option<u16>,
     },
+    /// The sender (or, to be refused, the receiver) recalls an earlier payment.
+    Recall {
+        pick: usize,
+        by_other: bool,
+    },
+    /// The creditor agent (or, to be refused, the requester) answers an earlier recall.
+    AnswerRecall {
+        pick: usize,
+        accept: bool,
+        by_other: bool,
+    },
     Tick {
         seconds: u32,
     },
@@ -147,6 +159,14 @@ fn op() -> impl Strategy<Value = Op> {
                 pick,
                 by_other,
                 share
+            }),
+        2 => (any::<usize>(), prop::bool::weighted(0.15))
+            .prop_map(|(pick, by_other)| Op::Recall { pick, by_other }),
+        2 => (any::<usize>(), any::<bool>(), prop::bool::weighted(0.15))
+            .prop_map(|(pick, accept, by_other)| Op::AnswerRecall {
+                pick,
+                accept,
+                by_other
             }),
         2 => prop_oneof![Just(0u32), 1..30u32, 30..400u32]
             .prop_map(|seconds| Op::Tick { seconds }),
@@ -456,6 +476,12 @@ impl Sim {
                     }
                 }
             }
+            Op::Recall { pick, by_other } => self.recall(*pick, *by_other),
+            Op::AnswerRecall {
+                pick,
+                accept,
+                by_other,
+            } => self.answer_recall(*pick, *accept, *by_other),
             Op::Tick { seconds } => self.tick(*seconds),
             Op::SetStatus { bank, active } => {
                 let status = if *active {
@@ -520,6 +546,108 @@ impl Sim {
                     ..HubConfig::default()
                 }));
                 assert!(outcome.is_ok());
+            }
+        }
+    }
+
+    fn recall(&mut self, pick: usize, by_other: bool) {
+        let Some((id, p)) = self.pick_payment(pick) else {
+            return self.tick(0);
+        };
+        let sender = if by_other { p.receiver } else { p.sender };
+        let cancellation_id = self.next_id("X");
+        let outcome = self.execute(HubCommand::RecallPayment {
+            sender,
+            payment: id,
+            cancellation_id,
+            reason: "DUPL sent twice".into(),
+        });
+        match outcome {
+            Ok(Answer::Recall { recall, .. }) => {
+                assert!(!by_other);
+                assert_eq!((recall.payment, recall.requester), (id, p.sender));
+            }
+            Ok(Answer::Payment(r)) => {
+                assert!(!by_other);
+                assert_eq!(r.status, PaymentStatus::Cancelled);
+            }
+            Ok(other) => panic!("recall answered {other:?}"),
+            Err(e) => {
+                let expected: &[&str] = if by_other {
+                    &["NOTF"]
+                } else {
+                    &["NOCN", "AG01"]
+                };
+                assert!(expected.contains(&e.code.as_str()), "recall: {e}");
+            }
+        }
+    }
+
+    /// An acceptance's return is a new payment the model learns of here.
+    fn answer_recall(&mut self, pick: usize, accept: bool, by_other: bool) {
+        let recalls: Vec<_> = self.hub.recalls().cloned().collect();
+        let Some(recall) = recalls.get(pick % recalls.len().max(1)).cloned() else {
+            return self.tick(0);
+        };
+        let responder = if by_other {
+            recall.requester
+        } else {
+            recall.responder
+        };
+        let return_id = self.next_id("A");
+        let decision = if accept {
+            RecallDecision::Accept {
+                uetr: uetr_for(&return_id),
+                return_id: return_id.clone(),
+            }
+        } else {
+            RecallDecision::Reject {
+                reason: "CUST".into(),
+            }
+        };
+        let outcome = self.execute(HubCommand::AnswerRecall {
+            responder,
+            recall: recall.id,
+            decision,
+        });
+        match outcome {
+            Ok(Answer::Recall {
+                recall: answered,
+                duplicate,
+            }) => {
+                assert!(!by_other);
+                assert_eq!(
+                    duplicate,
+                    !recall.is_open(),
+                    "only an answered recall repeats"
+                );
+                let Some(returned) = answered.return_payment().filter(|_| !duplicate) else {
+                    return;
+                };
+                let original = self.model.payments[&recall.payment].clone();
+                let amount = self.hub.payment(returned).unwrap().amount;
+                self.new_payment(
+                    returned,
+                    responder,
+                    recall.requester,
+                    original.ccy,
+                    amount,
+                    original.priority,
+                    Some(recall.payment),
+                );
+                let i = self.hub.payment(returned).unwrap().instruction.clone();
+                self.model
+                    .instructions
+                    .insert((responder, return_id), (i, returned));
+            }
+            Ok(other) => panic!("answer answered {other:?}"),
+            Err(e) => {
+                let expected: &[&str] = if by_other {
+                    &["NOTF"]
+                } else {
+                    &["DUPL", "AM09", "AG01"]
+                };
+                assert!(expected.contains(&e.code.as_str()), "answer: {e}");
             }
         }
     }

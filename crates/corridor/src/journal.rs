@@ -132,6 +132,8 @@ fn kind(command: &HubCommand) -> &'static str {
         HubCommand::DecideHold { .. } => "decide_hold",
         HubCommand::ConfigureMonitoring(_) => "configure_monitoring",
         HubCommand::WorkCase { .. } => "work_case",
+        HubCommand::RecallPayment { .. } => "recall_payment",
+        HubCommand::AnswerRecall { .. } => "answer_recall",
     }
 }
 

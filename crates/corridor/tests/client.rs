@@ -290,6 +290,40 @@ fn client_commands_against_a_demo_node() {
     );
     assert!(returned.contains("settled"), "{returned}");
 
+    // The sender recalls the rest; the receiver finds the recall and rejects it.
+    let recalled = ok(
+        &node,
+        "VOLGRUMM",
+        &[
+            "recall",
+            &id_text,
+            "--id",
+            "TEST-CXL-1",
+            "--reason",
+            "DUPL sent twice",
+        ],
+    );
+    assert!(recalled.contains(": open"), "{recalled}");
+    let listed = ok(&node, "NEVARUMM", &["recalls"]);
+    assert!(
+        listed.contains("DUPL") && listed.contains("VOLGRUMM"),
+        "{listed}"
+    );
+    let recall_id = json(&ok(&node, "NEVARUMM", &["recalls", "--json"]))[0]["id"].to_string();
+    let answered = ok(
+        &node,
+        "NEVARUMM",
+        &[
+            "answer",
+            &recall_id,
+            "reject",
+            "--reason",
+            "CUST customer refuses",
+        ],
+    );
+    assert!(answered.contains(": rejected"), "{answered}");
+    assert!(answered.contains("CUST: customer refuses"), "{answered}");
+
     // The settlement agent funds a bank; the bank sees it in its outbox.
     let funded = ok(
         &node,

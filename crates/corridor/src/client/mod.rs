@@ -9,6 +9,7 @@ mod fx;
 mod ledger;
 mod outbox;
 mod payments;
+mod recalls;
 mod render;
 mod views;
 
@@ -32,6 +33,13 @@ pub enum ClientCommand {
     Cancel(Box<payments::CancelArgs>),
     /// Returns (part of) a settled payment you received (pacs.004).
     Return(Box<payments::ReturnArgs>),
+    /// Recalls a payment you sent (camt.056): a settled one goes to the creditor's bank,
+    /// which answers; a queued one is cancelled.
+    Recall(Box<recalls::RecallArgs>),
+    /// Lists the recalls you asked and those you must answer.
+    Recalls(Box<recalls::RecallsArgs>),
+    /// Answers a recall of a payment you received: accept (the money goes back) or reject.
+    Answer(Box<recalls::AnswerArgs>),
     /// An account's statement: opening balance, entries, closing balance.
     Statement(Box<ledger::StatementArgs>),
     /// Lists the accounts you may see, with balances.
@@ -67,6 +75,9 @@ pub fn run(command: ClientCommand) -> anyhow::Result<()> {
         ClientCommand::Payments(args) => payments::list(*args),
         ClientCommand::Cancel(args) => payments::cancel(*args),
         ClientCommand::Return(args) => payments::return_payment(*args),
+        ClientCommand::Recall(args) => recalls::recall(*args),
+        ClientCommand::Recalls(args) => recalls::list(*args),
+        ClientCommand::Answer(args) => recalls::answer(*args),
         ClientCommand::Statement(args) => ledger::statement(*args),
         ClientCommand::Accounts(args) => ledger::accounts(*args),
         ClientCommand::Participants(args) => ledger::participants(*args),
