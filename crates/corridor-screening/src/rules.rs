@@ -4,6 +4,8 @@
 
 use std::sync::LazyLock;
 
+use ahash::AHashSet;
+
 use crate::normalize::{NameToken, Script, raw_tokens};
 use crate::translit::latin_skeleton;
 
@@ -268,28 +270,37 @@ static LEGAL_FORM_KEYS: LazyLock<Vec<LegalForm>> = LazyLock::new(|| {
     forms
 });
 
-static DESCRIPTIVE_SKELETONS: LazyLock<Vec<String>> = LazyLock::new(|| {
+/// Every word of every legal form, by key and, for forms known by it, by skeleton: most names
+/// have no legal form, and two lookups say so.
+static LEGAL_FORM_WORDS: LazyLock<AHashSet<String>> = LazyLock::new(|| {
+    LEGAL_FORM_KEYS
+        .iter()
+        .flat_map(|form| form.keys.iter().chain(&form.skeleton).cloned())
+        .collect()
+});
+
+static DESCRIPTIVE_SKELETONS: LazyLock<AHashSet<String>> = LazyLock::new(|| {
     DESCRIPTIVE_WORDS
         .iter()
         .map(|word| latin_skeleton(word))
         .collect()
 });
 
-static ARABIC_DESCRIPTIVE_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
+static ARABIC_DESCRIPTIVE_KEYS: LazyLock<AHashSet<String>> = LazyLock::new(|| {
     ARABIC_DESCRIPTIVE_WORDS
         .iter()
         .flat_map(|word| keys(word))
         .collect()
 });
 
-static FUNCTION_WORD_KEYS: LazyLock<Vec<String>> =
+static FUNCTION_WORD_KEYS: LazyLock<AHashSet<String>> =
     LazyLock::new(|| FUNCTION_WORDS.iter().flat_map(|word| keys(word)).collect());
 
 /// Whether a word (with its Latin skeleton) describes an organisation's trade rather than
 /// names it.
 pub fn is_descriptive(token: &NameToken, skeleton: &str) -> bool {
     if token.has_latin_reading() {
-        return DESCRIPTIVE_SKELETONS.iter().any(|known| known == skeleton);
+        return DESCRIPTIVE_SKELETONS.contains(skeleton);
     }
     ARABIC_DESCRIPTIVE_KEYS.contains(&token.key)
 }
@@ -299,7 +310,7 @@ pub fn is_function_word(token: &NameToken) -> bool {
     FUNCTION_WORD_KEYS.contains(&token.key)
 }
 
-static TITLE_KEYS: LazyLock<Vec<String>> =
+static TITLE_KEYS: LazyLock<AHashSet<String>> =
     LazyLock::new(|| TITLES.iter().flat_map(|title| keys(title)).collect());
 
 /// The tables are written as a person would write them and read through the same
@@ -320,6 +331,15 @@ fn strip_legal_forms(tokens: &mut Vec<NameToken>) {
     loop {
         let first = skeleton(tokens.first());
         let last = skeleton(tokens.last());
+        let may_be_a_form = |token: Option<&NameToken>, skeleton: &Option<String>| {
+            token.is_some_and(|token| LEGAL_FORM_WORDS.contains(&token.key))
+                || skeleton
+                    .as_ref()
+                    .is_some_and(|skeleton| LEGAL_FORM_WORDS.contains(skeleton))
+        };
+        if !may_be_a_form(tokens.first(), &first) && !may_be_a_form(tokens.last(), &last) {
+            return;
+        }
         let at_start = |form: &LegalForm| form.is_at(tokens, 0, first.as_deref());
         let at_end = |form: &LegalForm| {
             let at = tokens.len() - form.len();

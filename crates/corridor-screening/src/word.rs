@@ -179,13 +179,13 @@ impl Word {
         if same_key && self.script != Script::Other {
             return Some(found(960, MatchKind::Transliteration));
         }
-        if let Some(group) = self.groups.iter().find(|g| entry.groups.contains(g)) {
+        if let Some(group) = shared_group(&self.groups, &entry.groups) {
             let similarity = if self.is_single_character() || entry.is_single_character() {
                 SINGLE_CHARACTER_READING
             } else {
                 950
             };
-            return Some(found(similarity, MatchKind::Dictionary { group: *group }));
+            return Some(found(similarity, MatchKind::Dictionary { group }));
         }
         if (self.key_as_y.is_some() || entry.key_as_y.is_some())
             && self.key_read_as_y() == entry.key_read_as_y()
@@ -397,6 +397,23 @@ fn arabic_view(token: &NameToken, skeleton: &str) -> Option<String> {
         }
     }
     Some(view)
+}
+
+/// The first group two sorted group lists share, in one pass over both.
+fn shared_group(a: &[u32], b: &[u32]) -> Option<u32> {
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Equal => return Some(**x),
+            std::cmp::Ordering::Less => {
+                a.next();
+            }
+            std::cmp::Ordering::Greater => {
+                b.next();
+            }
+        }
+    }
+    None
 }
 
 fn groups_of(token: &NameToken, dictionary: &NameDictionary) -> SmallVec<[u32; 4]> {
