@@ -2,8 +2,9 @@
 //! its dictionary groups, its weight, the index keys it is found under, and how two words
 //! compare.
 
+use rapidfuzz::distance::osa;
 use smallvec::SmallVec;
-use strsim::{jaro_winkler, osa_distance};
+use strsim::jaro_winkler;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::candidate::MatchKind;
@@ -270,8 +271,8 @@ impl Word {
             if own.abs_diff(other) > 2 || !same_initial(&self.key, &entry.key) {
                 return None;
             }
-            let distance = osa_distance(&self.key, &entry.key);
             let len = self.key.chars().count().max(entry.key.chars().count());
+            let distance = slips_between(&self.key, &entry.key, 2)?;
             let similarity = match (distance, len) {
                 (1, 6..) => 880,
                 (1, 4..) => 850,
@@ -288,7 +289,7 @@ impl Word {
         let len = self.skeleton.len().max(entry.skeleton.len());
         if len >= DELETION_MIN_LEN
             && self.skeleton.len().abs_diff(entry.skeleton.len()) <= 1
-            && osa_distance(&self.skeleton, &entry.skeleton) == 1
+            && slips_between(&self.skeleton, &entry.skeleton, 1) == Some(1)
         {
             return Some(found(820, MatchKind::EditDistance { distance: 1 }));
         }
@@ -361,6 +362,17 @@ fn same_initial(a: &str, b: &str) -> bool {
         other => other.copied(),
     };
     initial(a) == initial(b)
+}
+
+/// The optimal-string-alignment distance between two spellings when it is at most `most`:
+/// a bounded, bit-parallel count that gives up early, since most pairs compared are not
+/// slips of the pen at all.
+fn slips_between(a: &str, b: &str, most: usize) -> Option<usize> {
+    osa::distance_with_args(
+        a.chars(),
+        b.chars(),
+        &osa::Args::default().score_cutoff(most),
+    )
 }
 
 fn found(similarity: u16, how: MatchKind) -> WordMatch {
