@@ -80,7 +80,6 @@ const LEGAL_FORMS: &[&str] = &[
     "ПрАТ",
     "ЧП",
     "ОДО",
-    "Ко",
     "Корп",
     "Лтд",
     "Лимитед",
@@ -622,6 +621,12 @@ mod tests {
         assert_eq!(keys_of("Romashka LLC"), ["romashka"]);
         assert_eq!(keys_of("Anglo-Caribbean Co., Ltd."), ["anglo", "caribbean"]);
         assert_eq!(keys_of("Siemens GmbH"), ["siemens"]);
+    }
+
+    #[test]
+    fn the_korean_surname_ko_is_not_a_legal_form() {
+        assert_eq!(keys_of("Ko Hun"), ["ko", "hun"]);
+        assert_eq!(keys_of("Ко Хун"), ["ko", "khun"]);
     }
 
     #[test]
