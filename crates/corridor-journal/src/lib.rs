@@ -22,8 +22,9 @@ use std::path::PathBuf;
 /// covers what the records hold, so a data directory written for another state machine
 /// layout is refused by name rather than misread. 2: records hold length-prefixed requests
 /// of the settlement hub. 4: payment submissions carry their sanctions screening. 5: recalls
-/// of settled payments (requests and answers) and their place in the hub's state.
-pub const FORMAT_VERSION: u32 = 5;
+/// of settled payments (requests and answers) and their place in the hub's state. 6: closed
+/// business days and their statement notices.
+pub const FORMAT_VERSION: u32 = 6;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {

@@ -14,7 +14,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use corridor_core::{AccountId, Amount, Bic, CurrencyCode, Timestamp, Uetr};
 use corridor_settlement::{
-    AccountPurpose, Answer, HubCommand, HubConfig, LiquidityDirection, Participant,
+    AccountPurpose, Answer, ClosedDay, HubCommand, HubConfig, LiquidityDirection, Participant,
     ParticipantRole, ParticipantStatus, PaymentFilter, PaymentInstruction, PaymentReceipt,
     PaymentStatus, Rejection,
 };
@@ -565,6 +565,43 @@ pub async fn configure(
     Ok(Json(config).into_response())
 }
 
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndOfDayRequest {
+    /// The business day to close, YYYY-MM-DD.
+    #[schema(example = "2026-11-24")]
+    pub business_date: String,
+}
+
+/// The answer to a close.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EndOfDayReceipt {
+    pub day: ClosedDay,
+    /// The day was closed before: nothing new was sent.
+    pub duplicate: bool,
+}
+
+/// Closes a business day at the node's clock: each participant's outbox receives the
+/// statement (camt.053) of every account it owns, since the previous close. Closing the
+/// last closed day again answers it with `duplicate: true`; an earlier day is DT01.
+#[utoipa::path(post, path = "/v1/operator/end-of-day", tag = "operations", request_body = EndOfDayRequest, responses((status = 200, body = EndOfDayReceipt), (status = 422, description = "An earlier day than the last closed one, or not a calendar date (DT01)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn end_of_day(
+    State(state): St,
+    caller: Caller,
+    ApiJson(req): ApiJson<EndOfDayRequest>,
+) -> AppResult<Response> {
+    caller.require_operator()?;
+    let command = HubCommand::CloseBusinessDay {
+        date: req.business_date,
+        at: wall_clock(),
+    };
+    let answer = submit(&state, command).await?;
+    let Answer::BusinessDay { day, duplicate } = answer else {
+        return Ok(Json(answer_json(answer)).into_response());
+    };
+    Ok(Json(EndOfDayReceipt { day, duplicate }).into_response())
+}
+
 // ---- payments (participants) ------------------------------------------------------------
 
 fn receipt_status(receipt: &PaymentReceipt) -> StatusCode {
@@ -901,7 +938,10 @@ pub async fn statement(
     if from > to {
         return Err(ApiError::bad_request("from must not be after to"));
     }
-    let limit = q.limit.unwrap_or(1_000).clamp(1, 10_000);
+    let limit = q
+        .limit
+        .unwrap_or(1_000)
+        .clamp(1, views::MAX_STATEMENT_ENTRIES);
     let format = MessageFormat::choose(q.format, &headers);
     let hub_bic = state.hub_bic;
     let now = wall_clock();
@@ -936,7 +976,7 @@ pub struct OutboxQuery {
     /// Long poll: wait up to this many seconds (max 60) for a message.
     pub wait: Option<u64>,
     /// `xml` for ISO 20022 messages (pacs.002, pacs.008, pacs.009, pacs.004, camt.054,
-    /// camt.056, camt.029); `Accept: application/xml` asks the same.
+    /// camt.056, camt.029, camt.053); `Accept: application/xml` asks the same.
     #[param(inline)]
     pub format: Option<MessageFormat>,
 }
@@ -1158,6 +1198,9 @@ pub(crate) fn answer_json(answer: Answer) -> serde_json::Value {
         Answer::Hold(h) => serde_json::to_value(h).unwrap_or_default(),
         Answer::Recall { recall, duplicate } => {
             serde_json::json!({ "recall": recall, "duplicate": duplicate })
+        }
+        Answer::BusinessDay { day, duplicate } => {
+            serde_json::json!({ "day": day, "duplicate": duplicate })
         }
     }
 }

@@ -171,6 +171,12 @@ impl Outbound<'_> {
                 };
                 vec![self.notification(participant, id, m.at, &account.to_string(), entry)]
             }
+            OutboxEvent::Statement { account, from, to } => self
+                .hub
+                .statement(*account, *from, *to, crate::views::MAX_STATEMENT_ENTRIES)
+                .map(|s| self.statement(m.at, &s))
+                .into_iter()
+                .collect(),
         }
     }
 

@@ -170,6 +170,7 @@ pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(api::liquidity))
         .routes(routes!(api::issue_token))
         .routes(routes!(api::configure))
+        .routes(routes!(api::end_of_day))
         .routes(routes!(api::search_payments, api::submit_payment))
         .routes(routes!(api::submit_batch).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)))
         .routes(routes!(api::get_payment))

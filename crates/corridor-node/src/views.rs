@@ -199,6 +199,9 @@ pub struct StatementView {
     pub next_from: Option<Timestamp>,
 }
 
+/// The most entries one statement holds; a longer period continues from `next_from`.
+pub const MAX_STATEMENT_ENTRIES: usize = 10_000;
+
 pub fn statement(hub: &Hub, s: &Statement) -> StatementView {
     let currency = s.account.currency;
     let credits = s.closing_credits - s.opening_credits;
@@ -237,7 +240,8 @@ pub struct OutboxView {
     pub at: Timestamp,
     /// "payment_status" (pacs.002), "incoming_payment" (pacs.008/009 to the creditor's
     /// agent, pacs.004 for a return), "liquidity" (camt.054), "recall_request" (camt.056 to
-    /// the creditor's agent) or "recall_answer" (camt.029 to the requester).
+    /// the creditor's agent), "recall_answer" (camt.029 to the requester) or "statement"
+    /// (camt.053 at the end of a business day).
     #[serde(rename = "type")]
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -266,6 +270,9 @@ pub struct OutboxView {
     /// For a recall request or answer: the recall.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recall: Option<RecallView>,
+    /// For the end of a business day: the statement of one of its accounts for the day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<StatementView>,
 }
 
 pub fn outbox_message(hub: &Hub, m: &OutboxMessage) -> OutboxView {
@@ -320,6 +327,14 @@ pub fn outbox_message(hub: &Hub, m: &OutboxMessage) -> OutboxView {
         OutboxEvent::RecallAnswer { recall: id } => OutboxView {
             kind: "recall_answer",
             recall: hub.recall(*id).map(|r| recall(hub, r)),
+            ..base
+        },
+        OutboxEvent::Statement { account, from, to } => OutboxView {
+            kind: "statement",
+            account: Some(*account),
+            statement: hub
+                .statement(*account, *from, *to, MAX_STATEMENT_ENTRIES)
+                .map(|s| statement(hub, &s)),
             ..base
         },
     }

@@ -67,6 +67,7 @@ async fn every_endpoint_authorises_every_role() {
     let fund = json!({"reference": "AUTHZ-FUND", "participant": "VOLGRUMM", "currency": "RUB", "amount": "10.00", "direction": "fund"});
     let credential = json!({"subject": "auditor-2"});
     let config = json!({"queue_timeout_seconds": 3600});
+    let end_of_day = json!({"business_date": "2026-11-24"});
     let batch = json!({"payments": [payment("AUTHZ-B1", "NEVARUMM", "1.00", "RUB")]});
     let cancel = json!({"reason": "CUST"});
     let ret = json!({"return_id": "AUTHZ-R1", "amount": "1.00", "reason": "AC04 closed"});
@@ -186,6 +187,12 @@ async fn every_endpoint_authorises_every_role() {
             M::PUT,
             "/v1/config".into(),
             Some(config),
+            [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
+        case(
+            M::POST,
+            "/v1/operator/end-of-day".into(),
+            Some(end_of_day),
             [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
         case(
@@ -885,7 +892,7 @@ async fn openapi_document_matches_the_served_api() {
         .sum();
     assert_eq!(
         (paths.len(), operations),
-        (44, 52),
+        (45, 53),
         "every route of the router is described"
     );
     for (path, item) in paths {

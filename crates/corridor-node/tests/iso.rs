@@ -712,6 +712,72 @@ async fn statements_come_as_camt053_and_liquidity_as_camt054() {
     node.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_end_of_the_business_day_pushes_each_bank_its_camt053() {
+    let node = TestNode::start().await;
+    let xml = pacs008(
+        "VOLGRUMM",
+        "NEVARUMM",
+        "ISO-EOD-1",
+        &uetr(),
+        "42.00",
+        OTHER_ACCOUNT,
+    );
+    submit_xml(&node, "VOLGRUMM", envelope(&[xml])).await;
+    let close = json!({"business_date": today()});
+    let (status, closed) = node
+        .post("operator", "/v1/operator/end-of-day", &close)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{closed}");
+    assert_eq!(closed["duplicate"], false, "{closed}");
+    let (_, again) = node
+        .post("operator", "/v1/operator/end-of-day", &close)
+        .await;
+    assert_eq!(again["duplicate"], true, "{again}");
+    assert_eq!(again["day"], closed["day"]);
+    let yesterday = json!({"business_date": "2000-01-01"});
+    let (status, refused) = node
+        .post("operator", "/v1/operator/end-of-day", &yesterday)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["error"]["code"], "DT01", "{refused}");
+
+    let volg = node.account("VOLGRUMM", "RUB").await;
+    let outbox = outbox_xml(&node, "VOLGRUMM").await;
+    let statements = valid_documents(&outbox, "camt.053.001.08");
+    let own = statements
+        .iter()
+        .find(|s| s.contains(&format!("<Id>{volg}</Id>")))
+        .unwrap_or_else(|| panic!("no statement of {volg}: {outbox}"));
+    assert!(own.contains("<Cd>OPBD</Cd>") && own.contains("<Cd>CLBD</Cd>"));
+    assert!(own.contains(r#"<Amt Ccy="RUB">42.00</Amt>"#), "{own}");
+    assert!(own.contains("<CdtDbtInd>DBIT</CdtDbtInd>"), "{own}");
+
+    let (status, page) = node.get("VOLGRUMM", "/v1/outbox?limit=1000").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let pushed: Vec<&Value> = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["type"] == "statement")
+        .collect();
+    assert!(!pushed.is_empty(), "{page}");
+    assert!(pushed.iter().all(|m| m["statement"]["owner"] == "VOLGRUMM"));
+    let own = pushed
+        .iter()
+        .find(|m| m["account"] == volg)
+        .unwrap_or_else(|| panic!("no statement of {volg}: {page}"));
+    let entries = own["statement"]["entries"].as_array().unwrap();
+    assert!(entries.iter().any(|e| e["amount"] == "42.00"), "{own}");
+
+    let neva = outbox_xml(&node, "NEVARUMM").await;
+    assert!(
+        !neva.contains(&format!("<Id>{volg}</Id>")),
+        "another bank's statement stays hidden: {neva}"
+    );
+    node.stop().await;
+}
+
 fn camt050(id: &str, creditor: &str, debtor: &str, amount: &str) -> String {
     let date = today();
     format!(

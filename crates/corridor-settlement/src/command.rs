@@ -1,4 +1,4 @@
-use corridor_core::{AccountId, Bic, CurrencyCode, Uetr};
+use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp, Uetr};
 use serde::{Deserialize, Serialize};
 
 use crate::compliance::{ComplianceConfig, HoldDecision, ListVersionRef, Officer, Screening};
@@ -183,6 +183,12 @@ pub enum HubCommand {
         responder: Bic,
         recall: u64,
         decision: RecallDecision,
+    },
+    /// The operator closes a business day (`YYYY-MM-DD`) at `at`: each participant receives
+    /// a statement of every account it owns for the period since the previous close.
+    CloseBusinessDay {
+        date: String,
+        at: Timestamp,
     },
 }
 

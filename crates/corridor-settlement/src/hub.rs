@@ -9,6 +9,7 @@ use corridor_ledger::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::business_day::ClosedDay;
 use crate::command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection};
 use crate::compliance::{Compliance, Hold, HoldDecision, HoldState, Officer, Screening};
 use crate::fx::sheet::{RateSheet, ReferenceRate};
@@ -257,6 +258,11 @@ pub enum Answer {
         recall: Box<Recall>,
         duplicate: bool,
     },
+    /// `duplicate`: the day was already closed; nothing new was sent.
+    BusinessDay {
+        day: ClosedDay,
+        duplicate: bool,
+    },
 }
 
 pub type HubOutcome = Result<Answer, Rejection>;
@@ -302,6 +308,8 @@ pub struct Hub {
     pub(crate) monitoring: Monitoring,
     /// Every recall of a settled payment, numbered from 1.
     pub(crate) recalls: Vec<Recall>,
+    /// Every closed business day, oldest first.
+    pub(crate) closed_days: Vec<ClosedDay>,
     // Indexes rebuilt from the fields above when a snapshot is loaded.
     pub(crate) settlement_accounts: BTreeMap<(Bic, CurrencyCode), AccountId>,
     pub(crate) inventory_accounts: BTreeMap<(Bic, CurrencyCode), AccountId>,
@@ -463,6 +471,7 @@ impl Hub {
                     .act(officer, *case, action, now, &mut self.compliance)?;
                 Ok(Answer::Done)
             }
+            HubCommand::CloseBusinessDay { date, at } => self.close_business_day(date, *at, now),
         };
         debug_assert!(self.queues_consistent());
         outcome

@@ -4,6 +4,7 @@
 //! fills each participant's outbox. No I/O, no clock: the engine gives it time, the journal
 //! stores its commands, and replaying them rebuilds every payment, queue and outbox exactly.
 
+mod business_day;
 mod command;
 mod compliance;
 pub mod fx;
@@ -16,6 +17,7 @@ mod recall;
 mod rejection;
 mod snapshot;
 
+pub use business_day::{BusinessDate, ClosedDay};
 pub use command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection};
 pub use compliance::{
     Approval, AuditAction, AuditBreak, AuditRecord, Compliance, ComplianceConfig, FalsePositive,

@@ -39,6 +39,13 @@ pub enum OutboxEvent {
     RecallRequest { recall: u64 },
     /// The creditor agent's answer to the participant's recall (camt.029).
     RecallAnswer { recall: u64 },
+    /// The statement of one of its accounts for a closed business day (camt.053), built
+    /// from the account's entries when read.
+    Statement {
+        account: AccountId,
+        from: Timestamp,
+        to: Timestamp,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

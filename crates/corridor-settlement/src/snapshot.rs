@@ -9,6 +9,7 @@ use corridor_ledger::codec;
 use corridor_ledger::{MachineError, StateMachine};
 use serde::{Deserialize, Serialize};
 
+use crate::business_day::ClosedDay;
 use crate::command::{HubCommand, HubConfig};
 use crate::compliance::Compliance;
 use crate::fx::sheet::{RateSheet, ReferenceRate};
@@ -21,7 +22,7 @@ use crate::outbox::Outbox;
 use crate::pvp::Quote;
 use crate::recall::Recall;
 
-const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB04";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB05";
 
 #[derive(Serialize, Deserialize)]
 struct HubState {
@@ -44,6 +45,7 @@ struct HubState {
     compliance: Compliance,
     monitoring: Monitoring,
     recalls: Vec<Recall>,
+    closed_days: Vec<ClosedDay>,
     ledger: Vec<u8>,
 }
 
@@ -140,6 +142,7 @@ impl Hub {
             compliance: self.compliance.clone(),
             monitoring: self.monitoring.clone(),
             recalls: self.recalls.clone(),
+            closed_days: self.closed_days.clone(),
             ledger,
         };
         let mut out = SNAPSHOT_MAGIC.to_vec();
@@ -181,6 +184,7 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
         compliance: state.compliance,
         monitoring: state.monitoring,
         recalls: state.recalls,
+        closed_days: state.closed_days,
         ..Hub::default()
     };
     hub.rebuild_indexes();

@@ -134,6 +134,7 @@ fn kind(command: &HubCommand) -> &'static str {
         HubCommand::WorkCase { .. } => "work_case",
         HubCommand::RecallPayment { .. } => "recall_payment",
         HubCommand::AnswerRecall { .. } => "answer_recall",
+        HubCommand::CloseBusinessDay { .. } => "close_business_day",
     }
 }
 

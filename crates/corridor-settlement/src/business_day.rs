@@ -1,0 +1,188 @@
+//! The end of a business day: the operator closes a date, and every participant receives a
+//! statement (camt.053) of each account it owns for the day, from the previous close (or
+//! the beginning) to the closing instant. The outbox keeps only the account and the period;
+//! the statement is built from the account's entries when the outbox is read, and cannot
+//! change afterwards because later postings fall after the period.
+
+use std::fmt;
+use std::str::FromStr;
+
+use corridor_core::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::hub::{Answer, Hub, HubOutcome};
+use crate::outbox::OutboxEvent;
+use crate::rejection::Rejection;
+
+/// DT01 InvalidDate: a business date the hub cannot close.
+const INVALID_DATE: &str = "DT01";
+
+/// A calendar date as ISO 20022 `ISODate` writes it (YYYY-MM-DD); ordered by time. Stored
+/// and shown as that text, so the journal re-checks it on decoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct BusinessDate {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl FromStr for BusinessDate {
+    type Err = Rejection;
+
+    fn from_str(text: &str) -> Result<BusinessDate, Rejection> {
+        let invalid = || Rejection::format(format!("business date {text:?} is not YYYY-MM-DD"));
+        let bytes = text.as_bytes();
+        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return Err(invalid());
+        }
+        let number = |range: std::ops::Range<usize>| {
+            text.get(range)
+                .filter(|part| part.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|part| part.parse::<u16>().ok())
+                .ok_or_else(invalid)
+        };
+        let year = number(0..4)?;
+        let month = u8::try_from(number(5..7)?).map_err(|_| invalid())?;
+        let day = u8::try_from(number(8..10)?).map_err(|_| invalid())?;
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return Err(Rejection::new(
+                INVALID_DATE,
+                format!("{text} is not a calendar date"),
+            ));
+        }
+        Ok(BusinessDate { year, month, day })
+    }
+}
+
+impl fmt::Display for BusinessDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl From<BusinessDate> for String {
+    fn from(date: BusinessDate) -> String {
+        date.to_string()
+    }
+}
+
+impl TryFrom<String> for BusinessDate {
+    type Error = Rejection;
+
+    fn try_from(text: String) -> Result<BusinessDate, Rejection> {
+        text.parse()
+    }
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A closed business day: its statements cover `[from, to)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ClosedDay {
+    #[schema(value_type = String, example = "2026-11-24")]
+    pub date: BusinessDate,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    /// Statement notices put into the participants' outboxes.
+    pub statements: u64,
+}
+
+impl Hub {
+    /// Closes `date` at `at`. Closing the last closed date again answers that close with
+    /// `duplicate`; an earlier date, or an instant before the previous close, is DT01.
+    pub(crate) fn close_business_day(
+        &mut self,
+        date: &str,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> HubOutcome {
+        let date: BusinessDate = date.parse()?;
+        let from = match self.closed_days.last() {
+            Some(last) if last.date == date => {
+                return Ok(Answer::BusinessDay {
+                    day: last.clone(),
+                    duplicate: true,
+                });
+            }
+            Some(last) if last.date > date => {
+                return Err(Rejection::new(
+                    INVALID_DATE,
+                    format!(
+                        "{date} is before {}, the last closed business day",
+                        last.date
+                    ),
+                ));
+            }
+            Some(last) => last.to,
+            None => Timestamp::ZERO,
+        };
+        // A statement must not change once sent: everything posted from now on is at `now`
+        // or later, so the period never reaches past it.
+        let to = at.min(now);
+        if to < from {
+            return Err(Rejection::new(
+                INVALID_DATE,
+                format!("closing instant {to} is before the previous close at {from}"),
+            ));
+        }
+        let mut statements = 0;
+        for account in self.accounts.values() {
+            let event = OutboxEvent::Statement {
+                account: account.id,
+                from,
+                to,
+            };
+            self.outboxes
+                .entry(account.owner)
+                .or_default()
+                .push(now, event);
+            statements += 1;
+        }
+        let day = ClosedDay {
+            date,
+            from,
+            to,
+            statements,
+        };
+        self.closed_days.push(day.clone());
+        Ok(Answer::BusinessDay {
+            day,
+            duplicate: false,
+        })
+    }
+
+    /// Every closed business day, oldest first.
+    pub fn closed_days(&self) -> &[ClosedDay] {
+        &self.closed_days
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn business_dates_parse_and_order() {
+        let parse = |s: &str| s.parse::<BusinessDate>();
+        assert!(parse("2026-11-24").is_ok());
+        assert!(parse("2024-02-29").is_ok());
+        assert_eq!(parse("2025-02-29").map_err(|e| e.code), Err("DT01".into()));
+        assert_eq!(parse("2026-13-01").map_err(|e| e.code), Err("DT01".into()));
+        assert_eq!(parse("2026-1-011").map_err(|e| e.code), Err("FF01".into()));
+        assert_eq!(parse("2026-+1-01").map_err(|e| e.code), Err("FF01".into()));
+        assert!(parse("2026-11-24").ok() < parse("2026-12-01").ok());
+        assert_eq!(
+            parse("2026-01-05").map(|d| d.to_string()),
+            Ok("2026-01-05".into())
+        );
+    }
+}
