@@ -69,3 +69,13 @@ pub struct Party {
     pub date_of_birth: Option<PartialDate>,
     pub identifiers: Vec<String>,
 }
+
+impl Party {
+    /// Whether anything beside the name can move a score.
+    pub fn has_secondary_data(&self) -> bool {
+        self.kind.is_some()
+            || self.country.is_some()
+            || self.date_of_birth.is_some()
+            || !self.identifiers.is_empty()
+    }
+}

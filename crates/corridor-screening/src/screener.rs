@@ -150,29 +150,31 @@ impl Screener {
         if query.is_empty() {
             return Vec::new();
         }
-        let mut best: AHashMap<u32, Scored> = AHashMap::new();
+        // Per entry, its best name's score and id; only the few above the floor are then
+        // scored again with their explanation.
+        let mut best: AHashMap<u32, (u16, u32)> = AHashMap::new();
         for name_id in self.names_sharing_keys(&query) {
             let Some(name) = self.names.get(name_id as usize) else {
                 continue;
             };
-            let Some(scored) = self.score(party, &query, name_id, name) else {
+            let Some(scored) = self.score(party, &query, name) else {
                 continue;
             };
             match best.entry(name.entry) {
-                Entry::Occupied(mut kept) if scored.score > kept.get().score => {
-                    kept.insert(scored);
+                Entry::Occupied(mut kept) if scored.score > kept.get().0 => {
+                    kept.insert((scored.score, name_id));
                 }
                 Entry::Occupied(_) => {}
                 Entry::Vacant(slot) => {
-                    slot.insert(scored);
+                    slot.insert((scored.score, name_id));
                 }
             }
         }
         let floor = self.threshold.per_mille().saturating_sub(REVIEW_MARGIN);
         let mut candidates: Vec<Candidate> = best
             .into_values()
-            .filter(|scored| scored.score >= floor)
-            .filter_map(|scored| self.candidate(&query, scored))
+            .filter(|(score, _)| *score >= floor)
+            .filter_map(|(_, name_id)| self.candidate(party, &query, name_id))
             .collect();
         candidates.sort_by(|a, b| {
             b.score
@@ -230,11 +232,11 @@ impl Screener {
                     .word_counts
                     .get(name_id as usize)
                     .map_or(0, |count| usize::from(*count));
-                let needed = query.len().min(name_words).min(2);
-                let by_reading = (*bits as u32).count_ones() as usize;
-                let by_any = ((*bits as u32) | (*bits >> 32) as u32).count_ones() as usize;
+                let reading = *bits as u32;
+                let any = reading | (*bits >> 32) as u32;
                 // At most one word may be found through a slip of the pen alone.
-                if by_any >= needed && by_reading + 1 >= needed {
+                let two_words = query.len() >= 2 && name_words >= 2;
+                if !two_words || (reading != 0 && has_two_bits(any)) {
                     worth.push(name_id);
                 }
                 *bits = 0;
@@ -243,14 +245,7 @@ impl Screener {
         })
     }
 
-    fn score(
-        &self,
-        party: &Party,
-        query: &[Word],
-        name_id: u32,
-        name: &IndexedName,
-    ) -> Option<Scored> {
-        let (_, entry) = self.entries.get(name.entry as usize)?;
+    fn score(&self, party: &Party, query: &[Word], name: &IndexedName) -> Option<Scored> {
         let matched = match_words(query, &name.words);
         let name_score = name_score(query, &name.words, &matched);
         let threshold = i32::from(self.threshold.per_mille());
@@ -258,7 +253,14 @@ impl Screener {
         if name.quality == NameQuality::WeakAlias {
             score = score.min(threshold - 1);
         }
-        let (evidence, kind) = secondary_evidence(party, entry);
+        // A party given by its name alone leaves the entry itself unread: most names scored
+        // are not hits, and their entries are not in the cache.
+        let (evidence, kind) = if party.has_secondary_data() {
+            let (_, entry) = self.entries.get(name.entry as usize)?;
+            secondary_evidence(party, entry)
+        } else {
+            (Vec::new(), None)
+        };
         score += evidence.iter().map(SecondaryEvidence::effect).sum::<i32>();
         if name_score == 1000 && name.quality != NameQuality::WeakAlias {
             score = score.max(threshold);
@@ -270,15 +272,15 @@ impl Screener {
         }
         let score = u16::try_from(score.clamp(0, 1000)).unwrap_or(0);
         Some(Scored {
-            name_id,
             score,
             matched,
             secondary,
         })
     }
 
-    fn candidate(&self, query: &[Word], scored: Scored) -> Option<Candidate> {
-        let name = self.names.get(scored.name_id as usize)?;
+    fn candidate(&self, party: &Party, query: &[Word], name_id: u32) -> Option<Candidate> {
+        let name = self.names.get(name_id as usize)?;
+        let scored = self.score(party, query, name)?;
         let (list, entry) = self.entries.get(name.entry as usize)?;
         let entry_name = entry.names.get(usize::from(name.name))?;
         Some(Candidate {
@@ -295,7 +297,6 @@ impl Screener {
 
 #[derive(Clone, Debug)]
 struct Scored {
-    name_id: u32,
     score: u16,
     matched: Pairs,
     secondary: Vec<SecondaryEvidence>,
@@ -310,6 +311,12 @@ struct Pair {
     query: usize,
     entry: usize,
     found: WordMatch,
+}
+
+/// Whether at least two bits are set; cheaper than counting them all where the CPU has no
+/// population-count instruction.
+fn has_two_bits(bits: u32) -> bool {
+    bits & bits.wrapping_sub(1) != 0
 }
 
 /// Pairs query words with entry words in any order: the most similar pair first, each word

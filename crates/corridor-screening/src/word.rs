@@ -60,6 +60,14 @@ pub struct Word {
     /// The skeleton with (Arabic) or without (Latin "Albaghdadi") an article joined to it.
     article_variant: Option<Box<str>>,
     groups: SmallVec<[u32; 4]>,
+    /// One bit per group (its number modulo 64): two words with no bit in common share no
+    /// group, and most pairs compared are told so without reading either list.
+    group_bits: u64,
+    /// One bit per letter of the key and of the skeleton (its code modulo 64): one edit
+    /// changes at most two bits, so two spellings whose letters differ in more bits than
+    /// twice the edits allowed need no edit distance.
+    key_letters: u64,
+    skeleton_letters: u64,
     /// Hashes of the text, key and skeleton: a screening compares many words that differ,
     /// and two hashes tell most of them apart without reading the letters. The key's and
     /// skeleton's are their index keys.
@@ -118,6 +126,11 @@ impl Word {
             .then(|| token.key.replace('j', "y").into());
         Word {
             patronymic: is_patronymic(&token.key),
+            group_bits: groups
+                .iter()
+                .fold(0, |bits, group| bits | 1 << (group % 64)),
+            key_letters: letter_bits(&token.key),
+            skeleton_letters: letter_bits(&skeleton),
             text_hash: hash(TAG_TEXT, &token.text),
             key_hash: hash(TAG_KEY, &token.key),
             skeleton_hash: hash(TAG_SKELETON, &skeleton),
@@ -180,7 +193,7 @@ impl Word {
         if same_key && self.script != Script::Other {
             return Some(found(960, MatchKind::Transliteration));
         }
-        if let Some(group) = shared_group(&self.groups, &entry.groups) {
+        if let Some(group) = self.shared_group(entry) {
             let similarity = if self.is_single_character() || entry.is_single_character() {
                 SINGLE_CHARACTER_READING
             } else {
@@ -195,6 +208,13 @@ impl Word {
         }
         self.compare_skeletons(entry)
             .or_else(|| self.compare_spelling(entry))
+    }
+
+    fn shared_group(&self, entry: &Word) -> Option<u32> {
+        if self.group_bits & entry.group_bits == 0 {
+            return None;
+        }
+        shared_group(&self.groups, &entry.groups)
     }
 
     fn key_read_as_y(&self) -> &str {
@@ -268,7 +288,10 @@ impl Word {
         if self.has_vowels() && entry.has_vowels() {
             let (own, other) = (self.key.len(), entry.key.len());
             // A slip of the pen keeps the length and, nearly always, the first letter.
-            if own.abs_diff(other) > 2 || !same_initial(&self.key, &entry.key) {
+            if own.abs_diff(other) > 2
+                || !same_initial(&self.key, &entry.key)
+                || too_many_letters_apart(self.key_letters, entry.key_letters, 2)
+            {
                 return None;
             }
             let len = self.key.chars().count().max(entry.key.chars().count());
@@ -289,6 +312,7 @@ impl Word {
         let len = self.skeleton.len().max(entry.skeleton.len());
         if len >= DELETION_MIN_LEN
             && self.skeleton.len().abs_diff(entry.skeleton.len()) <= 1
+            && !too_many_letters_apart(self.skeleton_letters, entry.skeleton_letters, 1)
             && slips_between(&self.skeleton, &entry.skeleton, 1) == Some(1)
         {
             return Some(found(820, MatchKind::EditDistance { distance: 1 }));
@@ -373,6 +397,19 @@ fn slips_between(a: &str, b: &str, most: usize) -> Option<usize> {
         b.chars(),
         &osa::Args::default().score_cutoff(most),
     )
+}
+
+/// The letters of a spelling as bits, each letter's code modulo 64.
+fn letter_bits(spelling: &str) -> u64 {
+    spelling
+        .chars()
+        .fold(0, |bits, letter| bits | 1 << (u32::from(letter) % 64))
+}
+
+/// Whether two spellings' letters differ too much for `edits` edits to turn one into the
+/// other: a substitution changes at most two of the bits, an insertion or deletion one.
+fn too_many_letters_apart(a: u64, b: u64, edits: u32) -> bool {
+    (a ^ b).count_ones() > 2 * edits
 }
 
 fn found(similarity: u16, how: MatchKind) -> WordMatch {
@@ -480,4 +517,39 @@ fn push_deletions(skeleton: &str, keys: &mut Vec<u64>) {
 
 fn hash(tag: u64, text: &str) -> u64 {
     xxh3_64_with_seed(text.as_bytes(), tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The letter filter may only skip pairs the edit distance would refuse.
+        #[test]
+        fn letter_filter_never_refuses_spellings_within_reach(
+            a in "[a-zа-яا-ي]{0,12}",
+            edits in proptest::collection::vec((0usize..14, 0u8..4, "[a-zа-я]"), 0..3),
+        ) {
+            let mut letters: Vec<char> = a.chars().collect();
+            for (at, operation, letter) in &edits {
+                let letter = letter.chars().next().unwrap_or('a');
+                let at = at % (letters.len() + 1);
+                match operation {
+                    0 => letters.insert(at, letter),
+                    1 if at < letters.len() => { letters.remove(at); }
+                    2 if at < letters.len() => letters[at] = letter,
+                    _ if at + 1 < letters.len() => letters.swap(at, at + 1),
+                    _ => {}
+                }
+            }
+            let b: String = letters.into_iter().collect();
+            for most in 1..=2 {
+                if let Some(distance) = slips_between(&a, &b, most) {
+                    let apart = too_many_letters_apart(letter_bits(&a), letter_bits(&b), most as u32);
+                    prop_assert!(!apart, "{a} and {b}: {distance} edits, filtered at {most}");
+                }
+            }
+        }
+    }
 }
