@@ -65,7 +65,7 @@ pub fn raw_tokens(name: &str) -> Vec<NameToken> {
             if is_combining_mark(lower) || is_word_joiner(lower) {
                 continue;
             }
-            if lower.is_alphanumeric() {
+            if in_letter_block(lower) || lower.is_alphanumeric() {
                 push_folded(lower, &mut word);
             } else if !word.is_empty() {
                 tokens.push(resolve_lookalikes(&word));
@@ -77,6 +77,16 @@ pub fn raw_tokens(name: &str) -> Vec<NameToken> {
         tokens.push(resolve_lookalikes(&word));
     }
     tokens
+}
+
+/// Whether `c` is in a range of a script names are often written in where every code point
+/// is a letter (lower-case Cyrillic; Arabic and Persian letters; Devanagari and Thai
+/// consonants; CJK ideographs; Hangul syllables): asked before `char::is_alphabetic`, which
+/// searches Unicode's tables for every letter outside ASCII.
+fn in_letter_block(c: char) -> bool {
+    matches!(c,
+        'а'..='џ' | 'ء'..='ي' | 'ٱ'..='ۓ' | 'क'..='ह' | 'ก'..='ฮ'
+        | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}')
 }
 
 /// Characters that change nothing a reader sees: format controls, bidi marks, soft hyphen,
@@ -139,7 +149,7 @@ fn script_of(c: char) -> Option<Script> {
         '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' => {
             Some(Script::Arabic)
         }
-        _ if c.is_alphabetic() => Some(Script::Other),
+        _ if in_letter_block(c) || c.is_alphabetic() => Some(Script::Other),
         _ => None,
     }
 }
@@ -244,6 +254,14 @@ fn cyrillic_lookalike(c: char) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letter_blocks_hold_only_letters() {
+        let letters_outside = ('\0'..=char::MAX)
+            .filter(|c| in_letter_block(*c) && !c.is_alphabetic())
+            .count();
+        assert_eq!(letters_outside, 0);
+    }
 
     fn texts(name: &str) -> Vec<String> {
         raw_tokens(name).into_iter().map(|t| t.text).collect()

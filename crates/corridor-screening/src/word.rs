@@ -35,31 +35,19 @@ const TAG_KEY: u64 = 1;
 const TAG_SKELETON: u64 = 2;
 const TAG_GROUP: u64 = 3;
 
+/// Spellings of a word that only ever need comparing are kept as their hashes (64 bits: a
+/// collision is about one in 10^19 per pair compared). The fields every comparison reads
+/// come first, in this order (`repr(C)`), so that comparing two words that differ reads
+/// one cache line of the listed word and none of its letters.
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub struct Word {
-    pub text: Box<str>,
-    key: Box<str>,
-    /// A Latin or Cyrillic key with every j read as y, when it has a j: transliterations
-    /// write one sound either way ("Yusuf", "Jusuf"; "Sayyed", "Sajjed").
-    key_as_y: Option<Box<str>>,
-    script: Script,
-    skeleton: Box<str>,
-    /// Where between the skeleton's consonants the word writes a vowel (bit n: after the
-    /// first n consonants); Arabic script writes only its long vowels.
-    vowels: u32,
-    /// For a Latin or Cyrillic word, its skeleton as Arabic script would write it, when that
-    /// differs: a v inside dropped (Arabic writes it with the letter it also uses for o and u:
-    /// "Mousavi", موسوی), "sh" as two letters (Ishaq) and French "ch" as ش.
-    arabic_view: Option<Box<str>>,
-    /// For an Arabic-script word, its skeleton as regional Latin spellings read some letters
-    /// (ث as s, ق as g ...).
-    regional: Option<Box<str>>,
-    /// For a Latin word with a w after its first letter, its skeleton with that w read as
-    /// v, as Cyrillic writes it (Crawford, Кравфорд; Murwanashyaka, Мурванашяка).
-    w_as_v: Option<Box<str>>,
-    /// The skeleton with (Arabic) or without (Latin "Albaghdadi") an article joined to it.
-    article_variant: Option<Box<str>>,
-    groups: SmallVec<[u32; 4]>,
+    /// Hashes of the text, key and skeleton: a screening compares many words that differ,
+    /// and two hashes tell most of them apart without reading the letters. The key's and
+    /// skeleton's are their index keys.
+    text_hash: u64,
+    key_hash: u64,
+    skeleton_hash: u64,
     /// One bit per group (its number modulo 64): two words with no bit in common share no
     /// group, and most pairs compared are told so without reading either list.
     group_bits: u64,
@@ -68,14 +56,34 @@ pub struct Word {
     /// twice the edits allowed need no edit distance.
     key_letters: u64,
     skeleton_letters: u64,
-    /// Hashes of the text, key and skeleton: a screening compares many words that differ,
-    /// and two hashes tell most of them apart without reading the letters. The key's and
-    /// skeleton's are their index keys.
-    text_hash: u64,
-    key_hash: u64,
-    skeleton_hash: u64,
+    /// Where between the skeleton's consonants the word writes a vowel (bit n: after the
+    /// first n consonants); Arabic script writes only its long vowels.
+    vowels: u32,
     pub weight: u32,
+    script: Script,
     pub patronymic: bool,
+    /// The key's first letter, with y, j and i as one (see `initial`).
+    initial: Option<u8>,
+    /// The key with every j read as y, when it has a j (Latin or Cyrillic): transliterations
+    /// write one sound either way ("Yusuf", "Jusuf"; "Sayyed", "Sajjed").
+    key_as_y: Option<u64>,
+    /// For a Latin or Cyrillic word, its skeleton as Arabic script would write it, when that
+    /// differs: a v inside dropped (Arabic writes it with the letter it also uses for o and u:
+    /// "Mousavi", موسوی), "sh" as two letters (Ishaq) and French "ch" as ش.
+    arabic_view: Option<u64>,
+    /// For an Arabic-script word, its skeleton as regional Latin spellings read some letters
+    /// (ث as s, ق as g ...).
+    regional: Option<u64>,
+    /// For a Latin word with a w after its first letter, its skeleton with that w read as
+    /// v, as Cyrillic writes it (Crawford, Кравфорд; Murwanashyaka, Мурванашяка).
+    w_as_v: Option<u64>,
+    /// The skeleton with (Arabic) or without (Latin "Albaghdadi") an article joined to it,
+    /// and whether it is long enough (two consonants) to match a skeleton by itself.
+    article_variant: Option<(u64, bool)>,
+    groups: SmallVec<[u32; 4]>,
+    pub text: Box<str>,
+    key: Box<str>,
+    skeleton: Box<str>,
 }
 
 /// How one query word matched one entry word.
@@ -111,41 +119,44 @@ impl Word {
             Script::Arabic => arabic_reading(&token.text),
             Script::Other => (String::new(), 0),
         };
-        let article_variant = article_variant(&token, &skeleton);
-        let arabic_view = arabic_view(&token, &skeleton);
+        let skeleton_hash = |skeleton: &str| hash(TAG_SKELETON, skeleton);
+        let article_variant = article_variant(&token, &skeleton)
+            .map(|variant| (skeleton_hash(&variant), variant.len() >= 2));
+        let arabic_view = arabic_view(&token, &skeleton).map(|view| skeleton_hash(&view));
         let w_as_v = (token.script == Script::Latin
             && token.key.get(1..).is_some_and(|rest| rest.contains('w')))
-        .then(|| latin_skeleton(&token.key.replace('w', "v")).into());
+        .then(|| skeleton_hash(&latin_skeleton(&token.key.replace('w', "v"))));
         let regional = match token.script {
-            Script::Arabic => arabic_regional_skeleton(&token.text),
+            Script::Arabic => arabic_regional_skeleton(&token.text).map(|r| skeleton_hash(&r)),
             _ => None,
         };
         let groups = dictionary.map(|d| groups_of(&token, d)).unwrap_or_default();
         let weight = weight_of(&token, &skeleton);
         let key_as_y = (token.has_latin_reading() && token.key.contains('j'))
-            .then(|| token.key.replace('j', "y").into());
+            .then(|| hash(TAG_KEY, &token.key.replace('j', "y")));
         Word {
-            patronymic: is_patronymic(&token.key),
+            text_hash: hash(TAG_TEXT, &token.text),
+            key_hash: hash(TAG_KEY, &token.key),
+            skeleton_hash: skeleton_hash(&skeleton),
             group_bits: groups
                 .iter()
                 .fold(0, |bits, group| bits | 1 << (group % 64)),
             key_letters: letter_bits(&token.key),
             skeleton_letters: letter_bits(&skeleton),
-            text_hash: hash(TAG_TEXT, &token.text),
-            key_hash: hash(TAG_KEY, &token.key),
-            skeleton_hash: hash(TAG_SKELETON, &skeleton),
+            vowels,
+            weight,
+            script: token.script,
+            patronymic: is_patronymic(&token.key),
+            initial: initial(&token.key),
             key_as_y,
+            arabic_view,
+            regional,
+            w_as_v,
+            article_variant,
+            groups,
             text: token.text.into(),
             key: token.key.into(),
-            script: token.script,
             skeleton: skeleton.into(),
-            vowels,
-            article_variant: article_variant.map(Into::into),
-            arabic_view: arabic_view.map(Into::into),
-            w_as_v,
-            regional: regional.map(Into::into),
-            groups,
-            weight,
         }
     }
 
@@ -158,20 +169,14 @@ impl Word {
     /// The keys of the word's own readings: its spelling, skeletons and dictionary groups.
     pub fn reading_keys(&self, keys: &mut Vec<u64>) {
         keys.push(self.key_hash);
-        if let Some(key) = &self.key_as_y {
-            keys.push(hash(TAG_KEY, key));
-        }
+        keys.extend(self.key_as_y);
         if !self.skeleton.is_empty() {
             keys.push(self.skeleton_hash);
         }
-        let variants = self
-            .article_variant
-            .iter()
-            .chain(&self.arabic_view)
-            .chain(&self.w_as_v);
-        for variant in variants.chain(&self.regional) {
-            keys.push(hash(TAG_SKELETON, variant));
-        }
+        keys.extend(self.article_variant.map(|(variant, _)| variant));
+        keys.extend(self.arabic_view);
+        keys.extend(self.w_as_v);
+        keys.extend(self.regional);
         keys.extend(
             self.groups
                 .iter()
@@ -217,8 +222,8 @@ impl Word {
         shared_group(&self.groups, &entry.groups)
     }
 
-    fn key_read_as_y(&self) -> &str {
-        self.key_as_y.as_deref().unwrap_or(&self.key)
+    fn key_read_as_y(&self) -> u64 {
+        self.key_as_y.unwrap_or(self.key_hash)
     }
 
     fn compare_skeletons(&self, entry: &Word) -> Option<WordMatch> {
@@ -235,24 +240,20 @@ impl Word {
             return Some(found(self.same_skeleton_similarity(entry), kind));
         }
         let w_read_as_v = |latin: &Word, cyrillic: &Word| {
-            cyrillic.script == Script::Cyrillic
-                && latin.w_as_v.as_deref() == Some(&*cyrillic.skeleton)
+            cyrillic.script == Script::Cyrillic && latin.w_as_v == Some(cyrillic.skeleton_hash)
         };
         if w_read_as_v(self, entry) || w_read_as_v(entry, self) {
             return Some(found(880, kind));
         }
-        let variant_matches = |a: &Word, b: &Word| {
-            a.article_variant
-                .as_deref()
-                .is_some_and(|v| v.len() >= 2 && *v == *b.skeleton)
-        };
+        let variant_matches =
+            |a: &Word, b: &Word| a.article_variant == Some((b.skeleton_hash, true));
         if variant_matches(self, entry) || variant_matches(entry, self) {
             return Some(found(880, kind));
         }
         let arabic_view_matches = |latin: &Word, arabic: &Word| {
             arabic.script == Script::Arabic
-                && (latin.arabic_view.as_deref() == Some(&*arabic.skeleton)
-                    || arabic.regional.as_deref() == Some(&*latin.skeleton))
+                && (latin.arabic_view == Some(arabic.skeleton_hash)
+                    || arabic.regional == Some(latin.skeleton_hash))
         };
         if arabic_view_matches(self, entry) || arabic_view_matches(entry, self) {
             return Some(found(
@@ -289,7 +290,7 @@ impl Word {
             let (own, other) = (self.key.len(), entry.key.len());
             // A slip of the pen keeps the length and, nearly always, the first letter.
             if own.abs_diff(other) > 2
-                || !same_initial(&self.key, &entry.key)
+                || self.initial != entry.initial
                 || too_many_letters_apart(self.key_letters, entry.key_letters, 2)
             {
                 return None;
@@ -379,13 +380,12 @@ fn unvowelled_similarity(consonants: usize, vowels: Vowels) -> u16 {
 }
 
 /// A slip of the pen keeps the first letter, but y, j and i open the same names in
-/// different transliterations (Yabari, Jabari).
-fn same_initial(a: &str, b: &str) -> bool {
-    let initial = |key: &str| match key.as_bytes().first() {
+/// different transliterations (Yabari, Jabari): they are one initial.
+fn initial(key: &str) -> Option<u8> {
+    match key.as_bytes().first() {
         Some(b'y' | b'j' | b'i') => Some(b'j'),
         other => other.copied(),
-    };
-    initial(a) == initial(b)
+    }
 }
 
 /// The optimal-string-alignment distance between two spellings when it is at most `most`:
