@@ -305,11 +305,12 @@ struct Scored {
 /// The word pairs of one name: a name rarely has more than eight words.
 type Pairs = SmallVec<[Pair; 8]>;
 
-/// A query word (by position), the entry word it matched, and how.
+/// A query word (by position), the entry word it matched, and how. Positions are below
+/// `MAX_WORDS`; a byte keeps the pairs of a name small to sort and to move.
 #[derive(Clone, Copy, Debug)]
 struct Pair {
-    query: usize,
-    entry: usize,
+    query: u8,
+    entry: u8,
     found: WordMatch,
 }
 
@@ -323,8 +324,8 @@ fn has_two_bits(bits: u32) -> bool {
 /// used once; ties go to the earlier words so the result does not depend on anything else.
 fn match_words(query: &[Word], entry: &[Word]) -> Pairs {
     let mut pairs: SmallVec<[Pair; 16]> = SmallVec::new();
-    for (q, query_word) in query.iter().enumerate() {
-        for (e, entry_word) in entry.iter().enumerate() {
+    for (q, query_word) in (0u8..).zip(query) {
+        for (e, entry_word) in (0u8..).zip(entry) {
             if let Some(found) = query_word.compare(entry_word) {
                 pairs.push(Pair {
                     query: q,
@@ -366,13 +367,13 @@ fn name_score(query: &[Word], entry: &[Word], matched: &[Pair]) -> u16 {
     let query_side = coverage(query, matched.len(), |position| {
         matched
             .iter()
-            .find(|pair| pair.query == position)
+            .find(|pair| usize::from(pair.query) == position)
             .map(|pair| pair.found.similarity)
     });
     let entry_side = coverage(entry, matched.len(), |position| {
         matched
             .iter()
-            .find(|pair| pair.entry == position)
+            .find(|pair| usize::from(pair.entry) == position)
             .map(|pair| pair.found.similarity)
     });
     u16::try_from((query_side + entry_side) / 2).unwrap_or(0)
@@ -398,11 +399,14 @@ fn coverage(words: &[Word], matched: usize, similarity: impl Fn(usize) -> Option
 fn explanation(query: &[Word], entry: &[Word], matched: &[Pair]) -> Vec<TokenMatch> {
     let mut lines: Vec<TokenMatch> = Vec::with_capacity(query.len() + entry.len());
     for (position, word) in query.iter().enumerate() {
-        let line = match matched.iter().find(|pair| pair.query == position) {
+        let line = match matched
+            .iter()
+            .find(|pair| usize::from(pair.query) == position)
+        {
             Some(pair) => TokenMatch::Matched {
                 query: word.text.to_string(),
                 entry: entry
-                    .get(pair.entry)
+                    .get(usize::from(pair.entry))
                     .map(|e| e.text.to_string())
                     .unwrap_or_default(),
                 how: pair.found.how,
@@ -416,7 +420,10 @@ fn explanation(query: &[Word], entry: &[Word], matched: &[Pair]) -> Vec<TokenMat
         lines.push(line);
     }
     for (position, word) in entry.iter().enumerate() {
-        if matched.iter().all(|pair| pair.entry != position) {
+        if matched
+            .iter()
+            .all(|pair| usize::from(pair.entry) != position)
+        {
             lines.push(TokenMatch::EntryWordMissing {
                 entry: word.text.to_string(),
                 optional: matched.len() >= 2 && word.is_optional(position, entry.len()),
