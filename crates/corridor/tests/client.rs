@@ -356,6 +356,25 @@ fn client_commands_against_a_demo_node() {
     ));
     assert_eq!(outbox["messages"][0]["seq"], 3, "{outbox}");
 
+    // The operator closes the business day: statements for every account; closing it
+    // again sends nothing new; a bank may not close a day; an impossible date is DT01.
+    let closed = ok(&node, "operator", &["end-of-day", "2026-11-24"]);
+    assert!(
+        closed.contains("Closed business day 2026-11-24"),
+        "{closed}"
+    );
+    let receipt = json(&ok(
+        &node,
+        "operator",
+        &["end-of-day", "2026-11-24", "--json"],
+    ));
+    assert_eq!(receipt["duplicate"], true, "{receipt}");
+    assert!(receipt["day"]["statements"].as_u64() > Some(0), "{receipt}");
+    let refused = fails(&node, "VOLGRUMM", &["end-of-day", "2026-11-25"]);
+    assert!(refused.contains("only the operator"), "{refused}");
+    let impossible = fails(&node, "operator", &["end-of-day", "2026-02-30"]);
+    assert!(impossible.contains("DT01"), "{impossible}");
+
     // participants: the demo's twelve (two agents, eight banks, two FX providers).
     let list = json(&ok(&node, "auditor", &["participants", "--json"]));
     assert_eq!(list.as_array().map(Vec::len), Some(12), "{list}");

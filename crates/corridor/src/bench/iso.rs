@@ -28,8 +28,8 @@ use quick_xml::events::Event;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::Machine;
 use super::api::{met, parse};
+use super::{Machine, median};
 
 #[derive(Args)]
 pub struct IsoBenchArgs {
@@ -450,11 +450,6 @@ fn tokenizer_round(corpus: &[Sample]) -> anyhow::Result<(f64, usize)> {
     }
     let per_s = corpus.len() as f64 / started.elapsed().as_secs_f64();
     Ok((per_s, black_box(events)))
-}
-
-fn median(mut rates: Vec<f64>) -> f64 {
-    rates.sort_by(f64::total_cmp);
-    rates.get(rates.len() / 2).copied().unwrap_or(0.0)
 }
 
 pub fn run(args: IsoBenchArgs) -> anyhow::Result<()> {

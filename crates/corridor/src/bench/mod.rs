@@ -49,6 +49,13 @@ impl Machine {
 }
 
 /// Latency percentile of sorted samples, in microseconds.
+/// The median of rates measured in rounds: one round slowed by the machine (another
+/// process, a virtual CPU descheduled) does not move it.
+pub fn median(mut rates: Vec<f64>) -> f64 {
+    rates.sort_by(f64::total_cmp);
+    rates.get(rates.len() / 2).copied().unwrap_or(0.0)
+}
+
 pub fn percentile_us(sorted: &[std::time::Duration], p: f64) -> u64 {
     if sorted.is_empty() {
         return 0;

@@ -1,4 +1,4 @@
-//! `statement`, `accounts`, `participants` and `fund`.
+//! `statement`, `accounts`, `participants`, `fund` and `end-of-day`.
 
 use std::time::Duration;
 
@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::conn::{ConnArgs, Node};
 use super::render::{self, block, table, time, word};
-use super::views::{AccountView, LiquidityRecord, Participants, StatementView};
+use super::views::{AccountView, EndOfDayReceipt, LiquidityRecord, Participants, StatementView};
 use super::{bic_arg, currency_arg, print_json, segment};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -275,6 +275,50 @@ pub fn fund(args: FundArgs) -> anyhow::Result<()> {
             ("agent", r.agent.clone()),
             ("transfer", r.transfer.to_string()),
             ("at", time(r.at)),
+        ])
+    );
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct EndOfDayArgs {
+    /// The business day to close, YYYY-MM-DD; closing the last closed day again sends
+    /// nothing new
+    #[arg(value_name = "DATE")]
+    business_date: String,
+    #[command(flatten)]
+    conn: ConnArgs,
+}
+
+#[derive(Serialize)]
+struct EndOfDayRequest<'a> {
+    business_date: &'a str,
+}
+
+pub fn end_of_day(args: EndOfDayArgs) -> anyhow::Result<()> {
+    let node = Node::connect(&args.conn, TIMEOUT)?;
+    let request = EndOfDayRequest {
+        business_date: args.business_date.trim(),
+    };
+    let answer = node.post("/v1/operator/end-of-day", &request)?;
+    if print_json(&args.conn, &answer) {
+        return Ok(());
+    }
+    let r: EndOfDayReceipt = answer.decode()?;
+    if r.duplicate {
+        println!(
+            "Business day {} was already closed; nothing new was sent",
+            r.day.date
+        );
+    } else {
+        println!("Closed business day {}", r.day.date);
+    }
+    print!(
+        "{}",
+        block(&[
+            ("entries from", time(r.day.from.0)),
+            ("entries before", time(r.day.to.0)),
+            ("statements sent", r.day.statements.to_string()),
         ])
     );
     Ok(())

@@ -49,6 +49,9 @@ pub enum ClientCommand {
     /// Moves liquidity into (or with --defund out of) a participant's settlement account;
     /// for settlement agents.
     Fund(Box<ledger::FundArgs>),
+    /// Closes a business day (operator): every participant's outbox receives the day's
+    /// statement (camt.053) of each account it owns.
+    EndOfDay(Box<ledger::EndOfDayArgs>),
     /// Reads your outbox: status changes, incoming payments, liquidity notices.
     Outbox(Box<outbox::OutboxArgs>),
     /// Asks for a cross-currency quote: provider, rate, fees and both amounts, locked until
@@ -82,6 +85,7 @@ pub fn run(command: ClientCommand) -> anyhow::Result<()> {
         ClientCommand::Accounts(args) => ledger::accounts(*args),
         ClientCommand::Participants(args) => ledger::participants(*args),
         ClientCommand::Fund(args) => ledger::fund(*args),
+        ClientCommand::EndOfDay(args) => ledger::end_of_day(*args),
         ClientCommand::Outbox(args) => outbox::run(*args),
         ClientCommand::Quote(args) => fx::quote(*args),
         ClientCommand::Rates(command) => fx::rates(command),

@@ -3,7 +3,7 @@
 //! everything.
 
 use corridor_settlement::{
-    Participant, PaymentInstruction, PaymentReceipt, PaymentStatus, Priority, Rejection,
+    ClosedDay, Participant, PaymentInstruction, PaymentReceipt, PaymentStatus, Priority, Rejection,
     StatusEvent,
 };
 use serde::Deserialize;
@@ -134,6 +134,12 @@ pub struct LiquidityRecord {
     pub direction: String,
     pub transfer: u128,
     pub at: u64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EndOfDayReceipt {
+    pub day: ClosedDay,
+    pub duplicate: bool,
 }
 
 pub type Participants = Vec<Participant>;
