@@ -48,9 +48,10 @@ pub struct Word {
     text_hash: u64,
     key_hash: u64,
     skeleton_hash: u64,
-    /// One bit per group (its number modulo 64): two words with no bit in common share no
-    /// group, and most pairs compared are told so without reading either list.
-    group_bits: u64,
+    /// One bit per group (its number modulo 128): two words with no bit in common share no
+    /// group, and most pairs compared are told so without reading either list. A common
+    /// name belongs to dozens of groups; fewer bits would nearly all be set.
+    group_bits: u128,
     /// One bit per letter of the key and of the skeleton (its code modulo 64): one edit
     /// changes at most two bits, so two spellings whose letters differ in more bits than
     /// twice the edits allowed need no edit distance.
@@ -59,11 +60,11 @@ pub struct Word {
     /// Where between the skeleton's consonants the word writes a vowel (bit n: after the
     /// first n consonants); Arabic script writes only its long vowels.
     vowels: u32,
-    pub weight: u32,
     script: Script,
-    pub patronymic: bool,
     /// The key's first letter, with y, j and i as one (see `initial`).
     initial: Option<u8>,
+    pub weight: u32,
+    pub patronymic: bool,
     /// The key with every j read as y, when it has a j (Latin or Cyrillic): transliterations
     /// write one sound either way ("Yusuf", "Jusuf"; "Sayyed", "Sajjed").
     key_as_y: Option<u64>,
@@ -140,7 +141,7 @@ impl Word {
             skeleton_hash: skeleton_hash(&skeleton),
             group_bits: groups
                 .iter()
-                .fold(0, |bits, group| bits | 1 << (group % 64)),
+                .fold(0, |bits, group| bits | 1 << (group % 128)),
             key_letters: letter_bits(&token.key),
             skeleton_letters: letter_bits(&skeleton),
             vowels,
