@@ -80,13 +80,14 @@ pub fn raw_tokens(name: &str) -> Vec<NameToken> {
 }
 
 /// Whether `c` is in a range of a script names are often written in where every code point
-/// is a letter (lower-case Cyrillic; Arabic and Persian letters; Devanagari and Thai
-/// consonants; CJK ideographs; Hangul syllables): asked before `char::is_alphabetic`, which
-/// searches Unicode's tables for every letter outside ASCII.
+/// is a letter (lower-case Cyrillic; Arabic and Persian letters; Devanagari vowels and
+/// consonants; Thai letters; CJK ideographs; Hangul jamo, which is what a Hangul syllable
+/// becomes once decomposed): asked before `char::is_alphabetic`, which searches Unicode's
+/// tables for every letter outside ASCII.
 fn in_letter_block(c: char) -> bool {
     matches!(c,
-        'а'..='џ' | 'ء'..='ي' | 'ٱ'..='ۓ' | 'क'..='ह' | 'ก'..='ฮ'
-        | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}')
+        'а'..='џ' | 'ء'..='ي' | 'ٱ'..='ۓ' | 'ऄ'..='ह' | 'ก'..='ะ' | 'า'..='ำ' | 'เ'..='ๆ'
+        | '\u{1100}'..='\u{11FF}' | '\u{4E00}'..='\u{9FFF}')
 }
 
 /// Characters that change nothing a reader sees: format controls, bidi marks, soft hyphen,
