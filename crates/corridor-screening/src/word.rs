@@ -36,22 +36,22 @@ const TAG_SKELETON: u64 = 2;
 const TAG_GROUP: u64 = 3;
 
 /// Spellings of a word that only ever need comparing are kept as their hashes (64 bits: a
-/// collision is about one in 10^19 per pair compared). The fields every comparison reads
-/// come first, in this order (`repr(C)`), so that comparing two words that differ reads
-/// one cache line of the listed word and none of its letters.
+/// collision is about one in 10^19 per pair compared). The fields most comparisons read
+/// fill the first 64 bytes, the widest first so that none is padded (`repr(C)`): comparing
+/// two words that differ reads the start of the listed word and none of its letters.
 #[derive(Clone, Debug)]
 #[repr(C)]
 pub struct Word {
+    /// One bit per group (its number modulo 128): two words with no bit in common share no
+    /// group, and most pairs compared are told so without reading either list. A common
+    /// name belongs to dozens of groups; fewer bits would nearly all be set.
+    group_bits: u128,
     /// Hashes of the text, key and skeleton: a screening compares many words that differ,
     /// and two hashes tell most of them apart without reading the letters. The key's and
     /// skeleton's are their index keys.
     text_hash: u64,
     key_hash: u64,
     skeleton_hash: u64,
-    /// One bit per group (its number modulo 128): two words with no bit in common share no
-    /// group, and most pairs compared are told so without reading either list. A common
-    /// name belongs to dozens of groups; fewer bits would nearly all be set.
-    group_bits: u128,
     /// One bit per letter of the key and of the skeleton (its code modulo 64): one edit
     /// changes at most two bits, so two spellings whose letters differ in more bits than
     /// twice the edits allowed need no edit distance.
@@ -524,6 +524,13 @@ fn hash(tag: u64, text: &str) -> u64 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn fields_most_comparisons_read_fill_the_first_64_bytes() {
+        let end_of_initial = std::mem::offset_of!(Word, initial) + size_of::<Option<u8>>();
+        assert!(end_of_initial <= 64, "ends at byte {end_of_initial}");
+        assert_eq!(std::mem::offset_of!(Word, text_hash), 16);
+    }
 
     proptest! {
         /// The letter filter may only skip pairs the edit distance would refuse.
