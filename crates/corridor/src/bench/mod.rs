@@ -48,7 +48,6 @@ impl Machine {
     }
 }
 
-/// Latency percentile of sorted samples, in microseconds.
 /// The median of rates measured in rounds: one round slowed by the machine (another
 /// process, a virtual CPU descheduled) does not move it.
 pub fn median(mut rates: Vec<f64>) -> f64 {
@@ -56,6 +55,7 @@ pub fn median(mut rates: Vec<f64>) -> f64 {
     rates.get(rates.len() / 2).copied().unwrap_or(0.0)
 }
 
+/// Latency percentile of sorted samples, in microseconds.
 pub fn percentile_us(sorted: &[std::time::Duration], p: f64) -> u64 {
     if sorted.is_empty() {
         return 0;

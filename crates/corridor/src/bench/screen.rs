@@ -1,8 +1,9 @@
 //! `corridor bench screen`: sanctions screening on one core against real lists. Builds the
 //! index over the UN and OFAC lists (timed), screens clean names one after another in
-//! rounds (screens per second, the median round), screens payments of four parties each (latency per payment),
-//! times an index over 50,000 entities, and measures a brute-force baseline in the same
-//! run: every query compared with every name of every entry by Jaro-Winkler, no index.
+//! rounds (screens per second, the median round), screens payments of four parties each
+//! (latency per payment), times an index over 50,000 entities, and measures a brute-force
+//! baseline in the same run: every query compared with every name of every entry by
+//! Jaro-Winkler, no index.
 
 use std::hint::black_box;
 use std::path::PathBuf;
