@@ -347,8 +347,8 @@ pub fn envelope(pairs: &[(&str, &str)]) -> String {
     xml
 }
 
-/// `CORRIDOR_ISO20022_XSD_DIR`, else `shared/iso20022/xsd` beside the workspace. Panics with
-/// the places it looked if neither exists: a schema test must never pass without schemas.
+/// `CORRIDOR_ISO20022_XSD_DIR`, else the repository's own copy in `schemas/iso20022`. Panics
+/// with the place it looked if it does not exist: a schema test must never pass without schemas.
 pub fn xsd_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("CORRIDOR_ISO20022_XSD_DIR") {
         let dir = PathBuf::from(dir);
@@ -360,7 +360,7 @@ pub fn xsd_dir() -> PathBuf {
         return dir;
     }
     let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let dir = workspace.join("../shared/iso20022/xsd");
+    let dir = workspace.join("schemas/iso20022");
     assert!(
         dir.is_dir(),
         "ISO 20022 XSDs not found: set CORRIDOR_ISO20022_XSD_DIR or provide {}",
