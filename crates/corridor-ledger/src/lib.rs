@@ -13,11 +13,13 @@ mod command;
 mod index_key;
 mod ledger;
 pub mod machine;
+mod records;
 mod result;
 mod undo;
 
 pub use account::{Account, AccountKind, BalanceRule, NewAccount};
 pub use command::{Command, Movement, RuleChange, Transfer, TransferAction};
-pub use ledger::{BatchOutcome, BookTotals, InvariantViolation, Ledger, TransferState};
+pub use ledger::{BatchOutcome, Ledger};
 pub use machine::{MachineError, StateMachine};
+pub use records::{BookTotals, InvariantViolation, TransferState};
 pub use result::ResultCode;

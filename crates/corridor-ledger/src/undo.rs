@@ -1,6 +1,6 @@
 use corridor_core::TransferId;
 
-use crate::ledger::{BookTotals, IndexEntry, Pending};
+use crate::records::{BookTotals, IndexEntry, Pending};
 
 /// What must be put back to undo one mutation of a linked chain that later fails. Entries
 /// are replayed in reverse, so a chain is all or nothing without copying the ledger.

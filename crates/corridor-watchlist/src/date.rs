@@ -2,13 +2,9 @@
 //! forms (`12 Jan 1960`, `Jan 1960`, `circa 1960`, `01 Jan 1960 to 31 Dec 1962`) and year
 //! ranges, read into partial dates without inventing precision the list does not give.
 
-use crate::error::Problem;
+use crate::error::{MAX_RANGE_YEARS, Problem};
 use corridor_screening::PartialDate;
 use time::{Date, Month};
-
-/// A birth date range wider than this says nothing a screening can use; such a span in a
-/// list is far more likely a typing error than a fact.
-pub(crate) const MAX_RANGE_YEARS: u16 = 20;
 
 const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",

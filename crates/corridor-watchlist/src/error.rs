@@ -1,9 +1,14 @@
 //! What can be wrong with a watchlist file, said precisely enough for an operator to find
 //! the line and fix it.
 
-use crate::watchlist::ListFormat;
+use crate::format::ListFormat;
 use std::fmt;
 use thiserror::Error;
+
+/// A birth date range wider than this says nothing a screening can use; such a span in a
+/// list is far more likely a typing error than a fact. Kept beside the problem that names it,
+/// so the error type needs nothing of the date parser.
+pub(crate) const MAX_RANGE_YEARS: u16 = 20;
 
 /// Why a file was refused. A refused file changes nothing: the list it was meant to replace
 /// stays as it was.
@@ -72,7 +77,7 @@ pub enum Problem {
     DuplicateId(String),
     #[error("{0:?} is not a date (YYYY, YYYY-MM, YYYY-MM-DD, or as the list writes them)")]
     BadDate(String),
-    #[error("the dates {0:?} span more than {max} years", max = crate::date::MAX_RANGE_YEARS)]
+    #[error("the dates {0:?} span more than {max} years", max = MAX_RANGE_YEARS)]
     DateRangeTooWide(String),
     #[error("{0:?} is not a kind of party this list has")]
     UnknownKind(String),

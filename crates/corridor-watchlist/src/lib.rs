@@ -6,7 +6,9 @@
 
 mod country;
 mod date;
+mod entries;
 mod error;
+mod format;
 mod ofac;
 mod own;
 mod set;
@@ -15,5 +17,6 @@ mod watchlist;
 mod xml;
 
 pub use error::{LoadError, Place, Problem};
+pub use format::ListFormat;
 pub use set::WatchlistSet;
-pub use watchlist::{ListFormat, ListVersion, Watchlist, load};
+pub use watchlist::{ListVersion, Watchlist, load};

@@ -4,8 +4,9 @@
 
 use crate::country::alpha2_of_name;
 use crate::date;
+use crate::entries::{Entries, push_name, push_unique};
 use crate::error::{LoadError, Problem};
-use crate::watchlist::{Entries, ListFormat, push_name, push_unique};
+use crate::format::ListFormat;
 use crate::xml::{Element, read_records};
 use corridor_screening::{ListEntry, NameQuality, PartyKind};
 

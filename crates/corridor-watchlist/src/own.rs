@@ -6,8 +6,8 @@
 
 use crate::country::alpha2_of_code;
 use crate::date;
+use crate::entries::{Entries, push_name, push_unique};
 use crate::error::{LoadError, Place, Problem};
-use crate::watchlist::{Entries, push_name, push_unique};
 use corridor_screening::{ListEntry, NameQuality, PartyKind};
 use serde::Deserialize;
 

@@ -1,61 +1,13 @@
 //! A loaded list and its version, the formats a list comes in, and the one entry point that
 //! turns a file's bytes into a list.
 
-use crate::error::{LoadError, Place, Problem};
+use crate::error::LoadError;
+use crate::format::ListFormat;
 use crate::{date, ofac, own, un};
-use corridor_screening::{EntryName, ListEntry, NameQuality};
+use corridor_screening::ListEntry;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
-use std::fmt;
 use std::str::FromStr;
-
-/// The file formats a watchlist comes in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ListFormat {
-    /// The UN Security Council consolidated list, XML.
-    Un,
-    /// OFAC's Specially Designated Nationals list, `sdn.xml`.
-    Ofac,
-    /// An operator's own list: `id,kind,name,aliases,dates_of_birth,countries,identifiers`.
-    Csv,
-    /// An operator's own list: a JSON array of objects with the CSV's fields.
-    Json,
-}
-
-impl ListFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ListFormat::Un => "un",
-            ListFormat::Ofac => "ofac",
-            ListFormat::Csv => "csv",
-            ListFormat::Json => "json",
-        }
-    }
-}
-
-impl fmt::Display for ListFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ListFormat {
-    type Err = LoadError;
-
-    fn from_str(text: &str) -> Result<Self, LoadError> {
-        [
-            ListFormat::Un,
-            ListFormat::Ofac,
-            ListFormat::Csv,
-            ListFormat::Json,
-        ]
-        .into_iter()
-        .find(|f| f.as_str() == text)
-        .ok_or_else(|| LoadError::UnknownFormat(text.to_owned()))
-    }
-}
 
 /// Which version of a list is loaded: what an audit of a screening decision needs to say
 /// which list it was screened against.
@@ -121,53 +73,20 @@ fn own_date(format: ListFormat, given: Option<&str>) -> Result<String, LoadError
     })
 }
 
-/// A list's entries as they are read: refuses a second entry with an id already seen, since
-/// a screening hit names its entry by id.
-#[derive(Debug, Default)]
-pub(crate) struct Entries {
-    entries: Vec<ListEntry>,
-    ids: HashSet<String>,
-}
+/// A format by the name `as_str` gives it (`un`, `ofac`, `csv`, `json`), as the CLI and the API
+/// take it; here rather than beside the type so that the error type can name a format.
+impl FromStr for ListFormat {
+    type Err = LoadError;
 
-impl Entries {
-    pub(crate) fn push(
-        &mut self,
-        entry: ListEntry,
-        place: impl FnOnce() -> Place,
-    ) -> Result<(), LoadError> {
-        if !self.ids.insert(entry.id.clone()) {
-            return Err(LoadError::Entry {
-                place: place(),
-                problem: Problem::DuplicateId(entry.id),
-            });
-        }
-        self.entries.push(entry);
-        Ok(())
+    fn from_str(text: &str) -> Result<Self, LoadError> {
+        [
+            ListFormat::Un,
+            ListFormat::Ofac,
+            ListFormat::Csv,
+            ListFormat::Json,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == text)
+        .ok_or_else(|| LoadError::UnknownFormat(text.to_owned()))
     }
-
-    pub(crate) fn into_vec(self) -> Vec<ListEntry> {
-        self.entries
-    }
-}
-
-/// Adds a name unless the entry already has that text: lists often repeat the main name
-/// among the aliases, and a duplicate would only weigh twice in matching.
-pub(crate) fn push_name(names: &mut Vec<EntryName>, text: &str, quality: NameQuality) {
-    let text = text.trim();
-    if text.is_empty() || names.iter().any(|n| n.text == text) {
-        return;
-    }
-    names.push(EntryName {
-        text: text.to_owned(),
-        quality,
-    });
-}
-
-/// Adds a value unless it is empty or already there, keeping the list's order.
-pub(crate) fn push_unique(values: &mut Vec<String>, value: &str) {
-    let value = value.trim();
-    if value.is_empty() || values.iter().any(|v| v == value) {
-        return;
-    }
-    values.push(value.to_owned());
 }

@@ -4,7 +4,7 @@
 //! names: OFAC's file puts everything in a default namespace whose URI has changed before.
 
 use crate::error::{LoadError, Place, Problem};
-use crate::watchlist::ListFormat;
+use crate::format::ListFormat;
 use quick_xml::Reader;
 use quick_xml::escape::{resolve_predefined_entity, unescape};
 use quick_xml::events::{BytesRef, BytesStart, Event};

@@ -1,42 +1,15 @@
-//! The ledger's binary encoding: commands (what the journal stores) and whole-ledger
-//! snapshots. Little-endian, fixed field widths, one tag byte per variant, no padding.
-//!
-//! Hand-written rather than serde + bincode because it is an on-disk format that must stay
-//! readable for years: every byte is specified here, versioned by the journal and snapshot
-//! headers, and decoding re-validates every value (ids, currencies, BICs), so bytes from disk
-//! can never construct what the constructors forbid.
+//! The ledger's wire primitives: fixed-width little-endian fields, the command encoding the
+//! journal stores, an account record, and the [`Reader`] that decodes untrusted bytes.
 
 use corridor_core::{AccountId, Amount, Bic, CurrencyCode, Timestamp, TransferId};
 
+use super::CodecError;
 use crate::account::{Account, AccountKind, BalanceRule, NewAccount};
 use crate::command::{Command, Movement, Transfer, TransferAction};
-use crate::index_key::IndexKey;
-use crate::ledger::{Book, BookTotals, IndexEntry, Ledger, Pending};
-
-/// Version of the snapshot layout written by [`encode_snapshot`].
-pub const SNAPSHOT_VERSION: u32 = 1;
-const SNAPSHOT_MAGIC: &[u8; 8] = b"CORLSNAP";
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CodecError {
-    #[error("input ends early at byte {offset}: need {needed} more bytes")]
-    Truncated { offset: usize, needed: usize },
-    #[error("invalid {what} at byte {offset}")]
-    Invalid { what: &'static str, offset: usize },
-    #[error("{0} unexpected bytes after the last record")]
-    TrailingBytes(usize),
-    #[error("not a ledger snapshot (bad magic)")]
-    BadMagic,
-    #[error(
-        "snapshot version {found} is not supported (this build reads version {SNAPSHOT_VERSION})"
-    )]
-    UnsupportedVersion { found: u32 },
-    #[error("snapshot decodes but breaks an invariant: {0}")]
-    Inconsistent(#[from] crate::ledger::InvariantViolation),
-}
+use crate::records::BookTotals;
 
 /// Bytes of one account record written by [`encode_account`].
-const ACCOUNT_RECORD_SIZE: usize = 16 + 11 + 2 + 1 + 17 + 2 + 16 + 8 + 4 * 16;
+pub(super) const ACCOUNT_RECORD_SIZE: usize = 16 + 11 + 2 + 1 + 17 + 2 + 16 + 8 + 4 * 16;
 
 const TAG_ACCOUNT: u8 = 1;
 const TAG_POST: u8 = 2;
@@ -45,16 +18,16 @@ const TAG_POST_PENDING: u8 = 4;
 const TAG_VOID_PENDING: u8 = 5;
 const TAG_SET_RULE: u8 = 6;
 
-fn put_u16(out: &mut Vec<u8>, v: u16) {
+pub(super) fn put_u16(out: &mut Vec<u8>, v: u16) {
     out.extend_from_slice(&v.to_le_bytes());
 }
-fn put_u32(out: &mut Vec<u8>, v: u32) {
+pub(super) fn put_u32(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(&v.to_le_bytes());
 }
-fn put_u64(out: &mut Vec<u8>, v: u64) {
+pub(super) fn put_u64(out: &mut Vec<u8>, v: u64) {
     out.extend_from_slice(&v.to_le_bytes());
 }
-fn put_u128(out: &mut Vec<u8>, v: u128) {
+pub(super) fn put_u128(out: &mut Vec<u8>, v: u128) {
     out.extend_from_slice(&v.to_le_bytes());
 }
 
@@ -212,7 +185,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn take<const N: usize>(&mut self) -> Result<[u8; N], CodecError> {
+    pub(super) fn take<const N: usize>(&mut self) -> Result<[u8; N], CodecError> {
         let end = self
             .offset
             .checked_add(N)
@@ -229,7 +202,7 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    fn invalid(&self, what: &'static str) -> CodecError {
+    pub(super) fn invalid(&self, what: &'static str) -> CodecError {
         CodecError::Invalid {
             what,
             offset: self.offset,
@@ -252,7 +225,7 @@ impl<'a> Reader<'a> {
         self.take().map(u128::from_le_bytes)
     }
 
-    fn bool(&mut self) -> Result<bool, CodecError> {
+    pub(super) fn bool(&mut self) -> Result<bool, CodecError> {
         match self.u8()? {
             0 => Ok(false),
             1 => Ok(true),
@@ -262,7 +235,7 @@ impl<'a> Reader<'a> {
 
     /// A count of items of at least `item_size` bytes each, refused if the rest of the input
     /// cannot hold that many: a corrupt count must not allocate gigabytes.
-    fn count(&mut self, wide: bool, item_size: usize) -> Result<usize, CodecError> {
+    pub(super) fn count(&mut self, wide: bool, item_size: usize) -> Result<usize, CodecError> {
         let n = if wide {
             self.u64()?
         } else {
@@ -275,22 +248,22 @@ impl<'a> Reader<'a> {
         Ok(n as usize)
     }
 
-    fn account_id(&mut self) -> Result<AccountId, CodecError> {
+    pub(super) fn account_id(&mut self) -> Result<AccountId, CodecError> {
         let raw = self.u128()?;
         AccountId::new(raw).map_err(|_| self.invalid("account id"))
     }
 
-    fn transfer_id(&mut self) -> Result<TransferId, CodecError> {
+    pub(super) fn transfer_id(&mut self) -> Result<TransferId, CodecError> {
         let raw = self.u128()?;
         TransferId::new(raw).map_err(|_| self.invalid("transfer id"))
     }
 
-    fn currency(&mut self) -> Result<CurrencyCode, CodecError> {
+    pub(super) fn currency(&mut self) -> Result<CurrencyCode, CodecError> {
         let numeric = self.u16()?;
         CurrencyCode::from_numeric(numeric).map_err(|_| self.invalid("currency"))
     }
 
-    fn bic(&mut self) -> Result<Bic, CodecError> {
+    pub(super) fn bic(&mut self) -> Result<Bic, CodecError> {
         let field: [u8; 11] = self.take()?;
         let len = field.iter().position(|&b| b == 0).unwrap_or(11);
         std::str::from_utf8(&field[..len])
@@ -299,7 +272,7 @@ impl<'a> Reader<'a> {
             .ok_or_else(|| self.invalid("BIC"))
     }
 
-    fn kind(&mut self) -> Result<AccountKind, CodecError> {
+    pub(super) fn kind(&mut self) -> Result<AccountKind, CodecError> {
         let tag = self.u8()?;
         AccountKind::ALL
             .into_iter()
@@ -307,7 +280,7 @@ impl<'a> Reader<'a> {
             .ok_or_else(|| self.invalid("account kind"))
     }
 
-    fn rule(&mut self) -> Result<BalanceRule, CodecError> {
+    pub(super) fn rule(&mut self) -> Result<BalanceRule, CodecError> {
         let tag = self.u8()?;
         let limit = self.u128()?;
         match tag {
@@ -393,7 +366,7 @@ impl<'a> Reader<'a> {
         (0..n).map(|_| self.command()).collect()
     }
 
-    fn account(&mut self) -> Result<Account, CodecError> {
+    pub(super) fn account(&mut self) -> Result<Account, CodecError> {
         let definition = self.definition(false)?;
         let created_at = Timestamp(self.u64()?);
         let balances = self.totals()?;
@@ -406,7 +379,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn totals(&mut self) -> Result<BookTotals, CodecError> {
+    pub(super) fn totals(&mut self) -> Result<BookTotals, CodecError> {
         Ok(BookTotals {
             debits_pending: self.u128()?,
             debits_posted: self.u128()?,
@@ -454,107 +427,6 @@ pub(crate) fn encode_account(a: &Account, out: &mut Vec<u8>) {
     put_totals(out, &balances);
 }
 
-/// Serializes the whole ledger. Derived structures (the account index, the expiry queue,
-/// the index digest) are rebuilt on decode rather than stored.
-pub fn encode_snapshot(ledger: &Ledger) -> Vec<u8> {
-    let mut out =
-        Vec::with_capacity(64 + ledger.accounts.len() * 160 + ledger.transfers.len() * 24);
-    out.extend_from_slice(SNAPSHOT_MAGIC);
-    put_u32(&mut out, SNAPSHOT_VERSION);
-    put_u64(&mut out, ledger.last_timestamp.0);
-    put_u32(&mut out, ledger.books.len() as u32);
-    for book in &ledger.books {
-        put_u16(&mut out, book.currency.numeric());
-        put_totals(&mut out, &book.totals);
-    }
-    put_u64(&mut out, ledger.accounts.len() as u64);
-    for account in &ledger.accounts {
-        encode_account(account, &mut out);
-    }
-    put_u64(&mut out, ledger.pending.len() as u64);
-    for (id, p) in &ledger.pending {
-        put_u128(&mut out, id.get());
-        put_u32(&mut out, p.debit);
-        put_u32(&mut out, p.credit);
-        put_u32(&mut out, p.book as u32);
-        put_u128(&mut out, p.amount);
-        put_u64(&mut out, p.expires_at.map_or(u64::MAX, |t| t.0));
-    }
-    put_u64(&mut out, ledger.transfers.len() as u64);
-    for (id, entry) in ledger.index_entries() {
-        put_u128(&mut out, id);
-        put_u64(&mut out, entry.0);
-    }
-    out
-}
-
-/// Decodes a snapshot and checks every ledger invariant before returning it.
-pub fn decode_snapshot(bytes: &[u8]) -> Result<Ledger, CodecError> {
-    let mut r = Reader::new(bytes);
-    if r.take::<8>()? != *SNAPSHOT_MAGIC {
-        return Err(CodecError::BadMagic);
-    }
-    let version = r.u32()?;
-    if version != SNAPSHOT_VERSION {
-        return Err(CodecError::UnsupportedVersion { found: version });
-    }
-    let last_timestamp = Timestamp(r.u64()?);
-    let book_count = r.count(false, 66)?;
-    let mut books = Vec::with_capacity(book_count);
-    for _ in 0..book_count {
-        books.push(Book {
-            currency: r.currency()?,
-            totals: r.totals()?,
-        });
-    }
-    let account_count = r.count(true, ACCOUNT_RECORD_SIZE)?;
-    let accounts = (0..account_count)
-        .map(|_| r.account())
-        .collect::<Result<Vec<_>, _>>()?;
-    let pending_count = r.count(true, 52)?;
-    let mut pending = Vec::with_capacity(pending_count);
-    for _ in 0..pending_count {
-        let id = r.transfer_id()?;
-        let (debit, credit, book) = (r.u32()?, r.u32()?, r.u32()? as usize);
-        let amount = r.u128()?;
-        let expires_at = Some(r.u64()?).filter(|&t| t != u64::MAX).map(Timestamp);
-        let in_bounds = (debit as usize) < accounts.len()
-            && (credit as usize) < accounts.len()
-            && book < books.len();
-        if !in_bounds {
-            return Err(r.invalid("pending reservation"));
-        }
-        pending.push((
-            id,
-            Pending {
-                debit,
-                credit,
-                book,
-                amount,
-                expires_at,
-            },
-        ));
-    }
-    let transfer_count = r.count(true, 24)?;
-    let mut transfers = Vec::with_capacity(transfer_count);
-    for _ in 0..transfer_count {
-        let id = r.transfer_id()?;
-        let entry =
-            IndexEntry::from_raw(r.u64()?).ok_or_else(|| r.invalid("transfer index entry"))?;
-        transfers.push((IndexKey::of(id), entry));
-    }
-    r.finish()?;
-    let ledger = Ledger::from_parts(accounts, books, transfers, pending, last_timestamp);
-    if ledger.accounts.len() != ledger.account_index.len() {
-        return Err(CodecError::Invalid {
-            what: "duplicate account id",
-            offset: 0,
-        });
-    }
-    ledger.check_invariants()?;
-    Ok(ledger)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -578,19 +450,5 @@ mod tests {
         put_u32(&mut bytes, 1);
         bytes.extend_from_slice(&[TAG_POST, 0, 1, 2, 3]);
         assert!(Reader::new(&bytes).commands().is_err());
-    }
-
-    #[test]
-    fn snapshot_header_is_checked() {
-        assert_eq!(
-            decode_snapshot(b"NOTASNAPxxxx").unwrap_err(),
-            CodecError::BadMagic
-        );
-        let mut bytes = SNAPSHOT_MAGIC.to_vec();
-        put_u32(&mut bytes, 99);
-        assert_eq!(
-            decode_snapshot(&bytes).unwrap_err(),
-            CodecError::UnsupportedVersion { found: 99 }
-        );
     }
 }
