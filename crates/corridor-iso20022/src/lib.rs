@@ -152,6 +152,8 @@ mod codes;
 mod components;
 mod envelope;
 mod error;
+/// Only with the `fuzzing` feature: for the fuzz targets and the corpus replay test.
+#[cfg(feature = "fuzzing")]
 pub mod harness;
 mod head001;
 mod message_type;

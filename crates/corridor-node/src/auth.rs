@@ -8,17 +8,13 @@ use std::collections::HashMap;
 use std::sync::{Mutex, RwLock};
 use std::time::Instant;
 
-use axum::extract::FromRequestParts;
-use axum::http::StatusCode;
-use axum::http::request::Parts;
 use corridor_core::Bic;
 use corridor_settlement::{Hub, Officer, Participant, ParticipantRole};
+use rand::Rng;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
-use crate::server::AppState;
-use crate::tls::PeerIdentity;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -94,6 +90,12 @@ pub fn token_sha256(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// A random bearer token: 256 bits, hex, with a prefix that makes a leaked one easy to spot.
+pub fn new_token() -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    format!("corridor_dev_{}", hex::encode(bytes))
+}
+
 /// What the gateway needs to know to authenticate without asking the engine: the token
 /// digests and the participants. Refreshed from the hub after every administrative change,
 /// which only this node makes.
@@ -122,7 +124,12 @@ impl Directory {
             .collect()
     }
 
-    fn caller(&self, subject: &str) -> Option<Caller> {
+    /// The subject a bearer token was issued to.
+    pub fn token_subject(&self, token: &str) -> Option<String> {
+        self.tokens.get(&token_sha256(token)).cloned()
+    }
+
+    pub fn caller(&self, subject: &str) -> Option<Caller> {
         if let Some(officer) = subject.strip_prefix("officer:") {
             return self.officer(subject, officer);
         }
@@ -195,7 +202,7 @@ impl RateLimiter {
         }
     }
 
-    fn allow(&self, subject: &str) -> bool {
+    pub fn allow(&self, subject: &str) -> bool {
         let now = Instant::now();
         let Ok(mut buckets) = self.buckets.lock() else {
             return true;
@@ -212,59 +219,6 @@ impl RateLimiter {
         *tokens -= 1.0;
         true
     }
-}
-
-impl FromRequestParts<std::sync::Arc<AppState>> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &std::sync::Arc<AppState>,
-    ) -> Result<Caller, ApiError> {
-        let subject = subject(parts, state)?;
-        let caller = read_directory(&state.directory)
-            .caller(&subject)
-            .ok_or_else(|| {
-                ApiError::unauthenticated(format!(
-                    "{subject} is not a known operator, auditor or participant"
-                ))
-            })?;
-        if !state.limiter.allow(&caller.subject) {
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "RATE",
-                format!(
-                    "{} is over its request rate limit; retry later",
-                    caller.subject
-                ),
-            ));
-        }
-        Ok(caller)
-    }
-}
-
-fn subject(parts: &Parts, state: &AppState) -> Result<String, ApiError> {
-    if let Some(peer) = parts.extensions.get::<PeerIdentity>() {
-        return Ok(peer.common_name.clone());
-    }
-    if !state.token_mode {
-        return Err(ApiError::unauthenticated(
-            "a client certificate is required",
-        ));
-    }
-    let header = parts
-        .headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| ApiError::unauthenticated("missing Authorization: Bearer <token>"))?;
-    let token = header
-        .strip_prefix("Bearer ")
-        .ok_or_else(|| ApiError::unauthenticated("Authorization must be Bearer <token>"))?;
-    read_directory(&state.directory)
-        .tokens
-        .get(&token_sha256(token.trim()))
-        .cloned()
-        .ok_or_else(|| ApiError::unauthenticated("unknown token"))
 }
 
 pub fn read_directory(directory: &RwLock<Directory>) -> std::sync::RwLockReadGuard<'_, Directory> {

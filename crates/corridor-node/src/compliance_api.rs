@@ -2,7 +2,6 @@
 //! false-positive memory, the audit chain, and the operator's compliance settings. A bank's
 //! officer sees and decides only its own bank's holds; the operator's officers all of them.
 
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use corridor_core::Bic;
@@ -13,10 +12,11 @@ use corridor_settlement::{
 use corridor_watchlist::ListFormat;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{ApiJson, AppResult, Refusals, St, answer_json, submit};
 use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::endpoint::{ApiJson, Refusals, St, answer_json};
+use crate::error::{ApiError, AppResult};
 use crate::screening::version_ref;
+use crate::submit::submit;
 use crate::views::{self, PaymentView};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -55,7 +55,7 @@ pub async fn list_holds(
                 .collect::<Vec<_>>()
         })
         .await?;
-    Ok(Json(holds).into_response())
+    Ok(ApiJson(holds).into_response())
 }
 
 fn hold_view(hub: &corridor_settlement::Hub, hold: &Hold) -> Option<HoldView> {
@@ -83,7 +83,7 @@ pub async fn get_hold(
         })
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no hold of payment {payment} you may see")))?;
-    Ok(Json(view).into_response())
+    Ok(ApiJson(view).into_response())
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
@@ -133,7 +133,7 @@ pub async fn decide(
         },
     )
     .await?;
-    Ok(Json(answer_json(answer)).into_response())
+    Ok(ApiJson(answer_json(answer)?).into_response())
 }
 
 #[utoipa::path(get, path = "/v1/compliance/false-positives", tag = "compliance", responses((status = 200, body = [FalsePositive]), Refusals), security(("bearer" = []), ("mtls" = [])))]
@@ -149,7 +149,7 @@ pub async fn false_positives(State(state): St, caller: Caller) -> AppResult<Resp
                 .collect::<Vec<_>>()
         })
         .await?;
-    Ok(Json(list).into_response())
+    Ok(ApiJson(list).into_response())
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -175,7 +175,7 @@ pub async fn audit(State(state): St, caller: Caller) -> AppResult<Response> {
         .query_async(|hub| hub.compliance().audit().to_vec())
         .await?;
     let check = verify_audit_chain(&records);
-    Ok(Json(AuditView {
+    Ok(ApiJson(AuditView {
         verified: check.is_ok(),
         broken_at: check.err().map(|e| e.to_string()),
         head: records.last().map(|r| r.hash.clone()),
@@ -191,7 +191,7 @@ pub async fn get_config(State(state): St, caller: Caller) -> AppResult<Response>
         .engine
         .query_async(|hub| hub.compliance().config().clone())
         .await?;
-    Ok(Json(config).into_response())
+    Ok(ApiJson(config).into_response())
 }
 
 #[utoipa::path(put, path = "/v1/compliance/config", tag = "compliance", request_body = ComplianceConfig, responses((status = 200, body = ComplianceConfig), Refusals), security(("bearer" = []), ("mtls" = [])))]
@@ -210,7 +210,7 @@ pub async fn set_config(
     state
         .hit_threshold
         .store(config.hit_threshold, std::sync::atomic::Ordering::Relaxed);
-    Ok(Json(config).into_response())
+    Ok(ApiJson(config).into_response())
 }
 
 /// A watchlist file is at most this large (OFAC's full SDN XML is well under it).
@@ -250,7 +250,7 @@ pub async fn list_versions(State(state): St, caller: Caller) -> AppResult<Respon
         .engine
         .query_async(|hub| hub.compliance().lists().cloned().collect::<Vec<_>>())
         .await?;
-    Ok(Json(ListsView {
+    Ok(ApiJson(ListsView {
         loaded: state.screening.versions().iter().map(loaded_view).collect(),
         recorded,
         name_dictionary: state.screening.has_dictionary(),
@@ -298,7 +298,7 @@ pub async fn load_list(
         },
     )
     .await?;
-    Ok(Json(loaded_view(&version)).into_response())
+    Ok(ApiJson(loaded_view(&version)).into_response())
 }
 
 /// An AML case with its alerts written out, as an officer works it.
@@ -341,7 +341,7 @@ pub async fn list_cases(State(state): St, caller: Caller) -> AppResult<Response>
             book.cases().map(|c| case_view(book, c)).collect::<Vec<_>>()
         })
         .await?;
-    Ok(Json(cases).into_response())
+    Ok(ApiJson(cases).into_response())
 }
 
 #[utoipa::path(get, path = "/v1/compliance/cases/{case}", tag = "compliance", params(("case" = u64, Path, description = "The case's number")), responses((status = 200, body = CaseView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
@@ -360,7 +360,7 @@ pub async fn get_case(
         })
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no case {case}")))?;
-    Ok(Json(view).into_response())
+    Ok(ApiJson(view).into_response())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -399,7 +399,7 @@ pub async fn get_monitoring(State(state): St, caller: Caller) -> AppResult<Respo
         .engine
         .query_async(|hub| hub.monitoring().config().cloned())
         .await?;
-    Ok(Json(config).into_response())
+    Ok(ApiJson(config).into_response())
 }
 
 #[utoipa::path(put, path = "/v1/compliance/monitoring", tag = "compliance", request_body(content = Object, description = "The AML rules: {\"schemes\": {\"RUB\": {...}}}, amounts in the currency's minor units"), responses((status = 200, body = Object), Refusals), security(("bearer" = []), ("mtls" = [])))]
@@ -410,5 +410,5 @@ pub async fn set_monitoring(
 ) -> AppResult<Response> {
     caller.require_operator()?;
     submit(&state, HubCommand::ConfigureMonitoring(config.clone())).await?;
-    Ok(Json(config).into_response())
+    Ok(ApiJson(config).into_response())
 }

@@ -8,6 +8,8 @@ use corridor_engine::EngineError;
 use corridor_settlement::Rejection;
 use serde::Serialize;
 
+pub type AppResult<T> = Result<T, ApiError>;
+
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -42,6 +44,17 @@ impl ApiError {
     pub fn not_found(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "NOTF", message)
     }
+
+    /// An answer that could not be written (a value serde refuses, a metrics encoder that
+    /// fails): the node's fault, so a 500 with the reason logged, never an empty body.
+    pub fn unwritable(what: &str, error: impl std::fmt::Display) -> ApiError {
+        tracing::error!(%error, "cannot write {what}");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "SRLZ",
+            format!("the node could not write {what}: {error}"),
+        )
+    }
 }
 
 /// A refusal by the hub. The status says what kind of refusal it is, so a client can act on
@@ -67,6 +80,16 @@ impl From<EngineError> for ApiError {
             "UNAV",
             format!("the settlement engine is unavailable: {e}"),
         )
+    }
+}
+
+impl ApiError {
+    /// The body alone, for an answer that is not a whole response (an event of a stream).
+    pub fn body_json(&self) -> String {
+        serde_json::json!({
+            "error": { "code": self.rejection.code, "message": self.rejection.message }
+        })
+        .to_string()
     }
 }
 

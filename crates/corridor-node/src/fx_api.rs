@@ -2,7 +2,6 @@
 //! rates, banks ask for quotes. A quote is then paid with `POST /v1/payments` and the
 //! quote's id in `quote`.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -10,9 +9,10 @@ use corridor_settlement::fx::sheet::{RateSheetRequest, ReferenceRateRequest};
 use corridor_settlement::{Answer, HubCommand, QuoteRequest, Rejection};
 use serde::Deserialize;
 
-use crate::api::{ApiJson, AppResult, Refusals, St, created, submit};
 use crate::auth::{Caller, Role};
-use crate::error::ApiError;
+use crate::endpoint::{ApiJson, Refusals, St, created};
+use crate::error::{ApiError, AppResult};
+use crate::submit::submit;
 use crate::views::{self, QuoteView, RateSheetView, ReferenceRateView};
 
 fn unexpected(answer: &Answer) -> ApiError {
@@ -58,7 +58,7 @@ pub async fn list_sheets(State(state): St, caller: Caller) -> AppResult<Response
                 .collect::<Vec<_>>()
         })
         .await?;
-    Ok(Json(views).into_response())
+    Ok(ApiJson(views).into_response())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -107,7 +107,7 @@ pub async fn list_reference_rates(State(state): St, _caller: Caller) -> AppResul
                 .collect::<Vec<_>>()
         })
         .await?;
-    Ok(Json(views).into_response())
+    Ok(ApiJson(views).into_response())
 }
 
 #[utoipa::path(post, path = "/v1/fx/quotes", tag = "fx", request_body = QuoteRequest, responses((status = 201, description = "Locked until expires_at", body = QuoteView), (status = 422, description = "No provider can convert (FXNR), unknown currency, bad amount", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
@@ -144,5 +144,5 @@ pub async fn get_quote(
         })
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no quote {id} you may see")))?;
-    Ok(Json(view).into_response())
+    Ok(ApiJson(view).into_response())
 }

@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -17,14 +16,15 @@ use corridor_settlement::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::api::{AppResult, Refusals, St, submit};
 use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::endpoint::{ApiJson, Refusals, St};
+use crate::error::{ApiError, AppResult};
 use crate::iso_intake::{
     Cancellation, Intake, PaymentReturn, Problem, RecallReply, derived_uetr, intake,
 };
 use crate::iso_outbound::{CancellationAnswer, CancellationOutcome, Outbound};
-use crate::server::AppState;
+use crate::state::AppState;
+use crate::submit::submit;
 
 /// How a connection wants its messages.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
@@ -129,7 +129,7 @@ pub async fn submit_iso(State(state): St, caller: Caller, body: Bytes) -> AppRes
         }
         report.messages.push(result);
     }
-    Ok(Json(report).into_response())
+    Ok(ApiJson(report).into_response())
 }
 
 pub(crate) fn wall_clock() -> Timestamp {

@@ -6,7 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod compliance_api;
-pub mod demo;
+pub mod endpoint;
 pub mod error;
 pub mod fx_api;
 pub mod iso_api;
@@ -14,11 +14,17 @@ pub mod iso_intake;
 pub mod iso_outbound;
 pub mod metrics;
 pub mod openapi;
+pub mod outbox_api;
+pub mod payments_api;
 pub mod rates_file;
 pub mod recall_api;
+pub mod routes;
 pub mod screening;
 pub mod server;
+pub mod state;
+pub mod submit;
 pub mod tls;
 pub mod views;
 
-pub use server::{AppState, NodeConfig, NodeError, RunningNode, start};
+pub use server::{NodeConfig, NodeError, RunningNode, start};
+pub use state::AppState;

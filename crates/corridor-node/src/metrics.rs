@@ -5,9 +5,7 @@ use std::time::Duration;
 
 use corridor_settlement::Hub;
 use corridor_settlement::PaymentReceipt;
-use prometheus::{
-    Encoder, Histogram, HistogramOpts, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-};
+use prometheus::{Histogram, HistogramOpts, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
 
 #[derive(Debug, Clone)]
 pub struct Metrics {
@@ -154,12 +152,19 @@ impl Metrics {
         }
     }
 
+    /// The Prometheus text exposition of every metric, as `/metrics` serves it.
+    pub fn exposition(&self) -> Result<String, prometheus::Error> {
+        let mut out = String::new();
+        prometheus::TextEncoder::new().encode_utf8(&self.registry.gather(), &mut out)?;
+        Ok(out)
+    }
+
+    /// The exposition for a reader in the same process (the API benchmark), which reads
+    /// metrics it cannot get as none; the failure is logged.
     pub fn render(&self) -> String {
-        let mut out = Vec::new();
-        let encoder = prometheus::TextEncoder::new();
-        if encoder.encode(&self.registry.gather(), &mut out).is_err() {
-            return String::new();
-        }
-        String::from_utf8(out).unwrap_or_default()
+        self.exposition().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "cannot write the metrics");
+            String::new()
+        })
     }
 }

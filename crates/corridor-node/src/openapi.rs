@@ -1,16 +1,10 @@
-//! The OpenAPI document at `/openapi.json`. It is generated from the same annotations that
-//! register the routes (`utoipa-axum`), so it cannot list a route the node does not serve or
-//! miss one it does.
+//! The frame of the OpenAPI document at `/openapi.json`: its title, description and security
+//! schemes. The routes fill in the rest from the same annotations that register them
+//! (`routes.rs`), so it cannot list a route the node does not serve or miss one it does.
 
-use std::sync::Arc;
-
-use axum::http::header::CONTENT_TYPE;
-use axum::response::{IntoResponse, Response};
 use utoipa::Modify;
 use utoipa::openapi::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-
-use crate::server::{AppState, api_router};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -48,15 +42,4 @@ impl Modify for Security {
 
 pub fn base() -> OpenApi {
     <Base as utoipa::OpenApi>::openapi()
-}
-
-/// The document, as served.
-pub fn document_json() -> String {
-    let (_, api) = api_router().split_for_parts();
-    api.to_pretty_json().unwrap_or_default()
-}
-
-#[utoipa::path(get, path = "/openapi.json", tag = "operations", responses((status = 200, description = "This document", content_type = "application/json", body = Object)))]
-pub async fn document(_: axum::extract::State<Arc<AppState>>) -> Response {
-    ([(CONTENT_TYPE, "application/json")], document_json()).into_response()
 }

@@ -1,6 +1,6 @@
 //! Reference-rate files as settlement agents keep them: CSV with a `base,quote,rate` header,
 //! or JSON (a list of `{"base","quote","rate"}` objects, or `{"rates": [...]}`). Used by
-//! `corridor rates load` and by the demo, which ships `demo/reference-rates.csv`.
+//! `corridor rates load` and by the demo (`corridor-demo`), which ships its own sample.
 
 use corridor_settlement::fx::sheet::ReferenceRateRequest;
 use serde::Deserialize;
@@ -53,9 +53,6 @@ fn parse_csv(text: &str) -> Result<Vec<ReferenceRateRequest>, RatesFileError> {
         .collect()
 }
 
-/// The demo's sample rates.
-pub const DEMO_REFERENCE_RATES: &str = include_str!("../demo/reference-rates.csv");
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,10 +77,5 @@ mod tests {
             Err(RatesFileError::Empty)
         ));
         assert!(parse("[{\"base\":\"RUB\"}]").is_err());
-    }
-
-    #[test]
-    fn the_demo_rates_parse() {
-        assert!(!parse(DEMO_REFERENCE_RATES).unwrap().is_empty());
     }
 }

@@ -3,7 +3,6 @@
 //! lists the recalls it asked or must answer. The ISO 20022 door does the same with
 //! camt.056 and camt.029.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -11,10 +10,12 @@ use corridor_core::Uetr;
 use corridor_settlement::{Answer, HubCommand, RecallDecision, Rejection};
 use serde::{Deserialize, Serialize};
 
-use crate::api::{ApiJson, ApiQuery, AppResult, Refusals, St, answer_json, resolve, submit};
 use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::server::AppState;
+use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, answer_json, json_response};
+use crate::error::{ApiError, AppResult};
+use crate::payments_api::resolve;
+use crate::state::AppState;
+use crate::submit::submit;
 use crate::views::{self, RecallView};
 
 /// The id of the return an accepted recall sends when the creditor agent names none.
@@ -114,7 +115,7 @@ pub async fn answer_recall(
 /// A recall with `status` (200 for a retry); a cancelled payment's receipt.
 async fn respond(state: &AppState, answer: Answer, status: StatusCode) -> AppResult<Response> {
     let Answer::Recall { recall, duplicate } = answer else {
-        return Ok(Json(answer_json(answer)).into_response());
+        return Ok(ApiJson(answer_json(answer)?).into_response());
     };
     let view = state
         .engine
@@ -125,7 +126,7 @@ async fn respond(state: &AppState, answer: Answer, status: StatusCode) -> AppRes
         recall: view,
         duplicate,
     };
-    Ok((status, Json(receipt)).into_response())
+    Ok(json_response(status, &receipt))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -164,5 +165,5 @@ pub async fn list_recalls(
                 .collect::<Vec<_>>()
         })
         .await?;
-    Ok(Json(list).into_response())
+    Ok(ApiJson(list).into_response())
 }

@@ -1,5 +1,6 @@
-//! Starting and stopping a node: the engine over the hub, the HTTP(S) listener, the router,
-//! and the background ticker that lets queue timeouts fire when no request arrives.
+//! Starting and stopping a node: the engine over the hub, the screening service, the
+//! HTTP(S) listener serving the router, and the background ticker that lets queue timeouts
+//! fire when no request arrives.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,29 +8,17 @@ use std::sync::atomic::AtomicU16;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
 use corridor_core::Bic;
 use corridor_engine::{Engine, EngineConfig, EngineError, EngineHandle};
 use corridor_settlement::{Hub, HubCommand};
-use rand::Rng;
 use tokio::sync::watch;
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
-use utoipa_axum::routes;
 
-use crate::auth::{Directory, RateLimiter, token_sha256};
-use crate::error::ApiError;
+use crate::auth::{Directory, RateLimiter};
 use crate::metrics::Metrics;
+use crate::routes::router;
 use crate::screening::ScreeningService;
+use crate::state::AppState;
 use crate::tls::{self, TlsSettings};
-use crate::{api, compliance_api, fx_api, iso_api, recall_api};
-
-/// Every body but a batch's is small; a batch of 10,000 payments with full party data is a
-/// few megabytes.
-pub const BODY_LIMIT: usize = 64 * 1024;
-pub const BATCH_BODY_LIMIT: usize = 32 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct NodeConfig {
@@ -92,141 +81,6 @@ pub enum NodeError {
     NoAuthentication,
     #[error("screening: {0}")]
     Screening(#[from] crate::screening::ScreeningError),
-}
-
-#[derive(Debug)]
-pub struct AppState {
-    pub engine: EngineHandle<Hub>,
-    pub directory: RwLock<Directory>,
-    pub token_mode: bool,
-    pub limiter: RateLimiter,
-    pub metrics: Metrics,
-    /// Bumped after every change, to wake long polls and event streams.
-    pub changes: watch::Sender<u64>,
-    pub hub_bic: Bic,
-    pub screening: ScreeningService,
-    /// The hub's hit threshold, cached here because every payment needs it and only this
-    /// node changes it.
-    pub hit_threshold: AtomicU16,
-}
-
-impl AppState {
-    pub fn changed(&self) {
-        self.changes.send_modify(|n| *n = n.wrapping_add(1));
-    }
-
-    pub async fn refresh_directory(&self) -> Result<(), ApiError> {
-        let directory = self.engine.query_async(Directory::from_hub).await?;
-        *self
-            .directory
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = directory;
-        Ok(())
-    }
-
-    pub async fn register_token(&self, token: &str, subject: &str) -> Result<(), ApiError> {
-        let command = HubCommand::RegisterToken {
-            token_sha256: token_sha256(token),
-            subject: subject.to_string(),
-        };
-        self.engine.submit_async(command).await??;
-        self.refresh_directory().await
-    }
-}
-
-/// A random bearer token: 256 bits, hex, with a prefix that makes a leaked one easy to spot.
-pub fn new_token() -> String {
-    let bytes: [u8; 32] = rand::rng().random();
-    format!("corridor_dev_{}", hex::encode(bytes))
-}
-
-pub fn router(state: Arc<AppState>) -> Router {
-    let (router, _) = api_router().split_for_parts();
-    router
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            count_requests,
-        ))
-        .with_state(state)
-}
-
-/// Every route with its OpenAPI description. Only the batch route accepts a large body.
-pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
-    OpenApiRouter::with_openapi(crate::openapi::base())
-        .routes(routes!(api::health))
-        .routes(routes!(api::ready))
-        .routes(routes!(api::metrics))
-        .routes(routes!(crate::openapi::document))
-        .routes(routes!(api::list_participants, api::admit))
-        .routes(routes!(api::get_participant))
-        .routes(routes!(api::suspend))
-        .routes(routes!(api::reinstate))
-        .routes(routes!(api::list_currencies, api::designate))
-        .routes(routes!(api::list_accounts, api::open_account))
-        .routes(routes!(api::get_account))
-        .routes(routes!(api::set_cap))
-        .routes(routes!(api::statement))
-        .routes(routes!(api::liquidity))
-        .routes(routes!(api::issue_token))
-        .routes(routes!(api::configure))
-        .routes(routes!(api::end_of_day))
-        .routes(routes!(api::search_payments, api::submit_payment))
-        .routes(routes!(api::submit_batch).layer(DefaultBodyLimit::max(BATCH_BODY_LIMIT)))
-        .routes(routes!(api::get_payment))
-        .routes(routes!(fx_api::list_sheets, fx_api::publish_sheet))
-        .routes(routes!(
-            fx_api::list_reference_rates,
-            fx_api::publish_reference_rates
-        ))
-        .routes(routes!(fx_api::request_quote))
-        .routes(routes!(fx_api::get_quote))
-        .routes(routes!(api::cancel_payment))
-        .routes(routes!(api::return_payment))
-        .routes(routes!(recall_api::recall_payment))
-        .routes(routes!(recall_api::list_recalls))
-        .routes(routes!(recall_api::answer_recall))
-        .routes(routes!(iso_api::submit_iso).layer(DefaultBodyLimit::max(iso_api::ISO_BODY_LIMIT)))
-        .routes(routes!(api::outbox))
-        .routes(routes!(api::acknowledge))
-        .routes(routes!(api::outbox_stream))
-        .routes(routes!(compliance_api::list_holds))
-        .routes(routes!(compliance_api::get_hold))
-        .routes(routes!(compliance_api::decide))
-        .routes(routes!(compliance_api::false_positives))
-        .routes(routes!(compliance_api::audit))
-        .routes(routes!(
-            compliance_api::get_config,
-            compliance_api::set_config
-        ))
-        .routes(routes!(compliance_api::list_versions))
-        .routes(routes!(compliance_api::list_cases))
-        .routes(routes!(compliance_api::get_case))
-        .routes(routes!(compliance_api::work_case))
-        .routes(routes!(
-            compliance_api::get_monitoring,
-            compliance_api::set_monitoring
-        ))
-        .routes(
-            routes!(compliance_api::load_list)
-                .layer(DefaultBodyLimit::max(compliance_api::LIST_BODY_LIMIT)),
-        )
-}
-
-async fn count_requests(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let response = next.run(request).await;
-    let class = match response.status().as_u16() {
-        200..=299 => "2xx",
-        400..=499 => "4xx",
-        500..=599 => "5xx",
-        _ => "other",
-    };
-    state.metrics.requests.with_label_values(&[class]).inc();
-    response
 }
 
 /// A running node. [`RunningNode::shutdown`] stops accepting, finishes what was accepted,

@@ -3,8 +3,8 @@
 
 mod support;
 
+use corridor_node::NodeConfig;
 use corridor_node::tls::generate_dev_pki;
-use corridor_node::{NodeConfig, demo};
 use serde_json::Value;
 
 fn client(pki: &std::path::Path, name: Option<&str>) -> reqwest::Client {
@@ -32,7 +32,7 @@ async fn client_certificates_identify_and_authorise_callers() {
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.tls = Some(files.server_settings());
     let node = corridor_node::start(config).await.unwrap();
-    demo::seed(node.state(), &dir.path().join("data"))
+    corridor_demo::seed(node.state(), &dir.path().join("data"))
         .await
         .unwrap();
     let base = format!("https://localhost:{}", node.local_addr().port());
@@ -85,7 +85,7 @@ async fn client_certificates_identify_and_authorise_callers() {
 
     // Without a certificate there is no connection; a bearer token does not replace one.
     let anonymous = client(&pki, None);
-    let token = demo::seed(node.state(), &dir.path().join("data"))
+    let token = corridor_demo::seed(node.state(), &dir.path().join("data"))
         .await
         .unwrap()["VOLGRUMM"]
         .clone();

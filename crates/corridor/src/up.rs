@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
+use corridor_node::NodeConfig;
 use corridor_node::tls::TlsSettings;
-use corridor_node::{NodeConfig, demo};
 
 #[derive(Args)]
 pub struct UpArgs {
@@ -89,7 +89,7 @@ async fn serve(args: UpArgs) -> anyhow::Result<()> {
         println!("  DEVELOPMENT TOKEN MODE: bearer tokens are accepted. Do not use in production.");
     }
     let generator = if args.demo {
-        let credentials = demo::seed(node.state(), &args.data_dir).await?;
+        let credentials = corridor_demo::seed(node.state(), &args.data_dir).await?;
         println!(
             "\nDemo corridor ready: RUB (agent CBRFRUMM, Europe/Moscow), IRR (agent CBIRIRTH, Asia/Tehran)."
         );
@@ -104,7 +104,10 @@ async fn serve(args: UpArgs) -> anyhow::Result<()> {
             "\nTry: corridor pay --as VOLGRUMM --to NEVARUMM --amount 1500.00 --currency RUB --debtor \"Ivan Petrov\" --creditor \"Anna Smirnova\""
         );
         let interval = Duration::from_secs_f64(2.5 / f64::from(args.demo_rate.max(1)));
-        Some(tokio::spawn(demo::generate(node.state().clone(), interval)))
+        Some(tokio::spawn(corridor_demo::generate(
+            node.state().clone(),
+            interval,
+        )))
     } else {
         None
     };

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use corridor_node::{NodeConfig, RunningNode, demo};
+use corridor_node::{NodeConfig, RunningNode};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -34,7 +34,7 @@ impl TestNode {
         let mut config = config(dir.path());
         adjust(&mut config);
         let node = corridor_node::start(config).await.unwrap();
-        let tokens = demo::seed(node.state(), dir.path()).await.unwrap();
+        let tokens = corridor_demo::seed(node.state(), dir.path()).await.unwrap();
         let base = format!("http://{}", node.local_addr());
         TestNode {
             dir,

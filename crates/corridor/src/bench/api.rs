@@ -912,7 +912,7 @@ pub(super) async fn start_node(
     let node = corridor_node::start(config)
         .await
         .context("starting the node")?;
-    let tokens = corridor_node::demo::seed(node.state(), data_dir)
+    let tokens = corridor_demo::seed(node.state(), data_dir)
         .await
         .context("seeding the demo corridor")?;
     let mut senders = Vec::new();

@@ -1,5 +1,6 @@
-//! The reference corridor for `corridor up --demo`: an operator, a settlement agent for RUB
-//! (Europe/Moscow) and one for IRR (Asia/Tehran), four fictional banks per country with
+//! The demo corridor, for `corridor up --demo` and the node's integration tests, kept out of
+//! the node's library since no production node runs it: an operator, a settlement agent for
+//! RUB (Europe/Moscow) and one for IRR (Asia/Tehran), four fictional banks per country with
 //! settlement accounts in their home currency (two per country also in the other one),
 //! initial liquidity, two FX providers quoting RUB/IRR from funded inventory, the agents'
 //! sample reference rates, development tokens, and a generator of realistic payments, some
@@ -23,7 +24,8 @@ use corridor_settlement::{
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
-use crate::server::{AppState, new_token};
+use corridor_node::AppState;
+use corridor_node::auth::new_token;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
@@ -139,6 +141,9 @@ const PROVIDERS: [Provider; 2] = [
         fee_in_quote: "50000",
     },
 ];
+
+/// The agents' sample reference rates.
+pub const DEMO_REFERENCE_RATES: &str = include_str!("../reference-rates.csv");
 
 /// A week: the longest a sheet may be valid.
 const SHEET_VALIDITY_SECONDS: u32 = corridor_settlement::fx::sheet::MAX_VALIDITY_SECONDS;
@@ -324,7 +329,7 @@ async fn seed_watchlist(state: &AppState) -> Result<(), DemoError> {
             )
             .map_err(|e| DemoError::Refused(Rejection::format(e.to_string())))?,
     };
-    let wanted = crate::screening::version_ref(&version);
+    let wanted = corridor_node::screening::version_ref(&version);
     let recorded = state
         .engine
         .query_async(|hub| hub.compliance().lists().cloned().collect::<Vec<_>>())
@@ -384,7 +389,7 @@ async fn seed_fx(state: &AppState) -> Result<(), DemoError> {
         .query_async(|hub| !hub.reference_rates().is_empty())
         .await?;
     if !published {
-        let rates = crate::rates_file::parse(crate::rates_file::DEMO_REFERENCE_RATES)
+        let rates = corridor_node::rates_file::parse(DEMO_REFERENCE_RATES)
             .map_err(|e| DemoError::Refused(Rejection::format(e.to_string())))?;
         run(
             state,
@@ -533,7 +538,10 @@ pub async fn generate(state: Arc<AppState>, interval: Duration) {
                 payments: vec![instruction],
                 screening: Vec::new(),
             };
-            if crate::api::screen(&state, &mut command).await.is_err() {
+            if corridor_node::submit::screen(&state, &mut command)
+                .await
+                .is_err()
+            {
                 return;
             }
             match state.engine.submit_async(command).await {
@@ -694,6 +702,12 @@ mod tests {
                 assert!(b.parse::<Bic>().is_ok(), "{b}");
             }
         }
+    }
+
+    #[test]
+    fn the_demo_rates_parse() {
+        let rates = corridor_node::rates_file::parse(DEMO_REFERENCE_RATES).unwrap();
+        assert!(!rates.is_empty());
     }
 
     #[test]

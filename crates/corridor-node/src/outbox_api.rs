@@ -1,0 +1,233 @@
+//! A participant's outbox over HTTP: a page by cursor (with an optional long poll), the
+//! acknowledgement that lets the hub drop what was read, and server-sent events; each as
+//! flat JSON or as ISO 20022 messages.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use corridor_core::Bic;
+use corridor_settlement::HubCommand;
+use futures_util::Stream;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Caller;
+use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, json_text};
+use crate::error::AppResult;
+use crate::iso_api::{MessageFormat, outbox_message_xml, outbox_xml, xml_response};
+use crate::iso_outbound::Outbound;
+use crate::state::AppState;
+use crate::submit::submit;
+use crate::views;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxQuery {
+    /// Messages after this number; default: after the acknowledged cursor.
+    pub after: Option<u64>,
+    pub limit: Option<usize>,
+    /// Long poll: wait up to this many seconds (max 60) for a message.
+    pub wait: Option<u64>,
+    /// `xml` for ISO 20022 messages (pacs.002, pacs.008, pacs.009, pacs.004, camt.054,
+    /// camt.056, camt.029, camt.053); `Accept: application/xml` asks the same.
+    #[param(inline)]
+    pub format: Option<MessageFormat>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OutboxPage {
+    pub messages: Vec<views::OutboxView>,
+    pub last_seq: u64,
+    pub acknowledged: u64,
+}
+
+async fn read_outbox(
+    state: &AppState,
+    bic: Bic,
+    after: Option<u64>,
+    limit: usize,
+) -> AppResult<OutboxPage> {
+    Ok(state
+        .engine
+        .query_async(move |hub| match hub.outbox(bic) {
+            Some(outbox) => OutboxPage {
+                messages: outbox
+                    .read(after, limit)
+                    .iter()
+                    .map(|m| views::outbox_message(hub, m))
+                    .collect(),
+                last_seq: outbox.last_seq(),
+                acknowledged: outbox.acknowledged(),
+            },
+            None => OutboxPage {
+                messages: Vec::new(),
+                last_seq: 0,
+                acknowledged: 0,
+            },
+        })
+        .await?)
+}
+
+#[utoipa::path(get, path = "/v1/outbox", tag = "outbox", params(OutboxQuery), responses((status = 200, body = OutboxPage), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn outbox(
+    State(state): St,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<OutboxQuery>,
+) -> AppResult<Response> {
+    let bic = caller.participant()?;
+    let limit = q.limit.unwrap_or(100).clamp(1, 1_000);
+    let format = MessageFormat::choose(q.format, &headers);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(q.wait.unwrap_or(0).min(60));
+    let mut changes = state.changes.subscribe();
+    loop {
+        let page = read_outbox(&state, bic, q.after, limit).await?;
+        if !page.messages.is_empty() || tokio::time::Instant::now() >= deadline {
+            return match format {
+                MessageFormat::Json => Ok(ApiJson(page).into_response()),
+                MessageFormat::Xml => outbox_xml_page(&state, bic, q.after, limit).await,
+            };
+        }
+        if tokio::time::timeout_at(deadline, changes.changed())
+            .await
+            .is_err()
+        {
+            continue;
+        }
+    }
+}
+
+/// The outbox page as ISO 20022, read in one query so the numbers match the messages.
+async fn outbox_xml_page(
+    state: &AppState,
+    bic: Bic,
+    after: Option<u64>,
+    limit: usize,
+) -> AppResult<Response> {
+    let hub_bic = state.hub_bic;
+    let xml = state
+        .engine
+        .query_async(move |hub| {
+            let Some(outbox) = hub.outbox(bic) else {
+                return outbox_xml(hub, hub_bic, bic, &[], 0, 0);
+            };
+            let messages = outbox.read(after, limit);
+            outbox_xml(
+                hub,
+                hub_bic,
+                bic,
+                &messages,
+                outbox.last_seq(),
+                outbox.acknowledged(),
+            )
+        })
+        .await?;
+    Ok(xml_response(xml))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AckRequest {
+    pub up_to: u64,
+}
+
+#[utoipa::path(post, path = "/v1/outbox/ack", tag = "outbox", request_body = AckRequest, responses((status = 200, body = OutboxPage), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn acknowledge(
+    State(state): St,
+    caller: Caller,
+    ApiJson(req): ApiJson<AckRequest>,
+) -> AppResult<Response> {
+    let participant = caller.participant()?;
+    submit(
+        &state,
+        HubCommand::AcknowledgeOutbox {
+            participant,
+            up_to: req.up_to,
+        },
+    )
+    .await?;
+    let page = read_outbox(&state, participant, None, 0).await?;
+    Ok(ApiJson(page).into_response())
+}
+
+/// Server-sent events: every outbox message after `after` (default: the acknowledged
+/// cursor), as it arrives. The event id is the message number, so a client reconnects with
+/// `after=<last id>` and misses nothing. The first messages are written before the stream
+/// opens, so a message that cannot be written is a 500; later, it ends the stream with an
+/// `error` event carrying the error body.
+#[utoipa::path(get, path = "/v1/outbox/stream", tag = "outbox", params(OutboxQuery), responses((status = 200, description = "text/event-stream: one event per outbox message, id = its number", content_type = "text/event-stream", body = String), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn outbox_stream(
+    State(state): St,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<OutboxQuery>,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let bic = caller.participant()?;
+    let format = MessageFormat::choose(q.format, &headers);
+    let first = read_outbox(&state, bic, q.after, 0).await?;
+    let cursor = q.after.unwrap_or(first.acknowledged);
+    let pending = rendered_outbox(&state, bic, cursor, format)
+        .await?
+        .into_iter();
+    let stream = futures_util::stream::unfold(
+        Some((state, cursor, pending)),
+        move |streaming| async move {
+            let (state, mut cursor, mut pending) = streaming?;
+            let mut changes = state.changes.subscribe();
+            loop {
+                if let Some((seq, data)) = pending.next() {
+                    cursor = seq;
+                    let event = Event::default().id(seq.to_string()).data(data);
+                    return Some((Ok(event), Some((state, cursor, pending))));
+                }
+                match rendered_outbox(&state, bic, cursor, format).await {
+                    Ok(page) if !page.is_empty() => pending = page.into_iter(),
+                    Ok(_) => {
+                        if changes.changed().await.is_err() {
+                            return None;
+                        }
+                    }
+                    Err(e) => {
+                        let event = Event::default().event("error").data(e.body_json());
+                        return Some((Ok(event), None));
+                    }
+                }
+            }
+        },
+    );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// The next outbox messages after `after`, each numbered and written in `format`: the
+/// flat JSON view, or a `Message` element of ISO 20022 AppHdr + Document pairs.
+async fn rendered_outbox(
+    state: &AppState,
+    bic: Bic,
+    after: u64,
+    format: MessageFormat,
+) -> AppResult<Vec<(u64, String)>> {
+    let hub_bic = state.hub_bic;
+    state
+        .engine
+        .query_async(move |hub| {
+            let Some(outbox) = hub.outbox(bic) else {
+                return Ok(Vec::new());
+            };
+            let outbound = Outbound { hub, hub_bic };
+            outbox
+                .read(Some(after), 100)
+                .iter()
+                .map(|m| {
+                    let data = match format {
+                        MessageFormat::Json => json_text(&views::outbox_message(hub, m))?,
+                        MessageFormat::Xml => outbox_message_xml(&outbound, bic, m),
+                    };
+                    Ok((m.seq, data))
+                })
+                .collect()
+        })
+        .await?
+}
