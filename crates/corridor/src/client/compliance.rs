@@ -8,8 +8,8 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use serde::{Deserialize, Serialize};
 
+use super::args::print_json;
 use super::conn::{ConnArgs, Node};
-use super::print_json;
 use super::render::{table, time, word};
 
 const TIMEOUT: Duration = Duration::from_secs(300);

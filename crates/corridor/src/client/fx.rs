@@ -10,10 +10,10 @@ use comfy_table::Cell;
 use corridor_core::{Bic, CurrencyCode};
 use serde::Serialize;
 
+use super::args::{bic_arg, currency_arg, print_json};
 use super::conn::{ConnArgs, Node};
 use super::render::{block, table, time_exact, word};
 use super::views::{FxView, QuoteView};
-use super::{bic_arg, currency_arg, print_json};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 

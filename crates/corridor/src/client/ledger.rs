@@ -6,10 +6,10 @@ use clap::Args;
 use corridor_core::{Bic, CurrencyCode};
 use serde::Serialize;
 
+use super::args::{bic_arg, currency_arg, print_json, segment};
 use super::conn::{ConnArgs, Node};
 use super::render::{self, block, table, time, word};
 use super::views::{AccountView, EndOfDayReceipt, LiquidityRecord, Participants, StatementView};
-use super::{bic_arg, currency_arg, print_json, segment};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 

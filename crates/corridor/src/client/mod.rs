@@ -3,6 +3,7 @@
 //! error `<code>: <message>` (the ISO 20022 reason code and the node's sentence), which
 //! `main` prints to stderr with exit code 1.
 
+mod args;
 mod compliance;
 mod conn;
 mod fx;
@@ -14,9 +15,6 @@ mod render;
 mod views;
 
 use clap::Subcommand;
-use corridor_core::{Bic, CurrencyCode};
-
-pub use conn::ConnArgs;
 
 /// The top-level commands that talk to a node (flattened into `Commands`). Boxed: each
 /// carries the connection options, and the enum stays small.
@@ -93,80 +91,5 @@ pub fn run(command: ClientCommand) -> anyhow::Result<()> {
         ClientCommand::Holds(args) => compliance::holds(*args),
         ClientCommand::Decide(args) => compliance::decide(*args),
         ClientCommand::Audit(args) => compliance::audit(*args),
-    }
-}
-
-/// A BIC option; lower case is accepted.
-fn bic_arg(text: &str) -> Result<Bic, String> {
-    text.trim()
-        .to_ascii_uppercase()
-        .parse()
-        .map_err(|e: corridor_core::IdError| e.to_string())
-}
-
-/// A currency option; lower case is accepted.
-fn currency_arg(text: &str) -> Result<CurrencyCode, String> {
-    text.trim()
-        .to_ascii_uppercase()
-        .parse()
-        .map_err(|e: corridor_core::CurrencyError| e.to_string())
-}
-
-/// One path segment, percent-encoded, so an argument cannot change the route. Dot
-/// segments are refused: URL parsers resolve them even when encoded.
-fn segment(what: &str, text: &str) -> anyhow::Result<String> {
-    let text = text.trim();
-    if text.is_empty() || text.trim_matches('.').is_empty() {
-        anyhow::bail!("{what} {text:?} is not valid");
-    }
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    Ok(out)
-}
-
-/// Prints an answer with `--json`, and says whether it did.
-fn print_json(conn: &ConnArgs, answer: &conn::Answer) -> bool {
-    if conn.json {
-        println!("{}", render::pretty_json(&answer.body));
-    }
-    conn.json
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn path_segments_are_encoded() {
-        assert_eq!(segment("payment", "130").ok(), Some("130".into()));
-        assert_eq!(
-            segment("payment", "1b734043-58ca-4548-a8ab-3cfda2803d45").ok(),
-            Some("1b734043-58ca-4548-a8ab-3cfda2803d45".into())
-        );
-        assert_eq!(
-            segment("payment", "../x?y").ok(),
-            Some("%2E%2E%2Fx%3Fy".into())
-        );
-        assert!(segment("payment", "..").is_err());
-        assert!(segment("payment", "").is_err());
-    }
-
-    #[test]
-    fn options_accept_lower_case() {
-        assert_eq!(
-            bic_arg("volgrumm").map(|b| b.to_string()).ok(),
-            Some("VOLGRUMM".into())
-        );
-        assert_eq!(
-            currency_arg("rub").map(|c| c.to_string()).ok(),
-            Some("RUB".into())
-        );
-        assert!(currency_arg("RUBX").is_err());
     }
 }

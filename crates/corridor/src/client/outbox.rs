@@ -5,8 +5,8 @@ use std::time::Duration;
 use clap::Args;
 use serde::Serialize;
 
+use super::args::print_json;
 use super::conn::{ConnArgs, Node};
-use super::print_json;
 use super::render::{pretty_json, reason, table, time, word};
 use super::views::{OutboxMessage, OutboxPage};
 

@@ -12,10 +12,10 @@ use corridor_settlement::{
 };
 use serde::Serialize;
 
+use super::args::{bic_arg, currency_arg, print_json, segment};
 use super::conn::{ConnArgs, Node};
 use super::render::{self, block, reason, table, time, time_exact, word};
 use super::views::{PaymentSummary, PaymentView, Receipt};
-use super::{bic_arg, currency_arg, print_json, segment};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 

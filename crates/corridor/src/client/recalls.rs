@@ -8,10 +8,10 @@ use clap::{Args, ValueEnum};
 use corridor_settlement::Rejection;
 use serde::{Deserialize, Serialize};
 
+use super::args::{print_json, segment};
 use super::conn::{ConnArgs, Node};
 use super::render::{block, reason, table, time};
 use super::views::Receipt;
-use super::{print_json, segment};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 

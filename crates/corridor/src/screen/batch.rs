@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 
-use super::{MatcherArgs, named};
+use super::inputs::{MatcherArgs, named};
 
 #[derive(Args)]
 pub struct BatchArgs {

@@ -12,7 +12,9 @@ use corridor_screening::{NameQuality, Party, Screener, Threshold};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{CleanName, MatcherArgs, QueryScript, index, named, negatives_path, read_negatives};
+use super::inputs::{
+    CleanName, MatcherArgs, QueryScript, index, named, negatives_path, read_negatives,
+};
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -267,10 +269,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         .into_iter()
         .map(|row| screen_row(row, &prepared.screener, &latin_only))
         .collect();
-    let negatives = negatives_path(
-        args.negatives.as_deref(),
-        args.matcher.reference_dir.as_deref(),
-    );
+    let negatives = negatives_path(args.negatives.as_deref(), args.matcher.reference_dir());
     let alerts = match &negatives {
         Some(path) => Some(false_alerts(
             &read_negatives(path)?,

@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use super::{ListSource, QueryScript, read_negatives};
+use super::inputs::{ListSource, QueryScript, read_negatives};
 
 #[derive(Args)]
 pub struct PairsArgs {
