@@ -28,8 +28,8 @@ use quick_xml::events::Event;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::api::{met, parse};
-use super::{Machine, median};
+use super::payments::parse;
+use super::{Machine, median, met};
 
 #[derive(Args)]
 pub struct IsoBenchArgs {
