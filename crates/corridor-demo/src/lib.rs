@@ -290,6 +290,13 @@ async fn seed_monitoring(state: &AppState) -> Result<(), DemoError> {
     if configured {
         return Ok(());
     }
+    run(state, HubCommand::ConfigureMonitoring(monitoring_rules())).await
+}
+
+/// AML rules for both currencies as the demo sets them: the defaults, with the reporting
+/// threshold at 600,000.00 RUB and an illustrative rial equivalent, the other amounts scaled
+/// with it. Public so that the benchmarks monitor exactly what the demo monitors.
+pub fn monitoring_rules() -> corridor_aml::AmlConfig {
     let mut config = corridor_aml::AmlConfig {
         schemes: Default::default(),
     };
@@ -307,7 +314,7 @@ async fn seed_monitoring(state: &AppState) -> Result<(), DemoError> {
         rules.originator_data.de_minimis *= scale;
         config.schemes.insert(currency(code), rules);
     }
-    run(state, HubCommand::ConfigureMonitoring(config)).await
+    config
 }
 
 /// Loads the demo watchlist into screening and records it with the hub, once.

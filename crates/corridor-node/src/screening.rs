@@ -2,13 +2,15 @@
 //! data directory, so a restart screens against the same versions), the name dictionary from
 //! the reference directory, and the screening of every party of a payment before its command
 //! goes to the engine. A list is replaced whole: screenings in flight finish on the version
-//! they started with.
+//! they started with. Banks pay the same customers again and again, so each version of the
+//! lists keeps a bounded cache of its screening results by party: a repeated party costs a
+//! hash lookup instead of a screening, and loading a list starts a new, empty cache.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
-use corridor_screening::{NameDictionary, Party, PartyKind, Screener, Threshold};
+use corridor_screening::{Candidate, NameDictionary, Party, PartyKind, Screener, Threshold};
 use corridor_settlement::{
     ListVersionRef, PaymentInstruction, PaymentKind, ScreenedRole, Screening, ScreeningHit,
 };
@@ -37,12 +39,67 @@ struct StoredList {
     date: Option<String>,
 }
 
-/// One consistent view: the lists, the index over them and each entry's fingerprint.
-#[derive(Debug)]
+/// Parties whose screening results one version of the lists keeps: more than the distinct
+/// customers of a busy day's payments on this scheme, and a bounded amount of memory (a few
+/// hundred bytes per party without candidates).
+const CACHED_PARTIES: usize = 65_536;
+
+/// Everything a screening reads from a party, so equal keys give equal results. A party with
+/// a date of birth is never cached (the gateway's parties carry none).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct PartyKey {
+    name: String,
+    kind: Option<PartyKind>,
+    country: Option<String>,
+    identifiers: Vec<String>,
+}
+
+impl PartyKey {
+    fn of(party: &Party) -> Option<PartyKey> {
+        if party.date_of_birth.is_some() {
+            return None;
+        }
+        Some(PartyKey {
+            name: party.name.clone(),
+            kind: party.kind,
+            country: party.country.clone(),
+            identifiers: party.identifiers.clone(),
+        })
+    }
+}
+
+/// One consistent view: the lists, the index over them, each entry's fingerprint and the
+/// results screened against exactly these lists.
 struct Loaded {
     lists: WatchlistSet,
     screener: Screener,
     fingerprints: HashMap<(String, String), String>,
+    cache: quick_cache::sync::Cache<PartyKey, Arc<[Candidate]>>,
+}
+
+impl std::fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Loaded")
+            .field("lists", &self.lists)
+            .field("cached_parties", &self.cache.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Loaded {
+    /// Every candidate for `party`, best first: from the cache when this version of the lists
+    /// screened an equal party before.
+    fn screen(&self, party: &Party) -> Arc<[Candidate]> {
+        let Some(key) = PartyKey::of(party) else {
+            return self.screener.screen(party).into();
+        };
+        if let Some(cached) = self.cache.get(&key) {
+            return cached;
+        }
+        let fresh: Arc<[Candidate]> = self.screener.screen(party).into();
+        self.cache.insert(key, fresh.clone());
+        fresh
+    }
 }
 
 #[derive(Debug)]
@@ -82,6 +139,7 @@ fn build(lists: WatchlistSet, dictionary: Option<Arc<NameDictionary>>) -> Loaded
         lists,
         screener,
         fingerprints,
+        cache: quick_cache::sync::Cache::new(CACHED_PARTIES),
     }
 }
 
@@ -191,8 +249,8 @@ impl ScreeningService {
     }
 
     /// Screens one party: every candidate, hit or not, best first.
-    pub fn screen_party(&self, party: &Party) -> Vec<corridor_screening::Candidate> {
-        self.snapshot().screener.screen(party)
+    pub fn screen_party(&self, party: &Party) -> Vec<Candidate> {
+        self.snapshot().screen(party).to_vec()
     }
 }
 
@@ -347,7 +405,7 @@ fn screen_parties(
     let threshold = Threshold::new(threshold).unwrap_or(Threshold::DEFAULT);
     let mut hits = Vec::new();
     for (role, party) in parties(p, agent_name) {
-        for c in loaded.screener.screen(&party) {
+        for c in loaded.screen(&party).iter() {
             if !c.is_hit(threshold) {
                 continue;
             }
@@ -360,13 +418,94 @@ fn screen_parties(
                 role,
                 party_name: party.name.clone(),
                 explanation: c.explain(),
-                list: c.list,
-                entry_id: c.entry_id,
-                entry_name: c.entry_name,
+                list: c.list.clone(),
+                entry_id: c.entry_id.clone(),
+                entry_name: c.entry_name.clone(),
                 entry_fingerprint,
                 score: c.score,
             });
         }
     }
     hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIST_DATE: &str = "2026-11-01";
+
+    fn list(names: &[&str]) -> String {
+        let mut csv = String::from("id,kind,name,aliases,dates_of_birth,countries,identifiers\n");
+        for (n, name) in names.iter().enumerate() {
+            csv.push_str(&format!("T-{n},person,{name},,,RU,\n"));
+        }
+        csv
+    }
+
+    fn load(service: &ScreeningService, names: &[&str]) {
+        service
+            .load(
+                ListFormat::Csv,
+                "own",
+                list(names).as_bytes(),
+                Some(LIST_DATE),
+            )
+            .unwrap();
+    }
+
+    fn party(name: &str) -> Party {
+        Party {
+            name: name.to_string(),
+            country: Some("RU".to_string()),
+            ..Party::default()
+        }
+    }
+
+    #[test]
+    fn a_cached_result_equals_a_fresh_screening() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = ScreeningService::open(dir.path(), None).unwrap();
+        load(&service, &["Boris Sanktsionov", "Ivan Petrov"]);
+        let boris = party("Борис Санкционов");
+        let first = service.screen_party(&boris);
+        assert!(!first.is_empty(), "the Cyrillic spelling is a candidate");
+        assert_eq!(service.snapshot().cache.len(), 1);
+        let cached = service.screen_party(&boris);
+        let fresh = service.snapshot().screener.screen(&boris);
+        assert_eq!(cached, fresh);
+        assert_eq!(first, fresh);
+        assert_eq!(service.snapshot().cache.len(), 1, "the second was a lookup");
+    }
+
+    #[test]
+    fn loading_a_list_starts_an_empty_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = ScreeningService::open(dir.path(), None).unwrap();
+        load(&service, &["Ivan Petrov"]);
+        let boris = party("Boris Sanktsionov");
+        assert!(service.screen_party(&boris).is_empty());
+        assert_eq!(service.snapshot().cache.len(), 1);
+
+        load(&service, &["Ivan Petrov", "Boris Sanktsionov"]);
+        assert_eq!(service.snapshot().cache.len(), 0);
+        let after = service.screen_party(&boris);
+        assert_eq!(after.first().map(|c| c.entry_id.as_str()), Some("T-1"));
+        assert_eq!(after, service.snapshot().screener.screen(&boris));
+    }
+
+    #[test]
+    fn a_party_with_a_date_of_birth_is_screened_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = ScreeningService::open(dir.path(), None).unwrap();
+        load(&service, &["Ivan Petrov"]);
+        let mut ivan = party("Ivan Petrov");
+        ivan.date_of_birth = Some(corridor_screening::PartialDate {
+            year: 1961,
+            month: Some(4),
+            day: Some(12),
+        });
+        assert!(!service.screen_party(&ivan).is_empty());
+        assert_eq!(service.snapshot().cache.len(), 0);
+    }
 }

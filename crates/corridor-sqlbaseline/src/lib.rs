@@ -4,10 +4,14 @@
 //!
 //! It exists so that `corridor bench ledger` can state Corridor's ledger speed
 //! as a ratio to a conventional, honest baseline rather than as a bare number.
-//! The baseline is written as a careful engineer would write it (one
-//! connection, prepared statements, a row lock on the debit account,
-//! primary-key idempotency) and is deliberately not batched: every transfer is
-//! its own transaction whose `COMMIT` waits for an fsync.
+//! The baseline is written as a careful engineer would write it (prepared
+//! statements, row locks on both accounts taken in id order so concurrent
+//! transfers cannot deadlock, primary-key idempotency) and is deliberately not
+//! batched: every transfer is its own transaction whose `COMMIT` waits for an
+//! fsync. On PostgreSQL it runs on one connection ([`run`]) or on several at
+//! once ([`run_concurrent`]), as an application server's pool would: the
+//! server then flushes the WAL of transactions committing together once
+//! (group commit), which is how PostgreSQL is used when throughput matters.
 //!
 //! # Durability
 //!
@@ -22,6 +26,8 @@
 //! [`BaselineError::OutOfRange`].
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use postgres::{Client, NoTls};
@@ -51,6 +57,8 @@ pub enum BaselineTarget {
 pub struct BaselineReport {
     /// Database and version, e.g. `PostgreSQL 15.18 (Debian 15.18-0+deb12u1)` or `SQLite 3.50.2`.
     pub backend: String,
+    /// Connections applying transfers at once.
+    pub connections: usize,
     pub transfers: usize,
     pub applied: usize,
     /// Transfers rolled back: insufficient funds, unknown account or duplicate id.
@@ -89,30 +97,60 @@ pub enum BaselineError {
         setting: &'static str,
         value: String,
     },
+    #[error("SQLite has one writer at a time: its baseline runs on one connection, not {0}")]
+    SingleWriter(usize),
+    #[error("a baseline connection stopped without an answer")]
+    ConnectionLost,
 }
 
 /// Recreates the `accounts` and `transfers` tables, funds accounts
 /// `0..accounts` with `initial_balance` credits each (untimed), then applies
-/// `transfers` in order, one transaction each, and times that loop.
+/// `transfers` in order on one connection, one transaction each, and times
+/// that loop.
 pub fn run(
     target: &BaselineTarget,
     accounts: u32,
     initial_balance: u64,
     transfers: &[BaselineTransfer],
 ) -> Result<BaselineReport, BaselineError> {
+    run_concurrent(target, 1, accounts, initial_balance, transfers)
+}
+
+/// As [`run`], with `connections` connections applying transfers at once
+/// (PostgreSQL only; SQLite has one writer): each takes the next transfer not
+/// yet taken, so transfers start in order but may commit out of order. The
+/// clock starts once every connection is open and its statements prepared.
+pub fn run_concurrent(
+    target: &BaselineTarget,
+    connections: usize,
+    accounts: u32,
+    initial_balance: u64,
+    transfers: &[BaselineTransfer],
+) -> Result<BaselineReport, BaselineError> {
     let initial_balance = bigint("initial balance", initial_balance)?;
+    let connections = connections.max(1);
     match target {
-        BaselineTarget::Postgres { url } => run_postgres(url, accounts, initial_balance, transfers),
-        BaselineTarget::Sqlite { path } => run_sqlite(path, accounts, initial_balance, transfers),
+        BaselineTarget::Postgres { url } => {
+            let version = setup_postgres(url, accounts, initial_balance)?;
+            let (applied, start) = apply_postgres(url, connections, transfers)?;
+            Ok(report(
+                format!("PostgreSQL {version}"),
+                connections,
+                transfers.len(),
+                applied,
+                start,
+            ))
+        }
+        BaselineTarget::Sqlite { path } if connections == 1 => {
+            run_sqlite(path, accounts, initial_balance, transfers)
+        }
+        BaselineTarget::Sqlite { .. } => Err(BaselineError::SingleWriter(connections)),
     }
 }
 
-fn run_postgres(
-    url: &str,
-    accounts: u32,
-    initial_balance: i64,
-    transfers: &[BaselineTransfer],
-) -> Result<BaselineReport, BaselineError> {
+/// Checks the server is durable, recreates and funds the tables; returns the
+/// server's version.
+fn setup_postgres(url: &str, accounts: u32, initial_balance: i64) -> Result<String, BaselineError> {
     let mut client = Client::connect(url, NoTls).map_err(pg("connecting"))?;
     let fsync: String = client
         .query_one("SHOW fsync", &[])
@@ -130,8 +168,7 @@ fn run_postgres(
         .get(0);
     client
         .batch_execute(
-            "SET synchronous_commit = on;
-             DROP TABLE IF EXISTS transfers, accounts;
+            "DROP TABLE IF EXISTS transfers, accounts;
              CREATE TABLE accounts (
                  id BIGINT PRIMARY KEY,
                  debits_posted BIGINT NOT NULL,
@@ -154,59 +191,129 @@ fn run_postgres(
     client
         .batch_execute("ANALYZE accounts")
         .map_err(pg("analyzing the accounts"))?;
+    Ok(version)
+}
 
-    let balance = client
-        .prepare("SELECT debits_posted, credits_posted FROM accounts WHERE id = $1 FOR UPDATE")
-        .map_err(pg("preparing the balance query"))?;
-    let insert = client
-        .prepare(
-            "INSERT INTO transfers (id, debit_account, credit_account, amount)
-             VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
-        )
-        .map_err(pg("preparing the transfer insert"))?;
-    let debit = client
-        .prepare("UPDATE accounts SET debits_posted = debits_posted + $2 WHERE id = $1")
-        .map_err(pg("preparing the debit update"))?;
-    let credit = client
-        .prepare("UPDATE accounts SET credits_posted = credits_posted + $2 WHERE id = $1")
-        .map_err(pg("preparing the credit update"))?;
+/// Applies `transfers` from `connections` threads, each with its own
+/// connection; returns how many were applied and when the clock started.
+fn apply_postgres(
+    url: &str,
+    connections: usize,
+    transfers: &[BaselineTransfer],
+) -> Result<(usize, Instant), BaselineError> {
+    let next = AtomicUsize::new(0);
+    let ready = Arc::new(Barrier::new(connections + 1));
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..connections)
+            .map(|_| {
+                let (next, ready) = (&next, ready.clone());
+                scope.spawn(move || {
+                    let session = PgSession::open(url);
+                    ready.wait();
+                    let mut session = session?;
+                    let mut applied = 0;
+                    while let Some(t) = transfers.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        applied += usize::from(session.apply(t)?);
+                    }
+                    Ok(applied)
+                })
+            })
+            .collect();
+        ready.wait();
+        let start = Instant::now();
+        let mut applied = 0;
+        for worker in workers {
+            let done: Result<usize, BaselineError> =
+                worker.join().map_err(|_| BaselineError::ConnectionLost)?;
+            applied += done?;
+        }
+        Ok((applied, start))
+    })
+}
 
-    let (start, mut applied) = (Instant::now(), 0);
-    for t in transfers {
+/// One connection of the PostgreSQL baseline, with its prepared statements.
+struct PgSession {
+    client: Client,
+    lock: postgres::Statement,
+    insert: postgres::Statement,
+    debit: postgres::Statement,
+    credit: postgres::Statement,
+}
+
+impl PgSession {
+    fn open(url: &str) -> Result<PgSession, BaselineError> {
+        let mut client = Client::connect(url, NoTls).map_err(pg("connecting"))?;
+        client
+            .batch_execute("SET synchronous_commit = on")
+            .map_err(pg("setting synchronous_commit"))?;
+        // Both accounts, locked in id order: two transfers between the same
+        // accounts in opposite directions wait for each other instead of
+        // deadlocking.
+        let lock = client
+            .prepare(
+                "SELECT id, debits_posted, credits_posted FROM accounts
+                 WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+            )
+            .map_err(pg("preparing the balance query"))?;
+        let insert = client
+            .prepare(
+                "INSERT INTO transfers (id, debit_account, credit_account, amount)
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
+            )
+            .map_err(pg("preparing the transfer insert"))?;
+        let debit = client
+            .prepare("UPDATE accounts SET debits_posted = debits_posted + $2 WHERE id = $1")
+            .map_err(pg("preparing the debit update"))?;
+        let credit = client
+            .prepare("UPDATE accounts SET credits_posted = credits_posted + $2 WHERE id = $1")
+            .map_err(pg("preparing the credit update"))?;
+        Ok(PgSession {
+            client,
+            lock,
+            insert,
+            debit,
+            credit,
+        })
+    }
+
+    /// One transfer in its own transaction; whether it was applied.
+    fn apply(&mut self, t: &BaselineTransfer) -> Result<bool, BaselineError> {
         let amount = bigint("transfer amount", t.amount)?;
         let (debit_id, credit_id) = (i64::from(t.debit_account), i64::from(t.credit_account));
         let id = t.id.to_be_bytes();
-        let mut tx = client.transaction().map_err(pg("beginning a transfer"))?;
+        let mut tx = self
+            .client
+            .transaction()
+            .map_err(pg("beginning a transfer"))?;
         let funded = tx
-            .query_opt(&balance, &[&debit_id])
-            .map_err(pg("locking the debit account"))?
-            .is_some_and(|row| covers(row.get(0), row.get(1), amount));
+            .query(&self.lock, &[&vec![debit_id, credit_id]])
+            .map_err(pg("locking the accounts"))?
+            .iter()
+            .find(|row| row.get::<_, i64>(0) == debit_id)
+            .is_some_and(|row| covers(row.get(1), row.get(2), amount));
         let ok = funded
             && tx
-                .execute(&insert, &[&id.as_slice(), &debit_id, &credit_id, &amount])
+                .execute(
+                    &self.insert,
+                    &[&id.as_slice(), &debit_id, &credit_id, &amount],
+                )
                 .map_err(pg("inserting a transfer"))?
                 == 1
             && tx
-                .execute(&debit, &[&debit_id, &amount])
+                .execute(&self.debit, &[&debit_id, &amount])
                 .map_err(pg("debiting an account"))?
                 == 1
             && tx
-                .execute(&credit, &[&credit_id, &amount])
+                .execute(&self.credit, &[&credit_id, &amount])
                 .map_err(pg("crediting an account"))?
                 == 1;
         if ok {
             tx.commit().map_err(pg("committing a transfer"))?;
-            applied += 1;
         } else {
             tx.rollback().map_err(pg("rolling back a transfer"))?;
         }
+        Ok(ok)
     }
-    Ok(report(
-        format!("PostgreSQL {version}"),
-        transfers.len(),
-        applied,
-        start,
-    ))
 }
 
 fn run_sqlite(
@@ -306,7 +413,7 @@ fn run_sqlite(
         }
     }
     let backend = format!("SQLite {}", rusqlite::version());
-    Ok(report(backend, transfers.len(), applied, start))
+    Ok(report(backend, 1, transfers.len(), applied, start))
 }
 
 /// Whether an account with these postings can be debited `amount` without going negative.
@@ -314,9 +421,16 @@ fn covers(debits: i64, credits: i64, amount: i64) -> bool {
     i128::from(credits) - i128::from(debits) >= i128::from(amount)
 }
 
-fn report(backend: String, transfers: usize, applied: usize, start: Instant) -> BaselineReport {
+fn report(
+    backend: String,
+    connections: usize,
+    transfers: usize,
+    applied: usize,
+    start: Instant,
+) -> BaselineReport {
     BaselineReport {
         backend,
+        connections,
         transfers,
         applied,
         rejected: transfers - applied,

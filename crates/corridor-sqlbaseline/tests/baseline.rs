@@ -4,9 +4,12 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use corridor_sqlbaseline::{BaselineError, BaselineTarget, BaselineTransfer, run};
+use corridor_sqlbaseline::{BaselineError, BaselineTarget, BaselineTransfer, run, run_concurrent};
 
 const ACCOUNTS: u32 = 40;
+
+/// The PostgreSQL tests share one database and its tables: one at a time.
+static POSTGRES: std::sync::Mutex<()> = std::sync::Mutex::new(());
 const INITIAL: u64 = 1_000;
 
 /// Final state: `(debits_posted, credits_posted)` per account id, and
@@ -203,7 +206,48 @@ fn postgres_applies_like_the_model() {
         println!("skipped: set CORRIDOR_TEST_PG_URL (scripts/with-postgres.sh does) to run it");
         return;
     };
+    let _one_at_a_time = POSTGRES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     check(&BaselineTarget::Postgres { url: url.clone() }, || {
         postgres_snapshot(&url)
     });
+}
+
+#[test]
+fn sqlite_runs_on_one_connection_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = BaselineTarget::Sqlite {
+        path: dir.path().join("baseline.db"),
+    };
+    let err = run_concurrent(&target, 16, 2, 10, &[transfer(1, 0, 1, 1)]).expect_err("16");
+    assert!(matches!(err, BaselineError::SingleWriter(16)), "{err}");
+}
+
+/// With many connections the order of commits varies, so here every transfer
+/// is covered and every id unique: none depends on another having gone first.
+#[test]
+fn postgres_concurrent_connections_apply_like_the_model() {
+    let Ok(url) = std::env::var("CORRIDOR_TEST_PG_URL") else {
+        println!("skipped: set CORRIDOR_TEST_PG_URL (scripts/with-postgres.sh does) to run it");
+        return;
+    };
+    let _one_at_a_time = POSTGRES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let target = BaselineTarget::Postgres { url: url.clone() };
+    let mut ids = HashSet::new();
+    let transfers: Vec<_> = scenario()
+        .into_iter()
+        .filter(|t| t.debit_account < ACCOUNTS && t.credit_account < ACCOUNTS && ids.insert(t.id))
+        .map(|t| BaselineTransfer {
+            amount: t.amount % 3,
+            ..t
+        })
+        .collect();
+    let report = run_concurrent(&target, 8, ACCOUNTS, INITIAL, &transfers).expect("run");
+    assert_eq!(report.connections, 8);
+    let expected = model(&transfers);
+    assert_eq!(report.applied, expected.transfers.len());
+    assert_eq!(postgres_snapshot(&url), expected);
 }

@@ -20,11 +20,11 @@ use corridor_settlement::{
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::Machine;
-use super::api::{
-    AnswerKind, CLIENT_THREAD, CURRENCIES, ModeResult, NODE_THREAD, Prepared, Sender, Target,
-    drive, met, parse, payment, prepare_single, print_mode, runtime, start_node,
-};
+use super::api::{NodeSetup, StartedNode, start_node};
+use super::cpu::{CLIENT_THREAD, NODE_THREAD, runtime};
+use super::http::{AnswerKind, ModeResult, Target, drive, print_mode};
+use super::payments::{CURRENCIES, Prepared, Sender, parse, payment, prepare_single};
+use super::{Machine, met};
 
 #[derive(Args)]
 pub struct FxBenchArgs {
@@ -172,12 +172,13 @@ struct FxRuns {
 fn fx_runs(args: &FxBenchArgs, data_dir: &std::path::Path) -> anyhow::Result<FxRuns> {
     let node_rt = runtime(NODE_THREAD, None)?;
     let client_rt = runtime(CLIENT_THREAD, None)?;
-    let (node, senders) = node_rt.block_on(start_node(data_dir))?;
+    let StartedNode { node, senders, .. } =
+        node_rt.block_on(start_node(data_dir, &NodeSetup::default()))?;
     node_rt.block_on(prepare_fx(&node))?;
     let same = prepare_single(&senders, args.same_currency_payments, 'S', 11)?;
     let quotes = prepare_quotes(&senders, args.quotes)?;
     let fx = node_rt.block_on(prepare_fx_payments(&node, &senders, args.fx_payments))?;
-    let target = Target::new(&node, &senders)?;
+    let target = Target::new(&node, &senders, None)?;
     let runs = client_rt.block_on(async {
         let c = args.clients;
         let same = drive(&target, "/v1/payments", same, c, AnswerKind::Receipt, None).await?;

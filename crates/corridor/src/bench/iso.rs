@@ -28,8 +28,8 @@ use quick_xml::events::Event;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::api::{met, parse};
-use super::{Machine, median};
+use super::payments::parse;
+use super::{Machine, median, met};
 
 #[derive(Args)]
 pub struct IsoBenchArgs {
@@ -52,7 +52,7 @@ const SETTLEMENT_DATE: &str = "2026-11-23";
 /// The demo corridor's currencies with the decimal places it settles them in.
 const SCHEME_CURRENCIES: [(&str, u32); 2] = [("RUB", 2), ("IRR", 0)];
 
-/// A country of the demo corridor: its banks (`corridor_node::demo`) and their customers.
+/// A country of the demo corridor: its banks (`corridor_demo`) and their customers.
 struct Country {
     code: &'static str,
     currency: &'static str,

@@ -1,11 +1,14 @@
 //! `corridor bench ledger`: transfers per second
 //! (a) applied in memory by the ledger state machine, in batches, for a uniform, a hot-account
 //!     (Zipf) and a 30 % two-phase workload;
-//! (b) the uniform workload through the engine: journaled, `fdatasync`ed per group commit,
-//!     applied and released, end to end as callers see it;
+//! (b) the uniform and the two-phase workloads through the engine: journaled, `fdatasync`ed
+//!     per group commit, applied and released, end to end as callers see it;
 //! (c) the baseline: one SQL transaction per transfer on PostgreSQL (when
 //!     `CORRIDOR_BENCH_PG_URL` or `--pg-url` names one) or SQLite, on a sample of the same
-//!     uniform workload.
+//!     uniform workload, from one connection and (PostgreSQL) from `--baseline-connections`
+//!     at once, so the server can group their commits;
+//! (d), (e) the settlement hub applying same-currency payments in memory and durably
+//!     (`super::hub`), against the bare ledger's (a) and (b) above.
 //!
 //! Workloads are generated before timing starts; only `apply` / `submit` / the SQL loop is
 //! timed. Every result is counted, so a workload that fails instead of settling shows up.
@@ -42,6 +45,15 @@ pub struct LedgerBenchArgs {
     /// Transfers in the SQL baseline sample.
     #[arg(long, default_value_t = 20_000)]
     baseline_transfers: usize,
+    /// Concurrent connections of the second PostgreSQL baseline run.
+    #[arg(long, default_value_t = 16)]
+    baseline_connections: usize,
+    /// Payments the hub applies in each of its runs.
+    #[arg(long, default_value_t = 200_000)]
+    hub_payments: usize,
+    /// Payments per `SubmitPayments` command in the hub's runs (the API's batch size).
+    #[arg(long, default_value_t = 1_000)]
+    hub_batch: usize,
     /// PostgreSQL URL for the baseline (else `CORRIDOR_BENCH_PG_URL`, else SQLite).
     #[arg(long)]
     pg_url: Option<String>,
@@ -409,48 +421,14 @@ fn baseline_sample(batches: &[Vec<Command>], n: usize) -> Vec<BaselineTransfer> 
         .collect()
 }
 
-pub fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&args.dir)
-        .with_context(|| format!("creating {}", args.dir.display()))?;
-    let setup = setup(args.accounts);
-    let mut apply = serde_json::Map::new();
-    let mut uniform = Vec::new();
-    for workload in [
-        Workload::Uniform,
-        Workload::Zipf,
-        Workload::TwoPhase,
-        Workload::RandomIds,
-    ] {
-        let batches = generate(workload, args.transfers, args.accounts, args.batch_size)?;
-        let result = run_in_memory(&setup, &batches)?;
-        if !args.json {
-            println!(
-                "(a) apply in memory, {:<18} {:>12.0} transfers/s  batch p50 {:>6} us  p99 {:>6} us  ({} refused)",
-                workload.name(),
-                result.transfers_per_s,
-                result.batch_p50_us,
-                result.batch_p99_us,
-                result.failed
-            );
-        }
-        apply.insert(workload.name().into(), serde_json::to_value(&result)?);
-        if let Workload::Uniform = workload {
-            uniform = batches;
-        }
-    }
-    let apply_rate = apply["uniform"]["transfers_per_s"].as_f64().unwrap_or(0.0);
-
-    let sample = baseline_sample(&uniform, args.baseline_transfers);
-    let durable = run_durable(setup, uniform, &args.dir, args.clients)?;
-    if !args.json {
-        println!(
-            "(b) durable (journal + fdatasync), uniform {:>12.0} transfers/s  batch p50 {:>6} us  p99 {:>6} us  ({} refused)",
-            durable.transfers_per_s, durable.batch_p50_us, durable.batch_p99_us, durable.failed
-        );
-    }
-
+/// The SQL baseline: one connection, then, on PostgreSQL, `connections` at once.
+fn baselines(
+    args: &LedgerBenchArgs,
+    sample: &[BaselineTransfer],
+) -> anyhow::Result<Vec<corridor_sqlbaseline::BaselineReport>> {
     let target = match args
         .pg_url
+        .clone()
         .or_else(|| std::env::var("CORRIDOR_BENCH_PG_URL").ok())
     {
         Some(url) => BaselineTarget::Postgres { url },
@@ -460,21 +438,114 @@ pub fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
             BaselineTarget::Sqlite { path }
         }
     };
-    let baseline = corridor_sqlbaseline::run(&target, args.accounts, INITIAL_BALANCE, &sample)
-        .context("SQL baseline")?;
-    let baseline_rate = baseline.transfers_per_s();
-    if !args.json {
-        println!(
-            "(c) baseline: {}, one transaction per transfer: {:>10.0} transfers/s ({} transfers, {} refused)",
-            baseline.backend, baseline_rate, baseline.transfers, baseline.rejected
-        );
-        println!(
-            "ratios: durable / in-memory {:.2}; in-memory / baseline {:.0}x; durable / baseline {:.0}x",
-            durable.transfers_per_s / apply_rate,
-            apply_rate / baseline_rate,
-            durable.transfers_per_s / baseline_rate
+    let mut reports = vec![
+        corridor_sqlbaseline::run(&target, args.accounts, INITIAL_BALANCE, sample)
+            .context("SQL baseline")?,
+    ];
+    if let BaselineTarget::Postgres { .. } = target
+        && args.baseline_connections > 1
+    {
+        reports.push(
+            corridor_sqlbaseline::run_concurrent(
+                &target,
+                args.baseline_connections,
+                args.accounts,
+                INITIAL_BALANCE,
+                sample,
+            )
+            .context("SQL baseline, concurrent connections")?,
         );
     }
+    Ok(reports)
+}
+
+fn print_run(label: &str, unit: &str, r: &RunResult) {
+    println!(
+        "{label:<44} {:>12.0} {unit}/s  batch p50 {:>6} us  p99 {:>6} us  ({} refused)",
+        r.transfers_per_s, r.batch_p50_us, r.batch_p99_us, r.failed
+    );
+}
+
+fn print_hub(label: &str, r: &super::hub::HubRun) {
+    println!(
+        "{label:<44} {:>12.0} payments/s  command p50 {:>6} us  p99 {:>6} us  ({} of {} settled)",
+        r.payments_per_s, r.command_p50_us, r.command_p99_us, r.settled, r.payments
+    );
+}
+
+pub fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&args.dir)
+        .with_context(|| format!("creating {}", args.dir.display()))?;
+    let setup = setup(args.accounts);
+    let mut apply = serde_json::Map::new();
+    let (mut uniform, mut two_phase) = (Vec::new(), Vec::new());
+    for workload in [
+        Workload::Uniform,
+        Workload::Zipf,
+        Workload::TwoPhase,
+        Workload::RandomIds,
+    ] {
+        let batches = generate(workload, args.transfers, args.accounts, args.batch_size)?;
+        let result = run_in_memory(&setup, &batches)?;
+        if !args.json {
+            print_run(
+                &format!("(a) apply in memory, {}", workload.name()),
+                "transfers",
+                &result,
+            );
+        }
+        apply.insert(workload.name().into(), serde_json::to_value(&result)?);
+        match workload {
+            Workload::Uniform => uniform = batches,
+            Workload::TwoPhase => two_phase = batches,
+            _ => {}
+        }
+    }
+    let rate = |name: &str| apply[name]["transfers_per_s"].as_f64().unwrap_or(0.0);
+    let (apply_rate, apply_two_phase_rate) = (rate("uniform"), rate("two_phase_30"));
+
+    let sample = baseline_sample(&uniform, args.baseline_transfers);
+    let durable = run_durable(setup.clone(), uniform, &args.dir, args.clients)?;
+    let durable_two_phase = run_durable(setup, two_phase, &args.dir, args.clients)?;
+    if !args.json {
+        print_run(
+            "(b) durable (journal + fdatasync), uniform",
+            "transfers",
+            &durable,
+        );
+        print_run(
+            "(b) durable (journal + fdatasync), two-phase",
+            "transfers",
+            &durable_two_phase,
+        );
+    }
+
+    let hub_workload = super::hub::workload(args.hub_payments, args.hub_batch, 'H');
+    let hub_memory = super::hub::run_in_memory(&hub_workload)?;
+    let hub_durable = super::hub::run_durable(hub_workload, &args.dir, args.clients)?;
+    if !args.json {
+        print_hub("(d) hub in memory, same-currency payments", &hub_memory);
+        print_hub("(e) hub durable (engine + journal)", &hub_durable);
+    }
+
+    let baselines = baselines(&args, &sample)?;
+    let baseline_rate = baselines[0].transfers_per_s();
+    let ratios = serde_json::json!({
+        "durable_to_apply": durable.transfers_per_s / apply_rate,
+        "durable_two_phase_to_apply_two_phase": durable_two_phase.transfers_per_s / apply_two_phase_rate,
+        "apply_to_baseline": apply_rate / baseline_rate,
+        "durable_to_baseline": durable.transfers_per_s / baseline_rate,
+        "durable_to_each_baseline": baselines
+            .iter()
+            .map(|b| durable.transfers_per_s / b.transfers_per_s())
+            .collect::<Vec<_>>(),
+        "hub_memory_to_apply": hub_memory.payments_per_s / apply_rate,
+        "hub_durable_to_durable": hub_durable.payments_per_s / durable.transfers_per_s,
+        "hub_durable_to_each_baseline": baselines
+            .iter()
+            .map(|b| hub_durable.payments_per_s / b.transfers_per_s())
+            .collect::<Vec<_>>(),
+    });
     if args.json {
         let out = serde_json::json!({
             "accounts": args.accounts,
@@ -486,18 +557,38 @@ pub fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
             "batch_p99_us": durable.batch_p99_us,
             "apply": apply,
             "durable": durable,
-            "baseline": {
-                "backend": baseline.backend,
-                "transfers": baseline.transfers,
-                "refused": baseline.rejected,
-                "transfers_per_s": baseline_rate,
-            },
+            "durable_two_phase": durable_two_phase,
+            "hub_batch": args.hub_batch,
+            "hub_memory": hub_memory,
+            "hub_durable": hub_durable,
+            "baseline": baselines.iter().map(|b| serde_json::json!({
+                "backend": b.backend,
+                "connections": b.connections,
+                "transfers": b.transfers,
+                "refused": b.rejected,
+                "transfers_per_s": b.transfers_per_s(),
+            })).collect::<Vec<_>>(),
             "ratio_durable_to_apply": durable.transfers_per_s / apply_rate,
             "ratio_apply_to_baseline": apply_rate / baseline_rate,
             "ratio_durable_to_baseline": durable.transfers_per_s / baseline_rate,
+            "ratios": ratios,
             "machine": Machine::detect(),
         });
         println!("{out}");
+        return Ok(());
+    }
+    for b in &baselines {
+        println!(
+            "(c) baseline: {}, one transaction per transfer, {} connection(s): {:>10.0} transfers/s ({} transfers, {} refused)",
+            b.backend,
+            b.connections,
+            b.transfers_per_s(),
+            b.transfers,
+            b.rejected
+        );
+    }
+    for (name, ratio) in ratios.as_object().into_iter().flatten() {
+        println!("ratio {name}: {ratio}");
     }
     Ok(())
 }

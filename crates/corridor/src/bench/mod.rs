@@ -2,10 +2,14 @@
 //! measured in the same run.
 
 pub mod api;
+mod cpu;
 pub mod fx;
+mod http;
+mod hub;
 pub mod iso;
 pub mod ledger;
 pub mod memory;
+mod payments;
 pub mod screen;
 
 /// The machine a result was measured on, recorded next to every figure.
@@ -62,4 +66,9 @@ pub fn percentile_us(sorted: &[std::time::Duration], p: f64) -> u64 {
     }
     let rank = ((sorted.len() - 1) as f64 * p).round() as usize;
     sorted[rank].as_micros() as u64
+}
+
+/// How a target is reported.
+pub fn met(ok: bool) -> &'static str {
+    if ok { "met" } else { "NOT met" }
 }

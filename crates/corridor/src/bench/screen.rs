@@ -18,8 +18,7 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use serde_json::{Value, json};
 
-use super::api::met;
-use super::{Machine, median, percentile_us};
+use super::{Machine, median, met, percentile_us};
 use crate::screen::pairs::respell;
 use crate::screen::{
     CleanName, ListSource, dictionary, index, named, negatives_path, read_negatives,

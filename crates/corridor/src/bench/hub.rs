@@ -1,0 +1,284 @@
+//! The hub's part of `corridor bench ledger`: same-currency customer payments applied by the
+//! settlement hub (`corridor_settlement::Hub`, through `HubCommand::SubmitPayments`), which
+//! checks each instruction, keeps its idempotency keys, statements, outboxes and AML
+//! monitoring and settles it as one ledger transfer:
+//! (d) in memory, one command after another;
+//! (e) durably, through the engine with its journal, as the node runs it: several callers
+//!     submit at once, and each answer is released only after its record is `fdatasync`ed.
+//!
+//! The corridor is the demo's banks of both currencies (as `bench api` sends between), with
+//! AML monitoring configured as the demo configures it; the payments are `bench api`'s, with
+//! full party data, generated before timing. Every answer is counted, so a payment that queues
+//! or is refused shows up.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use corridor_core::Timestamp;
+use corridor_engine::{Engine, EngineConfig};
+use corridor_settlement::{
+    AccountPurpose, Answer, Hub, HubCommand, HubOutcome, LiquidityDirection, ParticipantRole,
+    PaymentStatus,
+};
+use hyper::header::HeaderValue;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use super::payments::{CURRENCIES, Sender, parse, payment};
+use super::percentile_us;
+
+/// One run of the hub: payments per second and the latency of each command.
+#[derive(Debug, serde::Serialize)]
+pub(super) struct HubRun {
+    pub(super) payments: usize,
+    pub(super) settled: usize,
+    /// Queued or refused: none are expected, the banks are funded far beyond the workload.
+    pub(super) not_settled: usize,
+    pub(super) seconds: f64,
+    pub(super) payments_per_s: f64,
+    pub(super) command_p50_us: u64,
+    pub(super) command_p99_us: u64,
+}
+
+impl HubRun {
+    fn new(
+        payments: usize,
+        settled: usize,
+        elapsed: Duration,
+        mut latencies: Vec<Duration>,
+    ) -> HubRun {
+        latencies.sort_unstable();
+        HubRun {
+            payments,
+            settled,
+            not_settled: payments - settled,
+            seconds: elapsed.as_secs_f64(),
+            payments_per_s: payments as f64 / elapsed.as_secs_f64(),
+            command_p50_us: percentile_us(&latencies, 0.50),
+            command_p99_us: percentile_us(&latencies, 0.99),
+        }
+    }
+}
+
+/// The banks that send: every bank of the demo corridor, in `CURRENCIES` order.
+fn senders() -> Vec<Sender> {
+    CURRENCIES
+        .iter()
+        .enumerate()
+        .flat_map(|(currency, c)| {
+            c.banks.iter().map(move |b| Sender {
+                bic: parse(b),
+                currency,
+                auth: HeaderValue::from_static(""),
+            })
+        })
+        .collect()
+}
+
+/// The corridor: each currency's agent, its banks with settlement accounts funded far beyond
+/// the workload, and AML monitoring.
+fn setup() -> Vec<HubCommand> {
+    let mut commands = Vec::new();
+    for c in &CURRENCIES {
+        commands.push(HubCommand::AdmitParticipant {
+            bic: parse(c.agent),
+            name: format!("{} settlement agent", c.currency),
+            country: c.country.to_string(),
+            roles: vec![ParticipantRole::SettlementAgent],
+        });
+        commands.push(HubCommand::DesignateAgent {
+            currency: parse(c.currency),
+            exponent: c.exponent,
+            agent: parse(c.agent),
+            time_zone: c.time_zone.to_string(),
+        });
+        for bank in c.banks {
+            commands.push(HubCommand::AdmitParticipant {
+                bic: parse(bank),
+                name: format!("Bank {bank}"),
+                country: c.country.to_string(),
+                roles: vec![ParticipantRole::DirectParticipant],
+            });
+            commands.push(HubCommand::OpenAccount {
+                owner: parse(bank),
+                currency: parse(c.currency),
+                purpose: AccountPurpose::Settlement,
+                net_debit_cap: 0,
+            });
+            commands.push(HubCommand::Liquidity {
+                agent: parse(c.agent),
+                reference: format!("BENCH-TOPUP-{bank}"),
+                participant: parse(bank),
+                currency: parse(c.currency),
+                amount: c.top_up.to_string(),
+                direction: LiquidityDirection::Fund,
+                account: AccountPurpose::Settlement,
+            });
+        }
+    }
+    commands.push(HubCommand::ConfigureMonitoring(
+        corridor_demo::monitoring_rules(),
+    ));
+    commands
+}
+
+/// `payments` payments in commands of `per_command`, each command from one bank; `tag` keeps
+/// the instruction ids of different runs apart.
+pub(super) fn workload(payments: usize, per_command: usize, tag: char) -> Vec<HubCommand> {
+    let senders = senders();
+    let mut rng = StdRng::seed_from_u64(17);
+    let mut commands = Vec::with_capacity(payments.div_ceil(per_command.max(1)));
+    let mut done = 0;
+    while done < payments {
+        let count = per_command.max(1).min(payments - done);
+        let sender = rng.random_range(0..senders.len());
+        let batch = (done..done + count)
+            .map(|n| payment(&mut rng, &senders, sender, tag, n))
+            .collect();
+        commands.push(HubCommand::SubmitPayments {
+            sender: senders[sender].bic,
+            payments: batch,
+            screening: Vec::new(),
+        });
+        done += count;
+    }
+    commands
+}
+
+fn payments_in(commands: &[HubCommand]) -> usize {
+    commands
+        .iter()
+        .map(|c| match c {
+            HubCommand::SubmitPayments { payments, .. } => payments.len(),
+            _ => 0,
+        })
+        .sum()
+}
+
+/// How many payments of an answer settled.
+fn settled(outcome: &HubOutcome) -> usize {
+    match outcome {
+        Ok(Answer::Payments(receipts)) => receipts
+            .iter()
+            .filter(|r| matches!(r, Ok(r) if r.status == PaymentStatus::Settled))
+            .count(),
+        Ok(Answer::Payment(r)) => usize::from(r.status == PaymentStatus::Settled),
+        _ => 0,
+    }
+}
+
+/// Engine time of the runs: a fixed instant, advanced a millisecond per command.
+const START_MICROS: u64 = 1_790_000_000_000_000;
+
+/// (d): the hub in memory, sized for the workload up front as the node sizes it.
+pub(super) fn run_in_memory(commands: &[HubCommand]) -> anyhow::Result<HubRun> {
+    let mut hub = Hub::new();
+    corridor_ledger::StateMachine::reserve_transfers(&mut hub, payments_in(commands) + 64);
+    let mut now = START_MICROS;
+    for command in setup() {
+        if let Err(r) = hub.execute(&command, Timestamp(now)) {
+            bail!("hub setup was refused: {r}");
+        }
+    }
+    let (mut latencies, mut count) = (Vec::with_capacity(commands.len()), 0);
+    let started = Instant::now();
+    for command in commands {
+        now += 1_000;
+        let t = Instant::now();
+        let outcome = hub.execute(command, Timestamp(now));
+        latencies.push(t.elapsed());
+        count += settled(&outcome);
+    }
+    let elapsed = started.elapsed();
+    hub.check_invariants()
+        .map_err(|e| anyhow::anyhow!("hub invariants after the run: {e}"))?;
+    Ok(HubRun::new(
+        payments_in(commands),
+        count,
+        elapsed,
+        latencies,
+    ))
+}
+
+/// (e): the hub through the engine, journaled under a fresh directory in `dir`, with
+/// `clients` callers submitting at once.
+pub(super) fn run_durable(
+    commands: Vec<HubCommand>,
+    dir: &Path,
+    clients: usize,
+) -> anyhow::Result<HubRun> {
+    let data_dir = tempfile::Builder::new().prefix("hub-").tempdir_in(dir)?;
+    let payments = payments_in(&commands);
+    let mut config = EngineConfig::new(data_dir.path());
+    config.reserve_transfers = payments + 64;
+    let engine = Engine::<Hub>::open(config)?;
+    for command in setup() {
+        if let Err(r) = engine.handle().submit(command)? {
+            bail!("hub setup was refused: {r}");
+        }
+    }
+    let queue = Arc::new(Mutex::new(commands.into_iter()));
+    let count = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..clients.max(1))
+        .map(|_| {
+            let (handle, queue, count) = (engine.handle(), queue.clone(), count.clone());
+            std::thread::spawn(move || -> anyhow::Result<Vec<Duration>> {
+                let mut latencies = Vec::new();
+                loop {
+                    let next = queue
+                        .lock()
+                        .map_err(|_| anyhow::anyhow!("poisoned"))?
+                        .next();
+                    let Some(command) = next else {
+                        return Ok(latencies);
+                    };
+                    let t = Instant::now();
+                    let outcome = handle.submit(command)?;
+                    latencies.push(t.elapsed());
+                    count.fetch_add(settled(&outcome), Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for worker in workers {
+        latencies.extend(
+            worker
+                .join()
+                .map_err(|_| anyhow::anyhow!("bench client panicked"))??,
+        );
+    }
+    let elapsed = started.elapsed();
+    engine
+        .handle()
+        .query(|hub| hub.check_invariants().map_err(|e| e.to_string()))?
+        .map_err(|e| anyhow::anyhow!("hub invariants after the durable run: {e}"))
+        .context("durable hub run")?;
+    drop(engine);
+    Ok(HubRun::new(
+        payments,
+        count.load(Ordering::Relaxed),
+        elapsed,
+        latencies,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_payment_of_a_small_workload_settles() {
+        let commands = workload(300, 100, 'T');
+        assert_eq!(commands.len(), 3);
+        let run = run_in_memory(&commands).unwrap();
+        assert_eq!((run.payments, run.settled, run.not_settled), (300, 300, 0));
+        let dir = tempfile::tempdir().unwrap();
+        let durable = run_durable(commands, dir.path(), 2).unwrap();
+        assert_eq!((durable.payments, durable.settled), (300, 300));
+    }
+}
