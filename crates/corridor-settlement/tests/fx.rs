@@ -743,7 +743,8 @@ fn quotes_and_sheets_survive_a_snapshot() {
         bank_a(),
         rub_to_irr(Some("10.00"), None, ChargeBearer::Debtor),
     );
-    let restored = Hub::decode_snapshot(&b.hub.encode_snapshot()).unwrap();
+    let restored =
+        Hub::decode_snapshot(&b.hub.encode_snapshot().expect("the state encodes")).unwrap();
     assert_eq!(restored.state_hash(), b.hub.state_hash());
     b.hub = restored;
     let r = b.pay_fx(bank_a(), "AFTER", &q);
@@ -812,7 +813,7 @@ proptest! {
     fn pvp_never_settles_one_leg_alone(ops in prop::collection::vec(op(), 1..60)) {
         let mut b = three_currencies();
         b.fund(bank_c(), rub(), "20000.00");
-        let genesis = b.hub.encode_snapshot();
+        let genesis = b.hub.encode_snapshot().expect("the state encodes");
         let mut log: Vec<(corridor_core::Timestamp, HubCommand)> = Vec::new();
         let mut snapshot = (0usize, genesis.clone());
         let mut quotes: Vec<Quote> = Vec::new();
@@ -866,7 +867,7 @@ proptest! {
                     }
                     prop_assert_eq!(hub.state_hash(), b.hub.state_hash());
                     b.hub = hub;
-                    snapshot = (log.len(), b.hub.encode_snapshot());
+                    snapshot = (log.len(), b.hub.encode_snapshot().expect("the state encodes"));
                     None
                 }
             };

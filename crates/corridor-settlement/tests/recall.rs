@@ -344,7 +344,8 @@ fn recalls_survive_a_snapshot_and_a_replay() {
     commands(&mut again);
     assert_eq!(live.hub.state_hash(), again.hub.state_hash());
 
-    let restored = Hub::decode_snapshot(&live.hub.encode_snapshot()).expect("decodes");
+    let restored = Hub::decode_snapshot(&live.hub.encode_snapshot().expect("the state encodes"))
+        .expect("decodes");
     assert_eq!(restored.state_hash(), live.hub.state_hash());
     restored.check_invariants().unwrap();
     assert!(restored.recall(2).unwrap().is_open());
@@ -374,7 +375,7 @@ fn recall_commands_round_trip_through_the_journal_codec() {
         reject(bank_b(), 3, "LEGL court order"),
     ] {
         let mut bytes = Vec::new();
-        Hub::encode_request(&command, &mut bytes);
+        Hub::encode_request(&command, &mut bytes).expect("the command encodes");
         assert_eq!(Hub::decode_request(&bytes).expect("decodes"), command);
     }
 }

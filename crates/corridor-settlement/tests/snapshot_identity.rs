@@ -422,7 +422,7 @@ fn snapshot_journal_and_answers_are_byte_identical_to_the_recorded_format() {
     assert!(hub.quote(2).is_some(), "no open quote");
     assert_eq!(hub.closed_days().len(), 1);
 
-    let snapshot = hub.encode_snapshot();
+    let snapshot = hub.encode_snapshot().expect("the state encodes");
     let ledger = codec::encode_snapshot(hub.ledger());
     assert!(
         snapshot.ends_with(&ledger),
@@ -433,7 +433,7 @@ fn snapshot_journal_and_answers_are_byte_identical_to_the_recorded_format() {
     let mut journal = Vec::new();
     for command in &r.commands {
         let mut bytes = Vec::new();
-        Hub::encode_request(command, &mut bytes);
+        Hub::encode_request(command, &mut bytes).expect("the command encodes");
         journal.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
         journal.extend_from_slice(&bytes);
     }
@@ -458,6 +458,6 @@ fn snapshot_journal_and_answers_are_byte_identical_to_the_recorded_format() {
 
     let restored = Hub::decode_snapshot(&snapshot).expect("the snapshot decodes");
     assert_eq!(restored.state_hash(), hub.state_hash());
-    let again = restored.encode_snapshot();
+    let again = restored.encode_snapshot().expect("the state encodes");
     assert_eq!(sha256_hex(&again[..again.len() - ledger.len()]), found.0);
 }
