@@ -4,7 +4,9 @@
 //! [`StateMachine`] (the bare ledger, or the settlement hub that wraps it) and hands the batch to the journal thread, which appends it
 //! as one record, `fdatasync`s (one sync for every record waiting: group commit) and only then
 //! releases the results. While the journal thread syncs batch N, the engine thread applies
-//! batch N+1: the two cores overlap, and no result ever leaves before it is durable.
+//! batch N+1: the two cores overlap, and no result ever leaves before it is durable. Each
+//! request is encoded into the batch's record before it is applied, so one the journal
+//! could not hold is refused with [`EngineError::Encode`] and changes nothing.
 //!
 //! Recovery on [`Engine::open`]: latest snapshot, then replay of every journal record after
 //! it. Writing fails stop: if the journal cannot be written, the engine refuses all further

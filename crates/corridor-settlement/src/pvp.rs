@@ -1,13 +1,7 @@
-//! Cross-currency payments in the hub: what a quote locks (every amount, until an expiry)
-//! and what payment-versus-payment settlement leaves behind (one leg per hop and one more).
-//!
-//! A quote-backed payment settles in one hub command: its legs (debtor -> first provider in
-//! the source currency, provider -> provider in an intermediate currency if the route has
-//! one, last provider -> creditor in the destination currency) are reserved as one linked
-//! chain of pending transfers, and only if every reservation holds are they all posted, as
-//! a second linked chain. If any reservation fails, the chain rolls back and nothing moved.
-//! The journal holds the command, not its effects, so a crash either loses the command (and
-//! its caller never got an answer) or replays all of it: one leg alone can never be posted.
+//! Cross-currency payments as data: what a bank asks a quote for, what a quote locks (every
+//! amount, until an expiry), and what payment-versus-payment settlement leaves behind (one
+//! leg per hop and one more); which route is better for the payer, and what a refused leg
+//! means to the payer. Settling the legs is `hub/fx.rs`.
 
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp, TransferId};
 use corridor_ledger::ResultCode;

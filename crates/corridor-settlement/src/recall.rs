@@ -1,8 +1,8 @@
 //! Recalls of settled payments, as CBPR+ routes them: the debtor agent's request (camt.056)
 //! goes to the creditor agent, which alone decides. Accepting sends the money back as a
 //! return (pacs.004) linked to the recall, so it moves exactly once; rejecting gives a
-//! reason. The answer (camt.029) goes back to the requester. A recall of a payment still
-//! queued is a cancellation, as before.
+//! reason. The answer (camt.029) goes back to the requester. This module keeps the recalls
+//! and their indexes; `hub/recalls.rs` runs the requests and answers.
 
 use std::collections::BTreeMap;
 
