@@ -4,7 +4,9 @@
 //! [`StateMachine`] (the bare ledger, or the settlement hub that wraps it) and hands the batch to the journal thread, which appends it
 //! as one record, `fdatasync`s (one sync for every record waiting: group commit) and only then
 //! releases the results. While the journal thread syncs batch N, the engine thread applies
-//! batch N+1: the two cores overlap, and no result ever leaves before it is durable.
+//! batch N+1: the two cores overlap, and no result ever leaves before it is durable. Each
+//! request is encoded into the batch's record before it is applied, so one the journal
+//! could not hold is refused with [`EngineError::Encode`] and changes nothing.
 //!
 //! Recovery on [`Engine::open`]: latest snapshot, then replay of every journal record after
 //! it. Writing fails stop: if the journal cannot be written, the engine refuses all further
@@ -22,6 +24,7 @@ use corridor_core::Timestamp;
 use corridor_journal::{Journal, JournalConfig, JournalError, ScanMode, ScanReport, SnapshotStore};
 use corridor_ledger::{MachineError, StateMachine};
 use crossbeam_channel::{Receiver, Sender};
+use record::RecordBuilder;
 
 /// Where engine time comes from. Tests and simulations pass their own.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -97,6 +100,10 @@ pub enum EngineError {
     Journal(#[from] JournalError),
     #[error("snapshot cannot be decoded: {0}")]
     Snapshot(MachineError),
+    #[error("the state cannot be encoded for a snapshot: {0}")]
+    SnapshotEncode(MachineError),
+    #[error("the request cannot be encoded for the journal, so it was refused: {0}")]
+    Encode(MachineError),
     #[error("recovered state breaks an invariant: {0}")]
     Invariant(MachineError),
     #[error("the engine stopped after a journal failure; restart the node to recover from disk")]
@@ -121,10 +128,10 @@ enum Request<S: StateMachine> {
     Shutdown,
 }
 
-enum ToJournal<S: StateMachine> {
+enum ToJournal {
+    /// `record` is `None` when the batch held only queries.
     Batch {
-        now: Timestamp,
-        requests: Vec<S::Request>,
+        record: Option<Vec<u8>>,
         releases: Vec<Release>,
     },
     /// Answers once everything before it is durable, with the last record's number.
@@ -426,7 +433,7 @@ struct EngineLoop<S: StateMachine> {
     state: S,
     config: EngineConfig,
     inbox: Receiver<Request<S>>,
-    to_journal: Option<Sender<ToJournal<S>>>,
+    to_journal: Option<Sender<ToJournal>>,
     journal_thread: Option<JoinHandle<()>>,
     poisoned: Arc<AtomicBool>,
     events_since_snapshot: u64,
@@ -456,7 +463,7 @@ impl<S: StateMachine> EngineLoop<S> {
     /// Handles one gathered group of requests; `false` once shutdown was asked for.
     fn process(&mut self, pending: Vec<Request<S>>) -> bool {
         let now = (self.config.clock)();
-        let mut requests = Vec::new();
+        let mut record = RecordBuilder::new(now);
         let mut releases: Vec<Release> = Vec::new();
         let mut keep_running = true;
         for request in pending {
@@ -466,9 +473,15 @@ impl<S: StateMachine> EngineLoop<S> {
             }
             match request {
                 Request::Submit { request, reply } => {
+                    // Encoded before it is applied: a request the journal cannot hold must
+                    // not change the state either.
+                    if let Err(e) = record.push::<S>(&request) {
+                        tracing::error!(error = %e, "request cannot be encoded for the journal: refused, not applied");
+                        let _ = reply.send(Err(EngineError::Encode(e)));
+                        continue;
+                    }
                     let outcome = self.state.apply(&request, now);
                     self.events_since_snapshot += S::events(&request) as u64;
-                    requests.push(request);
                     releases.push(Box::new(move |durable| {
                         let _ = reply
                             .send(durable.map(|()| outcome).map_err(|_| EngineError::Poisoned));
@@ -476,13 +489,14 @@ impl<S: StateMachine> EngineLoop<S> {
                 }
                 Request::Query(read) => releases.push(read(&self.state)),
                 Request::Snapshot(reply) => {
-                    self.flush_batch(now, &mut requests, &mut releases);
+                    let batch = std::mem::replace(&mut record, RecordBuilder::new(now));
+                    self.flush_batch(batch, &mut releases);
                     let _ = reply.send(self.write_snapshot());
                 }
                 Request::Shutdown => keep_running = false,
             }
         }
-        self.flush_batch(now, &mut requests, &mut releases);
+        self.flush_batch(record, &mut releases);
         if self.events_since_snapshot >= self.config.snapshot_every_events
             && let Err(e) = self.write_snapshot()
         {
@@ -491,18 +505,12 @@ impl<S: StateMachine> EngineLoop<S> {
         keep_running
     }
 
-    fn flush_batch(
-        &mut self,
-        now: Timestamp,
-        requests: &mut Vec<S::Request>,
-        releases: &mut Vec<Release>,
-    ) {
+    fn flush_batch(&mut self, record: RecordBuilder, releases: &mut Vec<Release>) {
         if releases.is_empty() {
             return;
         }
         let batch = ToJournal::Batch {
-            now,
-            requests: std::mem::take(requests),
+            record: (!record.is_empty()).then(|| record.finish()),
             releases: std::mem::take(releases),
         };
         let Some(to_journal) = &self.to_journal else {
@@ -531,7 +539,10 @@ impl<S: StateMachine> EngineLoop<S> {
         if seq == 0 {
             return Ok(0);
         }
-        let bytes = self.state.encode_snapshot();
+        let bytes = self.state.encode_snapshot().map_err(|e| {
+            tracing::error!(seq, error = %e, "the state cannot be encoded: no snapshot written");
+            EngineError::SnapshotEncode(e)
+        })?;
         let path = SnapshotStore::new(&snapshot_dir(&self.config.data_dir)).write(seq, &bytes)?;
         self.events_since_snapshot = 0;
         tracing::info!(seq, bytes = bytes.len(), path = %path.display(), "snapshot written");
@@ -582,13 +593,12 @@ fn fail_all(releases: Vec<Release>, reason: &str) {
 }
 
 /// The journal thread: appends every batch waiting, syncs once, then releases their results.
-fn journal_loop<S: StateMachine>(
+fn journal_loop(
     mut journal: Journal,
-    inbox: Receiver<ToJournal<S>>,
+    inbox: Receiver<ToJournal>,
     poisoned: Arc<AtomicBool>,
     sync_observer: Option<SyncObserver>,
 ) {
-    let mut buffer = Vec::with_capacity(1 << 20);
     // Once a write or sync failed, the file's tail is unknown: nothing more is written.
     let mut failure: Option<Arc<str>> = None;
     while let Ok(first) = inbox.recv() {
@@ -598,16 +608,12 @@ fn journal_loop<S: StateMachine>(
         let mut barriers = Vec::new();
         for item in waiting {
             match item {
-                ToJournal::Batch {
-                    now,
-                    requests,
-                    releases,
-                } => {
-                    if failure.is_none() && !requests.is_empty() {
-                        record::encode::<S>(now, &requests, &mut buffer);
-                        if let Err(e) = journal.append(&buffer) {
-                            failure = Some(e.to_string().into());
-                        }
+                ToJournal::Batch { record, releases } => {
+                    if failure.is_none()
+                        && let Some(record) = record
+                        && let Err(e) = journal.append(&record)
+                    {
+                        failure = Some(e.to_string().into());
                     }
                     released.extend(releases);
                 }

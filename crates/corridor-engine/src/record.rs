@@ -22,16 +22,44 @@ pub enum RecordError {
     Request { index: u32, source: MachineError },
 }
 
-pub fn encode<S: StateMachine>(now: Timestamp, requests: &[S::Request], out: &mut Vec<u8>) {
-    out.clear();
-    out.extend_from_slice(&now.0.to_le_bytes());
-    out.extend_from_slice(&(requests.len() as u32).to_le_bytes());
-    for request in requests {
-        let at = out.len();
-        out.extend_from_slice(&[0; 4]);
-        S::encode_request(request, out);
-        let len = (out.len() - at - 4) as u32;
-        out[at..at + 4].copy_from_slice(&len.to_le_bytes());
+/// A record being built on the engine thread: the batch's time, then each request as it is
+/// accepted. A request that cannot be encoded leaves the record as it was.
+#[derive(Debug)]
+pub struct RecordBuilder {
+    bytes: Vec<u8>,
+    count: u32,
+}
+
+impl RecordBuilder {
+    pub fn new(now: Timestamp) -> RecordBuilder {
+        let mut bytes = Vec::with_capacity(4_096);
+        bytes.extend_from_slice(&now.0.to_le_bytes());
+        bytes.extend_from_slice(&0u32.to_le_bytes());
+        RecordBuilder { bytes, count: 0 }
+    }
+
+    /// Appends `request`, length-prefixed; on an error nothing is appended.
+    pub fn push<S: StateMachine>(&mut self, request: &S::Request) -> Result<(), MachineError> {
+        let at = self.bytes.len();
+        self.bytes.extend_from_slice(&[0; 4]);
+        if let Err(e) = S::encode_request(request, &mut self.bytes) {
+            self.bytes.truncate(at);
+            return Err(e);
+        }
+        let len = (self.bytes.len() - at - 4) as u32;
+        self.bytes[at..at + 4].copy_from_slice(&len.to_le_bytes());
+        self.count += 1;
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The record's payload.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.bytes[8..12].copy_from_slice(&self.count.to_le_bytes());
+        self.bytes
     }
 }
 

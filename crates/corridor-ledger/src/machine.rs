@@ -19,11 +19,14 @@ pub trait StateMachine: Sized + Send + 'static {
     fn apply(&mut self, request: &Self::Request, now: Timestamp) -> Self::Outcome;
     /// How many events a request holds, for sizing batches.
     fn events(request: &Self::Request) -> usize;
-    fn encode_request(request: &Self::Request, out: &mut Vec<u8>);
+    /// Appends the request's bytes to `out`. On an error `out` is left as it was, and the
+    /// engine refuses the request rather than journal something it cannot replay.
+    fn encode_request(request: &Self::Request, out: &mut Vec<u8>) -> Result<(), MachineError>;
     /// Decodes exactly the bytes [`StateMachine::encode_request`] wrote; anything else is an
     /// error, never a panic.
     fn decode_request(bytes: &[u8]) -> Result<Self::Request, MachineError>;
-    fn encode_snapshot(&self) -> Vec<u8>;
+    /// The whole state; an error means no snapshot may be written.
+    fn encode_snapshot(&self) -> Result<Vec<u8>, MachineError>;
     fn decode_snapshot(bytes: &[u8]) -> Result<Self, MachineError>;
     fn check_invariants(&self) -> Result<(), MachineError>;
     fn state_hash(&self) -> u128;
@@ -45,8 +48,9 @@ impl StateMachine for Ledger {
         request.len()
     }
 
-    fn encode_request(request: &Vec<Command>, out: &mut Vec<u8>) {
+    fn encode_request(request: &Vec<Command>, out: &mut Vec<u8>) -> Result<(), MachineError> {
         codec::encode_commands(request, out);
+        Ok(())
     }
 
     fn decode_request(bytes: &[u8]) -> Result<Vec<Command>, MachineError> {
@@ -56,8 +60,8 @@ impl StateMachine for Ledger {
         Ok(commands)
     }
 
-    fn encode_snapshot(&self) -> Vec<u8> {
-        codec::encode_snapshot(self)
+    fn encode_snapshot(&self) -> Result<Vec<u8>, MachineError> {
+        Ok(codec::encode_snapshot(self))
     }
 
     fn decode_snapshot(bytes: &[u8]) -> Result<Ledger, MachineError> {

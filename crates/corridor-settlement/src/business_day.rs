@@ -10,8 +10,6 @@ use std::str::FromStr;
 use corridor_core::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::hub::{Answer, Hub, HubOutcome};
-use crate::outbox::OutboxEvent;
 use crate::rejection::Rejection;
 
 /// DT01 InvalidDate: a business date the hub cannot close.
@@ -96,23 +94,39 @@ pub struct ClosedDay {
     pub statements: u64,
 }
 
-impl Hub {
-    /// Closes `date` at `at`. Closing the last closed date again answers that close with
-    /// `duplicate`; an earlier date, or an instant before the previous close, is DT01.
-    pub(crate) fn close_business_day(
-        &mut self,
-        date: &str,
+/// What closing a date means now.
+pub(crate) enum Closing {
+    /// The date is the last one closed: its close, again.
+    Again(ClosedDay),
+    /// A new close of the period `[from, to)`.
+    Period { from: Timestamp, to: Timestamp },
+}
+
+/// Every closed business day, oldest first.
+#[derive(Debug, Default)]
+pub(crate) struct ClosedDays {
+    days: Vec<ClosedDay>,
+}
+
+impl ClosedDays {
+    pub(crate) fn restore(days: Vec<ClosedDay>) -> ClosedDays {
+        ClosedDays { days }
+    }
+
+    pub(crate) fn all(&self) -> &[ClosedDay] {
+        &self.days
+    }
+
+    /// What closing `date` at `at` would cover. Closing the last closed date again is that
+    /// close; an earlier date, or an instant before the previous close, is DT01.
+    pub(crate) fn closing(
+        &self,
+        date: BusinessDate,
         at: Timestamp,
         now: Timestamp,
-    ) -> HubOutcome {
-        let date: BusinessDate = date.parse()?;
-        let from = match self.closed_days.last() {
-            Some(last) if last.date == date => {
-                return Ok(Answer::BusinessDay {
-                    day: last.clone(),
-                    duplicate: true,
-                });
-            }
+    ) -> Result<Closing, Rejection> {
+        let from = match self.days.last() {
+            Some(last) if last.date == date => return Ok(Closing::Again(last.clone())),
             Some(last) if last.date > date => {
                 return Err(Rejection::new(
                     INVALID_DATE,
@@ -134,35 +148,11 @@ impl Hub {
                 format!("closing instant {to} is before the previous close at {from}"),
             ));
         }
-        let mut statements = 0;
-        for account in self.accounts.values() {
-            let event = OutboxEvent::Statement {
-                account: account.id,
-                from,
-                to,
-            };
-            self.outboxes
-                .entry(account.owner)
-                .or_default()
-                .push(now, event);
-            statements += 1;
-        }
-        let day = ClosedDay {
-            date,
-            from,
-            to,
-            statements,
-        };
-        self.closed_days.push(day.clone());
-        Ok(Answer::BusinessDay {
-            day,
-            duplicate: false,
-        })
+        Ok(Closing::Period { from, to })
     }
 
-    /// Every closed business day, oldest first.
-    pub fn closed_days(&self) -> &[ClosedDay] {
-        &self.closed_days
+    pub(crate) fn record(&mut self, day: ClosedDay) {
+        self.days.push(day);
     }
 }
 

@@ -1,3 +1,6 @@
+//! What the hub is asked to do: every command the journal stores, with the operator-set
+//! configuration and the account purposes and liquidity directions they name.
+
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp, Uetr};
 use serde::{Deserialize, Serialize};
 

@@ -271,21 +271,33 @@ pub fn verify_audit_chain(records: &[AuditRecord]) -> Result<(), AuditBreak> {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ScreeningCheck {
     /// Why the payment waits for a person; `None` lets it go on.
-    pub(crate) hold: Option<String>,
+    hold: Option<String>,
     /// `list:entry` of each hit the bank's false-positive memory covered.
-    pub(crate) suppressed: Vec<String>,
+    suppressed: Vec<String>,
+}
+
+impl ScreeningCheck {
+    /// Why the payment waits for a person; `None` lets it go on.
+    pub(crate) fn hold(&self) -> Option<&str> {
+        self.hold.as_deref()
+    }
+
+    /// `list:entry` of each hit the bank's false-positive memory covered.
+    pub(crate) fn into_suppressed(self) -> Vec<String> {
+        self.suppressed
+    }
 }
 
 /// The compliance part of the hub's state.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Compliance {
-    pub(crate) config: ComplianceConfig,
+    config: ComplianceConfig,
     /// The current version of every list the operator recorded, by list name.
-    pub(crate) lists: BTreeMap<String, ListVersionRef>,
-    pub(crate) holds: BTreeMap<u64, Hold>,
+    lists: BTreeMap<String, ListVersionRef>,
+    holds: BTreeMap<u64, Hold>,
     /// Keyed by (bank, party key, list, entry id).
-    pub(crate) false_positives: BTreeMap<(Bic, String, String, String), FalsePositive>,
-    pub(crate) audit: Vec<AuditRecord>,
+    false_positives: BTreeMap<(Bic, String, String, String), FalsePositive>,
+    audit: Vec<AuditRecord>,
 }
 
 /// Folds a name for the false-positive memory: the same party written with other case or

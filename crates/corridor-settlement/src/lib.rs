@@ -3,20 +3,33 @@
 //! gross settlement with a priority queue per payer), records every payment's history, and
 //! fills each participant's outbox. No I/O, no clock: the engine gives it time, the journal
 //! stores its commands, and replaying them rebuilds every payment, queue and outbox exactly.
+//!
+//! Modules are layered: models (`rejection`, `model`, `fx`, `pvp`, `payment`, `command`,
+//! `outbox`, `business_day`, `recall`, `compliance`, `monitoring`, `liquidity`) use nothing
+//! above them; the stores that own one part of the state (`registry`, `books`, `payments`,
+//! `rtgs`, `fx_desk`) use only models; `hub` holds every store and runs the workflows
+//! across them; nothing uses `hub`.
 
+mod books;
 mod business_day;
 mod command;
 mod compliance;
 pub mod fx;
+mod fx_desk;
 mod hub;
+mod liquidity;
 mod model;
 mod monitoring;
 mod outbox;
+mod payment;
+mod payments;
 mod pvp;
 mod recall;
+mod registry;
 mod rejection;
-mod snapshot;
+mod rtgs;
 
+pub use books::{Statement, StatementEntry, transfer_kind};
 pub use business_day::{BusinessDate, ClosedDay};
 pub use command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection};
 pub use compliance::{
@@ -24,17 +37,17 @@ pub use compliance::{
     Hold, HoldDecision, HoldState, ListVersionRef, Officer, ScreenedRole, Screening, ScreeningHit,
     party_key, role_name, verify_audit_chain,
 };
-pub use hub::{
-    AccountInfo, Answer, CurrencyAgent, Hub, HubOutcome, LiquidityRecord, PairVolume, Payment,
-    PaymentFilter, PaymentReceipt, PaymentStatus, Statement, StatementEntry, StatusEvent,
-    transfer_kind,
-};
+pub use fx_desk::PairVolume;
+pub use hub::{Answer, Hub, HubOutcome};
+pub use liquidity::LiquidityRecord;
 pub use model::{
     CashAccount, ChargeBearer, Participant, ParticipantRole, ParticipantStatus, Party,
     PartyIdentification, PaymentInstruction, PaymentKind, PostalAddress, Priority,
 };
 pub use monitoring::{CaseAction, Monitoring};
 pub use outbox::{Outbox, OutboxEvent, OutboxMessage};
+pub use payment::{Payment, PaymentFilter, PaymentReceipt, PaymentStatus, StatusEvent};
 pub use pvp::{Candidate, FxSettlement, Leg, Quote, QuoteRequest};
 pub use recall::{Recall, RecallAnswer, RecallDecision, RecallOutcome};
+pub use registry::{AccountInfo, CurrencyAgent};
 pub use rejection::Rejection;

@@ -7,7 +7,7 @@ use std::fmt;
 use corridor_core::{Bic, CurrencyCode, Timestamp, Uetr};
 use serde::{Deserialize, Serialize};
 
-use crate::Rejection;
+use crate::rejection::Rejection;
 
 /// What a participant may do in the scheme.
 #[derive(

@@ -11,8 +11,8 @@ use corridor_core::{Currency, CurrencyCode, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::compliance::{AuditAction, Compliance, Officer, party_key};
-use crate::hub::Payment;
 use crate::model::CashAccount;
+use crate::payment::Payment;
 use crate::rejection::Rejection;
 
 /// What an officer does with a case.
@@ -28,8 +28,8 @@ pub enum CaseAction {
 /// The monitor (absent until the operator configures rules) and the cases.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Monitoring {
-    pub(crate) monitor: Option<AmlMonitor>,
-    pub(crate) cases: CaseBook,
+    monitor: Option<AmlMonitor>,
+    cases: CaseBook,
 }
 
 fn case_rejection(e: CaseError) -> Rejection {

@@ -2,13 +2,13 @@
 //! cursor and acknowledges; acknowledged messages may be dropped from memory (the journal
 //! still holds the commands that made them), unacknowledged ones never are.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
-use corridor_core::{AccountId, CurrencyCode, Timestamp, Uetr};
+use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp, Uetr};
 use serde::{Deserialize, Serialize};
 
 use crate::command::LiquidityDirection;
-use crate::hub::PaymentStatus;
+use crate::payment::PaymentStatus;
 use crate::rejection::Rejection;
 
 /// What one outbox message says. Externally tagged (serde's default), which both postcard
@@ -107,6 +107,37 @@ impl Outbox {
 
     pub fn acknowledged(&self) -> u64 {
         self.acknowledged
+    }
+}
+
+/// Every participant's outbox, opened by its first message.
+#[derive(Debug, Default)]
+pub(crate) struct Outboxes {
+    boxes: BTreeMap<Bic, Outbox>,
+}
+
+impl Outboxes {
+    pub(crate) fn restore(boxes: BTreeMap<Bic, Outbox>) -> Outboxes {
+        Outboxes { boxes }
+    }
+
+    pub(crate) fn map(&self) -> &BTreeMap<Bic, Outbox> {
+        &self.boxes
+    }
+
+    pub(crate) fn get(&self, participant: Bic) -> Option<&Outbox> {
+        self.boxes.get(&participant)
+    }
+
+    pub(crate) fn push(&mut self, participant: Bic, at: Timestamp, event: OutboxEvent) {
+        self.boxes.entry(participant).or_default().push(at, event);
+    }
+
+    pub(crate) fn acknowledge(&mut self, participant: Bic, up_to: u64) {
+        self.boxes
+            .entry(participant)
+            .or_default()
+            .acknowledge(up_to);
     }
 }
 

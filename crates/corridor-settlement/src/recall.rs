@@ -1,14 +1,15 @@
 //! Recalls of settled payments, as CBPR+ routes them: the debtor agent's request (camt.056)
 //! goes to the creditor agent, which alone decides. Accepting sends the money back as a
 //! return (pacs.004) linked to the recall, so it moves exactly once; rejecting gives a
-//! reason. The answer (camt.029) goes back to the requester. A recall of a payment still
-//! queued is a cancellation, as before.
+//! reason. The answer (camt.029) goes back to the requester. This module keeps the recalls
+//! and their indexes; `hub/recalls.rs` runs the requests and answers.
+
+use std::collections::BTreeMap;
 
 use corridor_core::{Bic, Timestamp, Uetr};
 use serde::{Deserialize, Serialize};
 
-use crate::hub::{Answer, Hub, HubOutcome, PaymentStatus, parse_reason};
-use crate::outbox::OutboxEvent;
+use crate::payment::{Payment, parse_reason};
 use crate::rejection::Rejection;
 
 /// The camt.056 cancellation reasons (ExternalPaymentCancellation1Code) a recall may give.
@@ -18,7 +19,7 @@ const RECALL_REASONS: [&str; 13] = [
 ];
 
 /// A pacs.004 that follows a cancellation request carries this return reason.
-const FOLLOWING_CANCELLATION: &str = "FOCR";
+pub(crate) const FOLLOWING_CANCELLATION: &str = "FOCR";
 
 /// What the creditor agent decides.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +84,7 @@ impl Recall {
 
 impl RecallOutcome {
     /// Whether `decision` is this answer given again (a retry), not a different one.
-    fn repeated_by(&self, decision: &RecallDecision) -> bool {
+    pub(crate) fn repeated_by(&self, decision: &RecallDecision) -> bool {
         match (self, decision) {
             (
                 RecallOutcome::Accepted { return_id, .. },
@@ -99,224 +100,126 @@ impl RecallOutcome {
     }
 }
 
-impl Hub {
-    pub fn recall(&self, id: u64) -> Option<&Recall> {
+/// Every recall, numbered from 1, and the indexes that answer a retry and find a payment's
+/// recalls without a scan.
+#[derive(Debug, Default)]
+pub(crate) struct Recalls {
+    recalls: Vec<Recall>,
+    // Indexes rebuilt from `recalls` when a snapshot is loaded.
+    /// Recalls by (requester, cancellation id).
+    requests: BTreeMap<(Bic, String), u64>,
+    /// The open recall of each payment that has one.
+    open: BTreeMap<u64, u64>,
+    /// The most recent recall of each payment that has one.
+    latest: BTreeMap<u64, u64>,
+}
+
+impl Recalls {
+    pub(crate) fn restore(recalls: Vec<Recall>) -> Recalls {
+        let mut store = Recalls {
+            recalls,
+            ..Recalls::default()
+        };
+        for id in 1..=store.recalls.len() as u64 {
+            store.index(id);
+        }
+        store
+    }
+
+    pub(crate) fn all(&self) -> &[Recall] {
+        &self.recalls
+    }
+
+    pub(crate) fn get(&self, id: u64) -> Option<&Recall> {
         id.checked_sub(1)
             .and_then(|i| usize::try_from(i).ok())
             .and_then(|i| self.recalls.get(i))
     }
 
-    pub fn recalls(&self) -> impl Iterator<Item = &Recall> {
-        self.recalls.iter()
-    }
-
     /// The most recent recall of `payment`: the open one if there is one.
-    pub fn latest_recall(&self, payment: u64) -> Option<&Recall> {
-        self.recalls.iter().rev().find(|r| r.payment == payment)
+    pub(crate) fn latest(&self, payment: u64) -> Option<&Recall> {
+        self.latest.get(&payment).and_then(|id| self.get(*id))
     }
 
-    /// The debtor agent asks for `payment` back. Queued (or already cancelled): cancelled,
-    /// as `CancelPayment`. Settled: a recall for the creditor agent. Asking again with the
-    /// same `cancellation_id`, or while a recall of the payment is open, gives that recall.
-    pub(crate) fn recall_payment(
+    /// The recall `requester` asked for under `cancellation_id`, if any.
+    pub(crate) fn by_request(&self, requester: Bic, cancellation_id: &str) -> Option<u64> {
+        self.requests
+            .get(&(requester, cancellation_id.to_owned()))
+            .copied()
+    }
+
+    /// The open recall of `payment`, if any.
+    pub(crate) fn open_for(&self, payment: u64) -> Option<u64> {
+        self.open.get(&payment).copied()
+    }
+
+    /// Records a new, open recall of `payment`; its number.
+    pub(crate) fn add(
         &mut self,
-        sender: Bic,
         payment: u64,
+        (requester, responder): (Bic, Bic),
         cancellation_id: &str,
-        reason: &str,
+        reason: Rejection,
         now: Timestamp,
-    ) -> HubOutcome {
-        let p = self
-            .payment(payment)
-            .filter(|p| p.sender == sender)
-            .ok_or_else(|| Rejection::not_found(format!("{sender} sent no payment {payment}")))?;
-        let status = p.status;
-        if let Some(&id) = self
-            .recall_requests
-            .get(&(sender, cancellation_id.to_owned()))
-        {
-            return self.repeated_request(id, payment, cancellation_id);
-        }
-        match status {
-            PaymentStatus::Queued | PaymentStatus::Cancelled => {
-                return self.cancel(sender, payment, reason, now);
-            }
-            PaymentStatus::Settled => {}
-            other => {
-                return Err(Rejection::new(
-                    "NOCN",
-                    format!(
-                        "payment {payment} is {}: only a queued or settled payment can be recalled",
-                        other.name()
-                    ),
-                ));
-            }
-        }
-        if let Some(&open) = self.open_recalls.get(&payment) {
-            return Ok(self.recall_answer(open, true));
-        }
-        self.check_sender(sender)?;
-        crate::hub::refuse_fx_return(p)?;
-        check_cancellation_id(cancellation_id)?;
-        let reason = recall_reason(reason)?;
-        let responder = p.receiver();
+    ) -> u64 {
         let id = self.recalls.len() as u64 + 1;
         self.recalls.push(Recall {
             id,
             payment,
-            requester: sender,
+            requester,
             responder,
             cancellation_id: cancellation_id.to_owned(),
             reason,
             requested_at: now,
             answer: None,
         });
-        self.index_recall(id);
-        self.outboxes
-            .entry(responder)
-            .or_default()
-            .push(now, OutboxEvent::RecallRequest { recall: id });
-        Ok(self.recall_answer(id, false))
+        self.index(id);
+        id
     }
 
-    fn repeated_request(&self, id: u64, payment: u64, cancellation_id: &str) -> HubOutcome {
-        if self.recall(id).is_some_and(|r| r.payment == payment) {
-            return Ok(self.recall_answer(id, true));
-        }
-        Err(Rejection::new(
-            "DUPL",
-            format!(
-                "cancellation id {cancellation_id} was already used for recall {id} of another payment"
-            ),
-        ))
-    }
-
-    /// The creditor agent answers recall `id`, once. Accepting returns the whole amount not
-    /// yet returned through the ordinary return path, reason FOCR.
-    pub(crate) fn answer_recall(
-        &mut self,
-        responder: Bic,
-        id: u64,
-        decision: &RecallDecision,
-        now: Timestamp,
-    ) -> HubOutcome {
-        let recall = self
-            .recall(id)
-            .filter(|r| r.responder == responder)
-            .ok_or_else(|| {
-                Rejection::not_found(format!("{responder} has no recall {id} to answer"))
-            })?;
-        if let Some(answer) = &recall.answer {
-            if answer.outcome.repeated_by(decision) {
-                return Ok(self.recall_answer(id, true));
-            }
-            return Err(Rejection::new(
-                "DUPL",
-                format!("recall {id} is already answered"),
-            ));
-        }
-        let (payment, requested) = (recall.payment, recall.reason.code.clone());
-        let outcome = match decision {
-            RecallDecision::Reject { reason } => RecallOutcome::Rejected {
-                reason: parse_reason(reason)?,
-            },
-            RecallDecision::Accept { return_id, uetr } => {
-                let reason = format!("{FOLLOWING_CANCELLATION} recall {id} ({requested})");
-                let return_payment =
-                    self.return_for_recall(responder, payment, return_id, *uetr, &reason, now)?;
-                RecallOutcome::Accepted {
-                    return_payment,
-                    return_id: return_id.clone(),
-                }
-            }
-        };
-        self.record_answer(id, RecallAnswer { at: now, outcome });
-        Ok(self.recall_answer(id, false))
-    }
-
-    /// Sends `payment` back for a recall. The return must be a new one: a return the
-    /// creditor agent made earlier under the same id is not this recall's.
-    fn return_for_recall(
-        &mut self,
-        responder: Bic,
-        payment: u64,
-        return_id: &str,
-        uetr: Uetr,
-        reason: &str,
-        now: Timestamp,
-    ) -> Result<u64, Rejection> {
-        let answer = self.return_payment(responder, payment, return_id, uetr, None, reason, now)?;
-        match answer {
-            Answer::Payment(receipt) if !receipt.duplicate => Ok(receipt.payment),
-            Answer::Payment(receipt) => Err(Rejection::new(
-                "DUPL",
-                format!(
-                    "return id {return_id} is already return {} of this payment",
-                    receipt.payment
-                ),
-            )),
-            other => Err(Rejection::new(
-                "NARR",
-                format!("a return answered {other:?}"),
-            )),
-        }
-    }
-
-    fn record_answer(&mut self, id: u64, answer: RecallAnswer) {
-        let Some(recall) = id
+    /// Records the creditor agent's answer to recall `id`; the requester, who is told.
+    pub(crate) fn answer(&mut self, id: u64, answer: RecallAnswer) -> Option<Bic> {
+        let recall = id
             .checked_sub(1)
             .and_then(|i| usize::try_from(i).ok())
-            .and_then(|i| self.recalls.get_mut(i))
-        else {
-            return;
-        };
+            .and_then(|i| self.recalls.get_mut(i))?;
         debug_assert!(recall.is_open(), "a recall is answered at most once");
-        let at = answer.at;
         recall.answer = Some(answer);
         let (payment, requester) = (recall.payment, recall.requester);
-        self.open_recalls.remove(&payment);
-        self.outboxes
-            .entry(requester)
-            .or_default()
-            .push(at, OutboxEvent::RecallAnswer { recall: id });
+        self.open.remove(&payment);
+        Some(requester)
     }
 
-    fn recall_answer(&self, id: u64, duplicate: bool) -> Answer {
-        match self.recall(id) {
-            Some(recall) => Answer::Recall {
-                recall: Box::new(recall.clone()),
-                duplicate,
-            },
-            None => Answer::Done,
-        }
-    }
-
-    pub(crate) fn index_recall(&mut self, id: u64) {
-        let Some(recall) = self.recall(id) else {
+    fn index(&mut self, id: u64) {
+        let Some(recall) = self.get(id) else {
             return;
         };
         let key = (recall.requester, recall.cancellation_id.clone());
         let (payment, open) = (recall.payment, recall.is_open());
-        self.recall_requests.insert(key, id);
+        self.requests.insert(key, id);
+        self.latest.insert(payment, id);
         if open {
-            self.open_recalls.insert(payment, id);
+            self.open.insert(payment, id);
         }
     }
 
     /// Every recall names a payment of its requester to its responder; at most one per
-    /// payment is open, and the index says which; an accepted recall has exactly one
-    /// return, of that payment, by the responder, named by no other recall.
-    pub(crate) fn check_recalls(&self) -> Result<(), String> {
+    /// payment is open, and the indexes say which and which is the latest; an accepted
+    /// recall has exactly one return, of that payment, by the responder, named by no other
+    /// recall. `payment` looks a payment up.
+    pub(crate) fn check<'a>(
+        &self,
+        payment: impl Fn(u64) -> Option<&'a Payment>,
+    ) -> Result<(), String> {
         let mut returns = std::collections::BTreeSet::new();
         for (i, r) in self.recalls.iter().enumerate() {
-            let p = self
-                .payment(r.payment)
+            let p = payment(r.payment)
                 .filter(|p| p.sender == r.requester && p.receiver() == r.responder)
                 .ok_or_else(|| format!("recall {} names payment {} wrongly", r.id, r.payment))?;
             if r.id != i as u64 + 1 {
                 return Err(format!("recall {} is stored at {}", r.id, i + 1));
             }
-            let indexed_open = self.open_recalls.get(&r.payment) == Some(&r.id);
+            let indexed_open = self.open.get(&r.payment) == Some(&r.id);
             if r.is_open() != indexed_open {
                 return Err(format!(
                     "recall {} open: {}, indexed: {indexed_open}",
@@ -327,8 +230,7 @@ impl Hub {
             let Some(returned) = r.return_payment() else {
                 continue;
             };
-            let linked = self
-                .payment(returned)
+            let linked = payment(returned)
                 .is_some_and(|ret| ret.return_of == Some(p.id) && ret.sender == r.responder);
             if !linked || !returns.insert(returned) {
                 return Err(format!(
@@ -337,15 +239,23 @@ impl Hub {
                 ));
             }
         }
-        if self.open_recalls.len() != self.recalls.iter().filter(|r| r.is_open()).count() {
+        if self.open.len() != self.recalls.iter().filter(|r| r.is_open()).count() {
             return Err("the open recalls index names recalls that are not open".into());
+        }
+        let latest_ok = self.recalls.iter().all(|r| {
+            self.latest
+                .get(&r.payment)
+                .is_some_and(|latest| *latest >= r.id)
+        });
+        if !latest_ok || self.latest.values().any(|id| self.get(*id).is_none()) {
+            return Err("the latest recalls index is out of date".into());
         }
         Ok(())
     }
 }
 
 /// The requester's id for its request: camt.056 `CxlId`, `Max35Text`.
-fn check_cancellation_id(id: &str) -> Result<(), Rejection> {
+pub(crate) fn check_cancellation_id(id: &str) -> Result<(), Rejection> {
     let length = id.chars().count();
     if id.trim().is_empty() || length > 35 || id.chars().any(corridor_core::is_hidden) {
         return Err(Rejection::format(
@@ -355,7 +265,7 @@ fn check_cancellation_id(id: &str) -> Result<(), Rejection> {
     Ok(())
 }
 
-fn recall_reason(reason: &str) -> Result<Rejection, Rejection> {
+pub(crate) fn recall_reason(reason: &str) -> Result<Rejection, Rejection> {
     let reason = parse_reason(reason)?;
     if !RECALL_REASONS.contains(&reason.code.as_str()) {
         return Err(Rejection::format(format!(

@@ -1,3 +1,5 @@
+//! Why the hub refused something: a reason code and a sentence.
+
 use serde::{Deserialize, Serialize};
 
 /// Why a command or a payment was refused: an ISO 20022 reason code (ExternalStatusReason1Code
@@ -34,4 +36,12 @@ impl Rejection {
     pub fn not_found(message: impl Into<String>) -> Rejection {
         Rejection::new("NOTF", message)
     }
+}
+
+/// What the ledger's refusal means for the caller: its ISO 20022 reason where it has one.
+pub(crate) fn ledger_rejection(code: corridor_ledger::ResultCode) -> Rejection {
+    Rejection::new(
+        code.iso_reason().unwrap_or("NARR"),
+        format!("ledger refused: {}", code.as_str()),
+    )
 }

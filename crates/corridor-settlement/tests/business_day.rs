@@ -148,7 +148,8 @@ fn closed_days_survive_a_snapshot_and_a_replay() {
     commands(&mut again);
     assert_eq!(live.hub.state_hash(), again.hub.state_hash());
 
-    let restored = Hub::decode_snapshot(&live.hub.encode_snapshot()).expect("decodes");
+    let restored = Hub::decode_snapshot(&live.hub.encode_snapshot().expect("the state encodes"))
+        .expect("decodes");
     assert_eq!(restored.state_hash(), live.hub.state_hash());
     restored.check_invariants().unwrap();
     assert_eq!(restored.closed_days(), live.hub.closed_days());
@@ -170,6 +171,6 @@ fn closed_days_survive_a_snapshot_and_a_replay() {
 fn the_close_round_trips_through_the_journal_codec() {
     let command = close("2026-11-24", Timestamp(1_700_000_000));
     let mut bytes = Vec::new();
-    Hub::encode_request(&command, &mut bytes);
+    Hub::encode_request(&command, &mut bytes).expect("the command encodes");
     assert_eq!(Hub::decode_request(&bytes).expect("decodes"), command);
 }

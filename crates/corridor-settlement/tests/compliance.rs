@@ -427,7 +427,7 @@ fn a_held_payment_survives_a_snapshot_and_is_released_after_it() {
         "P1",
         Some(screened(vec![hit("Ali Rezaei", "QDi.1", "f1", 990)])),
     );
-    let bytes = b.hub.encode_snapshot();
+    let bytes = b.hub.encode_snapshot().expect("the state encodes");
     b.hub = Hub::decode_snapshot(&bytes).expect("the snapshot decodes");
     b.hub.check_invariants().expect("consistent after restore");
     assert_eq!(
@@ -617,7 +617,8 @@ fn monitoring_replays_to_the_same_cases_from_a_snapshot() {
     b.fund(bank_a(), rub(), "5000000.00");
     b.ok(HubCommand::ConfigureMonitoring(rub_only()));
     b.pay_ok(bank_a(), instruction("S0", bank_b(), "590000.00", rub()));
-    let restored = Hub::decode_snapshot(&b.hub.encode_snapshot()).expect("decodes");
+    let restored = Hub::decode_snapshot(&b.hub.encode_snapshot().expect("the state encodes"))
+        .expect("decodes");
     let mut copy = Bench {
         hub: restored,
         now: b.now,

@@ -150,7 +150,7 @@ impl Sim {
                 self.run(HubCommand::Tick).expect("tick");
             }
             Op::Restart => {
-                let bytes = self.bench.hub.encode_snapshot();
+                let bytes = self.bench.hub.encode_snapshot().expect("the state encodes");
                 self.bench.hub = Hub::decode_snapshot(&bytes).expect("the snapshot decodes");
             }
         }

@@ -743,7 +743,8 @@ fn quotes_and_sheets_survive_a_snapshot() {
         bank_a(),
         rub_to_irr(Some("10.00"), None, ChargeBearer::Debtor),
     );
-    let restored = Hub::decode_snapshot(&b.hub.encode_snapshot()).unwrap();
+    let restored =
+        Hub::decode_snapshot(&b.hub.encode_snapshot().expect("the state encodes")).unwrap();
     assert_eq!(restored.state_hash(), b.hub.state_hash());
     b.hub = restored;
     let r = b.pay_fx(bank_a(), "AFTER", &q);
@@ -812,7 +813,7 @@ proptest! {
     fn pvp_never_settles_one_leg_alone(ops in prop::collection::vec(op(), 1..60)) {
         let mut b = three_currencies();
         b.fund(bank_c(), rub(), "20000.00");
-        let genesis = b.hub.encode_snapshot();
+        let genesis = b.hub.encode_snapshot().expect("the state encodes");
         let mut log: Vec<(corridor_core::Timestamp, HubCommand)> = Vec::new();
         let mut snapshot = (0usize, genesis.clone());
         let mut quotes: Vec<Quote> = Vec::new();
@@ -866,7 +867,7 @@ proptest! {
                     }
                     prop_assert_eq!(hub.state_hash(), b.hub.state_hash());
                     b.hub = hub;
-                    snapshot = (log.len(), b.hub.encode_snapshot());
+                    snapshot = (log.len(), b.hub.encode_snapshot().expect("the state encodes"));
                     None
                 }
             };
@@ -893,4 +894,61 @@ proptest! {
             }
         }
     }
+}
+
+/// The latest reference rate of a pair, in either orientation, by scanning all of them.
+fn latest_by_scan(hub: &Hub, a: CurrencyCode, b: CurrencyCode) -> Option<String> {
+    hub.reference_rates()
+        .iter()
+        .rev()
+        .find(|r| (r.base, r.quote) == (a, b) || (r.base, r.quote) == (b, a))
+        .map(|r| format!("{} {}/{} {}", r.version, r.base, r.quote, r.rate))
+}
+
+#[test]
+fn the_latest_reference_rate_is_found_by_its_index_and_the_index_survives_a_snapshot() {
+    let mut b = three_currencies();
+    let pairs = [
+        (cbi(), rub(), irr(), "514.25"),
+        (cbr(), cny(), rub(), "12.5"),
+        (cbi(), irr(), rub(), "0.00194"),
+        (cbr(), rub(), irr(), "515"),
+        (bic("PBOCCNBJ"), cny(), irr(), "5950"),
+        (cbr(), rub(), cny(), "0.08"),
+    ];
+    let currencies = [rub(), irr(), cny()];
+    let agree = |hub: &Hub| {
+        for a in currencies {
+            for c in currencies {
+                let indexed = hub
+                    .reference_rate(a, c)
+                    .map(|r| format!("{} {}/{} {}", r.version, r.base, r.quote, r.rate));
+                assert_eq!(indexed, latest_by_scan(hub, a, c), "{a}/{c}");
+            }
+        }
+    };
+    agree(&b.hub);
+    for (agent, base, quote, rate) in pairs {
+        b.ok(HubCommand::PublishReferenceRates {
+            agent,
+            rates: vec![ReferenceRateRequest {
+                base,
+                quote,
+                rate: rate.to_string().try_into().unwrap(),
+            }],
+        });
+        agree(&b.hub);
+    }
+    assert_eq!(
+        b.hub.reference_rate(irr(), rub()).unwrap().rate.to_string(),
+        "515",
+        "the newest of either orientation"
+    );
+    let restored = Hub::decode_snapshot(&b.hub.encode_snapshot().expect("the state encodes"))
+        .expect("the snapshot decodes");
+    agree(&restored);
+    assert_eq!(
+        restored.reference_rate(rub(), irr()),
+        b.hub.reference_rate(rub(), irr())
+    );
 }

@@ -344,7 +344,8 @@ fn recalls_survive_a_snapshot_and_a_replay() {
     commands(&mut again);
     assert_eq!(live.hub.state_hash(), again.hub.state_hash());
 
-    let restored = Hub::decode_snapshot(&live.hub.encode_snapshot()).expect("decodes");
+    let restored = Hub::decode_snapshot(&live.hub.encode_snapshot().expect("the state encodes"))
+        .expect("decodes");
     assert_eq!(restored.state_hash(), live.hub.state_hash());
     restored.check_invariants().unwrap();
     assert!(restored.recall(2).unwrap().is_open());
@@ -374,7 +375,59 @@ fn recall_commands_round_trip_through_the_journal_codec() {
         reject(bank_b(), 3, "LEGL court order"),
     ] {
         let mut bytes = Vec::new();
-        Hub::encode_request(&command, &mut bytes);
+        Hub::encode_request(&command, &mut bytes).expect("the command encodes");
         assert_eq!(Hub::decode_request(&bytes).expect("decodes"), command);
     }
+}
+
+#[test]
+fn the_latest_recall_of_each_payment_is_found_by_its_index_and_survives_a_snapshot() {
+    let mut b = Bench::standard();
+    b.fund(bank_a(), rub(), "100.00");
+    let payments: Vec<u64> = (0..3)
+        .map(|n| {
+            b.pay_ok(
+                bank_a(),
+                instruction(&format!("P{n}"), bank_b(), "10.00", rub()),
+            )
+            .payment
+        })
+        .collect();
+    let agree = |hub: &Hub| {
+        for payment in 1..=hub.payment_count() as u64 + 1 {
+            let scanned = hub.recalls().filter(|r| r.payment == payment).last();
+            assert_eq!(hub.latest_recall(payment), scanned, "payment {payment}");
+        }
+        hub.check_invariants().unwrap();
+    };
+    agree(&b.hub);
+    // Payments 1 and 3 are recalled and refused twice each, payment 2 once and left open.
+    for (round, payment) in [
+        payments[0],
+        payments[2],
+        payments[0],
+        payments[1],
+        payments[2],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (recall, _) = recall_of(b.ok(recall_command(
+            bank_a(),
+            payment,
+            &format!("CXL-{round}"),
+            "DUPL",
+        )));
+        agree(&b.hub);
+        if payment != payments[1] {
+            b.ok(reject(bank_b(), recall.id, "CUST"));
+            agree(&b.hub);
+        }
+    }
+    assert_eq!(b.hub.latest_recall(payments[0]).unwrap().id, 3);
+    assert!(b.hub.latest_recall(payments[1]).unwrap().is_open());
+    let restored = Hub::decode_snapshot(&b.hub.encode_snapshot().expect("the state encodes"))
+        .expect("the snapshot decodes");
+    agree(&restored);
+    assert_eq!(restored.latest_recall(payments[2]).unwrap().id, 5);
 }

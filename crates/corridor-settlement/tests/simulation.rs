@@ -1078,7 +1078,7 @@ impl Sim {
         let mut replayed = Hub::new();
         for ((now, command), outcome) in self.log.iter().zip(&self.outcomes) {
             let mut bytes = Vec::new();
-            Hub::encode_request(command, &mut bytes);
+            Hub::encode_request(command, &mut bytes).expect("the command encodes");
             let decoded = Hub::decode_request(&bytes).expect("a journaled command decodes");
             assert_eq!(&decoded, command);
             assert_eq!(
@@ -1110,7 +1110,7 @@ impl Sim {
             "replay from the snapshot"
         );
         assert_eq!(
-            Hub::decode_snapshot(&hub.encode_snapshot())
+            Hub::decode_snapshot(&hub.encode_snapshot().expect("the state encodes"))
                 .unwrap()
                 .state_hash(),
             hub.state_hash()
@@ -1136,13 +1136,19 @@ fn run(ops: &[Op]) {
     let half = ops.len() / 2;
     for (n, op) in ops.iter().enumerate() {
         if n == half {
-            sim.snapshot = Some((sim.log.len(), sim.hub.encode_snapshot()));
+            sim.snapshot = Some((
+                sim.log.len(),
+                sim.hub.encode_snapshot().expect("the state encodes"),
+            ));
         }
         sim.apply(op);
         sim.check();
     }
     if sim.snapshot.is_none() {
-        sim.snapshot = Some((sim.log.len(), sim.hub.encode_snapshot()));
+        sim.snapshot = Some((
+            sim.log.len(),
+            sim.hub.encode_snapshot().expect("the state encodes"),
+        ));
     }
     sim.finish();
 }

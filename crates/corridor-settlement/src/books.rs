@@ -1,0 +1,361 @@
+//! The hub's books: the ledger, the numbering of the transfers the hub posts in it, and
+//! every account's statement (each posting with the account's totals after it, so the
+//! balance at any instant is a binary search).
+
+use std::collections::BTreeMap;
+
+use corridor_core::{AccountId, Amount, CurrencyCode, Timestamp, TransferId};
+use corridor_ledger::{
+    BalanceRule, Command, Ledger, Movement, NewAccount, ResultCode, RuleChange, Transfer,
+    TransferAction,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::registry::AccountInfo;
+
+/// Ledger transfer codes: what a transfer was for, visible in the journal and statements.
+pub(crate) const CODE_PAYMENT: u16 = 1;
+pub(crate) const CODE_RETURN: u16 = 2;
+/// One leg of a cross-currency (PvP) payment.
+pub(crate) const CODE_FX_LEG: u16 = 3;
+pub(crate) const CODE_FUND: u16 = 10;
+pub(crate) const CODE_DEFUND: u16 = 11;
+
+/// What a ledger transfer code means, as statements name it.
+pub fn transfer_kind(code: u16) -> &'static str {
+    match code {
+        CODE_PAYMENT => "payment",
+        CODE_RETURN => "return",
+        CODE_FX_LEG => "fx_leg",
+        CODE_FUND => "funding",
+        CODE_DEFUND => "defunding",
+        _ => "other",
+    }
+}
+
+/// One posting on an account, with the account's posted totals after it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementEntry {
+    pub at: Timestamp,
+    pub transfer: TransferId,
+    /// The payment it settled, if any (else a liquidity transfer).
+    pub payment: Option<u64>,
+    pub code: u16,
+    pub credit: bool,
+    pub amount: u128,
+    pub credits_after: u128,
+    pub debits_after: u128,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    pub account: AccountInfo,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    /// Posted credits and debits before the period: the opening balance is their difference.
+    pub opening_credits: u128,
+    pub opening_debits: u128,
+    pub closing_credits: u128,
+    pub closing_debits: u128,
+    pub entries: Vec<StatementEntry>,
+    /// Set when the period held more entries than asked for: `to` was cut to this instant,
+    /// and the next page starts here.
+    pub next_from: Option<Timestamp>,
+}
+
+/// One movement of a linked chain: (currency, debit, credit, amount).
+pub(crate) type ChainLeg = (CurrencyCode, AccountId, AccountId, u128);
+
+/// Why a linked chain moved nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ChainRefused {
+    IdsExhausted,
+    /// The ledger refused the reservation of this leg.
+    Leg(usize, ResultCode),
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Books {
+    ledger: Ledger,
+    entries: BTreeMap<AccountId, Vec<StatementEntry>>,
+    next_transfer: u128,
+}
+
+impl Books {
+    pub(crate) fn restore(
+        ledger: Ledger,
+        entries: BTreeMap<AccountId, Vec<StatementEntry>>,
+        next_transfer: u128,
+    ) -> Books {
+        Books {
+            ledger,
+            entries,
+            next_transfer,
+        }
+    }
+
+    pub(crate) fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    pub(crate) fn entry_map(&self) -> &BTreeMap<AccountId, Vec<StatementEntry>> {
+        &self.entries
+    }
+
+    pub(crate) fn next_transfer(&self) -> u128 {
+        self.next_transfer
+    }
+
+    pub(crate) fn reserve_transfers(&mut self, transfers: usize) {
+        self.ledger.reserve_transfers(transfers);
+    }
+
+    /// Opens `new` in the ledger; when it was opened.
+    pub(crate) fn open_account(
+        &mut self,
+        new: NewAccount,
+        now: Timestamp,
+    ) -> Result<Timestamp, ResultCode> {
+        let outcome = self.ledger.apply(&[Command::CreateAccount(new)], now);
+        let code = outcome.results[0];
+        if !code.is_success() {
+            return Err(code);
+        }
+        Ok(outcome.first_timestamp)
+    }
+
+    pub(crate) fn set_rule(
+        &mut self,
+        account: AccountId,
+        rule: BalanceRule,
+        now: Timestamp,
+    ) -> Result<(), ResultCode> {
+        let command = Command::SetBalanceRule(RuleChange {
+            account,
+            rule,
+            linked: false,
+        });
+        let code = self.ledger.apply(&[command], now).results[0];
+        if !code.is_success() {
+            return Err(code);
+        }
+        Ok(())
+    }
+
+    /// What `account` holds: posted credits less posted and pending debits.
+    pub(crate) fn held(&self, account: AccountId) -> u128 {
+        self.ledger.account(account).map_or(0, |a| {
+            a.credits_posted
+                .saturating_sub(a.debits_posted.saturating_add(a.debits_pending))
+        })
+    }
+
+    /// What an account may still pay out: posted credits plus its net debit cap, less posted
+    /// and pending debits.
+    pub(crate) fn available(&self, account: AccountId) -> u128 {
+        let Some(a) = self.ledger.account(account) else {
+            return 0;
+        };
+        let limit = match a.rule {
+            BalanceRule::DebitsMustNotExceedCredits { limit } => limit,
+            _ => 0,
+        };
+        a.credits_posted
+            .saturating_add(limit)
+            .saturating_sub(a.debits_posted.saturating_add(a.debits_pending))
+    }
+
+    /// Posts one transfer and records it on both accounts' statements. A refusal by the
+    /// ledger changes nothing.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn post(
+        &mut self,
+        debit: AccountId,
+        credit: AccountId,
+        currency: CurrencyCode,
+        amount: u128,
+        code: u16,
+        payment: Option<u64>,
+        now: Timestamp,
+    ) -> Result<(TransferId, Timestamp), ResultCode> {
+        let id = TransferId::try_from(self.next_transfer + 1)
+            .map_err(|_| ResultCode::AccountLimitReached)?;
+        let transfer = Transfer {
+            id,
+            action: TransferAction::Post(Movement {
+                debit_account: debit,
+                credit_account: credit,
+                currency,
+                amount: Amount::from_minor(amount),
+            }),
+            code,
+            user_ref: u128::from(payment.unwrap_or(0)),
+            linked: false,
+        };
+        let outcome = self.ledger.apply(&[Command::CreateTransfer(transfer)], now);
+        let result = outcome.results[0];
+        if result != ResultCode::Ok {
+            return Err(result);
+        }
+        self.next_transfer += 1;
+        let at = outcome.first_timestamp;
+        self.record_posting(id, (debit, credit), amount, code, payment, at);
+        Ok((id, at))
+    }
+
+    /// Reserves every leg as one linked chain, then posts every leg as another, all with
+    /// `code`. Either every leg is posted or the ledger is as it was. Returns each leg's
+    /// (reservation, posting) transfers.
+    pub(crate) fn post_chain(
+        &mut self,
+        plan: &[ChainLeg],
+        code: u16,
+        payment: u64,
+        now: Timestamp,
+    ) -> Result<Vec<(TransferId, TransferId)>, ChainRefused> {
+        let first_id = self.next_transfer + 1;
+        let ids: Vec<TransferId> = (0..plan.len() as u128 * 2)
+            .map(|i| TransferId::try_from(first_id + i))
+            .collect::<Result<_, _>>()
+            .map_err(|_| ChainRefused::IdsExhausted)?;
+        let (reserve_ids, post_ids) = ids.split_at(plan.len());
+        let last = plan.len() - 1;
+        let user_ref = u128::from(payment);
+        let reservations: Vec<Command> = plan
+            .iter()
+            .zip(reserve_ids)
+            .enumerate()
+            .map(|(i, ((currency, debit, credit, amount), id))| {
+                Command::CreateTransfer(Transfer {
+                    id: *id,
+                    action: TransferAction::Reserve {
+                        movement: Movement {
+                            debit_account: *debit,
+                            credit_account: *credit,
+                            currency: *currency,
+                            amount: Amount::from_minor(*amount),
+                        },
+                        timeout_seconds: 0,
+                    },
+                    code,
+                    user_ref,
+                    linked: i < last,
+                })
+            })
+            .collect();
+        let outcome = self.ledger.apply(&reservations, now);
+        if let Some(i) = outcome
+            .results
+            .iter()
+            .position(|r| !r.is_success() && *r != ResultCode::LinkedEventFailed)
+        {
+            return Err(ChainRefused::Leg(i, outcome.results[i]));
+        }
+        let posts: Vec<Command> = reserve_ids
+            .iter()
+            .zip(post_ids)
+            .enumerate()
+            .map(|(i, (reserved, id))| {
+                Command::CreateTransfer(Transfer {
+                    id: *id,
+                    action: TransferAction::PostPending {
+                        pending_id: *reserved,
+                        amount: None,
+                    },
+                    code,
+                    user_ref,
+                    linked: i < last,
+                })
+            })
+            .collect();
+        let outcome = self.ledger.apply(&posts, now);
+        // A reservation counts against both accounts' rules already, and nothing ran between
+        // the two chains, so posting it cannot be refused.
+        assert!(
+            outcome.results.iter().all(|r| r.is_success()),
+            "posting reserved PvP legs was refused: {:?}",
+            outcome.results
+        );
+        self.next_transfer += ids.len() as u128;
+        for (i, (&(_, debit, credit, amount), &posted)) in plan.iter().zip(post_ids).enumerate() {
+            let at = Timestamp(outcome.first_timestamp.0 + i as u64);
+            self.record_posting(posted, (debit, credit), amount, code, Some(payment), at);
+        }
+        Ok(reserve_ids
+            .iter()
+            .copied()
+            .zip(post_ids.iter().copied())
+            .collect())
+    }
+
+    /// Adds a posted transfer to both accounts' statements.
+    fn record_posting(
+        &mut self,
+        id: TransferId,
+        (debit, credit): (AccountId, AccountId),
+        amount: u128,
+        code: u16,
+        payment: Option<u64>,
+        at: Timestamp,
+    ) {
+        for (account, credit_side) in [(debit, false), (credit, true)] {
+            let totals = self
+                .ledger
+                .account(account)
+                .map_or((0, 0), |a| (a.credits_posted, a.debits_posted));
+            self.entries
+                .entry(account)
+                .or_default()
+                .push(StatementEntry {
+                    at,
+                    transfer: id,
+                    payment,
+                    code,
+                    credit: credit_side,
+                    amount,
+                    credits_after: totals.0,
+                    debits_after: totals.1,
+                });
+        }
+    }
+
+    /// The statement of account `info` for `[from, to)`, at most `limit` entries.
+    pub(crate) fn statement(
+        &self,
+        info: AccountInfo,
+        from: Timestamp,
+        to: Timestamp,
+        limit: usize,
+    ) -> Statement {
+        let entries = self.entries.get(&info.id).map_or(&[][..], Vec::as_slice);
+        let start = entries.partition_point(|e| e.at < from);
+        let mut end = entries.partition_point(|e| e.at < to).max(start);
+        let mut to = to;
+        let mut next_from = None;
+        // Entries of one account have distinct timestamps (one per transfer), so cutting the
+        // period at an entry's instant splits it cleanly between two pages.
+        if end - start > limit {
+            end = start + limit;
+            to = entries[end].at;
+            next_from = Some(to);
+        }
+        let totals = |i: usize| {
+            i.checked_sub(1).map_or((0, 0), |i| {
+                (entries[i].credits_after, entries[i].debits_after)
+            })
+        };
+        let (opening_credits, opening_debits) = totals(start);
+        let (closing_credits, closing_debits) = totals(end);
+        Statement {
+            account: info,
+            from,
+            to,
+            opening_credits,
+            opening_debits,
+            closing_credits,
+            closing_debits,
+            entries: entries[start..end].to_vec(),
+            next_from,
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Cross-currency payments in the hub: publishing rate sheets and reference rates, issuing
+//! quotes, and settling a quoted payment payment-versus-payment.
+//!
+//! A quote-backed payment settles in one hub command: its legs (debtor -> first provider in
+//! the source currency, provider -> provider in an intermediate currency if the route has
+//! one, last provider -> creditor in the destination currency) are reserved as one linked
+//! chain of pending transfers, and only if every reservation holds are they all posted, as
+//! a second linked chain. If any reservation fails, the chain rolls back and nothing moved.
+//! The journal holds the command, not its effects, so a crash either loses the command (and
+//! its caller never got an answer) or replays all of it: one leg alone can never be posted.
+
+use corridor_core::{AccountId, Bic, Timestamp};
+
+use super::{Answer, Hub, HubOutcome};
+use crate::books::{CODE_FX_LEG, ChainLeg, ChainRefused};
+use crate::fx::quote::Fixed;
+use crate::fx::sheet::{MAX_PAIRS, RateSheetRequest, ReferenceRateRequest};
+use crate::model::PaymentInstruction;
+use crate::payment::{PaymentReceipt, PaymentStatus, parse_amount};
+use crate::pvp::{FxSettlement, Leg, Quote, QuoteRequest, leg_refusal};
+use crate::rejection::Rejection;
+
+impl Hub {
+    pub(super) fn publish_sheet(
+        &mut self,
+        provider: Bic,
+        request: &RateSheetRequest,
+        now: Timestamp,
+    ) -> HubOutcome {
+        self.registry.check_provider(provider)?;
+        let pairs = request.validate(|code| self.registry.currency(code))?;
+        for pair in &pairs {
+            for currency in [pair.base, pair.quote] {
+                if self
+                    .registry
+                    .inventory_account(provider, currency)
+                    .is_none()
+                {
+                    return Err(Rejection::new(
+                        "AC01",
+                        format!("{provider} has no {currency} FX inventory account"),
+                    ));
+                }
+            }
+        }
+        let sheet = self
+            .fx
+            .publish_sheet(provider, pairs, request.valid_for_seconds, now);
+        Ok(Answer::RateSheet(sheet))
+    }
+
+    pub(super) fn publish_reference_rates(
+        &mut self,
+        agent: Bic,
+        rates: &[ReferenceRateRequest],
+        now: Timestamp,
+    ) -> HubOutcome {
+        if rates.is_empty() || rates.len() > MAX_PAIRS {
+            return Err(Rejection::format(format!(
+                "1 to {MAX_PAIRS} reference rates at a time"
+            )));
+        }
+        let agent_of = |code| self.registry.currency_agent(code).map(|c| c.agent);
+        for (i, r) in rates.iter().enumerate() {
+            if r.base == r.quote {
+                return Err(Rejection::new(
+                    "CURR",
+                    format!("rates[{i}]: one currency twice"),
+                ));
+            }
+            if agent_of(r.base).is_none() || agent_of(r.quote).is_none() {
+                return Err(Rejection::new(
+                    "CURR",
+                    format!(
+                        "rates[{i}]: {}/{} is not a pair of this scheme",
+                        r.base, r.quote
+                    ),
+                ));
+            }
+            if agent_of(r.base) != Some(agent) && agent_of(r.quote) != Some(agent) {
+                return Err(Rejection::forbidden(format!(
+                    "rates[{i}]: {agent} is the settlement agent of neither {} nor {}",
+                    r.base, r.quote
+                )));
+            }
+        }
+        let published = self.fx.publish_reference_rates(agent, rates, now);
+        Ok(Answer::ReferenceRates(published))
+    }
+
+    pub(super) fn request_quote(
+        &mut self,
+        requester: Bic,
+        request: &QuoteRequest,
+        now: Timestamp,
+    ) -> HubOutcome {
+        self.registry.check_sender(requester)?;
+        let (source, destination) = (
+            self.registry.scheme_currency(request.source_currency)?,
+            self.registry
+                .scheme_currency(request.destination_currency)?,
+        );
+        if source.code == destination.code {
+            return Err(Rejection::new(
+                "CURR",
+                "source and destination currency are the same: send a plain payment",
+            ));
+        }
+        let fixed = match (&request.instructed_amount, &request.creditor_amount) {
+            (Some(a), None) => Fixed::Instructed(parse_amount(a, source)?),
+            (None, Some(a)) => Fixed::CreditorReceives(parse_amount(a, destination)?),
+            _ => {
+                return Err(Rejection::format(
+                    "give exactly one of instructed_amount and creditor_amount",
+                ));
+            }
+        };
+        self.registry
+            .check_receiver(requester, request.creditor_agent, destination.code)?;
+        self.registry.sender_account(requester, source.code)?;
+        let (chosen, considered) = self.fx.best_route(
+            (&self.registry, &self.books),
+            (source, destination),
+            fixed,
+            request.charge_bearer,
+            now,
+        );
+        let priced = chosen.ok_or_else(|| {
+            Rejection::new(
+                "FXNR",
+                format!(
+                    "no FX provider can convert {} into {} now, directly or through one other currency",
+                    source.code, destination.code
+                ),
+            )
+        })?;
+        let id = self.fx.take_quote_id();
+        let sheets_valid_until = priced
+            .hops
+            .iter()
+            .filter_map(|h| self.fx.current_sheet(h.provider).map(|s| s.valid_until))
+            .min()
+            .unwrap_or(now);
+        let quote = Quote {
+            id,
+            requester,
+            creditor_agent: request.creditor_agent,
+            charge_bearer: request.charge_bearer,
+            fixed,
+            priced,
+            reference_rate: self
+                .fx
+                .reference_rate(source.code, destination.code)
+                .cloned(),
+            considered,
+            created_at: now,
+            expires_at: now
+                .plus_seconds(self.config.quote_validity_seconds)
+                .min(sheets_valid_until),
+            used_by: None,
+        };
+        self.fx.add_quote(quote.clone());
+        Ok(Answer::Quote(Box::new(quote)))
+    }
+
+    /// A cross-currency payment: settled at once against its quote, payment versus payment,
+    /// or rejected. It never queues, because its quote locks the rate only until expiry; one
+    /// that would have to wait behind the payer's queued payments (which it may not
+    /// overtake) is rejected AM04 like one without liquidity.
+    pub(super) fn submit_fx(
+        &mut self,
+        sender: Bic,
+        instruction: &PaymentInstruction,
+        quote_id: u64,
+        now: Timestamp,
+    ) -> Result<PaymentReceipt, Rejection> {
+        let (amount, quote) = self.quoted_amount(sender, instruction, quote_id, now)?;
+        let id = self.payments.add(sender, instruction, amount, None, now);
+        self.attach_quote(id, quote);
+        self.settle_fx(id, now);
+        Ok(self.payments.receipt(id, false))
+    }
+
+    pub(super) fn quoted_amount(
+        &self,
+        sender: Bic,
+        instruction: &PaymentInstruction,
+        quote_id: u64,
+        now: Timestamp,
+    ) -> Result<(u128, Quote), Rejection> {
+        let amount = parse_amount(
+            &instruction.amount,
+            self.registry.scheme_currency(instruction.currency)?,
+        )?;
+        let quote = self
+            .fx
+            .usable_quote(sender, instruction, quote_id, amount, now)?;
+        Ok((amount, quote))
+    }
+
+    /// Marks the quote used by payment `id`, so no other payment can take its amounts.
+    pub(super) fn attach_quote(&mut self, id: u64, quote: Quote) {
+        self.fx.mark_used(quote.id, id);
+        self.payments.attach_fx(
+            id,
+            FxSettlement {
+                quote,
+                legs: Vec::new(),
+            },
+        );
+    }
+
+    /// Settles quoted payment `id` in all its legs at once, or rejects it.
+    pub(super) fn settle_fx(&mut self, id: u64, now: Timestamp) {
+        let Some(p) = self.payments.get(id) else {
+            return;
+        };
+        let Some(quote) = p.fx.as_ref().map(|fx| fx.quote.clone()) else {
+            return;
+        };
+        let (sender, receiver, priority) = (
+            p.sender,
+            p.instruction.instructed_agent,
+            p.instruction.priority,
+        );
+        if quote.expires_at <= now {
+            let reason = Rejection::new(
+                "QEXP",
+                format!("quote {} expired while the payment was held", quote.id),
+            );
+            self.finish(id, PaymentStatus::Rejected, Some(reason), now);
+            return;
+        }
+        let accounts = self
+            .registry
+            .sender_account(sender, quote.source())
+            .and_then(|payer| {
+                let payee = self
+                    .registry
+                    .check_receiver(sender, receiver, quote.destination())?;
+                Ok((payer, payee))
+            });
+        let outcome = accounts.and_then(|(payer, payee)| {
+            if self.queues.blocks(payer, priority) {
+                return Err(Rejection::new(
+                    "AM04",
+                    "earlier payments wait in the payer's queue and may not be overtaken",
+                ));
+            }
+            self.settle_pvp(id, payer, payee, &quote, now)
+                .map(|legs| (payee, legs))
+        });
+        match outcome {
+            Ok((payee, legs)) => {
+                let first = legs[0].posted;
+                self.fx.count_settled(&quote);
+                self.payments.set_legs(id, legs);
+                self.settled(id, first, now);
+                self.drain(vec![payee], now);
+            }
+            Err(reason) => self.finish(id, PaymentStatus::Rejected, Some(reason), now),
+        }
+    }
+
+    /// Reserves every leg as one linked chain, then posts every leg as another. Either all
+    /// legs are posted or the ledger is as it was. Returns the legs, or why nothing moved.
+    fn settle_pvp(
+        &mut self,
+        payment: u64,
+        debtor_account: AccountId,
+        creditor_account: AccountId,
+        quote: &Quote,
+        now: Timestamp,
+    ) -> Result<Vec<Leg>, Rejection> {
+        let plan = self.leg_plan(debtor_account, creditor_account, quote)?;
+        let transfers = self
+            .books
+            .post_chain(&plan, CODE_FX_LEG, payment, now)
+            .map_err(|refused| match refused {
+                ChainRefused::IdsExhausted => Rejection::new("AC10", "transfer ids are exhausted"),
+                ChainRefused::Leg(i, code) => leg_refusal(i, code, plan[i].0, quote),
+            })?;
+        Ok(plan
+            .iter()
+            .zip(transfers)
+            .map(
+                |(&(currency, debit, credit, amount), (reserved, posted))| Leg {
+                    currency,
+                    debit,
+                    credit,
+                    amount,
+                    reserved,
+                    posted,
+                },
+            )
+            .collect())
+    }
+
+    /// (currency, debit, credit, amount) of each leg, debtor side first.
+    fn leg_plan(
+        &self,
+        debtor_account: AccountId,
+        creditor_account: AccountId,
+        quote: &Quote,
+    ) -> Result<Vec<ChainLeg>, Rejection> {
+        let hops = &quote.priced.hops;
+        let mut plan = Vec::with_capacity(hops.len() + 1);
+        let mut payer = debtor_account;
+        for hop in hops {
+            self.registry
+                .check_provider(hop.provider)
+                .map_err(|r| Rejection::new("AG01", format!("FX provider: {}", r.message)))?;
+            let receives = self.registry.provider_inventory(hop.provider, hop.from)?;
+            plan.push((hop.from, payer, receives, hop.received));
+            payer = self.registry.provider_inventory(hop.provider, hop.to)?;
+        }
+        let last = &hops[hops.len() - 1];
+        plan.push((last.to, payer, creditor_account, last.delivered));
+        Ok(plan)
+    }
+}

@@ -1,0 +1,101 @@
+//! Sanctions holds as payments see them: a screened payment is held (checked as far as it
+//! can be now), an officer's decision releases it, which settles it as if it had just
+//! arrived, or rejects it.
+
+use corridor_core::{Bic, Timestamp};
+
+use super::{Answer, Hub, HubOutcome};
+use crate::compliance::{HoldDecision, HoldState, Officer, Screening};
+use crate::model::PaymentInstruction;
+use crate::payment::{PaymentReceipt, PaymentStatus};
+use crate::rejection::Rejection;
+
+impl Hub {
+    /// Records a screened payment as held: checked as far as it can be now, so one that
+    /// would be refused is refused at once rather than after a person's review.
+    pub(super) fn hold(
+        &mut self,
+        sender: Bic,
+        instruction: &PaymentInstruction,
+        screening: Option<&Screening>,
+        why: String,
+        now: Timestamp,
+    ) -> Result<PaymentReceipt, Rejection> {
+        let id = match instruction.quote {
+            Some(quote_id) => {
+                let (amount, quote) = self.quoted_amount(sender, instruction, quote_id, now)?;
+                let id = self.payments.add(sender, instruction, amount, None, now);
+                self.attach_quote(id, quote);
+                id
+            }
+            None => {
+                let (_, _, amount) = self.route(sender, instruction)?;
+                self.payments.add(sender, instruction, amount, None, now)
+            }
+        };
+        let screening = screening.cloned().unwrap_or_default();
+        self.compliance
+            .open_hold(id, sender, why.clone(), screening, now);
+        self.payments.record(
+            id,
+            now,
+            PaymentStatus::Held,
+            Some(Rejection::new(
+                "RR04",
+                format!("held for compliance review: {why}"),
+            )),
+        );
+        self.notify_sender(id, now);
+        Ok(self.payments.receipt(id, false))
+    }
+
+    pub(super) fn decide_hold(
+        &mut self,
+        officer: &Officer,
+        payment: u64,
+        decision: HoldDecision,
+        reason: &str,
+        now: Timestamp,
+    ) -> HubOutcome {
+        match self
+            .compliance
+            .decide(officer, payment, decision, reason, now)?
+        {
+            HoldState::Open => {}
+            HoldState::Released => self.resume(payment, now),
+            HoldState::Rejected => self.finish(
+                payment,
+                PaymentStatus::Rejected,
+                Some(Rejection::new(
+                    "RR04",
+                    format!("rejected by compliance: {reason}"),
+                )),
+                now,
+            ),
+        }
+        let hold = self
+            .compliance
+            .hold(payment)
+            .cloned()
+            .ok_or_else(|| Rejection::not_found(format!("no held payment {payment}")))?;
+        Ok(Answer::Hold(Box::new(hold)))
+    }
+
+    /// A released payment goes on exactly as if it had just arrived, checked again against
+    /// what may have changed while it was held (a suspended receiver, an expired quote).
+    fn resume(&mut self, id: u64, now: Timestamp) {
+        let Some(p) = self.payments.get(id) else {
+            return;
+        };
+        debug_assert_eq!(p.status, PaymentStatus::Held);
+        if p.fx.is_some() {
+            self.settle_fx(id, now);
+            return;
+        }
+        let (sender, instruction) = (p.sender, p.instruction.clone());
+        match self.route(sender, &instruction) {
+            Ok((payer, payee, _)) => self.settle_or_queue(id, payer, payee, now),
+            Err(reason) => self.finish(id, PaymentStatus::Rejected, Some(reason), now),
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! The hub's own invariants on top of the ledger's, checked after recovery and by tests:
+//! payments agree with the ledger, the queues and the holds, every cross-currency payment
+//! has all its legs or none, and recalls agree with their payments.
+
+use corridor_ledger::TransferState;
+
+use super::Hub;
+use crate::compliance::HoldState;
+use crate::payment::PaymentStatus;
+
+impl Hub {
+    /// Every settled payment has exactly one ledger transfer, every queued one is queued,
+    /// and every held one has an open hold.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let ledger = self.books.ledger();
+        ledger.check_invariants().map_err(|e| e.to_string())?;
+        self.check_pvp()?;
+        if !self.queues_consistent() {
+            return Err("queued payments and queues disagree".into());
+        }
+        for p in self.payments.all() {
+            let settled = matches!(p.status, PaymentStatus::Settled | PaymentStatus::Returned);
+            if settled != p.transfer.is_some() {
+                return Err(format!(
+                    "payment {} is {:?} with transfer {:?}",
+                    p.id, p.status, p.transfer
+                ));
+            }
+            if let Some(t) = p.transfer
+                && ledger.transfer_state(t).is_none()
+            {
+                return Err(format!(
+                    "payment {}'s transfer {t} is not in the ledger",
+                    p.id
+                ));
+            }
+            let held = p.status == PaymentStatus::Held;
+            let hold = self.compliance.hold(p.id);
+            let open_hold = hold.is_some_and(|h| h.state == HoldState::Open);
+            if held != open_hold {
+                return Err(format!(
+                    "payment {} is {:?} but its hold is {:?}",
+                    p.id,
+                    p.status,
+                    hold.map(|h| h.state)
+                ));
+            }
+        }
+        self.recalls.check(|id| self.payments.get(id))?;
+        self.compliance.check_invariants()
+    }
+
+    /// The PvP invariant: a cross-currency payment has all its legs posted (settled or
+    /// returned) or none recorded, and every recorded leg is posted in the ledger.
+    fn check_pvp(&self) -> Result<(), String> {
+        let ledger = self.books.ledger();
+        if ledger.pending_count() != 0 {
+            return Err(format!(
+                "{} reservations are left pending",
+                ledger.pending_count()
+            ));
+        }
+        for p in self.payments.all() {
+            let Some(fx) = &p.fx else { continue };
+            let settled = matches!(p.status, PaymentStatus::Settled | PaymentStatus::Returned);
+            let all_legs = fx.quote.priced.hops.len() + 1;
+            let expected = if settled { all_legs } else { 0 };
+            if fx.legs.len() != expected {
+                return Err(format!(
+                    "payment {} is {:?} with {} of {all_legs} legs",
+                    p.id,
+                    p.status,
+                    fx.legs.len(),
+                ));
+            }
+            for leg in &fx.legs {
+                let reserved = ledger.transfer_state(leg.reserved);
+                let posted = ledger.transfer_state(leg.posted);
+                if reserved != Some(TransferState::PendingPosted)
+                    || posted != Some(TransferState::PostsPending)
+                {
+                    return Err(format!(
+                        "payment {}'s {} leg is {reserved:?}/{posted:?}",
+                        p.id, leg.currency
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,463 @@
+//! The hub's on-disk formats are frozen: a deterministic run through every kind of command
+//! (participants, accounts, funding, payments settled and queued, FX quotes and PvP,
+//! cancellations, returns, recalls, holds, AML cases, end of day) must encode its journal
+//! requests, its answers, its snapshot and its state hash to exactly the bytes recorded
+//! here. A change to any of them means old journals or snapshots would no longer load.
+
+mod support;
+
+use corridor_core::Bic;
+use corridor_ledger::{StateMachine, codec};
+use corridor_settlement::fx::sheet::{PairRequest, RateSheetRequest, ReferenceRateRequest};
+use corridor_settlement::{
+    AccountPurpose, CaseAction, ChargeBearer, HoldDecision, Hub, HubCommand, HubConfig, HubOutcome,
+    LiquidityDirection, ListVersionRef, Officer, ParticipantRole, ParticipantStatus, PaymentStatus,
+    Priority, QuoteRequest, RecallDecision, ScreenedRole, Screening, ScreeningHit,
+};
+use sha2::{Digest, Sha256};
+use support::*;
+
+/// SHA-256 of the snapshot's hub part (everything before the ledger's own snapshot bytes,
+/// whose transfer index is listed in hash-map order).
+const HUB_SNAPSHOT_SHA256: &str =
+    "14eb67b7f0249dfce9a34dd44f5f119796df39807665f843a01f6aa986fc3a21";
+const STATE_HASH: u128 = 34444354619202136304234941655647359587;
+/// SHA-256 of every journaled request, each length-prefixed, in order.
+const JOURNAL_SHA256: &str = "8fe914e9a4f32075d406940a8174068f7088597da9a0559736d27e099ab0032b";
+/// SHA-256 of every answer's debug text, in order.
+const ANSWERS_SHA256: &str = "bbcba015a77307482083f532f180f5e9fbce5f2d871ace1c0caebe921b8e3ffc";
+
+fn provider() -> Bic {
+    bic("FXPXRUMM")
+}
+
+fn list() -> ListVersionRef {
+    ListVersionRef {
+        list: "un".into(),
+        date: "2026-11-20".into(),
+        sha256: "sha-of-2026-11-20".into(),
+    }
+}
+
+fn screening(score: Option<u16>) -> Screening {
+    Screening {
+        lists: vec![list()],
+        threshold: 850,
+        hits: score
+            .map(|score| ScreeningHit {
+                role: ScreenedRole::Creditor,
+                party_name: "Ali Rezaei".into(),
+                list: "un".into(),
+                entry_id: "QDi.1".into(),
+                entry_name: "Listed Person".into(),
+                entry_fingerprint: "f1".into(),
+                score,
+                explanation: "test".into(),
+            })
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn operator() -> Officer {
+    Officer {
+        name: "olga".into(),
+        bank: None,
+    }
+}
+
+/// A bench that remembers every command it ran and every answer it gave.
+struct Run {
+    b: Bench,
+    commands: Vec<HubCommand>,
+    answers: Vec<HubOutcome>,
+}
+
+impl Run {
+    fn run(&mut self, command: HubCommand) -> HubOutcome {
+        let outcome = self.b.run(command.clone());
+        self.commands.push(command);
+        self.answers.push(outcome.clone());
+        outcome
+    }
+
+    fn pay(&mut self, sender: Bic, id: &str, to: Bic, amount: &str) -> u64 {
+        self.pay_with(sender, instruction(id, to, amount, rub()), Vec::new())
+    }
+
+    /// A payment screened clean against the recorded list.
+    fn pay_screened(&mut self, sender: Bic, id: &str, to: Bic, amount: &str) -> u64 {
+        self.pay_with(
+            sender,
+            instruction(id, to, amount, rub()),
+            vec![screening(None)],
+        )
+    }
+
+    fn pay_with(
+        &mut self,
+        sender: Bic,
+        i: corridor_settlement::PaymentInstruction,
+        screening: Vec<Screening>,
+    ) -> u64 {
+        let answer = self
+            .run(HubCommand::SubmitPayments {
+                sender,
+                payments: vec![i],
+                screening,
+            })
+            .expect("a batch answer");
+        receipts(answer)
+            .remove(0)
+            .expect("the payment is accepted")
+            .payment
+    }
+
+    fn fund(&mut self, bank: Bic, currency: corridor_core::CurrencyCode, amount: &str) {
+        let command = self
+            .b
+            .liquidity_command(bank, currency, amount, LiquidityDirection::Fund);
+        self.run(command).expect("funded");
+    }
+}
+
+fn pair() -> PairRequest {
+    PairRequest {
+        base: rub(),
+        quote: irr(),
+        bid: "512.5".to_string().try_into().unwrap(),
+        ask: "515".to_string().try_into().unwrap(),
+        tiers: Vec::new(),
+        fee_in_base: Some("10.00".into()),
+        fee_in_quote: Some("5000".into()),
+    }
+}
+
+fn quote_request() -> QuoteRequest {
+    QuoteRequest {
+        source_currency: rub(),
+        destination_currency: irr(),
+        creditor_agent: bank_b(),
+        instructed_amount: Some("100.00".into()),
+        creditor_amount: None,
+        charge_bearer: ChargeBearer::Debtor,
+    }
+}
+
+fn quote_id(outcome: HubOutcome) -> u64 {
+    match outcome {
+        Ok(corridor_settlement::Answer::Quote(q)) => q.id,
+        other => panic!("expected a quote, got {other:?}"),
+    }
+}
+
+/// Every kind of command, in an order that leaves queued, held, settled, returned,
+/// recalled, cancelled and cross-currency payments, open quotes and a closed day behind.
+fn scripted_run() -> Run {
+    let mut r = Run {
+        b: Bench::standard(),
+        commands: Vec::new(),
+        answers: Vec::new(),
+    };
+    r.run(HubCommand::Configure(HubConfig {
+        queue_timeout_seconds: 600,
+        quote_validity_seconds: 60,
+    }))
+    .unwrap();
+    r.run(HubCommand::RegisterToken {
+        token_sha256: "ab".repeat(32),
+        subject: bank_a().to_string(),
+    })
+    .unwrap();
+    r.run(HubCommand::AdmitParticipant {
+        bic: provider(),
+        name: "FX house".into(),
+        country: "RU".into(),
+        roles: vec![ParticipantRole::FxProvider],
+    })
+    .unwrap();
+    for currency in [rub(), irr()] {
+        r.run(HubCommand::OpenAccount {
+            owner: provider(),
+            currency,
+            purpose: AccountPurpose::FxInventory,
+            net_debit_cap: 0,
+        })
+        .unwrap();
+    }
+    for (currency, amount) in [(rub(), "100000.00"), (irr(), "1000000000000")] {
+        let mut command =
+            r.b.liquidity_command(provider(), currency, amount, LiquidityDirection::Fund);
+        if let HubCommand::Liquidity { account, .. } = &mut command {
+            *account = AccountPurpose::FxInventory;
+        }
+        r.run(command).unwrap();
+    }
+    r.fund(bank_a(), rub(), "10000.00");
+    r.fund(bank_c(), rub(), "50.00");
+    r.fund(bank_b(), irr(), "1000000");
+    let c_rub = r.b.account(bank_c(), rub());
+    r.run(HubCommand::SetNetDebitCap {
+        account: c_rub,
+        net_debit_cap: 1_000,
+    })
+    .unwrap();
+
+    // FX: a sheet, reference rates both ways round, a quote used and one left to expire.
+    r.run(HubCommand::PublishRateSheet {
+        provider: provider(),
+        sheet: RateSheetRequest {
+            valid_for_seconds: 3_600,
+            pairs: vec![pair()],
+        },
+    })
+    .unwrap();
+    for (agent, base, quote, rate) in [
+        (cbi(), rub(), irr(), "514.25"),
+        (cbr(), irr(), rub(), "0.00194"),
+    ] {
+        r.run(HubCommand::PublishReferenceRates {
+            agent,
+            rates: vec![ReferenceRateRequest {
+                base,
+                quote,
+                rate: rate.to_string().try_into().unwrap(),
+            }],
+        })
+        .unwrap();
+    }
+    let used = quote_id(r.run(HubCommand::RequestQuote {
+        requester: bank_a(),
+        request: quote_request(),
+    }));
+    let mut fx = instruction("FX1", bank_b(), "100.00", rub());
+    fx.charge_bearer = ChargeBearer::Debtor;
+    fx.quote = Some(used);
+    r.pay_with(bank_a(), fx, Vec::new());
+    quote_id(r.run(HubCommand::RequestQuote {
+        requester: bank_a(),
+        request: quote_request(),
+    }));
+
+    // Domestic payments: settled, queued behind each other, cancelled, returned.
+    let settled = r.pay(bank_a(), "P1", bank_b(), "100.00");
+    r.pay(bank_c(), "Q1", bank_d(), "70.00");
+    let cancelled = r.pay(bank_c(), "Q2", bank_d(), "30.00");
+    r.pay_with(
+        bank_c(),
+        with_priority(instruction("Q3", bank_d(), "5.00", rub()), Priority::Urgent),
+        Vec::new(),
+    );
+    r.run(HubCommand::CancelPayment {
+        sender: bank_c(),
+        payment: cancelled,
+        reason: "CUST changed their mind".into(),
+    })
+    .unwrap();
+    r.run(HubCommand::ReturnPayment {
+        sender: bank_b(),
+        original: settled,
+        return_id: "R1".into(),
+        uetr: uetr_for("R1"),
+        amount: Some("30.00".into()),
+        reason: "AC04 account closed".into(),
+    })
+    .unwrap();
+
+    // Recalls: one accepted (money back as a return), one rejected, one still open.
+    for (id, answer) in [("P2", Some(true)), ("P3", Some(false)), ("P4", None)] {
+        let payment = r.pay(bank_a(), id, bank_b(), "20.00");
+        let recall = match r.run(HubCommand::RecallPayment {
+            sender: bank_a(),
+            payment,
+            cancellation_id: format!("CXL-{id}"),
+            reason: "DUPL".into(),
+        }) {
+            Ok(corridor_settlement::Answer::Recall { recall, .. }) => recall.id,
+            other => panic!("expected a recall, got {other:?}"),
+        };
+        let decision = match answer {
+            Some(true) => RecallDecision::Accept {
+                return_id: format!("RET-{id}"),
+                uetr: uetr_for(&format!("RET-{id}")),
+            },
+            Some(false) => RecallDecision::Reject {
+                reason: "CUST refuses".into(),
+            },
+            None => continue,
+        };
+        r.run(HubCommand::AnswerRecall {
+            responder: bank_b(),
+            recall,
+            decision,
+        })
+        .unwrap();
+    }
+
+    // AML monitoring: three payments just under the reporting threshold open a case.
+    let mut rules = corridor_aml::SchemeRules::default();
+    rules.structuring.reporting_threshold = 60_000;
+    rules.velocity.min_baseline_value = 50_000;
+    rules.new_counterparty.threshold = 500_000;
+    let config = corridor_aml::AmlConfig::default().with_scheme(rub(), rules);
+    let mut config = config;
+    config.schemes.retain(|code, _| *code == rub());
+    r.run(HubCommand::ConfigureMonitoring(config)).unwrap();
+    for n in 0..3 {
+        r.pay(bank_a(), &format!("S{n}"), bank_d(), "590.00");
+    }
+    let _ = r.run(HubCommand::WorkCase {
+        officer: operator(),
+        case: 1,
+        action: CaseAction::Review,
+    });
+
+    // Sanctions: a list on record, one payment held and released, one held and rejected.
+    r.run(HubCommand::RecordWatchlist {
+        version: list(),
+        entries: 1000,
+    })
+    .unwrap();
+    let released = r.pay_with(
+        bank_a(),
+        instruction("H1", bank_b(), "10.00", rub()),
+        vec![screening(Some(990))],
+    );
+    let refused = r.pay_with(
+        bank_a(),
+        instruction("H2", bank_b(), "10.00", rub()),
+        vec![screening(Some(900))],
+    );
+    r.pay_with(
+        bank_a(),
+        instruction("H3", bank_b(), "10.00", rub()),
+        Vec::new(),
+    );
+    for (payment, decision) in [
+        (
+            released,
+            HoldDecision::Release {
+                false_positive: true,
+            },
+        ),
+        (refused, HoldDecision::Reject),
+    ] {
+        r.run(HubCommand::DecideHold {
+            officer: operator(),
+            payment,
+            decision,
+            reason: "checked the passport copy".into(),
+        })
+        .unwrap();
+    }
+
+    // Participants come and go; liquidity leaves; outboxes are acknowledged.
+    r.run(HubCommand::SetParticipantStatus {
+        bic: bank_d(),
+        status: ParticipantStatus::Suspended,
+    })
+    .unwrap();
+    r.pay_screened(bank_a(), "TO-SUSPENDED", bank_c(), "1.00");
+    r.run(HubCommand::SetParticipantStatus {
+        bic: bank_d(),
+        status: ParticipantStatus::Active,
+    })
+    .unwrap();
+    let defund =
+        r.b.liquidity_command(bank_a(), rub(), "5.00", LiquidityDirection::Defund);
+    r.run(defund).unwrap();
+    r.run(HubCommand::AcknowledgeOutbox {
+        participant: bank_a(),
+        up_to: 3,
+    })
+    .unwrap();
+
+    // Time passes: the queue times out, a new payment queues, the day closes.
+    r.b.advance(700);
+    r.run(HubCommand::Tick).unwrap();
+    r.pay_screened(bank_c(), "Q4", bank_d(), "500.00");
+    r.run(HubCommand::CloseBusinessDay {
+        date: "2023-11-14".into(),
+        at: r.b.now,
+    })
+    .unwrap();
+    r.pay_screened(bank_a(), "AFTER-CLOSE", bank_b(), "1.00");
+    r
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+#[test]
+fn snapshot_journal_and_answers_are_byte_identical_to_the_recorded_format() {
+    let r = scripted_run();
+    let hub = &r.b.hub;
+    hub.check_invariants().expect("invariants hold");
+    let statuses: Vec<PaymentStatus> = (1..=hub.payment_count() as u64)
+        .filter_map(|id| hub.payment(id).map(|p| p.status))
+        .collect();
+    for status in [
+        PaymentStatus::Settled,
+        PaymentStatus::Queued,
+        PaymentStatus::Rejected,
+        PaymentStatus::Cancelled,
+        PaymentStatus::Returned,
+        PaymentStatus::Held,
+    ] {
+        assert!(
+            statuses.contains(&status),
+            "no {status:?} payment: {statuses:?}"
+        );
+    }
+    assert!(
+        (1..=hub.payment_count() as u64)
+            .any(|id| hub.payment(id).is_some_and(|p| p.return_of.is_some())),
+        "no return"
+    );
+    assert_eq!(hub.recalls().count(), 3);
+    assert_eq!(hub.compliance().holds().count(), 3);
+    assert!(hub.monitoring().cases().cases().count() >= 1, "no AML case");
+    assert!(!hub.fx_volume().is_empty(), "no PvP settlement");
+    assert!(hub.quote(2).is_some(), "no open quote");
+    assert_eq!(hub.closed_days().len(), 1);
+
+    let snapshot = hub.encode_snapshot().expect("the state encodes");
+    let ledger = codec::encode_snapshot(hub.ledger());
+    assert!(
+        snapshot.ends_with(&ledger),
+        "the ledger's own snapshot closes the hub's"
+    );
+    let hub_part = &snapshot[..snapshot.len() - ledger.len()];
+
+    let mut journal = Vec::new();
+    for command in &r.commands {
+        let mut bytes = Vec::new();
+        Hub::encode_request(command, &mut bytes).expect("the command encodes");
+        journal.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        journal.extend_from_slice(&bytes);
+    }
+    let answers: String = r.answers.iter().map(|a| format!("{a:?}\n")).collect();
+
+    let found = (
+        sha256_hex(hub_part),
+        hub.state_hash(),
+        sha256_hex(&journal),
+        sha256_hex(answers.as_bytes()),
+    );
+    assert_eq!(
+        found,
+        (
+            HUB_SNAPSHOT_SHA256.to_string(),
+            STATE_HASH,
+            JOURNAL_SHA256.to_string(),
+            ANSWERS_SHA256.to_string()
+        ),
+        "the hub's snapshot, state hash, journal requests or answers changed"
+    );
+
+    let restored = Hub::decode_snapshot(&snapshot).expect("the snapshot decodes");
+    assert_eq!(restored.state_hash(), hub.state_hash());
+    let again = restored.encode_snapshot().expect("the state encodes");
+    assert_eq!(sha256_hex(&again[..again.len() - ledger.len()]), found.0);
+}
