@@ -72,8 +72,21 @@ impl From<Rejection> for ApiError {
     }
 }
 
+/// An instruction the engine could not encode for the journal was neither applied nor
+/// journaled: a 500 (`SRLZ`), as for an answer the node could not write. Any other engine
+/// failure means the engine cannot take instructions now: 503 (`UNAV`).
 impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> ApiError {
+        if let EngineError::Encode(why) = &e {
+            tracing::error!(error = %why, "instruction refused: it cannot be encoded for the journal");
+            return ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "SRLZ",
+                format!(
+                    "the instruction could not be written to the journal, so nothing was applied: {why}"
+                ),
+            );
+        }
         tracing::error!(error = %e, "engine unavailable");
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -102,5 +115,28 @@ impl IntoResponse for ApiError {
             }),
         )
             .into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unencodable_instruction_is_a_server_error_and_a_stopped_engine_unavailable() {
+        let unencodable =
+            ApiError::from(EngineError::Encode("a field postcard cannot write".into()));
+        assert_eq!(unencodable.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(unencodable.rejection.code.as_str(), "SRLZ");
+        assert!(
+            unencodable
+                .rejection
+                .message
+                .contains("nothing was applied")
+        );
+
+        let stopped = ApiError::from(EngineError::Stopped);
+        assert_eq!(stopped.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(stopped.rejection.code.as_str(), "UNAV");
     }
 }

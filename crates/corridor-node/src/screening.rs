@@ -226,9 +226,10 @@ impl ScreeningService {
             format,
             date: date.map(str::to_string),
         };
+        let meta_path = self.lists_dir.join(format!("{name}.json"));
+        let meta = serde_json::to_vec_pretty(&stored).map_err(|e| file_error(&meta_path, e))?;
         write_atomically(&self.lists_dir.join(format!("{name}.list")), bytes)?;
-        let meta = serde_json::to_vec_pretty(&stored).unwrap_or_default();
-        write_atomically(&self.lists_dir.join(format!("{name}.json")), &meta)?;
+        write_atomically(&meta_path, &meta)?;
         let mut lists = self.snapshot().lists.clone();
         lists.replace(list);
         let loaded = build(lists, self.dictionary.clone());
