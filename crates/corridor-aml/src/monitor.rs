@@ -30,9 +30,12 @@ use crate::work::Work;
 /// whatever the officer does with the case, so closing a case as a false positive does not
 /// bring the same payments back. Payment ids are taken to be unique, as the hub's are.
 ///
-/// Cost: a payment costs the same however long the accounts' histories are (a binary
-/// search at most), except a round trip's search, which reads the payments between the
-/// accounts concerned until it finds one that closes the cycle.
+/// Cost: what a payment costs does not grow with the accounts' histories, but for a
+/// binary search through a window. Each rule decides from running totals, an alert
+/// already covering the evidence is recognised from the latest payment it cited, and only
+/// a new alert lists its evidence. The one search that can read further is the round
+/// trip's, among the payments between the accounts of a possible cycle that are of an
+/// amount that could be a leg, until it finds the latest that closes the cycle.
 #[derive(Clone, Debug)]
 pub struct AmlMonitor {
     pub(crate) config: AmlConfig,

@@ -7,6 +7,7 @@ pub mod iso;
 pub mod ledger;
 pub mod memory;
 pub mod screen;
+pub mod soak;
 
 /// The machine a result was measured on, recorded next to every figure.
 #[derive(Debug, serde::Serialize)]
