@@ -148,15 +148,10 @@ fn soak(args: &SoakBenchArgs, data_dir: &std::path::Path) -> anyhow::Result<Soak
     let mut sent = 0;
     for tenth in 0..TENTHS {
         let mut work = Vec::new();
-        for batch in starts[tenth]..starts[tenth + 1] {
-            work.push(prepare_batch(
-                &mut rng,
-                &senders,
-                batch,
-                sent,
-                sizes[batch],
-            )?);
-            sent += sizes[batch];
+        let batches = starts[tenth]..starts[tenth + 1];
+        for (batch, &size) in batches.clone().zip(&sizes[batches]) {
+            work.push(prepare_batch(&mut rng, &senders, batch, sent, size)?);
+            sent += size;
         }
         let payments: usize = work.iter().map(|p| p.payments).sum();
         let started = Instant::now();
