@@ -12,10 +12,15 @@ mod activity;
 mod alert;
 mod case;
 mod config;
+mod covering;
+mod flow_log;
 mod monitor;
 mod payment;
 mod ratio;
 mod rules;
+mod state;
+mod sum;
+mod work;
 
 pub use alert::{Alert, RuleKind};
 pub use case::{Case, CaseBook, CaseChange, CaseError, CaseEvent, CaseId, CaseState, CloseReason};

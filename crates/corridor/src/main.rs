@@ -80,6 +80,9 @@ enum BenchCommand {
     /// Names screened per second on one core against the UN and OFAC lists, payment
     /// latency, index build time, against a brute-force Jaro-Winkler scan in the same run.
     Screen(bench::screen::ScreenBenchArgs),
+    /// Payments per second through the HTTP API as history piles up on a few pairs of
+    /// accounts: the first tenth of a long run against the last.
+    Soak(bench::soak::SoakBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -102,6 +105,7 @@ fn main() -> std::process::ExitCode {
         Commands::Bench(BenchCommand::Fx(args)) => bench::fx::run(args),
         Commands::Bench(BenchCommand::Iso(args)) => bench::iso::run(args),
         Commands::Bench(BenchCommand::Screen(args)) => bench::screen::run(args),
+        Commands::Bench(BenchCommand::Soak(args)) => bench::soak::run(args),
         Commands::Screen(args) => screen::run(args),
         Commands::Iso(command) => iso::run(command),
         Commands::Mt2mx(args) => iso::mt2mx(args),

@@ -1,5 +1,9 @@
 //! The six monitoring rules, each a pure function from the scene of one settled payment to
-//! at most one finding, and the text helpers their details share.
+//! at most one new finding, and the text helpers their details share.
+//!
+//! A rule first decides from its account's running totals whether it finds anything, then
+//! whether an alert it raised before already covers that evidence, and only then lists the
+//! evidence and writes the detail: work for a finding only ever goes into an alert.
 
 mod new_counterparty;
 mod originator;
@@ -9,25 +13,29 @@ mod structuring;
 mod velocity;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use corridor_core::{Amount, Currency, Timestamp};
 
 use crate::activity::{AccountActivity, window_start};
 use crate::alert::RuleKind;
 use crate::config::SchemeRules;
+use crate::covering::Reach;
 use crate::payment::{AccountKey, SettledPayment};
+use crate::work::Work;
 
 /// Everything a rule may look at when a payment has been recorded.
 pub struct Scene<'a> {
     pub payment: &'a SettledPayment,
     pub debtor: &'a AccountKey,
     pub creditor: &'a AccountKey,
-    pub accounts: &'a BTreeMap<AccountKey, AccountActivity>,
+    pub accounts: &'a BTreeMap<Arc<AccountKey>, AccountActivity>,
     pub rules: &'a SchemeRules,
     /// The monitor's time: the latest settlement time it has seen.
     pub now: Timestamp,
     /// Whether the debtor had not paid this creditor within the rule's memory before.
     pub first_payment_to_creditor: bool,
+    pub work: &'a Work,
 }
 
 impl Scene<'_> {
@@ -37,6 +45,13 @@ impl Scene<'_> {
 
     fn since(&self, window_seconds: u32) -> Timestamp {
         window_start(self.now, u64::from(window_seconds))
+    }
+
+    /// `finding`, unless an alert of its rule kept on its subject cites any of its
+    /// payments: for the rules whose evidence is a few payments named by id.
+    fn unless_cited(&self, finding: Finding) -> Option<Finding> {
+        let covering = self.activity(&finding.subject)?.covering();
+        (!covering.cites_any(finding.rule, &finding.evidence)).then_some(finding)
     }
 
     /// `minor` written in major units with the currency code ("9,500.00" as "9500.00 EUR").
@@ -63,6 +78,8 @@ pub struct Finding {
     pub detail: String,
     /// How long the evidence stays inside the rule's window after the payment.
     pub window_seconds: u64,
+    /// The latest of the evidence, which decides whether a later finding shares it.
+    pub reach: Reach,
 }
 
 impl Finding {
@@ -81,11 +98,16 @@ impl Finding {
             evidence,
             detail,
             window_seconds: u64::from(window_seconds),
+            reach: Reach::default(),
         }
+    }
+
+    fn reaching(self, reach: Reach) -> Finding {
+        Finding { reach, ..self }
     }
 }
 
-/// Every rule's finding on this payment, in [`RuleKind`] order.
+/// Every rule's new finding on this payment, in [`RuleKind`] order.
 pub fn evaluate(scene: &Scene<'_>) -> Vec<Finding> {
     let rules: [fn(&Scene<'_>) -> Option<Finding>; 6] = [
         structuring::check,

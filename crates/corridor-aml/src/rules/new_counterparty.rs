@@ -18,7 +18,7 @@ pub fn check(scene: &Scene<'_>) -> Option<Finding> {
         scene.money(amount),
         scene.money(rule.threshold),
     );
-    Some(Finding::new(
+    scene.unless_cited(Finding::new(
         RuleKind::NewCounterparty,
         scene.debtor.clone(),
         vec![scene.payment.payment_id],

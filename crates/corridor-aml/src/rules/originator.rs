@@ -24,7 +24,7 @@ pub fn check(scene: &Scene<'_>) -> Option<Finding> {
         scene.money(rule.de_minimis),
         problems.join("; "),
     );
-    Some(Finding::new(
+    scene.unless_cited(Finding::new(
         RuleKind::OriginatorData,
         scene.debtor.clone(),
         vec![payment.payment_id],

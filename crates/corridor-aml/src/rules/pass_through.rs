@@ -2,8 +2,8 @@
 //! money mule or a shell company's transit account does.
 
 use super::{Finding, Scene, duration, plural};
-use crate::activity::Flow;
 use crate::alert::RuleKind;
+use crate::covering::Reach;
 use crate::ratio::{bp_of_rounded_up, share_bp};
 
 /// Checked when the account pays out: what it received within the window against what it
@@ -13,42 +13,60 @@ pub fn check(scene: &Scene<'_>) -> Option<Finding> {
     let account = scene.debtor;
     let activity = scene.activity(account)?;
     let since = scene.since(rule.window_seconds);
-    let received: Vec<&Flow> = activity.incoming.iter().filter(|f| f.at >= since).collect();
-    let first_receipt = received.iter().map(|flow| flow.at).min()?;
-    let sent: Vec<&Flow> = activity
-        .outgoing
-        .iter()
-        .filter(|flow| flow.at >= first_receipt)
-        .collect();
-    let inflow = total(&received);
-    let outflow = total(&sent);
+    let received = activity.incoming().totals_since(since, scene.work);
+    let first_receipt = received.earliest?;
+    let sent = activity.outgoing().totals_since(first_receipt, scene.work);
+    let inflow = received.value.saturated();
+    let outflow = sent.value.saturated();
     if inflow < rule.min_inflow || outflow < bp_of_rounded_up(inflow, rule.onward_share_bp) {
+        return None;
+    }
+    // The evidence is every receipt in the window and every payment out since the first
+    // of them, so an earlier alert shares some when its latest of either is still in.
+    let covered = activity
+        .covering()
+        .of(RuleKind::PassThrough, scene.work)
+        .any(|alert| {
+            alert.reach.incoming_since(since) || alert.reach.outgoing_since(first_receipt)
+        });
+    if covered {
         return None;
     }
     let detail = format!(
         "{} received {} in {} and sent on {} ({} bp) in {} within {}; the rule flags at least {} bp of an inflow of at least {}",
         account,
         scene.money(inflow),
-        plural(received.len() as u64, "payment"),
+        plural(received.count as u64, "payment"),
         scene.money(outflow),
         share_bp(outflow, inflow),
-        plural(sent.len() as u64, "payment"),
+        plural(sent.count as u64, "payment"),
         duration(rule.window_seconds),
         rule.onward_share_bp,
         scene.money(rule.min_inflow),
     );
-    let evidence = received.iter().chain(&sent).map(|f| f.payment_id).collect();
-    Some(Finding::new(
-        RuleKind::PassThrough,
-        account.clone(),
-        evidence,
-        detail,
-        rule.window_seconds,
-    ))
-}
-
-fn total(flows: &[&Flow]) -> u128 {
-    flows
+    let received_flows: Vec<_> = activity.incoming().since(since, scene.work).collect();
+    let sent_flows: Vec<_> = activity
+        .outgoing()
+        .since(first_receipt, scene.work)
+        .collect();
+    let reach = Reach {
+        latest_in: received_flows.iter().map(|flow| flow.at).max(),
+        latest_out: sent_flows.iter().map(|flow| flow.at).max(),
+        window: 0,
+    };
+    let evidence = received_flows
         .iter()
-        .fold(0u128, |sum, flow| sum.saturating_add(flow.amount))
+        .chain(&sent_flows)
+        .map(|flow| flow.payment_id)
+        .collect();
+    Some(
+        Finding::new(
+            RuleKind::PassThrough,
+            account.clone(),
+            evidence,
+            detail,
+            rule.window_seconds,
+        )
+        .reaching(reach),
+    )
 }

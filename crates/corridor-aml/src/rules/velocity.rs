@@ -2,18 +2,19 @@
 //! than its own trailing average.
 
 use super::{Finding, Scene, duration, multiple, plural};
-use crate::activity::{WindowTotal, window_index};
+use crate::activity::{WindowTotal, index_start, window_index, window_start};
 use crate::alert::RuleKind;
 use crate::config::VelocityRule;
+use crate::covering::Reach;
 use crate::ratio::bp_of;
 
 pub fn check(scene: &Scene<'_>) -> Option<Finding> {
     let rule = &scene.rules.velocity;
     let activity = scene.activity(scene.debtor)?;
     let current_index = window_index(scene.payment.settled_at, rule.window_seconds);
-    let current = activity.windows.get(&current_index).copied()?;
+    let current = activity.windows().get(&current_index).copied()?;
     let oldest = current_index.saturating_sub(u64::from(rule.trailing_windows));
-    let trailing = activity.windows.range(oldest..current_index).fold(
+    let trailing = activity.windows().range(oldest..current_index).fold(
         WindowTotal::default(),
         |sum, (_, window)| WindowTotal {
             count: sum.count.saturating_add(window.count),
@@ -30,12 +31,27 @@ pub fn check(scene: &Scene<'_>) -> Option<Finding> {
     if !count_spikes && !value_spikes {
         return None;
     }
-    let evidence: Vec<u64> = activity
-        .outgoing
-        .iter()
+    // The evidence is every payment of the current window the account still holds, so an
+    // earlier alert on the same window shares some while its latest payment is held.
+    let held_since = window_start(scene.now, scene.rules.flow_window_seconds());
+    let covered = activity
+        .covering()
+        .of(RuleKind::VelocitySpike, scene.work)
+        .any(|alert| alert.reach.window == current_index && alert.reach.outgoing_since(held_since));
+    if covered {
+        return None;
+    }
+    let in_window: Vec<_> = activity
+        .outgoing()
+        .since(index_start(current_index, rule.window_seconds), scene.work)
         .filter(|flow| window_index(flow.at, rule.window_seconds) == current_index)
-        .map(|flow| flow.payment_id)
         .collect();
+    let evidence: Vec<u64> = in_window.iter().map(|flow| flow.payment_id).collect();
+    let reach = Reach {
+        latest_out: in_window.iter().map(|flow| flow.at).max(),
+        window: current_index,
+        ..Reach::default()
+    };
     let spiking = match (count_spikes, value_spikes) {
         (true, true) => "count and value",
         (true, false) => "count",
@@ -55,13 +71,16 @@ pub fn check(scene: &Scene<'_>) -> Option<Finding> {
         scene.money(rule.min_baseline_value),
         multiple(rule.spike_multiple_bp),
     );
-    Some(Finding::new(
-        RuleKind::VelocitySpike,
-        scene.debtor.clone(),
-        evidence,
-        detail,
-        rule.window_seconds,
-    ))
+    Some(
+        Finding::new(
+            RuleKind::VelocitySpike,
+            scene.debtor.clone(),
+            evidence,
+            detail,
+            rule.window_seconds,
+        )
+        .reaching(reach),
+    )
 }
 
 /// Whether `current` exceeds the multiple of the trailing average, the average being taken

@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod memory;
 mod payments;
 pub mod screen;
+pub mod soak;
 
 /// The machine a result was measured on, recorded next to every figure.
 #[derive(Debug, serde::Serialize)]
