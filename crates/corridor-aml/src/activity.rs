@@ -8,14 +8,13 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use corridor_core::Timestamp;
-use serde::{Deserialize, Serialize};
 
 use crate::config::SchemeRules;
 use crate::covering::{Cover, Covering, Reach};
 use crate::flow_log::{Flow, FlowLog};
 use crate::payment::AccountKey;
 use crate::ratio::in_structuring_band;
-use crate::state::{ActivityState, CoveringState, FlowState, SharedKeys};
+use crate::state::{ActivityState, CoveringState, FlowState, SharedKeys, WindowTotal};
 use crate::work::Work;
 
 const NANOS_PER_SECOND: u64 = 1_000_000_000;
@@ -40,20 +39,6 @@ pub fn index_start(index: u64, seconds: u32) -> Timestamp {
 
 fn window_nanos(seconds: u32) -> u64 {
     u64::from(seconds.max(1)).saturating_mul(NANOS_PER_SECOND)
-}
-
-/// A debtor's outgoing payments in one velocity window.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WindowTotal {
-    pub count: u64,
-    pub value: u128,
-}
-
-impl WindowTotal {
-    fn add(&mut self, amount: u128) {
-        self.count = self.count.saturating_add(1);
-        self.value = self.value.saturating_add(amount);
-    }
 }
 
 /// A payment received, as the queue of its payer's payments to this account holds it.

@@ -10,7 +10,6 @@ use std::sync::Arc;
 use corridor_core::{CurrencyCode, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::activity::WindowTotal;
 use crate::alert::RuleKind;
 use crate::config::AmlConfig;
 use crate::payment::AccountKey;
@@ -54,6 +53,20 @@ pub struct CoveringState {
     pub alert_id: u64,
     pub evidence: Vec<u64>,
     pub until: Timestamp,
+}
+
+/// A debtor's outgoing payments in one velocity window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowTotal {
+    pub count: u64,
+    pub value: u128,
+}
+
+impl WindowTotal {
+    pub(crate) fn add(&mut self, amount: u128) {
+        self.count = self.count.saturating_add(1);
+        self.value = self.value.saturating_add(amount);
+    }
 }
 
 /// One shared key per account while a book is loaded.

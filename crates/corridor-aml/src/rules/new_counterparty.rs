@@ -1,7 +1,7 @@
 //! (e) A large first payment between a debtor and a creditor: new relationships are where
 //! mule and fraud payments go.
 
-use super::{Finding, Scene, duration};
+use super::scene::{Finding, Scene, duration};
 use crate::alert::RuleKind;
 
 pub fn check(scene: &Scene<'_>) -> Option<Finding> {

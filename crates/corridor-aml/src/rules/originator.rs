@@ -2,7 +2,7 @@
 //! originator's name, account and identification and the beneficiary's name and account,
 //! and the originator must be the holder of the account debited.
 
-use super::{Finding, Scene};
+use super::scene::{Finding, Scene};
 use crate::alert::RuleKind;
 use crate::payment::{AccountNumber, OriginatorData, PartyRef};
 

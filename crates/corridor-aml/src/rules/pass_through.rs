@@ -1,7 +1,7 @@
 //! (d) Pass-through: an account that sends on most of what it has just received, as a
 //! money mule or a shell company's transit account does.
 
-use super::{Finding, Scene, duration, plural};
+use super::scene::{Finding, Scene, duration, plural};
 use crate::alert::RuleKind;
 use crate::covering::Reach;
 use crate::ratio::{bp_of_rounded_up, share_bp};

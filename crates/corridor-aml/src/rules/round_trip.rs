@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 
 use corridor_core::Timestamp;
 
-use super::{Finding, Scene, duration};
+use super::scene::{Finding, Scene, duration};
 use crate::activity::{AccountActivity, Receipt, Receipts};
 use crate::alert::RuleKind;
 use crate::config::RoundTripRule;

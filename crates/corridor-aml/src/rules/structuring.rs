@@ -1,7 +1,7 @@
 //! (a) Structuring: a debtor splitting what would be a reportable amount into several
 //! payments each just under the reporting threshold.
 
-use super::{Finding, Scene, duration};
+use super::scene::{Finding, Scene, duration};
 use crate::alert::RuleKind;
 use crate::covering::Reach;
 use crate::flow_log::Flow;

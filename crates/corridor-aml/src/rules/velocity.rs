@@ -1,12 +1,13 @@
 //! (b) Velocity spike: a debtor paying far more often, or far more, in the current window
 //! than its own trailing average.
 
-use super::{Finding, Scene, duration, multiple, plural};
-use crate::activity::{WindowTotal, index_start, window_index, window_start};
+use super::scene::{Finding, Scene, duration, multiple, plural};
+use crate::activity::{index_start, window_index, window_start};
 use crate::alert::RuleKind;
 use crate::config::VelocityRule;
 use crate::covering::Reach;
 use crate::ratio::bp_of;
+use crate::state::WindowTotal;
 
 pub fn check(scene: &Scene<'_>) -> Option<Finding> {
     let rule = &scene.rules.velocity;

@@ -20,11 +20,11 @@ use corridor_settlement::CashAccount;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::Machine;
-use super::api::{
-    AnswerKind, CLIENT_THREAD, Counts, NODE_THREAD, Prepared, Sender, Target, drive, met, parse,
-    payment, runtime, start_node,
-};
+use super::api::{NodeSetup, StartedNode, start_node};
+use super::cpu::{CLIENT_THREAD, NODE_THREAD, runtime};
+use super::http::{AnswerKind, Counts, Target, drive};
+use super::payments::{Prepared, Sender, parse, payment};
+use super::{Machine, met};
 
 #[derive(Args)]
 pub struct SoakBenchArgs {
@@ -139,8 +139,13 @@ fn plan(payments: usize, batch_size: usize) -> (Vec<usize>, Vec<usize>) {
 fn soak(args: &SoakBenchArgs, data_dir: &std::path::Path) -> anyhow::Result<Soak> {
     let node_rt = runtime(NODE_THREAD, None)?;
     let client_rt = runtime(CLIENT_THREAD, Some(1))?;
-    let (node, senders) = node_rt.block_on(start_node(data_dir))?;
-    let target = Target::new(&node, &senders)?;
+    let demo_only = NodeSetup {
+        lists: Vec::new(),
+        reference_dir: None,
+        mtls_pki: None,
+    };
+    let StartedNode { node, senders, .. } = node_rt.block_on(start_node(data_dir, &demo_only))?;
+    let target = Target::new(&node, &senders, None)?;
     let (sizes, starts) = plan(args.payments, args.batch_size);
     let mut rng = StdRng::seed_from_u64(17);
     let mut tenths = Vec::with_capacity(TENTHS);
