@@ -12,8 +12,6 @@
 //! or is refused shows up.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -27,7 +25,8 @@ use hyper::header::HeaderValue;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use super::payments::{CURRENCIES, Sender, parse, payment};
+use super::engine_load::submit_concurrently;
+use super::payments::{CURRENCIES, Sender, every_bank, parse, payment};
 use super::percentile_us;
 
 /// One run of the hub: payments per second and the latency of each command.
@@ -63,19 +62,10 @@ impl HubRun {
     }
 }
 
-/// The banks that send: every bank of the demo corridor, in `CURRENCIES` order.
+/// The banks that send: every bank of the demo corridor, in `CURRENCIES` order (the hub
+/// is called directly, so without credentials).
 fn senders() -> Vec<Sender> {
-    CURRENCIES
-        .iter()
-        .enumerate()
-        .flat_map(|(currency, c)| {
-            c.banks.iter().map(move |b| Sender {
-                bic: parse(b),
-                currency,
-                auth: HeaderValue::from_static(""),
-            })
-        })
-        .collect()
+    every_bank(HeaderValue::from_static(""))
 }
 
 /// The corridor: each currency's agent, its banks with settlement accounts funded far beyond
@@ -220,51 +210,15 @@ pub(super) fn run_durable(
             bail!("hub setup was refused: {r}");
         }
     }
-    let queue = Arc::new(Mutex::new(commands.into_iter()));
-    let count = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let workers: Vec<_> = (0..clients.max(1))
-        .map(|_| {
-            let (handle, queue, count) = (engine.handle(), queue.clone(), count.clone());
-            std::thread::spawn(move || -> anyhow::Result<Vec<Duration>> {
-                let mut latencies = Vec::new();
-                loop {
-                    let next = queue
-                        .lock()
-                        .map_err(|_| anyhow::anyhow!("poisoned"))?
-                        .next();
-                    let Some(command) = next else {
-                        return Ok(latencies);
-                    };
-                    let t = Instant::now();
-                    let outcome = handle.submit(command)?;
-                    latencies.push(t.elapsed());
-                    count.fetch_add(settled(&outcome), Ordering::Relaxed);
-                }
-            })
-        })
-        .collect();
-    let mut latencies = Vec::new();
-    for worker in workers {
-        latencies.extend(
-            worker
-                .join()
-                .map_err(|_| anyhow::anyhow!("bench client panicked"))??,
-        );
-    }
-    let elapsed = started.elapsed();
+    let (elapsed, latencies, settled_count) =
+        submit_concurrently(&engine, commands, clients, settled)?;
     engine
         .handle()
         .query(|hub| hub.check_invariants().map_err(|e| e.to_string()))?
         .map_err(|e| anyhow::anyhow!("hub invariants after the durable run: {e}"))
         .context("durable hub run")?;
     drop(engine);
-    Ok(HubRun::new(
-        payments,
-        count.load(Ordering::Relaxed),
-        elapsed,
-        latencies,
-    ))
+    Ok(HubRun::new(payments, settled_count, elapsed, latencies))
 }
 
 #[cfg(test)]

@@ -14,8 +14,6 @@
 //! timed. Every result is counted, so a workload that fails instead of settling shows up.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -31,6 +29,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution as _, Zipf};
 
+use super::engine_load::submit_concurrently;
 use super::{Machine, percentile_us};
 
 #[derive(Args)]
@@ -339,48 +338,13 @@ fn run_durable(
         }
     }
     let total = batches.iter().map(Vec::len).sum();
-    let batches = Arc::new(std::sync::Mutex::new(batches.into_iter()));
-    let failed = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let workers: Vec<_> = (0..clients.max(1))
-        .map(|_| {
-            let (handle, batches, failed) = (engine.handle(), batches.clone(), failed.clone());
-            std::thread::spawn(move || -> anyhow::Result<Vec<Duration>> {
-                let mut latencies = Vec::new();
-                loop {
-                    let next = batches
-                        .lock()
-                        .map_err(|_| anyhow::anyhow!("poisoned"))?
-                        .next();
-                    let Some(batch) = next else {
-                        return Ok(latencies);
-                    };
-                    let t = Instant::now();
-                    let outcome = handle.submit(batch)?;
-                    latencies.push(t.elapsed());
-                    failed.fetch_add(count_failed(&outcome.results), Ordering::Relaxed);
-                }
-            })
-        })
-        .collect();
-    let mut latencies = Vec::new();
-    for worker in workers {
-        latencies.extend(
-            worker
-                .join()
-                .map_err(|_| anyhow::anyhow!("bench client panicked"))??,
-        );
-    }
-    let elapsed = started.elapsed();
+    let (elapsed, latencies, failed) = submit_concurrently(&engine, batches, clients, |outcome| {
+        count_failed(&outcome.results)
+    })?;
     let invariants = engine.handle().query(|l| l.check_invariants())?;
     invariants.context("ledger invariants after the durable run")?;
     drop(engine);
-    Ok(RunResult::new(
-        total,
-        failed.load(Ordering::Relaxed),
-        elapsed,
-        latencies,
-    ))
+    Ok(RunResult::new(total, failed, elapsed, latencies))
 }
 
 /// Part (b) on its own, for benchmarks that compare against it (`bench api`): the uniform

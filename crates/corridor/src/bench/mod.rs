@@ -3,6 +3,7 @@
 
 pub mod api;
 mod cpu;
+mod engine_load;
 pub mod fx;
 mod http;
 mod hub;

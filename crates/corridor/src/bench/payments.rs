@@ -338,22 +338,28 @@ pub(super) fn prepare_batches(
     Ok(out)
 }
 
+/// Every bank of the demo corridor as a sender, in `CURRENCIES` order, each with `auth`.
+pub(super) fn every_bank(auth: HeaderValue) -> Vec<Sender> {
+    CURRENCIES
+        .iter()
+        .enumerate()
+        .flat_map(|(currency, c)| {
+            let auth = auth.clone();
+            c.banks.iter().map(move |b| Sender {
+                bic: parse(b),
+                currency,
+                auth: auth.clone(),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn senders() -> Vec<Sender> {
-        CURRENCIES
-            .iter()
-            .enumerate()
-            .flat_map(|(currency, c)| {
-                c.banks.iter().map(move |b| Sender {
-                    bic: parse(b),
-                    currency,
-                    auth: HeaderValue::from_static("Bearer test"),
-                })
-            })
-            .collect()
+        every_bank(HeaderValue::from_static("Bearer test"))
     }
 
     #[test]
