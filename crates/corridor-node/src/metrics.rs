@@ -158,13 +158,4 @@ impl Metrics {
         prometheus::TextEncoder::new().encode_utf8(&self.registry.gather(), &mut out)?;
         Ok(out)
     }
-
-    /// The exposition for a reader in the same process (the API benchmark), which reads
-    /// metrics it cannot get as none; the failure is logged.
-    pub fn render(&self) -> String {
-        self.exposition().unwrap_or_else(|e| {
-            tracing::error!(error = %e, "cannot write the metrics");
-            String::new()
-        })
-    }
 }

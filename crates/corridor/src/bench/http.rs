@@ -467,7 +467,7 @@ pub(super) async fn drive(
         .collect();
     start.wait().await;
     let cpu_before = CpuSnapshot::take();
-    let text = target.metrics.render();
+    let text = target.metrics.exposition()?;
     let histograms_before = [
         histogram(&text, FSYNC_HISTOGRAM),
         histogram(&text, SERVER_HISTOGRAM),
@@ -484,7 +484,7 @@ pub(super) async fn drive(
     }
     let seconds = started.elapsed().as_secs_f64();
     let cpu = Cpu::between(&cpu_before, &CpuSnapshot::take());
-    let text = target.metrics.render();
+    let text = target.metrics.exposition()?;
     let fsync = Tail::between(histograms_before[0], histogram(&text, FSYNC_HISTOGRAM));
     let server_latency = Tail::between(histograms_before[1], histogram(&text, SERVER_HISTOGRAM));
     latencies.sort_unstable();
