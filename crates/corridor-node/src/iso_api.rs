@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use corridor_core::{Bic, Timestamp};
+use corridor_core::{Bic, Timestamp, Uetr};
 use corridor_iso20022::{BusinessContext, BusinessDate, Message, parse_bytes};
 use corridor_settlement::{
     Answer, Hub, HubCommand, OutboxMessage, PaymentReceipt, RecallDecision, Rejection,
@@ -19,9 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::Caller;
 use crate::endpoint::{ApiJson, Refusals, St};
 use crate::error::{ApiError, AppResult};
-use crate::iso_intake::{
-    Cancellation, Intake, PaymentReturn, Problem, RecallReply, derived_uetr, intake,
-};
+use crate::iso_intake::{Cancellation, Intake, PaymentReturn, Problem, RecallReply, intake};
 use crate::iso_outbound::{CancellationAnswer, CancellationOutcome, Outbound};
 use crate::state::AppState;
 use crate::submit::submit;
@@ -344,7 +342,10 @@ async fn payment_return(
         sender,
         original,
         return_id: r.return_id,
-        uetr: r.uetr,
+        // pacs.004.001.09 carries no UETR for the return itself. A random one cannot be
+        // claimed first by another bank; a resent return is the same return through its
+        // `RtrId`, which the hub keys returns by.
+        uetr: Uetr::generate(),
         amount: Some(r.amount),
         reason: r.reason,
     };
@@ -425,7 +426,7 @@ async fn recall_reply(
                 .status_id
                 .unwrap_or_else(|| crate::recall_api::default_return_id(recall));
             RecallDecision::Accept {
-                uetr: derived_uetr(sender, &return_id),
+                uetr: Uetr::generate(),
                 return_id,
             }
         }

@@ -16,7 +16,6 @@ use corridor_settlement::{
     AccountPurpose, CashAccount, ChargeBearer, HubCommand, LiquidityDirection, Party,
     PartyIdentification, PaymentInstruction, PaymentKind, PostalAddress, Priority, Rejection,
 };
-use sha2::{Digest, Sha256};
 
 /// What one inbound message asks of the hub.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,9 +55,6 @@ pub struct RecallReply {
 pub struct PaymentReturn {
     pub original_uetr: Uetr,
     pub return_id: String,
-    /// The return's own UETR: pacs.004.001.09 carries none, so it is derived from the
-    /// sender and `RtrId`, which keeps a resent return the same return.
-    pub uetr: Uetr,
     pub amount: String,
     pub reason: String,
 }
@@ -132,7 +128,7 @@ pub fn intake(
         Document::Pacs009(document) => institution_transfers(*document, sender),
         Document::Camt056(document) => cancellations(&document),
         Document::Camt029(document) => recall_replies(&document, sender),
-        Document::Pacs004(document) => returns(&document, sender),
+        Document::Pacs004(document) => returns(&document),
         Document::Camt050(document) => liquidity(&document, sender),
         _ => Err(IntakeRefusal::one(
             "/Document",
@@ -411,7 +407,7 @@ fn recall_reply(
     })
 }
 
-fn returns(document: &PmtRtr, sender: Bic) -> Result<Intake, IntakeRefusal> {
+fn returns(document: &PmtRtr) -> Result<Intake, IntakeRefusal> {
     let returns = each_transaction(
         "/Document/PmtRtr/TxInf",
         &document.transactions,
@@ -419,7 +415,6 @@ fn returns(document: &PmtRtr, sender: Bic) -> Result<Intake, IntakeRefusal> {
             let return_id = required(path, "RtrId", t.return_identification.clone())?;
             Ok(PaymentReturn {
                 original_uetr: uetr(path, "OrgnlUETR", t.original.uetr.as_deref())?,
-                uetr: derived_uetr(sender, &return_id),
                 return_id,
                 amount: t.returned_interbank_settlement_amount.amount.clone(),
                 reason: reason_text(&t.return_reasons),
@@ -481,14 +476,6 @@ fn reason_text(reasons: &[ReasonInformation]) -> String {
         .and_then(|r| r.reason_code.clone())
         .or_else(|| first.and_then(|r| r.additional_information.first().cloned()))
         .unwrap_or_else(|| "NARR".to_owned())
-}
-
-/// A version 4 UUID made from a hash, so the same inputs always give the same UETR.
-pub fn derived_uetr(sender: Bic, return_id: &str) -> Uetr {
-    let digest = Sha256::digest(format!("pacs.004/{sender}/{return_id}"));
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    Uetr::from_random_bytes(bytes)
 }
 
 fn required(path: &str, name: &str, value: Option<String>) -> Result<String, IntakeRefusal> {

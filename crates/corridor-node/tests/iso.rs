@@ -12,6 +12,7 @@ mod iso_common;
 use iso_common::assert_valid;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use sha2::Digest;
 use support::TestNode;
 
 /// Today in UTC: the hub's business date.
@@ -600,6 +601,76 @@ async fn a_recall_rejected_by_camt029_keeps_the_money_and_says_why() {
     node.stop().await;
 }
 
+/// A pacs.004 sending back the whole 300.00 RUB of the payment `original`, as return `id`.
+fn pacs004(id: &str, original: &str) -> String {
+    let date = today();
+    format!(
+        r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.004.001.09">
+  <PmtRtr>
+    <GrpHdr><MsgId>{id}</MsgId><CreDtTm>{date}T11:00:00Z</CreDtTm><NbOfTxs>1</NbOfTxs><SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf></GrpHdr>
+    <TxInf>
+      <RtrId>{id}</RtrId>
+      <OrgnlUETR>{original}</OrgnlUETR>
+      <RtrdIntrBkSttlmAmt Ccy="RUB">300.00</RtrdIntrBkSttlmAmt>
+      <IntrBkSttlmDt>{date}</IntrBkSttlmDt>
+      <RtrRsnInf><Rsn><Cd>AC04</Cd></Rsn></RtrRsnInf>
+    </TxInf>
+  </PmtRtr>
+</Document>
+"#
+    )
+}
+
+/// Return UETRs used to be SHA-256("pacs.004/{BIC}/{RtrId}"): another bank could compute one
+/// and claim it first with a payment of its own, so that the return failed as a duplicate.
+/// The hub now gives each return a random UETR; and a UETR taken by another bank's payment
+/// is refused without naming that payment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_squatted_uetr_neither_blocks_a_return_nor_names_the_payment_holding_it() {
+    let node = TestNode::start().await;
+    let original = uetr();
+    let xml = pacs008(
+        "VOLGRUMM",
+        "NEVARUMM",
+        "ISO-SQ-1",
+        &original,
+        "300.00",
+        OTHER_ACCOUNT,
+    );
+    submit_xml(&node, "VOLGRUMM", envelope(&[xml])).await;
+
+    let digest = sha2::Sha256::digest(b"pacs.004/NEVARUMM/NEVA-RTR-SQ");
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    let predicted = corridor_core::Uetr::from_random_bytes(bytes).to_string();
+    let mut squat = support::payment("SQUAT-1", "NEVARUMM", "1.00", "RUB");
+    squat["uetr"] = json!(predicted);
+    let (status, body) = node.post("VOLGRUMM", "/v1/payments", &squat).await;
+    assert!(status.is_success(), "{body}");
+    let squatter = body["payment"]
+        .as_u64()
+        .expect("the squatting payment's id");
+
+    let (status, report) = submit_xml(&node, "NEVARUMM", pacs004("NEVA-RTR-SQ", &original)).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let returned = &report["messages"][0]["transactions"][0];
+    assert_eq!(returned["status"], "settled", "{report}");
+    assert_ne!(returned["uetr"], json!(predicted));
+
+    let mut probe = support::payment("PROBE-1", "VOLGRUMM", "1.00", "RUB");
+    probe["uetr"] = json!(predicted);
+    let (status, body) = node.post("NEVARUMM", "/v1/payments", &probe).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "DUPL", "{body}");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("already in use"), "{message}");
+    assert!(
+        !message.contains(&format!("payment {squatter}")),
+        "names no payment of another bank: {message}"
+    );
+    node.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pacs004_sends_a_settled_payment_back() {
     let node = TestNode::start().await;
@@ -613,22 +684,7 @@ async fn pacs004_sends_a_settled_payment_back() {
         OTHER_ACCOUNT,
     );
     submit_xml(&node, "VOLGRUMM", envelope(&[xml])).await;
-    let date = today();
-    let pacs004 = format!(
-        r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.004.001.09">
-  <PmtRtr>
-    <GrpHdr><MsgId>NEVA-RTR-1</MsgId><CreDtTm>{date}T11:00:00Z</CreDtTm><NbOfTxs>1</NbOfTxs><SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf></GrpHdr>
-    <TxInf>
-      <RtrId>NEVA-RTR-1</RtrId>
-      <OrgnlUETR>{original}</OrgnlUETR>
-      <RtrdIntrBkSttlmAmt Ccy="RUB">300.00</RtrdIntrBkSttlmAmt>
-      <IntrBkSttlmDt>{date}</IntrBkSttlmDt>
-      <RtrRsnInf><Rsn><Cd>AC04</Cd></Rsn></RtrRsnInf>
-    </TxInf>
-  </PmtRtr>
-</Document>
-"#
-    );
+    let pacs004 = pacs004("NEVA-RTR-1", &original);
     let (status, report) = submit_xml(&node, "NEVARUMM", pacs004.clone()).await;
     assert_eq!(status, StatusCode::OK, "{report}");
     let returned = &report["messages"][0]["transactions"][0];

@@ -3,7 +3,7 @@
 //! overtaking); queues are retried whenever a payer's liquidity grows, and a payment still
 //! queued at its deadline is rejected.
 
-use corridor_core::{AccountId, Bic, Timestamp, TransferId};
+use corridor_core::{AccountId, Bic, Timestamp, TransferId, Uetr};
 use corridor_ledger::ResultCode;
 
 use super::{Answer, Hub, HubOutcome, MAX_BATCH};
@@ -64,13 +64,7 @@ impl Hub {
         }
         instruction.check()?;
         if let Some(other) = self.payments.uetr_owner(instruction.uetr) {
-            return Err(Rejection::new(
-                "DUPL",
-                format!(
-                    "UETR {} is already used by payment {other}",
-                    instruction.uetr
-                ),
-            ));
+            return Err(self.uetr_taken(sender, instruction.uetr, other));
         }
         let check = screening.map(|s| self.compliance.screening_check(sender, s));
         let receipt = match check.as_ref().and_then(|c| c.hold().map(str::to_owned)) {
@@ -100,6 +94,18 @@ impl Hub {
             .add(sender, instruction, amount, return_of, now);
         self.settle_or_queue(id, payer, payee, now);
         Ok(self.payments.receipt(id, false))
+    }
+
+    /// A UETR is unique scheme-wide, so the refusal must not tell one bank anything about
+    /// another's payments: only the sender's own payment is named.
+    fn uetr_taken(&self, sender: Bic, uetr: Uetr, other: u64) -> Rejection {
+        let own = self.payments.get(other).is_some_and(|p| p.sender == sender);
+        let message = if own {
+            format!("UETR {uetr} is already used by your payment {other}")
+        } else {
+            format!("UETR {uetr} is already in use: each payment needs a new one")
+        };
+        Rejection::new("DUPL", message)
     }
 
     fn duplicate(
