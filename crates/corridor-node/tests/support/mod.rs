@@ -65,6 +65,15 @@ impl TestNode {
         self.tokens.get(subject).map(String::as_str)
     }
 
+    /// The status of a GET as `subject`, without reading the body (an event stream never ends).
+    pub async fn status_of(&self, subject: Option<&str>, path: &str) -> StatusCode {
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(subject) = subject {
+            request = request.bearer_auth(self.token(subject).unwrap_or("not-a-token"));
+        }
+        request.send().await.unwrap().status()
+    }
+
     /// Sends a request as `subject` (None: no credentials) and returns status and JSON body
     /// (Null when the body is not JSON).
     pub async fn call(
