@@ -38,6 +38,7 @@ pub use compliance::{
     party_key, role_name, verify_audit_chain,
 };
 pub use fx_desk::PairVolume;
+pub use hub::MAX_BATCH;
 pub use hub::{Answer, Hub, HubOutcome};
 pub use liquidity::LiquidityRecord;
 pub use model::{
