@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use corridor_settlement::{Answer, HubCommand, PaymentInstruction};
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 use support::{TestNode, payment};
 
 /// The bytes in the journal's segments.
@@ -97,5 +97,98 @@ async fn a_malformed_json_payment_is_refused_without_reaching_the_journal() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["error"]["code"], "FF01", "{body}");
     assert_eq!(journal_bytes(node.dir.path()), journal_before);
+    node.stop().await;
+}
+
+/// GET `path` as `subject`: status, JSON body and the `next-cursor` header.
+async fn get_page(node: &TestNode, subject: &str, path: &str) -> (StatusCode, Value, Option<u64>) {
+    let response = node
+        .http
+        .get(format!("{}{path}", node.base))
+        .bearer_auth(node.token(subject).unwrap())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let next = response
+        .headers()
+        .get("next-cursor")
+        .map(|v| v.to_str().unwrap().parse().unwrap());
+    (status, response.json().await.unwrap_or(Value::Null), next)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_that_matches_nothing_stops_at_its_scan_budget_with_a_cursor() {
+    let node = TestNode::start().await;
+    let state = node.node.as_ref().unwrap().state().clone();
+    let payments: Vec<PaymentInstruction> = (0..corridor_settlement::SEARCH_SCAN_BUDGET + 5)
+        .map(|i| instruction(&format!("MANY-{i}"), "Pavel Orlov"))
+        .collect();
+    for chunk in payments.chunks(corridor_settlement::MAX_BATCH) {
+        let command = HubCommand::SubmitPayments {
+            sender: "VOLGRUMM".parse().unwrap(),
+            payments: chunk.to_vec(),
+            screening: Vec::new(),
+        };
+        corridor_node::submit::submit(&state, command)
+            .await
+            .unwrap();
+    }
+
+    let (status, first, cursor) = get_page(&node, "VOLGRUMM", "/v1/payments?status=returned").await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first, json!([]));
+    let cursor = cursor.expect("a search stopped by its budget gives a cursor");
+    let (_, rest, end) = get_page(
+        &node,
+        "VOLGRUMM",
+        &format!("/v1/payments?status=returned&after={cursor}"),
+    )
+    .await;
+    assert_eq!(rest, json!([]));
+    assert_eq!(end, None, "the second page reaches the end of the history");
+    node.stop().await;
+}
+
+#[tokio::test]
+async fn payments_and_rate_sheets_come_a_page_at_a_time() {
+    let node = TestNode::start().await;
+    for i in 0..3 {
+        let one = payment(&format!("PAGE-{i}"), "NEVARUMM", "1.00", "RUB");
+        let (status, body) = node.post("VOLGRUMM", "/v1/payments", &one).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (_, first, cursor) = get_page(&node, "VOLGRUMM", "/v1/payments?limit=2").await;
+    assert_eq!(first.as_array().unwrap().len(), 2);
+    let cursor = cursor.expect("a full page gives a cursor");
+    assert_eq!(first[1]["id"].as_u64(), Some(cursor), "{first}");
+    let (_, second, _) = get_page(
+        &node,
+        "VOLGRUMM",
+        &format!("/v1/payments?limit=2&after={cursor}"),
+    )
+    .await;
+    assert!(second[0]["id"].as_u64().unwrap() > cursor, "{second}");
+
+    let (_, sheets, _) = get_page(&node, "operator", "/v1/fx/rate-sheets").await;
+    let all = sheets.as_array().unwrap().len();
+    let (_, page, next) = get_page(&node, "operator", "/v1/fx/rate-sheets?limit=1").await;
+    assert_eq!(page.as_array().unwrap().len(), 1);
+    assert_eq!(next.is_some(), all > 1, "{sheets}");
+    node.stop().await;
+}
+
+#[tokio::test]
+async fn holds_cases_and_recalls_take_a_page_and_a_cursor() {
+    let node = TestNode::start().await;
+    for path in [
+        "/v1/compliance/holds?limit=5&after=0",
+        "/v1/compliance/cases?limit=5&after=0",
+        "/v1/recalls?limit=5&after=0",
+    ] {
+        let (status, body, _) = get_page(&node, "operator", path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        assert!(body.as_array().unwrap().len() <= 5, "{path}: {body}");
+    }
     node.stop().await;
 }

@@ -48,6 +48,7 @@ pub use model::{
 pub use monitoring::{CaseAction, Monitoring};
 pub use outbox::{Outbox, OutboxEvent, OutboxMessage};
 pub use payment::{Payment, PaymentFilter, PaymentReceipt, PaymentStatus, StatusEvent};
+pub use payments::{SEARCH_SCAN_BUDGET, SearchPage};
 pub use pvp::{Candidate, FxSettlement, Leg, Quote, QuoteRequest};
 pub use recall::{Recall, RecallAnswer, RecallDecision, RecallOutcome};
 pub use registry::{AccountInfo, CurrencyAgent};
