@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::Caller;
 use crate::endpoint::{ApiJson, Refusals, St, answer_json};
 use crate::error::{ApiError, AppResult};
+use crate::page::Page;
 use crate::screening::version_ref;
 use crate::submit::submit;
 use crate::views::{self, PaymentView};
@@ -31,6 +32,10 @@ pub struct HoldView {
 pub struct HoldQuery {
     /// Only holds in this state; all when absent.
     pub state: Option<HoldState>,
+    /// Holds of payments numbered above this: the previous page's `next-cursor`.
+    pub after: Option<u64>,
+    /// At most this many (100 by default, 1,000 at most).
+    pub limit: Option<usize>,
 }
 
 fn in_scope(scope: Option<Bic>, bank: Bic) -> bool {
@@ -44,18 +49,21 @@ pub async fn list_holds(
     Query(q): Query<HoldQuery>,
 ) -> AppResult<Response> {
     let scope = caller.compliance_scope()?;
+    let page = Page::new(q.after, q.limit);
     let holds = state
         .engine
         .query_async(move |hub| {
-            hub.compliance()
-                .holds()
-                .filter(|h| in_scope(scope, h.sender))
-                .filter(|h| q.state.is_none_or(|s| s == h.state))
-                .filter_map(|h| hold_view(hub, h))
-                .collect::<Vec<_>>()
+            page.of(
+                hub.compliance().holds(),
+                |h| h.payment,
+                |h| {
+                    let wanted = in_scope(scope, h.sender) && q.state.is_none_or(|s| s == h.state);
+                    wanted.then(|| hold_view(hub, h)).flatten()
+                },
+            )
         })
         .await?;
-    Ok(ApiJson(holds).into_response())
+    Ok(holds.into_response())
 }
 
 fn hold_view(hub: &corridor_settlement::Hub, hold: &Hold) -> Option<HoldView> {
@@ -331,17 +339,31 @@ fn require_scheme_wide(caller: &Caller) -> AppResult<()> {
     Ok(())
 }
 
-#[utoipa::path(get, path = "/v1/compliance/cases", tag = "compliance", responses((status = 200, body = [CaseView]), Refusals), security(("bearer" = []), ("mtls" = [])))]
-pub async fn list_cases(State(state): St, caller: Caller) -> AppResult<Response> {
+#[utoipa::path(get, path = "/v1/compliance/cases", tag = "compliance", params(CaseQuery), responses((status = 200, body = [CaseView]), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn list_cases(
+    State(state): St,
+    caller: Caller,
+    Query(q): Query<CaseQuery>,
+) -> AppResult<Response> {
     require_scheme_wide(&caller)?;
+    let page = Page::new(q.after, q.limit);
     let cases = state
         .engine
-        .query_async(|hub| {
+        .query_async(move |hub| {
             let book = hub.monitoring().cases();
-            book.cases().map(|c| case_view(book, c)).collect::<Vec<_>>()
+            page.of(book.cases(), |c| c.id.0, |c| Some(case_view(book, c)))
         })
         .await?;
-    Ok(ApiJson(cases).into_response())
+    Ok(cases.into_response())
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CaseQuery {
+    /// Cases numbered above this: the previous page's `next-cursor`.
+    pub after: Option<u64>,
+    /// At most this many (100 by default, 1,000 at most).
+    pub limit: Option<usize>,
 }
 
 #[utoipa::path(get, path = "/v1/compliance/cases/{case}", tag = "compliance", params(("case" = u64, Path, description = "The case's number")), responses((status = 200, body = CaseView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]

@@ -10,8 +10,9 @@ use corridor_settlement::{Answer, HubCommand, QuoteRequest, Rejection};
 use serde::Deserialize;
 
 use crate::auth::{Caller, Role};
-use crate::endpoint::{ApiJson, Refusals, St, created};
+use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, created};
 use crate::error::{ApiError, AppResult};
+use crate::page::Page;
 use crate::submit::submit;
 use crate::views::{self, QuoteView, RateSheetView, ReferenceRateView};
 
@@ -43,22 +44,39 @@ pub async fn publish_sheet(
 
 /// Every version of the sheets the caller may see: a provider its own, the operator and
 /// auditors all of them.
-#[utoipa::path(get, path = "/v1/fx/rate-sheets", tag = "fx", responses((status = 200, body = Vec<RateSheetView>), Refusals), security(("bearer" = []), ("mtls" = [])))]
-pub async fn list_sheets(State(state): St, caller: Caller) -> AppResult<Response> {
+#[utoipa::path(get, path = "/v1/fx/rate-sheets", tag = "fx", params(SheetQuery), responses((status = 200, body = Vec<RateSheetView>), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn list_sheets(
+    State(state): St,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<SheetQuery>,
+) -> AppResult<Response> {
     if !caller.sees_everything() {
         caller.participant()?;
     }
+    let page = Page::new(q.after, q.limit);
     let views = state
         .engine
         .query_async(move |hub| {
-            hub.rate_sheets()
-                .iter()
-                .filter(|s| caller.sees_everything() || caller.bic == Some(s.provider))
-                .map(|s| views::rate_sheet(hub, s))
-                .collect::<Vec<_>>()
+            page.of(
+                hub.rate_sheets().iter(),
+                |s| s.version,
+                |s| {
+                    (caller.sees_everything() || caller.bic == Some(s.provider))
+                        .then(|| views::rate_sheet(hub, s))
+                },
+            )
         })
         .await?;
-    Ok(ApiJson(views).into_response())
+    Ok(views.into_response())
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SheetQuery {
+    /// Sheets with a version above this: the previous page's `next-cursor`.
+    pub after: Option<u64>,
+    /// At most this many (100 by default, 1,000 at most).
+    pub limit: Option<usize>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

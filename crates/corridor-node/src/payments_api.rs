@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::Caller;
 use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, answer_json, json_response, parse_decimal};
 use crate::error::{ApiError, AppResult};
+use crate::page::{Page, Paged};
 use crate::state::AppState;
 use crate::submit::submit;
 use crate::views::{self, PaymentSummary, PaymentView};
@@ -185,13 +186,16 @@ pub struct SearchQuery {
     pub currency: Option<CurrencyCode>,
     pub min_amount: Option<String>,
     pub max_amount: Option<String>,
+    /// Payments numbered above this: the previous page's `next-cursor`.
     pub after: Option<u64>,
+    /// At most this many (100 by default, 1,000 at most); a page also stops after
+    /// examining 10,000 payments, with a `next-cursor` header to go on from.
     pub limit: Option<usize>,
     /// For the operator and auditors: whose payments.
     pub participant: Option<Bic>,
 }
 
-#[utoipa::path(get, path = "/v1/payments", tag = "payments", params(SearchQuery), responses((status = 200, body = [PaymentSummary]), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/payments", tag = "payments", params(SearchQuery), responses((status = 200, description = "One page, oldest first; the `next-cursor` header, when present, is the `after` of the next page", body = [PaymentSummary]), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn search_payments(
     State(state): St,
     caller: Caller,
@@ -222,7 +226,7 @@ pub async fn search_payments(
         max_amount: None,
         currency: q.currency,
         after: q.after,
-        limit: q.limit.unwrap_or(100).min(1_000),
+        limit: Page::new(q.after, q.limit).limit(),
     };
     if let Some(currency) = q.currency {
         if let Some(text) = &q.min_amount {
@@ -232,16 +236,21 @@ pub async fn search_payments(
             filter.max_amount = Some(parse_decimal(&state, text, currency).await?);
         }
     }
-    let list = state
+    let page = state
         .engine
         .query_async(move |hub| {
-            hub.search(participant, &filter)
-                .into_iter()
-                .map(|p| views::summary(hub, p))
-                .collect::<Vec<_>>()
+            let found = hub.search(participant, &filter);
+            Paged {
+                items: found
+                    .payments
+                    .into_iter()
+                    .map(|p| views::summary(hub, p))
+                    .collect::<Vec<_>>(),
+                next: found.next,
+            }
         })
         .await?;
-    Ok(ApiJson(list).into_response())
+    Ok(page.into_response())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::Caller;
 use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, answer_json, json_response};
 use crate::error::{ApiError, AppResult};
+use crate::page::Page;
 use crate::payments_api::resolve;
 use crate::state::AppState;
 use crate::submit::submit;
@@ -132,8 +133,9 @@ async fn respond(state: &AppState, answer: Answer, status: StatusCode) -> AppRes
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct RecallQuery {
-    /// Recalls numbered above this (the previous page's last).
+    /// Recalls numbered above this: the previous page's `next-cursor`.
     pub after: Option<u64>,
+    /// At most this many (100 by default, 1,000 at most).
     pub limit: Option<usize>,
 }
 
@@ -152,18 +154,19 @@ pub async fn list_recalls(
             ));
         }
     };
-    let after = q.after.unwrap_or(0);
-    let limit = q.limit.unwrap_or(100).min(1_000);
+    let page = Page::new(q.after, q.limit);
     let list = state
         .engine
         .query_async(move |hub| {
-            hub.recalls()
-                .filter(|r| r.id > after)
-                .filter(|r| own.is_none_or(|bank| r.requester == bank || r.responder == bank))
-                .take(limit)
-                .map(|r| views::recall(hub, r))
-                .collect::<Vec<_>>()
+            page.of(
+                hub.recalls(),
+                |r| r.id,
+                |r| {
+                    own.is_none_or(|bank| r.requester == bank || r.responder == bank)
+                        .then(|| views::recall(hub, r))
+                },
+            )
         })
         .await?;
-    Ok(ApiJson(list).into_response())
+    Ok(list.into_response())
 }

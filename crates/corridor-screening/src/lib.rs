@@ -22,3 +22,4 @@ pub use normalize::{NameToken, Script};
 pub use rules::name_tokens;
 pub use screener::{ListRef, Screener};
 pub use translit::{arabic_skeleton, cyrillic_to_latin, latin_skeleton};
+pub use word::{MAX_NAME_CHARS, MAX_WORD_CHARS};

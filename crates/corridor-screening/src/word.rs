@@ -19,6 +19,15 @@ use crate::translit::{
 /// A name has at most this many words for matching; the rest of a longer text is ignored.
 pub const MAX_WORDS: usize = 32;
 
+/// A word is compared by at most its first this many characters: indexing and comparing a
+/// word costs its length squared (one key per consonant left out, edit distances), and no
+/// name's word is this long, so a hostile 60 KB word costs what a 64-character one does.
+pub const MAX_WORD_CHARS: usize = 64;
+
+/// Only this many characters of a name are read: ISO 20022 names are at most 140 and listed
+/// names a few hundred, so normalising a longer text would only cost time.
+pub const MAX_NAME_CHARS: usize = 1_024;
+
 /// Groups a word is indexed and compared under at most; a few very common spellings (hiroshi,
 /// akira) belong to close to a hundred groups.
 const MAX_GROUPS: usize = 32;
@@ -96,10 +105,10 @@ pub struct WordMatch {
 
 /// The words of a name, analysed, at most `MAX_WORDS`.
 pub fn words_of(name: &str, dictionary: Option<&NameDictionary>) -> Vec<Word> {
-    let mut words: Vec<Word> = name_tokens(name)
+    let mut words: Vec<Word> = name_tokens(prefix(name, MAX_NAME_CHARS))
         .into_iter()
         .take(MAX_WORDS)
-        .map(|token| Word::analyse(token, dictionary))
+        .map(|token| Word::analyse(capped(token), dictionary))
         .collect();
     // A name made only of function words ("د") is still a name: they weigh as short words.
     if words.iter().all(|word| word.weight == 0) {
@@ -108,6 +117,23 @@ pub fn words_of(name: &str, dictionary: Option<&NameDictionary>) -> Vec<Word> {
             .for_each(|word| word.weight = FUNCTION_WORD_ALONE);
     }
     words
+}
+
+/// The first `max_chars` characters of `text`.
+fn prefix(text: &str, max_chars: usize) -> &str {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+/// The token with its spelling and its Latin reading cut to `MAX_WORD_CHARS` characters.
+fn capped(mut token: NameToken) -> NameToken {
+    let text_len = prefix(&token.text, MAX_WORD_CHARS).len();
+    token.text.truncate(text_len);
+    let key_len = prefix(&token.key, MAX_WORD_CHARS).len();
+    token.key.truncate(key_len);
+    token
 }
 
 /// The weight of a function word in a name that has nothing else.

@@ -38,6 +38,7 @@ pub use compliance::{
     party_key, role_name, verify_audit_chain,
 };
 pub use fx_desk::PairVolume;
+pub use hub::MAX_BATCH;
 pub use hub::{Answer, Hub, HubOutcome};
 pub use liquidity::LiquidityRecord;
 pub use model::{
@@ -47,6 +48,7 @@ pub use model::{
 pub use monitoring::{CaseAction, Monitoring};
 pub use outbox::{Outbox, OutboxEvent, OutboxMessage};
 pub use payment::{Payment, PaymentFilter, PaymentReceipt, PaymentStatus, StatusEvent};
+pub use payments::{SEARCH_SCAN_BUDGET, SearchPage};
 pub use pvp::{Candidate, FxSettlement, Leg, Quote, QuoteRequest};
 pub use recall::{Recall, RecallAnswer, RecallDecision, RecallOutcome};
 pub use registry::{AccountInfo, CurrencyAgent};

@@ -207,6 +207,14 @@ const MAX_REMITTANCE: usize = 140;
 /// Checks one text field: not blank where required, within its length, and free of control
 /// and invisible formatting characters, which would hide text from a screen or a person.
 fn check_text(path: impl fmt::Display, value: &str, max: usize) -> Result<(), Rejection> {
+    // A character is at most four bytes: a text longer than that is refused without reading
+    // it, so a hostile megabyte costs no more than a valid name.
+    if value.len() > max * 4 {
+        return Err(Rejection::format(format!(
+            "{path} has {} bytes, more than {max} characters allowed",
+            value.len()
+        )));
+    }
     if value.trim().is_empty() {
         return Err(Rejection::format(format!("{path} must not be empty")));
     }

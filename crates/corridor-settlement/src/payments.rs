@@ -12,6 +12,17 @@ use crate::payment::{Payment, PaymentFilter, PaymentReceipt, PaymentStatus};
 use crate::pvp::{FxSettlement, Leg};
 use crate::rejection::Rejection;
 
+/// Payments one search examines at most before it answers with a cursor.
+pub const SEARCH_SCAN_BUDGET: usize = 10_000;
+
+/// One page of a search: the payments found, and where the next page starts (its `after`)
+/// when the search stopped before the end of the participant's history.
+#[derive(Debug, Default)]
+pub struct SearchPage<'a> {
+    pub payments: Vec<&'a Payment>,
+    pub next: Option<u64>,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Payments {
     payments: Vec<Payment>,
@@ -77,20 +88,29 @@ impl Payments {
         self.uetrs.reserve(payments);
     }
 
-    /// Payments `participant` sent or received, newest last, narrowed by `filter`.
-    pub(crate) fn search(&self, participant: Bic, filter: &PaymentFilter) -> Vec<&Payment> {
+    /// Payments `participant` sent or received, newest last, narrowed by `filter`: at most
+    /// `filter.limit` of them, found among at most `SEARCH_SCAN_BUDGET` payments examined,
+    /// so a filter that matches nothing costs a page's work, not the whole history.
+    pub(crate) fn search(&self, participant: Bic, filter: &PaymentFilter) -> SearchPage<'_> {
         let Some(ids) = self.by_participant.get(&participant) else {
-            return Vec::new();
+            return SearchPage::default();
         };
         let start = filter
             .after
             .map_or(0, |after| ids.partition_point(|id| *id <= after));
-        ids[start..]
-            .iter()
-            .filter_map(|id| self.get(*id))
-            .filter(|p| filter.admits(participant, p))
-            .take(filter.limit)
-            .collect()
+        let rest = &ids[start..];
+        let mut payments = Vec::new();
+        for (examined, id) in rest.iter().enumerate() {
+            if payments.len() >= filter.limit || examined >= SEARCH_SCAN_BUDGET {
+                let next = examined.checked_sub(1).map(|i| rest[i]).or(filter.after);
+                return SearchPage { payments, next };
+            }
+            payments.extend(self.get(*id).filter(|p| filter.admits(participant, p)));
+        }
+        SearchPage {
+            payments,
+            next: None,
+        }
     }
 
     /// Records a new payment, status queued until something decides it, and indexes it.

@@ -31,7 +31,7 @@ use crate::model::Participant;
 use crate::monitoring::Monitoring;
 use crate::outbox::{Outbox, Outboxes};
 use crate::payment::{Payment, PaymentFilter, PaymentReceipt};
-use crate::payments::Payments;
+use crate::payments::{Payments, SearchPage};
 use crate::pvp::Quote;
 use crate::recall::{Recall, Recalls};
 use crate::registry::{AccountInfo, CurrencyAgent, Registry};
@@ -308,8 +308,9 @@ impl Hub {
         self.payments.by_uetr(uetr)
     }
 
-    /// Payments `participant` sent or received, newest last, narrowed by `filter`.
-    pub fn search(&self, participant: Bic, filter: &PaymentFilter) -> Vec<&Payment> {
+    /// Payments `participant` sent or received, newest last, narrowed by `filter`, one
+    /// bounded page at a time (see [`SearchPage`]).
+    pub fn search(&self, participant: Bic, filter: &PaymentFilter) -> SearchPage<'_> {
         self.payments.search(participant, filter)
     }
 
