@@ -239,8 +239,9 @@ pub fn recover<S: StateMachine + Default>(
         })?;
     }
     let mut replayed_events = 0;
-    let report = Journal::scan(&journal_dir(data_dir), mode, after, |_, payload| {
+    let report = Journal::scan(&journal_dir(data_dir), mode, after, |seq, payload| {
         let batch = record::decode::<S>(payload).map_err(|e| e.to_string())?;
+        state.begin_record(seq);
         for request in &batch.requests {
             state.apply(request, batch.now);
             replayed_events += S::events(request) as u64;
@@ -310,6 +311,7 @@ impl<S: StateMachine + Default> Engine<S> {
             journal_thread: Some(journal_thread),
             poisoned,
             events_since_snapshot: 0,
+            next_record_seq: recovery.report.last_seq + 1,
             _lock: lock,
         };
         let engine_thread = std::thread::Builder::new()
@@ -437,6 +439,8 @@ struct EngineLoop<S: StateMachine> {
     journal_thread: Option<JoinHandle<()>>,
     poisoned: Arc<AtomicBool>,
     events_since_snapshot: u64,
+    /// The number the journal gives the record being gathered now.
+    next_record_seq: u64,
     /// Held for the life of the engine thread: one writer per data directory.
     _lock: std::fs::File,
 }
@@ -480,6 +484,7 @@ impl<S: StateMachine> EngineLoop<S> {
                         let _ = reply.send(Err(EngineError::Encode(e)));
                         continue;
                     }
+                    self.state.begin_record(self.next_record_seq);
                     let outcome = self.state.apply(&request, now);
                     self.events_since_snapshot += S::events(&request) as u64;
                     releases.push(Box::new(move |durable| {
@@ -508,6 +513,9 @@ impl<S: StateMachine> EngineLoop<S> {
     fn flush_batch(&mut self, record: RecordBuilder, releases: &mut Vec<Release>) {
         if releases.is_empty() {
             return;
+        }
+        if !record.is_empty() {
+            self.next_record_seq += 1;
         }
         let batch = ToJournal::Batch {
             record: (!record.is_empty()).then(|| record.finish()),

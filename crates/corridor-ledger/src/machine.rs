@@ -17,6 +17,9 @@ pub trait StateMachine: Sized + Send + 'static {
 
     /// Deterministic: the same state, request and `now` give the same outcome and state.
     fn apply(&mut self, request: &Self::Request, now: Timestamp) -> Self::Outcome;
+    /// Called before the requests of journal record `journal_seq` are applied (live and on
+    /// replay), for a state that names the record its changes came in.
+    fn begin_record(&mut self, _journal_seq: u64) {}
     /// How many events a request holds, for sizing batches.
     fn events(request: &Self::Request) -> usize;
     /// Appends the request's bytes to `out`. On an error `out` is left as it was, and the

@@ -511,7 +511,7 @@ pub async fn statement(
                 MessageFormat::Json => ApiJson(views::statement(hub, &statement)).into_response(),
                 MessageFormat::Xml => {
                     let outbound = crate::iso_outbound::Outbound { hub, hub_bic };
-                    xml_response(outbound.statement(now, &statement).to_xml())
+                    xml_response(outbound.statement(now, &statement, None).to_xml())
                 }
             })
         })

@@ -6,8 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use corridor_core::Bic;
 use corridor_settlement::{
-    AuditRecord, ComplianceConfig, FalsePositive, Hold, HoldDecision, HoldState, HubCommand,
-    ListVersionRef, Rejection, verify_audit_chain,
+    AuditHash, AuditHead, AuditRecord, ComplianceConfig, FalsePositive, Hold, HoldDecision,
+    HoldState, HubCommand, ListVersionRef, Rejection, verify_audit_page,
 };
 use corridor_watchlist::ListFormat;
 use serde::{Deserialize, Serialize};
@@ -99,14 +99,19 @@ pub async fn get_hold(
 pub enum DecisionKind {
     Release,
     Reject,
+    /// Recommend a release to the officers who decide (a bank's officers, when the scheme
+    /// has the operator's officers decide sanctions holds).
+    RecommendRelease,
+    /// Recommend a rejection to the officers who decide.
+    RecommendReject,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionRequest {
     pub decision: DecisionKind,
-    /// Why, in the officer's words; it goes into the audit log (and, for a rejection, into
-    /// the pacs.002's reason).
+    /// Why, in the officer's words; it goes into the hold and the audit log, never to the
+    /// banks (their pacs.002 says RR04 only).
     pub reason: String,
     /// On a release: remember each hit's (party, list entry) pair as a false positive of
     /// this bank, so it is not raised again while the entry is unchanged.
@@ -125,7 +130,9 @@ pub async fn decide(
     let decision = match (req.decision, req.false_positive) {
         (DecisionKind::Release, false_positive) => HoldDecision::Release { false_positive },
         (DecisionKind::Reject, false) => HoldDecision::Reject,
-        (DecisionKind::Reject, true) => {
+        (DecisionKind::RecommendRelease, false) => HoldDecision::Recommend { release: true },
+        (DecisionKind::RecommendReject, false) => HoldDecision::Recommend { release: false },
+        (_, true) => {
             return Err(ApiError::from(Rejection::format(
                 "false_positive goes with a release, not a rejection",
             )));
@@ -160,36 +167,84 @@ pub async fn false_positives(State(state): St, caller: Caller) -> AppResult<Resp
     Ok(ApiJson(list).into_response())
 }
 
+/// Largest audit page one request returns.
+const MAX_AUDIT_PAGE: usize = 10_000;
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Records after this number (the cursor: the last record of the previous page); 0,
+    /// the default, starts at the first record.
+    #[serde(default)]
+    pub after: u64,
+    /// The hash of record `after`, as verified before: the page must link to it. Without
+    /// it, the page is checked against the link its first record names.
+    pub after_hash: Option<AuditHash>,
+    /// At most this many records (default and maximum 10,000).
+    pub limit: Option<usize>,
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuditView {
-    /// Whether every record links to the one before it and its hash matches its content.
+    /// Whether every record of the page links to the one before it (the first to
+    /// `after_hash`, or to the genesis from the start) and its hash matches its content.
     pub verified: bool,
-    /// Where the chain breaks, when it does.
+    /// Where the page breaks, when it does.
     pub broken_at: Option<String>,
-    /// The hash of the last record: publish it, and any later change to the log shows.
-    pub head: Option<String>,
+    /// The chain's head now: publish it, and any later change to the chain shows.
+    pub head: AuditHead,
+    /// The cursor of the next page (`after=`), absent once the page reaches the head.
+    pub next_after: Option<u64>,
     pub records: Vec<AuditRecord>,
 }
 
-#[utoipa::path(get, path = "/v1/compliance/audit", tag = "compliance", responses((status = 200, body = AuditView), Refusals), security(("bearer" = []), ("mtls" = [])))]
-pub async fn audit(State(state): St, caller: Caller) -> AppResult<Response> {
+#[utoipa::path(get, path = "/v1/compliance/audit", tag = "compliance", params(AuditQuery), responses((status = 200, body = AuditView), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn audit(
+    State(state): St,
+    caller: Caller,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
     if caller.compliance_scope()?.is_some() {
         return Err(ApiError::forbidden(
             "the audit log covers every bank: the operator, its auditors and its officers read it",
         ));
     }
-    let records = state
+    let limit = q.limit.unwrap_or(MAX_AUDIT_PAGE).clamp(1, MAX_AUDIT_PAGE);
+    let after = q.after;
+    // The engine thread only copies the page; hashing it happens here, off that thread.
+    let (records, head) = state
         .engine
-        .query_async(|hub| hub.compliance().audit().to_vec())
+        .query_async(move |hub| {
+            let audit = hub.audit();
+            (audit.page(after.saturating_add(1), limit), audit.head())
+        })
         .await?;
-    let check = verify_audit_chain(&records);
-    Ok(ApiJson(AuditView {
+    let view = tokio::task::spawn_blocking(move || audit_view(after, q.after_hash, records, head))
+        .await
+        .map_err(|e| ApiError::unwritable("the audit page", e))?;
+    Ok(ApiJson(view).into_response())
+}
+
+fn audit_view(
+    after: u64,
+    after_hash: Option<AuditHash>,
+    records: Vec<AuditRecord>,
+    head: AuditHead,
+) -> AuditView {
+    let link = match (after, after_hash) {
+        (0, _) => AuditHash::GENESIS,
+        (_, Some(hash)) => hash,
+        (_, None) => records.first().map_or(head.hash, |r| r.prev),
+    };
+    let check = verify_audit_page(AuditHead { seq: after, hash: link }, &records);
+    let last = records.last().map_or(after, |r| r.seq);
+    AuditView {
         verified: check.is_ok(),
         broken_at: check.err().map(|e| e.to_string()),
-        head: records.last().map(|r| r.hash.clone()),
+        head,
+        next_after: (last < head.seq).then_some(last),
         records,
-    })
-    .into_response())
+    }
 }
 
 #[utoipa::path(get, path = "/v1/compliance/config", tag = "compliance", responses((status = 200, body = ComplianceConfig), Refusals), security(("bearer" = []), ("mtls" = [])))]

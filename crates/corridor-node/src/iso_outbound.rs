@@ -24,7 +24,7 @@ use corridor_iso20022::{
     UnderlyingTransaction,
 };
 use corridor_settlement::{
-    CashAccount, ChargeBearer, Hub, LiquidityDirection, OutboxEvent, OutboxMessage, Party, Payment,
+    AuditHead, CashAccount, ChargeBearer, Hub, LiquidityDirection, OutboxEvent, OutboxMessage, Party, Payment,
     PaymentKind, PaymentStatus, Priority, Recall, RecallOutcome, Rejection, Statement,
 };
 use time::OffsetDateTime;
@@ -171,10 +171,15 @@ impl Outbound<'_> {
                 };
                 vec![self.notification(participant, id, m.at, &account.to_string(), entry)]
             }
-            OutboxEvent::Statement { account, from, to } => self
+            OutboxEvent::Statement {
+                account,
+                from,
+                to,
+                audit_head,
+            } => self
                 .hub
                 .statement(*account, *from, *to, crate::views::MAX_STATEMENT_ENTRIES)
-                .map(|s| self.statement(m.at, &s))
+                .map(|s| self.statement(m.at, &s, Some(*audit_head)))
                 .into_iter()
                 .collect(),
         }
@@ -430,8 +435,14 @@ impl Outbound<'_> {
     }
 
     /// camt.053: the account's statement over its period, opening and closing booked
-    /// balances and every entry with the payment behind it.
-    pub fn statement(&self, at: Timestamp, statement: &Statement) -> Written {
+    /// balances and every entry with the payment behind it; an end-of-day statement ends
+    /// with the audit chain's head at the close.
+    pub fn statement(
+        &self,
+        at: Timestamp,
+        statement: &Statement,
+        audit_head: Option<AuditHead>,
+    ) -> Written {
         let info = &statement.account;
         let id = format!(
             "CRDRSTMT{}T{}",
@@ -467,7 +478,12 @@ impl Outbound<'_> {
             balances,
             transactions_summary: None,
             entries,
-            additional_information: None,
+            additional_information: audit_head.map(|head| {
+                format!(
+                    "audit chain head: record {}, SHA-256 {}",
+                    head.seq, head.hash
+                )
+            }),
         };
         let document = BkToCstmrStmt {
             group_header: ReportGroupHeader {

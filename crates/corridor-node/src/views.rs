@@ -273,6 +273,10 @@ pub struct OutboxView {
     /// For the end of a business day: the statement of one of its accounts for the day.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<StatementView>,
+    /// For a statement: the audit chain's head when the day closed. Keep it: a later
+    /// rewrite of the chain up to it no longer matches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit_head: Option<corridor_settlement::AuditHead>,
 }
 
 pub fn outbox_message(hub: &Hub, m: &OutboxMessage) -> OutboxView {
@@ -329,9 +333,15 @@ pub fn outbox_message(hub: &Hub, m: &OutboxMessage) -> OutboxView {
             recall: hub.recall(*id).map(|r| recall(hub, r)),
             ..base
         },
-        OutboxEvent::Statement { account, from, to } => OutboxView {
+        OutboxEvent::Statement {
+            account,
+            from,
+            to,
+            audit_head,
+        } => OutboxView {
             kind: "statement",
             account: Some(*account),
+            audit_head: Some(*audit_head),
             statement: hub
                 .statement(*account, *from, *to, MAX_STATEMENT_ENTRIES)
                 .map(|s| statement(hub, &s)),

@@ -10,6 +10,7 @@ use std::str::FromStr;
 use corridor_core::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::audit::AuditHead;
 use crate::rejection::Rejection;
 
 /// DT01 InvalidDate: a business date the hub cannot close.
@@ -92,6 +93,9 @@ pub struct ClosedDay {
     pub to: Timestamp,
     /// Statement notices put into the participants' outboxes.
     pub statements: u64,
+    /// The audit chain's head at the close, published in every statement of the day.
+    #[serde(default)]
+    pub audit_head: AuditHead,
 }
 
 /// What closing a date means now.

@@ -1,6 +1,7 @@
 //! Sanctions holds as the hub keeps them: what the gateway's screening found for a payment,
-//! the holds that waits on a person's decision, the decisions (with the optional four-eyes
-//! rule), the banks' false-positive memory, and the hash-chained audit log of all of it.
+//! the holds that wait on a person's decision, the decisions (who may take them is a scheme
+//! setting; the optional four-eyes rule), the banks' false-positive memory. Each step is
+//! recorded in the audit chain (`audit.rs`).
 //!
 //! Screening itself (matching names against lists) is the gateway's work: it is CPU-heavy
 //! and depends on list files, so the gateway does it before the command and puts the result
@@ -11,9 +12,11 @@ use std::collections::BTreeMap;
 
 use corridor_core::{Bic, Timestamp};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-
+use crate::audit::{AuditAction, AuditLog};
 use crate::rejection::Rejection;
+
+/// The audit chain's actor for what screening did on its own.
+const SCREENING: &str = "system:screening";
 
 /// Which party of a payment a name came from.
 #[derive(
@@ -75,8 +78,14 @@ pub struct Screening {
 pub struct ComplianceConfig {
     /// A match scoring at least this (per mille) holds the payment.
     pub hit_threshold: u16,
-    /// Releasing a held payment takes two different officers.
+    /// Releasing a held payment takes two different officers (never two of the same bank).
     pub four_eyes: bool,
+    /// Whose officers may release a sanctions hold and record a false positive.
+    #[serde(default)]
+    pub sanctions_decided_by: SanctionsDeciders,
+    /// Whether a payment may settle unscreened while no watchlist is on record.
+    #[serde(default)]
+    pub screening: ScreeningPolicy,
 }
 
 impl Default for ComplianceConfig {
@@ -84,8 +93,40 @@ impl Default for ComplianceConfig {
         ComplianceConfig {
             hit_threshold: 850,
             four_eyes: false,
+            sanctions_decided_by: SanctionsDeciders::default(),
+            screening: ScreeningPolicy::default(),
         }
     }
+}
+
+/// The scheme's rule on who decides a sanctions hold. A bank's officers can always see their
+/// bank's holds, reject them (withdraw the payment) and recommend a decision.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SanctionsDeciders {
+    /// Only the operator's officers release a hold or record a false positive: a bank cannot
+    /// whitelist a name for itself.
+    #[default]
+    OperatorOfficers,
+    /// The sending bank's officers may release too; under four-eyes the second approval
+    /// must then come from the operator's officers, never from the same bank.
+    BankOfficers,
+}
+
+/// Whether screening is required of every payment.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ScreeningPolicy {
+    /// Every payment is screened: while no watchlist is on record, payments are held.
+    #[default]
+    Required,
+    /// The operator runs without screening: while no watchlist is on record, payments
+    /// settle unscreened. Once a list is recorded, every payment is screened against it.
+    Disabled,
 }
 
 /// A compliance officer: of a participant bank, or of the operator when `bank` is `None`.
@@ -100,10 +141,12 @@ impl Officer {
         self.bank.is_none_or(|bank| bank == sender)
     }
 
-    fn label(&self) -> String {
+    /// How the audit chain names the officer: `officer:operator:<name>` or
+    /// `officer:<BIC>:<name>`, never a bare name that could pass for another actor.
+    pub fn label(&self) -> String {
         match self.bank {
-            Some(bank) => format!("{}@{bank}", self.name),
-            None => format!("{}@operator", self.name),
+            Some(bank) => format!("officer:{bank}:{}", self.name),
+            None => format!("officer:operator:{}", self.name),
         }
     }
 }
@@ -115,8 +158,21 @@ pub enum HoldDecision {
     /// each hit's (party, list entry) pair so it is not raised again while the entry is
     /// unchanged.
     Release { false_positive: bool },
-    /// The payment is rejected (pacs.002 RJCT) with the officer's reason.
+    /// The payment is rejected (pacs.002 RJCT RR04).
     Reject,
+    /// An officer says what it would decide: recorded on the hold and in the audit chain for
+    /// the deciding officers; the hold stays open. What a bank's officers do when the
+    /// operator's officers decide.
+    Recommend { release: bool },
+}
+
+/// A decision recommended by an officer, for the officers who decide.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Recommendation {
+    pub officer: Officer,
+    pub at: Timestamp,
+    pub release: bool,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -145,6 +201,7 @@ pub struct Hold {
     pub why: String,
     pub screening: Screening,
     pub approvals: Vec<Approval>,
+    pub recommendations: Vec<Recommendation>,
     pub state: HoldState,
     pub decided_at: Option<Timestamp>,
     pub rejection: Option<Approval>,
@@ -163,108 +220,6 @@ pub struct FalsePositive {
     pub at: Timestamp,
     /// The payment whose release recorded it.
     pub payment: u64,
-}
-
-/// What an audit record says happened.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditAction {
-    ComplianceConfigured {
-        config: ComplianceConfig,
-    },
-    ListRecorded {
-        version: ListVersionRef,
-        entries: u64,
-    },
-    PaymentHeld {
-        payment: u64,
-        why: String,
-        hits: usize,
-    },
-    /// Hits a bank's false-positive memory covered, so the payment was not held for them.
-    HitsSuppressed {
-        payment: u64,
-        entries: Vec<String>,
-    },
-    HoldApproved {
-        payment: u64,
-        reason: String,
-    },
-    HoldReleased {
-        payment: u64,
-        reason: String,
-    },
-    HoldRejected {
-        payment: u64,
-        reason: String,
-    },
-    FalsePositiveRecorded {
-        bank: Bic,
-        party_key: String,
-        list: String,
-        entry_id: String,
-    },
-    /// An AML case changed state.
-    Case {
-        case: u64,
-        detail: String,
-    },
-}
-
-/// One link of the audit chain. `hash` is SHA-256 over `prev` and the record's own fields,
-/// so changing, dropping or reordering any record breaks every hash after it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct AuditRecord {
-    pub seq: u64,
-    pub at: Timestamp,
-    pub actor: String,
-    pub action: AuditAction,
-    pub prev: String,
-    pub hash: String,
-}
-
-/// Where a chain stops holding together.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("audit record {seq}: {why}")]
-pub struct AuditBreak {
-    pub seq: u64,
-    pub why: String,
-}
-
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-fn record_hash(prev: &str, seq: u64, at: Timestamp, actor: &str, action: &AuditAction) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(prev.as_bytes());
-    hasher.update(seq.to_be_bytes());
-    hasher.update(at.nanos().to_be_bytes());
-    hasher.update((actor.len() as u64).to_be_bytes());
-    hasher.update(actor.as_bytes());
-    // postcard of a closed enum of owned values: serializing it cannot fail.
-    hasher.update(postcard::to_allocvec(action).unwrap_or_default());
-    hex::encode(hasher.finalize())
-}
-
-/// Checks a chain as exported: numbering, links and every hash.
-pub fn verify_audit_chain(records: &[AuditRecord]) -> Result<(), AuditBreak> {
-    let mut prev = GENESIS.to_string();
-    for (i, r) in records.iter().enumerate() {
-        let broken = |why: &str| AuditBreak {
-            seq: r.seq,
-            why: why.to_string(),
-        };
-        if r.seq != i as u64 + 1 {
-            return Err(broken("out of sequence"));
-        }
-        if r.prev != prev {
-            return Err(broken("does not link to the record before it"));
-        }
-        if record_hash(&r.prev, r.seq, r.at, &r.actor, &r.action) != r.hash {
-            return Err(broken("its hash does not match its content"));
-        }
-        prev = r.hash.clone();
-    }
-    Ok(())
 }
 
 /// What a screening means for one payment.
@@ -297,7 +252,6 @@ pub struct Compliance {
     holds: BTreeMap<u64, Hold>,
     /// Keyed by (bank, party key, list, entry id).
     false_positives: BTreeMap<(Bic, String, String, String), FalsePositive>,
-    audit: Vec<AuditRecord>,
 }
 
 /// Folds a name for the false-positive memory: the same party written with other case or
@@ -330,48 +284,13 @@ impl Compliance {
         self.false_positives.values()
     }
 
-    pub fn audit(&self) -> &[AuditRecord] {
-        &self.audit
-    }
-
-    pub(crate) fn log(&mut self, at: Timestamp, actor: &str, action: AuditAction) {
-        let seq = self.audit.len() as u64 + 1;
-        let prev = self
-            .audit
-            .last()
-            .map_or_else(|| GENESIS.to_string(), |r| r.hash.clone());
-        let hash = record_hash(&prev, seq, at, actor, &action);
-        self.audit.push(AuditRecord {
-            seq,
-            at,
-            actor: actor.to_string(),
-            action,
-            prev,
-            hash,
-        });
-    }
-
-    pub(crate) fn configure(&mut self, config: &ComplianceConfig, now: Timestamp) {
+    /// The settings and the list versions are audited as the commands that set them.
+    pub(crate) fn configure(&mut self, config: &ComplianceConfig) {
         self.config = config.clone();
-        self.log(
-            now,
-            "operator",
-            AuditAction::ComplianceConfigured {
-                config: config.clone(),
-            },
-        );
     }
 
-    pub(crate) fn record_list(&mut self, version: &ListVersionRef, entries: u64, now: Timestamp) {
+    pub(crate) fn record_list(&mut self, version: &ListVersionRef) {
         self.lists.insert(version.list.clone(), version.clone());
-        self.log(
-            now,
-            "operator",
-            AuditAction::ListRecorded {
-                version: version.clone(),
-                entries,
-            },
-        );
     }
 
     /// What the gateway's screening of a payment from `sender` means here: why it must
@@ -384,6 +303,11 @@ impl Compliance {
     ) -> ScreeningCheck {
         let mut check = ScreeningCheck::default();
         if self.lists.is_empty() {
+            if self.config.screening == ScreeningPolicy::Required {
+                check.hold = Some(
+                    "no watchlist is on record and the scheme requires screening".to_string(),
+                );
+            }
             return check;
         }
         let Some(screening) = screening else {
@@ -420,13 +344,18 @@ impl Compliance {
         check
     }
 
-    pub(crate) fn log_suppressed(&mut self, payment: u64, entries: Vec<String>, now: Timestamp) {
+    pub(crate) fn log_suppressed(
+        audit: &mut AuditLog,
+        payment: u64,
+        entries: Vec<String>,
+        now: Timestamp,
+    ) {
         if entries.is_empty() {
             return;
         }
-        self.log(
+        audit.append(
             now,
-            "screening",
+            SCREENING,
             AuditAction::HitsSuppressed { payment, entries },
         );
     }
@@ -464,16 +393,15 @@ impl Compliance {
 
     pub(crate) fn open_hold(
         &mut self,
-        payment: u64,
-        sender: Bic,
-        why: String,
-        screening: Screening,
+        audit: &mut AuditLog,
+        (payment, sender): (u64, Bic),
+        (why, screening): (String, Screening),
         now: Timestamp,
     ) {
         let hits = screening.hits.len();
-        self.log(
+        audit.append(
             now,
-            "screening",
+            SCREENING,
             AuditAction::PaymentHeld {
                 payment,
                 why: why.clone(),
@@ -487,6 +415,7 @@ impl Compliance {
             why,
             screening,
             approvals: Vec::new(),
+            recommendations: Vec::new(),
             state: HoldState::Open,
             decided_at: None,
             rejection: None,
@@ -496,16 +425,16 @@ impl Compliance {
     }
 
     /// Applies one officer's decision to an open hold. Returns the hold's new state:
-    /// `Open` while a four-eyes release waits for its second officer.
+    /// `Open` while a four-eyes release waits for its second officer, or after a
+    /// recommendation.
     pub(crate) fn decide(
         &mut self,
+        audit: &mut AuditLog,
         officer: &Officer,
-        payment: u64,
-        decision: HoldDecision,
+        (payment, decision): (u64, HoldDecision),
         reason: &str,
         now: Timestamp,
     ) -> Result<HoldState, Rejection> {
-        let four_eyes = self.config.four_eyes;
         let hold = self
             .holds
             .get(&payment)
@@ -522,6 +451,7 @@ impl Compliance {
                 "a decision needs a reason of 1 to 500 characters",
             ));
         }
+        let actor = officer.label();
         let approval = Approval {
             officer: officer.clone(),
             at: now,
@@ -533,67 +463,120 @@ impl Compliance {
             ),
             reason: reason.to_string(),
         };
-        let actor = officer.label();
         match decision {
-            HoldDecision::Reject => Ok(self.reject(payment, approval, &actor, now)),
+            HoldDecision::Reject => Ok(self.reject(audit, payment, approval, &actor)),
+            HoldDecision::Recommend { release } => {
+                Ok(self.recommend(audit, payment, approval, release, &actor))
+            }
             HoldDecision::Release { .. } => {
-                if hold.approvals.iter().any(|a| a.officer == *officer) {
-                    return Err(Rejection::forbidden(format!(
-                        "{actor} already approved payment {payment}: four-eyes needs a different officer"
-                    )));
-                }
-                let needed = if four_eyes { 2 } else { 1 };
-                Ok(self.approve(payment, approval, needed, &actor, now))
+                self.may_release(hold, officer)?;
+                let needed = if self.config.four_eyes { 2 } else { 1 };
+                Ok(self.approve(audit, payment, approval, needed, &actor))
             }
         }
     }
 
+    /// Whether `officer` may approve the release of `hold` under the scheme's settings.
+    fn may_release(&self, hold: &Hold, officer: &Officer) -> Result<(), Rejection> {
+        let label = officer.label();
+        if officer.bank.is_some()
+            && self.config.sanctions_decided_by == SanctionsDeciders::OperatorOfficers
+        {
+            return Err(Rejection::forbidden(format!(
+                "{label} may recommend but not release a sanctions hold: the scheme has the operator's officers decide"
+            )));
+        }
+        if hold.approvals.iter().any(|a| a.officer == *officer) {
+            return Err(Rejection::forbidden(format!(
+                "{label} already approved payment {}: four-eyes needs a different officer",
+                hold.payment
+            )));
+        }
+        if officer.bank.is_some() && hold.approvals.iter().any(|a| a.officer.bank == officer.bank)
+        {
+            return Err(Rejection::forbidden(format!(
+                "an officer of the same bank already approved payment {}: the second approval must come from the operator's officers",
+                hold.payment
+            )));
+        }
+        Ok(())
+    }
+
+    fn recommend(
+        &mut self,
+        audit: &mut AuditLog,
+        payment: u64,
+        approval: Approval,
+        release: bool,
+        actor: &str,
+    ) -> HoldState {
+        let reason = approval.reason.clone();
+        if let Some(hold) = self.holds.get_mut(&payment) {
+            hold.recommendations.push(Recommendation {
+                officer: approval.officer,
+                at: approval.at,
+                release,
+                reason: approval.reason,
+            });
+        }
+        audit.append(
+            approval.at,
+            actor,
+            AuditAction::HoldRecommended {
+                payment,
+                release,
+                reason,
+            },
+        );
+        HoldState::Open
+    }
+
     fn reject(
         &mut self,
+        audit: &mut AuditLog,
         payment: u64,
         approval: Approval,
         actor: &str,
-        now: Timestamp,
     ) -> HoldState {
-        let reason = approval.reason.clone();
+        let (reason, now) = (approval.reason.clone(), approval.at);
         if let Some(hold) = self.holds.get_mut(&payment) {
             hold.state = HoldState::Rejected;
             hold.decided_at = Some(now);
             hold.rejection = Some(approval);
         }
-        self.log(now, actor, AuditAction::HoldRejected { payment, reason });
+        audit.append(now, actor, AuditAction::HoldRejected { payment, reason });
         HoldState::Rejected
     }
 
     fn approve(
         &mut self,
+        audit: &mut AuditLog,
         payment: u64,
         approval: Approval,
         needed: usize,
         actor: &str,
-        now: Timestamp,
     ) -> HoldState {
-        let reason = approval.reason.clone();
+        let (reason, now) = (approval.reason.clone(), approval.at);
         let Some(hold) = self.holds.get_mut(&payment) else {
             return HoldState::Open;
         };
         hold.approvals.push(approval);
         if hold.approvals.len() < needed {
-            self.log(now, actor, AuditAction::HoldApproved { payment, reason });
+            audit.append(now, actor, AuditAction::HoldApproved { payment, reason });
             return HoldState::Open;
         }
         hold.state = HoldState::Released;
         hold.decided_at = Some(now);
         let remember = hold.approvals.iter().any(|a| a.false_positive);
         let hold = hold.clone();
-        self.log(now, actor, AuditAction::HoldReleased { payment, reason });
+        audit.append(now, actor, AuditAction::HoldReleased { payment, reason });
         if remember {
-            self.remember(&hold, actor, now);
+            self.remember(audit, &hold, actor, now);
         }
         HoldState::Released
     }
 
-    fn remember(&mut self, hold: &Hold, actor: &str, now: Timestamp) {
+    fn remember(&mut self, audit: &mut AuditLog, hold: &Hold, actor: &str, now: Timestamp) {
         let Some(by) = hold.approvals.last().map(|a| a.officer.clone()) else {
             return;
         };
@@ -608,7 +591,7 @@ impl Compliance {
                 at: now,
                 payment: hold.payment,
             };
-            self.log(
+            audit.append(
                 now,
                 actor,
                 AuditAction::FalsePositiveRecorded {
@@ -639,7 +622,7 @@ impl Compliance {
                 ));
             }
         }
-        verify_audit_chain(&self.audit).map_err(|e| e.to_string())
+        Ok(())
     }
 }
 

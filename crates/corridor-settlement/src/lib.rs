@@ -4,12 +4,13 @@
 //! fills each participant's outbox. No I/O, no clock: the engine gives it time, the journal
 //! stores its commands, and replaying them rebuilds every payment, queue and outbox exactly.
 //!
-//! Modules are layered: models (`rejection`, `model`, `fx`, `pvp`, `payment`, `command`,
-//! `outbox`, `business_day`, `recall`, `compliance`, `monitoring`, `liquidity`) use nothing
-//! above them; the stores that own one part of the state (`registry`, `books`, `payments`,
+//! Modules are layered: models (`rejection`, `model`, `fx`, `pvp`, `payment`, `audit`,
+//! `command`, `outbox`, `business_day`, `recall`, `compliance`, `monitoring`, `liquidity`)
+//! use nothing above them; the stores that own one part of the state (`registry`, `books`, `payments`,
 //! `rtgs`, `fx_desk`) use only models; `hub` holds every store and runs the workflows
 //! across them; nothing uses `hub`.
 
+mod audit;
 mod books;
 mod business_day;
 mod command;
@@ -29,13 +30,17 @@ mod registry;
 mod rejection;
 mod rtgs;
 
+pub use audit::{
+    AuditAction, AuditBreak, AuditHash, AuditHead, AuditLog, AuditRecord, CommandKind,
+    verify_audit_chain, verify_audit_page,
+};
 pub use books::{Statement, StatementEntry, transfer_kind};
 pub use business_day::{BusinessDate, ClosedDay};
 pub use command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection};
 pub use compliance::{
-    Approval, AuditAction, AuditBreak, AuditRecord, Compliance, ComplianceConfig, FalsePositive,
-    Hold, HoldDecision, HoldState, ListVersionRef, Officer, ScreenedRole, Screening, ScreeningHit,
-    party_key, role_name, verify_audit_chain,
+    Approval, Compliance, ComplianceConfig, FalsePositive, Hold, HoldDecision, HoldState,
+    ListVersionRef, Officer, Recommendation, SanctionsDeciders, ScreenedRole, Screening,
+    ScreeningHit, ScreeningPolicy, party_key, role_name,
 };
 pub use fx_desk::PairVolume;
 pub use hub::MAX_BATCH;

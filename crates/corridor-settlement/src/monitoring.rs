@@ -10,7 +10,8 @@ use corridor_aml::{
 use corridor_core::{Currency, CurrencyCode, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::compliance::{AuditAction, Compliance, Officer, party_key};
+use crate::audit::{AuditAction, AuditLog};
+use crate::compliance::{Officer, party_key};
 use crate::model::CashAccount;
 use crate::payment::Payment;
 use crate::rejection::Rejection;
@@ -79,16 +80,16 @@ impl Monitoring {
     }
 
     /// Runs the rules over one settled payment and files what they raise.
-    pub(crate) fn observe(&mut self, payment: &Payment, at: Timestamp, audit: &mut Compliance) {
+    pub(crate) fn observe(&mut self, payment: &Payment, at: Timestamp, audit: &mut AuditLog) {
         let Some(monitor) = self.monitor.as_mut() else {
             return;
         };
         for alert in monitor.observe(&settled_payment(payment, at)) {
             let (id, rule) = (alert.id, alert.rule);
             match self.cases.file(alert, at) {
-                Ok(case) => audit.log(
+                Ok(case) => audit.append(
                     at,
-                    "monitoring",
+                    "system:monitoring",
                     AuditAction::Case {
                         case: case.0,
                         detail: format!("alert {id} ({rule}) filed"),
@@ -107,7 +108,7 @@ impl Monitoring {
         case: u64,
         action: &CaseAction,
         at: Timestamp,
-        audit: &mut Compliance,
+        audit: &mut AuditLog,
     ) -> Result<(), Rejection> {
         if officer.bank.is_some() {
             return Err(Rejection::forbidden(
@@ -129,7 +130,7 @@ impl Monitoring {
                 format!("closed: {reason:?}")
             }
         };
-        audit.log(at, &officer.name, AuditAction::Case { case, detail });
+        audit.append(at, &officer.label(), AuditAction::Case { case, detail });
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, VecDeque};
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp, Uetr};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::AuditHead;
 use crate::command::LiquidityDirection;
 use crate::payment::PaymentStatus;
 use crate::rejection::Rejection;
@@ -45,6 +46,10 @@ pub enum OutboxEvent {
         account: AccountId,
         from: Timestamp,
         to: Timestamp,
+        /// The audit chain's head when the day closed: whoever keeps it detects a later
+        /// rewrite of the chain up to it.
+        #[serde(default)]
+        audit_head: AuditHead,
     },
 }
 

@@ -34,7 +34,9 @@ fn statements(b: &Bench, bank: Bic) -> Vec<(AccountId, Timestamp, Timestamp)> {
     b.outbox(bank)
         .into_iter()
         .filter_map(|e| match e {
-            OutboxEvent::Statement { account, from, to } => Some((account, from, to)),
+            OutboxEvent::Statement {
+                account, from, to, ..
+            } => Some((account, from, to)),
             _ => None,
         })
         .collect()

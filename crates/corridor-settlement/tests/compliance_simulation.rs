@@ -132,6 +132,7 @@ impl Sim {
                     corridor_settlement::ComplianceConfig {
                         hit_threshold: 850,
                         four_eyes: *on,
+                        ..Default::default()
                     },
                 ))
                 .expect("the operator configures");

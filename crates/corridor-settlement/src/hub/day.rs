@@ -1,6 +1,7 @@
 //! The end of a business day: the operator closes a date, and every account's owner gets a
 //! statement notice (camt.053) for the period from the previous close to the closing
 //! instant; the statement itself is built from the account's entries when the outbox is read.
+//! Each statement carries the audit chain's head at the close, so every participant holds it.
 
 use corridor_core::Timestamp;
 
@@ -27,12 +28,14 @@ impl Hub {
             }
             Closing::Period { from, to } => (from, to),
         };
+        let audit_head = self.audit.head();
         let mut statements = 0;
         for account in self.registry.account_map().values() {
             let event = OutboxEvent::Statement {
                 account: account.id,
                 from,
                 to,
+                audit_head,
             };
             self.outboxes.push(account.owner, now, event);
             statements += 1;
@@ -42,6 +45,7 @@ impl Hub {
             from,
             to,
             statements,
+            audit_head,
         };
         self.days.record(day.clone());
         Ok(Answer::BusinessDay {

@@ -10,6 +10,13 @@ use crate::model::PaymentInstruction;
 use crate::payment::{PaymentReceipt, PaymentStatus};
 use crate::rejection::Rejection;
 
+/// RR04 RegulatoryReason: all a bank learns of a hold. What matched, on which list and how
+/// well stays on the hold, for the compliance officers entitled to it: telling the banks
+/// would tip off the customer, and give the sender a score to tune names against.
+const HELD: &str = "RR04";
+const HELD_TEXT: &str = "pending: regulatory review";
+const REJECTED_TEXT: &str = "rejected: regulatory reason";
+
 impl Hub {
     /// Records a screened payment as held: checked as far as it can be now, so one that
     /// would be refused is refused at once rather than after a person's review.
@@ -35,15 +42,12 @@ impl Hub {
         };
         let screening = screening.cloned().unwrap_or_default();
         self.compliance
-            .open_hold(id, sender, why.clone(), screening, now);
+            .open_hold(&mut self.audit, (id, sender), (why, screening), now);
         self.payments.record(
             id,
             now,
             PaymentStatus::Held,
-            Some(Rejection::new(
-                "RR04",
-                format!("held for compliance review: {why}"),
-            )),
+            Some(Rejection::new(HELD, HELD_TEXT)),
         );
         self.notify_sender(id, now);
         Ok(self.payments.receipt(id, false))
@@ -59,17 +63,14 @@ impl Hub {
     ) -> HubOutcome {
         match self
             .compliance
-            .decide(officer, payment, decision, reason, now)?
+            .decide(&mut self.audit, officer, (payment, decision), reason, now)?
         {
             HoldState::Open => {}
             HoldState::Released => self.resume(payment, now),
             HoldState::Rejected => self.finish(
                 payment,
                 PaymentStatus::Rejected,
-                Some(Rejection::new(
-                    "RR04",
-                    format!("rejected by compliance: {reason}"),
-                )),
+                Some(Rejection::new(HELD, REJECTED_TEXT)),
                 now,
             ),
         }

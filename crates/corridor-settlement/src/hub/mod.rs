@@ -5,6 +5,7 @@
 //! are those workflows, each across the parts it needs.
 
 mod accounts;
+mod audit;
 mod day;
 mod fx;
 mod holds;
@@ -20,6 +21,7 @@ use std::collections::BTreeMap;
 use corridor_core::{AccountId, Bic, Currency, CurrencyCode, Timestamp, Uetr};
 use corridor_ledger::Ledger;
 
+use crate::audit::AuditLog;
 use crate::books::{Books, Statement};
 use crate::business_day::{ClosedDay, ClosedDays};
 use crate::command::{HubCommand, HubConfig};
@@ -82,6 +84,7 @@ pub struct Hub {
     compliance: Compliance,
     monitoring: Monitoring,
     days: ClosedDays,
+    audit: AuditLog,
 }
 
 impl Hub {
@@ -94,6 +97,9 @@ impl Hub {
         self.expire_queued(now);
         self.fx.expire_quotes(now);
         let outcome = self.dispatch(command, now);
+        if let Ok(answer) = &outcome {
+            self.audit_command(command, answer, now);
+        }
         debug_assert!(self.queues_consistent());
         outcome
     }
@@ -202,11 +208,11 @@ impl Hub {
             }
             HubCommand::Tick => Ok(Answer::Done),
             HubCommand::ConfigureCompliance(config) => {
-                self.compliance.configure(config, now);
+                self.compliance.configure(config);
                 Ok(Answer::Done)
             }
-            HubCommand::RecordWatchlist { version, entries } => {
-                self.compliance.record_list(version, *entries, now);
+            HubCommand::RecordWatchlist { version, .. } => {
+                self.compliance.record_list(version);
                 Ok(Answer::Done)
             }
             HubCommand::DecideHold {
@@ -227,7 +233,7 @@ impl Hub {
                 action,
             } => {
                 self.monitoring
-                    .act(officer, *case, action, now, &mut self.compliance)?;
+                    .act(officer, *case, action, now, &mut self.audit)?;
                 Ok(Answer::Done)
             }
             HubCommand::CloseBusinessDay { date, at } => self.close_business_day(date, *at, now),
@@ -242,6 +248,17 @@ impl Hub {
 
     pub fn compliance(&self) -> &Compliance {
         &self.compliance
+    }
+
+    /// The audit chain: every command carried out and every compliance step.
+    pub fn audit(&self) -> &AuditLog {
+        &self.audit
+    }
+
+    /// Tells the hub which journal record the commands it applies next came in, so the
+    /// audit chain can name it.
+    pub fn begin_record(&mut self, journal_seq: u64) {
+        self.audit.begin_record(journal_seq);
     }
 
     pub fn monitoring(&self) -> &Monitoring {

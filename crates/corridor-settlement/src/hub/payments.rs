@@ -8,7 +8,7 @@ use corridor_ledger::ResultCode;
 
 use super::{Answer, Hub, HubOutcome, MAX_BATCH};
 use crate::books::{CODE_PAYMENT, CODE_RETURN};
-use crate::compliance::Screening;
+use crate::compliance::{Compliance, Screening};
 use crate::model::PaymentInstruction;
 use crate::outbox::OutboxEvent;
 use crate::payment::{PaymentReceipt, PaymentStatus, parse_amount};
@@ -72,8 +72,12 @@ impl Hub {
             None => self.settle_new(sender, instruction, return_of, now),
         }?;
         if let Some(check) = check {
-            self.compliance
-                .log_suppressed(receipt.payment, check.into_suppressed(), now);
+            Compliance::log_suppressed(
+                &mut self.audit,
+                receipt.payment,
+                check.into_suppressed(),
+                now,
+            );
         }
         Ok(receipt)
     }
@@ -207,7 +211,7 @@ impl Hub {
             OutboxEvent::IncomingPayment { payment: id, uetr },
         );
         if let Some(p) = self.payments.get(id) {
-            self.monitoring.observe(p, at, &mut self.compliance);
+            self.monitoring.observe(p, at, &mut self.audit);
         }
         if let Some(original) = return_of
             && self.payments.add_returned(original, amount, id, at)

@@ -11,6 +11,7 @@ use corridor_ledger::{MachineError, StateMachine};
 use serde::{Deserialize, Serialize};
 
 use super::{Hub, HubOutcome};
+use crate::audit::{self, AuditLog};
 use crate::books::{Books, StatementEntry};
 use crate::business_day::{ClosedDay, ClosedDays};
 use crate::command::{HubCommand, HubConfig};
@@ -28,7 +29,7 @@ use crate::recall::{Recall, Recalls};
 use crate::registry::{AccountInfo, CurrencyAgent, Registry};
 use crate::rtgs::{QueueKey, Queues};
 
-const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB05";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB06";
 
 /// The snapshot's layout, as written. Field order is the format: never reorder.
 #[derive(Serialize)]
@@ -53,6 +54,7 @@ struct HubStateRef<'a> {
     monitoring: &'a Monitoring,
     recalls: &'a [Recall],
     closed_days: &'a [ClosedDay],
+    audit: &'a [audit::Stored],
     ledger: &'a [u8],
 }
 
@@ -79,6 +81,7 @@ struct HubState {
     monitoring: Monitoring,
     recalls: Vec<Recall>,
     closed_days: Vec<ClosedDay>,
+    audit: Vec<audit::Stored>,
     ledger: Vec<u8>,
 }
 
@@ -124,6 +127,10 @@ impl StateMachine for Hub {
         self.execute(request, now)
     }
 
+    fn begin_record(&mut self, journal_seq: u64) {
+        Hub::begin_record(self, journal_seq);
+    }
+
     fn events(request: &HubCommand) -> usize {
         request.events()
     }
@@ -138,7 +145,7 @@ impl StateMachine for Hub {
 
     fn encode_snapshot(&self) -> Result<Vec<u8>, MachineError> {
         let ledger = codec::encode_snapshot(self.books.ledger());
-        Ok(self.encode_state(&ledger)?)
+        Ok(self.encode_state(&ledger, self.audit.stored())?)
     }
 
     fn decode_snapshot(bytes: &[u8]) -> Result<Hub, MachineError> {
@@ -152,10 +159,11 @@ impl StateMachine for Hub {
     /// The ledger's snapshot lists its transfer index in hash-map order, which differs
     /// between two equal ledgers (and between runs), so the hash covers the ledger's own
     /// order-independent state hash instead of its snapshot bytes. A state that cannot be
-    /// encoded (which `encode_snapshot` reports) hashes as 0.
+    /// encoded (which `encode_snapshot` reports) hashes as 0. The audit chain is left out:
+    /// it has its own hash (its head), and it records retries that change nothing else.
     fn state_hash(&self) -> u128 {
         let ledger = self.books.ledger().state_hash().to_le_bytes();
-        self.encode_state(&ledger)
+        self.encode_state(&ledger, &[])
             .map_or(0, |bytes| xxhash_rust::xxh3::xxh3_128(&bytes))
     }
 
@@ -178,7 +186,11 @@ impl StateMachine for Hub {
 
 impl Hub {
     /// The snapshot bytes, with `ledger` standing for the ledger.
-    fn encode_state(&self, ledger: &[u8]) -> Result<Vec<u8>, SnapshotError> {
+    fn encode_state(
+        &self,
+        ledger: &[u8],
+        audit: &[audit::Stored],
+    ) -> Result<Vec<u8>, SnapshotError> {
         let state = HubStateRef {
             config: &self.config,
             currencies: self.registry.currency_map(),
@@ -200,6 +212,7 @@ impl Hub {
             monitoring: &self.monitoring,
             recalls: self.recalls.all(),
             closed_days: self.days.all(),
+            audit,
             ledger,
         };
         let mut out = SNAPSHOT_MAGIC.to_vec();
@@ -247,6 +260,7 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
         compliance: state.compliance,
         monitoring: state.monitoring,
         days: ClosedDays::restore(state.closed_days),
+        audit: AuditLog::restore(state.audit),
         registry,
         payments,
         queues,

@@ -7,7 +7,7 @@ use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp, Uetr};
 use corridor_settlement::{
     AccountPurpose, Answer, ChargeBearer, Hub, HubCommand, HubOutcome, LiquidityDirection,
     LiquidityRecord, OutboxEvent, ParticipantRole, Party, PaymentInstruction, PaymentKind,
-    PaymentReceipt, Priority, Rejection,
+    PaymentReceipt, Priority, Rejection, ComplianceConfig, ScreeningPolicy,
 };
 
 pub const SECOND: u64 = 1_000_000_000;
@@ -146,12 +146,19 @@ impl Default for Bench {
 }
 
 impl Bench {
+    /// A hub that settles unscreened payments, as most tests here are not about screening:
+    /// the scheme's default holds them while no watchlist is on record.
     pub fn empty() -> Bench {
-        Bench {
+        let mut b = Bench {
             hub: Hub::new(),
             now: START,
             references: 0,
-        }
+        };
+        b.ok(HubCommand::ConfigureCompliance(ComplianceConfig {
+            screening: ScreeningPolicy::Disabled,
+            ..ComplianceConfig::default()
+        }));
+        b
     }
 
     /// Two agents and four banks (A and C Russian, B and D Iranian), each bank with a

@@ -257,27 +257,38 @@ pub struct AuditArgs {
 }
 
 #[derive(Deserialize)]
-struct AuditLog {
+struct AuditPage {
     records: Vec<corridor_settlement::AuditRecord>,
+    next_after: Option<u64>,
 }
 
-/// Fetches the audit log and checks every link here, trusting nothing the node says about
-/// it.
+/// Fetches the audit chain page by page and checks every link here, each page against the
+/// head verified before it, trusting nothing the node says about it.
 pub fn audit(args: AuditArgs) -> anyhow::Result<()> {
     let node = Node::connect(&args.conn, TIMEOUT)?;
-    let answer = node.get("/v1/compliance/audit", &[])?;
-    let log: AuditLog = answer.decode()?;
-    corridor_settlement::verify_audit_chain(&log.records)
-        .map_err(|e| anyhow::anyhow!("the audit chain is broken: {e}"))?;
+    let mut head = corridor_settlement::AuditHead::default();
+    let mut seen_since = false;
+    loop {
+        let answer = node.get("/v1/compliance/audit", &[("after", head.seq.to_string())])?;
+        let page: AuditPage = answer.decode()?;
+        head = corridor_settlement::verify_audit_page(head, &page.records)
+            .map_err(|e| anyhow::anyhow!("the audit chain is broken: {e}"))?;
+        seen_since |= args
+            .since
+            .as_ref()
+            .is_some_and(|since| page.records.iter().any(|r| r.hash.to_hex() == *since));
+        if page.next_after.is_none() || page.records.is_empty() {
+            break;
+        }
+    }
     if let Some(since) = &args.since
-        && !log.records.iter().any(|r| r.hash == *since)
+        && !seen_since
     {
         bail!("the audit chain no longer contains {since}: it was cut short or rewritten");
     }
-    let head = log.records.last().map_or("(empty)", |r| r.hash.as_str());
     println!(
-        "Audit chain verified: {} records, head {head}",
-        log.records.len()
+        "Audit chain verified: {} records, head {}",
+        head.seq, head.hash
     );
     Ok(())
 }
