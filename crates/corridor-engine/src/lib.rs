@@ -22,8 +22,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use corridor_core::Timestamp;
 use corridor_journal::{Journal, JournalConfig, JournalError, ScanMode, ScanReport, SnapshotStore};
+/// Directories 0700 and files 0600 under the data directory, for every crate that writes
+/// there.
+pub use corridor_journal::private;
 use corridor_ledger::{MachineError, StateMachine};
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::{Receiver, Sender, TrySendError};
 use record::RecordBuilder;
 
 /// Where engine time comes from. Tests and simulations pass their own.
@@ -52,6 +55,10 @@ pub struct EngineConfig {
     pub clock: Clock,
     /// Told how long each group commit's `fdatasync` took (for metrics).
     pub sync_observer: Option<SyncObserver>,
+    /// Requests waiting for the engine thread at most. Async callers are refused with
+    /// [`EngineError::Busy`] beyond it rather than block a runtime thread; blocking callers
+    /// wait.
+    pub inbox_capacity: usize,
 }
 
 pub type SyncObserver = Arc<dyn Fn(std::time::Duration) + Send + Sync>;
@@ -64,6 +71,7 @@ impl std::fmt::Debug for EngineConfig {
             .field("max_batch_events", &self.max_batch_events)
             .field("snapshot_every_events", &self.snapshot_every_events)
             .field("reserve_transfers", &self.reserve_transfers)
+            .field("inbox_capacity", &self.inbox_capacity)
             .finish_non_exhaustive()
     }
 }
@@ -78,6 +86,7 @@ impl EngineConfig {
             reserve_transfers: 1_000_000,
             clock: system_clock(),
             sync_observer: None,
+            inbox_capacity: DEFAULT_INBOX_CAPACITY,
         }
     }
 
@@ -85,6 +94,10 @@ impl EngineConfig {
         journal_dir(&self.data_dir)
     }
 }
+
+/// Room for two full batches of single-payment requests: enough that a busy engine is
+/// never starved, small enough that a request waits milliseconds, not seconds.
+pub const DEFAULT_INBOX_CAPACITY: usize = 16_384;
 
 pub fn journal_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("journal")
@@ -112,6 +125,16 @@ pub enum EngineError {
     Stopped,
     #[error("{0} is in use by another running engine")]
     Locked(PathBuf),
+    #[error("the engine's inbox is full ({capacity} requests waiting); retry shortly")]
+    Busy { capacity: usize },
+}
+
+/// What a caller does when the inbox is full: a thread of its own may wait; an async task
+/// must not hold its runtime thread, so it is refused.
+#[derive(Clone, Copy)]
+enum Wait {
+    Block,
+    Refuse,
 }
 
 /// Releases one caller's answer once the record holding its batch is durable (`Ok`) or the
@@ -157,12 +180,14 @@ pub struct Engine<S: StateMachine> {
 /// A cheap, cloneable way in to the engine, for any number of threads or connections.
 pub struct EngineHandle<S: StateMachine> {
     requests: Sender<Request<S>>,
+    inbox_capacity: usize,
 }
 
 impl<S: StateMachine> Clone for EngineHandle<S> {
     fn clone(&self) -> Self {
         EngineHandle {
             requests: self.requests.clone(),
+            inbox_capacity: self.inbox_capacity,
         }
     }
 }
@@ -191,8 +216,8 @@ fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File, EngineError> {
             source,
         })
     };
-    std::fs::create_dir_all(data_dir).map_err(io)?;
-    let file = std::fs::OpenOptions::new()
+    private::create_dir_all(data_dir).map_err(io)?;
+    let file = private::file_options()
         .create(true)
         .truncate(false)
         .write(true)
@@ -233,7 +258,7 @@ pub fn recover<S: StateMachine + Default>(
         None => (S::default(), 0),
     };
     if mode == ScanMode::Repair {
-        std::fs::create_dir_all(journal_dir(data_dir)).map_err(|source| JournalError::Io {
+        private::create_dir_all(&journal_dir(data_dir)).map_err(|source| JournalError::Io {
             path: journal_dir(data_dir),
             source,
         })?;
@@ -288,7 +313,8 @@ impl<S: StateMachine + Default> Engine<S> {
             state = %state.summary(),
             "state recovered"
         );
-        let (requests, inbox) = crossbeam_channel::bounded(4_096);
+        let inbox_capacity = config.inbox_capacity.max(1);
+        let (requests, inbox) = crossbeam_channel::bounded(inbox_capacity);
         let (to_journal, journal_inbox) = crossbeam_channel::bounded(2);
         let poisoned = Arc::new(AtomicBool::new(false));
         let journal_poisoned = poisoned.clone();
@@ -322,7 +348,10 @@ impl<S: StateMachine + Default> Engine<S> {
                 source,
             })?;
         Ok(Engine {
-            handle: EngineHandle { requests },
+            handle: EngineHandle {
+                requests,
+                inbox_capacity,
+            },
             engine_thread: Some(engine_thread),
             recovery,
         })
@@ -344,7 +373,7 @@ impl<S: StateMachine> Engine<S> {
     }
 
     fn stop(&mut self) {
-        let _ = self.handle.requests.send(Request::Shutdown);
+        let _ = self.handle.send(Request::Shutdown, Wait::Block);
         if let Some(thread) = self.engine_thread.take() {
             let _ = thread.join();
         }
@@ -358,47 +387,61 @@ impl<S: StateMachine> Drop for Engine<S> {
 }
 
 impl<S: StateMachine> EngineHandle<S> {
-    fn send(&self, request: Request<S>) -> Result<(), EngineError> {
-        self.requests
-            .send(request)
-            .map_err(|_| EngineError::Stopped)
+    fn send(&self, request: Request<S>, wait: Wait) -> Result<(), EngineError> {
+        match wait {
+            Wait::Block => self.requests.send(request).map_err(|_| EngineError::Stopped),
+            Wait::Refuse => self.requests.try_send(request).map_err(|e| match e {
+                TrySendError::Full(_) => EngineError::Busy {
+                    capacity: self.inbox_capacity,
+                },
+                TrySendError::Disconnected(_) => EngineError::Stopped,
+            }),
+        }
     }
 
     fn start_submit(
         &self,
         request: S::Request,
+        wait: Wait,
     ) -> Result<oneshot::Receiver<Result<S::Outcome, EngineError>>, EngineError> {
         let (reply, answer) = oneshot::channel();
-        self.send(Request::Submit { request, reply })?;
+        self.send(Request::Submit { request, reply }, wait)?;
         Ok(answer)
     }
 
     /// Applies `request` as one unit (a linked chain never spans two requests) and returns
-    /// its outcome once it is durable. Blocks the calling thread.
+    /// its outcome once it is durable. Blocks the calling thread, also while the inbox is
+    /// full.
     pub fn submit(&self, request: S::Request) -> Result<S::Outcome, EngineError> {
-        self.start_submit(request)?
+        self.start_submit(request, Wait::Block)?
             .recv()
             .map_err(|_| EngineError::Stopped)?
     }
 
-    /// [`EngineHandle::submit`] for async callers; never blocks the executor.
-    pub async fn submit_async(&self, request: S::Request) -> Result<S::Outcome, EngineError> {
-        self.start_submit(request)?
-            .await
-            .map_err(|_| EngineError::Stopped)?
+    /// [`EngineHandle::submit`] for async callers; never blocks the executor. The request is
+    /// handed to the engine when this is called, not when the future is first polled: a
+    /// full inbox refuses it at once with [`EngineError::Busy`].
+    pub fn submit_async(
+        &self,
+        request: S::Request,
+    ) -> impl Future<Output = Result<S::Outcome, EngineError>> + Send + use<S> {
+        let answer = self.start_submit(request, Wait::Refuse);
+        async move { answer?.await.map_err(|_| EngineError::Stopped)? }
     }
 
     fn start_query<T: Send + 'static>(
         &self,
         read: impl FnOnce(&S) -> T + Send + 'static,
+        wait: Wait,
     ) -> Result<oneshot::Receiver<Result<T, EngineError>>, EngineError> {
         let (reply, answer) = oneshot::channel();
-        self.send(Request::Query(Box::new(move |state: &S| {
+        let query = Request::Query(Box::new(move |state: &S| {
             let value = read(state);
             Box::new(move |durable: Result<(), Arc<str>>| {
                 let _ = reply.send(durable.map(|()| value).map_err(|_| EngineError::Poisoned));
             }) as Release
-        })))?;
+        }));
+        self.send(query, wait)?;
         Ok(answer)
     }
 
@@ -408,25 +451,26 @@ impl<S: StateMachine> EngineHandle<S> {
         &self,
         read: impl FnOnce(&S) -> T + Send + 'static,
     ) -> Result<T, EngineError> {
-        self.start_query(read)?
+        self.start_query(read, Wait::Block)?
             .recv()
             .map_err(|_| EngineError::Stopped)?
     }
 
-    /// [`EngineHandle::query`] for async callers.
-    pub async fn query_async<T: Send + 'static>(
+    /// [`EngineHandle::query`] for async callers: like [`EngineHandle::submit_async`], it
+    /// never blocks the executor and a full inbox refuses it at once with
+    /// [`EngineError::Busy`].
+    pub fn query_async<T: Send + 'static, F: FnOnce(&S) -> T + Send + 'static>(
         &self,
-        read: impl FnOnce(&S) -> T + Send + 'static,
-    ) -> Result<T, EngineError> {
-        self.start_query(read)?
-            .await
-            .map_err(|_| EngineError::Stopped)?
+        read: F,
+    ) -> impl Future<Output = Result<T, EngineError>> + Send + use<S, T, F> {
+        let answer = self.start_query(read, Wait::Refuse);
+        async move { answer?.await.map_err(|_| EngineError::Stopped)? }
     }
 
     /// Writes a snapshot now; returns the number of the last record it covers.
     pub fn snapshot(&self) -> Result<u64, EngineError> {
         let (reply, answer) = oneshot::channel();
-        self.send(Request::Snapshot(reply))?;
+        self.send(Request::Snapshot(reply), Wait::Block)?;
         answer.recv().map_err(|_| EngineError::Stopped)?
     }
 }

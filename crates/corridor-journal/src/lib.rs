@@ -10,6 +10,7 @@
 //! end of the last segment (a crash mid-append, never acknowledged) is truncated with a
 //! warning; damage anywhere else is an error and nothing is replayed past it.
 
+pub mod private;
 mod segment;
 mod snapshot;
 

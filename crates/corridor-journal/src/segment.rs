@@ -385,9 +385,9 @@ impl Journal {
         config: JournalConfig,
         first_seq: u64,
     ) -> Result<Journal, JournalError> {
-        fs::create_dir_all(dir).map_err(io_error(dir))?;
+        crate::private::create_dir_all(dir).map_err(io_error(dir))?;
         let path = dir.join(segment_name(first_seq));
-        let mut file = OpenOptions::new()
+        let mut file = crate::private::file_options()
             .create_new(true)
             .append(true)
             .open(&path)

@@ -1,4 +1,4 @@
-use std::fs::{self, File};
+use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -63,7 +63,7 @@ impl SnapshotStore {
     /// Writes the state after record `seq` atomically: temporary file, fsync, rename, fsync
     /// of the directory. A crash at any point leaves either the old or the new snapshot.
     pub fn write(&self, seq: u64, payload: &[u8]) -> Result<PathBuf, JournalError> {
-        fs::create_dir_all(&self.dir).map_err(io_error(&self.dir))?;
+        crate::private::create_dir_all(&self.dir).map_err(io_error(&self.dir))?;
         let path = self.dir.join(format!("snapshot-{seq:020}.snap"));
         let tmp = self.dir.join(format!("snapshot-{seq:020}.tmp"));
         let mut header = [0u8; SNAPSHOT_HEADER_LEN];
@@ -72,7 +72,12 @@ impl SnapshotStore {
         header[12..20].copy_from_slice(&seq.to_le_bytes());
         header[20..28].copy_from_slice(&(payload.len() as u64).to_le_bytes());
         header[28..].copy_from_slice(&crc32c::crc32c(payload).to_le_bytes());
-        let mut file = File::create(&tmp).map_err(io_error(&tmp))?;
+        let mut file = crate::private::file_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)
+            .map_err(io_error(&tmp))?;
         file.write_all(&header)
             .and_then(|()| file.write_all(payload))
             .and_then(|()| file.sync_all())
