@@ -57,6 +57,9 @@ impl Hub {
         reason: &str,
         now: Timestamp,
     ) -> HubOutcome {
+        if matches!(decision, HoldDecision::Release { .. }) {
+            self.check_release_parties(payment)?;
+        }
         match self
             .compliance
             .decide(officer, payment, decision, reason, now)?

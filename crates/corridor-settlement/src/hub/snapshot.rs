@@ -17,6 +17,7 @@ use crate::command::{HubCommand, HubConfig};
 use crate::compliance::Compliance;
 use crate::fx::sheet::{RateSheet, ReferenceRate};
 use crate::fx_desk::FxDesk;
+use crate::identities::{Credential, Identities, TokenGrant};
 use crate::liquidity::{Liquidity, LiquidityRecord};
 use crate::model::Participant;
 use crate::monitoring::Monitoring;
@@ -28,7 +29,7 @@ use crate::recall::{Recall, Recalls};
 use crate::registry::{AccountInfo, CurrencyAgent, Registry};
 use crate::rtgs::{QueueKey, Queues};
 
-const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB05";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB06";
 
 /// The snapshot's layout, as written. Field order is the format: never reorder.
 #[derive(Serialize)]
@@ -39,7 +40,7 @@ struct HubStateRef<'a> {
     accounts: &'a BTreeMap<AccountId, AccountInfo>,
     payments: &'a [Payment],
     outboxes: &'a BTreeMap<Bic, Outbox>,
-    tokens: &'a BTreeMap<String, String>,
+    tokens: &'a BTreeMap<String, TokenGrant>,
     entries: &'a BTreeMap<AccountId, Vec<StatementEntry>>,
     liquidity: Vec<&'a LiquidityRecord>,
     next_account: u128,
@@ -53,6 +54,7 @@ struct HubStateRef<'a> {
     monitoring: &'a Monitoring,
     recalls: &'a [Recall],
     closed_days: &'a [ClosedDay],
+    credentials: &'a BTreeMap<String, Credential>,
     ledger: &'a [u8],
 }
 
@@ -65,7 +67,7 @@ struct HubState {
     accounts: BTreeMap<AccountId, AccountInfo>,
     payments: Vec<Payment>,
     outboxes: BTreeMap<Bic, Outbox>,
-    tokens: BTreeMap<String, String>,
+    tokens: BTreeMap<String, TokenGrant>,
     entries: BTreeMap<AccountId, Vec<StatementEntry>>,
     liquidity: Vec<LiquidityRecord>,
     next_account: u128,
@@ -79,6 +81,7 @@ struct HubState {
     monitoring: Monitoring,
     recalls: Vec<Recall>,
     closed_days: Vec<ClosedDay>,
+    credentials: BTreeMap<String, Credential>,
     ledger: Vec<u8>,
 }
 
@@ -186,7 +189,7 @@ impl Hub {
             accounts: self.registry.account_map(),
             payments: self.payments.all(),
             outboxes: self.outboxes.map(),
-            tokens: self.registry.token_map(),
+            tokens: self.identities.token_map(),
             entries: self.books.entry_map(),
             liquidity: self.liquidity.records().collect(),
             next_account: self.registry.next_account(),
@@ -200,6 +203,7 @@ impl Hub {
             monitoring: &self.monitoring,
             recalls: self.recalls.all(),
             closed_days: self.days.all(),
+            credentials: self.identities.credential_map(),
             ledger,
         };
         let mut out = SNAPSHOT_MAGIC.to_vec();
@@ -217,7 +221,6 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
         state.currencies,
         state.participants,
         state.accounts,
-        state.tokens,
         state.next_account,
     );
     let payments = Payments::restore(state.payments);
@@ -247,6 +250,7 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
         compliance: state.compliance,
         monitoring: state.monitoring,
         days: ClosedDays::restore(state.closed_days),
+        identities: Identities::restore(state.tokens, state.credentials),
         registry,
         payments,
         queues,
