@@ -1,12 +1,12 @@
 //! The hub's on-disk formats are frozen: a deterministic run through every kind of command
-//! (participants, accounts, funding, payments settled and queued, FX quotes and PvP,
+//! (tokens and certificates, participants, accounts, funding, payments settled and queued, FX quotes and PvP,
 //! cancellations, returns, recalls, holds, AML cases, end of day) must encode its journal
 //! requests, its answers, its snapshot and its state hash to exactly the bytes recorded
 //! here. A change to any of them means old journals or snapshots would no longer load.
 
 mod support;
 
-use corridor_core::Bic;
+use corridor_core::{Bic, Timestamp};
 use corridor_ledger::{StateMachine, codec};
 use corridor_settlement::fx::sheet::{PairRequest, RateSheetRequest, ReferenceRateRequest};
 use corridor_settlement::{
@@ -20,12 +20,12 @@ use support::*;
 /// SHA-256 of the snapshot's hub part (everything before the ledger's own snapshot bytes,
 /// whose transfer index is listed in hash-map order).
 const HUB_SNAPSHOT_SHA256: &str =
-    "cc69e29b41e6c8a1cf276677899d798ce7fe000658d8890028676f4cef2bd7be";
-const STATE_HASH: u128 = 191790274385667487588658484041432211534;
+    "434d80f776f606dde321efab1cb30c6fe5a9736eba329c6efcbf9c0478edec3e";
+const STATE_HASH: u128 = 271844483195494150839792126166901539964;
 /// SHA-256 of every journaled request, each length-prefixed, in order.
-const JOURNAL_SHA256: &str = "8fe914e9a4f32075d406940a8174068f7088597da9a0559736d27e099ab0032b";
+const JOURNAL_SHA256: &str = "1c0210ec0e77ecd349b7d336346fa07510a1dfcd522c0ea4392d6131ff51c98c";
 /// SHA-256 of every answer's debug text, in order.
-const ANSWERS_SHA256: &str = "bbcba015a77307482083f532f180f5e9fbce5f2d871ace1c0caebe921b8e3ffc";
+const ANSWERS_SHA256: &str = "5c6742b98db10d30b219efd3b34ec31bcae886f5471b7f520b21114f21a469ca";
 
 fn provider() -> Bic {
     bic("FXPXRUMM")
@@ -167,6 +167,30 @@ fn scripted_run() -> Run {
     r.run(HubCommand::RegisterToken {
         token_sha256: "ab".repeat(32),
         subject: bank_a().to_string(),
+    })
+    .unwrap();
+    for digest in ["cd", "ef"] {
+        r.run(HubCommand::IssueToken {
+            token_sha256: digest.repeat(32),
+            subject: "operator".into(),
+            expires_at: Timestamp(u64::MAX / 2),
+        })
+        .unwrap();
+    }
+    r.run(HubCommand::RevokeToken {
+        token_sha256: "ef".repeat(32),
+    })
+    .unwrap();
+    for digest in ["01", "02"] {
+        r.run(HubCommand::RegisterCredential {
+            subject: "operator".into(),
+            fingerprint_sha256: digest.repeat(32),
+        })
+        .unwrap();
+    }
+    r.run(HubCommand::RevokeCredential {
+        subject: "operator".into(),
+        fingerprint_sha256: "01".repeat(32),
     })
     .unwrap();
     r.run(HubCommand::AdmitParticipant {
