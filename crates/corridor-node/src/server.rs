@@ -240,6 +240,11 @@ async fn register_certificates(
         .query_async(|hub| hub.credentials().next().is_some())
         .await?;
     if bootstrapped {
+        if !files.is_empty() {
+            tracing::info!(
+                "certificates are already registered: the files given to register at start are ignored; use the API"
+            );
+        }
         return Ok(());
     }
     for path in files {
