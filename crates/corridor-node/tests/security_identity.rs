@@ -399,3 +399,35 @@ async fn a_suspended_bank_may_read_but_change_nothing() {
     );
     node.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_suspended_banks_held_payment_is_not_settled_on_release() {
+    let node = TestNode::start().await;
+    let mut held = support::payment("H-1", "NEVARUMM", "100.00", "RUB");
+    held["creditor"]["name"] = json!("Boris Sanktsionov");
+    let (status, receipt) = node.post("VOLGRUMM", "/v1/payments", &held).await;
+    assert_eq!(
+        (status, &receipt["status"]),
+        (StatusCode::CREATED, &json!("held"))
+    );
+    let id = receipt["payment"].as_u64().unwrap();
+    let (status, _) = node
+        .post("operator", "/v1/participants/VOLGRUMM/suspend", &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let release = json!({"decision": "release", "reason": "date of birth differs"});
+    let path = format!("/v1/compliance/holds/{id}/decision");
+    let (status, refused) = node.post("officer:olga", &path, &release).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("suspended"),
+        "{refused}"
+    );
+    let (_, payment) = node.get("operator", &format!("/v1/payments/{id}")).await;
+    assert_eq!(payment["status"], "held", "{payment}");
+    node.stop().await;
+}
