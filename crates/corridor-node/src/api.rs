@@ -383,6 +383,8 @@ pub struct CredentialView {
     pub subject: String,
     /// Shown once: only its SHA-256 is kept.
     pub token: String,
+    /// Refused from this instant on.
+    pub expires_at: Timestamp,
 }
 
 #[utoipa::path(post, path = "/v1/credentials", tag = "participants", request_body = CredentialRequest, responses((status = 201, body = CredentialView), Refusals), security(("bearer" = []), ("mtls" = [])))]
@@ -393,10 +395,11 @@ pub async fn issue_token(
 ) -> AppResult<Response> {
     caller.require_operator()?;
     let token = crate::auth::new_token();
-    state.register_token(&token, &req.subject).await?;
+    let expires_at = state.register_token(&token, &req.subject).await?;
     Ok(created(CredentialView {
         subject: req.subject,
         token,
+        expires_at,
     }))
 }
 

@@ -1,15 +1,16 @@
-//! Who is calling, and what their role lets them do. A caller is identified by the subject
-//! of its client certificate (mutual TLS) or, in development token mode, by a bearer token
-//! whose SHA-256 the hub holds. The subject is "operator", "auditor", a participant's BIC, or
-//! a compliance officer: "officer:<name>" of the operator, "officer:<BIC>:<name>" of a bank.
-//! A participant's role (settlement agent or participant) comes from its admission.
+//! Who is calling, and what their role lets them do. A caller is identified by its client
+//! certificate (mutual TLS), whose SHA-256 fingerprint the operator registered in the hub for
+//! the subject the certificate names, or, in development token mode, by an unexpired bearer
+//! token whose SHA-256 the hub holds. The subject is "operator", "auditor", a participant's
+//! BIC, or a compliance officer: "officer:<name>" of the operator, "officer:<BIC>:<name>" of a
+//! bank. A participant's role (settlement agent or participant) comes from its admission.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, RwLock};
 use std::time::Instant;
 
-use corridor_core::Bic;
-use corridor_settlement::{Hub, Officer, Participant, ParticipantRole};
+use corridor_core::{Bic, Timestamp};
+use corridor_settlement::{Hub, Officer, Participant, ParticipantRole, TokenGrant};
 use rand::Rng;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -96,12 +97,25 @@ pub fn new_token() -> String {
     format!("corridor_dev_{}", hex::encode(bytes))
 }
 
+/// Why a credential does not identify anyone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialRefusal {
+    #[error("unknown token")]
+    UnknownToken,
+    #[error("the token has expired; ask the operator for a new one")]
+    ExpiredToken,
+    #[error("this certificate is not registered for the subject it names")]
+    UnregisteredCertificate,
+}
+
 /// What the gateway needs to know to authenticate without asking the engine: the token
-/// digests and the participants. Refreshed from the hub after every administrative change,
-/// which only this node makes.
+/// grants, the registered certificate fingerprints and the participants. Refreshed from the
+/// hub after every administrative change, which only this node makes.
 #[derive(Debug, Default)]
 pub struct Directory {
-    tokens: HashMap<String, String>,
+    tokens: HashMap<String, TokenGrant>,
+    /// Subject of each registered certificate, by fingerprint.
+    certificates: HashMap<String, String>,
     participants: HashMap<Bic, Participant>,
 }
 
@@ -110,7 +124,11 @@ impl Directory {
         Directory {
             tokens: hub
                 .tokens()
-                .map(|(digest, subject)| (digest.to_string(), subject.to_string()))
+                .map(|(digest, grant)| (digest.to_string(), grant.clone()))
+                .collect(),
+            certificates: hub
+                .credentials()
+                .map(|c| (c.fingerprint_sha256.clone(), c.subject.clone()))
                 .collect(),
             participants: hub.participants().map(|p| (p.bic, p.clone())).collect(),
         }
@@ -124,9 +142,30 @@ impl Directory {
             .collect()
     }
 
-    /// The subject a bearer token was issued to.
-    pub fn token_subject(&self, token: &str) -> Option<String> {
-        self.tokens.get(&token_sha256(token)).cloned()
+    /// The subject a bearer token was issued to, if it has not expired by `now`.
+    pub fn token_subject(&self, token: &str, now: Timestamp) -> Result<String, CredentialRefusal> {
+        let grant = self
+            .tokens
+            .get(&token_sha256(token))
+            .ok_or(CredentialRefusal::UnknownToken)?;
+        if now >= grant.expires_at {
+            return Err(CredentialRefusal::ExpiredToken);
+        }
+        Ok(grant.subject.clone())
+    }
+
+    /// The subject a client certificate names, if the operator registered that certificate
+    /// (by its fingerprint) for that very subject: a certificate with the right name but
+    /// another key, or registered for someone else, identifies nobody.
+    pub fn certificate_subject(
+        &self,
+        common_name: &str,
+        fingerprint_sha256: &str,
+    ) -> Result<String, CredentialRefusal> {
+        match self.certificates.get(fingerprint_sha256) {
+            Some(subject) if subject == common_name => Ok(subject.clone()),
+            _ => Err(CredentialRefusal::UnregisteredCertificate),
+        }
     }
 
     pub fn caller(&self, subject: &str) -> Option<Caller> {

@@ -152,26 +152,44 @@ impl FromRequestParts<Arc<AppState>> for Caller {
     }
 }
 
+/// Over mutual TLS the certificate must be registered for the subject it names; a bearer
+/// token sent over it is refused unless the node allows tokens beside mTLS, in which case the
+/// token names the caller. Without TLS, the token names the caller.
 fn subject(parts: &Parts, state: &AppState) -> Result<String, ApiError> {
+    let bearer = parts.headers.get(header::AUTHORIZATION);
     if let Some(peer) = parts.extensions.get::<PeerIdentity>() {
-        return Ok(peer.common_name.clone());
+        let subject = read_directory(&state.directory)
+            .certificate_subject(&peer.common_name, &peer.fingerprint_sha256)
+            .map_err(|why| {
+                ApiError::unauthenticated(format!(
+                    "{why}: {} (SHA-256 {})",
+                    peer.common_name, peer.fingerprint_sha256
+                ))
+            })?;
+        if bearer.is_none() {
+            return Ok(subject);
+        }
+        if !state.tokens_with_mtls {
+            return Err(ApiError::unauthenticated(
+                "bearer tokens are refused over mutual TLS on this node",
+            ));
+        }
     }
     if !state.token_mode {
         return Err(ApiError::unauthenticated(
             "a client certificate is required",
         ));
     }
-    let header = parts
-        .headers
-        .get(header::AUTHORIZATION)
+    let header = bearer
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| ApiError::unauthenticated("missing Authorization: Bearer <token>"))?;
     let token = header
         .strip_prefix("Bearer ")
         .ok_or_else(|| ApiError::unauthenticated("Authorization must be Bearer <token>"))?;
+    let now = (corridor_engine::system_clock())();
     read_directory(&state.directory)
-        .token_subject(token.trim())
-        .ok_or_else(|| ApiError::unauthenticated("unknown token"))
+        .token_subject(token.trim(), now)
+        .map_err(|why| ApiError::unauthenticated(why.to_string()))
 }
 
 pub(crate) fn parse_bic(text: &str) -> AppResult<Bic> {
@@ -239,6 +257,7 @@ pub(crate) fn answer_json(answer: Answer) -> AppResult<serde_json::Value> {
         Answer::Hold(h) => json_value(&h),
         Answer::Recall { recall, duplicate } => json_value(&RecallAnswer { recall, duplicate }),
         Answer::BusinessDay { day, duplicate } => json_value(&BusinessDayAnswer { day, duplicate }),
+        Answer::Credential(c) => json_value(&c),
     }
 }
 

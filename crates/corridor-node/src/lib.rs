@@ -6,6 +6,8 @@
 pub mod api;
 pub mod auth;
 pub mod compliance_api;
+pub mod credentials_api;
+pub mod crl;
 pub mod endpoint;
 pub mod error;
 pub mod fx_api;

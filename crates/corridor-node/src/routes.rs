@@ -13,7 +13,9 @@ use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{api, compliance_api, fx_api, iso_api, outbox_api, payments_api, recall_api};
+use crate::{
+    api, compliance_api, credentials_api, fx_api, iso_api, outbox_api, payments_api, recall_api,
+};
 
 /// Every body but a batch's is small; a batch of 10,000 payments with full party data is a
 /// few megabytes.
@@ -49,6 +51,13 @@ pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(api::statement))
         .routes(routes!(api::liquidity))
         .routes(routes!(api::issue_token))
+        .routes(routes!(
+            credentials_api::list_certificates,
+            credentials_api::register_certificate
+        ))
+        .routes(routes!(credentials_api::revoke_certificate))
+        .routes(routes!(credentials_api::revoke_token))
+        .routes(routes!(credentials_api::reload_crl))
         .routes(routes!(api::configure))
         .routes(routes!(api::end_of_day))
         .routes(routes!(

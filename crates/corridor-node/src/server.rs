@@ -36,7 +36,20 @@ pub struct NodeConfig {
     /// Where reference data for screening lives (`person_names.txt`, the cross-script
     /// name dictionary). Without it screening works on transliteration alone, less well.
     pub reference_dir: Option<PathBuf>,
+    /// Accept bearer tokens over mutual TLS too (refused there by default).
+    pub tokens_with_mtls: bool,
+    /// How long a token issued by this node is valid.
+    pub token_ttl_seconds: u64,
+    /// PEM certificate files registered at the first start (while the hub has no certificate
+    /// registered) for the subject each names (its common name): how the first operator
+    /// certificate gets in.
+    pub register_certificates: Vec<PathBuf>,
+    /// A certificate revocation list (PEM or DER), read at start and on reload.
+    pub crl: Option<PathBuf>,
 }
+
+/// Tokens last a day unless configured otherwise.
+pub const DEFAULT_TOKEN_TTL_SECONDS: u64 = 86_400;
 
 /// The BIC the demo corridor's hub writes its ISO 20022 messages from.
 pub const DEFAULT_HUB_BIC: &str = "CRDRRUMMXXX";
@@ -58,6 +71,10 @@ impl NodeConfig {
             queue_timeout_seconds: None,
             hub_bic: default_hub_bic(),
             reference_dir: None,
+            tokens_with_mtls: false,
+            token_ttl_seconds: DEFAULT_TOKEN_TTL_SECONDS,
+            register_certificates: Vec::new(),
+            crl: None,
         }
     }
 }
@@ -150,7 +167,15 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
                 .map_err(NodeError::Refused)?;
         }
     }
+    register_certificates(&config.register_certificates, &handle).await?;
     let directory = handle.query_async(Directory::from_hub).await?;
+    let tls_config = match &config.tls {
+        Some(settings) => Some(tls::server_config_with_crl(
+            settings,
+            config.crl.as_deref(),
+        )?),
+        None => None,
+    };
     let screening = open_screening(&config, &handle).await?;
     let hit_threshold = handle
         .query_async(|hub| hub.compliance().config().hit_threshold)
@@ -159,6 +184,9 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         engine: handle.clone(),
         directory: RwLock::new(directory),
         token_mode: config.token_mode,
+        tokens_with_mtls: config.tokens_with_mtls,
+        token_ttl_seconds: config.token_ttl_seconds,
+        client_verifier: tls_config.as_ref().map(|(_, verifier)| verifier.clone()),
         limiter: RateLimiter::new(config.rate_limit_per_second),
         metrics,
         changes: watch::channel(0).0,
@@ -181,11 +209,8 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     let shutdown = async move {
         let _ = stopped.await;
     };
-    let server = match &config.tls {
-        Some(settings) => {
-            let tls_config = tls::server_config(settings)?;
-            tokio::spawn(tls::serve_tls(listener, tls_config, app, shutdown))
-        }
+    let server = match tls_config {
+        Some((tls_config, _)) => tokio::spawn(tls::serve_tls(listener, tls_config, app, shutdown)),
         None => tokio::spawn(async move {
             axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown)
@@ -193,6 +218,7 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         }),
     };
     let ticker = tokio::spawn(tick(state.clone()));
+    crate::credentials_api::reload_on_hangup(&state);
     Ok(RunningNode {
         addr,
         state,
@@ -201,6 +227,39 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         server: Some(server),
         ticker,
     })
+}
+
+/// Registers each certificate of the given files for the subject it names, on a hub with no
+/// certificate registered yet only: afterwards the operator registers and revokes through
+/// the API, and a restart with the same files must not bring back a revoked certificate.
+async fn register_certificates(
+    files: &[PathBuf],
+    engine: &EngineHandle<Hub>,
+) -> Result<(), NodeError> {
+    let bootstrapped = engine
+        .query_async(|hub| hub.credentials().next().is_some())
+        .await?;
+    if bootstrapped {
+        if !files.is_empty() {
+            tracing::info!(
+                "certificates are already registered: the files given to register at start are ignored; use the API"
+            );
+        }
+        return Ok(());
+    }
+    for path in files {
+        for identity in tls::certificate_identities(path)? {
+            let command = HubCommand::RegisterCredential {
+                subject: identity.common_name,
+                fingerprint_sha256: identity.fingerprint_sha256,
+            };
+            engine
+                .submit_async(command)
+                .await?
+                .map_err(NodeError::Refused)?;
+        }
+    }
+    Ok(())
 }
 
 /// Loads the stored lists and the name dictionary, and says loudly what screening lacks: no

@@ -2,15 +2,16 @@
 //! rate limiter, metrics, the screening service and the change signal that wakes long polls
 //! and event streams.
 
-use std::sync::RwLock;
 use std::sync::atomic::AtomicU16;
+use std::sync::{Arc, RwLock};
 
-use corridor_core::Bic;
+use corridor_core::{Bic, Timestamp};
 use corridor_engine::EngineHandle;
 use corridor_settlement::{Hub, HubCommand};
 use tokio::sync::watch;
 
 use crate::auth::{Directory, RateLimiter, token_sha256};
+use crate::crl::ClientVerifier;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::screening::ScreeningService;
@@ -20,6 +21,13 @@ pub struct AppState {
     pub engine: EngineHandle<Hub>,
     pub directory: RwLock<Directory>,
     pub token_mode: bool,
+    /// Bearer tokens are also accepted over mutual TLS (from a client whose certificate is
+    /// registered); without it a token sent over mTLS is refused.
+    pub tokens_with_mtls: bool,
+    /// How long a token issued by this node is valid.
+    pub token_ttl_seconds: u64,
+    /// The mutual TLS client verifier, whose revocation list the operator can have re-read.
+    pub client_verifier: Option<Arc<ClientVerifier>>,
     pub limiter: RateLimiter,
     pub metrics: Metrics,
     /// Bumped after every change, to wake long polls and event streams.
@@ -45,12 +53,18 @@ impl AppState {
         Ok(())
     }
 
-    pub async fn register_token(&self, token: &str, subject: &str) -> Result<(), ApiError> {
-        let command = HubCommand::RegisterToken {
+    /// Registers `token` for `subject` for this node's token lifetime; returns its expiry.
+    pub async fn register_token(&self, token: &str, subject: &str) -> Result<Timestamp, ApiError> {
+        let now = (corridor_engine::system_clock())();
+        let ttl_ns = self.token_ttl_seconds.saturating_mul(1_000_000_000);
+        let expires_at = Timestamp(now.0.saturating_add(ttl_ns));
+        let command = HubCommand::IssueToken {
             token_sha256: token_sha256(token),
             subject: subject.to_string(),
+            expires_at,
         };
         self.engine.submit_async(command).await??;
-        self.refresh_directory().await
+        self.refresh_directory().await?;
+        Ok(expires_at)
     }
 }

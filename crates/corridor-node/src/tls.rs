@@ -20,13 +20,14 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
-    KeyUsagePurpose, PublicKeyData,
+    BasicConstraints, CertificateParams, CertificateRevocationListParams, DnType,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, PublicKeyData,
+    RevocationReason, RevokedCertParams, SerialNumber,
 };
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use rustls::server::WebPkiClientVerifier;
 use rustls::{RootCertStore, ServerConfig};
+use sha2::{Digest, Sha256};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -34,6 +35,8 @@ use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::time::ASN1Time;
+
+use crate::crl::{ClientVerifier, CrlError};
 
 /// Common name of the development CA; also how a reused `ca.pem` is recognised as ours.
 pub const DEV_CA_COMMON_NAME: &str = "Corridor development CA";
@@ -50,7 +53,9 @@ const ACCEPT_ERROR_BACKOFF: Duration = Duration::from_secs(1);
 
 /// Development certificates must survive a long-running demo, but not live forever.
 const DEV_CA_VALIDITY_DAYS: i64 = 3650;
-const DEV_LEAF_VALIDITY_DAYS: i64 = 825;
+/// Leaf certificates are short-lived, so a stolen key is useful for weeks, not years, and
+/// rotation (register the new certificate, then revoke the old) is routine.
+const DEV_LEAF_VALIDITY_DAYS: i64 = 90;
 
 /// Tolerates a little clock skew between the machine that generated the PKI and its peers.
 const NOT_BEFORE_SKEW_SECONDS: i64 = 3600;
@@ -107,6 +112,8 @@ pub enum TlsError {
     ForeignCa { path: PathBuf, reason: String },
     #[error("cannot generate {what}: {source}")]
     Generate { what: String, source: rcgen::Error },
+    #[error(transparent)]
+    Crl(#[from] CrlError),
 }
 
 /// The files of one client identity made by [`generate_dev_pki`].
@@ -253,6 +260,50 @@ pub fn generate_dev_pki(
         reused_ca,
         written,
     })
+}
+
+/// How long a development CRL is current; the node does not refuse a stale one, but tools
+/// that read it may.
+const DEV_CRL_VALIDITY_DAYS: i64 = 30;
+
+/// Writes `crl.pem` in `pki_dir`, signed by the development CA there, revoking the
+/// certificates in the PEM files `revoked`. The node reads it with `--crl` at start and on
+/// reload. The whole list is rewritten: pass every certificate still to be refused.
+pub fn write_dev_crl(pki_dir: &Path, revoked: &[PathBuf]) -> Result<PathBuf, TlsError> {
+    let issuer = load_dev_ca(&pki_dir.join("ca.pem"), &pki_dir.join("ca-key.pem"))?;
+    let mut window = CertificateParams::default();
+    set_validity(&mut window, DEV_CRL_VALIDITY_DAYS)?;
+    let mut revoked_certs = Vec::with_capacity(revoked.len());
+    for path in revoked {
+        for der in read_certificates(path, "certificate")? {
+            let cert = parse_certificate(&der, path)?;
+            revoked_certs.push(RevokedCertParams {
+                serial_number: SerialNumber::from_slice(cert.raw_serial()),
+                revocation_time: window.not_before,
+                reason_code: Some(RevocationReason::KeyCompromise),
+                invalidity_date: None,
+            });
+        }
+    }
+    let this_update = window.not_before;
+    let crl_number = u64::try_from(this_update.unix_timestamp()).unwrap_or(0);
+    let params = CertificateRevocationListParams {
+        this_update,
+        next_update: window.not_after,
+        crl_number: SerialNumber::from(crl_number),
+        issuing_distribution_point: None,
+        revoked_certs,
+        key_identifier_method: KeyIdMethod::Sha256,
+    };
+    let crl = params
+        .signed_by(&issuer)
+        .map_err(|source| generate_error("the certificate revocation list", source))?;
+    let pem = crl
+        .pem()
+        .map_err(|source| generate_error("the certificate revocation list", source))?;
+    let path = pki_dir.join("crl.pem");
+    write_file(&path, pem.as_bytes(), Secrecy::Public)?;
+    Ok(path)
 }
 
 /// A client name becomes both a file name and a certificate subject, so it is kept to
@@ -442,6 +493,15 @@ pub struct TlsSettings {
 /// Builds the server configuration: a client without a certificate signed by
 /// `settings.client_ca` fails the handshake, so no request ever arrives unauthenticated.
 pub fn server_config(settings: &TlsSettings) -> Result<Arc<ServerConfig>, TlsError> {
+    server_config_with_crl(settings, None).map(|(config, _)| config)
+}
+
+/// Like [`server_config`], and a client certificate revoked by the CRL file `crl` (PEM or
+/// DER) fails the handshake too. The verifier is returned so the file can be read again.
+pub fn server_config_with_crl(
+    settings: &TlsSettings,
+    crl: Option<&Path>,
+) -> Result<(Arc<ServerConfig>, Arc<ClientVerifier>), TlsError> {
     let chain = read_certificates(&settings.cert, "certificate")?;
     let key = PrivateKeyDer::from_pem_file(&settings.key).map_err(|source| match source {
         rustls::pki_types::pem::Error::NoItemsFound => TlsError::Missing {
@@ -466,16 +526,16 @@ pub fn server_config(settings: &TlsSettings) -> Result<Arc<ServerConfig>, TlsErr
     // Explicit provider: a process-wide default would make the outcome depend on which
     // crate happened to install one first.
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-        .build()
-        .map_err(|source| TlsError::ClientVerifier {
-            path: settings.client_ca.clone(),
-            source,
-        })?;
+    let verifier = Arc::new(ClientVerifier::new(
+        roots,
+        provider.clone(),
+        &settings.client_ca,
+        crl,
+    )?);
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(TlsError::Config)?
-        .with_client_cert_verifier(verifier)
+        .with_client_cert_verifier(verifier.clone())
         .with_single_cert(chain, key)
         .map_err(|source| TlsError::CertifiedKey {
             cert: settings.cert.clone(),
@@ -484,7 +544,7 @@ pub fn server_config(settings: &TlsSettings) -> Result<Arc<ServerConfig>, TlsErr
         })?;
     // Only HTTP/1.1 is served (see `serve_tls`), so only it is offered.
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
+    Ok((Arc::new(config), verifier))
 }
 
 fn read_certificates(
@@ -514,12 +574,15 @@ fn read_certificates(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PeerIdentity {
     pub common_name: String,
+    /// SHA-256 of the certificate's DER encoding, 64 lowercase hex digits: what the operator
+    /// registers for the subject.
+    pub fingerprint_sha256: String,
 }
 
-/// The subject common name of a certificate. `None` if the certificate does not parse or
-/// has no common name, or more than one: an identity must be unambiguous.
-pub fn peer_identity(cert: &CertificateDer<'_>) -> Option<PeerIdentity> {
-    let (_, cert) = x509_parser::parse_x509_certificate(cert).ok()?;
+/// The subject common name and fingerprint of a certificate. `None` if the certificate does
+/// not parse or has no common name, or more than one: an identity must be unambiguous.
+pub fn peer_identity(der: &CertificateDer<'_>) -> Option<PeerIdentity> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
     let mut names = cert.subject().iter_common_name();
     let common_name = names.next()?.as_str().ok()?;
     if names.next().is_some() {
@@ -527,7 +590,27 @@ pub fn peer_identity(cert: &CertificateDer<'_>) -> Option<PeerIdentity> {
     }
     Some(PeerIdentity {
         common_name: common_name.to_owned(),
+        fingerprint_sha256: fingerprint_sha256(der),
     })
+}
+
+/// SHA-256 of a certificate's DER encoding, in lowercase hex.
+pub fn fingerprint_sha256(der: &CertificateDer<'_>) -> String {
+    hex::encode(Sha256::digest(der.as_ref()))
+}
+
+/// The identity of each certificate in a PEM file, in order: what registering the file's
+/// certificates for the subjects they name would register.
+pub fn certificate_identities(path: &Path) -> Result<Vec<PeerIdentity>, TlsError> {
+    read_certificates(path, "certificate")?
+        .iter()
+        .map(|der| {
+            peer_identity(der).ok_or_else(|| TlsError::InvalidCertificate {
+                path: path.to_path_buf(),
+                reason: "not a certificate with a single common name".to_string(),
+            })
+        })
+        .collect()
 }
 
 /// Serves `app` over mutual TLS until `shutdown` completes, then stops accepting and gives

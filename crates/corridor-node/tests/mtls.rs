@@ -1,5 +1,5 @@
-//! The API over mutual TLS: the client certificate's common name is the caller, and the same
-//! authorisation applies as with tokens.
+//! The API over mutual TLS: the client certificate (registered for the subject its common
+//! name gives) is the caller, and the same authorisation applies as with tokens.
 
 mod support;
 
@@ -31,6 +31,7 @@ async fn client_certificates_identify_and_authorise_callers() {
     let mut config = NodeConfig::new(dir.path().join("data"));
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.tls = Some(files.server_settings());
+    config.register_certificates = files.clients.iter().map(|c| c.cert.clone()).collect();
     let node = corridor_node::start(config).await.unwrap();
     corridor_demo::seed(node.state(), &dir.path().join("data"))
         .await

@@ -206,7 +206,8 @@ fn generation_writes_every_file_and_keeps_keys_private() {
     assert_eq!(
         peer_identity(&cert),
         Some(PeerIdentity {
-            common_name: "VOLGRUMM".to_owned()
+            common_name: "VOLGRUMM".to_owned(),
+            fingerprint_sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(cert.as_ref())),
         })
     );
     assert_eq!(peer_identity(&CertificateDer::from(vec![1, 2, 3])), None);

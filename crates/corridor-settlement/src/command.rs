@@ -127,7 +127,9 @@ pub enum HubCommand {
         up_to: u64,
     },
     /// Registers a bearer token's SHA-256 (hex) for `subject` ("operator", "auditor" or a
-    /// participant's BIC). The token itself is never stored.
+    /// participant's BIC). The token itself is never stored. Kept so that journals written
+    /// before tokens expired still replay: such a token expires `LEGACY_TOKEN_TTL` after its
+    /// registration. New tokens are issued with [`HubCommand::IssueToken`].
     RegisterToken {
         token_sha256: String,
         subject: String,
@@ -192,6 +194,27 @@ pub enum HubCommand {
     CloseBusinessDay {
         date: String,
         at: Timestamp,
+    },
+    /// Registers a bearer token's SHA-256 (hex) for `subject` until `expires_at`.
+    IssueToken {
+        token_sha256: String,
+        subject: String,
+        expires_at: Timestamp,
+    },
+    /// The operator revokes a bearer token: refused from the next request on.
+    RevokeToken {
+        token_sha256: String,
+    },
+    /// The operator registers a client certificate (the SHA-256 of its DER encoding) as
+    /// allowed to act as `subject`. Several may be registered for one subject at once.
+    RegisterCredential {
+        subject: String,
+        fingerprint_sha256: String,
+    },
+    /// The operator revokes a certificate registered for `subject`.
+    RevokeCredential {
+        subject: String,
+        fingerprint_sha256: String,
     },
 }
 

@@ -18,6 +18,7 @@ mod compliance;
 pub mod fx;
 mod fx_desk;
 mod hub;
+mod identities;
 mod liquidity;
 mod model;
 mod monitoring;
@@ -45,6 +46,7 @@ pub use compliance::{
 pub use fx_desk::PairVolume;
 pub use hub::MAX_BATCH;
 pub use hub::{Answer, Hub, HubOutcome};
+pub use identities::{Credential, TokenGrant, is_name, subject_bank};
 pub use liquidity::LiquidityRecord;
 pub use model::{
     CashAccount, ChargeBearer, Participant, ParticipantRole, ParticipantStatus, Party,

@@ -1,6 +1,6 @@
 //! Who takes part and what they hold: participants and their roles, each currency's
 //! settlement agent, the accounts opened for participants (the ledger keeps their
-//! balances), and the digests of registered dev tokens. Also the checks every command makes
+//! balances). Also the checks every command makes
 //! of the parties it names: may this participant send, receive, provide FX?
 
 use std::collections::BTreeMap;
@@ -34,7 +34,6 @@ pub(crate) struct Registry {
     currencies: BTreeMap<CurrencyCode, CurrencyAgent>,
     participants: BTreeMap<Bic, Participant>,
     accounts: BTreeMap<AccountId, AccountInfo>,
-    tokens: BTreeMap<String, String>,
     next_account: u128,
     // Indexes rebuilt from `accounts` when a snapshot is loaded.
     settlement_accounts: BTreeMap<(Bic, CurrencyCode), AccountId>,
@@ -47,7 +46,6 @@ impl Registry {
         currencies: BTreeMap<CurrencyCode, CurrencyAgent>,
         participants: BTreeMap<Bic, Participant>,
         accounts: BTreeMap<AccountId, AccountInfo>,
-        tokens: BTreeMap<String, String>,
         next_account: u128,
     ) -> Registry {
         let index = |purpose| {
@@ -63,7 +61,6 @@ impl Registry {
             currencies,
             participants,
             accounts,
-            tokens,
             next_account,
         }
     }
@@ -80,10 +77,6 @@ impl Registry {
 
     pub(crate) fn account_map(&self) -> &BTreeMap<AccountId, AccountInfo> {
         &self.accounts
-    }
-
-    pub(crate) fn token_map(&self) -> &BTreeMap<String, String> {
-        &self.tokens
     }
 
     pub(crate) fn next_account(&self) -> u128 {
@@ -385,35 +378,5 @@ impl Registry {
             _ => {}
         }
         self.accounts.insert(info.id, info);
-    }
-
-    pub(crate) fn register_token(
-        &mut self,
-        token_sha256: &str,
-        subject: &str,
-    ) -> Result<(), Rejection> {
-        let well_formed = token_sha256.len() == 64
-            && token_sha256
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if !well_formed {
-            return Err(Rejection::format(
-                "token_sha256 must be 64 lowercase hex digits",
-            ));
-        }
-        if subject.is_empty() || subject.len() > 64 {
-            return Err(Rejection::format("subject must be 1 to 64 characters"));
-        }
-        match self.tokens.get(token_sha256) {
-            Some(existing) if existing != subject => Err(Rejection::new(
-                "DUPL",
-                "token already registered for another subject",
-            )),
-            _ => {
-                self.tokens
-                    .insert(token_sha256.to_string(), subject.to_string());
-                Ok(())
-            }
-        }
     }
 }

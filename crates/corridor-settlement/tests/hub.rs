@@ -749,10 +749,12 @@ fn a_suspended_payer_keeps_its_queue_until_reinstated() {
     let mut b = Bench::standard();
     let r = b.pay_ok(bank_a(), instruction("P1", bank_b(), "10.00", rub()));
     b.ok(set_status(bank_a(), ParticipantStatus::Suspended));
-    b.fund(bank_a(), rub(), "10.00");
+    // Liquidity moves need every party active: the agent cannot fund a suspended bank.
+    let funding = b.liquidity_command(bank_a(), rub(), "10.00", LiquidityDirection::Fund);
+    assert_eq!(b.err(funding).code, "AG01");
     assert_eq!(status(&b, r.payment), PaymentStatus::Queued);
-    assert_eq!(b.balance(bank_a(), rub()), 1_000);
     b.ok(set_status(bank_a(), ParticipantStatus::Active));
+    b.fund(bank_a(), rub(), "10.00");
     assert_eq!(status(&b, r.payment), PaymentStatus::Settled);
     assert_eq!(b.balance(bank_b(), rub()), 1_000);
 }

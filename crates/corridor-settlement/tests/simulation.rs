@@ -422,6 +422,7 @@ impl Sim {
                         assert_eq!(r.status, PaymentStatus::Cancelled);
                     }
                     Ok(other) => panic!("cancel answered {other:?}"),
+                    Err(e) if self.refused_as_suspended(sender, &e) => {}
                     Err(e) => {
                         let expected: &[&str] = if *by_other { &["NOTF"] } else { &["NOCN"] };
                         assert!(expected.contains(&e.code.as_str()), "cancel: {e}");
@@ -550,6 +551,11 @@ impl Sim {
         }
     }
 
+    /// A suspended bank is refused whatever it asks to change, before anything is looked up.
+    fn refused_as_suspended(&self, bank: Bic, e: &corridor_settlement::Rejection) -> bool {
+        e.code == "AG01" && e.message.contains("suspended") && self.model.suspended.contains(&bank)
+    }
+
     fn recall(&mut self, pick: usize, by_other: bool) {
         let Some((id, p)) = self.pick_payment(pick) else {
             return self.tick(0);
@@ -572,6 +578,7 @@ impl Sim {
                 assert_eq!(r.status, PaymentStatus::Cancelled);
             }
             Ok(other) => panic!("recall answered {other:?}"),
+            Err(e) if self.refused_as_suspended(sender, &e) => {}
             Err(e) => {
                 let expected: &[&str] = if by_other {
                     &["NOTF"]
@@ -641,6 +648,7 @@ impl Sim {
                     .insert((responder, return_id), (i, returned));
             }
             Ok(other) => panic!("answer answered {other:?}"),
+            Err(e) if self.refused_as_suspended(responder, &e) => {}
             Err(e) => {
                 let expected: &[&str] = if by_other {
                     &["NOTF"]
@@ -700,6 +708,12 @@ impl Sim {
             Err(e) => match e.code.as_str() {
                 "DUPL" => assert!(self.model.liquidity.contains_key(&key)),
                 "AM04" => assert_eq!(direction, LiquidityDirection::Defund),
+                // Liquidity moves need every party active.
+                "AG01" => assert!(
+                    self.model.suspended.contains(&participant)
+                        || self.model.suspended.contains(&agent),
+                    "{e}"
+                ),
                 _ => panic!("liquidity refused: {e}"),
             },
         }

@@ -1,12 +1,12 @@
 //! The hub's on-disk formats are frozen: a deterministic run through every kind of command
-//! (participants, accounts, funding, payments settled and queued, FX quotes and PvP,
+//! (tokens and certificates, participants, accounts, funding, payments settled and queued, FX quotes and PvP,
 //! cancellations, returns, recalls, holds, AML cases, end of day) must encode its journal
 //! requests, its answers, its snapshot and its state hash to exactly the bytes recorded
 //! here. A change to any of them means old journals or snapshots would no longer load.
 
 mod support;
 
-use corridor_core::Bic;
+use corridor_core::{Bic, Timestamp};
 use corridor_ledger::{StateMachine, codec};
 use corridor_settlement::fx::sheet::{PairRequest, RateSheetRequest, ReferenceRateRequest};
 use corridor_settlement::{
@@ -20,12 +20,12 @@ use support::*;
 /// SHA-256 of the snapshot's hub part (everything before the ledger's own snapshot bytes,
 /// whose transfer index is listed in hash-map order).
 const HUB_SNAPSHOT_SHA256: &str =
-    "dc0bc583ab40f62a0931518cc1343607dfd697fca022e43b7cec5428f86907e2";
-const STATE_HASH: u128 = 11611227921343625815933500780301757987;
+    "434d80f776f606dde321efab1cb30c6fe5a9736eba329c6efcbf9c0478edec3e";
+const STATE_HASH: u128 = 271844483195494150839792126166901539964;
 /// SHA-256 of every journaled request, each length-prefixed, in order.
-const JOURNAL_SHA256: &str = "1e11e2ee07abec8bb06343040a6d2303fae2713f6c5e044faa7e04fd89f29907";
+const JOURNAL_SHA256: &str = "1c0210ec0e77ecd349b7d336346fa07510a1dfcd522c0ea4392d6131ff51c98c";
 /// SHA-256 of every answer's debug text, in order.
-const ANSWERS_SHA256: &str = "3eabf9f38adcfb42280f7ac47c2e636184e9cc7bde6d0a2adf583e50d84bf6ce";
+const ANSWERS_SHA256: &str = "5c6742b98db10d30b219efd3b34ec31bcae886f5471b7f520b21114f21a469ca";
 
 fn provider() -> Bic {
     bic("FXPXRUMM")
@@ -167,6 +167,30 @@ fn scripted_run() -> Run {
     r.run(HubCommand::RegisterToken {
         token_sha256: "ab".repeat(32),
         subject: bank_a().to_string(),
+    })
+    .unwrap();
+    for digest in ["cd", "ef"] {
+        r.run(HubCommand::IssueToken {
+            token_sha256: digest.repeat(32),
+            subject: "operator".into(),
+            expires_at: Timestamp(u64::MAX / 2),
+        })
+        .unwrap();
+    }
+    r.run(HubCommand::RevokeToken {
+        token_sha256: "ef".repeat(32),
+    })
+    .unwrap();
+    for digest in ["01", "02"] {
+        r.run(HubCommand::RegisterCredential {
+            subject: "operator".into(),
+            fingerprint_sha256: digest.repeat(32),
+        })
+        .unwrap();
+    }
+    r.run(HubCommand::RevokeCredential {
+        subject: "operator".into(),
+        fingerprint_sha256: "01".repeat(32),
     })
     .unwrap();
     r.run(HubCommand::AdmitParticipant {

@@ -1,12 +1,13 @@
 //! `corridor certs`: a development certificate authority, a server certificate and client
-//! certificates whose common name is the caller's subject ("operator", "auditor", a BIC).
+//! certificates (valid 90 days) whose common name is the caller's subject ("operator",
+//! "auditor", a BIC), or with `--revoke` a certificate revocation list signed by that CA.
 //! For development and tests only: production certificates come from the scheme's own PKI.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use corridor_node::tls::generate_dev_pki;
+use corridor_node::tls::{generate_dev_pki, write_dev_crl};
 
 #[derive(Args)]
 pub struct CertsArgs {
@@ -19,9 +20,24 @@ pub struct CertsArgs {
     /// A client certificate's common name: "operator", "auditor" or a participant's BIC.
     #[arg(long = "client", default_values_t = ["operator".to_string(), "auditor".to_string()])]
     clients: Vec<String>,
+    /// Instead of issuing certificates, write `crl.pem` in --out revoking the certificates
+    /// (PEM files) given; repeatable, and the list is rewritten whole each time.
+    #[arg(long, value_name = "PEM", num_args = 0..)]
+    revoke: Option<Vec<PathBuf>>,
 }
 
 pub fn run(args: CertsArgs) -> anyhow::Result<()> {
+    if let Some(revoked) = &args.revoke {
+        let crl = write_dev_crl(&args.out, revoked)
+            .with_context(|| format!("writing the revocation list in {}", args.out.display()))?;
+        println!(
+            "certificate revocation list ({} revoked): {}\nstart the node with --crl {}, then reload it with SIGHUP or `corridor certificates reload-crl`",
+            revoked.len(),
+            crl.display(),
+            crl.display()
+        );
+        return Ok(());
+    }
     let files = generate_dev_pki(&args.out, &args.server_names, &args.clients)
         .with_context(|| format!("writing certificates to {}", args.out.display()))?;
     let ca = if files.reused_ca { "reused" } else { "created" };
@@ -39,8 +55,13 @@ pub fn run(args: CertsArgs) -> anyhow::Result<()> {
             client.key.display()
         );
     }
+    let register: String = files
+        .clients
+        .iter()
+        .map(|c| format!(" --register-cert {}", c.cert.display()))
+        .collect();
     println!(
-        "\nstart the node with mutual TLS:\n  corridor up --tls-cert {} --tls-key {} --client-ca {}",
+        "\nstart the node with mutual TLS (the certificates are registered at the first start):\n  corridor up --tls-cert {} --tls-key {} --client-ca {}{register}",
         files.server_cert.display(),
         files.server_key.display(),
         files.ca_cert.display()

@@ -135,6 +135,10 @@ fn kind(command: &HubCommand) -> &'static str {
         HubCommand::RecallPayment { .. } => "recall_payment",
         HubCommand::AnswerRecall { .. } => "answer_recall",
         HubCommand::CloseBusinessDay { .. } => "close_business_day",
+        HubCommand::IssueToken { .. } => "issue_token",
+        HubCommand::RevokeToken { .. } => "revoke_token",
+        HubCommand::RegisterCredential { .. } => "register_credential",
+        HubCommand::RevokeCredential { .. } => "revoke_credential",
     }
 }
 

@@ -44,6 +44,21 @@ pub struct UpArgs {
     /// cross-script name dictionary (see the README, section Screening).
     #[arg(long, env = "CORRIDOR_REFERENCE_DIR", value_name = "DIR")]
     reference_dir: Option<PathBuf>,
+    /// A client certificate (PEM) registered for the subject its common name gives, at the
+    /// first start only (while no certificate is registered): how the operator's own
+    /// certificate gets in. Repeatable. Later ones are registered through the API.
+    #[arg(long = "register-cert", value_name = "PEM")]
+    register_certs: Vec<PathBuf>,
+    /// Certificate revocation list (PEM or DER) for mutual TLS, read at start and again on
+    /// SIGHUP or `POST /v1/tls/reload`.
+    #[arg(long, value_name = "FILE", requires = "client_ca")]
+    crl: Option<PathBuf>,
+    /// How long a development token issued by this node is valid, in seconds.
+    #[arg(long, default_value_t = corridor_node::server::DEFAULT_TOKEN_TTL_SECONDS)]
+    token_ttl: u64,
+    /// Also accept bearer tokens over mutual TLS (refused there by default).
+    #[arg(long)]
+    allow_tokens_with_mtls: bool,
 }
 
 pub fn run(args: UpArgs) -> anyhow::Result<()> {
@@ -71,6 +86,10 @@ async fn serve(args: UpArgs) -> anyhow::Result<()> {
     config.queue_timeout_seconds = args.queue_timeout;
     config.rate_limit_per_second = args.rate_limit;
     config.reference_dir = args.reference_dir.clone();
+    config.register_certificates = args.register_certs.clone();
+    config.crl = args.crl.clone();
+    config.token_ttl_seconds = args.token_ttl;
+    config.tokens_with_mtls = args.allow_tokens_with_mtls;
     let scheme = if config.tls.is_some() {
         "https"
     } else {

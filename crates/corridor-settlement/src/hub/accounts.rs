@@ -1,12 +1,15 @@
 //! Participants' standing and accounts: designating a currency's settlement agent (which
 //! opens its funding account), suspending and reinstating, opening accounts in the ledger
-//! and the registry together, and changing a settlement account's net debit cap.
+//! and the registry together, and changing a settlement account's net debit cap. A
+//! suspended participant, and its bank's officers, may change nothing: every command they
+//! would act in is refused here, whatever the gateway checked.
 
 use corridor_core::{AccountId, Bic, Currency, CurrencyCode, Timestamp};
 use corridor_ledger::{AccountKind, BalanceRule, NewAccount};
 
 use super::{Answer, Hub, HubOutcome};
-use crate::command::AccountPurpose;
+use crate::command::{AccountPurpose, HubCommand};
+use crate::identities::subject_bank;
 use crate::model::ParticipantStatus;
 use crate::registry::{AccountInfo, CurrencyAgent};
 use crate::rejection::{Rejection, ledger_rejection};
@@ -134,5 +137,77 @@ impl Hub {
             .map_err(ledger_rejection)?;
         self.drain(vec![account], now);
         Ok(Answer::Account(info))
+    }
+
+    /// Registers a client certificate for `subject`. A bank's certificate may be registered
+    /// before the bank is admitted: it identifies nobody until then.
+    pub(super) fn register_credential(
+        &mut self,
+        subject: &str,
+        fingerprint_sha256: &str,
+        now: Timestamp,
+    ) -> HubOutcome {
+        subject_bank(subject)?;
+        let credential = self
+            .identities
+            .register_credential(subject, fingerprint_sha256, now)?;
+        Ok(Answer::Credential(credential))
+    }
+
+    /// Refuses a command in which a suspended participant would act: as sender, responder,
+    /// requester, provider, agent, the participant of a liquidity move, or as the bank of a
+    /// compliance officer. Acknowledging its outbox is reading it, so stays allowed. Unknown
+    /// participants are left to each workflow's own checks.
+    pub(super) fn check_acting_parties(&self, command: &HubCommand) -> Result<(), Rejection> {
+        for bic in acting_banks(command) {
+            let suspended = self
+                .registry
+                .participant(bic)
+                .is_some_and(|p| !p.is_active());
+            if suspended {
+                return Err(Rejection::forbidden(format!(
+                    "{bic} is suspended: it may only read"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// A held payment is released only while its sender and receiver are both active: the
+    /// release is refused and the payment stays held, to be released after reinstatement or
+    /// rejected.
+    pub(super) fn check_release_parties(&self, payment: u64) -> Result<(), Rejection> {
+        let Some(p) = self.payments.get(payment) else {
+            return Ok(());
+        };
+        for (party, bic) in [("sender", p.sender), ("receiver", p.receiver())] {
+            if !self.registry.is_active(bic) {
+                return Err(Rejection::forbidden(format!(
+                    "the {party} {bic} of payment {payment} is suspended: the payment stays held"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The participants a command acts for.
+fn acting_banks(command: &HubCommand) -> Vec<Bic> {
+    match command {
+        HubCommand::Liquidity {
+            agent, participant, ..
+        } => vec![*agent, *participant],
+        HubCommand::SubmitPayments { sender, .. }
+        | HubCommand::CancelPayment { sender, .. }
+        | HubCommand::ReturnPayment { sender, .. }
+        | HubCommand::RecallPayment { sender, .. } => vec![*sender],
+        HubCommand::AnswerRecall { responder, .. } => vec![*responder],
+        HubCommand::PublishRateSheet { provider, .. } => vec![*provider],
+        HubCommand::PublishReferenceRates { agent, .. } => vec![*agent],
+        HubCommand::RequestQuote { requester, .. } => vec![*requester],
+        HubCommand::DecideHold { officer, .. } | HubCommand::WorkCase { officer, .. } => {
+            officer.bank.into_iter().collect()
+        }
+        _ => Vec::new(),
     }
 }

@@ -61,6 +61,9 @@ impl Hub {
         reason: &str,
         now: Timestamp,
     ) -> HubOutcome {
+        if matches!(decision, HoldDecision::Release { .. }) {
+            self.check_release_parties(payment)?;
+        }
         match self
             .compliance
             .decide(&mut self.audit, officer, (payment, decision), reason, now)?

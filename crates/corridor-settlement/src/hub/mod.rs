@@ -28,6 +28,7 @@ use crate::command::{HubCommand, HubConfig};
 use crate::compliance::{Compliance, Hold};
 use crate::fx::sheet::{RateSheet, ReferenceRate};
 use crate::fx_desk::{FxDesk, PairVolume};
+use crate::identities::{Credential, Identities, LEGACY_TOKEN_TTL_NS, TokenGrant};
 use crate::liquidity::{Liquidity, LiquidityRecord};
 use crate::model::Participant;
 use crate::monitoring::Monitoring;
@@ -65,6 +66,7 @@ pub enum Answer {
         day: ClosedDay,
         duplicate: bool,
     },
+    Credential(Credential),
 }
 
 pub type HubOutcome = Result<Answer, Rejection>;
@@ -85,6 +87,7 @@ pub struct Hub {
     monitoring: Monitoring,
     days: ClosedDays,
     audit: AuditLog,
+    identities: Identities,
 }
 
 impl Hub {
@@ -105,6 +108,7 @@ impl Hub {
     }
 
     fn dispatch(&mut self, command: &HubCommand, now: Timestamp) -> HubOutcome {
+        self.check_acting_parties(command)?;
         match command {
             HubCommand::Configure(config) => {
                 self.config = config.clone();
@@ -194,7 +198,9 @@ impl Hub {
                 token_sha256,
                 subject,
             } => {
-                self.registry.register_token(token_sha256, subject)?;
+                let expires_at = Timestamp(now.0.saturating_add(LEGACY_TOKEN_TTL_NS));
+                self.identities
+                    .register_token(token_sha256, subject, expires_at, now)?;
                 Ok(Answer::Done)
             }
             HubCommand::PublishRateSheet { provider, sheet } => {
@@ -237,6 +243,30 @@ impl Hub {
                 Ok(Answer::Done)
             }
             HubCommand::CloseBusinessDay { date, at } => self.close_business_day(date, *at, now),
+            HubCommand::IssueToken {
+                token_sha256,
+                subject,
+                expires_at,
+            } => {
+                self.identities
+                    .register_token(token_sha256, subject, *expires_at, now)?;
+                Ok(Answer::Done)
+            }
+            HubCommand::RevokeToken { token_sha256 } => {
+                self.identities.revoke_token(token_sha256)?;
+                Ok(Answer::Done)
+            }
+            HubCommand::RegisterCredential {
+                subject,
+                fingerprint_sha256,
+            } => self.register_credential(subject, fingerprint_sha256, now),
+            HubCommand::RevokeCredential {
+                subject,
+                fingerprint_sha256,
+            } => Ok(Answer::Credential(
+                self.identities
+                    .revoke_credential(subject, fingerprint_sha256)?,
+            )),
         }
     }
 
@@ -305,12 +335,17 @@ impl Hub {
         self.registry.settlement_account(owner, currency)
     }
 
-    /// Registered bearer tokens: (SHA-256 hex, subject).
-    pub fn tokens(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.registry
+    /// Registered bearer tokens: (SHA-256 hex, grant).
+    pub fn tokens(&self) -> impl Iterator<Item = (&str, &TokenGrant)> {
+        self.identities
             .token_map()
             .iter()
-            .map(|(d, s)| (d.as_str(), s.as_str()))
+            .map(|(d, g)| (d.as_str(), g))
+    }
+
+    /// Registered client certificates, by fingerprint.
+    pub fn credentials(&self) -> impl Iterator<Item = &Credential> {
+        self.identities.credential_map().values()
     }
 
     pub fn payment(&self, id: u64) -> Option<&Payment> {

@@ -18,6 +18,7 @@ use crate::command::{HubCommand, HubConfig};
 use crate::compliance::Compliance;
 use crate::fx::sheet::{RateSheet, ReferenceRate};
 use crate::fx_desk::FxDesk;
+use crate::identities::{Credential, Identities, TokenGrant};
 use crate::liquidity::{Liquidity, LiquidityRecord};
 use crate::model::Participant;
 use crate::monitoring::Monitoring;
@@ -40,7 +41,7 @@ struct HubStateRef<'a> {
     accounts: &'a BTreeMap<AccountId, AccountInfo>,
     payments: &'a [Payment],
     outboxes: &'a BTreeMap<Bic, Outbox>,
-    tokens: &'a BTreeMap<String, String>,
+    tokens: &'a BTreeMap<String, TokenGrant>,
     entries: &'a BTreeMap<AccountId, Vec<StatementEntry>>,
     liquidity: Vec<&'a LiquidityRecord>,
     next_account: u128,
@@ -55,6 +56,7 @@ struct HubStateRef<'a> {
     recalls: &'a [Recall],
     closed_days: &'a [ClosedDay],
     audit: &'a [audit::Stored],
+    credentials: &'a BTreeMap<String, Credential>,
     ledger: &'a [u8],
 }
 
@@ -67,7 +69,7 @@ struct HubState {
     accounts: BTreeMap<AccountId, AccountInfo>,
     payments: Vec<Payment>,
     outboxes: BTreeMap<Bic, Outbox>,
-    tokens: BTreeMap<String, String>,
+    tokens: BTreeMap<String, TokenGrant>,
     entries: BTreeMap<AccountId, Vec<StatementEntry>>,
     liquidity: Vec<LiquidityRecord>,
     next_account: u128,
@@ -82,6 +84,7 @@ struct HubState {
     recalls: Vec<Recall>,
     closed_days: Vec<ClosedDay>,
     audit: Vec<audit::Stored>,
+    credentials: BTreeMap<String, Credential>,
     ledger: Vec<u8>,
 }
 
@@ -198,7 +201,7 @@ impl Hub {
             accounts: self.registry.account_map(),
             payments: self.payments.all(),
             outboxes: self.outboxes.map(),
-            tokens: self.registry.token_map(),
+            tokens: self.identities.token_map(),
             entries: self.books.entry_map(),
             liquidity: self.liquidity.records().collect(),
             next_account: self.registry.next_account(),
@@ -213,6 +216,7 @@ impl Hub {
             recalls: self.recalls.all(),
             closed_days: self.days.all(),
             audit,
+            credentials: self.identities.credential_map(),
             ledger,
         };
         let mut out = SNAPSHOT_MAGIC.to_vec();
@@ -230,7 +234,6 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
         state.currencies,
         state.participants,
         state.accounts,
-        state.tokens,
         state.next_account,
     );
     let payments = Payments::restore(state.payments);
@@ -261,6 +264,7 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
         monitoring: state.monitoring,
         days: ClosedDays::restore(state.closed_days),
         audit: AuditLog::restore(state.audit),
+        identities: Identities::restore(state.tokens, state.credentials),
         registry,
         payments,
         queues,

@@ -194,6 +194,7 @@ pub(super) async fn start_node(data_dir: &Path, setup: &NodeSetup) -> anyhow::Re
                 corridor_node::tls::generate_dev_pki(pki, &[TLS_SERVER_NAME.to_string()], &banks)
                     .context("making the development PKI")?;
             config.tls = Some(files.server_settings());
+            config.register_certificates = files.clients.iter().map(|c| c.cert.clone()).collect();
         }
         None => config.token_mode = true,
     }

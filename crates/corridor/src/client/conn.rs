@@ -144,6 +144,10 @@ impl Node {
         self.send(path, self.http.post(self.url(path)).json(body))
     }
 
+    pub fn delete(&self, path: &str) -> anyhow::Result<Answer> {
+        self.send(path, self.http.delete(self.url(path)))
+    }
+
     pub fn put_bytes(
         &self,
         path: &str,

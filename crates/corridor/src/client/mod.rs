@@ -6,6 +6,7 @@
 mod args;
 mod compliance;
 mod conn;
+mod credentials;
 mod fx;
 mod ledger;
 mod outbox;
@@ -67,6 +68,13 @@ pub enum ClientCommand {
     Decide(Box<compliance::DecideArgs>),
     /// Fetches the compliance audit log and verifies its hash chain locally.
     Audit(Box<compliance::AuditArgs>),
+    /// Client certificates registered per subject (operator): list, register, revoke, and
+    /// reloading the certificate revocation list.
+    #[command(subcommand)]
+    Certificates(credentials::CertificatesCommand),
+    /// Development bearer tokens (operator): issue, revoke.
+    #[command(subcommand)]
+    Tokens(credentials::TokensCommand),
 }
 
 pub fn run(command: ClientCommand) -> anyhow::Result<()> {
@@ -91,5 +99,7 @@ pub fn run(command: ClientCommand) -> anyhow::Result<()> {
         ClientCommand::Holds(args) => compliance::holds(*args),
         ClientCommand::Decide(args) => compliance::decide(*args),
         ClientCommand::Audit(args) => compliance::audit(*args),
+        ClientCommand::Certificates(command) => credentials::certificates(command),
+        ClientCommand::Tokens(command) => credentials::tokens(command),
     }
 }
