@@ -62,9 +62,15 @@ async fn the_banks_see_only_rr04_on_a_held_payment_in_json_and_xml() {
         }
     }
     let xml = text(&node, "VOLGRUMM", "/v1/outbox?format=xml&limit=1000").await;
-    assert!(xml.contains("<TxSts>PDNG</TxSts>") && xml.contains("RR04"), "{xml}");
+    assert!(
+        xml.contains("<TxSts>PDNG</TxSts>") && xml.contains("RR04"),
+        "{xml}"
+    );
     for secret in SECRETS {
-        assert!(!xml.contains(secret), "the pacs.002 tells {secret:?}: {xml}");
+        assert!(
+            !xml.contains(secret),
+            "the pacs.002 tells {secret:?}: {xml}"
+        );
     }
     let (_, hold) = node
         .get(OPERATOR_OFFICER, &format!("/v1/compliance/holds/{id}"))
@@ -183,9 +189,19 @@ async fn the_end_of_day_statement_publishes_the_audit_head() {
     let head = &statement["audit_head"];
     assert!(head["seq"].as_u64().unwrap() > 0, "{statement}");
     assert_eq!(head["hash"].as_str().unwrap().len(), 64);
-    let page = audit_page(&node, &format!("after={}&limit=1", head["seq"].as_u64().unwrap() - 1)).await;
-    assert_eq!(page["records"][0]["hash"], head["hash"], "the head is in the chain");
+    let page = audit_page(
+        &node,
+        &format!("after={}&limit=1", head["seq"].as_u64().unwrap() - 1),
+    )
+    .await;
+    assert_eq!(
+        page["records"][0]["hash"], head["hash"],
+        "the head is in the chain"
+    );
     let xml = text(&node, "VOLGRUMM", "/v1/outbox?format=xml&limit=1000").await;
-    assert!(xml.contains("audit chain head"), "the camt.053 carries it too");
+    assert!(
+        xml.contains("audit chain head"),
+        "the camt.053 carries it too"
+    );
     node.stop().await;
 }

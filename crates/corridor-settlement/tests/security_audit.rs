@@ -165,8 +165,11 @@ fn without_a_watchlist_a_payment_is_not_settled_unless_screening_is_disabled() {
     }));
     let r = b.pay_ok(bank_a(), instruction("P2", bank_b(), "10.00", rub()));
     assert_eq!(r.status, PaymentStatus::Settled);
-    let audited = b.hub.audit().page(1, usize::MAX).iter().any(|rec| {
-        rec.actor == "operator" && format!("{:?}", rec.action).contains("Disabled")
-    });
+    let audited = b
+        .hub
+        .audit()
+        .page(1, usize::MAX)
+        .iter()
+        .any(|rec| rec.actor == "operator" && format!("{:?}", rec.action).contains("Disabled"));
     assert!(audited, "disabling screening is in the audit chain");
 }
