@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use corridor_core::Bic;
 use corridor_settlement::{
     AuditHash, AuditHead, AuditRecord, ComplianceConfig, FalsePositive, Hold, HoldDecision,
-    HoldState, HubCommand, ListVersionRef, Rejection, verify_audit_page,
+    HoldState, HubCommand, ListVersionRef, Rejection, ScreeningPolicy, verify_audit_page,
 };
 use corridor_watchlist::ListFormat;
 use serde::{Deserialize, Serialize};
@@ -236,7 +236,13 @@ fn audit_view(
         (_, Some(hash)) => hash,
         (_, None) => records.first().map_or(head.hash, |r| r.prev),
     };
-    let check = verify_audit_page(AuditHead { seq: after, hash: link }, &records);
+    let check = verify_audit_page(
+        AuditHead {
+            seq: after,
+            hash: link,
+        },
+        &records,
+    );
     let last = records.last().map_or(after, |r| r.seq);
     AuditView {
         verified: check.is_ok(),
@@ -270,6 +276,11 @@ pub async fn set_config(
         )));
     }
     submit(&state, HubCommand::ConfigureCompliance(config.clone())).await?;
+    if config.screening == ScreeningPolicy::Disabled {
+        tracing::warn!(
+            "the operator disabled screening: while no watchlist is on record, payments settle unscreened"
+        );
+    }
     state
         .hit_threshold
         .store(config.hit_threshold, std::sync::atomic::Ordering::Relaxed);

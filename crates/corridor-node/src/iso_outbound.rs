@@ -24,8 +24,9 @@ use corridor_iso20022::{
     UnderlyingTransaction,
 };
 use corridor_settlement::{
-    AuditHead, CashAccount, ChargeBearer, Hub, LiquidityDirection, OutboxEvent, OutboxMessage, Party, Payment,
-    PaymentKind, PaymentStatus, Priority, Recall, RecallOutcome, Rejection, Statement,
+    AuditHead, CashAccount, ChargeBearer, Hub, LiquidityDirection, OutboxEvent, OutboxMessage,
+    Party, Payment, PaymentKind, PaymentStatus, Priority, Recall, RecallOutcome, Rejection,
+    Statement,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;

@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 use support::{TestNode, payment};
 
 const OLGA: &str = "officer:VOLGRUMM:olga";
-const PAVEL: &str = "officer:VOLGRUMM:pavel";
 const NEVA_OFFICER: &str = "officer:NEVARUMM:olga";
 const OPERATOR_OFFICER: &str = "officer:olga";
+const OPERATOR_PAVEL: &str = "officer:pavel";
 
 /// A payment from VOLGRUMM to NEVARUMM whose creditor is `creditor`.
 async fn pay_to(node: &TestNode, id: &str, creditor: &str) -> Value {
@@ -103,11 +103,17 @@ async fn only_the_senders_and_the_operators_officers_see_and_decide_a_hold() {
     );
     assert_eq!(status_of(&node, id).await, "held");
 
-    let (status, hold) = decide(&node, OLGA, id, release()).await;
+    let (status, _) = decide(&node, OLGA, id, release()).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a bank's officer may recommend, not release"
+    );
+    let (status, hold) = decide(&node, OPERATOR_OFFICER, id, release()).await;
     assert_eq!(status, StatusCode::OK, "{hold}");
     assert_eq!(hold["state"], "released");
     assert_eq!(status_of(&node, id).await, "settled");
-    let (status, _) = decide(&node, OLGA, id, release()).await;
+    let (status, _) = decide(&node, OPERATOR_OFFICER, id, release()).await;
     assert_eq!(status, StatusCode::CONFLICT, "decided once");
     node.stop().await;
 }
@@ -164,12 +170,12 @@ async fn four_eyes_takes_two_officers() {
     let id = pay_to(&node, "H-1", "Boris Sanktsionov").await["payment"]
         .as_u64()
         .unwrap();
-    let (_, first) = decide(&node, OLGA, id, release()).await;
+    let (_, first) = decide(&node, OPERATOR_OFFICER, id, release()).await;
     assert_eq!(first["state"], "open", "{first}");
     assert_eq!(status_of(&node, id).await, "held");
-    let (status, _) = decide(&node, OLGA, id, release()).await;
+    let (status, _) = decide(&node, OPERATOR_OFFICER, id, release()).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "the same officer twice");
-    let (_, second) = decide(&node, PAVEL, id, release()).await;
+    let (_, second) = decide(&node, OPERATOR_PAVEL, id, release()).await;
     assert_eq!(second["state"], "released", "{second}");
     assert_eq!(status_of(&node, id).await, "settled");
     node.stop().await;
@@ -188,7 +194,7 @@ async fn a_remembered_false_positive_is_not_held_again() {
         .unwrap();
     let body =
         json!({"decision": "release", "reason": "our customer, born 1990", "false_positive": true});
-    let (status, _) = decide(&node, OLGA, id, body).await;
+    let (status, _) = decide(&node, OPERATOR_OFFICER, id, body).await;
     assert_eq!(status, StatusCode::OK);
     let again = pay_to(&node, "H-2", "Boris Sanktsionov").await;
     assert_eq!(again["status"], "settled", "{again}");
@@ -209,7 +215,7 @@ async fn a_held_payment_survives_a_restart_and_is_released_after_it() {
         .unwrap();
     node.restart().await;
     assert_eq!(status_of(&node, id).await, "held");
-    let (status, hold) = decide(&node, OLGA, id, release()).await;
+    let (status, hold) = decide(&node, OPERATOR_OFFICER, id, release()).await;
     assert_eq!(status, StatusCode::OK, "{hold}");
     assert_eq!(status_of(&node, id).await, "settled");
     let held_again = pay_to(&node, "H-2", "Boris Sanktsionov").await;
@@ -266,7 +272,7 @@ async fn the_audit_chain_records_every_decision_and_verifies() {
     let id = pay_to(&node, "H-1", "Boris Sanktsionov").await["payment"]
         .as_u64()
         .unwrap();
-    decide(&node, OLGA, id, release()).await;
+    decide(&node, OPERATOR_OFFICER, id, release()).await;
     let (status, audit) = node.get("auditor", "/v1/compliance/audit").await;
     assert_eq!(status, StatusCode::OK, "{audit}");
     assert_eq!(audit["verified"], true);
@@ -276,7 +282,7 @@ async fn the_audit_chain_records_every_decision_and_verifies() {
         .iter()
         .filter_map(|r| r["action"].as_object()?.keys().next().cloned())
         .collect();
-    for wanted in ["list_recorded", "payment_held", "hold_released"] {
+    for wanted in ["command", "payment_held", "hold_released"] {
         assert!(
             actions.iter().any(|a| a == wanted),
             "{wanted} in {actions:?}"

@@ -82,9 +82,7 @@ impl utoipa::PartialSchema for AuditHash {
 impl utoipa::ToSchema for AuditHash {}
 
 /// Where the chain ends: publish it, and any later rewrite of what came before shows.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditHead {
     /// The number of the last record; 0 for an empty chain.
     pub seq: u64,
@@ -139,23 +137,38 @@ pub enum CommandKind {
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {
     /// A command the hub carried out, with what it named and what it did.
-    Command { command: CommandKind, detail: String },
+    Command {
+        command: CommandKind,
+        detail: String,
+    },
     PaymentHeld {
         payment: u64,
         why: String,
         hits: usize,
     },
     /// Hits a bank's false-positive memory covered, so the payment was not held for them.
-    HitsSuppressed { payment: u64, entries: Vec<String> },
+    HitsSuppressed {
+        payment: u64,
+        entries: Vec<String>,
+    },
     /// A bank's officer recommended a decision it may not take itself; nothing changed.
     HoldRecommended {
         payment: u64,
         release: bool,
         reason: String,
     },
-    HoldApproved { payment: u64, reason: String },
-    HoldReleased { payment: u64, reason: String },
-    HoldRejected { payment: u64, reason: String },
+    HoldApproved {
+        payment: u64,
+        reason: String,
+    },
+    HoldReleased {
+        payment: u64,
+        reason: String,
+    },
+    HoldRejected {
+        payment: u64,
+        reason: String,
+    },
     FalsePositiveRecorded {
         bank: Bic,
         party_key: String,
@@ -163,7 +176,10 @@ pub enum AuditAction {
         entry_id: String,
     },
     /// An AML case changed state.
-    Case { case: u64, detail: String },
+    Case {
+        case: u64,
+        detail: String,
+    },
 }
 
 /// One link of the chain as exported. `hash` is SHA-256 over `prev` and the record's own
@@ -229,7 +245,10 @@ pub fn verify_audit_chain(records: &[AuditRecord]) -> Result<AuditHead, AuditBre
 
 /// Checks records that continue the chain after `after` (a head verified before): each must
 /// be the next number, link to the one before and hash to its content. Returns the new head.
-pub fn verify_audit_page(after: AuditHead, records: &[AuditRecord]) -> Result<AuditHead, AuditBreak> {
+pub fn verify_audit_page(
+    after: AuditHead,
+    records: &[AuditRecord],
+) -> Result<AuditHead, AuditBreak> {
     let mut head = after;
     for r in records {
         let broken = |why: &str| AuditBreak {

@@ -10,10 +10,10 @@
 
 use std::collections::BTreeMap;
 
-use corridor_core::{Bic, Timestamp};
-use serde::{Deserialize, Serialize};
 use crate::audit::{AuditAction, AuditLog};
 use crate::rejection::Rejection;
+use corridor_core::{Bic, Timestamp};
+use serde::{Deserialize, Serialize};
 
 /// The audit chain's actor for what screening did on its own.
 const SCREENING: &str = "system:screening";
@@ -101,9 +101,7 @@ impl Default for ComplianceConfig {
 
 /// The scheme's rule on who decides a sanctions hold. A bank's officers can always see their
 /// bank's holds, reject them (withdraw the payment) and recommend a decision.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SanctionsDeciders {
     /// Only the operator's officers release a hold or record a false positive: a bank cannot
@@ -116,9 +114,7 @@ pub enum SanctionsDeciders {
 }
 
 /// Whether screening is required of every payment.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ScreeningPolicy {
     /// Every payment is screened: while no watchlist is on record, payments are held.
@@ -304,9 +300,8 @@ impl Compliance {
         let mut check = ScreeningCheck::default();
         if self.lists.is_empty() {
             if self.config.screening == ScreeningPolicy::Required {
-                check.hold = Some(
-                    "no watchlist is on record and the scheme requires screening".to_string(),
-                );
+                check.hold =
+                    Some("no watchlist is on record and the scheme requires screening".to_string());
             }
             return check;
         }
@@ -492,7 +487,11 @@ impl Compliance {
                 hold.payment
             )));
         }
-        if officer.bank.is_some() && hold.approvals.iter().any(|a| a.officer.bank == officer.bank)
+        if officer.bank.is_some()
+            && hold
+                .approvals
+                .iter()
+                .any(|a| a.officer.bank == officer.bank)
         {
             return Err(Rejection::forbidden(format!(
                 "an officer of the same bank already approved payment {}: the second approval must come from the operator's officers",

@@ -187,8 +187,7 @@ fn a_release_by_an_operators_officer_settles_the_payment() {
         "P1",
         Some(screened(vec![hit("Ali Rezaei", "QDi.1", "f1", 990)])),
     );
-    let hold =
-        decide(&mut b, officer("omar", None), r.payment, RELEASE).expect("released");
+    let hold = decide(&mut b, officer("omar", None), r.payment, RELEASE).expect("released");
     assert_eq!(hold.state, HoldState::Released);
     let p = b.hub.payment(r.payment).expect("the payment");
     assert_eq!(p.status, PaymentStatus::Settled);
@@ -232,7 +231,10 @@ fn a_rejection_rejects_the_payment_with_rr04_and_the_reason() {
     assert_eq!(reason.code, "RR04");
     assert!(!reason.message.contains("passport"), "{}", reason.message);
     let kept = hold.rejection.map(|a| a.reason).unwrap_or_default();
-    assert!(kept.contains("passport"), "the officers' reason stays on the hold");
+    assert!(
+        kept.contains("passport"),
+        "the officers' reason stays on the hold"
+    );
 }
 
 #[test]

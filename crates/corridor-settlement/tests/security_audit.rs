@@ -65,8 +65,7 @@ fn held(config: ComplianceConfig) -> (Bench, u64) {
     (b, receipt.payment)
 }
 
-fn decide(b: &mut Bench, who: Officer, payment: u64, decision: HoldDecision) -> HubCommand {
-    let _ = b;
+fn decide(who: Officer, payment: u64, decision: HoldDecision) -> HubCommand {
     HubCommand::DecideHold {
         officer: who,
         payment,
@@ -108,11 +107,10 @@ fn the_banks_see_only_rr04_on_a_held_payment() {
 #[test]
 fn a_bank_officer_cannot_release_a_sanctions_hold_but_may_recommend() {
     let (mut b, payment) = held(ComplianceConfig::default());
-    let release = decide(&mut b, officer("olga", Some(bank_a())), payment, RELEASE);
+    let release = decide(officer("olga", Some(bank_a())), payment, RELEASE);
     assert_eq!(b.err(release).code, "AG01");
     assert_eq!(b.hub.compliance().false_positives().count(), 0);
     let recommend = decide(
-        &mut b,
         officer("olga", Some(bank_a())),
         payment,
         HoldDecision::Recommend { release: true },
@@ -121,7 +119,7 @@ fn a_bank_officer_cannot_release_a_sanctions_hold_but_may_recommend() {
     let hold = b.hub.compliance().hold(payment).expect("the hold");
     assert_eq!(hold.state, HoldState::Open);
     assert_eq!(hold.recommendations.len(), 1);
-    let release = decide(&mut b, officer("omar", None), payment, RELEASE);
+    let release = decide(officer("omar", None), payment, RELEASE);
     b.ok(release);
     assert_eq!(
         b.hub.payment(payment).map(|p| p.status),
@@ -136,15 +134,15 @@ fn four_eyes_never_takes_two_officers_of_the_same_bank() {
         sanctions_decided_by: SanctionsDeciders::BankOfficers,
         ..ComplianceConfig::default()
     });
-    let first = decide(&mut b, officer("olga", Some(bank_a())), payment, RELEASE);
+    let first = decide(officer("olga", Some(bank_a())), payment, RELEASE);
     b.ok(first);
-    let same_bank = decide(&mut b, officer("pavel", Some(bank_a())), payment, RELEASE);
+    let same_bank = decide(officer("pavel", Some(bank_a())), payment, RELEASE);
     assert_eq!(b.err(same_bank).code, "AG01");
     assert_eq!(
         b.hub.payment(payment).map(|p| p.status),
         Some(PaymentStatus::Held)
     );
-    let operator = decide(&mut b, officer("omar", None), payment, RELEASE);
+    let operator = decide(officer("omar", None), payment, RELEASE);
     b.ok(operator);
     assert_eq!(
         b.hub.payment(payment).map(|p| p.status),
@@ -167,8 +165,11 @@ fn without_a_watchlist_a_payment_is_not_settled_unless_screening_is_disabled() {
     }));
     let r = b.pay_ok(bank_a(), instruction("P2", bank_b(), "10.00", rub()));
     assert_eq!(r.status, PaymentStatus::Settled);
-    let audited = b.hub.audit().page(1, usize::MAX).iter().any(|rec| {
-        rec.actor == "operator" && format!("{:?}", rec.action).contains("Disabled")
-    });
+    let audited = b
+        .hub
+        .audit()
+        .page(1, usize::MAX)
+        .iter()
+        .any(|rec| rec.actor == "operator" && format!("{:?}", rec.action).contains("Disabled"));
     assert!(audited, "disabling screening is in the audit chain");
 }

@@ -513,7 +513,10 @@ fn every_command_kind_leaves_an_audit_entry_with_its_caller() {
     for (command, answer) in r.commands.iter().zip(&r.answers) {
         if answer.is_ok() {
             let (kind, actor) = (command.kind(), command.caller_label());
-            assert!(recorded(kind, &actor), "no audit record of {kind:?} by {actor}");
+            assert!(
+                recorded(kind, &actor),
+                "no audit record of {kind:?} by {actor}"
+            );
         }
     }
     for rec in &chain {
@@ -521,6 +524,11 @@ fn every_command_kind_leaves_an_audit_entry_with_its_caller() {
         let named = rec.actor == "operator"
             || rec.actor.starts_with("participant:")
             || rec.actor.starts_with("officer:");
-        assert!(system || named, "record {} has actor {:?}", rec.seq, rec.actor);
+        assert!(
+            system || named,
+            "record {} has actor {:?}",
+            rec.seq,
+            rec.actor
+        );
     }
 }

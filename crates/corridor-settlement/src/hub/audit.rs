@@ -146,10 +146,11 @@ fn submitted(count: usize, answer: &Answer) -> String {
     let Answer::Payments(results) = answer else {
         return format!("{count} payments");
     };
-    let mut taken = results.iter().filter_map(|r| r.as_ref().ok());
-    let first = taken.next().map(|r| r.payment);
-    let accepted = usize::from(first.is_some()) + taken.clone().count();
-    let last = taken.last().map(|r| r.payment).or(first);
+    let taken: Vec<u64> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().map(|r| r.payment))
+        .collect();
+    let (accepted, first, last) = (taken.len(), taken.first(), taken.last());
     match (first, last) {
         (Some(first), Some(last)) => {
             format!("{accepted} of {count} accepted: payments {first} to {last}")

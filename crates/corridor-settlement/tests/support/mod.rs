@@ -5,9 +5,9 @@
 
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp, Uetr};
 use corridor_settlement::{
-    AccountPurpose, Answer, ChargeBearer, Hub, HubCommand, HubOutcome, LiquidityDirection,
-    LiquidityRecord, OutboxEvent, ParticipantRole, Party, PaymentInstruction, PaymentKind,
-    PaymentReceipt, Priority, Rejection, ComplianceConfig, ScreeningPolicy,
+    AccountPurpose, Answer, ChargeBearer, ComplianceConfig, Hub, HubCommand, HubOutcome,
+    LiquidityDirection, LiquidityRecord, OutboxEvent, ParticipantRole, Party, PaymentInstruction,
+    PaymentKind, PaymentReceipt, Priority, Rejection, ScreeningPolicy,
 };
 
 pub const SECOND: u64 = 1_000_000_000;

@@ -18,8 +18,8 @@ use anyhow::{Context, bail};
 use corridor_core::Timestamp;
 use corridor_engine::{Engine, EngineConfig};
 use corridor_settlement::{
-    AccountPurpose, Answer, Hub, HubCommand, HubOutcome, LiquidityDirection, ParticipantRole,
-    PaymentStatus,
+    AccountPurpose, Answer, ComplianceConfig, Hub, HubCommand, HubOutcome, LiquidityDirection,
+    ParticipantRole, PaymentStatus, ScreeningPolicy,
 };
 use hyper::header::HeaderValue;
 use rand::rngs::StdRng;
@@ -71,7 +71,12 @@ fn senders() -> Vec<Sender> {
 /// The corridor: each currency's agent, its banks with settlement accounts funded far beyond
 /// the workload, and AML monitoring.
 fn setup() -> Vec<HubCommand> {
-    let mut commands = Vec::new();
+    // The hub is measured without the gateway, so without its screening: the operator says
+    // so, as it must for payments to settle while no watchlist is on record.
+    let mut commands = vec![HubCommand::ConfigureCompliance(ComplianceConfig {
+        screening: ScreeningPolicy::Disabled,
+        ..ComplianceConfig::default()
+    })];
     for c in &CURRENCIES {
         commands.push(HubCommand::AdmitParticipant {
             bic: parse(c.agent),
