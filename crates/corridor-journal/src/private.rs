@@ -114,10 +114,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let journal_dir = dir.path().join("journal");
         create_dir_all(&journal_dir).unwrap();
-        let report = crate::Journal::scan(&journal_dir, crate::ScanMode::Repair, 0, |_, _| {
-            Ok(())
-        })
-        .unwrap();
+        let report =
+            crate::Journal::scan(&journal_dir, crate::ScanMode::Repair, 0, |_, _| Ok(())).unwrap();
         let config = crate::JournalConfig { segment_bytes: 64 };
         let mut journal = crate::Journal::open(&journal_dir, config, &report).unwrap();
         for _ in 0..4 {
@@ -131,7 +129,11 @@ mod tests {
         let segments = std::fs::read_dir(&journal_dir).unwrap().count();
         assert!(segments >= 2, "the journal rotated: {segments} segments");
         assert!(loose_entries(&journal_dir).unwrap().is_empty());
-        assert!(loose_entries(&dir.path().join("snapshots")).unwrap().is_empty());
+        assert!(
+            loose_entries(&dir.path().join("snapshots"))
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
@@ -157,6 +159,10 @@ mod tests {
                 },
             ]
         );
-        assert!(loose_entries(&dir.path().join("absent")).unwrap().is_empty());
+        assert!(
+            loose_entries(&dir.path().join("absent"))
+                .unwrap()
+                .is_empty()
+        );
     }
 }

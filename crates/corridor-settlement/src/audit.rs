@@ -130,6 +130,10 @@ pub enum CommandKind {
     RecallPayment,
     AnswerRecall,
     CloseBusinessDay,
+    IssueToken,
+    RevokeToken,
+    RegisterCredential,
+    RevokeCredential,
 }
 
 /// What an audit record says happened.

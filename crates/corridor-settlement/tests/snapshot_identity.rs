@@ -20,12 +20,12 @@ use support::*;
 /// SHA-256 of the snapshot's hub part (everything before the ledger's own snapshot bytes,
 /// whose transfer index is listed in hash-map order).
 const HUB_SNAPSHOT_SHA256: &str =
-    "434d80f776f606dde321efab1cb30c6fe5a9736eba329c6efcbf9c0478edec3e";
-const STATE_HASH: u128 = 271844483195494150839792126166901539964;
+    "c54964b1942257992536b087e6726b5feaea52710508269839253832837d61fe";
+const STATE_HASH: u128 = 107412401135235706810254255907000348212;
 /// SHA-256 of every journaled request, each length-prefixed, in order.
-const JOURNAL_SHA256: &str = "1c0210ec0e77ecd349b7d336346fa07510a1dfcd522c0ea4392d6131ff51c98c";
+const JOURNAL_SHA256: &str = "72a806135a3c484dce6470e911b9b17266845a968624af1f593982f1d2d3b716";
 /// SHA-256 of every answer's debug text, in order.
-const ANSWERS_SHA256: &str = "5c6742b98db10d30b219efd3b34ec31bcae886f5471b7f520b21114f21a469ca";
+const ANSWERS_SHA256: &str = "fc110f18672630b5d8143f5de5aeeb9af925a52392a68eef05fb5a6ee40961be";
 
 fn provider() -> Bic {
     bic("FXPXRUMM")

@@ -40,6 +40,10 @@ impl HubCommand {
             HubCommand::RecallPayment { .. } => CommandKind::RecallPayment,
             HubCommand::AnswerRecall { .. } => CommandKind::AnswerRecall,
             HubCommand::CloseBusinessDay { .. } => CommandKind::CloseBusinessDay,
+            HubCommand::IssueToken { .. } => CommandKind::IssueToken,
+            HubCommand::RevokeToken { .. } => CommandKind::RevokeToken,
+            HubCommand::RegisterCredential { .. } => CommandKind::RegisterCredential,
+            HubCommand::RevokeCredential { .. } => CommandKind::RevokeCredential,
         }
     }
 
@@ -69,6 +73,10 @@ impl HubCommand {
             | HubCommand::OpenAccount { .. }
             | HubCommand::SetNetDebitCap { .. }
             | HubCommand::RegisterToken { .. }
+            | HubCommand::IssueToken { .. }
+            | HubCommand::RevokeToken { .. }
+            | HubCommand::RegisterCredential { .. }
+            | HubCommand::RevokeCredential { .. }
             | HubCommand::ConfigureCompliance(_)
             | HubCommand::RecordWatchlist { .. }
             | HubCommand::ConfigureMonitoring(_)
@@ -138,7 +146,28 @@ fn detail(command: &HubCommand, answer: &Answer) -> String {
         } => format!("payment {payment} cancellation {cancellation_id}"),
         HubCommand::AnswerRecall { recall, .. } => format!("recall {recall}"),
         HubCommand::CloseBusinessDay { date, .. } => format!("business day {date}"),
+        HubCommand::IssueToken {
+            subject,
+            expires_at,
+            ..
+        } => format!("token for {subject} until {expires_at}"),
+        HubCommand::RevokeToken { token_sha256 } => {
+            format!("token {} revoked", digest_prefix(token_sha256))
+        }
+        HubCommand::RegisterCredential {
+            subject,
+            fingerprint_sha256,
+        } => format!("certificate {fingerprint_sha256} for {subject}"),
+        HubCommand::RevokeCredential {
+            subject,
+            fingerprint_sha256,
+        } => format!("certificate {fingerprint_sha256} of {subject} revoked"),
     }
+}
+
+/// Enough of a token's digest to tell which was revoked, without repeating the digest.
+fn digest_prefix(token_sha256: &str) -> &str {
+    token_sha256.get(..12).unwrap_or(token_sha256)
 }
 
 /// How many of a batch were taken, and the numbers they got.
