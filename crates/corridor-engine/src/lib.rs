@@ -21,10 +21,10 @@ use std::thread::JoinHandle;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use corridor_core::Timestamp;
-use corridor_journal::{Journal, JournalConfig, JournalError, ScanMode, ScanReport, SnapshotStore};
 /// Directories 0700 and files 0600 under the data directory, for every crate that writes
 /// there.
 pub use corridor_journal::private;
+use corridor_journal::{Journal, JournalConfig, JournalError, ScanMode, ScanReport, SnapshotStore};
 use corridor_ledger::{MachineError, StateMachine};
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 use record::RecordBuilder;
@@ -387,7 +387,10 @@ impl<S: StateMachine> Drop for Engine<S> {
 impl<S: StateMachine> EngineHandle<S> {
     fn send(&self, request: Request<S>, wait: Wait) -> Result<(), EngineError> {
         match wait {
-            Wait::Block => self.requests.send(request).map_err(|_| EngineError::Stopped),
+            Wait::Block => self
+                .requests
+                .send(request)
+                .map_err(|_| EngineError::Stopped),
             Wait::Refuse => self.requests.try_send(request).map_err(|e| match e {
                 TrySendError::Full(_) => EngineError::Busy {
                     capacity: self.inbox_capacity,

@@ -65,7 +65,11 @@ fn a_full_inbox_refuses_async_callers_with_busy_and_the_engine_carries_on() {
         ),
         "a refused submission is neither applied nor journaled"
     );
-    assert!(EngineError::Busy { capacity: 1 }.to_string().contains("retry"));
+    assert!(
+        EngineError::Busy { capacity: 1 }
+            .to_string()
+            .contains("retry")
+    );
 
     release.send(()).unwrap();
     holder.join().unwrap().unwrap();
@@ -74,6 +78,9 @@ fn a_full_inbox_refuses_async_callers_with_busy_and_the_engine_carries_on() {
     let applied = handle
         .query(move |ledger: &Ledger| ledger.account(refused_account).is_some())
         .unwrap();
-    assert!(!applied, "the engine answers again, without the refused submission");
+    assert!(
+        !applied,
+        "the engine answers again, without the refused submission"
+    );
     engine.shutdown();
 }

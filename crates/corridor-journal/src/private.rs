@@ -79,17 +79,23 @@ pub fn loose_entries(_root: &Path) -> io::Result<Vec<LooseEntry>> {
     Ok(Vec::new())
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
 mod tests {
+    // Permission bits are a Unix notion: every item is Unix-only.
+    #[cfg(unix)]
     use std::io::Write;
+    #[cfg(unix)]
     use std::os::unix::fs::PermissionsExt;
 
+    #[cfg(unix)]
     use super::*;
 
+    #[cfg(unix)]
     fn mode(path: &Path) -> u32 {
         std::fs::metadata(path).unwrap().permissions().mode() & 0o777
     }
 
+    #[cfg(unix)]
     #[test]
     fn created_directories_and_files_are_private_whatever_exists_around_them() {
         let dir = tempfile::tempdir().unwrap();
@@ -109,15 +115,14 @@ mod tests {
         assert!(loose_entries(&dir.path().join("data")).unwrap().is_empty());
     }
 
+    #[cfg(unix)]
     #[test]
     fn journal_segments_and_snapshots_are_written_private() {
         let dir = tempfile::tempdir().unwrap();
         let journal_dir = dir.path().join("journal");
         create_dir_all(&journal_dir).unwrap();
-        let report = crate::Journal::scan(&journal_dir, crate::ScanMode::Repair, 0, |_, _| {
-            Ok(())
-        })
-        .unwrap();
+        let report =
+            crate::Journal::scan(&journal_dir, crate::ScanMode::Repair, 0, |_, _| Ok(())).unwrap();
         let config = crate::JournalConfig { segment_bytes: 64 };
         let mut journal = crate::Journal::open(&journal_dir, config, &report).unwrap();
         for _ in 0..4 {
@@ -131,9 +136,14 @@ mod tests {
         let segments = std::fs::read_dir(&journal_dir).unwrap().count();
         assert!(segments >= 2, "the journal rotated: {segments} segments");
         assert!(loose_entries(&journal_dir).unwrap().is_empty());
-        assert!(loose_entries(&dir.path().join("snapshots")).unwrap().is_empty());
+        assert!(
+            loose_entries(&dir.path().join("snapshots"))
+                .unwrap()
+                .is_empty()
+        );
     }
 
+    #[cfg(unix)]
     #[test]
     fn looser_entries_are_reported_with_their_mode() {
         let dir = tempfile::tempdir().unwrap();
@@ -157,6 +167,10 @@ mod tests {
                 },
             ]
         );
-        assert!(loose_entries(&dir.path().join("absent")).unwrap().is_empty());
+        assert!(
+            loose_entries(&dir.path().join("absent"))
+                .unwrap()
+                .is_empty()
+        );
     }
 }
