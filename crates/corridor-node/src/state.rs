@@ -2,14 +2,15 @@
 //! rate limiter, metrics, the screening service and the change signal that wakes long polls
 //! and event streams.
 
-use std::sync::RwLock;
 use std::sync::atomic::AtomicU16;
+use std::sync::{Arc, RwLock};
 
 use corridor_core::Bic;
 use corridor_engine::EngineHandle;
 use corridor_settlement::{Hub, HubCommand};
 use tokio::sync::watch;
 
+use crate::admission::Admission;
 use crate::auth::{Directory, RateLimiter, token_sha256};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub directory: RwLock<Directory>,
     pub token_mode: bool,
     pub limiter: RateLimiter,
+    /// Limits applied before any handler: per peer address, and large bodies in flight.
+    pub admission: Arc<Admission>,
     pub metrics: Metrics,
     /// Bumped after every change, to wake long polls and event streams.
     pub changes: watch::Sender<u64>,
