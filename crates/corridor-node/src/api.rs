@@ -22,6 +22,7 @@ use crate::endpoint::{
 };
 use crate::error::{ApiError, AppResult};
 use crate::iso_api::{MessageFormat, wall_clock, xml_response};
+use crate::state::AppState;
 use crate::submit::submit;
 use crate::views::{self, AccountView, StatementView};
 
@@ -40,8 +41,20 @@ pub async fn ready(State(state): St) -> Response {
     }
 }
 
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text exposition", body = String)))]
-pub async fn metrics(State(state): St) -> Response {
+/// Only the operator and auditors: the figures describe every bank's traffic. A scraper
+/// without credentials reads them on the node's `--metrics-listen` address instead.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text exposition", body = String), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn metrics(State(state): St, caller: Caller) -> AppResult<Response> {
+    if !caller.sees_everything() {
+        return Err(ApiError::forbidden(
+            "only the operator and auditors may read the metrics",
+        ));
+    }
+    Ok(scrape(&state).await)
+}
+
+/// The Prometheus text exposition, with the figures read from the hub at scrape time.
+pub async fn scrape(state: &AppState) -> Response {
     let scraped = state
         .engine
         .query_async(|hub| (hub.queue_depth(), crate::metrics::fx_volume(hub)))

@@ -246,6 +246,9 @@ impl RateLimiter {
         let Ok(mut buckets) = self.buckets.lock() else {
             return true;
         };
+        if buckets.len() >= MAX_TRACKED_SUBJECTS && !buckets.contains_key(subject) {
+            self.forget_refilled(&mut buckets, now);
+        }
         let (tokens, last) = buckets
             .entry(subject.to_string())
             .or_insert((self.burst, now));
@@ -257,6 +260,20 @@ impl RateLimiter {
         }
         *tokens -= 1.0;
         true
+    }
+}
+
+/// Buckets kept before full ones are forgotten: per peer address the subjects are not a
+/// closed list, and the map must not grow with every address ever seen.
+const MAX_TRACKED_SUBJECTS: usize = 100_000;
+
+impl RateLimiter {
+    /// Drops the buckets that have refilled: forgetting them changes nothing, since a new
+    /// bucket starts full.
+    fn forget_refilled(&self, buckets: &mut HashMap<String, (f64, Instant)>, now: Instant) {
+        buckets.retain(|_, (tokens, last)| {
+            *tokens + now.duration_since(*last).as_secs_f64() * self.per_second < self.burst
+        });
     }
 }
 

@@ -12,6 +12,7 @@ use corridor_settlement::{
 use corridor_watchlist::ListFormat;
 use serde::{Deserialize, Serialize};
 
+use crate::admission::OperatorOnly;
 use crate::auth::Caller;
 use crate::endpoint::{ApiJson, Refusals, St, answer_json};
 use crate::error::{ApiError, AppResult};
@@ -345,12 +346,11 @@ pub struct LoadQuery {
 #[utoipa::path(put, path = "/v1/lists/{name}", tag = "compliance", params(("name" = String, Path, description = "The list's name: un, ofac or the operator's own"), LoadQuery), request_body(content = String, description = "The list file, as published", content_type = "application/octet-stream"), responses((status = 200, body = LoadedListView), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn load_list(
     State(state): St,
-    caller: Caller,
+    _operator: OperatorOnly,
     Path(name): Path<String>,
     Query(q): Query<LoadQuery>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    caller.require_operator()?;
     let format: ListFormat = q
         .format
         .parse()

@@ -138,6 +138,9 @@ impl FromRequestParts<Arc<AppState>> for Caller {
                     "{subject} is not a known operator, auditor or participant"
                 ))
             })?;
+        if let Some(slot) = parts.extensions.get::<crate::admission::CallerSlot>() {
+            slot.record(&caller.subject);
+        }
         if !state.limiter.allow(&caller.subject) {
             return Err(ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,

@@ -45,6 +45,12 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "NOTF", message)
     }
 
+    /// The node is at a limit it sets itself (the engine's inbox, the bodies in flight): a
+    /// 503 the client retries shortly; nothing was applied.
+    pub fn busy(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "BUSY", message)
+    }
+
     /// An answer that could not be written (a value serde refuses, a metrics encoder that
     /// fails): the node's fault, so a 500 with the reason logged, never an empty body.
     pub fn unwritable(what: &str, error: impl std::fmt::Display) -> ApiError {
@@ -73,7 +79,8 @@ impl From<Rejection> for ApiError {
 }
 
 /// An instruction the engine could not encode for the journal was neither applied nor
-/// journaled: a 500 (`SRLZ`), as for an answer the node could not write. Any other engine
+/// journaled: a 500 (`SRLZ`), as for an answer the node could not write. A full inbox is a
+/// 503 (`BUSY`) the client retries: refused before the engine saw it. Any other engine
 /// failure means the engine cannot take instructions now: 503 (`UNAV`).
 impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> ApiError {
@@ -86,6 +93,10 @@ impl From<EngineError> for ApiError {
                     "the instruction could not be written to the journal, so nothing was applied: {why}"
                 ),
             );
+        }
+        if let EngineError::Busy { .. } = &e {
+            tracing::warn!(error = %e, "request refused: the engine's inbox is full");
+            return ApiError::busy(e.to_string());
         }
         tracing::error!(error = %e, "engine unavailable");
         ApiError::new(
@@ -138,5 +149,9 @@ mod tests {
         let stopped = ApiError::from(EngineError::Stopped);
         assert_eq!(stopped.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(stopped.rejection.code.as_str(), "UNAV");
+
+        let busy = ApiError::from(EngineError::Busy { capacity: 8 });
+        assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.rejection.code.as_str(), "BUSY");
     }
 }

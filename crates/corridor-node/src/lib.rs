@@ -3,6 +3,7 @@
 //! commands for the engine, serves the outbox, and exposes health, metrics and OpenAPI.
 //! It never changes state itself: every change goes through the engine.
 
+pub mod admission;
 pub mod api;
 pub mod auth;
 pub mod compliance_api;
@@ -14,6 +15,7 @@ pub mod fx_api;
 pub mod iso_api;
 pub mod iso_intake;
 pub mod iso_outbound;
+pub mod listener;
 pub mod metrics;
 pub mod openapi;
 pub mod outbox_api;

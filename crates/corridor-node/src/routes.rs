@@ -1,5 +1,6 @@
-//! The router: every route with its OpenAPI description and body limit, the request
-//! counter, and the OpenAPI document served from the same annotations.
+//! The router: every route with its OpenAPI description and body limit, the layers every
+//! request passes (admission, access log, request counter), and the OpenAPI document served
+//! from the same annotations.
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
+use crate::admission;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
@@ -24,11 +26,22 @@ pub const BATCH_BODY_LIMIT: usize = 32 * 1024 * 1024;
 
 pub fn router(state: Arc<AppState>) -> Router {
     let (router, _) = api_router().split_for_parts();
+    // Layers run bottom-up: a request is rate-limited by its address first, then takes a
+    // large-body slot if it needs one, and is logged and counted whatever its answer.
     router
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             count_requests,
+        ))
+        .layer(axum::middleware::from_fn(admission::access_log))
+        .layer(axum::middleware::from_fn_with_state(
+            state.admission.clone(),
+            admission::budget_large_body,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.admission.clone(),
+            admission::limit_peer_rate,
         ))
         .with_state(state)
 }

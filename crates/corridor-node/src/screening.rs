@@ -172,7 +172,8 @@ impl ScreeningService {
         dictionary: Option<Arc<NameDictionary>>,
     ) -> Result<ScreeningService, ScreeningError> {
         let lists_dir = data_dir.join("lists");
-        std::fs::create_dir_all(&lists_dir).map_err(|e| file_error(&lists_dir, e))?;
+        corridor_engine::private::create_dir_all(&lists_dir)
+            .map_err(|e| file_error(&lists_dir, e))?;
         let mut lists = WatchlistSet::new();
         for list in read_stored(&lists_dir)? {
             lists.replace(list);
@@ -323,7 +324,12 @@ pub fn read_stored(dir: &Path) -> Result<Vec<Watchlist>, ScreeningError> {
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ScreeningError> {
     use std::io::Write;
     let temp = path.with_extension("tmp");
-    let mut file = std::fs::File::create(&temp).map_err(|e| file_error(&temp, e))?;
+    let mut file = corridor_engine::private::file_options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&temp)
+        .map_err(|e| file_error(&temp, e))?;
     file.write_all(bytes).map_err(|e| file_error(&temp, e))?;
     file.sync_all().map_err(|e| file_error(&temp, e))?;
     std::fs::rename(&temp, path).map_err(|e| file_error(path, e))?;

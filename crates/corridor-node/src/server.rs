@@ -13,7 +13,9 @@ use corridor_engine::{Engine, EngineConfig, EngineError, EngineHandle};
 use corridor_settlement::{Hub, HubCommand};
 use tokio::sync::watch;
 
+use crate::admission::Admission;
 use crate::auth::{Directory, RateLimiter};
+use crate::listener::{ConnectionLimits, serve_plain};
 use crate::metrics::Metrics;
 use crate::routes::router;
 use crate::screening::ScreeningService;
@@ -28,7 +30,20 @@ pub struct NodeConfig {
     pub tls: Option<TlsSettings>,
     /// Development bearer tokens. Off unless asked for.
     pub token_mode: bool,
+    /// Requests per second per authenticated caller.
     pub rate_limit_per_second: u32,
+    /// Requests per second per peer address, authenticated or not.
+    pub peer_rate_limit_per_second: u32,
+    /// Large bodies (batches, ISO 20022 files, lists) being received at once, node-wide.
+    pub large_bodies_in_flight: usize,
+    /// Header and body deadlines and the connection cap, for whichever server runs.
+    pub connection_limits: ConnectionLimits,
+    /// Requests waiting for the engine at most; beyond it requests are answered 503.
+    pub engine_inbox_capacity: usize,
+    /// A second, plain-HTTP address serving `/metrics` alone without credentials, for a
+    /// scraper on a monitoring network. On the main address only the operator and auditors
+    /// read the metrics.
+    pub metrics_listen: Option<SocketAddr>,
     /// Applied at start-up if it differs from the hub's.
     pub queue_timeout_seconds: Option<u32>,
     /// The hub's own BIC: the `Fr` of the ISO 20022 messages it writes.
@@ -50,6 +65,14 @@ pub struct NodeConfig {
 
 /// Tokens last a day unless configured otherwise.
 pub const DEFAULT_TOKEN_TTL_SECONDS: u64 = 86_400;
+/// A bank's systems send a few hundred requests a second at most (single payments; bulk goes
+/// in batches); more from one caller is a fault or an attack.
+pub const DEFAULT_RATE_LIMIT_PER_SECOND: u32 = 500;
+/// One address may front several callers (a bank's gateway), so it gets more than one
+/// caller; it also bounds what unauthenticated requests cost.
+pub const DEFAULT_PEER_RATE_LIMIT_PER_SECOND: u32 = 2_000;
+/// Four 256 MiB list uploads or 32 MiB batches at once are already a gigabyte of memory.
+pub const DEFAULT_LARGE_BODIES_IN_FLIGHT: usize = 4;
 
 /// The BIC the demo corridor's hub writes its ISO 20022 messages from.
 pub const DEFAULT_HUB_BIC: &str = "CRDRRUMMXXX";
@@ -67,7 +90,12 @@ impl NodeConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             tls: None,
             token_mode: false,
-            rate_limit_per_second: 20_000,
+            rate_limit_per_second: DEFAULT_RATE_LIMIT_PER_SECOND,
+            peer_rate_limit_per_second: DEFAULT_PEER_RATE_LIMIT_PER_SECOND,
+            large_bodies_in_flight: DEFAULT_LARGE_BODIES_IN_FLIGHT,
+            connection_limits: ConnectionLimits::default(),
+            engine_inbox_capacity: corridor_engine::DEFAULT_INBOX_CAPACITY,
+            metrics_listen: None,
             queue_timeout_seconds: None,
             hub_bic: default_hub_bic(),
             reference_dir: None,
@@ -96,8 +124,46 @@ pub enum NodeError {
     Refused(corridor_settlement::Rejection),
     #[error("neither mutual TLS nor token mode is configured: nobody could authenticate")]
     NoAuthentication,
+    #[error(
+        "plain HTTP is served only on a loopback address, for development; {0} is not one: configure mutual TLS"
+    )]
+    PlainHttpNotLoopback(SocketAddr),
+    #[error(
+        "TLS is configured only in part: {missing} missing; give --tls-cert, --tls-key and --client-ca together, or none of them for development plain HTTP"
+    )]
+    PartialTls { missing: String },
     #[error("screening: {0}")]
     Screening(#[from] crate::screening::ScreeningError),
+}
+
+/// Mutual TLS from its three files, all or none: with only some of them the node would
+/// otherwise fall back to plain HTTP, which the operator did not ask for.
+pub fn tls_from_parts(
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
+    client_ca: Option<PathBuf>,
+) -> Result<Option<TlsSettings>, NodeError> {
+    match (cert, key, client_ca) {
+        (Some(cert), Some(key), Some(client_ca)) => Ok(Some(TlsSettings {
+            cert,
+            key,
+            client_ca,
+        })),
+        (None, None, None) => Ok(None),
+        (cert, key, client_ca) => {
+            let missing = [
+                ("--tls-cert", cert.is_none()),
+                ("--tls-key", key.is_none()),
+                ("--client-ca", client_ca.is_none()),
+            ]
+            .iter()
+            .filter(|(_, absent)| *absent)
+            .map(|(flag, _)| *flag)
+            .collect::<Vec<_>>()
+            .join(", ");
+            Err(NodeError::PartialTls { missing })
+        }
+    }
 }
 
 /// A running node. [`RunningNode::shutdown`] stops accepting, finishes what was accepted,
@@ -109,12 +175,18 @@ pub struct RunningNode {
     engine: Option<Engine<Hub>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    metrics_server: Option<MetricsServer>,
     ticker: tokio::task::JoinHandle<()>,
 }
 
 impl RunningNode {
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Where `/metrics` is served without credentials, if configured.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_server.as_ref().map(|m| m.addr)
     }
 
     pub fn state(&self) -> &Arc<AppState> {
@@ -133,6 +205,9 @@ impl RunningNode {
         if let Some(server) = self.server.take() {
             let _ = server.await;
         }
+        if let Some(metrics) = self.metrics_server.take() {
+            metrics.stop().await;
+        }
         if let Some(engine) = self.engine.take() {
             let _ = tokio::task::spawn_blocking(move || engine.shutdown()).await;
         }
@@ -143,9 +218,13 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     if config.tls.is_none() && !config.token_mode {
         return Err(NodeError::NoAuthentication);
     }
+    if config.tls.is_none() && !config.listen.ip().is_loopback() {
+        return Err(NodeError::PlainHttpNotLoopback(config.listen));
+    }
     let metrics = Metrics::new()?;
     let mut engine_config = EngineConfig::new(&config.data_dir);
     engine_config.reserve_transfers = 1 << 20;
+    engine_config.inbox_capacity = config.engine_inbox_capacity;
     let fsync = metrics.fsync_latency.clone();
     engine_config.sync_observer = Some(Arc::new(move |d| fsync.observe(d.as_secs_f64())));
     let engine = tokio::task::spawn_blocking(move || Engine::<Hub>::open(engine_config))
@@ -155,6 +234,7 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
             source: std::io::Error::other(e),
         })??;
     tracing::info!(recovered = %engine.recovery().report.last_seq, "journal records recovered");
+    warn_if_readable_by_others(&config.data_dir);
     let handle = engine.handle();
     if let Some(timeout) = config.queue_timeout_seconds {
         let current = handle.query_async(|hub| hub.config().clone()).await?;
@@ -188,6 +268,11 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         token_ttl_seconds: config.token_ttl_seconds,
         client_verifier: tls_config.as_ref().map(|(_, verifier)| verifier.clone()),
         limiter: RateLimiter::new(config.rate_limit_per_second),
+        admission: Arc::new(Admission::new(
+            config.peer_rate_limit_per_second,
+            config.large_bodies_in_flight,
+            crate::routes::BODY_LIMIT,
+        )),
         metrics,
         changes: watch::channel(0).0,
         hub_bic: config.hub_bic,
@@ -209,13 +294,16 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     let shutdown = async move {
         let _ = stopped.await;
     };
+    let limits = config.connection_limits;
     let server = match tls_config {
-        Some((tls_config, _)) => tokio::spawn(tls::serve_tls(listener, tls_config, app, shutdown)),
-        None => tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-        }),
+        Some((tls_config, _)) => tokio::spawn(tls::serve_tls_limited(
+            listener, tls_config, app, limits, shutdown,
+        )),
+        None => tokio::spawn(serve_plain(listener, app, limits, shutdown)),
+    };
+    let metrics_server = match config.metrics_listen {
+        Some(addr) => Some(MetricsServer::start(addr, state.clone(), limits).await?),
+        None => None,
     };
     let ticker = tokio::spawn(tick(state.clone()));
     crate::credentials_api::reload_on_hangup(&state);
@@ -225,6 +313,7 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         engine: Some(engine),
         stop: Some(stop),
         server: Some(server),
+        metrics_server,
         ticker,
     })
 }
@@ -260,6 +349,64 @@ async fn register_certificates(
         }
     }
     Ok(())
+}
+
+/// `/metrics` alone, on its own address, for a scraper that holds no credentials.
+#[derive(Debug)]
+struct MetricsServer {
+    addr: SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl MetricsServer {
+    async fn start(
+        addr: SocketAddr,
+        state: Arc<AppState>,
+        limits: ConnectionLimits,
+    ) -> Result<MetricsServer, NodeError> {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| NodeError::Listen { addr, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| NodeError::Listen { addr, source })?;
+        let app = axum::Router::new().route(
+            "/metrics",
+            axum::routing::get(move || async move { crate::api::scrape(&state).await }),
+        );
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = async move {
+            let _ = stopped.await;
+        };
+        let task = tokio::spawn(serve_plain(listener, app, limits, shutdown));
+        Ok(MetricsServer { addr, stop, task })
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
+/// The data directory holds customer names, IBANs and credential digests: everything the
+/// node writes there is private to its user, and anything looser (an older build, a copy
+/// made by hand) is reported at start.
+fn warn_if_readable_by_others(data_dir: &std::path::Path) {
+    match corridor_engine::private::loose_entries(data_dir) {
+        Ok(loose) => {
+            for entry in loose {
+                tracing::warn!(
+                    path = %entry.path.display(),
+                    mode = format!("{:o}", entry.mode),
+                    "readable by other users of this machine: the data directory should be 0700 and its files 0600"
+                );
+            }
+        }
+        Err(error) => {
+            tracing::warn!(%error, "cannot check the data directory's permissions");
+        }
+    }
 }
 
 /// Loads the stored lists and the name dictionary, and says loudly what screening lacks: no
@@ -311,7 +458,8 @@ async fn tick(state: Arc<AppState>) {
                     state.changed();
                 }
             }
-            Ok(_) => {}
+            // A full inbox means the engine is busy, not gone: the next tick asks again.
+            Ok(_) | Err(EngineError::Busy { .. }) => {}
             Err(_) => return,
         }
     }

@@ -10,6 +10,7 @@ use corridor_engine::EngineHandle;
 use corridor_settlement::{Hub, HubCommand};
 use tokio::sync::watch;
 
+use crate::admission::Admission;
 use crate::auth::{Directory, RateLimiter, token_sha256};
 use crate::crl::ClientVerifier;
 use crate::error::ApiError;
@@ -29,6 +30,8 @@ pub struct AppState {
     /// The mutual TLS client verifier, whose revocation list the operator can have re-read.
     pub client_verifier: Option<Arc<ClientVerifier>>,
     pub limiter: RateLimiter,
+    /// Limits applied before any handler: per peer address, and large bodies in flight.
+    pub admission: Arc<Admission>,
     pub metrics: Metrics,
     /// Bumped after every change, to wake long polls and event streams.
     pub changes: watch::Sender<u64>,

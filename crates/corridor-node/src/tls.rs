@@ -8,17 +8,11 @@ use std::future::Future;
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::pin::pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
-use axum::extract::ConnectInfo;
-use hyper::Request;
-use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use rcgen::{
     BasicConstraints, CertificateParams, CertificateRevocationListParams, DnType,
     ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, PublicKeyData,
@@ -30,26 +24,19 @@ use rustls::{RootCertStore, ServerConfig};
 use sha2::{Digest, Sha256};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
-use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
-use tower::ServiceExt;
 use x509_parser::certificate::X509Certificate;
 use x509_parser::time::ASN1Time;
 
 use crate::crl::{ClientVerifier, CrlError};
+pub use crate::listener::ConnectionLimits;
+use crate::listener::{accept_loop, serve_http, stopped};
 
 /// Common name of the development CA; also how a reused `ca.pem` is recognised as ours.
 pub const DEV_CA_COMMON_NAME: &str = "Corridor development CA";
 
 /// A client that never finishes its handshake must not hold a task and a socket forever.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How long open connections get to finish their requests once shutdown starts.
-const GRACEFUL_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// After an accept error that is not about one connection (typically out of file
-/// descriptors), retrying at once would spin; a pause lets connections close.
-const ACCEPT_ERROR_BACKOFF: Duration = Duration::from_secs(1);
 
 /// Development certificates must survive a long-running demo, but not live forever.
 const DEV_CA_VALIDITY_DAYS: i64 = 3650;
@@ -613,92 +600,47 @@ pub fn certificate_identities(path: &Path) -> Result<Vec<PeerIdentity>, TlsError
         .collect()
 }
 
-/// Serves `app` over mutual TLS until `shutdown` completes, then stops accepting and gives
-/// open connections up to 10 s to finish.
-///
-/// Every request carries the caller's [`PeerIdentity`] and its [`ConnectInfo<SocketAddr>`]
-/// in its extensions. A connection whose handshake fails or whose certificate has no single
-/// common name is dropped without affecting any other. Accept errors are logged and retried
-/// rather than returned, because they are transient (a reset connection, a full descriptor
-/// table) and one of them must not take the gateway down.
+/// Serves `app` over mutual TLS until `shutdown` completes, with the default
+/// [`ConnectionLimits`]; see [`serve_tls_limited`].
 pub async fn serve_tls(
     listener: TcpListener,
     config: Arc<ServerConfig>,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    enum Event {
-        Shutdown,
-        Accepted(io::Result<(TcpStream, SocketAddr)>),
-        Reaped,
-    }
-
-    let acceptor = TlsAcceptor::from(config);
-    let (stop, stopping) = watch::channel(false);
-    let mut connections = JoinSet::new();
-    let mut shutdown = pin!(shutdown);
-
-    loop {
-        let event = tokio::select! {
-            () = &mut shutdown => Event::Shutdown,
-            accepted = listener.accept() => Event::Accepted(accepted),
-            // Finished connections are collected as they end so the set does not grow
-            // with the node's uptime.
-            Some(result) = connections.join_next(), if !connections.is_empty() => {
-                if let Err(error) = result {
-                    tracing::error!(%error, "connection task failed");
-                }
-                Event::Reaped
-            }
-        };
-        match event {
-            Event::Shutdown => break,
-            Event::Reaped => {}
-            Event::Accepted(Ok((stream, remote))) => {
-                connections.spawn(serve_connection(
-                    acceptor.clone(),
-                    stream,
-                    remote,
-                    app.clone(),
-                    stopping.clone(),
-                ));
-            }
-            Event::Accepted(Err(error)) if is_connection_error(&error) => {
-                tracing::debug!(%error, "accept failed for one connection");
-            }
-            Event::Accepted(Err(error)) => {
-                tracing::error!(%error, "accept failed; retrying in 1 s");
-                tokio::select! {
-                    () = &mut shutdown => break,
-                    () = tokio::time::sleep(ACCEPT_ERROR_BACKOFF) => {}
-                }
-            }
-        }
-    }
-
-    drop(listener);
-    stop.send_replace(true);
-    let drained = async { while connections.join_next().await.is_some() {} };
-    if tokio::time::timeout(GRACEFUL_SHUTDOWN_TIMEOUT, drained)
-        .await
-        .is_err()
-    {
-        tracing::warn!(
-            open = connections.len(),
-            "connections still open after the graceful shutdown period; closing them"
-        );
-    }
-    connections.shutdown().await;
-    Ok(())
+    serve_tls_limited(listener, config, app, ConnectionLimits::default(), shutdown).await
 }
 
-fn is_connection_error(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        io::ErrorKind::ConnectionRefused
-            | io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::ConnectionReset
+/// Serves `app` over mutual TLS until `shutdown` completes, then stops accepting and gives
+/// open connections up to 10 s to finish.
+///
+/// Every request carries the caller's [`PeerIdentity`] and its [`axum::extract::ConnectInfo`]
+/// in its extensions. A connection whose handshake fails or whose certificate has no single
+/// common name is dropped without affecting any other.
+pub async fn serve_tls_limited(
+    listener: TcpListener,
+    config: Arc<ServerConfig>,
+    app: Router,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let acceptor = TlsAcceptor::from(config);
+    accept_loop(
+        listener,
+        limits,
+        shutdown,
+        move |stream, remote, stopping| {
+            serve_connection(
+                acceptor.clone(),
+                stream,
+                remote,
+                app.clone(),
+                limits,
+                stopping,
+            )
+        },
     )
+    .await
 }
 
 async fn serve_connection(
@@ -706,6 +648,7 @@ async fn serve_connection(
     stream: TcpStream,
     remote: SocketAddr,
     app: Router,
+    limits: ConnectionLimits,
     mut stopping: watch::Receiver<bool>,
 ) {
     let handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream));
@@ -735,34 +678,8 @@ async fn serve_connection(
         tracing::debug!(%remote, "client certificate has no single common name; closing");
         return;
     };
-
-    let service = service_fn(move |mut request: Request<Incoming>| {
-        let extensions = request.extensions_mut();
+    let annotate = move |extensions: &mut hyper::http::Extensions| {
         extensions.insert(identity.clone());
-        extensions.insert(ConnectInfo(remote));
-        app.clone().oneshot(request)
-    });
-    let mut builder = http1::Builder::new();
-    // The timer lets hyper enforce its header read timeout, so a client that opens a
-    // request and stalls does not hold the connection forever.
-    builder.timer(TokioTimer::new());
-    let mut connection = pin!(builder.serve_connection(TokioIo::new(tls), service));
-    let result = tokio::select! {
-        result = connection.as_mut() => result,
-        () = stopped(&mut stopping) => {
-            // Finishes the request in progress, if any, then closes instead of keeping alive.
-            connection.as_mut().graceful_shutdown();
-            connection.await
-        }
     };
-    if let Err(error) = result {
-        tracing::debug!(%remote, %error, "connection closed with an error");
-    }
-}
-
-/// Completes once shutdown has started. The guard `wait_for` returns is dropped here because
-/// it is not `Send` and must not live across the connection's awaits.
-async fn stopped(stopping: &mut watch::Receiver<bool>) {
-    // An error means the sender is gone, which happens only after shutdown has begun.
-    let _ = stopping.wait_for(|stop| *stop).await;
+    serve_http(TokioIo::new(tls), remote, app, annotate, limits, stopping).await;
 }

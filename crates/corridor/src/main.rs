@@ -86,13 +86,20 @@ enum BenchCommand {
 }
 
 fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    // A benchmark's hundreds of thousands of requests would be as many access log lines,
+    // written while being measured.
+    let default_filter = match cli.command {
+        Commands::Bench(_) => "info,corridor::access=off",
+        _ => "info",
+    };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .init();
-    let cli = Cli::parse();
     let result = match cli.command {
         Commands::Up(args) => up::run(args),
         Commands::Certs(args) => certs::run(args),

@@ -9,7 +9,8 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 use corridor_node::NodeConfig;
-use corridor_node::tls::TlsSettings;
+use corridor_node::listener::ConnectionLimits;
+use corridor_node::server::tls_from_parts;
 
 #[derive(Args)]
 pub struct UpArgs {
@@ -20,11 +21,12 @@ pub struct UpArgs {
     /// Create the reference RUB/IRR corridor and generate demo payments.
     #[arg(long)]
     demo: bool,
-    /// Accept development bearer tokens (always on with --demo). Not for production.
+    /// Development only: plain HTTP with bearer tokens, on a loopback address (always on
+    /// with --demo). Without it the node serves mutual TLS and nothing else.
     #[arg(long)]
     dev_tokens: bool,
     /// Server certificate (PEM) for mutual TLS; with --tls-key and --client-ca.
-    #[arg(long, requires_all = ["tls_key", "client_ca"])]
+    #[arg(long)]
     tls_cert: Option<PathBuf>,
     #[arg(long)]
     tls_key: Option<PathBuf>,
@@ -35,8 +37,18 @@ pub struct UpArgs {
     #[arg(long)]
     queue_timeout: Option<u32>,
     /// Requests per second allowed per caller.
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = corridor_node::server::DEFAULT_RATE_LIMIT_PER_SECOND)]
     rate_limit: u32,
+    /// Requests per second allowed per peer address, with or without credentials.
+    #[arg(long, default_value_t = corridor_node::server::DEFAULT_PEER_RATE_LIMIT_PER_SECOND)]
+    peer_rate_limit: u32,
+    /// Connections open at once; more are closed as soon as they are accepted.
+    #[arg(long, default_value_t = ConnectionLimits::default().max_connections)]
+    max_connections: usize,
+    /// Also serve /metrics without credentials on this address (plain HTTP), for a
+    /// scraper; on the main address only the operator and auditors may read it.
+    #[arg(long, value_name = "ADDR")]
+    metrics_listen: Option<SocketAddr>,
     /// Demo payments per second, roughly.
     #[arg(long, default_value_t = 10)]
     demo_rate: u32,
@@ -70,21 +82,26 @@ pub fn run(args: UpArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(args: UpArgs) -> anyhow::Result<()> {
-    let tls = match (&args.tls_cert, &args.tls_key, &args.client_ca) {
-        (Some(cert), Some(key), Some(ca)) => Some(TlsSettings {
-            cert: cert.clone(),
-            key: key.clone(),
-            client_ca: ca.clone(),
-        }),
-        _ => None,
-    };
-    let token_mode = args.dev_tokens || args.demo || tls.is_none();
+    let tls = tls_from_parts(
+        args.tls_cert.clone(),
+        args.tls_key.clone(),
+        args.client_ca.clone(),
+    )?;
+    let token_mode = args.dev_tokens || args.demo;
+    if tls.is_none() && !token_mode {
+        anyhow::bail!(
+            "no mutual TLS configured: give --tls-cert, --tls-key and --client-ca, or --dev-tokens for development plain HTTP on a loopback address"
+        );
+    }
     let mut config = NodeConfig::new(&args.data_dir);
     config.listen = args.listen;
     config.tls = tls;
     config.token_mode = token_mode;
     config.queue_timeout_seconds = args.queue_timeout;
     config.rate_limit_per_second = args.rate_limit;
+    config.peer_rate_limit_per_second = args.peer_rate_limit;
+    config.connection_limits.max_connections = args.max_connections;
+    config.metrics_listen = args.metrics_listen;
     config.reference_dir = args.reference_dir.clone();
     config.register_certificates = args.register_certs.clone();
     config.crl = args.crl.clone();
@@ -104,8 +121,11 @@ async fn serve(args: UpArgs) -> anyhow::Result<()> {
         args.data_dir.display()
     );
     println!("  health {url}/health   metrics {url}/metrics   API description {url}/openapi.json");
+    if let Some(metrics) = node.metrics_addr() {
+        println!("  metrics without credentials on http://{metrics}/metrics");
+    }
     if token_mode {
-        println!("  DEVELOPMENT TOKEN MODE: bearer tokens are accepted. Do not use in production.");
+        warn_development_mode(scheme);
     }
     let generator = if args.demo {
         let credentials = corridor_demo::seed(node.state(), &args.data_dir).await?;
@@ -138,6 +158,22 @@ async fn serve(args: UpArgs) -> anyhow::Result<()> {
     node.shutdown().await;
     println!("stopped cleanly");
     Ok(())
+}
+
+/// Said in a box on the console and in the log, so it is seen whether the node runs in a
+/// terminal or under a service manager.
+fn warn_development_mode(scheme: &str) {
+    let transport = if scheme == "http" {
+        "plain HTTP on loopback: requests and tokens travel unencrypted"
+    } else {
+        "bearer tokens are accepted besides client certificates"
+    };
+    let rule = "*".repeat(72);
+    println!("\n  {rule}");
+    println!("  *  DEVELOPMENT TOKEN MODE: {transport}.");
+    println!("  *  Never use it with real participants or real data.");
+    println!("  {rule}\n");
+    tracing::warn!(transport, "development token mode: not for production");
 }
 
 async fn shutdown_signal() {

@@ -218,7 +218,19 @@ fn sigkill_under_load_loses_no_acknowledged_payment_and_settles_none_twice() {
     let token = credentials(data)["VOLGRUMM"].as_str().unwrap().to_string();
     let acked = Arc::new(Mutex::new(Vec::new()));
     for round in 0..4 {
-        let node = up(data, &["--demo", "--demo-rate", "100"]);
+        // The load is as fast as the node answers, above a bank's default request rate.
+        let node = up(
+            data,
+            &[
+                "--demo",
+                "--demo-rate",
+                "100",
+                "--rate-limit",
+                "1000000",
+                "--peer-rate-limit",
+                "1000000",
+            ],
+        );
         let stop_flag = Arc::new(AtomicBool::new(false));
         let workers: Vec<_> = (0..4)
             .map(|bank| {
@@ -247,7 +259,16 @@ fn sigkill_under_load_loses_no_acknowledged_payment_and_settles_none_twice() {
         acked.len()
     );
 
-    let node = up(data, &["--dev-tokens"]);
+    let node = up(
+        data,
+        &[
+            "--dev-tokens",
+            "--rate-limit",
+            "1000000",
+            "--peer-rate-limit",
+            "1000000",
+        ],
+    );
     let http = reqwest::blocking::Client::new();
     let mut ids = std::collections::BTreeSet::new();
     for (body, receipt) in &acked {

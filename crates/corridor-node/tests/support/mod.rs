@@ -126,9 +126,11 @@ impl TestNode {
     }
 
     /// The Prometheus text at `/metrics` (no credentials needed).
+    /// The metrics as the auditor reads them (banks may not).
     pub async fn metrics(&self) -> String {
         self.http
             .get(format!("{}/metrics", self.base))
+            .bearer_auth(self.token("auditor").unwrap_or_default())
             .send()
             .await
             .unwrap()

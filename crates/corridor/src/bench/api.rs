@@ -182,7 +182,10 @@ pub(super) struct StartedNode {
 pub(super) async fn start_node(data_dir: &Path, setup: &NodeSetup) -> anyhow::Result<StartedNode> {
     let mut config = NodeConfig::new(data_dir);
     config.listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    // The node's limits are for hostile clients; the benchmark's clients are the load.
     config.rate_limit_per_second = 1_000_000_000;
+    config.peer_rate_limit_per_second = 1_000_000_000;
+    config.large_bodies_in_flight = 1_024;
     config.reference_dir = setup.reference_dir.clone();
     let banks: Vec<String> = CURRENCIES
         .iter()
