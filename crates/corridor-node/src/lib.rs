@@ -15,6 +15,7 @@ pub mod iso_outbound;
 pub mod metrics;
 pub mod openapi;
 pub mod outbox_api;
+pub mod outbox_signal;
 pub mod page;
 pub mod payments_api;
 pub mod rates_file;

@@ -1,5 +1,5 @@
 //! What every request handler shares: the engine handle, the authentication directory, the
-//! rate limiter, metrics, the screening service and the change signal that wakes long polls
+//! rate limiter, metrics, the screening service and the change signals that wake long polls
 //! and event streams.
 
 use std::sync::RwLock;
@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use crate::auth::{Directory, RateLimiter, token_sha256};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::outbox_signal::OutboxSignals;
 use crate::screening::ScreeningService;
 
 #[derive(Debug)]
@@ -22,8 +23,10 @@ pub struct AppState {
     pub token_mode: bool,
     pub limiter: RateLimiter,
     pub metrics: Metrics,
-    /// Bumped after every change, to wake long polls and event streams.
+    /// Bumped after every change; the outbox signals turn it into wake-ups per participant.
     pub changes: watch::Sender<u64>,
+    /// Wakes a participant's long polls and streams when its outbox grows, and caps them.
+    pub outbox_signals: OutboxSignals,
     pub hub_bic: Bic,
     pub screening: ScreeningService,
     /// The hub's hit threshold, cached here because every payment needs it and only this
