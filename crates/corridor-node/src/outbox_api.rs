@@ -19,7 +19,6 @@ use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, json_text};
 use crate::error::AppResult;
 use crate::iso_api::{MessageFormat, outbox_message_xml, outbox_xml, xml_response};
 use crate::iso_outbound::Outbound;
-use crate::outbox_signal::OutboxSignals;
 use crate::state::AppState;
 use crate::submit::submit;
 use crate::views;
@@ -86,7 +85,7 @@ pub async fn outbox(
     let deadline = tokio::time::Instant::now() + Duration::from_secs(wait_seconds);
     let mut waiter = match wait_seconds {
         0 => None,
-        _ => Some(OutboxSignals::wait_for(&state, bic)?),
+        _ => Some(state.wait_for_outbox(bic)?),
     };
     loop {
         let page = read_outbox(&state, bic, q.after, limit).await?;
@@ -183,7 +182,7 @@ pub async fn outbox_stream(
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let bic = caller.participant()?;
     let format = MessageFormat::choose(q.format, &headers);
-    let waiter = OutboxSignals::wait_for(&state, bic)?;
+    let waiter = state.wait_for_outbox(bic)?;
     let first = read_outbox(&state, bic, q.after, 0).await?;
     let cursor = q.after.unwrap_or(first.acknowledged);
     let pending = rendered_outbox(&state, bic, cursor, format)

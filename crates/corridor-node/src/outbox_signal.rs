@@ -9,10 +9,11 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use axum::http::StatusCode;
 use corridor_core::Bic;
+use corridor_engine::EngineHandle;
+use corridor_settlement::Hub;
 use tokio::sync::watch;
 
 use crate::error::{ApiError, AppResult};
-use crate::state::AppState;
 
 /// Long polls and event streams one participant may hold open at once; one more is refused
 /// with 429. A bank needs one stream; a few allow a reconnect before the old one is gone.
@@ -39,7 +40,7 @@ struct Watched {
 /// One open long poll or stream: its wake-ups, and its place under the cap until dropped.
 #[derive(Debug)]
 pub struct Waiter {
-    state: Weak<AppState>,
+    signals: Arc<OutboxSignals>,
     bic: Bic,
     receiver: watch::Receiver<u64>,
 }
@@ -50,14 +51,21 @@ impl OutboxSignals {
     }
 
     /// Registers a waiter on `bic`'s outbox, or refuses it with 429 when `bic` already holds
-    /// `MAX_WAITERS_PER_PARTICIPANT` open. Starts the node's watcher on first use.
-    pub fn wait_for(state: &Arc<AppState>, bic: Bic) -> AppResult<Waiter> {
-        let (receiver, first) = state.outbox_signals.register(bic)?;
+    /// `MAX_WAITERS_PER_PARTICIPANT` open. Starts the node's watcher, which reads the
+    /// outboxes through `engine` after each bump of `changes`, on first use.
+    pub fn wait_for(
+        self: &Arc<Self>,
+        bic: Bic,
+        engine: &EngineHandle<Hub>,
+        changes: &watch::Sender<u64>,
+    ) -> AppResult<Waiter> {
+        let (receiver, first) = self.register(bic)?;
         if first {
-            tokio::spawn(watch_outboxes(Arc::downgrade(state)));
+            let watcher = watch_outboxes(Arc::downgrade(self), engine.clone(), changes.subscribe());
+            tokio::spawn(watcher);
         }
         Ok(Waiter {
-            state: Arc::downgrade(state),
+            signals: Arc::clone(self),
             bic,
             receiver,
         })
@@ -126,29 +134,27 @@ impl Waiter {
 
 impl Drop for Waiter {
     fn drop(&mut self) {
-        if let Some(state) = self.state.upgrade() {
-            state.outbox_signals.release(self.bic);
-        }
+        self.signals.release(self.bic);
     }
 }
 
 /// The node's watcher: after each change (a burst of them counts once, while it reads),
-/// publishes the last message number of every outbox someone waits on. It holds the node
-/// only while it reads, and ends with it.
-async fn watch_outboxes(state: Weak<AppState>) {
-    let Some(mut changes) = state.upgrade().map(|s| s.changes.subscribe()) else {
-        return;
-    };
+/// publishes the last message number of every outbox someone waits on. It ends with the
+/// node (its change counter or its signals gone, or the engine stopped).
+async fn watch_outboxes(
+    signals: Weak<OutboxSignals>,
+    engine: EngineHandle<Hub>,
+    mut changes: watch::Receiver<u64>,
+) {
     while changes.changed().await.is_ok() {
-        let Some(state) = state.upgrade() else {
+        let Some(signals) = signals.upgrade() else {
             return;
         };
-        let watched = state.outbox_signals.watched();
+        let watched = signals.watched();
         if watched.is_empty() {
             continue;
         }
-        let Ok(last_seqs) = state
-            .engine
+        let Ok(last_seqs) = engine
             .query_async(move |hub| {
                 watched
                     .into_iter()
@@ -159,7 +165,7 @@ async fn watch_outboxes(state: Weak<AppState>) {
         else {
             return;
         };
-        state.outbox_signals.publish(last_seqs);
+        signals.publish(last_seqs);
     }
 }
 

@@ -2,8 +2,8 @@
 //! rate limiter, metrics, the screening service and the change signals that wake long polls
 //! and event streams.
 
-use std::sync::RwLock;
 use std::sync::atomic::AtomicU16;
+use std::sync::{Arc, RwLock};
 
 use corridor_core::Bic;
 use corridor_engine::EngineHandle;
@@ -13,7 +13,7 @@ use tokio::sync::watch;
 use crate::auth::{Directory, RateLimiter, token_sha256};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
-use crate::outbox_signal::OutboxSignals;
+use crate::outbox_signal::{OutboxSignals, Waiter};
 use crate::screening::ScreeningService;
 
 #[derive(Debug)]
@@ -26,7 +26,7 @@ pub struct AppState {
     /// Bumped after every change; the outbox signals turn it into wake-ups per participant.
     pub changes: watch::Sender<u64>,
     /// Wakes a participant's long polls and streams when its outbox grows, and caps them.
-    pub outbox_signals: OutboxSignals,
+    pub outbox_signals: Arc<OutboxSignals>,
     pub hub_bic: Bic,
     pub screening: ScreeningService,
     /// The hub's hit threshold, cached here because every payment needs it and only this
@@ -35,6 +35,12 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// A long poll or stream of `bic`'s outbox (see [`OutboxSignals::wait_for`]).
+    pub fn wait_for_outbox(&self, bic: Bic) -> Result<Waiter, ApiError> {
+        self.outbox_signals
+            .wait_for(bic, &self.engine, &self.changes)
+    }
+
     pub fn changed(&self) {
         self.changes.send_modify(|n| *n = n.wrapping_add(1));
     }
