@@ -19,6 +19,7 @@ pub mod listener;
 pub mod metrics;
 pub mod openapi;
 pub mod outbox_api;
+pub mod outbox_signal;
 pub mod page;
 pub mod payments_api;
 pub mod rates_file;

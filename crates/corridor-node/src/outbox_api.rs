@@ -81,22 +81,37 @@ pub async fn outbox(
     let bic = caller.participant()?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1_000);
     let format = MessageFormat::choose(q.format, &headers);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(q.wait.unwrap_or(0).min(60));
-    let mut changes = state.changes.subscribe();
+    let wait_seconds = q.wait.unwrap_or(0).min(60);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(wait_seconds);
+    let mut waiter = match wait_seconds {
+        0 => None,
+        _ => Some(state.wait_for_outbox(bic)?),
+    };
     loop {
         let page = read_outbox(&state, bic, q.after, limit).await?;
-        if !page.messages.is_empty() || tokio::time::Instant::now() >= deadline {
-            return match format {
-                MessageFormat::Json => Ok(ApiJson(page).into_response()),
-                MessageFormat::Xml => outbox_xml_page(&state, bic, q.after, limit).await,
-            };
+        let Some(waiter) = waiter.as_mut().filter(|_| page.messages.is_empty()) else {
+            return outbox_page(&state, bic, &q, limit, format, page).await;
+        };
+        let woken = tokio::time::timeout_at(deadline, waiter.changed()).await;
+        if !matches!(woken, Ok(true)) {
+            let page = read_outbox(&state, bic, q.after, limit).await?;
+            return outbox_page(&state, bic, &q, limit, format, page).await;
         }
-        if tokio::time::timeout_at(deadline, changes.changed())
-            .await
-            .is_err()
-        {
-            continue;
-        }
+    }
+}
+
+/// The outbox page as read, or as ISO 20022.
+async fn outbox_page(
+    state: &AppState,
+    bic: Bic,
+    q: &OutboxQuery,
+    limit: usize,
+    format: MessageFormat,
+    page: OutboxPage,
+) -> AppResult<Response> {
+    match format {
+        MessageFormat::Json => Ok(ApiJson(page).into_response()),
+        MessageFormat::Xml => outbox_xml_page(state, bic, q.after, limit).await,
     }
 }
 
@@ -167,26 +182,26 @@ pub async fn outbox_stream(
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let bic = caller.participant()?;
     let format = MessageFormat::choose(q.format, &headers);
+    let waiter = state.wait_for_outbox(bic)?;
     let first = read_outbox(&state, bic, q.after, 0).await?;
     let cursor = q.after.unwrap_or(first.acknowledged);
     let pending = rendered_outbox(&state, bic, cursor, format)
         .await?
         .into_iter();
     let stream = futures_util::stream::unfold(
-        Some((state, cursor, pending)),
+        Some((state, cursor, pending, waiter)),
         move |streaming| async move {
-            let (state, mut cursor, mut pending) = streaming?;
-            let mut changes = state.changes.subscribe();
+            let (state, mut cursor, mut pending, mut waiter) = streaming?;
             loop {
                 if let Some((seq, data)) = pending.next() {
                     cursor = seq;
                     let event = Event::default().id(seq.to_string()).data(data);
-                    return Some((Ok(event), Some((state, cursor, pending))));
+                    return Some((Ok(event), Some((state, cursor, pending, waiter))));
                 }
                 match rendered_outbox(&state, bic, cursor, format).await {
                     Ok(page) if !page.is_empty() => pending = page.into_iter(),
                     Ok(_) => {
-                        if changes.changed().await.is_err() {
+                        if !waiter.changed().await {
                             return None;
                         }
                     }

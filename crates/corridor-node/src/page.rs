@@ -53,15 +53,14 @@ impl Page {
     ) -> Paged<V> {
         let mut items = Vec::new();
         let mut last = None;
-        let mut examined = 0;
-        for item in list.skip_while(|item| number(item) <= self.after) {
+        let rest = list.skip_while(|item| number(item) <= self.after);
+        for (examined, item) in rest.enumerate() {
             if items.len() >= self.limit || examined >= SCAN_BUDGET {
                 return Paged {
                     items,
                     next: last.or(Some(self.after)),
                 };
             }
-            examined += 1;
             last = Some(number(&item));
             items.extend(view(item));
         }

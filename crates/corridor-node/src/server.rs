@@ -275,6 +275,7 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         )),
         metrics,
         changes: watch::channel(0).0,
+        outbox_signals: Default::default(),
         hub_bic: config.hub_bic,
         screening,
         hit_threshold: AtomicU16::new(hit_threshold),

@@ -1,5 +1,5 @@
 //! What every request handler shares: the engine handle, the authentication directory, the
-//! rate limiter, metrics, the screening service and the change signal that wakes long polls
+//! rate limiter, metrics, the screening service and the change signals that wake long polls
 //! and event streams.
 
 use std::sync::atomic::AtomicU16;
@@ -15,6 +15,7 @@ use crate::auth::{Directory, RateLimiter, token_sha256};
 use crate::crl::ClientVerifier;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::outbox_signal::{OutboxSignals, Waiter};
 use crate::screening::ScreeningService;
 
 #[derive(Debug)]
@@ -33,8 +34,10 @@ pub struct AppState {
     /// Limits applied before any handler: per peer address, and large bodies in flight.
     pub admission: Arc<Admission>,
     pub metrics: Metrics,
-    /// Bumped after every change, to wake long polls and event streams.
+    /// Bumped after every change; the outbox signals turn it into wake-ups per participant.
     pub changes: watch::Sender<u64>,
+    /// Wakes a participant's long polls and streams when its outbox grows, and caps them.
+    pub outbox_signals: Arc<OutboxSignals>,
     pub hub_bic: Bic,
     pub screening: ScreeningService,
     /// The hub's hit threshold, cached here because every payment needs it and only this
@@ -43,6 +46,12 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// A long poll or stream of `bic`'s outbox (see [`OutboxSignals::wait_for`]).
+    pub fn wait_for_outbox(&self, bic: Bic) -> Result<Waiter, ApiError> {
+        self.outbox_signals
+            .wait_for(bic, &self.engine, &self.changes)
+    }
+
     pub fn changed(&self) {
         self.changes.send_modify(|n| *n = n.wrapping_add(1));
     }

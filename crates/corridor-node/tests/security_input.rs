@@ -192,3 +192,69 @@ async fn holds_cases_and_recalls_take_a_page_and_a_cursor() {
     }
     node.stop().await;
 }
+
+async fn open_stream(node: &TestNode, subject: &str) -> reqwest::Response {
+    node.http
+        .get(format!("{}/v1/outbox/stream", node.base))
+        .bearer_auth(node.token(subject).unwrap())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_bank_holding_its_cap_of_streams_is_refused_another() {
+    let node = TestNode::start().await;
+    let cap = corridor_node::outbox_signal::MAX_WAITERS_PER_PARTICIPANT;
+    let mut open = Vec::new();
+    for _ in 0..cap {
+        let stream = open_stream(&node, "VOLGRUMM").await;
+        assert_eq!(stream.status(), StatusCode::OK);
+        open.push(stream);
+    }
+    let extra = open_stream(&node, "VOLGRUMM").await;
+    assert_eq!(extra.status(), StatusCode::TOO_MANY_REQUESTS);
+    let (status, body) = node.get("VOLGRUMM", "/v1/outbox?wait=5").await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a long poll counts too: {body}"
+    );
+    let other = open_stream(&node, "NEVARUMM").await;
+    assert_eq!(other.status(), StatusCode::OK, "the cap is per bank");
+    drop((open, other));
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_poll_wakes_for_a_payment_to_its_own_bank() {
+    let node = TestNode::start().await;
+    let (_, outbox) = node.get("NEVARUMM", "/v1/outbox?limit=1").await;
+    let last = outbox["last_seq"].as_u64().unwrap();
+    let poll = {
+        let http = node.http.clone();
+        let url = format!("{}/v1/outbox?after={last}&wait=30", node.base);
+        let token = node.token("NEVARUMM").unwrap().to_owned();
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let page: Value = http
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            (started.elapsed(), page)
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let one = payment("WAKE-1", "NEVARUMM", "1.00", "RUB");
+    let (status, body) = node.post("VOLGRUMM", "/v1/payments", &one).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (waited, page) = poll.await.unwrap();
+    assert!(waited < Duration::from_secs(10), "woken after {waited:?}");
+    assert!(!page["messages"].as_array().unwrap().is_empty(), "{page}");
+    node.stop().await;
+}
