@@ -152,6 +152,8 @@ async fn every_endpoint_authorises_every_role() {
     let own_list = json!([{"id": "M-1", "kind": "person", "name": "Matrix Testperson", "aliases": [], "dates_of_birth": [], "countries": [], "identifiers": []}]);
     let review = json!({"action": "review"});
     let no_rules = json!({"schemes": {}});
+    let fingerprint = "ab".repeat(32);
+    let certificate = json!({"subject": "VOLGRUMM", "fingerprint_sha256": fingerprint});
     // Expected status per role:   op   RUBag IRRag VOLG NEVA URAL  aud  none  bad
     let cases = vec![
         case(
@@ -176,7 +178,7 @@ async fn every_endpoint_authorises_every_role() {
             M::GET,
             "/metrics".into(),
             None,
-            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+            [200, 403, 403, 403, 403, 403, 200, 401, 401, 403, 403],
         ),
         case(
             M::GET,
@@ -480,6 +482,39 @@ async fn every_endpoint_authorises_every_role() {
             "/v1/compliance/monitoring".into(),
             Some(no_rules),
             [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
+        case(
+            M::POST,
+            "/v1/certificates".into(),
+            Some(certificate),
+            [201, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
+        case(
+            M::GET,
+            "/v1/certificates".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 200, 401, 401, 403, 403],
+        ),
+        // The operator revokes first; nobody else may, and it is gone by then.
+        case(
+            M::DELETE,
+            format!("/v1/certificates/{fingerprint}"),
+            None,
+            [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
+        // No token has this digest: the operator is told so, nobody else is told anything.
+        case(
+            M::DELETE,
+            format!("/v1/tokens/{fingerprint}"),
+            None,
+            [404, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
+        // This node runs without mutual TLS, so there is no CRL to reload.
+        case(
+            M::POST,
+            "/v1/tls/reload".into(),
+            None,
+            [400, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
     ];
     // Single payments have their own loop below, one payment per role.

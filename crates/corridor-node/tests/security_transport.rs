@@ -83,7 +83,10 @@ async fn a_banks_list_upload_is_refused_before_its_256_mib_body_is_read() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_engine_inbox_is_answered_503_without_blocking() {
-    let node = TestNode::start_with(|c| c.engine_inbox_capacity = 1).await;
+    // Room for the demo's seeding and the node's own tasks (ticker, outbox watcher), which
+    // must not meet a full inbox before the test fills it.
+    const INBOX: usize = 64;
+    let node = TestNode::start_with(|c| c.engine_inbox_capacity = INBOX).await;
     let engine = node.node.as_ref().unwrap().engine();
 
     // The engine thread is held inside a query, so nothing leaves its inbox.
@@ -99,8 +102,8 @@ async fn a_full_engine_inbox_is_answered_503_without_blocking() {
         })
     };
     running.recv().unwrap();
-    // Fills the one place in the inbox (unless the node's ticker already has).
-    let waiting = engine.query_async(|_| ());
+    // Fills every place in the inbox (some may already hold the node's own requests).
+    let waiting: Vec<_> = (0..INBOX).map(|_| engine.query_async(|_| ())).collect();
 
     let asked = Instant::now();
     let (status, body) = node
