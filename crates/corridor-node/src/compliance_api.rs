@@ -560,3 +560,27 @@ pub async fn set_monitoring(
     submit(&state, HubCommand::ConfigureMonitoring(config.clone())).await?;
     Ok(ApiJson(config).into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_false_positive_cursor_reads_back_as_the_key_it_was_written_from() {
+        let key = FalsePositiveKey(
+            "VOLGRUMM".parse().unwrap(),
+            "boris sanktsionov. \u{0431}\u{043e}\u{0440}\u{0438}\u{0441}".into(),
+            "un".into(),
+            "QDi.001\n".into(),
+        );
+        let cursor = key.to_string();
+        assert!(
+            cursor
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.')
+        );
+        assert_eq!(cursor.parse::<FalsePositiveKey>(), Ok(key));
+        assert!("VOLGRUMM.zz.00.00".parse::<FalsePositiveKey>().is_err());
+        assert!("VOLGRUMM.00".parse::<FalsePositiveKey>().is_err());
+    }
+}
