@@ -1,7 +1,8 @@
 //! What the node checks about a request before its handler runs, whoever sends it: the
 //! request rate per peer address (unauthenticated routes included), the budget of large
-//! bodies being received at once, the operator's role for a route with a large body (before
-//! the body is read), and the access log line written once it is answered.
+//! bodies being received at once, the caller's role for a route with a large body (the
+//! operator's, or a participant's: before the body is read), and the access log line
+//! written once it is answered.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
@@ -13,6 +14,7 @@ use axum::http::header::CONTENT_LENGTH;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use corridor_core::Bic;
 use tokio::sync::Semaphore;
 
 use crate::auth::{Caller, RateLimiter};
@@ -75,6 +77,26 @@ where
         let caller = Caller::from_request_parts(parts, state).await?;
         caller.require_operator()?;
         Ok(OperatorOnly(caller))
+    }
+}
+
+/// The participant bank (or settlement agent) calling, refused with 403 for the operator,
+/// auditors and compliance officers, who send no payments. As an extractor it runs before
+/// the body is read, so no one else can make the node receive a 32 MiB batch or a large
+/// ISO 20022 envelope only to be refused.
+#[derive(Debug)]
+pub struct ParticipantOnly(pub Bic);
+
+impl<S> FromRequestParts<S> for ParticipantOnly
+where
+    S: Send + Sync,
+    Caller: FromRequestParts<S, Rejection = ApiError>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<ParticipantOnly, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        Ok(ParticipantOnly(caller.participant()?))
     }
 }
 

@@ -22,6 +22,7 @@ use crate::endpoint::{
 };
 use crate::error::{ApiError, AppResult};
 use crate::iso_api::{MessageFormat, wall_clock, xml_response};
+use crate::page::ListQuery;
 use crate::state::AppState;
 use crate::submit::submit;
 use crate::views::{self, AccountView, StatementView};
@@ -109,13 +110,19 @@ pub async fn admit(
     Ok(created(answer_json(answer)?))
 }
 
-#[utoipa::path(get, path = "/v1/participants", tag = "participants", responses((status = 200, body = [Participant]), Refusals), security(("bearer" = []), ("mtls" = [])))]
-pub async fn list_participants(State(state): St, _caller: Caller) -> AppResult<Response> {
+/// The participants in BIC order, a page at a time (the cursor is the last BIC).
+#[utoipa::path(get, path = "/v1/participants", tag = "participants", params(ListQuery), responses((status = 200, body = [Participant]), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn list_participants(
+    State(state): St,
+    _caller: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> AppResult<Response> {
+    let page = q.page::<Bic>()?;
     let list = state
         .engine
-        .query_async(|hub| hub.participants().cloned().collect::<Vec<_>>())
+        .query_async(move |hub| page.of(hub.participants(), |p| p.bic, |p| Some(p.clone())))
         .await?;
-    Ok(ApiJson(list).into_response())
+    Ok(list.into_response())
 }
 
 #[utoipa::path(get, path = "/v1/participants/{bic}", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
@@ -195,6 +202,8 @@ pub struct CurrencyView {
     time_zone: String,
 }
 
+/// Not paged: a currency is designated by the operator alone, one per ISO 4217 code, so
+/// the list stays a few dozen entries long (a few hundred at the very most).
 #[utoipa::path(get, path = "/v1/currencies", tag = "participants", responses((status = 200, body = [CurrencyView]), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn list_currencies(State(state): St, _caller: Caller) -> AppResult<Response> {
     let list = state
@@ -264,18 +273,29 @@ fn may_see_account(
     )
 }
 
-#[utoipa::path(get, path = "/v1/accounts", tag = "accounts", responses((status = 200, description = "The accounts the caller may see", body = [AccountView]), Refusals), security(("bearer" = []), ("mtls" = [])))]
-pub async fn list_accounts(State(state): St, caller: Caller) -> AppResult<Response> {
+/// The accounts the caller may see in id order, a page at a time (the cursor is the last
+/// account id examined).
+#[utoipa::path(get, path = "/v1/accounts", tag = "accounts", params(ListQuery), responses((status = 200, description = "The accounts the caller may see", body = [AccountView]), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn list_accounts(
+    State(state): St,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> AppResult<Response> {
+    let page = q.page::<AccountId>()?;
     let list = state
         .engine
         .query_async(move |hub| {
-            hub.all_accounts()
-                .filter(|a| may_see_account(hub, &caller, a.id) == Some(true))
-                .map(|a| views::account(hub, a))
-                .collect::<Vec<_>>()
+            page.of(
+                hub.all_accounts(),
+                |a| a.id,
+                |a| {
+                    (may_see_account(hub, &caller, a.id) == Some(true))
+                        .then(|| views::account(hub, a))
+                },
+            )
         })
         .await?;
-    Ok(ApiJson(list).into_response())
+    Ok(list.into_response())
 }
 
 #[utoipa::path(get, path = "/v1/accounts/{id}", tag = "accounts", params(("id" = u64, Path, description = "Account id")), responses((status = 200, body = AccountView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]

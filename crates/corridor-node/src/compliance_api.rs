@@ -2,6 +2,9 @@
 //! false-positive memory, the audit chain, and the operator's compliance settings. A bank's
 //! officer sees and decides only its own bank's holds; the operator's officers all of them.
 
+use std::fmt;
+use std::str::FromStr;
+
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use corridor_core::Bic;
@@ -14,9 +17,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::admission::OperatorOnly;
 use crate::auth::Caller;
-use crate::endpoint::{ApiJson, Refusals, St, answer_json};
+use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, answer_json};
 use crate::error::{ApiError, AppResult};
-use crate::page::Page;
+use crate::page::{ListQuery, Page};
 use crate::screening::version_ref;
 use crate::submit::submit;
 use crate::views::{self, PaymentView};
@@ -152,20 +155,75 @@ pub async fn decide(
     Ok(ApiJson(answer_json(answer)?).into_response())
 }
 
-#[utoipa::path(get, path = "/v1/compliance/false-positives", tag = "compliance", responses((status = 200, body = [FalsePositive]), Refusals), security(("bearer" = []), ("mtls" = [])))]
-pub async fn false_positives(State(state): St, caller: Caller) -> AppResult<Response> {
+/// The false positives the caller may see, in the memory's order (bank, party, list,
+/// entry), a page at a time.
+#[utoipa::path(get, path = "/v1/compliance/false-positives", tag = "compliance", params(ListQuery), responses((status = 200, body = [FalsePositive]), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn false_positives(
+    State(state): St,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> AppResult<Response> {
     let scope = caller.compliance_scope()?;
+    let page = q.page::<FalsePositiveKey>()?;
     let list = state
         .engine
         .query_async(move |hub| {
-            hub.compliance()
-                .false_positives()
-                .filter(|fp| in_scope(scope, fp.bank))
-                .cloned()
-                .collect::<Vec<_>>()
+            page.of(
+                hub.compliance().false_positives(),
+                FalsePositiveKey::of,
+                |fp| in_scope(scope, fp.bank).then(|| fp.clone()),
+            )
         })
         .await?;
-    Ok(ApiJson(list).into_response())
+    Ok(list.into_response())
+}
+
+/// A false positive's key in the memory, as a page cursor: the bank's BIC and the party,
+/// list and entry in hex (a party's name may hold any character; a header may not).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct FalsePositiveKey(Bic, String, String, String);
+
+impl FalsePositiveKey {
+    fn of(fp: &&FalsePositive) -> FalsePositiveKey {
+        FalsePositiveKey(
+            fp.bank,
+            fp.party_key.clone(),
+            fp.list.clone(),
+            fp.entry_id.clone(),
+        )
+    }
+}
+
+impl fmt::Display for FalsePositiveKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let FalsePositiveKey(bank, party, list, entry) = self;
+        let (party, list, entry) = (hex::encode(party), hex::encode(list), hex::encode(entry));
+        write!(f, "{bank}.{party}.{list}.{entry}")
+    }
+}
+
+impl FromStr for FalsePositiveKey {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<FalsePositiveKey, String> {
+        let unreadable = || format!("{text} is not a false-positive cursor");
+        let parts: Vec<&str> = text.split('.').collect();
+        let [bank, party, list, entry] = parts[..] else {
+            return Err(unreadable());
+        };
+        let utf8 = |hex_text: &str| {
+            hex::decode(hex_text)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .ok_or_else(unreadable)
+        };
+        Ok(FalsePositiveKey(
+            bank.parse().map_err(|_| unreadable())?,
+            utf8(party)?,
+            utf8(list)?,
+            utf8(entry)?,
+        ))
+    }
 }
 
 /// Largest audit page one request returns.
@@ -318,6 +376,8 @@ fn loaded_view(v: &corridor_watchlist::ListVersion) -> LoadedListView {
     }
 }
 
+/// Not paged: one version per sanctions list the operator loads (UN, OFAC, a few national
+/// lists), a handful of entries whatever the traffic.
 #[utoipa::path(get, path = "/v1/lists", tag = "compliance", responses((status = 200, body = ListsView), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn list_versions(State(state): St, caller: Caller) -> AppResult<Response> {
     caller.compliance_scope()?;
@@ -499,4 +559,28 @@ pub async fn set_monitoring(
     caller.require_operator()?;
     submit(&state, HubCommand::ConfigureMonitoring(config.clone())).await?;
     Ok(ApiJson(config).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_false_positive_cursor_reads_back_as_the_key_it_was_written_from() {
+        let key = FalsePositiveKey(
+            "VOLGRUMM".parse().unwrap(),
+            "boris sanktsionov. \u{0431}\u{043e}\u{0440}\u{0438}\u{0441}".into(),
+            "un".into(),
+            "QDi.001\n".into(),
+        );
+        let cursor = key.to_string();
+        assert!(
+            cursor
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.')
+        );
+        assert_eq!(cursor.parse::<FalsePositiveKey>(), Ok(key));
+        assert!("VOLGRUMM.zz.00.00".parse::<FalsePositiveKey>().is_err());
+        assert!("VOLGRUMM.00".parse::<FalsePositiveKey>().is_err());
+    }
 }

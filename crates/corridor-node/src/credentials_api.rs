@@ -14,24 +14,38 @@ use rustls::pki_types::pem::PemObject;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
-use crate::endpoint::{ApiJson, Refusals, St, created};
+use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, created};
 use crate::error::{ApiError, AppResult};
+use crate::page::ListQuery;
 use crate::state::AppState;
 use crate::submit::submit;
 use crate::tls::peer_identity;
 
-#[utoipa::path(get, path = "/v1/certificates", tag = "participants", responses((status = 200, body = [Credential]), Refusals), security(("bearer" = []), ("mtls" = [])))]
-pub async fn list_certificates(State(state): St, caller: Caller) -> AppResult<Response> {
+/// The registered certificates in fingerprint order, a page at a time (the cursor is the
+/// last fingerprint).
+#[utoipa::path(get, path = "/v1/certificates", tag = "participants", params(ListQuery), responses((status = 200, body = [Credential]), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn list_certificates(
+    State(state): St,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> AppResult<Response> {
     if !caller.sees_everything() {
         return Err(ApiError::forbidden(
             "only the operator and auditors see registered certificates",
         ));
     }
+    let page = q.page::<String>()?;
     let list = state
         .engine
-        .query_async(|hub| hub.credentials().cloned().collect::<Vec<_>>())
+        .query_async(move |hub| {
+            page.of(
+                hub.credentials(),
+                |c| c.fingerprint_sha256.clone(),
+                |c| Some(c.clone()),
+            )
+        })
         .await?;
-    Ok(ApiJson(list).into_response())
+    Ok(list.into_response())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -37,9 +37,14 @@ pub enum Refusals {
     /// The caller's role may not do this (AG01).
     #[response(status = 403)]
     Forbidden(Rejection),
-    /// Over the caller's request rate (RATE).
+    /// Over the caller's or its address's request rate (RATE).
     #[response(status = 429)]
     RateLimited(Rejection),
+    /// The node is busy: the engine's inbox is full, or as many large bodies as it
+    /// receives at once are already being received (BUSY); retry shortly. Or the engine
+    /// cannot take instructions now (UNAV).
+    #[response(status = 503)]
+    Busy(Rejection),
 }
 
 /// JSON in both directions. Read: refusals (malformed JSON, wrong types, unknown fields,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::auth::{Caller, Role};
 use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, created};
 use crate::error::{ApiError, AppResult};
-use crate::page::Page;
+use crate::page::{ListQuery, Page};
 use crate::submit::submit;
 use crate::views::{self, QuoteView, RateSheetView, ReferenceRateView};
 
@@ -113,19 +113,26 @@ pub async fn publish_reference_rates(
     ))
 }
 
-/// Every reference rate published, oldest first: official rates are public to the scheme.
-#[utoipa::path(get, path = "/v1/fx/reference-rates", tag = "fx", responses((status = 200, body = Vec<ReferenceRateView>), Refusals), security(("bearer" = []), ("mtls" = [])))]
-pub async fn list_reference_rates(State(state): St, _caller: Caller) -> AppResult<Response> {
+/// Every reference rate published, oldest first, a page at a time (the cursor is the last
+/// version): official rates are public to the scheme.
+#[utoipa::path(get, path = "/v1/fx/reference-rates", tag = "fx", params(ListQuery), responses((status = 200, body = Vec<ReferenceRateView>), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn list_reference_rates(
+    State(state): St,
+    _caller: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> AppResult<Response> {
+    let page = q.page::<u64>()?;
     let views = state
         .engine
-        .query_async(|hub| {
-            hub.reference_rates()
-                .iter()
-                .map(views::reference_rate)
-                .collect::<Vec<_>>()
+        .query_async(move |hub| {
+            page.of(
+                hub.reference_rates().iter(),
+                |r| r.version,
+                |r| Some(views::reference_rate(r)),
+            )
         })
         .await?;
-    Ok(ApiJson(views).into_response())
+    Ok(views.into_response())
 }
 
 #[utoipa::path(post, path = "/v1/fx/quotes", tag = "fx", request_body = QuoteRequest, responses((status = 201, description = "Locked until expires_at", body = QuoteView), (status = 422, description = "No provider can convert (FXNR), unknown currency, bad amount", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]

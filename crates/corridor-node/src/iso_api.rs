@@ -16,7 +16,7 @@ use corridor_settlement::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Caller;
+use crate::admission::ParticipantOnly;
 use crate::endpoint::{ApiJson, Refusals, St};
 use crate::error::{ApiError, AppResult};
 use crate::iso_intake::{Cancellation, Intake, PaymentReturn, Problem, RecallReply, intake};
@@ -100,8 +100,11 @@ pub const ISO_BODY_LIMIT: usize = 8 * 1024 * 1024;
 /// both validation layers and turned into the command the JSON API would send; a refused
 /// message changes nothing and lists every problem with its element path and reason code.
 #[utoipa::path(post, path = "/v1/iso20022", tag = "iso20022", request_body(content = String, content_type = "application/xml", description = "An ISO 20022 message, or an envelope of AppHdr + Document pairs"), responses((status = 200, description = "One result per message, in order", body = IsoIntakeReport), (status = 400, description = "Not well-formed XML or no known message (FF01, FF02)", body = Rejection), (status = 413, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
-pub async fn submit_iso(State(state): St, caller: Caller, body: Bytes) -> AppResult<Response> {
-    let sender = caller.participant()?;
+pub async fn submit_iso(
+    State(state): St,
+    ParticipantOnly(sender): ParticipantOnly,
+    body: Bytes,
+) -> AppResult<Response> {
     let messages = parse_bytes(&body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,

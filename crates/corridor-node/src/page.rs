@@ -1,13 +1,18 @@
-//! Lists answered a page at a time: at most `limit` items after a cursor (`after`, the
-//! number of the previous page's last item), found among at most `SCAN_BUDGET` items
-//! examined, the engine thread's work per request bounded whatever the list's length. The
-//! page is a JSON array; where the next one starts is in the `next-cursor` header.
+//! Lists answered a page at a time: at most `limit` items after a cursor (`after`, the key
+//! of the previous page's last item: a number, a BIC, a fingerprint), found among at most
+//! `SCAN_BUDGET` items examined, the engine thread's work per request bounded whatever the
+//! list's length. The page is a JSON array; where the next one starts is in the
+//! `next-cursor` header.
+
+use std::fmt::Display;
+use std::str::FromStr;
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::endpoint::json_response;
+use crate::error::ApiError;
 
 /// Items per page when the caller names no limit.
 pub const DEFAULT_PAGE_ITEMS: usize = 100;
@@ -22,19 +27,46 @@ pub const SCAN_BUDGET: usize = 10_000;
 /// when the list is exhausted.
 pub const NEXT_CURSOR: &str = "next-cursor";
 
-/// Where a page starts and how many items it holds.
-#[derive(Clone, Copy, Debug)]
-pub struct Page {
-    after: u64,
+/// The query of a list with no other filter.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Items after this one: the previous page's `next-cursor`.
+    pub after: Option<String>,
+    /// At most this many (100 by default, 1,000 at most).
+    pub limit: Option<usize>,
+}
+
+impl ListQuery {
+    /// The page asked for, its cursor read as the list's key (400 when it is not one).
+    pub fn page<C: Ord + FromStr>(&self) -> Result<Page<C>, ApiError>
+    where
+        C::Err: Display,
+    {
+        let after = match &self.after {
+            Some(text) => Some(
+                text.parse()
+                    .map_err(|e| ApiError::bad_request(format!("after: {e}")))?,
+            ),
+            None => None,
+        };
+        Ok(Page::new(after, self.limit))
+    }
+}
+
+/// Where a page starts and how many items it holds. `C` is the key the list is ordered by.
+#[derive(Clone, Debug)]
+pub struct Page<C = u64> {
+    after: Option<C>,
     limit: usize,
 }
 
-impl Page {
+impl<C: Ord> Page<C> {
     /// The page after `after` (from the start when absent) of `limit` items (the default when
     /// absent), between 1 and `MAX_PAGE_ITEMS`.
-    pub fn new(after: Option<u64>, limit: Option<usize>) -> Page {
+    pub fn new(after: Option<C>, limit: Option<usize>) -> Page<C> {
         Page {
-            after: after.unwrap_or(0),
+            after,
             limit: limit.unwrap_or(DEFAULT_PAGE_ITEMS).clamp(1, MAX_PAGE_ITEMS),
         }
     }
@@ -43,25 +75,26 @@ impl Page {
         self.limit
     }
 
-    /// The items of `list` (in increasing `number` order) after the cursor that `view` keeps
+    /// The items of `list` (in increasing `key` order) after the cursor that `view` keeps
     /// (`None`: filtered out), as one page.
     pub fn of<T, V>(
-        &self,
+        self,
         list: impl Iterator<Item = T>,
-        number: impl Fn(&T) -> u64,
+        key: impl Fn(&T) -> C,
         mut view: impl FnMut(T) -> Option<V>,
-    ) -> Paged<V> {
+    ) -> Paged<V, C> {
         let mut items = Vec::new();
         let mut last = None;
-        let rest = list.skip_while(|item| number(item) <= self.after);
+        let after = self.after;
+        let rest = list.skip_while(|item| after.as_ref().is_some_and(|a| key(item) <= *a));
         for (examined, item) in rest.enumerate() {
             if items.len() >= self.limit || examined >= SCAN_BUDGET {
                 return Paged {
                     items,
-                    next: last.or(Some(self.after)),
+                    next: last.or(after),
                 };
             }
-            last = Some(number(&item));
+            last = Some(key(&item));
             items.extend(view(item));
         }
         Paged { items, next: None }
@@ -70,19 +103,23 @@ impl Page {
 
 /// One page of a list and the cursor of the next, if the list goes on.
 #[derive(Debug)]
-pub struct Paged<V> {
+pub struct Paged<V, C = u64> {
     pub items: Vec<V>,
-    pub next: Option<u64>,
+    pub next: Option<C>,
 }
 
-impl<V: Serialize> IntoResponse for Paged<V> {
+impl<V: Serialize, C: Display> IntoResponse for Paged<V, C> {
     fn into_response(self) -> Response {
+        let Some(next) = self.next else {
+            return json_response(StatusCode::OK, &self.items);
+        };
+        // Every cursor type writes header-safe text (digits, BICs, hex); one that did not
+        // would end the list early, so it is an error, not a page without a cursor.
+        let Ok(cursor) = HeaderValue::try_from(next.to_string()) else {
+            return ApiError::unwritable("a page cursor", next).into_response();
+        };
         let mut response = json_response(StatusCode::OK, &self.items);
-        if let Some(next) = self.next {
-            response
-                .headers_mut()
-                .insert(NEXT_CURSOR, HeaderValue::from(next));
-        }
+        response.headers_mut().insert(NEXT_CURSOR, cursor);
         response
     }
 }

@@ -10,6 +10,7 @@ use corridor_settlement::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::admission::ParticipantOnly;
 use crate::auth::Caller;
 use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, answer_json, json_response, parse_decimal};
 use crate::error::{ApiError, AppResult};
@@ -78,10 +79,9 @@ pub struct BatchView {
 #[utoipa::path(post, path = "/v1/payments/batch", tag = "payments", request_body = BatchRequest, responses((status = 200, description = "One result per payment, in order", body = BatchView), (status = 413, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn submit_batch(
     State(state): St,
-    caller: Caller,
+    ParticipantOnly(sender): ParticipantOnly,
     ApiJson(req): ApiJson<BatchRequest>,
 ) -> AppResult<Response> {
-    let sender = caller.participant()?;
     let started = std::time::Instant::now();
     let answer = submit(
         &state,

@@ -258,3 +258,78 @@ async fn a_long_poll_wakes_for_a_payment_to_its_own_bank() {
     assert!(!page["messages"].as_array().unwrap().is_empty(), "{page}");
     node.stop().await;
 }
+
+/// Every item of `path` as `subject`, `limit` at a time, following `next-cursor` (kept as
+/// text: a BIC, an account id), with the number of pages it took.
+async fn walk_pages(
+    node: &TestNode,
+    subject: &str,
+    path: &str,
+    limit: usize,
+) -> (Vec<Value>, usize) {
+    let mut items = Vec::new();
+    let mut after: Option<String> = None;
+    for pages in 1.. {
+        let cursor = after
+            .as_ref()
+            .map(|a| format!("&after={a}"))
+            .unwrap_or_default();
+        let response = node
+            .http
+            .get(format!("{}{path}?limit={limit}{cursor}", node.base))
+            .bearer_auth(node.token(subject).unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path} after {after:?}");
+        after = response
+            .headers()
+            .get("next-cursor")
+            .map(|v| v.to_str().unwrap().to_string());
+        let page: Vec<Value> = response.json().await.unwrap();
+        assert!(page.len() <= limit, "{path}: {page:?}");
+        items.extend(page);
+        if after.is_none() {
+            return (items, pages);
+        }
+    }
+    unreachable!()
+}
+
+#[tokio::test]
+async fn participants_and_accounts_come_a_page_at_a_time_with_a_working_cursor() {
+    let node = TestNode::start().await;
+    for (path, key) in [("/v1/participants", "bic"), ("/v1/accounts", "id")] {
+        let (_, whole, next) = get_page(&node, "operator", &format!("{path}?limit=1000")).await;
+        assert_eq!(
+            next, None,
+            "{path}: one page of 1,000 holds the test scheme"
+        );
+        let whole = whole.as_array().unwrap().clone();
+        assert!(whole.len() > 3, "{path}: {whole:?}");
+        let (paged, pages) = walk_pages(&node, "operator", path, 2).await;
+        assert_eq!(
+            paged, whole,
+            "{path}: the pages, put together, are the whole list"
+        );
+        assert!(pages >= whole.len().div_ceil(2), "{path}: {pages} pages");
+        let keys: Vec<String> = paged.iter().map(|item| item[key].to_string()).collect();
+        let mut unique = keys.clone();
+        unique.dedup();
+        assert_eq!(keys, unique, "{path}: no item comes twice");
+    }
+
+    let (own, _) = walk_pages(&node, "VOLGRUMM", "/v1/accounts", 1).await;
+    assert!(!own.is_empty());
+    assert!(own.iter().all(|a| a["owner"] == "VOLGRUMM"), "{own:?}");
+
+    let response = node
+        .http
+        .get(format!("{}/v1/participants?after=not-a-bic", node.base))
+        .bearer_auth(node.token("operator").unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    node.stop().await;
+}

@@ -386,3 +386,60 @@ async fn a_client_that_sends_no_headers_is_disconnected_on_the_tls_server() {
     );
     node.shutdown().await;
 }
+
+/// The head of a POST to `path` declaring `length` bytes, with `bearer` (none: no
+/// credentials), followed by the first kilobyte of the body only.
+async fn send_large_head(
+    node: &TestNode,
+    path: &str,
+    bearer: Option<&str>,
+    length: usize,
+) -> String {
+    let mut stream = TcpStream::connect(address(node)).await.unwrap();
+    let authorization = bearer
+        .map(|token| format!("Authorization: Bearer {token}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: node\r\n{authorization}\
+         Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&[b' '; 1024]).await.unwrap();
+    let started = Instant::now();
+    let answer = read_head(&mut stream)
+        .await
+        .expect("an answer before the body is sent");
+    assert!(
+        started.elapsed() < PROMPT,
+        "{path}: answered only after {:?}",
+        started.elapsed()
+    );
+    answer
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_or_iso_message_from_a_non_participant_is_refused_before_its_body_is_read() {
+    let node = TestNode::start().await;
+    let length = 32 * 1024 * 1024;
+    for path in ["/v1/payments/batch", "/v1/iso20022"] {
+        for subject in [
+            "operator",
+            "auditor",
+            "officer:VOLGRUMM:olga",
+            "officer:olga",
+        ] {
+            let token = node.token(subject).unwrap();
+            let answer = send_large_head(&node, path, Some(token), length).await;
+            assert!(
+                answer.starts_with("HTTP/1.1 403"),
+                "{path} as {subject}: {answer}"
+            );
+        }
+        let answer = send_large_head(&node, path, None, length).await;
+        assert!(
+            answer.starts_with("HTTP/1.1 401"),
+            "{path} without credentials: {answer}"
+        );
+    }
+    node.stop().await;
+}

@@ -79,7 +79,12 @@ pub struct Node {
 #[derive(Debug)]
 pub struct Answer {
     pub body: String,
+    /// Where the next page of a paged list starts (the `next-cursor` header).
+    next_cursor: Option<String>,
 }
+
+/// Items the node gives a page at most: fewer round trips for a whole list.
+const MAX_PAGE_ITEMS: usize = 1_000;
 
 impl Answer {
     pub fn decode<T: DeserializeOwned>(&self) -> anyhow::Result<T> {
@@ -140,6 +145,31 @@ impl Node {
         self.send(path, self.http.get(self.url(path)).query(query))
     }
 
+    /// Every page of a paged list, following the node's cursor, as one answer holding one
+    /// JSON array.
+    pub fn get_all(&self, path: &str) -> anyhow::Result<Answer> {
+        let mut items: Vec<serde_json::Value> = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut query = vec![("limit", MAX_PAGE_ITEMS.to_string())];
+            query.extend(after.clone().map(|cursor| ("after", cursor)));
+            let page = self.get(path, &query)?;
+            items.extend(page.decode::<Vec<serde_json::Value>>()?);
+            match page.next_cursor {
+                None => break,
+                Some(next) if after.as_ref() == Some(&next) => {
+                    bail!("the node's cursor for {path} does not advance past {next}")
+                }
+                next => after = next,
+            }
+        }
+        let body = serde_json::to_string(&items).context("writing the list back out")?;
+        Ok(Answer {
+            body,
+            next_cursor: None,
+        })
+    }
+
     pub fn post<B: Serialize>(&self, path: &str, body: &B) -> anyhow::Result<Answer> {
         self.send(path, self.http.post(self.url(path)).json(body))
     }
@@ -176,11 +206,16 @@ impl Node {
         let url = self.url(path);
         let response = request.send().map_err(|e| transport_error(&url, &e))?;
         let status = response.status();
+        let next_cursor = response
+            .headers()
+            .get("next-cursor")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let body = response
             .text()
             .map_err(|e| anyhow!("reading the answer from {url}: {e}"))?;
         if status.is_success() {
-            return Ok(Answer { body });
+            return Ok(Answer { body, next_cursor });
         }
         Err(api_error(status, &body))
     }

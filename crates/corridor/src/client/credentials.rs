@@ -102,7 +102,7 @@ pub fn certificates(command: CertificatesCommand) -> anyhow::Result<()> {
     match command {
         CertificatesCommand::List { conn } => {
             let node = Node::connect(&conn, TIMEOUT)?;
-            let answer = node.get("/v1/certificates", &[])?;
+            let answer = node.get_all("/v1/certificates")?;
             if print_json(&conn, &answer) {
                 return Ok(());
             }

@@ -240,8 +240,8 @@ fn read(file: &PathBuf) -> anyhow::Result<String> {
 
 fn show(conn: &ConnArgs) -> anyhow::Result<()> {
     let node = Node::connect(conn, TIMEOUT)?;
-    let reference = node.get("/v1/fx/reference-rates", &[])?;
-    let sheets = node.get("/v1/fx/rate-sheets", &[])?;
+    let reference = node.get_all("/v1/fx/reference-rates")?;
+    let sheets = node.get_all("/v1/fx/rate-sheets")?;
     if conn.json {
         println!(
             "{}",

@@ -140,7 +140,7 @@ pub fn statement(args: StatementArgs) -> anyhow::Result<()> {
 
 pub fn accounts(args: ListArgs) -> anyhow::Result<()> {
     let node = Node::connect(&args.conn, TIMEOUT)?;
-    let answer = node.get("/v1/accounts", &[])?;
+    let answer = node.get_all("/v1/accounts")?;
     if print_json(&args.conn, &answer) {
         return Ok(());
     }
@@ -180,7 +180,7 @@ pub fn accounts(args: ListArgs) -> anyhow::Result<()> {
 
 pub fn participants(args: ListArgs) -> anyhow::Result<()> {
     let node = Node::connect(&args.conn, TIMEOUT)?;
-    let answer = node.get("/v1/participants", &[])?;
+    let answer = node.get_all("/v1/participants")?;
     if print_json(&args.conn, &answer) {
         return Ok(());
     }
