@@ -127,7 +127,6 @@ async fn every_endpoint_authorises_every_role() {
     let cap = json!({"net_debit_cap": "100.00"});
     let fund = json!({"reference": "AUTHZ-FUND", "participant": "VOLGRUMM", "currency": "RUB", "amount": "10.00", "direction": "fund"});
     let credential = json!({"subject": "auditor-2"});
-    let certificate = json!({"subject": "auditor-3", "fingerprint_sha256": "ab".repeat(32)});
     let config = json!({"queue_timeout_seconds": 3600});
     let end_of_day = json!({"business_date": "2026-11-24"});
     let batch = json!({"payments": [payment("AUTHZ-B1", "NEVARUMM", "1.00", "RUB")]});
@@ -274,36 +273,6 @@ async fn every_endpoint_authorises_every_role() {
             "/v1/credentials".into(),
             Some(credential),
             [201, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
-        ),
-        case(
-            M::GET,
-            "/v1/certificates".into(),
-            None,
-            [200, 403, 403, 403, 403, 403, 200, 401, 401, 403, 403],
-        ),
-        case(
-            M::POST,
-            "/v1/certificates".into(),
-            Some(certificate),
-            [201, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
-        ),
-        case(
-            M::DELETE,
-            format!("/v1/certificates/{}", "cd".repeat(32)),
-            None,
-            [404, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
-        ),
-        case(
-            M::DELETE,
-            format!("/v1/tokens/{}", "ef".repeat(32)),
-            None,
-            [404, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
-        ),
-        case(
-            M::POST,
-            "/v1/tls/reload".into(),
-            None,
-            [400, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
         case(
             M::PUT,
