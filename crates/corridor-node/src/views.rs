@@ -2,7 +2,7 @@
 //! exact decimal strings in the currency's scale (never floats). Built inside engine queries,
 //! so each view is consistent with one point of the total order.
 
-use corridor_core::{AccountId, Amount, Bic, CurrencyCode, Timestamp};
+use corridor_core::{AccountId, Amount, Bic, Currency, CurrencyCode, Timestamp};
 use corridor_settlement::{
     AccountInfo, AccountPurpose, Hub, OutboxEvent, OutboxMessage, Payment, PaymentInstruction,
     PaymentStatus, Recall, RecallOutcome, Rejection, Statement, StatusEvent,
@@ -10,7 +10,12 @@ use corridor_settlement::{
 use serde::Serialize;
 
 pub fn decimal(hub: &Hub, currency: CurrencyCode, minor: u128) -> String {
-    match hub.currency(currency) {
+    decimal_in(hub.currency(currency), minor)
+}
+
+/// `minor` in the scale of `currency`; an unknown currency's amount stays in minor units.
+pub fn decimal_in(currency: Option<Currency>, minor: u128) -> String {
+    match currency {
         Some(c) => Amount::from_minor(minor).format(c),
         None => minor.to_string(),
     }
@@ -18,10 +23,14 @@ pub fn decimal(hub: &Hub, currency: CurrencyCode, minor: u128) -> String {
 
 /// `credits - debits` as a signed decimal string.
 pub fn balance(hub: &Hub, currency: CurrencyCode, credits: u128, debits: u128) -> String {
+    balance_in(hub.currency(currency), credits, debits)
+}
+
+fn balance_in(currency: Option<Currency>, credits: u128, debits: u128) -> String {
     if credits >= debits {
-        decimal(hub, currency, credits - debits)
+        decimal_in(currency, credits - debits)
     } else {
-        format!("-{}", decimal(hub, currency, debits - credits))
+        format!("-{}", decimal_in(currency, debits - credits))
     }
 }
 
@@ -203,6 +212,11 @@ pub struct StatementView {
 pub const MAX_STATEMENT_ENTRIES: usize = 10_000;
 
 pub fn statement(hub: &Hub, s: &Statement) -> StatementView {
+    statement_in(hub.currency(s.account.currency), s)
+}
+
+/// The statement `s` with its amounts in the scale of `scale`, its account's currency.
+pub fn statement_in(scale: Option<Currency>, s: &Statement) -> StatementView {
     let currency = s.account.currency;
     let credits = s.closing_credits - s.opening_credits;
     let debits = s.closing_debits - s.opening_debits;
@@ -212,10 +226,10 @@ pub fn statement(hub: &Hub, s: &Statement) -> StatementView {
         currency,
         from: s.from,
         to: s.to,
-        opening_balance: balance(hub, currency, s.opening_credits, s.opening_debits),
-        closing_balance: balance(hub, currency, s.closing_credits, s.closing_debits),
-        total_credits: decimal(hub, currency, credits),
-        total_debits: decimal(hub, currency, debits),
+        opening_balance: balance_in(scale, s.opening_credits, s.opening_debits),
+        closing_balance: balance_in(scale, s.closing_credits, s.closing_debits),
+        total_credits: decimal_in(scale, credits),
+        total_debits: decimal_in(scale, debits),
         entries: s
             .entries
             .iter()
@@ -225,8 +239,8 @@ pub fn statement(hub: &Hub, s: &Statement) -> StatementView {
                 payment: e.payment,
                 kind: corridor_settlement::transfer_kind(e.code),
                 side: if e.credit { "credit" } else { "debit" },
-                amount: decimal(hub, currency, e.amount),
-                balance_after: balance(hub, currency, e.credits_after, e.debits_after),
+                amount: decimal_in(scale, e.amount),
+                balance_after: balance_in(scale, e.credits_after, e.debits_after),
             })
             .collect(),
         next_from: s.next_from,
