@@ -528,7 +528,7 @@ pub async fn statement(
             }
             let statement = hub.statement(id, from, to, limit)?;
             let facts = match format {
-                MessageFormat::Json => OutboundFacts::of_currency(hub, statement.account.currency),
+                MessageFormat::Json => OutboundFacts::scales(hub),
                 MessageFormat::Xml => OutboundFacts::of_statement(hub, &statement),
             };
             Some((statement, facts))
@@ -536,10 +536,7 @@ pub async fn statement(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no account {id} you may see")))?;
     render_off_engine("the statement", move || match format {
-        MessageFormat::Json => {
-            let scale = facts.currency(statement.account.currency);
-            ApiJson(views::statement_in(scale, &statement)).into_response()
-        }
+        MessageFormat::Json => ApiJson(views::statement(&facts, &statement)).into_response(),
         MessageFormat::Xml => {
             let outbound = Outbound::new(&facts, hub_bic);
             xml_response(outbound.statement(now, &statement, None).to_xml())

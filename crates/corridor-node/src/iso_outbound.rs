@@ -28,9 +28,10 @@ use corridor_settlement::{
     Payment, PaymentKind, PaymentStatus, Priority, Recall, RecallOutcome, Rejection, Statement,
 };
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use crate::outbound_facts::OutboundFacts;
-use time::format_description::well_known::Rfc3339;
+use crate::views::Records;
 
 /// Who writes the messages, from which copied records: the hub's own BIC is the `Fr` of
 /// everything it reports itself.
@@ -84,7 +85,7 @@ impl<'f> Outbound<'f> {
 
     fn amount(&self, currency: CurrencyCode, minor: u128) -> ActiveCurrencyAndAmount {
         ActiveCurrencyAndAmount {
-            amount: self.facts.decimal(currency, minor),
+            amount: crate::views::decimal(self.facts, currency, minor),
             currency: currency.to_string(),
         }
     }
@@ -185,8 +186,8 @@ impl<'f> Outbound<'f> {
                 audit_head,
             } => self
                 .facts
-                .statement(*account, *from, *to)
-                .map(|s| self.statement(m.at, s, Some(*audit_head)))
+                .outbox_statement(*account, *from, *to)
+                .map(|s| self.statement(m.at, &s, Some(*audit_head)))
                 .into_iter()
                 .collect(),
         }

@@ -2,16 +2,27 @@
 //! query. The engine thread applies every payment, so it only copies; writing the XML,
 //! which for a statement page can take long, happens afterwards on another thread.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use corridor_core::{AccountId, Currency, CurrencyCode, Timestamp};
 use corridor_settlement::{Hub, OutboxEvent, OutboxMessage, Payment, Recall, Statement};
 
+use crate::views::{MAX_STATEMENT_ENTRIES, Records};
+
 /// An outbox statement is named by its account and period.
 type StatementKey = (AccountId, Timestamp, Timestamp);
 
-/// Owned copies of exactly the payments, recalls, statements and currencies some messages
-/// refer to.
+/// Whether a statement's entries need their payments: an ISO 20022 entry carries their
+/// references, a JSON view only their ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryPayments {
+    Copy,
+    Skip,
+}
+
+/// Owned copies of exactly the payments, recalls and statements some messages refer to,
+/// and the scale of every currency.
 #[derive(Debug, Default, Clone)]
 pub struct OutboundFacts {
     payments: HashMap<u64, Payment>,
@@ -21,12 +32,36 @@ pub struct OutboundFacts {
 }
 
 impl OutboundFacts {
-    /// What the outbox messages `messages` are written from: a payment with the original it
-    /// returns, a recall with its payment, a statement with the payments of its entries.
+    /// The scale of every currency: a handful of records, and a payment's FX legs may be in
+    /// any of them.
+    pub fn scales(hub: &Hub) -> OutboundFacts {
+        let currencies = hub
+            .currencies()
+            .map(|agent| (agent.currency.code, agent.currency))
+            .collect();
+        OutboundFacts {
+            currencies,
+            ..OutboundFacts::default()
+        }
+    }
+
+    /// What the outbox messages `messages` are written from as ISO 20022: a payment with
+    /// the original it returns, a recall with its payment, a statement with the payments
+    /// its entries name (a camt.053 entry carries their references).
     pub fn gather(hub: &Hub, messages: &[OutboxMessage]) -> OutboundFacts {
-        let mut facts = OutboundFacts::default();
+        OutboundFacts::gather_with(hub, messages, EntryPayments::Copy)
+    }
+
+    /// What the messages are written from as flat JSON views: the same, except a
+    /// statement's entries name their payments by id only, so those are not copied.
+    pub fn gather_for_views(hub: &Hub, messages: &[OutboxMessage]) -> OutboundFacts {
+        OutboundFacts::gather_with(hub, messages, EntryPayments::Skip)
+    }
+
+    fn gather_with(hub: &Hub, messages: &[OutboxMessage], entries: EntryPayments) -> OutboundFacts {
+        let mut facts = OutboundFacts::scales(hub);
         for m in messages {
-            facts.copy_event(hub, &m.event);
+            facts.copy_event(hub, &m.event, entries);
         }
         facts
     }
@@ -34,45 +69,12 @@ impl OutboundFacts {
     /// What a camt.053 of `statement` is written from: its currency and the payments of its
     /// entries.
     pub fn of_statement(hub: &Hub, statement: &Statement) -> OutboundFacts {
-        let mut facts = OutboundFacts::default();
+        let mut facts = OutboundFacts::scales(hub);
         facts.copy_statement_payments(hub, statement);
         facts
     }
 
-    /// Only the scale of `currency`: all a JSON statement needs.
-    pub fn of_currency(hub: &Hub, currency: CurrencyCode) -> OutboundFacts {
-        let mut facts = OutboundFacts::default();
-        facts.copy_currency(hub, currency);
-        facts
-    }
-
-    pub fn payment(&self, id: u64) -> Option<&Payment> {
-        self.payments.get(&id)
-    }
-
-    pub fn recall(&self, id: u64) -> Option<&Recall> {
-        self.recalls.get(&id)
-    }
-
-    pub fn statement(
-        &self,
-        account: AccountId,
-        from: Timestamp,
-        to: Timestamp,
-    ) -> Option<&Statement> {
-        self.statements.get(&(account, from, to))
-    }
-
-    pub fn currency(&self, code: CurrencyCode) -> Option<Currency> {
-        self.currencies.get(&code).copied()
-    }
-
-    /// `minor` as an exact decimal in the currency's scale, as `views::decimal` writes it.
-    pub fn decimal(&self, currency: CurrencyCode, minor: u128) -> String {
-        crate::views::decimal_in(self.currency(currency), minor)
-    }
-
-    fn copy_event(&mut self, hub: &Hub, event: &OutboxEvent) {
+    fn copy_event(&mut self, hub: &Hub, event: &OutboxEvent, entries: EntryPayments) {
         match event {
             OutboxEvent::PaymentStatus { payment, .. } => self.copy_payment(hub, *payment),
             OutboxEvent::IncomingPayment { payment, .. } => {
@@ -85,10 +87,10 @@ impl OutboundFacts {
             OutboxEvent::RecallRequest { recall } | OutboxEvent::RecallAnswer { recall } => {
                 self.copy_recall(hub, *recall)
             }
-            OutboxEvent::Liquidity { currency, .. } => self.copy_currency(hub, *currency),
+            OutboxEvent::Liquidity { .. } => {}
             OutboxEvent::Statement {
                 account, from, to, ..
-            } => self.copy_statement(hub, *account, *from, *to),
+            } => self.copy_statement(hub, (*account, *from, *to), entries),
         }
     }
 
@@ -99,7 +101,6 @@ impl OutboundFacts {
         let Some(payment) = hub.payment(id) else {
             return;
         };
-        self.copy_currency(hub, payment.currency());
         self.payments.insert(id, payment.clone());
     }
 
@@ -111,29 +112,46 @@ impl OutboundFacts {
         self.recalls.insert(id, recall.clone());
     }
 
-    fn copy_statement(&mut self, hub: &Hub, account: AccountId, from: Timestamp, to: Timestamp) {
-        let key = (account, from, to);
+    fn copy_statement(&mut self, hub: &Hub, key: StatementKey, entries: EntryPayments) {
         if self.statements.contains_key(&key) {
             return;
         }
-        let limit = crate::views::MAX_STATEMENT_ENTRIES;
-        let Some(statement) = hub.statement(account, from, to, limit) else {
+        let (account, from, to) = key;
+        let Some(statement) = hub.statement(account, from, to, MAX_STATEMENT_ENTRIES) else {
             return;
         };
-        self.copy_statement_payments(hub, &statement);
+        if entries == EntryPayments::Copy {
+            self.copy_statement_payments(hub, &statement);
+        }
         self.statements.insert(key, statement);
     }
 
     fn copy_statement_payments(&mut self, hub: &Hub, statement: &Statement) {
-        self.copy_currency(hub, statement.account.currency);
         for id in statement.entries.iter().filter_map(|e| e.payment) {
             self.copy_payment(hub, id);
         }
     }
+}
 
-    fn copy_currency(&mut self, hub: &Hub, code: CurrencyCode) {
-        if let Some(currency) = hub.currency(code) {
-            self.currencies.insert(code, currency);
-        }
+impl Records for OutboundFacts {
+    fn scale(&self, code: CurrencyCode) -> Option<Currency> {
+        self.currencies.get(&code).copied()
+    }
+
+    fn payment(&self, id: u64) -> Option<&Payment> {
+        self.payments.get(&id)
+    }
+
+    fn recall(&self, id: u64) -> Option<&Recall> {
+        self.recalls.get(&id)
+    }
+
+    fn outbox_statement(
+        &self,
+        account: AccountId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Option<Cow<'_, Statement>> {
+        self.statements.get(&(account, from, to)).map(Cow::Borrowed)
     }
 }

@@ -48,31 +48,25 @@ pub struct OutboxPage {
     pub acknowledged: u64,
 }
 
+/// The outbox page as flat JSON views, copied in one engine query and written off the
+/// engine thread.
 async fn read_outbox(
     state: &AppState,
     bic: Bic,
     after: Option<u64>,
     limit: usize,
 ) -> AppResult<OutboxPage> {
-    Ok(state
-        .engine
-        .query_async(move |hub| match hub.outbox(bic) {
-            Some(outbox) => OutboxPage {
-                messages: outbox
-                    .read(after, limit)
-                    .iter()
-                    .map(|m| views::outbox_message(hub, m))
-                    .collect(),
-                last_seq: outbox.last_seq(),
-                acknowledged: outbox.acknowledged(),
-            },
-            None => OutboxPage {
-                messages: Vec::new(),
-                last_seq: 0,
-                acknowledged: 0,
-            },
-        })
-        .await?)
+    let copy = copy_outbox(state, bic, after, limit, MessageFormat::Json).await?;
+    render_off_engine("the outbox", move || OutboxPage {
+        messages: copy
+            .messages
+            .iter()
+            .map(|m| views::outbox_message(&copy.facts, m))
+            .collect(),
+        last_seq: copy.last_seq,
+        acknowledged: copy.acknowledged,
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/v1/outbox", tag = "outbox", params(OutboxQuery), responses((status = 200, body = OutboxPage), Refusals), security(("bearer" = []), ("mtls" = [])))]
@@ -128,7 +122,7 @@ async fn outbox_xml_page(
     limit: usize,
 ) -> AppResult<Response> {
     let hub_bic = state.hub_bic;
-    let copy = copy_outbox(state, bic, after, limit).await?;
+    let copy = copy_outbox(state, bic, after, limit, MessageFormat::Xml).await?;
     let xml = render_off_engine("the outbox", move || {
         outbox_xml(
             &copy.facts,
@@ -152,12 +146,14 @@ struct OutboxCopy {
     acknowledged: u64,
 }
 
-/// Copies the page inside the engine query; nothing is written there.
+/// Copies the page, and what its messages in `format` are written from, inside the engine
+/// query; nothing is written there.
 async fn copy_outbox(
     state: &AppState,
     bic: Bic,
     after: Option<u64>,
     limit: usize,
+    format: MessageFormat,
 ) -> AppResult<OutboxCopy> {
     Ok(state
         .engine
@@ -167,7 +163,10 @@ async fn copy_outbox(
             };
             let messages = outbox.read(after, limit);
             OutboxCopy {
-                facts: OutboundFacts::gather(hub, &messages),
+                facts: match format {
+                    MessageFormat::Json => OutboundFacts::gather_for_views(hub, &messages),
+                    MessageFormat::Xml => OutboundFacts::gather(hub, &messages),
+                },
                 messages,
                 last_seq: outbox.last_seq(),
                 acknowledged: outbox.acknowledged(),
@@ -269,7 +268,7 @@ async fn rendered_outbox(
         .await?;
     }
     let hub_bic = state.hub_bic;
-    let copy = copy_outbox(state, bic, Some(after), STREAM_BATCH).await?;
+    let copy = copy_outbox(state, bic, Some(after), STREAM_BATCH, format).await?;
     render_off_engine("the outbox", move || {
         let outbound = Outbound::new(&copy.facts, hub_bic);
         copy.messages

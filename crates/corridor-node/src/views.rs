@@ -1,6 +1,9 @@
 //! What the API returns: the hub's records rendered for people and bank systems, amounts as
 //! exact decimal strings in the currency's scale (never floats). Built inside engine queries,
-//! so each view is consistent with one point of the total order.
+//! or afterwards from records copied in one (see [`Records`]), so each view is consistent
+//! with one point of the total order.
+
+use std::borrow::Cow;
 
 use corridor_core::{AccountId, Amount, Bic, Currency, CurrencyCode, Timestamp};
 use corridor_settlement::{
@@ -9,28 +12,65 @@ use corridor_settlement::{
 };
 use serde::Serialize;
 
-pub fn decimal(hub: &Hub, currency: CurrencyCode, minor: u128) -> String {
-    decimal_in(hub.currency(currency), minor)
+/// Where a view reads the records it names: the hub itself inside an engine query, or
+/// copies taken from it there (`OutboundFacts`) to write the view on another thread.
+pub trait Records {
+    /// The scale of `code`'s amounts.
+    fn scale(&self, code: CurrencyCode) -> Option<Currency>;
+    fn payment(&self, id: u64) -> Option<&Payment>;
+    fn recall(&self, id: u64) -> Option<&Recall>;
+    /// The statement an outbox message of the end of a day names, at most
+    /// [`MAX_STATEMENT_ENTRIES`] entries.
+    fn outbox_statement(
+        &self,
+        account: AccountId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Option<Cow<'_, Statement>>;
 }
 
-/// `minor` in the scale of `currency`; an unknown currency's amount stays in minor units.
-pub fn decimal_in(currency: Option<Currency>, minor: u128) -> String {
-    match currency {
+impl Records for Hub {
+    fn scale(&self, code: CurrencyCode) -> Option<Currency> {
+        self.currency(code)
+    }
+
+    fn payment(&self, id: u64) -> Option<&Payment> {
+        Hub::payment(self, id)
+    }
+
+    fn recall(&self, id: u64) -> Option<&Recall> {
+        Hub::recall(self, id)
+    }
+
+    fn outbox_statement(
+        &self,
+        account: AccountId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Option<Cow<'_, Statement>> {
+        self.statement(account, from, to, MAX_STATEMENT_ENTRIES)
+            .map(Cow::Owned)
+    }
+}
+
+pub fn decimal(hub: &(impl Records + ?Sized), currency: CurrencyCode, minor: u128) -> String {
+    match hub.scale(currency) {
         Some(c) => Amount::from_minor(minor).format(c),
         None => minor.to_string(),
     }
 }
 
 /// `credits - debits` as a signed decimal string.
-pub fn balance(hub: &Hub, currency: CurrencyCode, credits: u128, debits: u128) -> String {
-    balance_in(hub.currency(currency), credits, debits)
-}
-
-fn balance_in(currency: Option<Currency>, credits: u128, debits: u128) -> String {
+pub fn balance(
+    hub: &(impl Records + ?Sized),
+    currency: CurrencyCode,
+    credits: u128,
+    debits: u128,
+) -> String {
     if credits >= debits {
-        decimal_in(currency, credits - debits)
+        decimal(hub, currency, credits - debits)
     } else {
-        format!("-{}", decimal_in(currency, debits - credits))
+        format!("-{}", decimal(hub, currency, debits - credits))
     }
 }
 
@@ -126,7 +166,7 @@ pub struct PaymentView {
     pub fx: Option<FxView>,
 }
 
-pub fn payment(hub: &Hub, p: &Payment) -> PaymentView {
+pub fn payment(hub: &(impl Records + ?Sized), p: &Payment) -> PaymentView {
     PaymentView {
         id: p.id,
         sender: p.sender,
@@ -211,12 +251,7 @@ pub struct StatementView {
 /// The most entries one statement holds; a longer period continues from `next_from`.
 pub const MAX_STATEMENT_ENTRIES: usize = 10_000;
 
-pub fn statement(hub: &Hub, s: &Statement) -> StatementView {
-    statement_in(hub.currency(s.account.currency), s)
-}
-
-/// The statement `s` with its amounts in the scale of `scale`, its account's currency.
-pub fn statement_in(scale: Option<Currency>, s: &Statement) -> StatementView {
+pub fn statement(hub: &(impl Records + ?Sized), s: &Statement) -> StatementView {
     let currency = s.account.currency;
     let credits = s.closing_credits - s.opening_credits;
     let debits = s.closing_debits - s.opening_debits;
@@ -226,10 +261,10 @@ pub fn statement_in(scale: Option<Currency>, s: &Statement) -> StatementView {
         currency,
         from: s.from,
         to: s.to,
-        opening_balance: balance_in(scale, s.opening_credits, s.opening_debits),
-        closing_balance: balance_in(scale, s.closing_credits, s.closing_debits),
-        total_credits: decimal_in(scale, credits),
-        total_debits: decimal_in(scale, debits),
+        opening_balance: balance(hub, currency, s.opening_credits, s.opening_debits),
+        closing_balance: balance(hub, currency, s.closing_credits, s.closing_debits),
+        total_credits: decimal(hub, currency, credits),
+        total_debits: decimal(hub, currency, debits),
         entries: s
             .entries
             .iter()
@@ -239,8 +274,8 @@ pub fn statement_in(scale: Option<Currency>, s: &Statement) -> StatementView {
                 payment: e.payment,
                 kind: corridor_settlement::transfer_kind(e.code),
                 side: if e.credit { "credit" } else { "debit" },
-                amount: decimal_in(scale, e.amount),
-                balance_after: balance_in(scale, e.credits_after, e.debits_after),
+                amount: decimal(hub, currency, e.amount),
+                balance_after: balance(hub, currency, e.credits_after, e.debits_after),
             })
             .collect(),
         next_from: s.next_from,
@@ -293,7 +328,7 @@ pub struct OutboxView {
     pub audit_head: Option<corridor_settlement::AuditHead>,
 }
 
-pub fn outbox_message(hub: &Hub, m: &OutboxMessage) -> OutboxView {
+pub fn outbox_message(hub: &(impl Records + ?Sized), m: &OutboxMessage) -> OutboxView {
     let base = OutboxView {
         seq: m.seq,
         at: m.at,
@@ -357,7 +392,7 @@ pub fn outbox_message(hub: &Hub, m: &OutboxMessage) -> OutboxView {
             account: Some(*account),
             audit_head: Some(*audit_head),
             statement: hub
-                .statement(*account, *from, *to, MAX_STATEMENT_ENTRIES)
+                .outbox_statement(*account, *from, *to)
                 .map(|s| statement(hub, &s)),
             ..base
         },
@@ -398,7 +433,7 @@ pub struct RecallView {
     pub return_id: Option<String>,
 }
 
-pub fn recall(hub: &Hub, r: &Recall) -> RecallView {
+pub fn recall(hub: &(impl Records + ?Sized), r: &Recall) -> RecallView {
     let payment = hub.payment(r.payment);
     let outcome = r.answer.as_ref().map(|a| &a.outcome);
     let (status, rejection, return_id) = match outcome {
@@ -519,7 +554,7 @@ pub struct QuoteView {
     pub used_by: Option<u64>,
 }
 
-pub fn quote(hub: &Hub, q: &corridor_settlement::Quote) -> QuoteView {
+pub fn quote(hub: &(impl Records + ?Sized), q: &corridor_settlement::Quote) -> QuoteView {
     let (source, destination) = (q.source(), q.destination());
     QuoteView {
         id: q.id,
@@ -597,7 +632,7 @@ pub struct LegView {
     pub transfer: corridor_core::TransferId,
 }
 
-pub fn fx(hub: &Hub, f: &corridor_settlement::FxSettlement) -> FxView {
+pub fn fx(hub: &(impl Records + ?Sized), f: &corridor_settlement::FxSettlement) -> FxView {
     FxView {
         quote: quote(hub, &f.quote),
         legs: f

@@ -1,11 +1,12 @@
-//! ISO 20022 messages are written from owned copies, not from the hub: the engine query
-//! copies exactly the records a page refers to, and the XML is written afterwards, on
-//! another thread, with the hub gone.
+//! Outbox pages and statements are written from owned copies, not from the hub: the engine
+//! query copies exactly the records a page refers to, and the ISO 20022 XML and the JSON
+//! views are written afterwards, on another thread, with the hub gone.
 
 use corridor_core::{Bic, CurrencyCode, Timestamp};
 use corridor_node::iso_api::outbox_xml;
 use corridor_node::iso_outbound::Outbound;
 use corridor_node::outbound_facts::OutboundFacts;
+use corridor_node::views::{self, Records};
 use corridor_settlement::{
     AccountPurpose, Answer, ChargeBearer, ComplianceConfig, Hub, HubCommand, LiquidityDirection,
     OutboxEvent, OutboxMessage, ParticipantRole, Party, PaymentInstruction, PaymentKind, Priority,
@@ -181,8 +182,11 @@ fn a_page_copies_only_the_payments_its_messages_name_and_is_written_without_the_
         .collect();
     assert_eq!(page.len(), 1);
 
-    let (facts, xml) = written_without_hub(b, bank_b(), page);
+    let (facts, xml) = written_without_hub(b, bank_b(), page.clone());
 
+    let json = views::outbox_message(&facts, &page[0]);
+    let detail = json.payment_detail.expect("the payment, from the copy");
+    assert_eq!(detail.amount, "40.00");
     assert!(facts.payment(first).is_some());
     assert!(
         facts.payment(second).is_none(),
