@@ -18,10 +18,12 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{Caller, Role};
 use crate::endpoint::{
     ApiJson, ApiQuery, Refusals, St, answer_json, answer_json_with, created, parse_account,
-    parse_bic, parse_decimal,
+    parse_bic, parse_decimal, render_off_engine,
 };
 use crate::error::{ApiError, AppResult};
 use crate::iso_api::{MessageFormat, wall_clock, xml_response};
+use crate::iso_outbound::Outbound;
+use crate::outbound_facts::OutboundFacts;
 use crate::page::ListQuery;
 use crate::state::AppState;
 use crate::submit::submit;
@@ -536,22 +538,29 @@ pub async fn statement(
     let format = MessageFormat::choose(q.format, &headers);
     let hub_bic = state.hub_bic;
     let now = wall_clock();
-    let rendered = state
+    // The engine thread only copies the statement and what it refers to; a page of up to
+    // 10,000 entries is written afterwards, off that thread.
+    let (statement, facts) = state
         .engine
         .query_async(move |hub| {
             if may_see_account(hub, &caller, id) != Some(true) {
                 return None;
             }
             let statement = hub.statement(id, from, to, limit)?;
-            Some(match format {
-                MessageFormat::Json => ApiJson(views::statement(hub, &statement)).into_response(),
-                MessageFormat::Xml => {
-                    let outbound = crate::iso_outbound::Outbound { hub, hub_bic };
-                    xml_response(outbound.statement(now, &statement, None).to_xml())
-                }
-            })
+            let facts = match format {
+                MessageFormat::Json => OutboundFacts::scales(hub),
+                MessageFormat::Xml => OutboundFacts::of_statement(hub, &statement),
+            };
+            Some((statement, facts))
         })
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no account {id} you may see")))?;
-    Ok(rendered)
+    render_off_engine("the statement", move || match format {
+        MessageFormat::Json => ApiJson(views::statement(&facts, &statement)).into_response(),
+        MessageFormat::Xml => {
+            let outbound = Outbound::new(&facts, hub_bic);
+            xml_response(outbound.statement(now, &statement, None).to_xml())
+        }
+    })
+    .await
 }

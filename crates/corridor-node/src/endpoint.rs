@@ -103,6 +103,17 @@ pub(crate) fn json_text<T: Serialize>(value: &T) -> AppResult<String> {
     serde_json::to_string(value).map_err(|e| ApiError::unwritable("the answer", e))
 }
 
+/// Writes an answer on the blocking pool, from records already copied out of the engine:
+/// a large page must stall neither the engine thread nor the async workers.
+pub(crate) async fn render_off_engine<T: Send + 'static>(
+    what: &'static str,
+    render: impl FnOnce() -> T + Send + 'static,
+) -> AppResult<T> {
+    tokio::task::spawn_blocking(render)
+        .await
+        .map_err(|e| ApiError::unwritable(what, e))
+}
+
 fn json_value<T: Serialize>(value: &T) -> AppResult<serde_json::Value> {
     serde_json::to_value(value).map_err(|e| ApiError::unwritable("the answer", e))
 }

@@ -17,10 +17,11 @@ use corridor_settlement::{
 use serde::{Deserialize, Serialize};
 
 use crate::admission::ParticipantOnly;
-use crate::endpoint::{ApiJson, Refusals, St};
+use crate::endpoint::{ApiJson, Refusals, St, render_off_engine};
 use crate::error::{ApiError, AppResult};
 use crate::iso_intake::{Cancellation, Intake, PaymentReturn, Problem, RecallReply, intake};
 use crate::iso_outbound::{CancellationAnswer, CancellationOutcome, Outbound};
+use crate::outbound_facts::OutboundFacts;
 use crate::state::AppState;
 use crate::submit::submit;
 
@@ -202,14 +203,12 @@ async fn take_one(
                 answers.push(answer);
             }
             let hub_bic = state.hub_bic;
-            let written = state
-                .engine
-                .query_async(move |hub| {
-                    Outbound { hub, hub_bic }
-                        .cancellation_answer(sender, &case, now, &answers)
-                        .to_xml()
-                })
-                .await?;
+            let written = render_off_engine("the camt.029 answer", move || {
+                Outbound::new(&OutboundFacts::default(), hub_bic)
+                    .cancellation_answer(sender, &case, now, &answers)
+                    .to_xml()
+            })
+            .await?;
             result.answer_xml = Some(written);
         }
     }
@@ -445,14 +444,14 @@ async fn recall_reply(
 /// An outbox page as ISO 20022: each message with its number and time, holding the
 /// AppHdr + Document pairs it is written as.
 pub fn outbox_xml(
-    hub: &Hub,
+    facts: &OutboundFacts,
     hub_bic: Bic,
     participant: Bic,
     messages: &[OutboxMessage],
     last_seq: u64,
     acknowledged: u64,
 ) -> String {
-    let outbound = Outbound { hub, hub_bic };
+    let outbound = Outbound::new(facts, hub_bic);
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Outbox participant=\"{participant}\" lastSeq=\"{last_seq}\" acknowledged=\"{acknowledged}\">\n"
     );

@@ -24,18 +24,21 @@ use corridor_iso20022::{
     UnderlyingTransaction,
 };
 use corridor_settlement::{
-    AuditHead, CashAccount, ChargeBearer, Hub, LiquidityDirection, OutboxEvent, OutboxMessage,
-    Party, Payment, PaymentKind, PaymentStatus, Priority, Recall, RecallOutcome, Rejection,
-    Statement,
+    AuditHead, CashAccount, ChargeBearer, LiquidityDirection, OutboxEvent, OutboxMessage, Party,
+    Payment, PaymentKind, PaymentStatus, Priority, Recall, RecallOutcome, Rejection, Statement,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-/// Who writes the messages: the hub's own BIC, the `Fr` of everything it reports itself.
+use crate::outbound_facts::OutboundFacts;
+use crate::views::Records;
+
+/// Who writes the messages, from which copied records: the hub's own BIC is the `Fr` of
+/// everything it reports itself.
 #[derive(Debug, Clone, Copy)]
-pub struct Outbound<'h> {
-    pub hub: &'h Hub,
-    pub hub_bic: Bic,
+pub struct Outbound<'f> {
+    facts: &'f OutboundFacts,
+    hub_bic: Bic,
 }
 
 /// One message with its header, ready to be written.
@@ -75,10 +78,14 @@ fn instant(at: Timestamp) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-impl Outbound<'_> {
+impl<'f> Outbound<'f> {
+    pub fn new(facts: &'f OutboundFacts, hub_bic: Bic) -> Outbound<'f> {
+        Outbound { facts, hub_bic }
+    }
+
     fn amount(&self, currency: CurrencyCode, minor: u128) -> ActiveCurrencyAndAmount {
         ActiveCurrencyAndAmount {
-            amount: crate::views::decimal(self.hub, currency, minor),
+            amount: crate::views::decimal(self.facts, currency, minor),
             currency: currency.to_string(),
         }
     }
@@ -112,7 +119,7 @@ impl Outbound<'_> {
                 status,
                 reason,
             } => {
-                let Some(payment) = self.hub.payment(*payment) else {
+                let Some(payment) = self.facts.payment(*payment) else {
                     return Vec::new();
                 };
                 let original = PaymentStatusReport {
@@ -137,7 +144,7 @@ impl Outbound<'_> {
                 ]
             }
             OutboxEvent::IncomingPayment { payment, .. } => self
-                .hub
+                .facts
                 .payment(*payment)
                 .map(|p| match p.return_of {
                     Some(original) => self.payment_return(participant, m.at, p, original),
@@ -146,13 +153,13 @@ impl Outbound<'_> {
                 .into_iter()
                 .collect(),
             OutboxEvent::RecallRequest { recall } => self
-                .hub
+                .facts
                 .recall(*recall)
                 .and_then(|r| self.recall_request(participant, m.at, r))
                 .into_iter()
                 .collect(),
             OutboxEvent::RecallAnswer { recall } => self
-                .hub
+                .facts
                 .recall(*recall)
                 .and_then(|r| self.recall_answer(participant, m.at, r))
                 .into_iter()
@@ -178,8 +185,8 @@ impl Outbound<'_> {
                 to,
                 audit_head,
             } => self
-                .hub
-                .statement(*account, *from, *to, crate::views::MAX_STATEMENT_ENTRIES)
+                .facts
+                .outbox_statement(*account, *from, *to)
                 .map(|s| self.statement(m.at, &s, Some(*audit_head)))
                 .into_iter()
                 .collect(),
@@ -323,7 +330,7 @@ impl Outbound<'_> {
         let transaction = ReturnTransaction {
             return_identification: Some(i.instruction_id.clone()),
             original: self
-                .hub
+                .facts
                 .payment(original)
                 .map(original_identification)
                 .unwrap_or_default(),
@@ -352,7 +359,7 @@ impl Outbound<'_> {
     /// camt.056 to the creditor's agent: the debtor agent's recall of a settled payment,
     /// forwarded by the hub, which names the case after the recall.
     fn recall_request(&self, to: Bic, at: Timestamp, recall: &Recall) -> Option<Written> {
-        let payment = self.hub.payment(recall.payment)?;
+        let payment = self.facts.payment(recall.payment)?;
         let id = format!("CRDR{}", recall_case(recall));
         let transaction = CancellationTransaction {
             cancellation_identification: Some(recall_case(recall)),
@@ -382,7 +389,7 @@ impl Outbound<'_> {
 
     /// camt.029 to the requester: the creditor agent's answer to its recall.
     fn recall_answer(&self, to: Bic, at: Timestamp, recall: &Recall) -> Option<Written> {
-        let payment = self.hub.payment(recall.payment)?;
+        let payment = self.facts.payment(recall.payment)?;
         let answer = CancellationAnswer {
             cancellation_id: Some(recall.cancellation_id.clone()),
             original_uetr: payment.instruction.uetr,
@@ -520,7 +527,7 @@ impl Outbound<'_> {
         currency: CurrencyCode,
         e: &corridor_settlement::StatementEntry,
     ) -> ReportEntry {
-        let payment = e.payment.and_then(|id| self.hub.payment(id));
+        let payment = e.payment.and_then(|id| self.facts.payment(id));
         let details = payment
             .map(|p| EntryDetails {
                 transactions: vec![EntryTransaction {

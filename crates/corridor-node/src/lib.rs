@@ -18,6 +18,7 @@ pub mod iso_outbound;
 pub mod listener;
 pub mod metrics;
 pub mod openapi;
+pub mod outbound_facts;
 pub mod outbox_api;
 pub mod outbox_signal;
 pub mod page;

@@ -10,18 +10,22 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use corridor_core::Bic;
-use corridor_settlement::HubCommand;
+use corridor_settlement::{HubCommand, OutboxMessage};
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
-use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, json_text};
+use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, json_text, render_off_engine};
 use crate::error::AppResult;
 use crate::iso_api::{MessageFormat, outbox_message_xml, outbox_xml, xml_response};
 use crate::iso_outbound::Outbound;
+use crate::outbound_facts::OutboundFacts;
 use crate::state::AppState;
 use crate::submit::submit;
 use crate::views;
+
+/// How many messages the event stream reads and writes at a time.
+const STREAM_BATCH: usize = 100;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -44,31 +48,25 @@ pub struct OutboxPage {
     pub acknowledged: u64,
 }
 
+/// The outbox page as flat JSON views, copied in one engine query and written off the
+/// engine thread.
 async fn read_outbox(
     state: &AppState,
     bic: Bic,
     after: Option<u64>,
     limit: usize,
 ) -> AppResult<OutboxPage> {
-    Ok(state
-        .engine
-        .query_async(move |hub| match hub.outbox(bic) {
-            Some(outbox) => OutboxPage {
-                messages: outbox
-                    .read(after, limit)
-                    .iter()
-                    .map(|m| views::outbox_message(hub, m))
-                    .collect(),
-                last_seq: outbox.last_seq(),
-                acknowledged: outbox.acknowledged(),
-            },
-            None => OutboxPage {
-                messages: Vec::new(),
-                last_seq: 0,
-                acknowledged: 0,
-            },
-        })
-        .await?)
+    let copy = copy_outbox(state, bic, after, limit, MessageFormat::Json).await?;
+    render_off_engine("the outbox", move || OutboxPage {
+        messages: copy
+            .messages
+            .iter()
+            .map(|m| views::outbox_message(&copy.facts, m))
+            .collect(),
+        last_seq: copy.last_seq,
+        acknowledged: copy.acknowledged,
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/v1/outbox", tag = "outbox", params(OutboxQuery), responses((status = 200, body = OutboxPage), Refusals), security(("bearer" = []), ("mtls" = [])))]
@@ -115,7 +113,8 @@ async fn outbox_page(
     }
 }
 
-/// The outbox page as ISO 20022, read in one query so the numbers match the messages.
+/// The outbox page as ISO 20022, copied in one query so the numbers match the messages,
+/// and written off the engine thread.
 async fn outbox_xml_page(
     state: &AppState,
     bic: Bic,
@@ -123,24 +122,57 @@ async fn outbox_xml_page(
     limit: usize,
 ) -> AppResult<Response> {
     let hub_bic = state.hub_bic;
-    let xml = state
+    let copy = copy_outbox(state, bic, after, limit, MessageFormat::Xml).await?;
+    let xml = render_off_engine("the outbox", move || {
+        outbox_xml(
+            &copy.facts,
+            hub_bic,
+            bic,
+            &copy.messages,
+            copy.last_seq,
+            copy.acknowledged,
+        )
+    })
+    .await?;
+    Ok(xml_response(xml))
+}
+
+/// An outbox page with owned copies of the records its ISO 20022 messages are written from.
+#[derive(Debug, Default)]
+struct OutboxCopy {
+    messages: Vec<OutboxMessage>,
+    facts: OutboundFacts,
+    last_seq: u64,
+    acknowledged: u64,
+}
+
+/// Copies the page, and what its messages in `format` are written from, inside the engine
+/// query; nothing is written there.
+async fn copy_outbox(
+    state: &AppState,
+    bic: Bic,
+    after: Option<u64>,
+    limit: usize,
+    format: MessageFormat,
+) -> AppResult<OutboxCopy> {
+    Ok(state
         .engine
         .query_async(move |hub| {
             let Some(outbox) = hub.outbox(bic) else {
-                return outbox_xml(hub, hub_bic, bic, &[], 0, 0);
+                return OutboxCopy::default();
             };
             let messages = outbox.read(after, limit);
-            outbox_xml(
-                hub,
-                hub_bic,
-                bic,
-                &messages,
-                outbox.last_seq(),
-                outbox.acknowledged(),
-            )
+            OutboxCopy {
+                facts: match format {
+                    MessageFormat::Json => OutboundFacts::gather_for_views(hub, &messages),
+                    MessageFormat::Xml => OutboundFacts::gather(hub, &messages),
+                },
+                messages,
+                last_seq: outbox.last_seq(),
+                acknowledged: outbox.acknowledged(),
+            }
         })
-        .await?;
-    Ok(xml_response(xml))
+        .await?)
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -217,32 +249,32 @@ pub async fn outbox_stream(
 }
 
 /// The next outbox messages after `after`, each numbered and written in `format`: the
-/// flat JSON view, or a `Message` element of ISO 20022 AppHdr + Document pairs.
+/// flat JSON view, or a `Message` element of ISO 20022 AppHdr + Document pairs. Either is
+/// written off the engine thread.
 async fn rendered_outbox(
     state: &AppState,
     bic: Bic,
     after: u64,
     format: MessageFormat,
 ) -> AppResult<Vec<(u64, String)>> {
-    let hub_bic = state.hub_bic;
-    state
-        .engine
-        .query_async(move |hub| {
-            let Some(outbox) = hub.outbox(bic) else {
-                return Ok(Vec::new());
-            };
-            let outbound = Outbound { hub, hub_bic };
-            outbox
-                .read(Some(after), 100)
+    if format == MessageFormat::Json {
+        let page = read_outbox(state, bic, Some(after), STREAM_BATCH).await?;
+        return render_off_engine("the outbox", move || {
+            page.messages
                 .iter()
-                .map(|m| {
-                    let data = match format {
-                        MessageFormat::Json => json_text(&views::outbox_message(hub, m))?,
-                        MessageFormat::Xml => outbox_message_xml(&outbound, bic, m),
-                    };
-                    Ok((m.seq, data))
-                })
+                .map(|m| Ok((m.seq, json_text(m)?)))
                 .collect()
         })
-        .await?
+        .await?;
+    }
+    let hub_bic = state.hub_bic;
+    let copy = copy_outbox(state, bic, Some(after), STREAM_BATCH, format).await?;
+    render_off_engine("the outbox", move || {
+        let outbound = Outbound::new(&copy.facts, hub_bic);
+        copy.messages
+            .iter()
+            .map(|m| (m.seq, outbox_message_xml(&outbound, bic, m)))
+            .collect()
+    })
+    .await
 }

@@ -1,23 +1,72 @@
 //! What the API returns: the hub's records rendered for people and bank systems, amounts as
 //! exact decimal strings in the currency's scale (never floats). Built inside engine queries,
-//! so each view is consistent with one point of the total order.
+//! or afterwards from records copied in one (see [`Records`]), so each view is consistent
+//! with one point of the total order.
 
-use corridor_core::{AccountId, Amount, Bic, CurrencyCode, Timestamp};
+use std::borrow::Cow;
+
+use corridor_core::{AccountId, Amount, Bic, Currency, CurrencyCode, Timestamp};
 use corridor_settlement::{
     AccountInfo, AccountPurpose, Hub, OutboxEvent, OutboxMessage, Payment, PaymentInstruction,
     PaymentStatus, Recall, RecallOutcome, Rejection, Statement, StatusEvent,
 };
 use serde::Serialize;
 
-pub fn decimal(hub: &Hub, currency: CurrencyCode, minor: u128) -> String {
-    match hub.currency(currency) {
+/// Where a view reads the records it names: the hub itself inside an engine query, or
+/// copies taken from it there (`OutboundFacts`) to write the view on another thread.
+pub trait Records {
+    /// The scale of `code`'s amounts.
+    fn scale(&self, code: CurrencyCode) -> Option<Currency>;
+    fn payment(&self, id: u64) -> Option<&Payment>;
+    fn recall(&self, id: u64) -> Option<&Recall>;
+    /// The statement an outbox message of the end of a day names, at most
+    /// [`MAX_STATEMENT_ENTRIES`] entries.
+    fn outbox_statement(
+        &self,
+        account: AccountId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Option<Cow<'_, Statement>>;
+}
+
+impl Records for Hub {
+    fn scale(&self, code: CurrencyCode) -> Option<Currency> {
+        self.currency(code)
+    }
+
+    fn payment(&self, id: u64) -> Option<&Payment> {
+        Hub::payment(self, id)
+    }
+
+    fn recall(&self, id: u64) -> Option<&Recall> {
+        Hub::recall(self, id)
+    }
+
+    fn outbox_statement(
+        &self,
+        account: AccountId,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Option<Cow<'_, Statement>> {
+        self.statement(account, from, to, MAX_STATEMENT_ENTRIES)
+            .map(Cow::Owned)
+    }
+}
+
+pub fn decimal(hub: &(impl Records + ?Sized), currency: CurrencyCode, minor: u128) -> String {
+    match hub.scale(currency) {
         Some(c) => Amount::from_minor(minor).format(c),
         None => minor.to_string(),
     }
 }
 
 /// `credits - debits` as a signed decimal string.
-pub fn balance(hub: &Hub, currency: CurrencyCode, credits: u128, debits: u128) -> String {
+pub fn balance(
+    hub: &(impl Records + ?Sized),
+    currency: CurrencyCode,
+    credits: u128,
+    debits: u128,
+) -> String {
     if credits >= debits {
         decimal(hub, currency, credits - debits)
     } else {
@@ -117,7 +166,7 @@ pub struct PaymentView {
     pub fx: Option<FxView>,
 }
 
-pub fn payment(hub: &Hub, p: &Payment) -> PaymentView {
+pub fn payment(hub: &(impl Records + ?Sized), p: &Payment) -> PaymentView {
     PaymentView {
         id: p.id,
         sender: p.sender,
@@ -202,7 +251,7 @@ pub struct StatementView {
 /// The most entries one statement holds; a longer period continues from `next_from`.
 pub const MAX_STATEMENT_ENTRIES: usize = 10_000;
 
-pub fn statement(hub: &Hub, s: &Statement) -> StatementView {
+pub fn statement(hub: &(impl Records + ?Sized), s: &Statement) -> StatementView {
     let currency = s.account.currency;
     let credits = s.closing_credits - s.opening_credits;
     let debits = s.closing_debits - s.opening_debits;
@@ -279,7 +328,7 @@ pub struct OutboxView {
     pub audit_head: Option<corridor_settlement::AuditHead>,
 }
 
-pub fn outbox_message(hub: &Hub, m: &OutboxMessage) -> OutboxView {
+pub fn outbox_message(hub: &(impl Records + ?Sized), m: &OutboxMessage) -> OutboxView {
     let base = OutboxView {
         seq: m.seq,
         at: m.at,
@@ -343,7 +392,7 @@ pub fn outbox_message(hub: &Hub, m: &OutboxMessage) -> OutboxView {
             account: Some(*account),
             audit_head: Some(*audit_head),
             statement: hub
-                .statement(*account, *from, *to, MAX_STATEMENT_ENTRIES)
+                .outbox_statement(*account, *from, *to)
                 .map(|s| statement(hub, &s)),
             ..base
         },
@@ -384,7 +433,7 @@ pub struct RecallView {
     pub return_id: Option<String>,
 }
 
-pub fn recall(hub: &Hub, r: &Recall) -> RecallView {
+pub fn recall(hub: &(impl Records + ?Sized), r: &Recall) -> RecallView {
     let payment = hub.payment(r.payment);
     let outcome = r.answer.as_ref().map(|a| &a.outcome);
     let (status, rejection, return_id) = match outcome {
@@ -505,7 +554,7 @@ pub struct QuoteView {
     pub used_by: Option<u64>,
 }
 
-pub fn quote(hub: &Hub, q: &corridor_settlement::Quote) -> QuoteView {
+pub fn quote(hub: &(impl Records + ?Sized), q: &corridor_settlement::Quote) -> QuoteView {
     let (source, destination) = (q.source(), q.destination());
     QuoteView {
         id: q.id,
@@ -583,7 +632,7 @@ pub struct LegView {
     pub transfer: corridor_core::TransferId,
 }
 
-pub fn fx(hub: &Hub, f: &corridor_settlement::FxSettlement) -> FxView {
+pub fn fx(hub: &(impl Records + ?Sized), f: &corridor_settlement::FxSettlement) -> FxView {
     FxView {
         quote: quote(hub, &f.quote),
         legs: f
