@@ -24,8 +24,10 @@ use std::path::PathBuf;
 /// layout is refused by name rather than misread. 2: records hold length-prefixed requests
 /// of the settlement hub. 4: payment submissions carry their sanctions screening. 5: recalls
 /// of settled payments (requests and answers) and their place in the hub's state. 6: closed
-/// business days and their statement notices.
-pub const FORMAT_VERSION: u32 = 6;
+/// business days and their statement notices. 7: token expiry and registered certificates,
+/// who decides sanctions holds and whether screening is required, and the audit chain of
+/// every command; a journal of version 6 would replay under rules it was not written under.
+pub const FORMAT_VERSION: u32 = 7;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
