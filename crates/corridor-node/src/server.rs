@@ -263,6 +263,7 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     let state = Arc::new(AppState {
         engine: handle.clone(),
         directory: RwLock::new(directory),
+        directory_refresh: tokio::sync::Mutex::new(()),
         token_mode: config.token_mode,
         tokens_with_mtls: config.tokens_with_mtls,
         token_ttl_seconds: config.token_ttl_seconds,

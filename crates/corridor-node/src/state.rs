@@ -22,6 +22,9 @@ use crate::screening::ScreeningService;
 pub struct AppState {
     pub engine: EngineHandle<Hub>,
     pub directory: RwLock<Directory>,
+    /// One directory refresh at a time, so a copy read earlier never replaces a later one
+    /// (a revocation would come back to life).
+    pub directory_refresh: tokio::sync::Mutex<()>,
     pub token_mode: bool,
     /// Bearer tokens are also accepted over mutual TLS (from a client whose certificate is
     /// registered); without it a token sent over mTLS is refused.
@@ -56,8 +59,15 @@ impl AppState {
         self.changes.send_modify(|n| *n = n.wrapping_add(1));
     }
 
+    /// Copies the hub's credentials into the gateway's directory. It follows a credential
+    /// change the hub has already made, so it waits for room in a full engine inbox rather
+    /// than give up: a revocation the gateway missed would go on authenticating.
     pub async fn refresh_directory(&self) -> Result<(), ApiError> {
-        let directory = self.engine.query_async(Directory::from_hub).await?;
+        let _one_at_a_time = self.directory_refresh.lock().await;
+        let engine = self.engine.clone();
+        let directory = tokio::task::spawn_blocking(move || engine.query(Directory::from_hub))
+            .await
+            .map_err(|e| ApiError::unwritable("the credential directory", e))??;
         *self
             .directory
             .write()
