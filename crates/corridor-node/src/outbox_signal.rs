@@ -9,11 +9,14 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use axum::http::StatusCode;
 use corridor_core::Bic;
-use corridor_engine::EngineHandle;
+use corridor_engine::{EngineError, EngineHandle};
 use corridor_settlement::Hub;
 use tokio::sync::watch;
 
 use crate::error::{ApiError, AppResult};
+
+/// How long the watcher waits before reading again when the engine inbox is full.
+const BUSY_RETRY: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Long polls and event streams one participant may hold open at once; one more is refused
 /// with 429. A bank needs one stream; a few allow a reconnect before the old one is gone.
@@ -154,18 +157,22 @@ async fn watch_outboxes(
         if watched.is_empty() {
             continue;
         }
-        let Ok(last_seqs) = engine
-            .query_async(move |hub| {
-                watched
-                    .into_iter()
-                    .map(|bic| (bic, hub.outbox(bic).map_or(0, |o| o.last_seq())))
-                    .collect::<Vec<_>>()
-            })
-            .await
-        else {
-            return;
-        };
-        signals.publish(last_seqs);
+        let read = engine.query_async(move |hub| {
+            watched
+                .into_iter()
+                .map(|bic| (bic, hub.outbox(bic).map_or(0, |o| o.last_seq())))
+                .collect::<Vec<_>>()
+        });
+        match read.await {
+            Ok(last_seqs) => signals.publish(last_seqs),
+            // A full inbox means the engine is busy, not gone: read again shortly, whether
+            // or not anything changes meanwhile, so no waiter misses what it waits for.
+            Err(EngineError::Busy { .. }) => {
+                tokio::time::sleep(BUSY_RETRY).await;
+                changes.mark_changed();
+            }
+            Err(_) => return,
+        }
     }
 }
 
