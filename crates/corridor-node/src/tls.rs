@@ -531,6 +531,10 @@ pub fn server_config_with_crl(
         })?;
     // Only HTTP/1.1 is served (see `serve_tls`), so only it is offered.
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    // A resumed session skips the client verifier, so a certificate the CRL revoked since
+    // would go on being accepted: every connection does a full handshake.
+    config.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
+    config.send_tls13_tickets = 0;
     Ok((Arc::new(config), verifier))
 }
 
