@@ -333,20 +333,33 @@ pub async fn set_cap(
     ApiJson(req): ApiJson<CapRequest>,
 ) -> AppResult<Response> {
     let id = parse_account(&id)?;
-    let currency = state
+    let caller_bic = caller.bic;
+    let found = state
         .engine
         .query_async(move |hub| {
-            hub.account(id)
-                .map(|a| (a.currency, hub.currency_agent(a.currency).map(|c| c.agent)))
+            let suspended = caller_bic
+                .and_then(|bic| hub.participant(bic))
+                .is_some_and(|p| !p.is_active());
+            hub.account(id).map(|a| {
+                let agent = hub.currency_agent(a.currency).map(|c| c.agent);
+                (a.currency, agent, suspended)
+            })
         })
         .await?
         .ok_or_else(|| ApiError::not_found(format!("account {id} does not exist")))?;
-    let (currency, agent) = currency;
+    let (currency, agent, suspended) = found;
     let agent_of_currency = caller.role == Role::SettlementAgent && caller.bic == agent;
     if !caller.is_operator() && !agent_of_currency {
         return Err(ApiError::forbidden(
             "only the operator or the currency's settlement agent sets limits",
         ));
+    }
+    // The command names no agent, so the hub cannot refuse a suspended one itself.
+    if agent_of_currency && suspended {
+        return Err(ApiError::forbidden(format!(
+            "{} is suspended: it may only read",
+            caller.bic.map(|b| b.to_string()).unwrap_or_default()
+        )));
     }
     let cap = parse_decimal(&state, &req.net_debit_cap, currency).await?;
     submit(

@@ -431,3 +431,33 @@ async fn a_suspended_banks_held_payment_is_not_settled_on_release() {
     assert_eq!(payment["status"], "held", "{payment}");
     node.stop().await;
 }
+
+/// Setting a cap names no agent in the hub's command, so the gateway refuses a suspended
+/// agent itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_suspended_settlement_agent_cannot_set_a_cap() {
+    let node = TestNode::start().await;
+    let account = node.account("VOLGRUMM", "RUB").await;
+    let path = format!("/v1/accounts/{account}/net-debit-cap");
+    let cap = json!({ "net_debit_cap": "100.00" });
+    let (status, body) = node
+        .call(Some("CBRFRUMM"), reqwest::Method::PUT, &path, Some(&cap))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = node
+        .post("operator", "/v1/participants/CBRFRUMM/suspend", &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let raise = json!({ "net_debit_cap": "900000000.00" });
+    let (status, refused) = node
+        .call(Some("CBRFRUMM"), reqwest::Method::PUT, &path, Some(&raise))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    assert_eq!(refused["error"]["code"], "AG01", "{refused}");
+    let (_, view) = node
+        .get("operator", &format!("/v1/accounts/{account}"))
+        .await;
+    assert_eq!(view["net_debit_cap"], "100.00", "{view}");
+    node.stop().await;
+}
