@@ -136,16 +136,25 @@ fn peer_network(ip: IpAddr) -> String {
     }
 }
 
-/// Admits a request that may carry more than `small_body_bytes` (by its `Content-Length`, or
-/// a chunked body of unknown length) only while fewer than the budget are being received,
-/// and answers 503 (`BUSY`) otherwise: a few dozen concurrent 32 MiB batches must not take
-/// the node's memory. Small requests never wait for large ones.
+/// The routes whose body may exceed the small-body limit (a batch, an ISO 20022 envelope, a
+/// watchlist); every other route's body is cut at that limit.
+const LARGE_BODY_ROUTES: [&str; 3] = ["/v1/payments/batch", "/v1/iso20022", "/v1/lists/{name}"];
+
+/// Admits a request to a large-body route that may carry more than `small_body_bytes` (by its
+/// `Content-Length`, or a chunked body of unknown length) only while fewer than the budget
+/// are being received, and answers 503 (`BUSY`) otherwise: a few dozen concurrent 32 MiB
+/// batches must not take the node's memory. Small requests never wait for large ones, and a
+/// body trickled to a small-body route takes no place in the budget.
 pub async fn budget_large_body(
     State(admission): State<Arc<Admission>>,
     request: Request,
     next: Next,
 ) -> Response {
-    if !may_be_large(&request, admission.small_body_bytes) {
+    let large_route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|path| LARGE_BODY_ROUTES.contains(&path.as_str()));
+    if !large_route || !may_be_large(&request, admission.small_body_bytes) {
         return next.run(request).await;
     }
     let Ok(_permit) = admission.large_bodies.try_acquire() else {

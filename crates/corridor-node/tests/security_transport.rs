@@ -204,9 +204,24 @@ async fn large_bodies_in_flight_are_budgeted() {
         node.token("VOLGRUMM").unwrap(),
         1024 * 1024
     );
+    // A body trickled to a small-body route takes no place in the budget.
+    let trickle = format!(
+        "POST /v1/payments HTTP/1.1\r\nHost: node\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{{\r\n",
+        node.token("URALRUMM").unwrap(),
+    );
+    let mut trickling = TcpStream::connect(address(&node)).await.unwrap();
+    trickling.write_all(trickle.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
     let mut holding = TcpStream::connect(address(&node)).await.unwrap();
     holding.write_all(head.as_bytes()).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), read_head(&mut holding))
+            .await
+            .is_err(),
+        "the batch is admitted and waits for its body"
+    );
 
     let mut second = TcpStream::connect(address(&node)).await.unwrap();
     second.write_all(head.as_bytes()).await.unwrap();
@@ -223,6 +238,7 @@ async fn large_bodies_in_flight_are_budgeted() {
         "small requests do not wait for large ones"
     );
     drop(holding);
+    drop(trickling);
     node.stop().await;
 }
 
