@@ -1,22 +1,29 @@
-//! The engine loop: the single writer of Corridor's state. Callers on any thread submit
+//! The engine: the single writer of Corridor's state. Callers on any thread submit
 //! requests through an [`EngineHandle`]; the engine thread gathers the requests waiting (up
 //! to `max_batch_events` events), stamps them with one engine time, applies them to the
-//! [`StateMachine`] (the bare ledger, or the settlement hub that wraps it) and hands the batch to the journal thread, which appends it
-//! as one record, `fdatasync`s (one sync for every record waiting: group commit) and only then
-//! releases the results. While the journal thread syncs batch N, the engine thread applies
-//! batch N+1: the two cores overlap, and no result ever leaves before it is durable. Each
-//! request is encoded into the batch's record before it is applied, so one the journal
-//! could not hold is refused with [`EngineError::Encode`] and changes nothing.
+//! [`StateMachine`] (the bare ledger, or the settlement hub that wraps it) and hands the
+//! batch to the journal thread, which appends it as one record, makes it durable (one sync
+//! or one transaction for every record waiting: group commit) and only then releases the
+//! results. While the journal thread syncs batch N, the engine thread applies batch N+1: the
+//! two cores overlap, and no result ever leaves before it is durable. Each request is
+//! encoded into the batch's record before it is applied, so one the journal could not hold
+//! is refused with [`EngineError::Encode`] and changes nothing.
 //!
-//! Recovery on [`Engine::open`]: latest snapshot, then replay of every journal record after
-//! it. Writing fails stop: if the journal cannot be written, the engine refuses all further
-//! work, because its memory is then ahead of the disk.
+//! The journal is a [`JournalWriter`] and [`SnapshotSink`]: the embedded segment files
+//! ([`Engine::open`]) or any other backend ([`Engine::start`]). An engine is the writer or
+//! a standby: a standby applies records another writer made durable
+//! ([`EngineHandle::replicate`]), serves reads and refuses writes with
+//! [`EngineError::NotWriter`]; it becomes the writer with [`EngineHandle::promote`] and any
+//! engine goes back to standby, on a state rebuilt from the journal, with
+//! [`EngineHandle::demote`]. Writing fails stop: if the journal cannot be written, the
+//! engine refuses all further work, because its memory is then ahead of the journal.
 
+mod engine_loop;
 pub mod record;
+mod recovery;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -24,10 +31,16 @@ use corridor_core::Timestamp;
 /// Directories 0700 and files 0600 under the data directory, for every crate that writes
 /// there.
 pub use corridor_journal::private;
-use corridor_journal::{Journal, JournalConfig, JournalError, ScanMode, ScanReport, SnapshotStore};
+use corridor_journal::{
+    Journal, JournalConfig, JournalError, JournalWriter, ScanMode, SnapshotSink, SnapshotStore,
+};
 use corridor_ledger::{MachineError, StateMachine};
-use crossbeam_channel::{Receiver, Sender, TrySendError};
-use record::RecordBuilder;
+use crossbeam_channel::{Sender, TrySendError};
+use engine_loop::{EngineLoop, Release, Request};
+pub use recovery::{
+    EmbeddedSource, Recovery, StartFrom, apply_record, journal_dir, recover, recover_from,
+    snapshot_dir,
+};
 
 /// Where engine time comes from. Tests and simulations pass their own.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -89,23 +102,11 @@ impl EngineConfig {
             inbox_capacity: DEFAULT_INBOX_CAPACITY,
         }
     }
-
-    fn journal_dir(&self) -> PathBuf {
-        journal_dir(&self.data_dir)
-    }
 }
 
 /// Room for two full batches of single-payment requests: enough that a busy engine is
 /// never starved, small enough that a request waits milliseconds, not seconds.
 pub const DEFAULT_INBOX_CAPACITY: usize = 16_384;
-
-pub fn journal_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("journal")
-}
-
-pub fn snapshot_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("snapshots")
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -127,6 +128,19 @@ pub enum EngineError {
     Locked(PathBuf),
     #[error("the engine's inbox is full ({capacity} requests waiting); retry shortly")]
     Busy { capacity: usize },
+    #[error("this node is a standby and takes no writes{}", writer_at(writer))]
+    NotWriter { writer: Option<Arc<str>> },
+    #[error("the engine is the {role:?} and cannot {wanted}")]
+    WrongRole { role: Role, wanted: &'static str },
+    #[error("journal record {found} does not follow the state, which expects record {expected}")]
+    OutOfOrder { expected: u64, found: u64 },
+}
+
+fn writer_at(writer: &Option<Arc<str>>) -> String {
+    writer
+        .as_ref()
+        .map(|w| format!(": the writer is {w}"))
+        .unwrap_or_default()
 }
 
 /// What a caller does when the inbox is full: a thread of its own may wait; an async task
@@ -137,37 +151,38 @@ enum Wait {
     Refuse,
 }
 
-/// Releases one caller's answer once the record holding its batch is durable (`Ok`) or the
-/// journal failed (`Err`).
-type Release = Box<dyn FnOnce(Result<(), Arc<str>>) + Send>;
-
-enum Request<S: StateMachine> {
-    Submit {
-        request: S::Request,
-        reply: oneshot::Sender<Result<S::Outcome, EngineError>>,
-    },
-    Query(Box<dyn FnOnce(&S) -> Release + Send>),
-    Snapshot(oneshot::Sender<Result<u64, EngineError>>),
-    Shutdown,
+/// Where a writer appends and stores snapshots.
+pub struct Storage {
+    pub writer: Box<dyn JournalWriter>,
+    pub snapshots: Box<dyn SnapshotSink>,
 }
 
-enum ToJournal {
-    /// `record` is `None` when the batch held only queries.
-    Batch {
-        record: Option<Vec<u8>>,
-        releases: Vec<Release>,
-    },
-    /// Answers once everything before it is durable, with the last record's number.
-    Barrier(oneshot::Sender<Result<u64, Arc<str>>>),
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Storage")
+            .field("next_seq", &self.writer.next_seq())
+            .finish_non_exhaustive()
+    }
 }
 
-/// What recovery did, for the start-up log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Applies requests and appends them to the journal.
+    Writer,
+    /// Applies what a writer appended; serves reads, refuses writes.
+    Standby,
+}
+
+/// What the engine is doing, answered even after a journal failure.
 #[derive(Debug, Clone)]
-pub struct Recovery {
-    pub snapshot_seq: Option<u64>,
-    pub replayed_records: u64,
-    pub replayed_events: u64,
-    pub report: ScanReport,
+pub struct EngineStatus {
+    pub role: Role,
+    /// The last journal record the state reflects (applied, not necessarily durable yet on
+    /// a writer).
+    pub applied_seq: u64,
+    /// Why the journal could not be written, once it could not: the writer then serves
+    /// nothing until demoted.
+    pub failure: Option<Arc<str>>,
 }
 
 /// A running engine. Drop it or call [`Engine::shutdown`] to stop.
@@ -206,104 +221,22 @@ impl<S: StateMachine> std::fmt::Debug for Engine<S> {
     }
 }
 
-/// Takes the data directory's lock file. The OS releases it when the process dies, so a
-/// crash never leaves a stale lock behind.
-fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File, EngineError> {
-    let path = data_dir.join("LOCK");
-    let io = |source| {
-        EngineError::Journal(JournalError::Io {
-            path: path.clone(),
-            source,
-        })
-    };
-    private::create_dir_all(data_dir).map_err(io)?;
-    let file = private::file_options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(io)?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(EngineError::Locked(data_dir.to_path_buf())),
-        Err(std::fs::TryLockError::Error(source)) => Err(io(source)),
-    }
-}
-
-/// Where recovery starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StartFrom {
-    /// The latest snapshot, then the journal after it: what start-up does.
-    LatestSnapshot,
-    /// An empty state and the whole journal: what `journal verify` compares against.
-    Genesis,
-}
-
-/// Rebuilds the state from `data_dir`: a snapshot (or an empty state) plus replay of the
-/// journal after it, then a full invariant check.
-pub fn recover<S: StateMachine + Default>(
-    data_dir: &Path,
-    mode: ScanMode,
-    start: StartFrom,
-) -> Result<(S, Recovery), EngineError> {
-    let snapshot = match start {
-        StartFrom::LatestSnapshot => SnapshotStore::new(&snapshot_dir(data_dir)).latest()?,
-        StartFrom::Genesis => None,
-    };
-    let (mut state, after) = match &snapshot {
-        Some(s) => (
-            S::decode_snapshot(&s.payload).map_err(EngineError::Snapshot)?,
-            s.seq,
-        ),
-        None => (S::default(), 0),
-    };
-    if mode == ScanMode::Repair {
-        private::create_dir_all(&journal_dir(data_dir)).map_err(|source| JournalError::Io {
-            path: journal_dir(data_dir),
-            source,
-        })?;
-    }
-    let mut replayed_events = 0;
-    let report = Journal::scan(&journal_dir(data_dir), mode, after, |seq, payload| {
-        let batch = record::decode::<S>(payload).map_err(|e| e.to_string())?;
-        state.begin_record(seq);
-        for request in &batch.requests {
-            state.apply(request, batch.now);
-            replayed_events += S::events(request) as u64;
-        }
-        Ok(())
-    })?;
-    if after > report.last_seq {
-        return Err(JournalError::SnapshotAhead {
-            snapshot_seq: after,
-            journal_end: report.last_seq,
-        }
-        .into());
-    }
-    state.check_invariants().map_err(EngineError::Invariant)?;
-    let recovery = Recovery {
-        snapshot_seq: snapshot.map(|s| s.seq),
-        replayed_records: report.last_seq - after,
-        replayed_events,
-        report,
-    };
-    Ok((state, recovery))
-}
-
 impl<S: StateMachine + Default> Engine<S> {
-    /// Recovers the state in `config.data_dir` and starts the engine and journal threads.
+    /// Recovers the state from the embedded journal in `config.data_dir` and starts the
+    /// engine as its writer.
     pub fn open(config: EngineConfig) -> Result<Engine<S>, EngineError> {
-        let lock = lock_data_dir(&config.data_dir)?;
+        let lock = recovery::lock_data_dir(&config.data_dir)?;
         let (mut state, recovery) = recover::<S>(
             &config.data_dir,
             ScanMode::Repair,
             StartFrom::LatestSnapshot,
         )?;
         state.reserve_transfers(config.reserve_transfers);
+        let report = recovery.report.clone().unwrap_or_default();
         let journal = Journal::open(
-            &config.journal_dir(),
+            &journal_dir(&config.data_dir),
             config.journal.clone(),
-            &recovery.report,
+            &report,
         )?;
         tracing::info!(
             data_dir = %config.data_dir.display(),
@@ -313,33 +246,29 @@ impl<S: StateMachine + Default> Engine<S> {
             state = %state.summary(),
             "state recovered"
         );
+        let storage = Storage {
+            writer: Box::new(journal),
+            snapshots: Box::new(SnapshotStore::new(&snapshot_dir(&config.data_dir))),
+        };
+        Engine::start(config, state, recovery, Some(storage), Some(lock))
+    }
+}
+
+impl<S: StateMachine> Engine<S> {
+    /// Starts the engine threads on a recovered `state`: the writer when `storage` is given
+    /// (whose next record must follow `recovery.last_seq`), a standby otherwise.
+    pub fn start(
+        config: EngineConfig,
+        state: S,
+        recovery: Recovery,
+        storage: Option<Storage>,
+        lock: Option<std::fs::File>,
+    ) -> Result<Engine<S>, EngineError> {
         let inbox_capacity = config.inbox_capacity.max(1);
         let (requests, inbox) = crossbeam_channel::bounded(inbox_capacity);
-        let (to_journal, journal_inbox) = crossbeam_channel::bounded(2);
-        let poisoned = Arc::new(AtomicBool::new(false));
-        let journal_poisoned = poisoned.clone();
-        let journal_thread = std::thread::Builder::new()
-            .name("corridor-journal".into())
-            .spawn({
-                let observer = config.sync_observer.clone();
-                move || journal_loop(journal, journal_inbox, journal_poisoned, observer)
-            })
-            .map_err(|source| JournalError::Io {
-                path: config.data_dir.clone(),
-                source,
-            })?;
         let data_dir = config.data_dir.clone();
-        let mut engine_loop = EngineLoop {
-            state,
-            config,
-            inbox,
-            to_journal: Some(to_journal),
-            journal_thread: Some(journal_thread),
-            poisoned,
-            events_since_snapshot: 0,
-            next_record_seq: recovery.report.last_seq + 1,
-            _lock: lock,
-        };
+        let mut engine_loop =
+            EngineLoop::new(state, recovery.last_seq, storage, config, inbox, lock)?;
         let engine_thread = std::thread::Builder::new()
             .name("corridor-engine".into())
             .spawn(move || engine_loop.run())
@@ -356,9 +285,7 @@ impl<S: StateMachine + Default> Engine<S> {
             recovery,
         })
     }
-}
 
-impl<S: StateMachine> Engine<S> {
     pub fn handle(&self) -> EngineHandle<S> {
         self.handle.clone()
     }
@@ -367,7 +294,8 @@ impl<S: StateMachine> Engine<S> {
         &self.recovery
     }
 
-    /// Finishes every accepted request, writes a final snapshot and stops the threads.
+    /// Finishes every accepted request, writes a final snapshot (as the writer) and stops
+    /// the threads.
     pub fn shutdown(mut self) {
         self.stop();
     }
@@ -400,6 +328,16 @@ impl<S: StateMachine> EngineHandle<S> {
                 TrySendError::Disconnected(_) => EngineError::Stopped,
             }),
         }
+    }
+
+    /// Sends a request built around a reply channel and waits for the answer.
+    fn ask<T>(
+        &self,
+        request: impl FnOnce(engine_loop::Reply<T>) -> Request<S>,
+    ) -> Result<T, EngineError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(request(reply), Wait::Block)?;
+        answer.recv().map_err(|_| EngineError::Stopped)?
     }
 
     fn start_submit(
@@ -472,233 +410,53 @@ impl<S: StateMachine> EngineHandle<S> {
 
     /// Writes a snapshot now; returns the number of the last record it covers.
     pub fn snapshot(&self) -> Result<u64, EngineError> {
+        self.ask(Request::Snapshot)
+    }
+
+    /// On a standby: applies records a writer made durable, which must continue from the
+    /// last one applied. Returns the number of the last record now applied.
+    pub fn replicate(&self, records: Vec<(u64, Vec<u8>)>) -> Result<u64, EngineError> {
+        self.ask(|reply| Request::Replicate { records, reply })
+    }
+
+    /// Makes a standby the writer, appending to `storage`, whose next record must follow
+    /// the last one applied.
+    pub fn promote(&self, storage: Storage) -> Result<(), EngineError> {
+        self.ask(|reply| Request::Promote { storage, reply })
+    }
+
+    /// Makes the engine a standby on `state`, the journal's state after record
+    /// `applied_seq`: what a writer does once its journal refused it (another writer took
+    /// over, or the journal was lost).
+    pub fn demote(&self, state: S, applied_seq: u64) -> Result<(), EngineError> {
+        self.ask(|reply| Request::Demote {
+            state: Box::new(state),
+            applied_seq,
+            reply,
+        })
+    }
+
+    /// Where a standby says the writer is when it refuses a write.
+    pub fn set_writer_hint(&self, writer: Option<String>) -> Result<(), EngineError> {
+        self.send(Request::SetWriterHint(writer.map(Arc::from)), Wait::Block)
+    }
+
+    pub fn status(&self) -> Result<EngineStatus, EngineError> {
         let (reply, answer) = oneshot::channel();
-        self.send(Request::Snapshot(reply), Wait::Block)?;
-        answer.recv().map_err(|_| EngineError::Stopped)?
-    }
-}
-
-struct EngineLoop<S: StateMachine> {
-    state: S,
-    config: EngineConfig,
-    inbox: Receiver<Request<S>>,
-    to_journal: Option<Sender<ToJournal>>,
-    journal_thread: Option<JoinHandle<()>>,
-    poisoned: Arc<AtomicBool>,
-    events_since_snapshot: u64,
-    /// The number the journal gives the record being gathered now.
-    next_record_seq: u64,
-    /// Held for the life of the engine thread: one writer per data directory.
-    _lock: std::fs::File,
-}
-
-impl<S: StateMachine> EngineLoop<S> {
-    fn run(&mut self) {
-        while let Ok(first) = self.inbox.recv() {
-            let mut pending = vec![first];
-            let mut events = event_count(&pending[0]);
-            while events < self.config.max_batch_events {
-                let Ok(next) = self.inbox.try_recv() else {
-                    break;
-                };
-                events += event_count(&next);
-                pending.push(next);
-            }
-            if !self.process(pending) {
-                break;
-            }
-        }
-        self.finish();
+        self.send(Request::Status(reply), Wait::Block)?;
+        answer.recv().map_err(|_| EngineError::Stopped)
     }
 
-    /// Handles one gathered group of requests; `false` once shutdown was asked for.
-    fn process(&mut self, pending: Vec<Request<S>>) -> bool {
-        let now = (self.config.clock)();
-        let mut record = RecordBuilder::new(now);
-        let mut releases: Vec<Release> = Vec::new();
-        let mut keep_running = true;
-        for request in pending {
-            if self.poisoned.load(Ordering::Acquire) {
-                refuse(request);
-                continue;
-            }
-            match request {
-                Request::Submit { request, reply } => {
-                    // Encoded before it is applied: a request the journal cannot hold must
-                    // not change the state either.
-                    if let Err(e) = record.push::<S>(&request) {
-                        tracing::error!(error = %e, "request cannot be encoded for the journal: refused, not applied");
-                        let _ = reply.send(Err(EngineError::Encode(e)));
-                        continue;
-                    }
-                    self.state.begin_record(self.next_record_seq);
-                    let outcome = self.state.apply(&request, now);
-                    self.events_since_snapshot += S::events(&request) as u64;
-                    releases.push(Box::new(move |durable| {
-                        let _ = reply
-                            .send(durable.map(|()| outcome).map_err(|_| EngineError::Poisoned));
-                    }));
-                }
-                Request::Query(read) => releases.push(read(&self.state)),
-                Request::Snapshot(reply) => {
-                    let batch = std::mem::replace(&mut record, RecordBuilder::new(now));
-                    self.flush_batch(batch, &mut releases);
-                    let _ = reply.send(self.write_snapshot());
-                }
-                Request::Shutdown => keep_running = false,
-            }
-        }
-        self.flush_batch(record, &mut releases);
-        if self.events_since_snapshot >= self.config.snapshot_every_events
-            && let Err(e) = self.write_snapshot()
-        {
-            tracing::error!(error = %e, "periodic snapshot failed; the journal still holds everything");
-        }
-        keep_running
-    }
-
-    fn flush_batch(&mut self, record: RecordBuilder, releases: &mut Vec<Release>) {
-        if releases.is_empty() {
-            return;
-        }
-        if !record.is_empty() {
-            self.next_record_seq += 1;
-        }
-        let batch = ToJournal::Batch {
-            record: (!record.is_empty()).then(|| record.finish()),
-            releases: std::mem::take(releases),
-        };
-        let Some(to_journal) = &self.to_journal else {
-            return;
-        };
-        if let Err(crossbeam_channel::SendError(ToJournal::Batch { releases, .. })) =
-            to_journal.send(batch)
-        {
-            self.poisoned.store(true, Ordering::Release);
-            fail_all(releases, "journal thread is gone");
-        }
-    }
-
-    /// Waits until everything applied is durable, then writes the state as the snapshot of
-    /// the last record.
-    fn write_snapshot(&mut self) -> Result<u64, EngineError> {
+    /// [`EngineHandle::status`] for async callers; a full inbox refuses it with
+    /// [`EngineError::Busy`].
+    pub fn status_async(
+        &self,
+    ) -> impl Future<Output = Result<EngineStatus, EngineError>> + Send + use<S> {
         let (reply, answer) = oneshot::channel();
-        let to_journal = self.to_journal.as_ref().ok_or(EngineError::Stopped)?;
-        to_journal
-            .send(ToJournal::Barrier(reply))
-            .map_err(|_| EngineError::Poisoned)?;
-        let seq = answer
-            .recv()
-            .map_err(|_| EngineError::Poisoned)?
-            .map_err(|_| EngineError::Poisoned)?;
-        if seq == 0 {
-            return Ok(0);
-        }
-        let bytes = self.state.encode_snapshot().map_err(|e| {
-            tracing::error!(seq, error = %e, "the state cannot be encoded: no snapshot written");
-            EngineError::SnapshotEncode(e)
-        })?;
-        let path = SnapshotStore::new(&snapshot_dir(&self.config.data_dir)).write(seq, &bytes)?;
-        self.events_since_snapshot = 0;
-        tracing::info!(seq, bytes = bytes.len(), path = %path.display(), "snapshot written");
-        Ok(seq)
-    }
-
-    fn finish(&mut self) {
-        if !self.poisoned.load(Ordering::Acquire)
-            && let Err(e) = self.write_snapshot()
-        {
-            tracing::error!(error = %e, "final snapshot failed; the journal still holds everything");
-        }
-        self.to_journal = None;
-        if let Some(thread) = self.journal_thread.take() {
-            let _ = thread.join();
-        }
-        for request in self.inbox.try_iter() {
-            refuse(request);
-        }
-    }
-}
-
-fn event_count<S: StateMachine>(request: &Request<S>) -> usize {
-    match request {
-        Request::Submit { request, .. } => S::events(request),
-        _ => 1,
-    }
-}
-
-fn refuse<S: StateMachine>(request: Request<S>) {
-    match request {
-        Request::Submit { reply, .. } => {
-            let _ = reply.send(Err(EngineError::Poisoned));
-        }
-        Request::Query(read) => drop(read),
-        Request::Snapshot(reply) => {
-            let _ = reply.send(Err(EngineError::Poisoned));
-        }
-        Request::Shutdown => {}
-    }
-}
-
-fn fail_all(releases: Vec<Release>, reason: &str) {
-    let reason: Arc<str> = reason.into();
-    for release in releases {
-        release(Err(reason.clone()));
-    }
-}
-
-/// The journal thread: appends every batch waiting, syncs once, then releases their results.
-fn journal_loop(
-    mut journal: Journal,
-    inbox: Receiver<ToJournal>,
-    poisoned: Arc<AtomicBool>,
-    sync_observer: Option<SyncObserver>,
-) {
-    // Once a write or sync failed, the file's tail is unknown: nothing more is written.
-    let mut failure: Option<Arc<str>> = None;
-    while let Ok(first) = inbox.recv() {
-        let mut waiting = vec![first];
-        waiting.extend(inbox.try_iter());
-        let mut released = Vec::new();
-        let mut barriers = Vec::new();
-        for item in waiting {
-            match item {
-                ToJournal::Batch { record, releases } => {
-                    if failure.is_none()
-                        && let Some(record) = record
-                        && let Err(e) = journal.append(&record)
-                    {
-                        failure = Some(e.to_string().into());
-                    }
-                    released.extend(releases);
-                }
-                ToJournal::Barrier(reply) => barriers.push(reply),
-            }
-        }
-        if failure.is_none() {
-            let started = std::time::Instant::now();
-            if let Err(e) = journal.sync() {
-                failure = Some(e.to_string().into());
-            }
-            if let Some(observe) = &sync_observer {
-                observe(started.elapsed());
-            }
-        }
-        let last_seq = journal.next_seq() - 1;
-        if let Some(reason) = &failure {
-            tracing::error!(%reason, "journal write failed: the engine stops accepting work");
-            poisoned.store(true, Ordering::Release);
-            fail_all(released, reason);
-            for reply in barriers {
-                let _ = reply.send(Err(reason.clone()));
-            }
-            continue;
-        }
-        for release in released {
-            release(Ok(()));
-        }
-        for reply in barriers {
-            let _ = reply.send(Ok(last_seq));
+        let sent = self.send(Request::Status(reply), Wait::Refuse);
+        async move {
+            sent?;
+            answer.await.map_err(|_| EngineError::Stopped)
         }
     }
 }

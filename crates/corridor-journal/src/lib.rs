@@ -13,9 +13,11 @@
 pub mod private;
 mod segment;
 mod snapshot;
+mod store;
 
 pub use segment::{Journal, JournalConfig, ScanMode, ScanReport, SegmentInfo, TornTail};
 pub use snapshot::{SnapshotStore, StoredSnapshot};
+pub use store::{JournalWriter, RecordSource, RecordVisitor, SnapshotSink};
 
 use std::path::PathBuf;
 
@@ -65,6 +67,10 @@ pub enum JournalError {
     SnapshotAhead { snapshot_seq: u64, journal_end: u64 },
     #[error("record {seq} could not be applied: {reason}")]
     Replay { seq: u64, reason: String },
+    /// A failure of a journal backend outside this crate (the PostgreSQL journal), with its
+    /// own typed error inside.
+    #[error(transparent)]
+    Backend(Box<dyn std::error::Error + Send + Sync>),
 }
 
 pub(crate) fn io_error(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> JournalError + '_ {

@@ -20,7 +20,8 @@ pub struct SnapshotStore {
 #[derive(Debug)]
 pub struct StoredSnapshot {
     pub seq: u64,
-    pub path: PathBuf,
+    /// Where it was read from, for messages: a file path or a database row.
+    pub location: String,
     pub payload: Vec<u8>,
 }
 
@@ -134,7 +135,7 @@ impl SnapshotStore {
         }
         Ok(Some(StoredSnapshot {
             seq,
-            path: path.clone(),
+            location: path.display().to_string(),
             payload: payload.to_vec(),
         }))
     }

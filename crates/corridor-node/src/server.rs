@@ -233,7 +233,7 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
             addr: config.listen,
             source: std::io::Error::other(e),
         })??;
-    tracing::info!(recovered = %engine.recovery().report.last_seq, "journal records recovered");
+    tracing::info!(recovered = %engine.recovery().last_seq, "journal records recovered");
     warn_if_readable_by_others(&config.data_dir);
     let handle = engine.handle();
     if let Some(timeout) = config.queue_timeout_seconds {

@@ -13,7 +13,7 @@ use corridor_settlement::{Hub, HubCommand, PaymentStatus};
 pub fn verify(data_dir: &Path) -> anyhow::Result<()> {
     let (from_genesis, full) = recover::<Hub>(data_dir, ScanMode::ReadOnly, StartFrom::Genesis)
         .with_context(|| format!("replaying {} from its first record", data_dir.display()))?;
-    let report = &full.report;
+    let report = full.report.clone().unwrap_or_default();
     for segment in &report.segments {
         println!(
             "segment {}: records from {}, {} records, {} bytes",
