@@ -5,15 +5,18 @@
 //! submits one hub command through the engine (and answers once it is durable) or reads the
 //! hub in a query. No handler changes state itself.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp};
+use corridor_engine::Role as EngineRole;
 use corridor_settlement::{
     AccountPurpose, Answer, ClosedDay, HubCommand, HubConfig, LiquidityDirection, Participant,
     ParticipantRole, ParticipantStatus, Rejection,
 };
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::auth::{Caller, Role};
 use crate::endpoint::{
@@ -31,13 +34,64 @@ use crate::views::{self, AccountView, StatementView};
 
 // ---- operations ----------------------------------------------------------------------
 
-#[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200, description = "The process is up", body = String)))]
-pub async fn health() -> &'static str {
-    "ok"
+/// The node's role, for operators and monitoring.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthView {
+    /// `ok`, or `failed` once the journal refused this writer (it is stepping down).
+    pub status: &'static str,
+    /// `writer` or `standby`.
+    pub role: &'static str,
+    /// `embedded` or `postgresql`.
+    pub journal: &'static str,
+    /// The writer's lease epoch on a shared journal (0 on the embedded one).
+    pub epoch: u64,
+    /// The last journal record this node's state reflects.
+    pub applied_seq: u64,
 }
 
-#[utoipa::path(get, path = "/ready", tag = "operations", responses((status = 200, description = "The engine answers", body = String), (status = 503, description = "The engine is unavailable", body = Rejection)))]
+#[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200, description = "The process is up; its role and how far it has applied the journal", body = HealthView), (status = 503, description = "The engine does not answer", body = Rejection)))]
+pub async fn health(State(state): St) -> AppResult<Json<HealthView>> {
+    let engine = state.engine.status_async().await?;
+    let role = match engine.role {
+        EngineRole::Writer => "writer",
+        EngineRole::Standby => "standby",
+    };
+    Ok(Json(HealthView {
+        status: if engine.failure.is_some() {
+            "failed"
+        } else {
+            "ok"
+        },
+        role,
+        journal: if state.replication.is_some() {
+            "postgresql"
+        } else {
+            "embedded"
+        },
+        epoch: state.replication.as_ref().map_or(0, |r| r.epoch()),
+        applied_seq: engine.applied_seq,
+    }))
+}
+
+/// 200 on the writer only (on a shared journal: the one whose lease is current), so a load
+/// balancer sends traffic there.
+#[utoipa::path(get, path = "/ready", tag = "operations", responses((status = 200, description = "The writer, taking instructions", body = String), (status = 503, description = "A standby, or the engine is unavailable", body = Rejection)))]
 pub async fn ready(State(state): St) -> Response {
+    let engine = match state.engine.status_async().await {
+        Ok(engine) => engine,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let writing = engine.role == EngineRole::Writer
+        && engine.failure.is_none()
+        && state.replication.as_ref().is_none_or(|r| r.holds_lease());
+    if !writing {
+        return ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "STBY",
+            "this node is not the writer".to_string(),
+        )
+        .into_response();
+    }
     match state.engine.query_async(|_| ()).await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(e) => ApiError::from(e).into_response(),

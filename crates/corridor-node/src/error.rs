@@ -94,6 +94,13 @@ impl From<EngineError> for ApiError {
                 ),
             );
         }
+        if let EngineError::NotWriter { .. } = &e {
+            return ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "STBY",
+                format!("{e}; retry there with the same instruction id"),
+            );
+        }
         if let EngineError::Busy { .. } = &e {
             tracing::warn!(error = %e, "request refused: the engine's inbox is full");
             return ApiError::busy(e.to_string());

@@ -25,6 +25,7 @@ pub mod page;
 pub mod payments_api;
 pub mod rates_file;
 pub mod recall_api;
+pub mod replication;
 pub mod routes;
 pub mod screening;
 pub mod server;

@@ -9,7 +9,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use corridor_core::Bic;
-use corridor_engine::{Engine, EngineConfig, EngineError, EngineHandle};
+use corridor_engine::{Engine, EngineConfig, EngineError, EngineHandle, Role};
 use corridor_settlement::{Hub, HubCommand};
 use tokio::sync::watch;
 
@@ -17,6 +17,7 @@ use crate::admission::Admission;
 use crate::auth::{Directory, RateLimiter};
 use crate::listener::{ConnectionLimits, serve_plain};
 use crate::metrics::Metrics;
+use crate::replication::{self, PgJournalConfig, Replication, ReplicationError};
 use crate::routes::router;
 use crate::screening::ScreeningService;
 use crate::state::AppState;
@@ -61,6 +62,9 @@ pub struct NodeConfig {
     pub register_certificates: Vec<PathBuf>,
     /// A certificate revocation list (PEM or DER), read at start and on reload.
     pub crl: Option<PathBuf>,
+    /// The journal on PostgreSQL, shared with other nodes; `None` for the embedded journal
+    /// in `data_dir`.
+    pub postgres: Option<PgJournalConfig>,
 }
 
 /// Tokens last a day unless configured otherwise.
@@ -103,6 +107,7 @@ impl NodeConfig {
             token_ttl_seconds: DEFAULT_TOKEN_TTL_SECONDS,
             register_certificates: Vec::new(),
             crl: None,
+            postgres: None,
         }
     }
 }
@@ -134,6 +139,10 @@ pub enum NodeError {
     PartialTls { missing: String },
     #[error("screening: {0}")]
     Screening(#[from] crate::screening::ScreeningError),
+    #[error(transparent)]
+    Replication(#[from] ReplicationError),
+    #[error("the node stopped while starting")]
+    Interrupted,
 }
 
 /// Mutual TLS from its three files, all or none: with only some of them the node would
@@ -173,6 +182,7 @@ pub struct RunningNode {
     addr: SocketAddr,
     state: Arc<AppState>,
     engine: Option<Engine<Hub>>,
+    replication: Option<Replication>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     metrics_server: Option<MetricsServer>,
@@ -208,9 +218,17 @@ impl RunningNode {
         if let Some(metrics) = self.metrics_server.take() {
             metrics.stop().await;
         }
-        if let Some(engine) = self.engine.take() {
-            let _ = tokio::task::spawn_blocking(move || engine.shutdown()).await;
-        }
+        let replication = self.replication.take();
+        let engine = self.engine.take();
+        let _ = tokio::task::spawn_blocking(move || {
+            if let Some(replication) = replication {
+                replication.stop();
+            }
+            if let Some(engine) = engine {
+                engine.shutdown();
+            }
+        })
+        .await;
     }
 }
 
@@ -227,27 +245,26 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     engine_config.inbox_capacity = config.engine_inbox_capacity;
     let fsync = metrics.fsync_latency.clone();
     engine_config.sync_observer = Some(Arc::new(move |d| fsync.observe(d.as_secs_f64())));
-    let engine = tokio::task::spawn_blocking(move || Engine::<Hub>::open(engine_config))
-        .await
-        .map_err(|e| NodeError::Listen {
-            addr: config.listen,
-            source: std::io::Error::other(e),
-        })??;
+    let postgres = config.postgres.clone();
+    let (engine, replication) = tokio::task::spawn_blocking(move || match postgres {
+        None => Ok::<_, NodeError>((Engine::<Hub>::open(engine_config)?, None)),
+        Some(pg) => {
+            let (engine, replication) = replication::open(engine_config, &pg)?;
+            Ok((engine, Some(replication)))
+        }
+    })
+    .await
+    .map_err(|_| NodeError::Interrupted)??;
     tracing::info!(recovered = %engine.recovery().last_seq, "journal records recovered");
     warn_if_readable_by_others(&config.data_dir);
     let handle = engine.handle();
-    if let Some(timeout) = config.queue_timeout_seconds {
-        let current = handle.query_async(|hub| hub.config().clone()).await?;
-        if current.queue_timeout_seconds != timeout {
-            let mut wanted = current;
-            wanted.queue_timeout_seconds = timeout;
-            handle
-                .submit_async(HubCommand::Configure(wanted))
-                .await?
-                .map_err(NodeError::Refused)?;
-        }
+    if handle.status_async().await?.role == Role::Writer {
+        apply_start_settings(&config, &handle).await?;
+    } else {
+        tracing::info!(
+            "standby: the start-up settings (queue timeout, certificates to register) are left to the writer"
+        );
     }
-    register_certificates(&config.register_certificates, &handle).await?;
     let directory = handle.query_async(Directory::from_hub).await?;
     let tls_config = match &config.tls {
         Some(settings) => Some(tls::server_config_with_crl(
@@ -280,7 +297,11 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         hub_bic: config.hub_bic,
         screening,
         hit_threshold: AtomicU16::new(hit_threshold),
+        replication: replication.as_ref().map(Replication::status),
     });
+    if let Some(replication) = &replication {
+        tokio::spawn(follow_applied(state.clone(), replication.applied()));
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| NodeError::Listen {
@@ -313,11 +334,52 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
         addr,
         state,
         engine: Some(engine),
+        replication,
         stop: Some(stop),
         server: Some(server),
         metrics_server,
         ticker,
     })
+}
+
+/// What `corridor up` was told to set at start: the queue timeout, and the certificates of
+/// a first start. Only the writer applies them.
+async fn apply_start_settings(
+    config: &NodeConfig,
+    handle: &EngineHandle<Hub>,
+) -> Result<(), NodeError> {
+    if let Some(timeout) = config.queue_timeout_seconds {
+        let current = handle.query_async(|hub| hub.config().clone()).await?;
+        if current.queue_timeout_seconds != timeout {
+            let mut wanted = current;
+            wanted.queue_timeout_seconds = timeout;
+            handle
+                .submit_async(HubCommand::Configure(wanted))
+                .await?
+                .map_err(NodeError::Refused)?;
+        }
+    }
+    register_certificates(&config.register_certificates, handle).await
+}
+
+/// On a standby, each batch of records applied may change what the gateway caches (the
+/// credentials, the hit threshold) and what long polls wait for.
+async fn follow_applied(state: Arc<AppState>, mut applied: watch::Receiver<u64>) {
+    while applied.changed().await.is_ok() {
+        state.changed();
+        if let Err(e) = state.refresh_directory().await {
+            tracing::warn!(error = ?e, "the credential directory could not be refreshed");
+        }
+        if let Ok(threshold) = state
+            .engine
+            .query_async(|hub| hub.compliance().config().hit_threshold)
+            .await
+        {
+            state
+                .hit_threshold
+                .store(threshold, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
 }
 
 /// Registers each certificate of the given files for the subject it names, on a hub with no
@@ -460,9 +522,9 @@ async fn tick(state: Arc<AppState>) {
                     state.changed();
                 }
             }
-            // A full inbox means the engine is busy, not gone: the next tick asks again.
-            Ok(_) | Err(EngineError::Busy { .. }) => {}
-            Err(_) => return,
+            // A full inbox means the engine is busy; a writer whose journal failed is
+            // stepping down: the next tick asks again either way.
+            Ok(_) | Err(_) => {}
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::crl::ClientVerifier;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::outbox_signal::{OutboxSignals, Waiter};
+use crate::replication::ReplicationStatus;
 use crate::screening::ScreeningService;
 
 #[derive(Debug)]
@@ -46,6 +47,9 @@ pub struct AppState {
     /// The hub's hit threshold, cached here because every payment needs it and only this
     /// node changes it.
     pub hit_threshold: AtomicU16,
+    /// The node's role on a shared PostgreSQL journal; `None` on the embedded journal,
+    /// where the node is always the writer.
+    pub replication: Option<Arc<ReplicationStatus>>,
 }
 
 impl AppState {

@@ -1,18 +1,61 @@
-//! `corridor journal verify` and `corridor journal inspect`, on a node's data directory.
+//! `corridor journal verify` and `corridor journal inspect`, on a node's data directory or
+//! on a journal in PostgreSQL (`--journal URL`).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use corridor_engine::{StartFrom, journal_dir, record, recover};
-use corridor_journal::{Journal, ScanMode};
+use corridor_engine::{EmbeddedSource, Recovery, StartFrom, record, recover, recover_from};
+use corridor_journal::{RecordSource, ScanMode};
+use corridor_journal_pg::{JournalUrl, PgSource};
 use corridor_ledger::StateMachine;
 use corridor_settlement::{Hub, HubCommand, PaymentStatus};
 
-pub fn verify(data_dir: &Path) -> anyhow::Result<()> {
-    let (from_genesis, full) = recover::<Hub>(data_dir, ScanMode::ReadOnly, StartFrom::Genesis)
-        .with_context(|| format!("replaying {} from its first record", data_dir.display()))?;
+/// Which journal a tool reads: a data directory's, or one in PostgreSQL.
+#[derive(Args, Debug, Clone)]
+pub struct JournalLocation {
+    #[arg(long, default_value = "./corridor-data")]
+    data_dir: PathBuf,
+    /// A journal in PostgreSQL (`postgresql://...`) instead of the data directory's.
+    #[arg(long, value_name = "URL")]
+    journal: Option<String>,
+}
+
+impl JournalLocation {
+    /// A reader of the journal; nothing is created or repaired.
+    fn open(&self) -> anyhow::Result<Box<dyn RecordSource>> {
+        let Some(url) = &self.journal else {
+            return Ok(Box::new(EmbeddedSource::new(
+                &self.data_dir,
+                ScanMode::ReadOnly,
+            )));
+        };
+        let url = JournalUrl::new(url);
+        let mut client = url.connect("corridor journal")?;
+        corridor_journal_pg::schema::check(&mut client, &url)?;
+        Ok(Box::new(PgSource::new(client, url)))
+    }
+
+    fn recover(&self, start: StartFrom) -> anyhow::Result<(Hub, Recovery)> {
+        match &self.journal {
+            None => Ok(recover::<Hub>(&self.data_dir, ScanMode::ReadOnly, start)?),
+            Some(_) => Ok(recover_from::<Hub>(self.open()?.as_mut(), start)?),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match &self.journal {
+            None => self.data_dir.display().to_string(),
+            Some(url) => JournalUrl::new(url).to_string(),
+        }
+    }
+}
+
+pub fn verify(location: &JournalLocation) -> anyhow::Result<()> {
+    let (from_genesis, full) = location
+        .recover(StartFrom::Genesis)
+        .with_context(|| format!("replaying {} from its first record", location.describe()))?;
     let report = full.report.clone().unwrap_or_default();
     for segment in &report.segments {
         println!(
@@ -25,7 +68,7 @@ pub fn verify(data_dir: &Path) -> anyhow::Result<()> {
     }
     println!(
         "records: {} ({} events)",
-        report.last_seq, full.replayed_events
+        full.last_seq, full.replayed_events
     );
     if let Some(torn) = &report.torn_tail {
         println!(
@@ -37,9 +80,14 @@ pub fn verify(data_dir: &Path) -> anyhow::Result<()> {
         );
     }
     let (from_snapshot, recovery) =
-        recover::<Hub>(data_dir, ScanMode::ReadOnly, StartFrom::LatestSnapshot).with_context(
-            || format!("recovering {} from its latest snapshot", data_dir.display()),
-        )?;
+        location
+            .recover(StartFrom::LatestSnapshot)
+            .with_context(|| {
+                format!(
+                    "recovering {} from its latest snapshot",
+                    location.describe()
+                )
+            })?;
     match recovery.snapshot_seq {
         Some(seq) => println!(
             "snapshot: after record {seq}, then {} records replayed",
@@ -92,8 +140,8 @@ fn status_name(status: PaymentStatus) -> String {
 
 #[derive(Args)]
 pub struct InspectArgs {
-    #[arg(long, default_value = "./corridor-data")]
-    data_dir: PathBuf,
+    #[command(flatten)]
+    location: JournalLocation,
     /// First record to print.
     #[arg(long, default_value_t = 1)]
     from: u64,
@@ -145,11 +193,9 @@ fn kind(command: &HubCommand) -> &'static str {
 pub fn inspect(args: InspectArgs) -> anyhow::Result<()> {
     let last = args.from.saturating_add(args.limit);
     let mut printed = 0u64;
-    let report = Journal::scan(
-        &journal_dir(&args.data_dir),
-        ScanMode::ReadOnly,
-        args.from.saturating_sub(1),
-        |seq, payload| {
+    let mut source = args.location.open()?;
+    let last_seq = source
+        .scan(args.from.saturating_sub(1), &mut |seq, payload| {
             if seq >= last {
                 return Ok(());
             }
@@ -186,11 +232,10 @@ pub fn inspect(args: InspectArgs) -> anyhow::Result<()> {
             }
             printed += 1;
             Ok(())
-        },
-    )
-    .with_context(|| format!("reading the journal in {}", args.data_dir.display()))?;
+        })
+        .with_context(|| format!("reading the journal in {}", args.location.describe()))?;
     if !args.json {
-        println!("({printed} of {} records shown)", report.last_seq);
+        println!("({printed} of {last_seq} records shown)");
     }
     Ok(())
 }

@@ -10,8 +10,6 @@ mod journal;
 mod screen;
 mod up;
 
-use std::path::PathBuf;
-
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -55,10 +53,7 @@ enum Commands {
 enum JournalCommand {
     /// Validates every record, replays from genesis and from the latest snapshot, compares
     /// the two state hashes and checks the ledger invariants. Changes nothing.
-    Verify {
-        #[arg(long, default_value = "./corridor-data")]
-        data_dir: PathBuf,
-    },
+    Verify(journal::JournalLocation),
     /// Prints the journal's records.
     Inspect(journal::InspectArgs),
 }
@@ -104,7 +99,7 @@ fn main() -> std::process::ExitCode {
         Commands::Up(args) => up::run(args),
         Commands::Certs(args) => certs::run(args),
         Commands::Client(command) => client::run(command),
-        Commands::Journal(JournalCommand::Verify { data_dir }) => journal::verify(&data_dir),
+        Commands::Journal(JournalCommand::Verify(location)) => journal::verify(&location),
         Commands::Journal(JournalCommand::Inspect(args)) => journal::inspect(args),
         Commands::Bench(BenchCommand::Ledger(args)) => bench::ledger::run(args),
         Commands::Bench(BenchCommand::Memory(args)) => bench::memory::run(args),

@@ -71,6 +71,29 @@ pub struct UpArgs {
     /// Also accept bearer tokens over mutual TLS (refused there by default).
     #[arg(long)]
     allow_tokens_with_mtls: bool,
+    /// The journal in PostgreSQL (`postgresql://user@host1,host2/db?target_session_attrs=read-write`)
+    /// instead of the embedded one in --data-dir: nodes sharing it elect one writer; the
+    /// others are standbys that follow it and take over.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "CORRIDOR_JOURNAL_URL",
+        conflicts_with = "demo"
+    )]
+    journal: Option<String>,
+    /// This node's name among those sharing a PostgreSQL journal (default: the host name
+    /// and the listening port).
+    #[arg(long, requires = "journal")]
+    node_name: Option<String>,
+    /// Where other nodes' clients reach this node's API, given to them when a standby
+    /// refuses a write (default: the listening address).
+    #[arg(long, value_name = "URL", requires = "journal")]
+    advertise_url: Option<String>,
+    /// How long the writer's lease lasts without renewal, in milliseconds: a standby takes
+    /// over this long after the writer's last renewal. Shorter means faster takeover but
+    /// a writer stalled that long (a pause, a slow disk) loses its place.
+    #[arg(long, default_value_t = 3_000, requires = "journal")]
+    lease_ms: u64,
 }
 
 pub fn run(args: UpArgs) -> anyhow::Result<()> {
@@ -112,14 +135,16 @@ async fn serve(args: UpArgs) -> anyhow::Result<()> {
     } else {
         "http"
     };
+    config.postgres = postgres_journal(&args, scheme)?;
+    let journal = match &args.journal {
+        Some(url) => corridor_journal_pg::JournalUrl::new(url).to_string(),
+        None => args.data_dir.display().to_string(),
+    };
     let node = corridor_node::start(config)
         .await
-        .with_context(|| format!("starting the node on {}", args.data_dir.display()))?;
+        .with_context(|| format!("starting the node on {journal}"))?;
     let url = format!("{scheme}://{}", node.local_addr());
-    println!(
-        "Corridor node listening on {url}  (data in {})",
-        args.data_dir.display()
-    );
+    println!("Corridor node listening on {url}  (journal {journal})");
     println!("  health {url}/health   metrics {url}/metrics   API description {url}/openapi.json");
     if let Some(metrics) = node.metrics_addr() {
         println!("  metrics without credentials on http://{metrics}/metrics");
@@ -158,6 +183,35 @@ async fn serve(args: UpArgs) -> anyhow::Result<()> {
     node.shutdown().await;
     println!("stopped cleanly");
     Ok(())
+}
+
+fn postgres_journal(
+    args: &UpArgs,
+    scheme: &str,
+) -> anyhow::Result<Option<corridor_node::replication::PgJournalConfig>> {
+    let Some(url) = &args.journal else {
+        return Ok(None);
+    };
+    if !corridor_journal_pg::JournalUrl::is_postgres(url) {
+        anyhow::bail!(
+            "--journal takes a postgresql:// URL; the embedded journal is chosen with --data-dir"
+        );
+    }
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "node".into());
+    Ok(Some(corridor_node::replication::PgJournalConfig {
+        url: url.clone(),
+        node_name: args
+            .node_name
+            .clone()
+            .unwrap_or_else(|| format!("{host}:{}", args.listen.port())),
+        advertise_url: args
+            .advertise_url
+            .clone()
+            .unwrap_or_else(|| format!("{scheme}://{}", args.listen)),
+        lease: Duration::from_millis(args.lease_ms.max(300)),
+    }))
 }
 
 /// Said in a box on the console and in the log, so it is seen whether the node runs in a

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::collections::BTreeMap;
 
 use corridor_node::{NodeConfig, RunningNode};
@@ -43,6 +45,42 @@ impl TestNode {
             tokens,
             http: reqwest::Client::new(),
         }
+    }
+
+    /// A node on the PostgreSQL journal `journal`, seeded with the demo corridor if it
+    /// becomes the writer at start; a standby is given `tokens` (the writer's).
+    pub async fn start_on(
+        journal: corridor_node::replication::PgJournalConfig,
+        tokens: Option<BTreeMap<String, String>>,
+    ) -> TestNode {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = config(dir.path());
+        config.postgres = Some(journal);
+        let node = corridor_node::start(config).await.unwrap();
+        let tokens = match tokens {
+            Some(tokens) => tokens,
+            None => corridor_demo::seed(node.state(), dir.path()).await.unwrap(),
+        };
+        let base = format!("http://{}", node.local_addr());
+        TestNode {
+            dir,
+            node: Some(node),
+            base,
+            tokens,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// The state hash of the node's hub.
+    pub async fn state_hash(&self) -> u128 {
+        use corridor_ledger::StateMachine;
+        let engine = self.node.as_ref().unwrap().engine();
+        engine.query_async(|hub| hub.state_hash()).await.unwrap()
+    }
+
+    /// `/health` as JSON.
+    pub async fn health(&self) -> Value {
+        self.call(None, Method::GET, "/health", None).await.1
     }
 
     /// Stops the node cleanly and starts a new one on the same data directory.
