@@ -205,7 +205,7 @@ fn currency(text: &str) -> CurrencyCode {
 /// Creates the reference corridor (idempotently) and returns the development credentials,
 /// kept in `credentials.json` in the data directory so a restart prints the same ones.
 pub async fn seed(
-    state: &AppState,
+    state: &Arc<AppState>,
     data_dir: &Path,
 ) -> Result<BTreeMap<String, String>, DemoError> {
     for c in &COUNTRIES {
@@ -318,7 +318,7 @@ pub fn monitoring_rules() -> corridor_aml::AmlConfig {
 }
 
 /// Loads the demo watchlist into screening and records it with the hub, once.
-async fn seed_watchlist(state: &AppState) -> Result<(), DemoError> {
+async fn seed_watchlist(state: &Arc<AppState>) -> Result<(), DemoError> {
     let loaded = state
         .screening
         .versions()
@@ -326,15 +326,21 @@ async fn seed_watchlist(state: &AppState) -> Result<(), DemoError> {
         .find(|v| v.list == "demo");
     let version = match loaded {
         Some(v) => v,
-        None => state
-            .screening
-            .load(
-                corridor_watchlist::ListFormat::Csv,
-                "demo",
-                DEMO_WATCHLIST.as_bytes(),
-                Some(DEMO_WATCHLIST_DATE),
-            )
-            .map_err(|e| DemoError::Refused(Rejection::format(e.to_string())))?,
+        // The list store is files or a database: blocking work, off the async threads.
+        None => {
+            let worker = state.clone();
+            tokio::task::spawn_blocking(move || {
+                worker.screening.load(
+                    corridor_watchlist::ListFormat::Csv,
+                    "demo",
+                    DEMO_WATCHLIST.as_bytes(),
+                    Some(DEMO_WATCHLIST_DATE),
+                )
+            })
+            .await
+            .map_err(|e| DemoError::Refused(Rejection::new("UNAV", e.to_string())))?
+            .map_err(|e| DemoError::Refused(Rejection::format(e.to_string())))?
+        }
     };
     let wanted = corridor_node::screening::version_ref(&version);
     let recorded = state
@@ -553,8 +559,13 @@ pub async fn generate(state: Arc<AppState>, interval: Duration) {
             }
             match state.engine.submit_async(command).await {
                 Ok(_) => state.changed(),
-                // A busy engine drops this payment; the generator carries on.
-                Err(corridor_engine::EngineError::Busy { .. }) => {}
+                // A busy engine, a standby or a writer stepping down drops this payment;
+                // the generator carries on.
+                Err(
+                    corridor_engine::EngineError::Busy { .. }
+                    | corridor_engine::EngineError::NotWriter { .. }
+                    | corridor_engine::EngineError::Poisoned,
+                ) => {}
                 Err(_) => return,
             }
         }

@@ -345,6 +345,7 @@ impl<S: StateMachine> EngineLoop<S> {
             role: self.role(),
             applied_seq: self.next_record_seq - 1,
             failure: self.writer.as_ref().and_then(|w| w.failure.reason()),
+            writer_hint: self.writer_hint.clone(),
         }
     }
 

@@ -183,6 +183,8 @@ pub struct EngineStatus {
     /// Why the journal could not be written, once it could not: the writer then serves
     /// nothing until demoted.
     pub failure: Option<Arc<str>>,
+    /// Where a standby says the writer is.
+    pub writer_hint: Option<Arc<str>>,
 }
 
 /// A running engine. Drop it or call [`Engine::shutdown`] to stop.

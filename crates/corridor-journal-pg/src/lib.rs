@@ -13,6 +13,7 @@
 //! the traits of `corridor-journal`.
 
 mod lease;
+mod lists;
 pub mod schema;
 mod source;
 mod writer;
@@ -20,6 +21,7 @@ mod writer;
 use std::time::Duration;
 
 pub use lease::{Lease, LeaseHolder};
+pub use lists::{PgListStore, StoredListFile};
 pub use schema::{SCHEMA_VERSION, SCHEME};
 pub use source::PgSource;
 pub use writer::{PgJournalWriter, PgSnapshots};

@@ -43,6 +43,12 @@ CREATE TABLE corridor_lease (
     expires_at timestamptz NOT NULL,
     last_seq bigint NOT NULL
 );
+CREATE TABLE corridor_lists (
+    name text PRIMARY KEY,
+    meta bytea NOT NULL,
+    body bytea NOT NULL,
+    stored_at timestamptz NOT NULL DEFAULT now()
+);
 INSERT INTO corridor_lease VALUES (true, 0, '', '', '-infinity', 0);
 ";
 

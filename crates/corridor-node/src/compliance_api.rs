@@ -415,6 +415,10 @@ pub async fn load_list(
         .format
         .parse()
         .map_err(|e: corridor_watchlist::LoadError| ApiError::bad_request(e.to_string()))?;
+    // A standby must not store a list its hub cannot record.
+    if let Some(refusal) = state.standby_refusal().await? {
+        return Err(refusal);
+    }
     let worker = state.clone();
     let version = tokio::task::spawn_blocking(move || {
         worker

@@ -1,5 +1,5 @@
-//! The gateway's sanctions screening: the watchlists the operator loaded (kept as files in the
-//! data directory, so a restart screens against the same versions), the name dictionary from
+//! The gateway's sanctions screening: the watchlists the operator loaded (kept in a
+//! [`ListStore`], so a restart or another node screens against the same versions), the name dictionary from
 //! the reference directory, and the screening of every party of a payment before its command
 //! goes to the engine. A list is replaced whole: screenings in flight finish on the version
 //! they started with. Banks pay the same customers again and again, so each version of the
@@ -7,7 +7,7 @@
 //! hash lookup instead of a screening, and loading a list starts a new, empty cache.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 
 use corridor_screening::{Candidate, NameDictionary, Party, PartyKind, Screener, Threshold};
@@ -17,6 +17,8 @@ use corridor_settlement::{
 use corridor_watchlist::{ListFormat, ListVersion, Watchlist, WatchlistSet};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+pub use crate::list_store::ListStore;
 
 /// The reference data file the matcher reads from the reference directory.
 pub const NAME_DICTIONARY_FILE: &str = "person_names.txt";
@@ -33,7 +35,7 @@ pub enum ScreeningError {
 
 /// How a stored list was loaded, kept beside its file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct StoredList {
+pub(crate) struct StoredList {
     format: ListFormat,
     /// The date given for an operator's own list.
     date: Option<String>,
@@ -106,7 +108,7 @@ impl Loaded {
 pub struct ScreeningService {
     current: RwLock<Arc<Loaded>>,
     dictionary: Option<Arc<NameDictionary>>,
-    lists_dir: PathBuf,
+    store: ListStore,
     /// One load at a time, so two replacing different lists cannot lose one of them.
     loading: Mutex<()>,
 }
@@ -117,11 +119,42 @@ fn fingerprint(entry: &corridor_screening::ListEntry) -> String {
     hex::encode(&Sha256::digest(&bytes)[..16])
 }
 
-fn file_error(path: &Path, reason: impl ToString) -> ScreeningError {
+pub(crate) fn file_error(path: &str, reason: impl ToString) -> ScreeningError {
     ScreeningError::File {
-        path: path.display().to_string(),
+        path: path.to_string(),
         reason: reason.to_string(),
     }
+}
+
+/// Every stored list, parsed.
+fn read_lists(store: &ListStore) -> Result<WatchlistSet, ScreeningError> {
+    let mut lists = WatchlistSet::new();
+    for list in parse_stored(store)? {
+        lists.replace(list);
+    }
+    Ok(lists)
+}
+
+/// Every list a node stored in the directory `dir` (a data directory's `lists`).
+pub fn read_stored(dir: &Path) -> Result<Vec<Watchlist>, ScreeningError> {
+    parse_stored(&ListStore::Directory(dir.to_path_buf()))
+}
+
+fn parse_stored(store: &ListStore) -> Result<Vec<Watchlist>, ScreeningError> {
+    let mut lists = Vec::new();
+    for file in store.read_all()? {
+        let stored: StoredList =
+            serde_json::from_slice(&file.meta).map_err(|e| file_error(&file.describe, e))?;
+        let list = corridor_watchlist::load(
+            stored.format,
+            &file.name,
+            &file.body,
+            stored.date.as_deref(),
+        )
+        .map_err(|e| file_error(&file.describe, e))?;
+        lists.push(list);
+    }
+    Ok(lists)
 }
 
 fn build(lists: WatchlistSet, dictionary: Option<Arc<NameDictionary>>) -> Loaded {
@@ -165,25 +198,34 @@ fn check_name(name: &str) -> Result<(), ScreeningError> {
 }
 
 impl ScreeningService {
-    /// Loads every list stored under `data_dir/lists`. Without a dictionary, matching
-    /// still works on transliteration and phonetics alone.
+    /// Loads every list in `store`. Without a dictionary, matching still works on
+    /// transliteration and phonetics alone. Blocks: the store is files or a database.
     pub fn open(
-        data_dir: &Path,
+        store: ListStore,
         dictionary: Option<Arc<NameDictionary>>,
     ) -> Result<ScreeningService, ScreeningError> {
-        let lists_dir = data_dir.join("lists");
-        corridor_engine::private::create_dir_all(&lists_dir)
-            .map_err(|e| file_error(&lists_dir, e))?;
-        let mut lists = WatchlistSet::new();
-        for list in read_stored(&lists_dir)? {
-            lists.replace(list);
-        }
+        let lists = read_lists(&store)?;
         Ok(ScreeningService {
             current: RwLock::new(Arc::new(build(lists, dictionary.clone()))),
             dictionary,
-            lists_dir,
+            store,
             loading: Mutex::new(()),
         })
+    }
+
+    /// Reads every stored list again: what a standby does when the hub records a list
+    /// version another node loaded. Blocks.
+    pub fn reload(&self) -> Result<(), ScreeningError> {
+        let _one_at_a_time = self
+            .loading
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let loaded = build(read_lists(&self.store)?, self.dictionary.clone());
+        *self
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(loaded);
+        Ok(())
     }
 
     fn snapshot(&self) -> Arc<Loaded> {
@@ -206,8 +248,7 @@ impl ScreeningService {
             .collect()
     }
 
-    /// Parses a list, stores it (file first, then its description, each replaced by a
-    /// rename so a crash leaves the old or the new list, never half of one) and swaps it
+    /// Parses a list, stores it (see [`ListStore::save`]: never half of one) and swaps it
     /// in. The caller records the version with the hub.
     pub fn load(
         &self,
@@ -227,10 +268,9 @@ impl ScreeningService {
             format,
             date: date.map(str::to_string),
         };
-        let meta_path = self.lists_dir.join(format!("{name}.json"));
-        let meta = serde_json::to_vec_pretty(&stored).map_err(|e| file_error(&meta_path, e))?;
-        write_atomically(&self.lists_dir.join(format!("{name}.list")), bytes)?;
-        write_atomically(&meta_path, &meta)?;
+        let meta = serde_json::to_vec_pretty(&stored)
+            .map_err(|e| file_error(&self.store.describe(), e))?;
+        self.store.save(name, &meta, bytes)?;
         let mut lists = self.snapshot().lists.clone();
         lists.replace(list);
         let loaded = build(lists, self.dictionary.clone());
@@ -294,51 +334,6 @@ pub fn version_ref(v: &ListVersion) -> ListVersionRef {
         date: v.date.clone(),
         sha256: v.sha256.clone(),
     }
-}
-
-/// Every list stored under `dir`: `<name>.list` with `<name>.json` (its format and date).
-pub fn read_stored(dir: &Path) -> Result<Vec<Watchlist>, ScreeningError> {
-    let mut lists = Vec::new();
-    let entries = std::fs::read_dir(dir).map_err(|e| file_error(dir, e))?;
-    for entry in entries {
-        let path = entry.map_err(|e| file_error(dir, e))?.path();
-        if path.extension().is_none_or(|x| x != "json") {
-            continue;
-        }
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_string();
-        let meta = std::fs::read(&path).map_err(|e| file_error(&path, e))?;
-        let stored: StoredList = serde_json::from_slice(&meta).map_err(|e| file_error(&path, e))?;
-        let file = dir.join(format!("{name}.list"));
-        let bytes = std::fs::read(&file).map_err(|e| file_error(&file, e))?;
-        let list = corridor_watchlist::load(stored.format, &name, &bytes, stored.date.as_deref())
-            .map_err(|e| file_error(&file, e))?;
-        lists.push(list);
-    }
-    Ok(lists)
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ScreeningError> {
-    use std::io::Write;
-    let temp = path.with_extension("tmp");
-    let mut file = corridor_engine::private::file_options()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&temp)
-        .map_err(|e| file_error(&temp, e))?;
-    file.write_all(bytes).map_err(|e| file_error(&temp, e))?;
-    file.sync_all().map_err(|e| file_error(&temp, e))?;
-    std::fs::rename(&temp, path).map_err(|e| file_error(path, e))?;
-    if let Some(dir) = path.parent()
-        && let Ok(d) = std::fs::File::open(dir)
-    {
-        d.sync_all().map_err(|e| file_error(dir, e))?;
-    }
-    Ok(())
 }
 
 /// The names a payment carries, each with its role: the customers and ultimate parties,
@@ -472,7 +467,8 @@ mod tests {
     #[test]
     fn a_cached_result_equals_a_fresh_screening() {
         let dir = tempfile::tempdir().unwrap();
-        let service = ScreeningService::open(dir.path(), None).unwrap();
+        let service =
+            ScreeningService::open(ListStore::in_data_dir(dir.path()).unwrap(), None).unwrap();
         load(&service, &["Boris Sanktsionov", "Ivan Petrov"]);
         let boris = party("Борис Санкционов");
         let first = service.screen_party(&boris);
@@ -488,7 +484,8 @@ mod tests {
     #[test]
     fn loading_a_list_starts_an_empty_cache() {
         let dir = tempfile::tempdir().unwrap();
-        let service = ScreeningService::open(dir.path(), None).unwrap();
+        let service =
+            ScreeningService::open(ListStore::in_data_dir(dir.path()).unwrap(), None).unwrap();
         load(&service, &["Ivan Petrov"]);
         let boris = party("Boris Sanktsionov");
         assert!(service.screen_party(&boris).is_empty());
@@ -504,7 +501,8 @@ mod tests {
     #[test]
     fn a_party_with_a_date_of_birth_is_screened_afresh() {
         let dir = tempfile::tempdir().unwrap();
-        let service = ScreeningService::open(dir.path(), None).unwrap();
+        let service =
+            ScreeningService::open(ListStore::in_data_dir(dir.path()).unwrap(), None).unwrap();
         load(&service, &["Ivan Petrov"]);
         let mut ivan = party("Ivan Petrov");
         ivan.date_of_birth = Some(corridor_screening::PartialDate {

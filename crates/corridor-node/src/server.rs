@@ -19,9 +19,10 @@ use crate::listener::{ConnectionLimits, serve_plain};
 use crate::metrics::Metrics;
 use crate::replication::{self, PgJournalConfig, Replication, ReplicationError};
 use crate::routes::router;
-use crate::screening::ScreeningService;
+use crate::screening::{ListStore, ScreeningService};
 use crate::state::AppState;
 use crate::tls::{self, TlsSettings};
+use corridor_journal_pg::{JournalUrl, PgListStore};
 
 #[derive(Debug, Clone)]
 pub struct NodeConfig {
@@ -379,6 +380,21 @@ async fn follow_applied(state: Arc<AppState>, mut applied: watch::Receiver<u64>)
                 .hit_threshold
                 .store(threshold, std::sync::atomic::Ordering::Relaxed);
         }
+        reload_lists_if_needed(&state).await;
+    }
+}
+
+/// Another node loaded a list the hub now screens against: read the stored lists again.
+async fn reload_lists_if_needed(state: &Arc<AppState>) {
+    let missing = lists_not_loaded(&state.screening, &state.engine).await;
+    if missing.map_or(true, |m| m.is_empty()) {
+        return;
+    }
+    let worker = state.clone();
+    match tokio::task::spawn_blocking(move || worker.screening.reload()).await {
+        Ok(Ok(())) => tracing::info!("watchlists reloaded: the hub recorded a new version"),
+        Ok(Err(e)) => tracing::error!(error = %e, "the stored watchlists could not be reloaded"),
+        Err(_) => {}
     }
 }
 
@@ -489,7 +505,28 @@ async fn open_screening(
             None
         }
     };
-    let service = ScreeningService::open(&config.data_dir, dictionary)?;
+    let store = match &config.postgres {
+        Some(pg) => ListStore::Database(PgListStore::new(JournalUrl::new(&pg.url))),
+        None => ListStore::in_data_dir(&config.data_dir)?,
+    };
+    let service = tokio::task::spawn_blocking(move || ScreeningService::open(store, dictionary))
+        .await
+        .map_err(|_| NodeError::Interrupted)??;
+    for version in lists_not_loaded(&service, engine).await? {
+        tracing::error!(
+            list = %version.list,
+            date = %version.date,
+            "the hub screens against this list version but the data directory does not hold it: payments will be held until it is loaded again"
+        );
+    }
+    Ok(service)
+}
+
+/// The list versions the hub screens against that `service` has not loaded.
+async fn lists_not_loaded(
+    service: &ScreeningService,
+    engine: &EngineHandle<Hub>,
+) -> Result<Vec<corridor_settlement::ListVersionRef>, EngineError> {
     let recorded = engine
         .query_async(|hub| hub.compliance().lists().cloned().collect::<Vec<_>>())
         .await?;
@@ -498,14 +535,10 @@ async fn open_screening(
         .iter()
         .map(crate::screening::version_ref)
         .collect::<Vec<_>>();
-    for version in recorded.iter().filter(|v| !loaded.contains(v)) {
-        tracing::error!(
-            list = %version.list,
-            date = %version.date,
-            "the hub screens against this list version but the data directory does not hold it: payments will be held until it is loaded again"
-        );
-    }
-    Ok(service)
+    Ok(recorded
+        .into_iter()
+        .filter(|v| !loaded.contains(v))
+        .collect())
 }
 
 /// Queue timeouts are applied when a command runs; with no traffic, this submits a `Tick`

@@ -59,6 +59,19 @@ impl AppState {
             .wait_for(bic, &self.engine, &self.changes)
     }
 
+    /// The refusal a standby gives a write, before the write does anything of its own.
+    pub async fn standby_refusal(&self) -> Result<Option<ApiError>, ApiError> {
+        let status = self.engine.status_async().await?;
+        if status.role == corridor_engine::Role::Writer {
+            return Ok(None);
+        }
+        Ok(Some(ApiError::from(
+            corridor_engine::EngineError::NotWriter {
+                writer: status.writer_hint,
+            },
+        )))
+    }
+
     pub fn changed(&self) {
         self.changes.send_modify(|n| *n = n.wrapping_add(1));
     }

@@ -152,7 +152,11 @@ async fn serve(args: UpArgs) -> anyhow::Result<()> {
     if token_mode {
         warn_development_mode(scheme);
     }
-    let generator = if args.demo {
+    let standby = node.engine().status_async().await?.role == corridor_engine::Role::Standby;
+    if args.demo && standby {
+        println!("\nStandby: the demo corridor and its credentials are the writer's.");
+    }
+    let generator = if args.demo && !standby {
         let credentials = corridor_demo::seed(node.state(), &args.data_dir).await?;
         println!(
             "\nDemo corridor ready: RUB (agent CBRFRUMM, Europe/Moscow), IRR (agent CBIRIRTH, Asia/Tehran)."
