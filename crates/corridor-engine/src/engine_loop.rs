@@ -406,6 +406,12 @@ impl<S: StateMachine> EngineLoop<S> {
     }
 
     fn finish(&mut self) {
+        tracing::info!(
+            role = ?self.role(),
+            applied_seq = self.next_record_seq - 1,
+            state_hash = format!("{:032x}", self.state.state_hash()),
+            "engine stopping"
+        );
         if self.writer.is_some()
             && !self.failed()
             && let Err(e) = self.write_snapshot()

@@ -120,7 +120,9 @@ pub enum EngineError {
     Encode(MachineError),
     #[error("recovered state breaks an invariant: {0}")]
     Invariant(MachineError),
-    #[error("the engine stopped after a journal failure; restart the node to recover from disk")]
+    #[error(
+        "the engine stopped after a journal failure; it serves again once recovered from the journal (a restart; on a shared journal, by itself)"
+    )]
     Poisoned,
     #[error("the engine is shut down")]
     Stopped,

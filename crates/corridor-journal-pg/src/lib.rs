@@ -132,9 +132,9 @@ impl JournalUrl {
         }
     }
 
-    /// True for what `--journal` takes as PostgreSQL rather than a path.
+    /// True for a PostgreSQL connection string: a URL, or libpq's `key=value` pairs.
     pub fn is_postgres(text: &str) -> bool {
-        text.starts_with("postgresql://") || text.starts_with("postgres://")
+        text.starts_with("postgresql://") || text.starts_with("postgres://") || text.contains('=')
     }
 
     pub(crate) fn shown(&self) -> String {

@@ -61,8 +61,7 @@ impl PgSource {
             )
             .map_err(url.database())?;
         let mut records = Vec::with_capacity(rows.len());
-        let mut expected = after + 1;
-        for row in rows {
+        for (expected, row) in (after + 1..).zip(rows) {
             let seq = to_u64(url, "seq", row.get(0))?;
             if seq != expected {
                 return Err(PgJournalError::Gap {
@@ -79,7 +78,6 @@ impl PgSource {
                 });
             }
             records.push((seq, payload));
-            expected += 1;
         }
         Ok(records)
     }

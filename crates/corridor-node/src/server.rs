@@ -246,6 +246,15 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     engine_config.inbox_capacity = config.engine_inbox_capacity;
     let fsync = metrics.fsync_latency.clone();
     engine_config.sync_observer = Some(Arc::new(move |d| fsync.observe(d.as_secs_f64())));
+    // Beside a shared journal the data directory holds only this node's own files.
+    if config.postgres.is_some() {
+        corridor_engine::private::create_dir_all(&config.data_dir).map_err(|source| {
+            EngineError::Journal(corridor_journal::JournalError::Io {
+                path: config.data_dir.clone(),
+                source,
+            })
+        })?;
+    }
     let postgres = config.postgres.clone();
     let (engine, replication) = tokio::task::spawn_blocking(move || match postgres {
         None => Ok::<_, NodeError>((Engine::<Hub>::open(engine_config)?, None)),

@@ -49,7 +49,7 @@ pub struct UpArgs {
     /// scraper; on the main address only the operator and auditors may read it.
     #[arg(long, value_name = "ADDR")]
     metrics_listen: Option<SocketAddr>,
-    /// Demo payments per second, roughly.
+    /// Demo payments per second, roughly; 0 for none.
     #[arg(long, default_value_t = 10)]
     demo_rate: u32,
     /// Reference data for screening: the directory holding person_names.txt, the
@@ -74,12 +74,7 @@ pub struct UpArgs {
     /// The journal in PostgreSQL (`postgresql://user@host1,host2/db?target_session_attrs=read-write`)
     /// instead of the embedded one in --data-dir: nodes sharing it elect one writer; the
     /// others are standbys that follow it and take over.
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "CORRIDOR_JOURNAL_URL",
-        conflicts_with = "demo"
-    )]
+    #[arg(long, value_name = "URL", env = "CORRIDOR_JOURNAL_URL")]
     journal: Option<String>,
     /// This node's name among those sharing a PostgreSQL journal (default: the host name
     /// and the listening port).
@@ -171,11 +166,10 @@ async fn serve(args: UpArgs) -> anyhow::Result<()> {
         println!(
             "\nTry: corridor pay --as VOLGRUMM --to NEVARUMM --amount 1500.00 --currency RUB --debtor \"Ivan Petrov\" --creditor \"Anna Smirnova\""
         );
-        let interval = Duration::from_secs_f64(2.5 / f64::from(args.demo_rate.max(1)));
-        Some(tokio::spawn(corridor_demo::generate(
-            node.state().clone(),
-            interval,
-        )))
+        (args.demo_rate > 0).then(|| {
+            let interval = Duration::from_secs_f64(2.5 / f64::from(args.demo_rate));
+            tokio::spawn(corridor_demo::generate(node.state().clone(), interval))
+        })
     } else {
         None
     };
@@ -198,7 +192,7 @@ fn postgres_journal(
     };
     if !corridor_journal_pg::JournalUrl::is_postgres(url) {
         anyhow::bail!(
-            "--journal takes a postgresql:// URL; the embedded journal is chosen with --data-dir"
+            "--journal takes a PostgreSQL connection string (postgresql://... or host=... dbname=...); the embedded journal is chosen with --data-dir"
         );
     }
     let host = std::fs::read_to_string("/etc/hostname")
