@@ -3,7 +3,9 @@
 # is missing, for corridor-iso20022's schema tests against the XSDs in schemas/iso20022;
 # fetches the published ISO 20022 sample messages that corridor-iso20022's round-trip test
 # reads and real UN and OFAC lists for corridor-watchlist's (never committed), then runs every
-# test of the workspace with a throwaway PostgreSQL for the SQL baseline's own test.
+# test of the workspace next to a throwaway PostgreSQL (the SQL baseline's test and the journal
+# on PostgreSQL) and a throwaway Patroni pair in strict synchronous replication (the failover
+# of the journal's database under load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v xmllint >/dev/null; then
@@ -16,4 +18,4 @@ export CORRIDOR_ISO20022_SAMPLES_DIR="$PWD/target/iso-samples"
 scripts/fetch-watchlists.sh target/watchlists
 export CORRIDOR_UN_LIST="$PWD/target/watchlists/un.xml"
 export CORRIDOR_OFAC_LIST="$PWD/target/watchlists/ofac_sdn.xml"
-exec scripts/with-postgres.sh cargo test --workspace --locked
+exec scripts/with-postgres.sh scripts/with-patroni.sh cargo test --workspace --locked

@@ -87,6 +87,21 @@ pub struct ApiBenchArgs {
     /// evenly between the banks (rounded up to a whole number per bank).
     #[arg(long)]
     mtls: bool,
+    /// Also run the same workload with the node's journal in PostgreSQL (an empty database:
+    /// `postgresql://...` or `host=... dbname=...`), report its figures beside the embedded
+    /// journal's of this run, and measure how long a standby takes to replace a killed
+    /// writer on it.
+    #[arg(long, value_name = "URL")]
+    journal: Option<String>,
+    /// Offered load of the paced run on PostgreSQL, in payments per second.
+    #[arg(long, default_value_t = 2_000.0)]
+    pg_single_rate: f64,
+    /// Writers killed for the takeover measurement on PostgreSQL.
+    #[arg(long, default_value_t = 20)]
+    takeovers: usize,
+    /// The lease the two nodes of the takeover measurement run with (the node's default).
+    #[arg(long, default_value_t = 3_000)]
+    lease_ms: u64,
     /// Worker threads of the node's runtime (default: one per CPU).
     #[arg(long)]
     node_threads: Option<usize>,
@@ -128,6 +143,8 @@ pub(super) struct NodeSetup {
     pub(super) reference_dir: Option<PathBuf>,
     /// Mutual TLS only, with a development PKI written into this directory.
     pub(super) mtls_pki: Option<PathBuf>,
+    /// The journal in PostgreSQL instead of the data directory's.
+    pub(super) journal: Option<String>,
 }
 
 impl NodeSetup {
@@ -147,6 +164,7 @@ impl NodeSetup {
             lists,
             reference_dir: args.reference_dir.clone().filter(|_| !args.demo_list_only),
             mtls_pki: args.mtls.then(|| data_dir.join("pki")),
+            journal: None,
         }
     }
 
@@ -165,6 +183,7 @@ impl NodeSetup {
             "lists": lists,
             "name_dictionary": self.reference_dir.is_some(),
             "authentication": authentication,
+            "journal": if self.journal.is_some() { "postgresql" } else { "embedded" },
         })
     }
 }
@@ -187,6 +206,16 @@ pub(super) async fn start_node(data_dir: &Path, setup: &NodeSetup) -> anyhow::Re
     config.peer_rate_limit_per_second = 1_000_000_000;
     config.large_bodies_in_flight = 1_024;
     config.reference_dir = setup.reference_dir.clone();
+    config.postgres =
+        setup
+            .journal
+            .as_ref()
+            .map(|url| corridor_node::replication::PgJournalConfig {
+                url: url.clone(),
+                node_name: "bench".into(),
+                advertise_url: String::new(),
+                lease: std::time::Duration::from_secs(3),
+            });
     let banks: Vec<String> = CURRENCIES
         .iter()
         .flat_map(|c| c.banks.iter().map(|b| b.to_string()))
@@ -305,7 +334,12 @@ struct ApiRuns {
 
 /// The three API runs against one node, which runs on its own runtime while the clients
 /// run on theirs.
-fn api_runs(args: &ApiBenchArgs, data_dir: &Path, setup: &NodeSetup) -> anyhow::Result<ApiRuns> {
+fn api_runs(
+    args: &ApiBenchArgs,
+    data_dir: &Path,
+    setup: &NodeSetup,
+    paced_rate: f64,
+) -> anyhow::Result<ApiRuns> {
     let node_rt = runtime(NODE_THREAD, args.node_threads)?;
     let client_rt = runtime(CLIENT_THREAD, args.client_threads)?;
     let StartedNode { node, senders, tls } = node_rt.block_on(start_node(data_dir, setup))?;
@@ -315,7 +349,7 @@ fn api_runs(args: &ApiBenchArgs, data_dir: &Path, setup: &NodeSetup) -> anyhow::
     let target = Target::new(&node, &senders, tls)?;
     let runs = client_rt.block_on(async {
         let (one, many) = ("/v1/payments", "/v1/payments/batch");
-        let (clients, rate) = (args.clients, Some(args.single_rate));
+        let (clients, rate) = (args.clients, Some(paced_rate));
         let single = drive(&target, one, single, clients, AnswerKind::Receipt, None).await?;
         let paced = drive(&target, one, paced, clients, AnswerKind::Receipt, rate).await?;
         let batch = drive(
@@ -355,8 +389,12 @@ pub fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
         paced,
         batch,
         hub,
-    } = api_runs(&args, data_dir.path(), &setup)?;
+    } = api_runs(&args, data_dir.path(), &setup, args.single_rate)?;
     drop(data_dir);
+    let postgres = match &args.journal {
+        Some(url) => Some(postgres_runs(&args, url)?),
+        None => None,
+    };
 
     let (ledger_rate, ledger_refused) = super::ledger::durable_rate(
         args.ledger_transfers,
@@ -420,6 +458,10 @@ pub fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
             },
             "machine": Machine::detect(),
         });
+        let mut out = out;
+        if let (Some(pg), Some(fields)) = (&postgres, out.as_object_mut()) {
+            fields.extend(pg.json(&single));
+        }
         println!("{out}");
         return Ok(());
     }
@@ -460,5 +502,106 @@ pub fn run(args: ApiBenchArgs) -> anyhow::Result<()> {
         args.single_rate,
         met(p99_met)
     );
+    if let Some(pg) = &postgres {
+        pg.print(&single, args.pg_single_rate);
+    }
     Ok(())
+}
+
+/// The same workload with the journal in PostgreSQL, and the takeover times.
+struct PostgresRuns {
+    runs: ApiRuns,
+    takeovers: Vec<std::time::Duration>,
+}
+
+const TARGET_PG_RATIO: f64 = 0.40;
+const TARGET_PG_P99_MS: f64 = 30.0;
+const TARGET_TAKEOVER_P99_S: f64 = 5.0;
+
+fn postgres_runs(args: &ApiBenchArgs, url: &str) -> anyhow::Result<PostgresRuns> {
+    require_empty_journal(url)?;
+    let data_dir = tempfile::Builder::new()
+        .prefix("api-node-pg-")
+        .tempdir_in(&args.dir)?;
+    let mut setup = NodeSetup::of(args, data_dir.path());
+    setup.journal = Some(url.to_string());
+    let runs = api_runs(args, data_dir.path(), &setup, args.pg_single_rate)?;
+    let takeovers =
+        super::takeover::takeover_times(url, args.lease_ms, args.takeovers, data_dir.path())
+            .context("takeover measurement")?;
+    Ok(PostgresRuns { runs, takeovers })
+}
+
+/// The runs' instruction ids are the same every time: a journal that already holds a run's
+/// payments would answer them as duplicates.
+fn require_empty_journal(url: &str) -> anyhow::Result<()> {
+    let url = corridor_journal_pg::JournalUrl::new(url);
+    let mut client = url.connect("corridor bench")?;
+    let holds: bool = client
+        .query_one(
+            "SELECT to_regclass('corridor_journal') IS NOT NULL AND EXISTS (SELECT 1 FROM corridor_journal)",
+            &[],
+        )
+        .map(|row| row.get(0))
+        .with_context(|| format!("reading {url}"))?;
+    if holds {
+        bail!("{url} already holds a journal: the benchmark needs an empty database");
+    }
+    Ok(())
+}
+
+impl PostgresRuns {
+    fn takeover_p99_s(&self) -> f64 {
+        let mut sorted = self.takeovers.clone();
+        sorted.sort();
+        super::percentile_us(&sorted, 0.99) as f64 / 1e6
+    }
+
+    fn ratio(&self, embedded: &ModeResult) -> f64 {
+        self.runs.single.payments_per_s / embedded.payments_per_s
+    }
+
+    fn json(&self, embedded: &ModeResult) -> serde_json::Map<String, serde_json::Value> {
+        let pg = &self.runs;
+        let takeovers_s: Vec<f64> = self.takeovers.iter().map(|d| d.as_secs_f64()).collect();
+        let fields = serde_json::json!({
+            "pg_single_payments_per_s": pg.single.payments_per_s,
+            "pg_single_p99_ms": pg.single.p99_ms,
+            "pg_paced_payments_per_s": pg.paced.payments_per_s,
+            "pg_paced_p50_ms": pg.paced.p50_ms,
+            "pg_paced_p99_ms": pg.paced.p99_ms,
+            "pg_batch_payments_per_s": pg.batch.payments_per_s,
+            "pg_hub": pg.hub,
+            "ratio_pg_to_embedded": self.ratio(embedded),
+            "takeover_p99_s": self.takeover_p99_s(),
+            "takeovers_s": takeovers_s,
+        });
+        fields.as_object().cloned().unwrap_or_default()
+    }
+
+    fn print(&self, embedded: &ModeResult, paced_rate: f64) {
+        let pg = &self.runs;
+        println!("with the journal in PostgreSQL:");
+        print_mode("(1) POST /v1/payments", AnswerKind::Receipt, &pg.single);
+        print_mode(
+            &format!("(1p) the same at {paced_rate:.0}/s offered"),
+            AnswerKind::Receipt,
+            &pg.paced,
+        );
+        print_mode("(2) POST /v1/payments/batch", AnswerKind::Batch, &pg.batch);
+        let ratio = self.ratio(embedded);
+        let p99 = self.takeover_p99_s();
+        println!(
+            "takeover (writer killed -> first payment acknowledged by the new writer), {} kills: p99 {p99:.2} s",
+            self.takeovers.len()
+        );
+        println!(
+            "targets: single on PostgreSQL ≥ {:.0} % of embedded ({:.1} %) {}; p99 < {TARGET_PG_P99_MS:.0} ms at {paced_rate:.0}/s {}; takeover p99 < {TARGET_TAKEOVER_P99_S:.0} s {}",
+            TARGET_PG_RATIO * 100.0,
+            ratio * 100.0,
+            met(ratio >= TARGET_PG_RATIO),
+            met(pg.paced.p99_ms < TARGET_PG_P99_MS && pg.paced.payments_per_s >= 0.95 * paced_rate),
+            met(p99 < TARGET_TAKEOVER_P99_S),
+        );
+    }
 }

@@ -13,6 +13,7 @@ pub mod memory;
 mod payments;
 pub mod screen;
 pub mod soak;
+mod takeover;
 
 /// The machine a result was measured on, recorded next to every figure.
 #[derive(Debug, serde::Serialize)]

@@ -139,11 +139,7 @@ fn plan(payments: usize, batch_size: usize) -> (Vec<usize>, Vec<usize>) {
 fn soak(args: &SoakBenchArgs, data_dir: &std::path::Path) -> anyhow::Result<Soak> {
     let node_rt = runtime(NODE_THREAD, None)?;
     let client_rt = runtime(CLIENT_THREAD, Some(1))?;
-    let demo_only = NodeSetup {
-        lists: Vec::new(),
-        reference_dir: None,
-        mtls_pki: None,
-    };
+    let demo_only = NodeSetup::default();
     let StartedNode { node, senders, .. } = node_rt.block_on(start_node(data_dir, &demo_only))?;
     let target = Target::new(&node, &senders, None)?;
     let (sizes, starts) = plan(args.payments, args.batch_size);
