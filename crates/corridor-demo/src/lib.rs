@@ -564,7 +564,8 @@ pub async fn generate(state: Arc<AppState>, interval: Duration) {
                 Err(
                     corridor_engine::EngineError::Busy { .. }
                     | corridor_engine::EngineError::NotWriter { .. }
-                    | corridor_engine::EngineError::Poisoned,
+                    | corridor_engine::EngineError::Poisoned
+                    | corridor_engine::EngineError::JournalFailed { .. },
                 ) => {}
                 Err(_) => return,
             }

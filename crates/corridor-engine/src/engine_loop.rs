@@ -12,9 +12,11 @@ use corridor_journal::{JournalError, JournalWriter, SnapshotSink};
 use corridor_ledger::StateMachine;
 use crossbeam_channel::{Receiver, Sender};
 
+use crate::config::{EngineConfig, SyncObserver};
+use crate::error::EngineError;
 use crate::record::RecordBuilder;
 use crate::recovery::apply_record;
-use crate::{EngineConfig, EngineError, EngineStatus, Role, Storage};
+use crate::role::{EngineStatus, Role, Storage};
 
 /// Releases one caller's answer once the record holding its batch is durable (`Ok`) or the
 /// journal failed (`Err`).
@@ -270,8 +272,8 @@ impl<S: StateMachine> EngineLoop<S> {
             }));
             return;
         }
-        if self.failed() {
-            let _ = reply.send(Err(EngineError::Poisoned));
+        if let Some(reason) = self.writer.as_ref().and_then(|w| w.failure.reason()) {
+            let _ = reply.send(Err(EngineError::JournalFailed { reason }));
             return;
         }
         // Encoded before it is applied: a request the journal cannot hold must not change
@@ -285,7 +287,11 @@ impl<S: StateMachine> EngineLoop<S> {
         let outcome = self.state.apply(&request, now);
         self.events_since_snapshot += S::events(&request) as u64;
         releases.push(Box::new(move |durable| {
-            let _ = reply.send(durable.map(|()| outcome).map_err(|_| EngineError::Poisoned));
+            let _ = reply.send(
+                durable
+                    .map(|()| outcome)
+                    .map_err(|reason| EngineError::JournalFailed { reason }),
+            );
         }));
     }
 
@@ -391,7 +397,7 @@ impl<S: StateMachine> EngineLoop<S> {
         let seq = answer
             .recv()
             .map_err(|_| EngineError::Poisoned)?
-            .map_err(|_| EngineError::Poisoned)?;
+            .map_err(|reason| EngineError::JournalFailed { reason })?;
         if seq == 0 {
             return Ok(0);
         }
@@ -466,7 +472,7 @@ fn journal_loop(
     mut journal: Box<dyn JournalWriter>,
     inbox: Receiver<ToJournal>,
     failure: Arc<Failure>,
-    sync_observer: Option<crate::SyncObserver>,
+    sync_observer: Option<SyncObserver>,
 ) {
     // Once a write or sync failed, the journal's tail is unknown: nothing more is written.
     let mut failed: Option<Arc<str>> = None;

@@ -18,132 +18,30 @@
 //! [`EngineHandle::demote`]. Writing fails stop: if the journal cannot be written, the
 //! engine refuses all further work, because its memory is then ahead of the journal.
 
+mod config;
 mod engine_loop;
+mod error;
 pub mod record;
 mod recovery;
+mod role;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use corridor_core::Timestamp;
+pub use config::{Clock, DEFAULT_INBOX_CAPACITY, EngineConfig, SyncObserver, system_clock};
 /// Directories 0700 and files 0600 under the data directory, for every crate that writes
 /// there.
 pub use corridor_journal::private;
-use corridor_journal::{
-    Journal, JournalConfig, JournalError, JournalWriter, ScanMode, SnapshotSink, SnapshotStore,
-};
-use corridor_ledger::{MachineError, StateMachine};
+use corridor_journal::{Journal, JournalError, ScanMode, SnapshotStore};
+use corridor_ledger::StateMachine;
 use crossbeam_channel::{Sender, TrySendError};
 use engine_loop::{EngineLoop, Release, Request};
+pub use error::EngineError;
 pub use recovery::{
     EmbeddedSource, Recovery, StartFrom, apply_record, journal_dir, recover, recover_from,
     snapshot_dir,
 };
-
-/// Where engine time comes from. Tests and simulations pass their own.
-pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
-
-pub fn system_clock() -> Clock {
-    Arc::new(|| {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        Timestamp(u64::try_from(nanos).unwrap_or(u64::MAX))
-    })
-}
-
-#[derive(Clone)]
-pub struct EngineConfig {
-    pub data_dir: PathBuf,
-    pub journal: JournalConfig,
-    /// Most events gathered into one batch (one journal record); a larger single request
-    /// still goes through, alone.
-    pub max_batch_events: usize,
-    /// A snapshot is written after this many events, bounding recovery time.
-    pub snapshot_every_events: u64,
-    /// Room reserved in the transfer index at start-up (see `Ledger::reserve_transfers`).
-    pub reserve_transfers: usize,
-    pub clock: Clock,
-    /// Told how long each group commit's `fdatasync` took (for metrics).
-    pub sync_observer: Option<SyncObserver>,
-    /// Requests waiting for the engine thread at most. Async callers are refused with
-    /// [`EngineError::Busy`] beyond it rather than block a runtime thread; blocking callers
-    /// wait.
-    pub inbox_capacity: usize,
-}
-
-pub type SyncObserver = Arc<dyn Fn(std::time::Duration) + Send + Sync>;
-
-impl std::fmt::Debug for EngineConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EngineConfig")
-            .field("data_dir", &self.data_dir)
-            .field("journal", &self.journal)
-            .field("max_batch_events", &self.max_batch_events)
-            .field("snapshot_every_events", &self.snapshot_every_events)
-            .field("reserve_transfers", &self.reserve_transfers)
-            .field("inbox_capacity", &self.inbox_capacity)
-            .finish_non_exhaustive()
-    }
-}
-
-impl EngineConfig {
-    pub fn new(data_dir: impl Into<PathBuf>) -> EngineConfig {
-        EngineConfig {
-            data_dir: data_dir.into(),
-            journal: JournalConfig::default(),
-            max_batch_events: 8_190,
-            snapshot_every_events: 10_000_000,
-            reserve_transfers: 1_000_000,
-            clock: system_clock(),
-            sync_observer: None,
-            inbox_capacity: DEFAULT_INBOX_CAPACITY,
-        }
-    }
-}
-
-/// Room for two full batches of single-payment requests: enough that a busy engine is
-/// never starved, small enough that a request waits milliseconds, not seconds.
-pub const DEFAULT_INBOX_CAPACITY: usize = 16_384;
-
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    #[error(transparent)]
-    Journal(#[from] JournalError),
-    #[error("snapshot cannot be decoded: {0}")]
-    Snapshot(MachineError),
-    #[error("the state cannot be encoded for a snapshot: {0}")]
-    SnapshotEncode(MachineError),
-    #[error("the request cannot be encoded for the journal, so it was refused: {0}")]
-    Encode(MachineError),
-    #[error("recovered state breaks an invariant: {0}")]
-    Invariant(MachineError),
-    #[error(
-        "the engine stopped after a journal failure; it serves again once recovered from the journal (a restart; on a shared journal, by itself)"
-    )]
-    Poisoned,
-    #[error("the engine is shut down")]
-    Stopped,
-    #[error("{0} is in use by another running engine")]
-    Locked(PathBuf),
-    #[error("the engine's inbox is full ({capacity} requests waiting); retry shortly")]
-    Busy { capacity: usize },
-    #[error("this node is a standby and takes no writes{}", writer_at(writer))]
-    NotWriter { writer: Option<Arc<str>> },
-    #[error("the engine is the {role:?} and cannot {wanted}")]
-    WrongRole { role: Role, wanted: &'static str },
-    #[error("journal record {found} does not follow the state, which expects record {expected}")]
-    OutOfOrder { expected: u64, found: u64 },
-}
-
-fn writer_at(writer: &Option<Arc<str>>) -> String {
-    writer
-        .as_ref()
-        .map(|w| format!(": the writer is {w}"))
-        .unwrap_or_default()
-}
+pub use role::{EngineStatus, Role, Storage};
 
 /// What a caller does when the inbox is full: a thread of its own may wait; an async task
 /// must not hold its runtime thread, so it is refused.
@@ -151,42 +49,6 @@ fn writer_at(writer: &Option<Arc<str>>) -> String {
 enum Wait {
     Block,
     Refuse,
-}
-
-/// Where a writer appends and stores snapshots.
-pub struct Storage {
-    pub writer: Box<dyn JournalWriter>,
-    pub snapshots: Box<dyn SnapshotSink>,
-}
-
-impl std::fmt::Debug for Storage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Storage")
-            .field("next_seq", &self.writer.next_seq())
-            .finish_non_exhaustive()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Applies requests and appends them to the journal.
-    Writer,
-    /// Applies what a writer appended; serves reads, refuses writes.
-    Standby,
-}
-
-/// What the engine is doing, answered even after a journal failure.
-#[derive(Debug, Clone)]
-pub struct EngineStatus {
-    pub role: Role,
-    /// The last journal record the state reflects (applied, not necessarily durable yet on
-    /// a writer).
-    pub applied_seq: u64,
-    /// Why the journal could not be written, once it could not: the writer then serves
-    /// nothing until demoted.
-    pub failure: Option<Arc<str>>,
-    /// Where a standby says the writer is.
-    pub writer_hint: Option<Arc<str>>,
 }
 
 /// A running engine. Drop it or call [`Engine::shutdown`] to stop.
@@ -383,7 +245,11 @@ impl<S: StateMachine> EngineHandle<S> {
         let query = Request::Query(Box::new(move |state: &S| {
             let value = read(state);
             Box::new(move |durable: Result<(), Arc<str>>| {
-                let _ = reply.send(durable.map(|()| value).map_err(|_| EngineError::Poisoned));
+                let _ = reply.send(
+                    durable
+                        .map(|()| value)
+                        .map_err(|reason| EngineError::JournalFailed { reason }),
+                );
             }) as Release
         }));
         self.send(query, wait)?;

@@ -10,7 +10,10 @@ use corridor_journal::{
 };
 use corridor_ledger::StateMachine;
 
-use crate::{EngineError, private, record};
+use corridor_journal::private;
+
+use crate::error::EngineError;
+use crate::record;
 
 pub fn journal_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("journal")

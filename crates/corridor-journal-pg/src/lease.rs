@@ -90,6 +90,41 @@ impl Lease {
         }))
     }
 
+    /// Takes back, under a new epoch, a lease this node's name still holds (`epoch`): what
+    /// a node does after its own writer stepped down (the database failed over, the node
+    /// restarted), without waiting for the lease to run out. Safe whatever became of the
+    /// old writer: the new epoch fences it out.
+    pub fn take_back(
+        &self,
+        client: &mut Client,
+        epoch: u64,
+    ) -> Result<Option<LeaseHolder>, PgJournalError> {
+        let row = client
+            .query_opt(
+                "UPDATE corridor_lease SET epoch = epoch + 1, holder_url = $3,
+                     expires_at = now() + $4 * interval '1 millisecond'
+                 WHERE epoch = $1 AND holder = $2
+                 RETURNING epoch, last_seq",
+                &[
+                    &to_i64(epoch),
+                    &self.node,
+                    &self.node_url,
+                    &self.duration_ms(),
+                ],
+            )
+            .map_err(self.url.database())?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        Ok(Some(LeaseHolder {
+            epoch: to_u64(&self.url, "epoch", row.get(0))?,
+            holder: self.node.clone(),
+            holder_url: self.node_url.clone(),
+            expired: false,
+            last_seq: to_u64(&self.url, "last_seq", row.get(1))?,
+        }))
+    }
+
     /// Extends the lease held under `epoch`; `false` once another node holds it.
     pub fn renew(&self, client: &mut Client, epoch: u64) -> Result<bool, PgJournalError> {
         let renewed = client

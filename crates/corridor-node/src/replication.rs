@@ -310,12 +310,15 @@ impl Controller {
         self.catch_up()?;
         let client = connected(&mut self.lease_client, &self.url, &self.pg)?;
         let lease = self.lease.read(client)?;
-        if !lease.expired {
+        let acquired = if lease.expired {
+            self.lease.try_acquire(client)?
+        } else if lease.holder == self.pg.node_name {
+            self.lease.take_back(client, lease.epoch)?
+        } else {
             self.engine.set_writer_hint(writer_hint(&lease))?;
             return Ok(self.poll_interval());
-        }
-        let client = connected(&mut self.lease_client, &self.url, &self.pg)?;
-        match self.lease.try_acquire(client)? {
+        };
+        match acquired {
             Some(held) => self.take_over(held),
             None => Ok(Duration::ZERO),
         }

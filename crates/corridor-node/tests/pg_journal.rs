@@ -297,3 +297,45 @@ async fn a_role_without_rights_to_create_the_schema_is_refused_at_start() {
         "the error names the journal: {error}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_that_loses_the_database_refuses_with_the_reason_then_resumes() {
+    let Some(url) = fresh_database() else { return };
+    let node = TestNode::start_on(journal(&url, "a", 1_000), None).await;
+    pay_some(&node, "BEFORE", 2).await;
+    let epoch = node.health().await["epoch"].as_u64().unwrap();
+
+    // Every session of the node is cut, as when the database restarts.
+    support::pg::run_sql(
+        &url,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'corridor a'",
+    );
+    let body = payment("LOST-1", "NEVARUMM", "10.00", "RUB");
+    let (status, refused) = node.post("VOLGRUMM", "/v1/payments", &body).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{refused}");
+    let reason = refused["error"]["message"].as_str().unwrap();
+    assert!(
+        reason.contains("the journal refused the last write"),
+        "{reason}"
+    );
+
+    // It rebuilds from the journal and takes its lease back: the same instruction goes
+    // through once.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let accepted = loop {
+        let (status, answer) = node.post("VOLGRUMM", "/v1/payments", &body).await;
+        if status.is_success() {
+            break answer;
+        }
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{answer}");
+        assert!(Instant::now() < deadline, "never resumed: {answer}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let (status, again) = node.post("VOLGRUMM", "/v1/payments", &body).await;
+    assert!(status.is_success(), "{again}");
+    assert_eq!(again["payment"], accepted["payment"]);
+    let health = node.health().await;
+    assert_eq!(health["role"], "writer", "{health}");
+    assert!(health["epoch"].as_u64().unwrap() > epoch, "{health}");
+    node.stop().await;
+}
