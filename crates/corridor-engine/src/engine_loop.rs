@@ -4,8 +4,8 @@
 //! answers. In the standby role there is no journal thread: the engine applies records the
 //! writer already made durable, answers reads at once and refuses writes.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use corridor_journal::{JournalError, JournalWriter, SnapshotSink};
@@ -16,7 +16,7 @@ use crate::config::{EngineConfig, SyncObserver};
 use crate::error::EngineError;
 use crate::record::RecordBuilder;
 use crate::recovery::apply_record;
-use crate::role::{EngineStatus, Role, Storage};
+use crate::role::{Role, SharedStatus, Storage};
 
 /// Releases one caller's answer once the record holding its batch is durable (`Ok`) or the
 /// journal failed (`Err`).
@@ -47,8 +47,6 @@ pub(crate) enum Request<S: StateMachine> {
         applied_seq: u64,
         reply: Reply<()>,
     },
-    SetWriterHint(Option<Arc<str>>),
-    Status(oneshot::Sender<EngineStatus>),
     Shutdown,
 }
 
@@ -81,16 +79,24 @@ struct Writer {
 }
 
 /// Set once by the journal thread when an append or sync failed: the engine's memory is then
-/// ahead of the journal and it serves nothing until demoted (or restarted).
-#[derive(Default)]
+/// ahead of the journal and it serves nothing until demoted (or restarted). Mirrored into
+/// the shared status, for those who ask without queueing.
 struct Failure {
     failed: AtomicBool,
-    reason: Mutex<Option<Arc<str>>>,
+    shared: Arc<SharedStatus>,
 }
 
 impl Failure {
+    fn new(shared: Arc<SharedStatus>) -> Failure {
+        shared.set_failure(None);
+        Failure {
+            failed: AtomicBool::new(false),
+            shared,
+        }
+    }
+
     fn set(&self, reason: Arc<str>) {
-        *self.reason.lock().unwrap_or_else(|e| e.into_inner()) = Some(reason);
+        self.shared.set_failure(Some(reason));
         self.failed.store(true, Ordering::Release);
     }
 
@@ -99,17 +105,21 @@ impl Failure {
     }
 
     fn reason(&self) -> Option<Arc<str>> {
-        self.reason
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        if !self.is_set() {
+            return None;
+        }
+        self.shared.failure()
     }
 }
 
 impl Writer {
-    fn start(storage: Storage, config: &EngineConfig) -> Result<Writer, EngineError> {
+    fn start(
+        storage: Storage,
+        config: &EngineConfig,
+        shared: &Arc<SharedStatus>,
+    ) -> Result<Writer, EngineError> {
         let (to_journal, journal_inbox) = crossbeam_channel::bounded(2);
-        let failure = Arc::new(Failure::default());
+        let failure = Arc::new(Failure::new(shared.clone()));
         let observer = config.sync_observer.clone();
         let thread_failure = failure.clone();
         let journal = storage.writer;
@@ -143,8 +153,11 @@ pub(crate) struct EngineLoop<S: StateMachine> {
     events_since_snapshot: u64,
     /// The number of the record being gathered now (writer) or expected next (standby).
     next_record_seq: u64,
-    /// Where the writer is, for a standby's refusals.
-    writer_hint: Option<Arc<str>>,
+    /// The latest engine time of a batch applied here.
+    last_now: corridor_core::Timestamp,
+    /// What the handle reads without queueing: role, last record applied, failure, and
+    /// where the writer is (for a standby's refusals).
+    shared: Arc<SharedStatus>,
     /// Held for the life of the engine thread: one writer per data directory.
     _lock: Option<std::fs::File>,
 }
@@ -157,13 +170,20 @@ impl<S: StateMachine> EngineLoop<S> {
         config: EngineConfig,
         inbox: Receiver<Request<S>>,
         lock: Option<std::fs::File>,
+        shared: Arc<SharedStatus>,
     ) -> Result<EngineLoop<S>, EngineError> {
         let writer = storage
             .map(|storage| {
                 check_continues(&storage, applied_seq)?;
-                Writer::start(storage, &config)
+                Writer::start(storage, &config, &shared)
             })
             .transpose()?;
+        shared.set_role(if writer.is_some() {
+            Role::Writer
+        } else {
+            Role::Standby
+        });
+        shared.set_applied(applied_seq);
         Ok(EngineLoop {
             state,
             config,
@@ -171,7 +191,8 @@ impl<S: StateMachine> EngineLoop<S> {
             writer,
             events_since_snapshot: 0,
             next_record_seq: applied_seq + 1,
-            writer_hint: None,
+            last_now: corridor_core::Timestamp(0),
+            shared,
             _lock: lock,
         })
     }
@@ -208,7 +229,10 @@ impl<S: StateMachine> EngineLoop<S> {
 
     /// Handles one gathered group of requests; `false` once shutdown was asked for.
     fn process(&mut self, pending: Vec<Request<S>>) -> bool {
-        let now = (self.config.clock)();
+        // Never earlier than a batch already applied: a writer that took over from one
+        // whose clock ran ahead keeps the journal's time moving forward.
+        let now = (self.config.clock)().max(self.last_now);
+        self.last_now = now;
         let mut record = RecordBuilder::new(now);
         let mut releases: Vec<Release> = Vec::new();
         let mut keep_running = true;
@@ -242,14 +266,11 @@ impl<S: StateMachine> EngineLoop<S> {
                     self.demote(*state, applied_seq);
                     let _ = reply.send(Ok(()));
                 }
-                Request::SetWriterHint(hint) => self.writer_hint = hint,
-                Request::Status(reply) => {
-                    let _ = reply.send(self.status());
-                }
                 Request::Shutdown => keep_running = false,
             }
         }
         self.flush_batch(record, &mut releases);
+        self.shared.set_applied(self.next_record_seq - 1);
         if self.events_since_snapshot >= self.config.snapshot_every_events
             && let Err(e) = self.write_snapshot()
         {
@@ -268,7 +289,7 @@ impl<S: StateMachine> EngineLoop<S> {
     ) {
         if self.writer.is_none() {
             let _ = reply.send(Err(EngineError::NotWriter {
-                writer: self.writer_hint.clone(),
+                writer: self.shared.writer_hint(),
             }));
             return;
         }
@@ -309,8 +330,11 @@ impl<S: StateMachine> EngineLoop<S> {
                     found: seq,
                 });
             }
-            apply_record(&mut self.state, seq, &payload)?;
+            let applied = apply_record(&mut self.state, seq, &payload)?;
+            self.events_since_snapshot += applied.events;
+            self.last_now = self.last_now.max(applied.now);
             self.next_record_seq += 1;
+            self.shared.set_applied(seq);
         }
         Ok(self.next_record_seq - 1)
     }
@@ -323,9 +347,9 @@ impl<S: StateMachine> EngineLoop<S> {
             });
         }
         check_continues(&storage, self.next_record_seq - 1)?;
-        self.writer = Some(Writer::start(storage, &self.config)?);
-        self.events_since_snapshot = 0;
-        self.writer_hint = None;
+        self.writer = Some(Writer::start(storage, &self.config, &self.shared)?);
+        self.shared.set_writer_hint(None);
+        self.shared.set_role(Role::Writer);
         tracing::info!(
             from_record = self.next_record_seq,
             "this node is the writer"
@@ -344,15 +368,9 @@ impl<S: StateMachine> EngineLoop<S> {
         self.state = state;
         self.next_record_seq = applied_seq + 1;
         self.events_since_snapshot = 0;
-    }
-
-    fn status(&self) -> EngineStatus {
-        EngineStatus {
-            role: self.role(),
-            applied_seq: self.next_record_seq - 1,
-            failure: self.writer.as_ref().and_then(|w| w.failure.reason()),
-            writer_hint: self.writer_hint.clone(),
-        }
+        self.shared.set_failure(None);
+        self.shared.set_role(Role::Standby);
+        self.shared.set_applied(applied_seq);
     }
 
     fn flush_batch(&mut self, record: RecordBuilder, releases: &mut Vec<Release>) {
@@ -386,7 +404,7 @@ impl<S: StateMachine> EngineLoop<S> {
     fn write_snapshot(&mut self) -> Result<u64, EngineError> {
         let Some(writer) = &mut self.writer else {
             return Err(EngineError::NotWriter {
-                writer: self.writer_hint.clone(),
+                writer: self.shared.writer_hint(),
             });
         };
         let (reply, answer) = oneshot::channel();
@@ -456,7 +474,7 @@ fn refuse<S: StateMachine>(request: Request<S>) {
         Request::Promote { reply, .. } | Request::Demote { reply, .. } => {
             let _ = reply.send(Err(EngineError::Stopped));
         }
-        Request::Query(_) | Request::SetWriterHint(_) | Request::Status(_) | Request::Shutdown => {}
+        Request::Query(_) | Request::Shutdown => {}
     }
 }
 

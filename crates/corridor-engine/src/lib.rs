@@ -38,9 +38,10 @@ use crossbeam_channel::{Sender, TrySendError};
 use engine_loop::{EngineLoop, Release, Request};
 pub use error::EngineError;
 pub use recovery::{
-    EmbeddedSource, Recovery, StartFrom, apply_record, journal_dir, recover, recover_from,
+    Applied, EmbeddedSource, Recovery, StartFrom, apply_record, journal_dir, recover, recover_from,
     snapshot_dir,
 };
+use role::SharedStatus;
 pub use role::{EngineStatus, Role, Storage};
 
 /// What a caller does when the inbox is full: a thread of its own may wait; an async task
@@ -62,6 +63,7 @@ pub struct Engine<S: StateMachine> {
 pub struct EngineHandle<S: StateMachine> {
     requests: Sender<Request<S>>,
     inbox_capacity: usize,
+    status: Arc<SharedStatus>,
 }
 
 impl<S: StateMachine> Clone for EngineHandle<S> {
@@ -69,6 +71,7 @@ impl<S: StateMachine> Clone for EngineHandle<S> {
         EngineHandle {
             requests: self.requests.clone(),
             inbox_capacity: self.inbox_capacity,
+            status: self.status.clone(),
         }
     }
 }
@@ -133,8 +136,16 @@ impl<S: StateMachine> Engine<S> {
         let inbox_capacity = config.inbox_capacity.max(1);
         let (requests, inbox) = crossbeam_channel::bounded(inbox_capacity);
         let data_dir = config.data_dir.clone();
-        let mut engine_loop =
-            EngineLoop::new(state, recovery.last_seq, storage, config, inbox, lock)?;
+        let status = Arc::new(SharedStatus::default());
+        let mut engine_loop = EngineLoop::new(
+            state,
+            recovery.last_seq,
+            storage,
+            config,
+            inbox,
+            lock,
+            status.clone(),
+        )?;
         let engine_thread = std::thread::Builder::new()
             .name("corridor-engine".into())
             .spawn(move || engine_loop.run())
@@ -146,6 +157,7 @@ impl<S: StateMachine> Engine<S> {
             handle: EngineHandle {
                 requests,
                 inbox_capacity,
+                status,
             },
             engine_thread: Some(engine_thread),
             recovery,
@@ -307,26 +319,13 @@ impl<S: StateMachine> EngineHandle<S> {
     }
 
     /// Where a standby says the writer is when it refuses a write.
-    pub fn set_writer_hint(&self, writer: Option<String>) -> Result<(), EngineError> {
-        self.send(Request::SetWriterHint(writer.map(Arc::from)), Wait::Block)
+    pub fn set_writer_hint(&self, writer: Option<String>) {
+        self.status.set_writer_hint(writer.map(Arc::from));
     }
 
-    pub fn status(&self) -> Result<EngineStatus, EngineError> {
-        let (reply, answer) = oneshot::channel();
-        self.send(Request::Status(reply), Wait::Block)?;
-        answer.recv().map_err(|_| EngineError::Stopped)
-    }
-
-    /// [`EngineHandle::status`] for async callers; a full inbox refuses it with
-    /// [`EngineError::Busy`].
-    pub fn status_async(
-        &self,
-    ) -> impl Future<Output = Result<EngineStatus, EngineError>> + Send + use<S> {
-        let (reply, answer) = oneshot::channel();
-        let sent = self.send(Request::Status(reply), Wait::Refuse);
-        async move {
-            sent?;
-            answer.await.map_err(|_| EngineError::Stopped)
-        }
+    /// The engine's role, the last record applied and any journal failure, at once: it
+    /// does not wait behind the requests in the inbox.
+    pub fn status(&self) -> EngineStatus {
+        self.status.read()
     }
 }

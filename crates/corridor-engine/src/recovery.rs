@@ -86,13 +86,21 @@ impl RecordSource for EmbeddedSource {
     }
 }
 
-/// Applies one journal record (a batch) to `state` and returns how many events it held. A
-/// record that cannot be decoded changes nothing.
+/// What applying one record did.
+#[derive(Debug, Clone, Copy)]
+pub struct Applied {
+    pub events: u64,
+    /// The engine time the record's batch was applied at.
+    pub now: corridor_core::Timestamp,
+}
+
+/// Applies one journal record (a batch) to `state`. A record that cannot be decoded changes
+/// nothing.
 pub fn apply_record<S: StateMachine>(
     state: &mut S,
     seq: u64,
     payload: &[u8],
-) -> Result<u64, EngineError> {
+) -> Result<Applied, EngineError> {
     let batch = record::decode::<S>(payload).map_err(|e| JournalError::Replay {
         seq,
         reason: e.to_string(),
@@ -103,7 +111,10 @@ pub fn apply_record<S: StateMachine>(
         state.apply(request, batch.now);
         events += S::events(request) as u64;
     }
-    Ok(events)
+    Ok(Applied {
+        events,
+        now: batch.now,
+    })
 }
 
 /// Rebuilds the state from `source`: a snapshot (or an empty state) plus replay of the
@@ -125,7 +136,9 @@ pub fn recover_from<S: StateMachine + Default>(
     };
     let mut replayed_events = 0;
     let last_seq = source.scan(after, &mut |seq, payload| {
-        replayed_events += apply_record(&mut state, seq, payload).map_err(|e| e.to_string())?;
+        replayed_events += apply_record(&mut state, seq, payload)
+            .map_err(|e| e.to_string())?
+            .events;
         Ok(())
     })?;
     if after > last_seq {

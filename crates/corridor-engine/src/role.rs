@@ -1,7 +1,8 @@
 //! Writer or standby: what an engine is, what it reports about itself, and the storage a
 //! writer is given.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use corridor_journal::{JournalWriter, SnapshotSink};
 
@@ -39,4 +40,66 @@ pub struct EngineStatus {
     pub failure: Option<Arc<str>>,
     /// Where a standby says the writer is.
     pub writer_hint: Option<Arc<str>>,
+}
+
+/// The engine's status as the engine thread and the journal thread keep it, readable from
+/// any thread at once: a controller deciding whether to renew a lease, or `/health`, must not
+/// queue behind the requests in the engine's inbox (or a snapshot being written).
+#[derive(Debug, Default)]
+pub(crate) struct SharedStatus {
+    writer: AtomicBool,
+    applied_seq: AtomicU64,
+    failure: Mutex<Option<Arc<str>>>,
+    writer_hint: Mutex<Option<Arc<str>>>,
+}
+
+impl SharedStatus {
+    pub(crate) fn read(&self) -> EngineStatus {
+        EngineStatus {
+            role: if self.writer.load(Ordering::Acquire) {
+                Role::Writer
+            } else {
+                Role::Standby
+            },
+            applied_seq: self.applied_seq.load(Ordering::Acquire),
+            failure: self.failure(),
+            writer_hint: self.writer_hint(),
+        }
+    }
+
+    pub(crate) fn set_role(&self, role: Role) {
+        self.writer.store(role == Role::Writer, Ordering::Release);
+    }
+
+    pub(crate) fn set_applied(&self, seq: u64) {
+        self.applied_seq.store(seq, Ordering::Release);
+    }
+
+    pub(crate) fn failure(&self) -> Option<Arc<str>> {
+        self.failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    pub(crate) fn set_failure(&self, reason: Option<Arc<str>>) {
+        *self
+            .failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = reason;
+    }
+
+    pub(crate) fn writer_hint(&self) -> Option<Arc<str>> {
+        self.writer_hint
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    pub(crate) fn set_writer_hint(&self, hint: Option<Arc<str>>) {
+        *self
+            .writer_hint
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = hint;
+    }
 }

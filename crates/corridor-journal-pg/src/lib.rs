@@ -15,16 +15,20 @@
 mod lease;
 mod lists;
 pub mod schema;
+mod snapshots;
 mod source;
 mod writer;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 pub use lease::{Lease, LeaseHolder};
 pub use lists::{PgListStore, StoredListFile};
 pub use schema::{SCHEMA_VERSION, SCHEME};
+pub use snapshots::PgSnapshots;
 pub use source::PgSource;
-pub use writer::{PgJournalWriter, PgSnapshots};
+pub use writer::PgJournalWriter;
 
 use corridor_journal::JournalError;
 
@@ -67,8 +71,18 @@ pub enum PgJournalError {
         last_good = seq - 1
     )]
     Checksum { url: String, seq: u64 },
-    #[error("journal at {url}: snapshot after record {seq} fails its checksum")]
-    SnapshotChecksum { url: String, seq: u64 },
+    #[error(
+        "journal at {url}: the snapshot after record {seq} is damaged (a part missing, out of place or failing its checksum)"
+    )]
+    SnapshotDamaged { url: String, seq: u64 },
+    #[error(
+        "journal at {url}: a snapshot after record {seq} was refused: the journal's last committed record is {last_seq}"
+    )]
+    SnapshotAhead {
+        url: String,
+        seq: u64,
+        last_seq: u64,
+    },
     #[error(
         "journal at {url}: this node's lease (epoch {epoch}) is no longer current: {holder} holds epoch {current}; nothing was appended"
     )]
@@ -78,6 +92,10 @@ pub enum PgJournalError {
         current: u64,
         holder: String,
     },
+    #[error(
+        "journal at {url}: the commit of records up to {seq} was not confirmed by the synchronous standby (its wait was cancelled); they are not acknowledged"
+    )]
+    NotReplicated { url: String, seq: u64 },
     #[error("journal at {url}: the value {value} of column {column} is out of range")]
     OutOfRange {
         url: String,
@@ -143,8 +161,21 @@ impl JournalUrl {
 
     /// Opens a session for the journal: synchronous commit on (a COMMIT returns once the
     /// record is durable, on the synchronous standby too when the server has one), a
-    /// bounded connect time and TCP keepalives so a lost server is noticed.
+    /// bounded connect time and TCP keepalives so a lost server is noticed. No statement
+    /// timeout: under strict synchronous replication a COMMIT rightly waits for the standby.
     pub fn connect(&self, application: &str) -> Result<postgres::Client, PgJournalError> {
+        self.connect_watching(application, None)
+    }
+
+    /// [`JournalUrl::connect`], raising `not_replicated` when the server warns that a
+    /// COMMIT stopped waiting for the synchronous standby (the wait was cancelled): the
+    /// transaction is then committed on the primary alone and may be lost in a failover,
+    /// so its records must not be acknowledged.
+    pub(crate) fn connect_watching(
+        &self,
+        application: &str,
+        not_replicated: Option<Arc<AtomicBool>>,
+    ) -> Result<postgres::Client, PgJournalError> {
         let mut config: postgres::Config =
             self.url
                 .parse()
@@ -155,8 +186,20 @@ impl JournalUrl {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
         }
+        // A database that vanished without closing the connection (a host or network lost)
+        // is noticed within about 11 s rather than the operating system's minutes.
         config.keepalives_idle(Duration::from_secs(5));
+        config.keepalives_interval(Duration::from_secs(2));
+        config.keepalives_retries(3);
         config.application_name(application);
+        if let Some(flag) = not_replicated {
+            config.notice_callback(move |notice| {
+                if notice.message().contains("synchronous replication") {
+                    tracing::error!(notice = %notice.message(), "a commit was not confirmed by the synchronous standby");
+                    flag.store(true, Ordering::Release);
+                }
+            });
+        }
         let mut client =
             config
                 .connect(postgres::NoTls)
@@ -164,8 +207,9 @@ impl JournalUrl {
                     url: self.shown(),
                     source,
                 })?;
+        // No timeout may cut a COMMIT's wait for the standby short (see above).
         client
-            .batch_execute("SET synchronous_commit TO on")
+            .batch_execute("SET synchronous_commit TO on; SET statement_timeout TO 0")
             .map_err(self.database())?;
         Ok(client)
     }
@@ -192,18 +236,7 @@ fn hide_password(url: &str) -> String {
             shown.replace_range(from..to, "***");
         }
     }
-    for key in ["password=", "sslpassword="] {
-        let mut from = 0;
-        while let Some(found) = shown[from..].find(key) {
-            let start = from + found + key.len();
-            let end = shown[start..]
-                .find(['&', ' '])
-                .map_or(shown.len(), |e| start + e);
-            shown.replace_range(start..end, "***");
-            from = start + 3;
-        }
-    }
-    shown
+    mask_values(&shown, "password")
 }
 
 pub(crate) fn to_u64(
@@ -223,9 +256,51 @@ pub(crate) fn to_i64(value: u64) -> i64 {
 }
 
 /// A record's checksum covers its number too, so a record copied to another place fails.
-pub(crate) fn record_crc(seq: u64, payload: &[u8]) -> i64 {
+pub fn record_crc(seq: u64, payload: &[u8]) -> i64 {
     let crc = crc32c::crc32c_append(crc32c::crc32c(&seq.to_le_bytes()), payload);
     i64::from(crc)
+}
+
+/// Every value of a key ending in `key` (`password`, `sslpassword`) in libpq's `key=value`
+/// or URL query form, spaces around `=` and quoted values included, shown as `***`.
+fn mask_values(text: &str, key: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(found) = rest.find(key) {
+        let after_key = &rest[found + key.len()..];
+        let trimmed = after_key.trim_start();
+        let Some(value) = trimmed.strip_prefix('=') else {
+            shown.push_str(&rest[..found + key.len()]);
+            rest = after_key;
+            continue;
+        };
+        let value = value.trim_start();
+        let value_len = if let Some(quoted) = value.strip_prefix('\'') {
+            quoted_len(quoted) + 1
+        } else {
+            value.find([' ', '&']).unwrap_or(value.len())
+        };
+        shown.push_str(&rest[..rest.len() - value.len()]);
+        shown.push_str("***");
+        rest = &value[value_len..];
+    }
+    shown.push_str(rest);
+    shown
+}
+
+/// Bytes of a single-quoted libpq value after its opening quote, up to and including the
+/// closing one (a backslash escapes the next character).
+fn quoted_len(quoted: &str) -> usize {
+    let mut escaped = false;
+    for (at, c) in quoted.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '\'' => return at + 1,
+            _ => {}
+        }
+    }
+    quoted.len()
 }
 
 #[cfg(test)]
@@ -249,6 +324,10 @@ mod tests {
         assert_eq!(
             hide_password("postgresql://corridor@db1/corridor"),
             "postgresql://corridor@db1/corridor"
+        );
+        assert_eq!(
+            hide_password("host=db password = 's3 cr\\'3t' user=c sslpassword=k3y"),
+            "host=db password = *** user=c sslpassword=***"
         );
     }
 }

@@ -30,10 +30,13 @@ CREATE TABLE corridor_journal (
     payload bytea NOT NULL
 );
 CREATE TABLE corridor_snapshots (
-    seq bigint PRIMARY KEY CHECK (seq > 0),
+    seq bigint NOT NULL CHECK (seq > 0),
+    part integer NOT NULL CHECK (part >= 0),
+    parts integer NOT NULL CHECK (parts > part),
     epoch bigint NOT NULL,
     crc32c bigint NOT NULL,
-    payload bytea NOT NULL
+    payload bytea NOT NULL,
+    PRIMARY KEY (seq, part)
 );
 CREATE TABLE corridor_lease (
     singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),

@@ -38,12 +38,29 @@ impl PgSource {
             .map_err(self.url.database())
     }
 
-    /// Waits until the writer commits (or `timeout` passes), once listening.
+    /// Waits until the writer commits (or `timeout` passes), once listening. Every
+    /// notification already waiting is taken too: one catch-up reads all their records.
     pub fn wait_for_commit(&mut self, timeout: Duration) -> Result<(), PgJournalError> {
         let mut notifications = self.client.notifications();
-        let mut woken = notifications.timeout_iter(timeout);
-        woken.next().map_err(self.url.database())?;
+        notifications
+            .timeout_iter(timeout)
+            .next()
+            .map_err(self.url.database())?;
+        let mut pending = notifications.iter();
+        while pending.next().map_err(self.url.database())?.is_some() {}
         Ok(())
+    }
+
+    /// The checksum of record `seq` as the journal holds it now, if it holds it.
+    pub fn checksum_of(&mut self, seq: u64) -> Result<Option<i64>, PgJournalError> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT crc32c FROM corridor_journal WHERE seq = $1",
+                &[&to_i64(seq)],
+            )
+            .map_err(self.url.database())?;
+        Ok(row.map(|r| r.get(0)))
     }
 
     /// Up to `limit` records after `after`, checked, in order.
@@ -80,33 +97,6 @@ impl PgSource {
             records.push((seq, payload));
         }
         Ok(records)
-    }
-
-    fn snapshot(&mut self) -> Result<Option<StoredSnapshot>, PgJournalError> {
-        let url = &self.url;
-        let row = self
-            .client
-            .query_opt(
-                "SELECT seq, crc32c, payload FROM corridor_snapshots ORDER BY seq DESC LIMIT 1",
-                &[],
-            )
-            .map_err(url.database())?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let seq = to_u64(url, "seq", row.get(0))?;
-        let payload: Vec<u8> = row.get(2);
-        if row.get::<_, i64>(1) != record_crc(seq, &payload) {
-            return Err(PgJournalError::SnapshotChecksum {
-                url: url.shown(),
-                seq,
-            });
-        }
-        Ok(Some(StoredSnapshot {
-            seq,
-            location: format!("{url} corridor_snapshots seq {seq}"),
-            payload,
-        }))
     }
 
     /// The last record the lease row says was committed; the records must reach it.
@@ -151,7 +141,7 @@ impl RecordSource for PgSource {
     }
 
     fn latest_snapshot(&mut self) -> Result<Option<StoredSnapshot>, JournalError> {
-        self.snapshot().map_err(JournalError::from)
+        crate::snapshots::latest(&mut self.client, &self.url).map_err(JournalError::from)
     }
 
     fn scan(&mut self, after: u64, apply: RecordVisitor<'_>) -> Result<u64, JournalError> {

@@ -1,8 +1,10 @@
 //! The writer's side: appends gathered in memory and committed as one transaction per group
-//! commit, fenced by the lease epoch in that same transaction; and snapshots, stored only
-//! by the current epoch's holder and only for records already committed.
+//! commit, fenced by the lease epoch in that same transaction.
 
-use corridor_journal::{JournalError, JournalWriter, SnapshotSink};
+use corridor_journal::{JournalError, JournalWriter};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use postgres::Client;
 
 use crate::{JournalUrl, NOTIFY_CHANNEL, PgJournalError, record_crc, to_i64, to_u64};
@@ -13,6 +15,8 @@ const RECORDS_PER_INSERT: usize = 1_024;
 
 pub struct PgJournalWriter {
     client: Client,
+    /// Raised by the server's warning that a COMMIT's wait for the standby was cancelled.
+    not_replicated: Arc<AtomicBool>,
     url: JournalUrl,
     epoch: u64,
     /// The last record committed.
@@ -31,15 +35,24 @@ impl std::fmt::Debug for PgJournalWriter {
 }
 
 impl PgJournalWriter {
-    /// A writer under the lease `epoch`, whose journal ends at record `last_seq`.
-    pub fn new(client: Client, url: JournalUrl, epoch: u64, last_seq: u64) -> PgJournalWriter {
-        PgJournalWriter {
+    /// A writer under the lease `epoch`, whose journal ends at record `last_seq`, on a
+    /// connection of its own.
+    pub fn connect(
+        url: &JournalUrl,
+        application: &str,
+        epoch: u64,
+        last_seq: u64,
+    ) -> Result<PgJournalWriter, PgJournalError> {
+        let not_replicated = Arc::new(AtomicBool::new(false));
+        let client = url.connect_watching(application, Some(not_replicated.clone()))?;
+        Ok(PgJournalWriter {
             client,
-            url,
+            not_replicated,
+            url: url.clone(),
             epoch,
             durable_seq: last_seq,
             pending: Vec::new(),
-        }
+        })
     }
 
     fn commit(&mut self) -> Result<(), PgJournalError> {
@@ -83,7 +96,14 @@ impl PgJournalWriter {
             &[&NOTIFY_CHANNEL, &last.to_string()],
         )
         .map_err(url.database())?;
+        self.not_replicated.store(false, Ordering::Release);
         tx.commit().map_err(url.database())?;
+        if self.not_replicated.load(Ordering::Acquire) {
+            return Err(PgJournalError::NotReplicated {
+                url: url.shown(),
+                seq: last,
+            });
+        }
         self.durable_seq = last;
         self.pending.clear();
         Ok(())
@@ -106,78 +126,5 @@ impl JournalWriter for PgJournalWriter {
             return Ok(());
         }
         self.commit().map_err(JournalError::from)
-    }
-}
-
-/// Snapshots in the journal's database, written by the lease holder on its own connection.
-pub struct PgSnapshots {
-    client: Client,
-    url: JournalUrl,
-    epoch: u64,
-}
-
-impl std::fmt::Debug for PgSnapshots {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PgSnapshots")
-            .field("url", &self.url)
-            .field("epoch", &self.epoch)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Older snapshots are kept as a fallback; the journal itself is never pruned.
-const SNAPSHOTS_KEPT: i64 = 2;
-
-impl PgSnapshots {
-    pub fn new(client: Client, url: JournalUrl, epoch: u64) -> PgSnapshots {
-        PgSnapshots { client, url, epoch }
-    }
-
-    fn store(&mut self, seq: u64, payload: &[u8]) -> Result<String, PgJournalError> {
-        let url = &self.url;
-        let mut tx = self.client.transaction().map_err(url.database())?;
-        // Only the current epoch's holder, and only for a record already committed: a
-        // fenced writer's memory may hold batches the journal never took.
-        let stored = tx
-            .execute(
-                "INSERT INTO corridor_snapshots (seq, epoch, crc32c, payload)
-                 SELECT $1, $2, $3, $4 FROM corridor_lease WHERE epoch = $2 AND last_seq >= $1
-                 ON CONFLICT (seq) DO NOTHING",
-                &[
-                    &to_i64(seq),
-                    &to_i64(self.epoch),
-                    &record_crc(seq, payload),
-                    &payload,
-                ],
-            )
-            .map_err(url.database())?;
-        if stored == 0 {
-            let row = tx
-                .query_one("SELECT epoch, holder FROM corridor_lease", &[])
-                .map_err(url.database())?;
-            let current = to_u64(url, "epoch", row.get(0))?;
-            if current != self.epoch {
-                return Err(PgJournalError::Fenced {
-                    url: url.shown(),
-                    epoch: self.epoch,
-                    current,
-                    holder: row.get(1),
-                });
-            }
-        }
-        tx.execute(
-            "DELETE FROM corridor_snapshots WHERE seq < (
-                 SELECT min(seq) FROM (SELECT seq FROM corridor_snapshots ORDER BY seq DESC LIMIT $1) AS kept)",
-            &[&SNAPSHOTS_KEPT],
-        )
-        .map_err(url.database())?;
-        tx.commit().map_err(url.database())?;
-        Ok(format!("{url} corridor_snapshots seq {seq}"))
-    }
-}
-
-impl SnapshotSink for PgSnapshots {
-    fn write_snapshot(&mut self, seq: u64, payload: &[u8]) -> Result<String, JournalError> {
-        self.store(seq, payload).map_err(JournalError::from)
     }
 }

@@ -49,14 +49,14 @@ pub struct HealthView {
     pub applied_seq: u64,
 }
 
-#[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200, description = "The process is up; its role and how far it has applied the journal", body = HealthView), (status = 503, description = "The engine does not answer", body = Rejection)))]
-pub async fn health(State(state): St) -> AppResult<Json<HealthView>> {
-    let engine = state.engine.status_async().await?;
+#[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200, description = "The process is up; its role and how far it has applied the journal", body = HealthView)))]
+pub async fn health(State(state): St) -> Json<HealthView> {
+    let engine = state.engine.status();
     let role = match engine.role {
         EngineRole::Writer => "writer",
         EngineRole::Standby => "standby",
     };
-    Ok(Json(HealthView {
+    Json(HealthView {
         status: if engine.failure.is_some() {
             "failed"
         } else {
@@ -70,17 +70,14 @@ pub async fn health(State(state): St) -> AppResult<Json<HealthView>> {
         },
         epoch: state.replication.as_ref().map_or(0, |r| r.epoch()),
         applied_seq: engine.applied_seq,
-    }))
+    })
 }
 
 /// 200 on the writer only (on a shared journal: the one whose lease is current), so a load
 /// balancer sends traffic there.
 #[utoipa::path(get, path = "/ready", tag = "operations", responses((status = 200, description = "The writer, taking instructions", body = String), (status = 503, description = "A standby, or the engine is unavailable", body = Rejection)))]
 pub async fn ready(State(state): St) -> Response {
-    let engine = match state.engine.status_async().await {
-        Ok(engine) => engine,
-        Err(e) => return ApiError::from(e).into_response(),
-    };
+    let engine = state.engine.status();
     let writing = engine.role == EngineRole::Writer
         && engine.failure.is_none()
         && state.replication.as_ref().is_none_or(|r| r.holds_lease());

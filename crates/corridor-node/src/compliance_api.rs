@@ -416,7 +416,7 @@ pub async fn load_list(
         .parse()
         .map_err(|e: corridor_watchlist::LoadError| ApiError::bad_request(e.to_string()))?;
     // A standby must not store a list its hub cannot record.
-    if let Some(refusal) = state.standby_refusal().await? {
+    if let Some(refusal) = state.standby_refusal() {
         return Err(refusal);
     }
     let worker = state.clone();

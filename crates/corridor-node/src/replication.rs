@@ -27,7 +27,7 @@ use corridor_settlement::Hub;
 use tokio::sync::watch;
 
 /// How a node joins a journal on PostgreSQL.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PgJournalConfig {
     pub url: String,
     /// This node's name in the lease row, unique among the nodes sharing the journal.
@@ -37,6 +37,18 @@ pub struct PgJournalConfig {
     /// How long a lease lasts without renewal: a writer that stops renewing is replaced
     /// this long after its last renewal.
     pub lease: Duration,
+}
+
+/// Shown without the URL's password.
+impl std::fmt::Debug for PgJournalConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgJournalConfig")
+            .field("url", &JournalUrl::new(&self.url))
+            .field("node_name", &self.node_name)
+            .field("advertise_url", &self.advertise_url)
+            .field("lease", &self.lease)
+            .finish()
+    }
 }
 
 /// Records applied per replication request to the engine.
@@ -99,7 +111,7 @@ impl ReplicationStatus {
 pub struct Replication {
     status: Arc<ReplicationStatus>,
     stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    thread: Option<std::thread::JoinHandle<Controller>>,
     /// Bumped after every batch of records a standby applied.
     applied: watch::Receiver<u64>,
 }
@@ -113,11 +125,43 @@ impl Replication {
         self.applied.clone()
     }
 
-    /// Stops the controller; a writer lets its lease go so a standby takes over at once.
-    pub fn stop(mut self) {
+    /// Stops following and renewing; the lease, if held, is let go by
+    /// [`StoppedReplication::release_lease`] once the engine has written its last snapshot.
+    pub fn stop(mut self) -> Option<StoppedReplication> {
         self.stop.store(true, Ordering::Release);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        let controller = self.thread.take()?.join().ok()?;
+        Some(StoppedReplication { controller })
+    }
+}
+
+/// A controller that stopped, still holding the lease if it was the writer.
+pub struct StoppedReplication {
+    controller: Controller,
+}
+
+impl std::fmt::Debug for StoppedReplication {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoppedReplication")
+            .field("epoch", &self.controller.epoch)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StoppedReplication {
+    /// Lets the lease go, so a standby takes over at once rather than when it expires.
+    pub fn release_lease(mut self) {
+        let controller = &mut self.controller;
+        let Some(epoch) = controller.epoch else {
+            return;
+        };
+        let released = connected(
+            &mut controller.lease_client,
+            &controller.url,
+            &controller.pg,
+        )
+        .and_then(|client| Ok(controller.lease.release(client, epoch)?));
+        if let Err(e) = released {
+            tracing::warn!(error = %e, "the lease could not be released: a standby takes over when it expires");
         }
     }
 }
@@ -163,6 +207,7 @@ pub fn open(
         engine: engine.handle(),
         status: status.clone(),
         applied_seq,
+        applied_checksum: None,
         epoch: None,
         follower: None,
         lease_client: Some(client),
@@ -174,7 +219,10 @@ pub fn open(
     let thread_stop = stop.clone();
     let thread = std::thread::Builder::new()
         .name("corridor-replication".into())
-        .spawn(move || controller.run(&thread_stop))
+        .spawn(move || {
+            controller.run(&thread_stop);
+            controller
+        })
         .map_err(ReplicationError::Thread)?;
     Ok((
         engine,
@@ -210,6 +258,8 @@ struct Controller {
     /// The last record the engine applied (as a standby) or the journal held when this
     /// node became the writer.
     applied_seq: u64,
+    /// That record's checksum, when this standby applied it itself.
+    applied_checksum: Option<i64>,
     /// The lease epoch this node writes under, while it is the writer.
     epoch: Option<u64>,
     /// The standby's connection, listening for the writer's commits.
@@ -224,11 +274,6 @@ impl Controller {
         while !stop.load(Ordering::Acquire) {
             let wait = self.step();
             self.wait(wait);
-        }
-        if let (Some(epoch), Some(client)) = (self.epoch, self.lease_client.as_mut())
-            && let Err(e) = self.lease.release(client, epoch)
-        {
-            tracing::warn!(error = %e, "the lease could not be released: a standby takes over when it expires");
         }
     }
 
@@ -256,7 +301,7 @@ impl Controller {
     /// The writer renews its lease every third of its duration, and steps down once the
     /// journal refused it or the lease is gone.
     fn keep_writing(&mut self, epoch: u64) -> Result<Duration, ReplicationError> {
-        if let Some(reason) = self.engine.status()?.failure {
+        if let Some(reason) = self.engine.status().failure {
             tracing::error!(%reason, "the journal refused this writer");
             return self.step_down();
         }
@@ -290,10 +335,7 @@ impl Controller {
     fn step_down(&mut self) -> Result<Duration, ReplicationError> {
         self.epoch = None;
         self.status.set_standby();
-        let (state, recovery) = rebuild(&self.url, &self.pg)?;
-        self.engine.demote(state, recovery.last_seq)?;
-        self.applied_seq = recovery.last_seq;
-        self.notify_applied();
+        self.rebuild_as_standby()?;
         tracing::warn!(
             applied_seq = self.applied_seq,
             "stepped down: a standby on the journal's state"
@@ -301,9 +343,18 @@ impl Controller {
         Ok(Duration::ZERO)
     }
 
+    fn rebuild_as_standby(&mut self) -> Result<(), ReplicationError> {
+        let (state, recovery) = rebuild(&self.url, &self.pg)?;
+        self.engine.demote(state, recovery.last_seq)?;
+        self.applied_seq = recovery.last_seq;
+        self.applied_checksum = None;
+        self.notify_applied();
+        Ok(())
+    }
+
     /// A standby applies what the writer committed, then takes the lease if it expired.
     fn follow_or_take_over(&mut self) -> Result<Duration, ReplicationError> {
-        if self.engine.status()?.role == Role::Writer {
+        if self.engine.status().role == Role::Writer {
             // A writer that failed before it was ever told it holds a lease: rebuild.
             return self.step_down();
         }
@@ -315,7 +366,7 @@ impl Controller {
         } else if lease.holder == self.pg.node_name {
             self.lease.take_back(client, lease.epoch)?
         } else {
-            self.engine.set_writer_hint(writer_hint(&lease))?;
+            self.engine.set_writer_hint(writer_hint(&lease));
             return Ok(self.poll_interval());
         };
         match acquired {
@@ -326,6 +377,7 @@ impl Controller {
 
     fn take_over(&mut self, held: LeaseHolder) -> Result<Duration, ReplicationError> {
         let started = Instant::now();
+        self.check_history()?;
         while self.applied_seq < held.last_seq {
             if self.catch_up()? == 0 {
                 return Err(PgJournalError::Gap {
@@ -338,12 +390,12 @@ impl Controller {
         }
         let name = application_name(&self.pg);
         let storage = Storage {
-            writer: Box::new(PgJournalWriter::new(
-                self.url.connect(&name)?,
-                self.url.clone(),
+            writer: Box::new(PgJournalWriter::connect(
+                &self.url,
+                &name,
                 held.epoch,
                 held.last_seq,
-            )),
+            )?),
             snapshots: Box::new(PgSnapshots::new(
                 self.url.connect(&name)?,
                 self.url.clone(),
@@ -352,7 +404,8 @@ impl Controller {
         };
         self.engine.promote(storage)?;
         self.epoch = Some(held.epoch);
-        self.last_renewal = Instant::now();
+        // The lease was renewed when it was taken, before the catch-up.
+        self.last_renewal = started;
         self.status.set_writer(held.epoch);
         self.follower = None;
         self.notify_applied();
@@ -367,6 +420,8 @@ impl Controller {
 
     /// Applies every committed record not yet applied; returns how many.
     fn catch_up(&mut self) -> Result<u64, ReplicationError> {
+        // After a refused record the engine may have applied part of a page.
+        self.applied_seq = self.engine.status().applied_seq;
         if self.follower.is_none() {
             let mut source = PgSource::new(
                 self.url.connect(&application_name(&self.pg))?,
@@ -374,6 +429,7 @@ impl Controller {
             );
             source.listen()?;
             self.follower = Some(source);
+            self.check_history()?;
         }
         let mut applied = 0;
         loop {
@@ -381,17 +437,47 @@ impl Controller {
                 return Ok(applied);
             };
             let records = follower.records_after(self.applied_seq, FOLLOW_PAGE)?;
-            let count = records.len() as u64;
-            if count == 0 {
+            let Some((last_seq, last_payload)) = records.last() else {
                 break;
-            }
+            };
+            let last_checksum = corridor_journal_pg::record_crc(*last_seq, last_payload);
+            let count = records.len() as u64;
             self.applied_seq = self.engine.replicate(records)?;
+            self.applied_checksum = Some(last_checksum);
             applied += count;
         }
         if applied > 0 {
             self.notify_applied();
         }
         Ok(applied)
+    }
+
+    /// A record this standby applied may have been lost since (committed on a primary that
+    /// was then rewound, never on its synchronous standby). After every reconnection and
+    /// before taking over, the last record applied must still be the journal's: otherwise the
+    /// state is rebuilt from the journal.
+    fn check_history(&mut self) -> Result<(), ReplicationError> {
+        let Some(follower) = self.follower.as_mut() else {
+            return Ok(());
+        };
+        if self.applied_seq == 0 {
+            return Ok(());
+        }
+        let now = follower.checksum_of(self.applied_seq)?;
+        match (self.applied_checksum, now) {
+            (Some(applied), Some(now)) if applied == now => Ok(()),
+            (None, Some(now)) => {
+                self.applied_checksum = Some(now);
+                Ok(())
+            }
+            _ => {
+                tracing::error!(
+                    applied_seq = self.applied_seq,
+                    "the journal no longer holds the last record this standby applied: rebuilding from the journal"
+                );
+                self.rebuild_as_standby()
+            }
+        }
     }
 
     fn notify_applied(&self) {

@@ -222,11 +222,12 @@ impl RunningNode {
         let replication = self.replication.take();
         let engine = self.engine.take();
         let _ = tokio::task::spawn_blocking(move || {
-            if let Some(replication) = replication {
-                replication.stop();
-            }
+            let stopped = replication.and_then(Replication::stop);
             if let Some(engine) = engine {
                 engine.shutdown();
+            }
+            if let Some(stopped) = stopped {
+                stopped.release_lease();
             }
         })
         .await;
@@ -246,6 +247,18 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     engine_config.inbox_capacity = config.engine_inbox_capacity;
     let fsync = metrics.fsync_latency.clone();
     engine_config.sync_observer = Some(Arc::new(move |d| fsync.observe(d.as_secs_f64())));
+    // The address first: a second process given the same address (and so, by default, the
+    // same node name) stops here, before it joins a shared journal.
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| NodeError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| NodeError::Listen {
+        addr: config.listen,
+        source,
+    })?;
     // Beside a shared journal the data directory holds only this node's own files.
     if config.postgres.is_some() {
         corridor_engine::private::create_dir_all(&config.data_dir).map_err(|source| {
@@ -268,7 +281,7 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     tracing::info!(recovered = %engine.recovery().last_seq, "journal records recovered");
     warn_if_readable_by_others(&config.data_dir);
     let handle = engine.handle();
-    if handle.status_async().await?.role == Role::Writer {
+    if handle.status().role == Role::Writer {
         apply_start_settings(&config, &handle).await?;
     } else {
         tracing::info!(
@@ -312,16 +325,6 @@ pub async fn start(config: NodeConfig) -> Result<RunningNode, NodeError> {
     if let Some(replication) = &replication {
         tokio::spawn(follow_applied(state.clone(), replication.applied()));
     }
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|source| NodeError::Listen {
-            addr: config.listen,
-            source,
-        })?;
-    let addr = listener.local_addr().map_err(|source| NodeError::Listen {
-        addr: config.listen,
-        source,
-    })?;
     let app = router(state.clone());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {
@@ -375,6 +378,7 @@ async fn apply_start_settings(
 /// On a standby, each batch of records applied may change what the gateway caches (the
 /// credentials, the hit threshold) and what long polls wait for.
 async fn follow_applied(state: Arc<AppState>, mut applied: watch::Receiver<u64>) {
+    let mut tried = Vec::new();
     while applied.changed().await.is_ok() {
         state.changed();
         if let Err(e) = state.refresh_directory().await {
@@ -389,16 +393,24 @@ async fn follow_applied(state: Arc<AppState>, mut applied: watch::Receiver<u64>)
                 .hit_threshold
                 .store(threshold, std::sync::atomic::Ordering::Relaxed);
         }
-        reload_lists_if_needed(&state).await;
+        reload_lists_if_needed(&state, &mut tried).await;
     }
 }
 
-/// Another node loaded a list the hub now screens against: read the stored lists again.
-async fn reload_lists_if_needed(state: &Arc<AppState>) {
-    let missing = lists_not_loaded(&state.screening, &state.engine).await;
-    if missing.map_or(true, |m| m.is_empty()) {
+/// Another node loaded a list the hub now screens against: read the stored lists again,
+/// once per set of versions missing (a list stored but never recorded stays missing, and
+/// must not be read again after every batch).
+async fn reload_lists_if_needed(
+    state: &Arc<AppState>,
+    tried: &mut Vec<corridor_settlement::ListVersionRef>,
+) {
+    let Ok(missing) = lists_not_loaded(&state.screening, &state.engine).await else {
+        return;
+    };
+    if missing.is_empty() || missing == *tried {
         return;
     }
+    *tried = missing;
     let worker = state.clone();
     match tokio::task::spawn_blocking(move || worker.screening.reload()).await {
         Ok(Ok(())) => tracing::info!("watchlists reloaded: the hub recorded a new version"),

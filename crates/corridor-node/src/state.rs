@@ -60,16 +60,14 @@ impl AppState {
     }
 
     /// The refusal a standby gives a write, before the write does anything of its own.
-    pub async fn standby_refusal(&self) -> Result<Option<ApiError>, ApiError> {
-        let status = self.engine.status_async().await?;
+    pub fn standby_refusal(&self) -> Option<ApiError> {
+        let status = self.engine.status();
         if status.role == corridor_engine::Role::Writer {
-            return Ok(None);
+            return None;
         }
-        Ok(Some(ApiError::from(
-            corridor_engine::EngineError::NotWriter {
-                writer: status.writer_hint,
-            },
-        )))
+        Some(ApiError::from(corridor_engine::EngineError::NotWriter {
+            writer: status.writer_hint,
+        }))
     }
 
     pub fn changed(&self) {

@@ -182,12 +182,8 @@ fn a_fenced_writer_appends_nothing_and_a_damaged_journal_is_refused_by_record() 
         .try_acquire(&mut admin)
         .unwrap()
         .expect("a free lease");
-    let mut old_writer = corridor_journal_pg::PgJournalWriter::new(
-        pg.connect("old").unwrap(),
-        pg.clone(),
-        old.epoch,
-        old.last_seq,
-    );
+    let mut old_writer =
+        corridor_journal_pg::PgJournalWriter::connect(&pg, "old", old.epoch, old.last_seq).unwrap();
     let record = corridor_engine::record::RecordBuilder::new(corridor_core::Timestamp(1)).finish();
     old_writer.append(&record).unwrap();
     old_writer.sync().unwrap();
@@ -211,12 +207,8 @@ fn a_fenced_writer_appends_nothing_and_a_damaged_journal_is_refused_by_record() 
 
     // A record edited by hand fails its checksum; a removed one leaves a gap. Either way
     // recovery names the record and applies nothing past it.
-    let mut new_writer = corridor_journal_pg::PgJournalWriter::new(
-        pg.connect("new").unwrap(),
-        pg.clone(),
-        new.epoch,
-        new.last_seq,
-    );
+    let mut new_writer =
+        corridor_journal_pg::PgJournalWriter::connect(&pg, "new", new.epoch, new.last_seq).unwrap();
     for _ in 0..3 {
         new_writer.append(&record).unwrap();
     }

@@ -13,13 +13,20 @@ use corridor_ledger::StateMachine;
 use corridor_settlement::{Hub, HubCommand, PaymentStatus};
 
 /// Which journal a tool reads: a data directory's, or one in PostgreSQL.
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Clone)]
 pub struct JournalLocation {
     #[arg(long, default_value = "./corridor-data")]
     data_dir: PathBuf,
     /// A journal in PostgreSQL (`postgresql://...`) instead of the data directory's.
     #[arg(long, value_name = "URL")]
     journal: Option<String>,
+}
+
+/// Shown without the URL's password.
+impl std::fmt::Debug for JournalLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
 }
 
 impl JournalLocation {

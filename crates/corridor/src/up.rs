@@ -147,7 +147,7 @@ async fn serve(args: UpArgs) -> anyhow::Result<()> {
     if token_mode {
         warn_development_mode(scheme);
     }
-    let standby = node.engine().status_async().await?.role == corridor_engine::Role::Standby;
+    let standby = node.engine().status().role == corridor_engine::Role::Standby;
     if args.demo && standby {
         println!("\nStandby: the demo corridor and its credentials are the writer's.");
     }

@@ -537,13 +537,15 @@ fn postgres_runs(args: &ApiBenchArgs, url: &str) -> anyhow::Result<PostgresRuns>
 fn require_empty_journal(url: &str) -> anyhow::Result<()> {
     let url = corridor_journal_pg::JournalUrl::new(url);
     let mut client = url.connect("corridor bench")?;
-    let holds: bool = client
-        .query_one(
-            "SELECT to_regclass('corridor_journal') IS NOT NULL AND EXISTS (SELECT 1 FROM corridor_journal)",
-            &[],
-        )
+    let exists: bool = client
+        .query_one("SELECT to_regclass('corridor_journal') IS NOT NULL", &[])
         .map(|row| row.get(0))
         .with_context(|| format!("reading {url}"))?;
+    let holds = exists
+        && client
+            .query_one("SELECT EXISTS (SELECT 1 FROM corridor_journal)", &[])
+            .map(|row| row.get::<_, bool>(0))
+            .with_context(|| format!("reading {url}"))?;
     if holds {
         bail!("{url} already holds a journal: the benchmark needs an empty database");
     }
