@@ -43,7 +43,8 @@ pub struct HealthView {
     pub role: &'static str,
     /// `embedded` or `postgresql`.
     pub journal: &'static str,
-    /// The writer's lease epoch on a shared journal (0 on the embedded one).
+    /// On a shared journal, the lease epoch this writer holds or a standby last saw (0 on
+    /// the embedded journal).
     pub epoch: u64,
     /// The last journal record this node's state reflects.
     pub applied_seq: u64,

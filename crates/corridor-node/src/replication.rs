@@ -88,6 +88,13 @@ impl ReplicationStatus {
         self.writer.store(false, Ordering::Release);
     }
 
+    /// The epoch of the lease as a standby last read it.
+    fn seen(&self, epoch: u64) {
+        if !self.writer.load(Ordering::Acquire) {
+            self.epoch.store(epoch, Ordering::Release);
+        }
+    }
+
     fn renewed(&self) {
         self.renewed_ms.store(self.now_ms(), Ordering::Release);
     }
@@ -361,6 +368,7 @@ impl Controller {
         self.catch_up()?;
         let client = connected(&mut self.lease_client, &self.url, &self.pg)?;
         let lease = self.lease.read(client)?;
+        self.status.seen(lease.epoch);
         let acquired = if lease.expired {
             self.lease.try_acquire(client)?
         } else if lease.holder == self.pg.node_name {

@@ -127,3 +127,31 @@ fn a_writer_killed_again_and_again_under_load_loses_and_repeats_nothing() {
     assert_exactly_once(&http, &nodes[writer].url(), &volga, &acknowledged);
     assert_same_end_state(&mut nodes, &journal);
 }
+
+#[test]
+fn an_unreachable_journal_stops_the_node_at_start_with_the_url_and_no_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(BIN)
+        .args([
+            "up",
+            "--dev-tokens",
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .args([
+            "--journal",
+            "postgresql://corridor:s3cr3t@127.0.0.1:1/corridor?connect_timeout=2",
+        ])
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("cannot connect to the journal at postgresql://corridor:***@127.0.0.1:1"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s3cr3t"), "{stderr}");
+}

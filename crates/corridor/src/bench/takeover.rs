@@ -179,14 +179,14 @@ pub fn takeover_times(
     let http = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()?;
-    let mut nodes = [
-        BenchNode::start("bench-a", journal, lease_ms, dir)?,
-        BenchNode::start("bench-b", journal, lease_ms, dir)?,
-    ];
+    // One after the other: the first takes the lease, the second follows it.
+    let first = BenchNode::start("bench-a", journal, lease_ms, dir)?;
+    first.wait_role(&http, "writer")?;
+    let volga = token(&first, &http, "VOLGRUMM")?;
+    let second = BenchNode::start("bench-b", journal, lease_ms, dir)?;
+    second.wait_role(&http, "standby")?;
+    let mut nodes = [first, second];
     let mut writer = 0;
-    nodes[0].wait_role(&http, "writer")?;
-    nodes[1].wait_role(&http, "standby")?;
-    let volga = token(&nodes[0], &http, "VOLGRUMM")?;
     let mut times = Vec::with_capacity(kills);
     for round in 0..kills {
         let standby = 1 - writer;
