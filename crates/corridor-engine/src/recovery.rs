@@ -63,10 +63,6 @@ impl EmbeddedSource {
 }
 
 impl RecordSource for EmbeddedSource {
-    fn describe(&self) -> String {
-        self.data_dir.display().to_string()
-    }
-
     fn latest_snapshot(&mut self) -> Result<Option<StoredSnapshot>, JournalError> {
         SnapshotStore::new(&snapshot_dir(&self.data_dir)).latest()
     }

@@ -105,13 +105,10 @@ pub enum PgJournalError {
 }
 
 /// The server's own message and SQLSTATE for an error it reported; otherwise the client's
-/// error and what caused it (a refused connection, a timeout).
+/// error, whose text already names its cause (a refused connection, a timeout).
 fn detail(error: &postgres::Error) -> String {
-    if let Some(db) = error.as_db_error() {
-        return format!("{} (SQLSTATE {})", db.message(), db.code().code());
-    }
-    match std::error::Error::source(error) {
-        Some(cause) => format!("{error}: {cause}"),
+    match error.as_db_error() {
+        Some(db) => format!("{} (SQLSTATE {})", db.message(), db.code().code()),
         None => error.to_string(),
     }
 }

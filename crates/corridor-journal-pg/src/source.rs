@@ -136,10 +136,6 @@ impl PgSource {
 }
 
 impl RecordSource for PgSource {
-    fn describe(&self) -> String {
-        self.url.shown()
-    }
-
     fn latest_snapshot(&mut self) -> Result<Option<StoredSnapshot>, JournalError> {
         crate::snapshots::latest(&mut self.client, &self.url).map_err(JournalError::from)
     }

@@ -25,8 +25,6 @@ pub trait SnapshotSink: Send {
 
 /// Reads a journal back: its newest snapshot and the records after a given one, in order.
 pub trait RecordSource {
-    /// Where the journal is, for messages (a path, or a URL without its password).
-    fn describe(&self) -> String;
     fn latest_snapshot(&mut self) -> Result<Option<StoredSnapshot>, JournalError>;
     /// Calls `apply` with every record after `after`, in order, and returns the number of
     /// the last record there is. An `Err` from `apply` stops the scan with
