@@ -78,16 +78,7 @@ impl Lease {
                 &[&self.node, &self.node_url, &self.duration_ms()],
             )
             .map_err(self.url.database())?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        Ok(Some(LeaseHolder {
-            epoch: to_u64(&self.url, "epoch", row.get(0))?,
-            holder: self.node.clone(),
-            holder_url: self.node_url.clone(),
-            expired: false,
-            last_seq: to_u64(&self.url, "last_seq", row.get(1))?,
-        }))
+        row.map(|row| self.held(&row)).transpose()
     }
 
     /// Takes back, under a new epoch, a lease this node's name still holds (`epoch`): what
@@ -113,16 +104,18 @@ impl Lease {
                 ],
             )
             .map_err(self.url.database())?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        Ok(Some(LeaseHolder {
+        row.map(|row| self.held(&row)).transpose()
+    }
+
+    /// The lease as this node now holds it, from a `RETURNING epoch, last_seq` row.
+    fn held(&self, row: &postgres::Row) -> Result<LeaseHolder, PgJournalError> {
+        Ok(LeaseHolder {
             epoch: to_u64(&self.url, "epoch", row.get(0))?,
             holder: self.node.clone(),
             holder_url: self.node_url.clone(),
             expired: false,
             last_seq: to_u64(&self.url, "last_seq", row.get(1))?,
-        }))
+        })
     }
 
     /// Extends the lease held under `epoch`; `false` once another node holds it.

@@ -23,11 +23,7 @@ fn the_primary_database_killed_under_load_loses_no_acknowledged_payment() {
     let tool = |name: &str| std::path::Path::new(&dir).join(name);
     let root = tempfile::tempdir().unwrap();
     let http = http();
-    let mut nodes = vec![Node::start("a", &journal, root.path())];
-    nodes[0].wait_role(&http, "writer");
-    let volga = token(&nodes[0], &http, "VOLGRUMM");
-    nodes.push(Node::start("b", &journal, root.path()));
-    nodes[1].wait_role(&http, "standby");
+    let (mut nodes, volga) = start_pair(&journal, root.path(), &http);
     let urls: Vec<String> = nodes.iter().map(Node::url).collect();
     let load = Load::start(2, &urls, &volga);
 

@@ -16,11 +16,8 @@ fn a_paused_writer_is_fenced_out_and_steps_down_when_it_resumes() {
     };
     let root = tempfile::tempdir().unwrap();
     let http = http();
-    let mut a = Node::start("a", &journal, root.path());
-    a.wait_role(&http, "writer");
-    let volga = token(&a, &http, "VOLGRUMM");
-    let mut b = Node::start("b", &journal, root.path());
-    b.wait_role(&http, "standby");
+    let (nodes, volga) = start_pair(&journal, root.path(), &http);
+    let [mut a, mut b]: [Node; 2] = nodes.try_into().ok().expect("two nodes");
     let urls = [a.url()];
     pay_until_acknowledged(&http, &urls, &volga, &payment("PAUSE-1", &uetr(0, 1)));
     let old_epoch = a.health(&http).unwrap()["epoch"].as_u64().unwrap();
@@ -91,11 +88,7 @@ fn a_writer_killed_again_and_again_under_load_loses_and_repeats_nothing() {
         .unwrap_or(20);
     let root = tempfile::tempdir().unwrap();
     let http = http();
-    let mut nodes = vec![Node::start("a", &journal, root.path())];
-    nodes[0].wait_role(&http, "writer");
-    let volga = token(&nodes[0], &http, "VOLGRUMM");
-    nodes.push(Node::start("b", &journal, root.path()));
-    nodes[1].wait_role(&http, "standby");
+    let (mut nodes, volga) = start_pair(&journal, root.path(), &http);
     let urls: Vec<String> = nodes.iter().map(Node::url).collect();
     let load = Load::start(3, &urls, &volga);
 

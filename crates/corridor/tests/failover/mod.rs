@@ -371,6 +371,21 @@ fn pay_while(
     acknowledged
 }
 
+/// Nodes `a` (the writer, which seeds the demo corridor) and `b` (its standby) on
+/// `journal`, and VOLGRUMM's token.
+pub fn start_pair(
+    journal: &str,
+    root: &Path,
+    http: &reqwest::blocking::Client,
+) -> (Vec<Node>, String) {
+    let a = Node::start("a", journal, root);
+    a.wait_role(http, "writer");
+    let volga = token(&a, http, "VOLGRUMM");
+    let b = Node::start("b", journal, root);
+    b.wait_role(http, "standby");
+    (vec![a, b], volga)
+}
+
 /// The node that is the writer now.
 pub fn writer_of(nodes: &[Node], http: &reqwest::blocking::Client) -> usize {
     nodes
