@@ -1,0 +1,143 @@
+//! The shipped calendars against the dates their decrees give, and a calendar file's
+//! mistakes refused with the line and the reason.
+
+use corridor_calendar::{Calendar, DayKind, SHIPPED, parse};
+use time::{Date, Month};
+
+fn shipped(name: &str) -> Calendar {
+    let (_, text) = SHIPPED.iter().find(|(n, _)| *n == name).expect("shipped");
+    parse(text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn d(year: i32, month: u8, day: u8) -> Date {
+    Date::from_calendar_date(year, Month::try_from(month).unwrap(), day).unwrap()
+}
+
+#[test]
+fn every_shipped_calendar_parses() {
+    for (name, text) in SHIPPED {
+        parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+#[test]
+fn russia_2026_has_the_decrees_247_working_days() {
+    let rub = shipped("rub-2026.csv");
+    assert_eq!(rub.currency(), "RUB");
+    assert_eq!(rub.business_days(d(2026, 1, 1), d(2026, 12, 31)), 247);
+    assert!(matches!(rub.day(d(2026, 11, 4)), DayKind::Holiday(n) if n.name == "Unity Day"));
+    assert!(matches!(rub.day(d(2026, 1, 9)), DayKind::Holiday(_)));
+    assert_eq!(rub.day(d(2026, 3, 15)), DayKind::Weekend, "a Sunday");
+    assert!(matches!(
+        rub.day(d(2026, 11, 3)),
+        DayKind::Business {
+            shortened: Some((60, _))
+        }
+    ));
+    assert_eq!(rub.next_business_day(d(2026, 1, 1)), Some(d(2026, 1, 12)));
+    assert_eq!(
+        rub.day(d(2027, 1, 11)),
+        DayKind::Unknown,
+        "outside its span"
+    );
+}
+
+#[test]
+fn russia_2027_moves_weekend_holidays_by_article_112() {
+    let rub = shipped("rub-2027.csv");
+    for (month, day) in [(5, 3), (5, 10), (6, 14)] {
+        assert!(
+            !rub.is_business_day(d(2027, month, day)),
+            "2027-{month}-{day}"
+        );
+    }
+    assert!(rub.is_business_day(d(2027, 1, 11)));
+}
+
+#[test]
+fn iran_1405_rests_on_friday_and_at_nowruz() {
+    let irr = shipped("irr-1405.csv");
+    for day in 21..=24 {
+        assert!(
+            matches!(irr.day(d(2026, 3, day)), DayKind::Holiday(_)),
+            "{day} Mar"
+        );
+    }
+    assert_eq!(irr.day(d(2026, 3, 27)), DayKind::Weekend, "a Friday");
+    assert!(irr.is_business_day(d(2026, 3, 26)), "a Thursday");
+    assert!(irr.is_business_day(d(2026, 3, 28)), "a Saturday");
+    assert_eq!(irr.next_business_day(d(2026, 3, 21)), Some(d(2026, 3, 25)));
+    assert_eq!(
+        irr.day(d(2026, 3, 20)),
+        DayKind::Unknown,
+        "the last day of 1404"
+    );
+}
+
+#[test]
+fn a_thursday_both_work_and_a_weekend_day_of_each() {
+    let (rub, irr) = (shipped("rub-2026.csv"), shipped("irr-1405.csv"));
+    let thursday = d(2026, 4, 16);
+    assert!(rub.is_business_day(thursday) && irr.is_business_day(thursday));
+    assert!(!irr.is_business_day(d(2026, 4, 17)) && rub.is_business_day(d(2026, 4, 17)));
+    assert!(irr.is_business_day(d(2026, 4, 18)) && !rub.is_business_day(d(2026, 4, 18)));
+}
+
+const HEADER: &str =
+    "currency,RUB\nversion,t\nspan,2026-01-01,2026-12-31\nweekend,saturday,sunday\n";
+
+fn refused(body: &str) -> (usize, String) {
+    let error = parse(&format!("{HEADER}{body}")).expect_err(body);
+    (error.line, error.reason)
+}
+
+#[test]
+fn mistakes_are_refused_with_the_line_and_the_reason() {
+    let (line, reason) = refused("holiday,2026-02-30,Nothing,Test\n");
+    assert_eq!(line, 5);
+    assert!(reason.contains("2026-02-30 is not a date"), "{reason}");
+    let (line, reason) = refused("holiday,2026-05-01,A,Test\nholiday,2026-05-01,B,Test\n");
+    assert_eq!(line, 6);
+    assert!(
+        reason.contains("already a holiday day at line 5"),
+        "{reason}"
+    );
+    let (_, reason) = refused("holiday,2026-05-01,A,Test\nshortened,2026-05-01,60,B,Test\n");
+    assert!(reason.contains("already a holiday"), "{reason}");
+    let (line, reason) = refused("holiday,2027-01-01,A,Test\n");
+    assert_eq!(line, 5);
+    assert!(reason.contains("outside the span"), "{reason}");
+    let (_, reason) = refused("working,2026-05-06,A,Test\n");
+    assert!(reason.contains("a working day anyway"), "{reason}");
+    let (_, reason) = refused("shortened,2026-05-02,60,A,Test\n");
+    assert!(reason.contains("a rest day"), "{reason}");
+    let (_, reason) = refused("shortened,2026-05-06,9999,A,Test\n");
+    assert!(reason.contains("not a shortening"), "{reason}");
+    let (_, reason) = refused("holiday,2026-05-01,,Test\n");
+    assert!(reason.contains("no name"), "{reason}");
+    let (_, reason) = refused("closure,2026-05-01,A,Test\n");
+    assert!(reason.contains("unknown line kind"), "{reason}");
+    let error = parse("currency,RUB\nversion,t\nweekend,sunday\n").unwrap_err();
+    assert_eq!(error.line, 0);
+    assert!(error.reason.contains("no span"), "{}", error.reason);
+    let error = parse("currency,RUB\ncurrency,IRR\n").unwrap_err();
+    assert_eq!(error.line, 2);
+}
+
+#[test]
+fn a_working_saturday_and_a_source_with_commas() {
+    let calendar = parse(&format!(
+        "{HEADER}working,2026-05-02,Working Saturday,Decree No. 1, of 2026\nshortened,2026-05-02,30,Short Saturday,Decree\n"
+    ));
+    let error = calendar.expect_err("a date given twice");
+    assert!(
+        error.reason.contains("already a working day"),
+        "{}",
+        error.reason
+    );
+    let calendar = parse(&format!(
+        "{HEADER}working,2026-05-02,Working Saturday,Decree No. 1, of 2026\n"
+    ))
+    .unwrap();
+    assert!(calendar.is_business_day(d(2026, 5, 2)));
+}
