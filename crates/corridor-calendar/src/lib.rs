@@ -9,10 +9,12 @@
 //! sometimes moved, by decree).
 
 mod parse;
+mod persian;
 
 use std::collections::BTreeMap;
 
 pub use parse::{CalendarError, parse};
+pub use persian::{SolarHijriDate, solar_hijri};
 pub use time::{Date, Weekday};
 
 /// Why a date is not a business day, or how a business day is shortened.
@@ -99,6 +101,11 @@ impl Calendar {
             day = day.next_day()?;
         }
         None
+    }
+
+    /// The holidays, in date order.
+    pub fn holidays(&self) -> impl Iterator<Item = (Date, &DateNote)> {
+        self.holidays.iter().map(|(date, note)| (*date, note))
     }
 
     /// Business days from `from` to `to`, both included (within the span).

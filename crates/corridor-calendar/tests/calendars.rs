@@ -141,3 +141,55 @@ fn a_working_saturday_and_a_source_with_commas() {
     .unwrap();
     assert!(calendar.is_business_day(d(2026, 5, 2)));
 }
+
+#[test]
+fn solar_hijri_dates_follow_the_astronomical_calendar() {
+    use corridor_calendar::solar_hijri;
+    let shown = |y, m, day| solar_hijri(d(y, m, day)).unwrap().to_string();
+    assert_eq!(shown(2025, 3, 20), "1403-12-30");
+    assert_eq!(shown(2026, 3, 21), "1405-01-01");
+    assert_eq!(shown(2026, 3, 20), "1404-12-29");
+    assert_eq!(shown(2027, 2, 11), "1405-11-22", "22 Bahman");
+    assert_eq!(shown(2027, 3, 21), "1406-01-01");
+}
+
+/// A holiday named with its Solar Hijri date ("(12 Farvardin)") is on that date.
+#[test]
+fn iran_1405_holidays_fall_on_the_solar_hijri_dates_they_name() {
+    const MONTHS: [&str; 12] = [
+        "Farvardin",
+        "Ordibehesht",
+        "Khordad",
+        "Tir",
+        "Mordad",
+        "Shahrivar",
+        "Mehr",
+        "Aban",
+        "Azar",
+        "Dey",
+        "Bahman",
+        "Esfand",
+    ];
+    let irr = shipped("irr-1405.csv");
+    let mut checked = 0;
+    for (date, note) in irr.holidays() {
+        let named = MONTHS.iter().zip(1u8..).find_map(|(month, number)| {
+            let before = note.name.split(&format!(" {month}")).next()?;
+            let day: u8 = before.rsplit(['(', ' ']).next()?.parse().ok()?;
+            note.name.contains(month).then_some((number, day))
+        });
+        let Some((month, day)) = named else { continue };
+        let actual = corridor_calendar::solar_hijri(date).unwrap();
+        assert_eq!(
+            (actual.month, actual.day),
+            (month, day),
+            "{date} {}",
+            note.name
+        );
+        checked += 1;
+    }
+    assert!(
+        checked >= 10,
+        "only {checked} holidays name their Solar Hijri date"
+    );
+}
