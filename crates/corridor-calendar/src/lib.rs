@@ -10,11 +10,13 @@
 
 mod parse;
 mod persian;
+mod schedule;
 
 use std::collections::BTreeMap;
 
 pub use parse::{CalendarError, parse};
 pub use persian::{SolarHijriDate, solar_hijri};
+pub use schedule::{DayTimes, Phase, Schedule, ScheduleError, TransferKind};
 pub use time::{Date, Weekday};
 
 /// Why a date is not a business day, or how a business day is shortened.

@@ -193,3 +193,109 @@ fn iran_1405_holidays_fall_on_the_solar_hijri_dates_they_name() {
         "only {checked} holidays name their Solar Hijri date"
     );
 }
+
+fn schedules() -> (corridor_calendar::Schedule, corridor_calendar::Schedule) {
+    use corridor_calendar::{DayTimes, Schedule};
+    use jiff::civil::time;
+    // The Bank of Russia's regular session (Moscow time) and a SATNA day (Tehran time).
+    let moscow = DayTimes {
+        opens: time(1, 0, 0, 0),
+        customer_cutoff: time(20, 0, 0, 0),
+        institution_cutoff: time(20, 30, 0, 0),
+        liquidity_cutoff: time(21, 0, 0, 0),
+        closes: time(21, 0, 0, 0),
+    };
+    let tehran = DayTimes {
+        opens: time(7, 0, 0, 0),
+        customer_cutoff: time(14, 0, 0, 0),
+        institution_cutoff: time(14, 30, 0, 0),
+        liquidity_cutoff: time(14, 30, 0, 0),
+        closes: time(15, 0, 0, 0),
+    };
+    (
+        Schedule::new("Europe/Moscow", moscow).unwrap(),
+        Schedule::new("Asia/Tehran", tehran).unwrap(),
+    )
+}
+
+fn utc_ns(y: i16, m: i8, d: i8, h: i8, mi: i8) -> u64 {
+    let at = jiff::civil::date(y, m, d)
+        .at(h, mi, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .unwrap()
+        .timestamp();
+    u64::try_from(at.as_nanosecond()).unwrap()
+}
+
+#[test]
+fn cut_offs_are_kept_to_the_microsecond_in_each_time_zone() {
+    use corridor_calendar::{Phase, TransferKind::Customer};
+    let (moscow, tehran) = schedules();
+    let (rub, irr) = (shipped("rub-2026.csv"), shipped("irr-1405.csv"));
+    let wednesday = d(2026, 4, 15);
+    // 14:00 Tehran is 10:30 UTC; 20:00 Moscow is 17:00 UTC.
+    let irr_cutoff = tehran.cutoff_ns(wednesday, Customer).unwrap();
+    assert_eq!(irr_cutoff, utc_ns(2026, 4, 15, 10, 30));
+    assert_eq!(
+        moscow.cutoff_ns(wednesday, Customer).unwrap(),
+        utc_ns(2026, 4, 15, 17, 0)
+    );
+    assert!(tehran.accepts(&irr, irr_cutoff - 1_000, Customer).unwrap());
+    assert!(!tehran.accepts(&irr, irr_cutoff + 1_000, Customer).unwrap());
+    // Tehran is Moscow + 30 minutes: at 10:45 UTC the rial's customer cut-off has passed
+    // while the rouble's day runs on.
+    let quarter_to_eleven = utc_ns(2026, 4, 15, 10, 45);
+    assert!(!tehran.accepts(&irr, quarter_to_eleven, Customer).unwrap());
+    assert!(moscow.accepts(&rub, quarter_to_eleven, Customer).unwrap());
+    assert_eq!(tehran.phase(&irr, quarter_to_eleven).unwrap(), Phase::Open);
+    assert_eq!(
+        tehran.phase(&irr, utc_ns(2026, 4, 15, 11, 30)).unwrap(),
+        Phase::EndOfDay
+    );
+    assert_eq!(
+        tehran.phase(&irr, utc_ns(2026, 4, 15, 3, 0)).unwrap(),
+        Phase::BeforeOpening
+    );
+    // A Friday in Tehran, a Sunday in Moscow, Nowruz and 4 November are closed all day.
+    assert_eq!(
+        tehran.phase(&irr, utc_ns(2026, 4, 17, 8, 0)).unwrap(),
+        Phase::Closed
+    );
+    assert_eq!(
+        moscow.phase(&rub, utc_ns(2026, 4, 19, 8, 0)).unwrap(),
+        Phase::Closed
+    );
+    assert_eq!(
+        tehran.phase(&irr, utc_ns(2026, 3, 22, 8, 0)).unwrap(),
+        Phase::Closed
+    );
+    assert_eq!(
+        moscow.phase(&rub, utc_ns(2026, 11, 4, 8, 0)).unwrap(),
+        Phase::Closed
+    );
+}
+
+#[test]
+fn a_schedule_out_of_order_or_in_an_unknown_zone_is_refused() {
+    use corridor_calendar::{DayTimes, Schedule, ScheduleError};
+    use jiff::civil::time;
+    let times = DayTimes {
+        opens: time(9, 0, 0, 0),
+        customer_cutoff: time(8, 0, 0, 0),
+        institution_cutoff: time(10, 0, 0, 0),
+        liquidity_cutoff: time(10, 0, 0, 0),
+        closes: time(11, 0, 0, 0),
+    };
+    assert!(matches!(
+        Schedule::new("Europe/Moscow", times),
+        Err(ScheduleError::OutOfOrder)
+    ));
+    let fine = DayTimes {
+        customer_cutoff: time(10, 0, 0, 0),
+        ..times
+    };
+    assert!(matches!(
+        Schedule::new("Mars/Olympus", fine),
+        Err(ScheduleError::UnknownZone(_))
+    ));
+}
