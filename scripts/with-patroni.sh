@@ -194,11 +194,10 @@ cat >"$dir/cluster.json" <<EOF
   "pg2": {"pg": $pg2, "api": $api2, "data": "$dir/pg2/data"}}}
 EOF
 
-cat >"$dir/kill-primary" <<'EOF'
-#!/usr/bin/python3
-"""SIGKILLs the postmaster of the current Patroni leader (found through the REST API)
-and prints the member's name; exits 1 when there is no leader."""
-import json, os, signal, sys, urllib.request
+# What both tools below share: the members (from cluster.json) and the cluster as the
+# first Patroni REST API that answers sees it (None when none answers).
+cat >"$dir/patroni_cluster.py" <<'EOF'
+import json, os, urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MEMBERS = json.load(open(os.path.join(HERE, 'cluster.json')))['members']
@@ -211,9 +210,18 @@ def cluster():
                 return json.load(response)
         except OSError:
             continue
-    return {'members': []}
+    return None
+EOF
 
-leaders = [m['name'] for m in cluster()['members'] if m['role'] == 'leader']
+cat >"$dir/kill-primary" <<'EOF'
+#!/usr/bin/python3
+"""SIGKILLs the postmaster of the current Patroni leader (found through the REST API)
+and prints the member's name; exits 1 when there is no leader."""
+import os, signal, sys
+
+from patroni_cluster import MEMBERS, cluster
+
+leaders = [m['name'] for m in (cluster() or {'members': []})['members'] if m['role'] == 'leader']
 if not leaders:
     sys.exit('kill-primary: no leader')
 name = leaders[0]
@@ -229,21 +237,10 @@ cat >"$dir/wait-healthy" <<'EOF'
 """Waits until there is a running leader and a synchronous standby streaming from it, with
 every member's postmaster alive. Usage: wait-healthy [TIMEOUT_SECONDS] (default 60);
 exits 1 with the last reason on timeout."""
-import json, os, sys, time, urllib.request
+import os, sys, time
 import psycopg2
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-MEMBERS = json.load(open(os.path.join(HERE, 'cluster.json')))['members']
-
-def cluster():
-    for member in MEMBERS.values():
-        try:
-            url = 'http://127.0.0.1:%d/cluster' % member['api']
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return json.load(response)
-        except OSError:
-            continue
-    return None
+from patroni_cluster import MEMBERS, cluster
 
 def postmaster_alive(member):
     try:
