@@ -8,15 +8,24 @@
 //! never computed (Iran's lunar holidays move with the observed moon and are published, and
 //! sometimes moved, by decree).
 
+mod describe;
 mod parse;
 mod persian;
 mod schedule;
 
 use std::collections::BTreeMap;
 
+pub use describe::{DayDescription, DayMoment, MOMENTS, cutoff_moment, describe, scheduled_times};
+pub use jiff::civil::Time as LocalTime;
 pub use parse::{CalendarError, parse};
 pub use persian::{SolarHijriDate, solar_hijri};
 pub use schedule::{DayTimes, Phase, Schedule, ScheduleError, TransferKind};
+
+/// A local time of day as an operator writes it: `HH:MM` or `HH:MM:SS`.
+pub fn parse_local_time(text: &str) -> Option<LocalTime> {
+    let ok = matches!(text.len(), 5 | 8) && text.bytes().all(|b| b.is_ascii_digit() || b == b':');
+    ok.then(|| text.parse().ok()).flatten()
+}
 pub use time::{Date, Weekday};
 
 /// Why a date is not a business day, or how a business day is shortened.
@@ -45,6 +54,25 @@ impl DayKind {
     pub fn is_business_day(&self) -> bool {
         matches!(self, DayKind::Business { .. })
     }
+}
+
+/// A change to one date of a loaded calendar, as the operator announces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateChange {
+    /// An ad-hoc closure (a province's banks closed for heat), or a lunar holiday moved to
+    /// this date by its publication.
+    Close(DateNote),
+    /// A date made a working day: a holiday moved away, or a rest day worked.
+    Open(DateNote),
+}
+
+/// Why an amendment was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AmendError {
+    #[error("{date} is outside the calendar's span {first} to {last}")]
+    OutsideSpan { date: Date, first: Date, last: Date },
+    #[error("{date} is already {what}")]
+    Unchanged { date: Date, what: &'static str },
 }
 
 /// One version of one currency's calendar.
@@ -105,6 +133,46 @@ impl Calendar {
         None
     }
 
+    /// Applies `change` to `date`. Whether the date may still change (it has not opened) is
+    /// the caller's rule; the calendar refuses only a date outside its span or a change that
+    /// changes nothing.
+    pub fn amend(&mut self, date: Date, change: DateChange) -> Result<(), AmendError> {
+        if date < self.first || date > self.last {
+            return Err(AmendError::OutsideSpan {
+                date,
+                first: self.first,
+                last: self.last,
+            });
+        }
+        let business = self.is_business_day(date);
+        match change {
+            DateChange::Close(note) => {
+                if !business {
+                    return Err(AmendError::Unchanged {
+                        date,
+                        what: "closed",
+                    });
+                }
+                self.working.remove(&date);
+                self.shortened.remove(&date);
+                self.holidays.insert(date, note);
+            }
+            DateChange::Open(note) => {
+                if business {
+                    return Err(AmendError::Unchanged {
+                        date,
+                        what: "a business day",
+                    });
+                }
+                self.holidays.remove(&date);
+                if self.weekend.contains(&date.weekday()) {
+                    self.working.insert(date, note);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The holidays, in date order.
     pub fn holidays(&self) -> impl Iterator<Item = (Date, &DateNote)> {
         self.holidays.iter().map(|(date, note)| (*date, note))
@@ -128,8 +196,18 @@ impl Calendar {
 }
 
 /// The calendars shipped with Corridor, each with every date's source.
-pub const SHIPPED: [(&str, &str); 3] = [
+pub const SHIPPED: [(&str, &str); 4] = [
     ("rub-2026.csv", include_str!("../data/rub-2026.csv")),
     ("rub-2027.csv", include_str!("../data/rub-2027.csv")),
     ("irr-1405.csv", include_str!("../data/irr-1405.csv")),
+    ("irr-1406.csv", include_str!("../data/irr-1406.csv")),
 ];
+
+/// The calendars shipped for `currency` (an ISO 4217 code), oldest first.
+pub fn shipped(currency: &str) -> Vec<Calendar> {
+    SHIPPED
+        .iter()
+        .filter_map(|(_, text)| parse(text).ok())
+        .filter(|c| c.currency() == currency)
+        .collect()
+}

@@ -95,6 +95,46 @@ impl Schedule {
         }
     }
 
+    pub fn zone_name(&self) -> &str {
+        self.zone.iana_name().unwrap_or("UTC")
+    }
+
+    pub fn times(&self) -> DayTimes {
+        DayTimes {
+            opens: self.opens,
+            customer_cutoff: self.customer_cutoff,
+            institution_cutoff: self.institution_cutoff,
+            liquidity_cutoff: self.liquidity_cutoff,
+            closes: self.closes,
+        }
+    }
+
+    /// The instant (nanoseconds since the Unix epoch) of local `time` on local `date`.
+    pub fn at_ns(&self, date: time::Date, time: Time) -> Result<u64, ScheduleError> {
+        let local = civil_date(date)?.to_datetime(time);
+        let at = local.to_zoned(self.zone.clone())?.timestamp();
+        u64::try_from(at.as_nanosecond()).map_err(|_| ScheduleError::DateOutOfRange)
+    }
+
+    pub fn opens_ns(&self, date: time::Date) -> Result<u64, ScheduleError> {
+        self.at_ns(date, self.opens)
+    }
+
+    pub fn closes_ns(&self, date: time::Date) -> Result<u64, ScheduleError> {
+        self.at_ns(date, self.closes)
+    }
+
+    /// The zone's offset from UTC at `at_ns`, in seconds east.
+    pub fn offset_seconds(&self, at_ns: u64) -> Result<i32, ScheduleError> {
+        let at = jiff::Timestamp::from_nanosecond(i128::from(at_ns))?;
+        Ok(self.zone.to_offset(at).seconds())
+    }
+
+    /// The local date at `at_ns`.
+    pub fn local_date(&self, at_ns: u64) -> Result<time::Date, ScheduleError> {
+        time_date(self.local(at_ns)?.date())
+    }
+
     /// The local date and time at `at_ns`.
     pub fn local(&self, at_ns: u64) -> Result<civil::DateTime, ScheduleError> {
         let at = jiff::Timestamp::from_nanosecond(i128::from(at_ns))?;
@@ -103,9 +143,7 @@ impl Schedule {
 
     /// The instant (nanoseconds since the Unix epoch) of `kind`'s cut-off on local `date`.
     pub fn cutoff_ns(&self, date: time::Date, kind: TransferKind) -> Result<u64, ScheduleError> {
-        let local = civil_date(date)?.to_datetime(self.cutoff_time(kind));
-        let at = local.to_zoned(self.zone.clone())?.timestamp();
-        Ok(u64::try_from(at.as_nanosecond()).unwrap_or(0))
+        self.at_ns(date, self.cutoff_time(kind))
     }
 
     pub fn phase(&self, calendar: &Calendar, at_ns: u64) -> Result<Phase, ScheduleError> {

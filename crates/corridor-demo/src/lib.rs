@@ -693,6 +693,9 @@ fn between(
         remittance_information: Some(text.to_string()),
         priority,
         quote: None,
+        settlement_date: None,
+        when_closed: None,
+        settlement_time: None,
     };
     (bic(sender_country.banks[from.1].0), instruction)
 }

@@ -1,5 +1,5 @@
 //! The first validation layer: what the XSD's simple types demand of each value (lengths in
-//! characters, patterns, decimal digits, real dates), plus no control or invisible
+//! characters, patterns, decimal digits, real dates and times), plus no control or invisible
 //! characters. Business rules (a known BIC, an IBAN checksum, a currency's minor unit) come
 //! later, in the layer that knows the scheme.
 
@@ -190,6 +190,18 @@ impl Report {
                 name,
                 ReasonCode::Dt01,
                 format!("{:?} is not a date YYYY-MM-DD", excerpt(value)),
+            ),
+            _ => {}
+        }
+    }
+
+    /// `ISOTime` (`xs:time`): `hh:mm:ss`, an optional fraction and an optional time zone.
+    pub(crate) fn iso_time(&mut self, name: &str, value: Option<&str>) {
+        match value {
+            Some(value) if !is_iso_time(value) => self.fail(
+                name,
+                ReasonCode::Dt01,
+                format!("{:?} is not a time hh:mm:ss[.f][Z|+hh:mm]", excerpt(value)),
             ),
             _ => {}
         }
@@ -389,9 +401,13 @@ fn is_iso_date(value: &str) -> bool {
 
 /// `Thh:mm:ss[.fraction]` then a time zone.
 fn is_iso_date_time(value: &str) -> bool {
-    let Some(time) = date_prefix(value).and_then(|rest| rest.strip_prefix('T')) else {
-        return false;
-    };
+    date_prefix(value)
+        .and_then(|rest| rest.strip_prefix('T'))
+        .is_some_and(is_iso_time)
+}
+
+/// `hh:mm:ss[.fraction]` of a real time (hours 00 to 23, no leap second), then a time zone.
+fn is_iso_time(time: &str) -> bool {
     let b = time.as_bytes();
     if b.len() < 8 || b[2] != b':' || b[5] != b':' {
         return false;
@@ -442,6 +458,42 @@ mod tests {
         assert!(!is_iso_date_time("2024-05-01T10:15:30."));
         assert!(!is_iso_date_time("2024-05-01 10:15:30"));
         assert!(!is_iso_date_time("2024-05-01T10:15:30+15:00"));
+    }
+
+    #[test]
+    fn times_are_real_times() {
+        for good in [
+            "00:00:00",
+            "23:59:59",
+            "10:00:00Z",
+            "10:00:00+00:00",
+            "09:15:00.5-03:30",
+            "09:15:00.123456+14:00",
+        ] {
+            assert!(is_iso_time(good), "{good:?}");
+        }
+        for bad in [
+            "",
+            "25:00:00",
+            "24:00:00",
+            "10:60:00",
+            "10:00:60",
+            "10:00",
+            "1:00:00",
+            "10:00:00.",
+            "10:00:00.5a",
+            "10:00:00+15:00",
+            "10:00:00+14:30",
+            "10:00:00+03:60",
+            "10:00:00+0300",
+            "10:00:00z",
+            "ab:cd:ef",
+            "T10:00:00",
+            "10:00:00 ",
+            "١٠:00:00",
+        ] {
+            assert!(!is_iso_time(bad), "{bad:?}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Message components shared by the messages and the business application header: amounts,
-//! agents, parties, postal addresses, accounts, reasons, remittance information and the
-//! identifiers of an original transaction. Each one reads itself from the tree, writes
-//! itself as XML and checks its values.
+//! agents, parties, postal addresses, accounts, reasons, remittance information, settlement
+//! time requests and the identifiers of an original transaction. Each one reads itself from
+//! the tree, writes itself as XML and checks its values.
 
 use crate::check::{
     EXTERNAL_CODE, MAX_ADDRESS_LINES, MAX16_TEXT, MAX34_TEXT, MAX35_TEXT, MAX70_TEXT, MAX105_TEXT,
@@ -504,6 +504,76 @@ pub(crate) fn read_instruction_priority(report: &mut Report, parent: &Element) -
 pub(crate) fn write_instruction_priority(out: &mut XmlWriter, priority: Option<Priority>) {
     if let Some(priority) = priority {
         out.element("PmtTpInf", |out| out.leaf("InstrPrty", priority.code()));
+    }
+}
+
+/// `SettlementTimeRequest2` (`SttlmTmReq` of pacs.008 and pacs.009): the times the
+/// instructing agent asks the settlement to keep to. Each is an `ISOTime` kept as written
+/// (`hh:mm:ss`, an optional fraction and an optional time zone, `Z` or `+hh:mm`). Every
+/// element is optional, so an empty `SttlmTmReq` is valid and kept as one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SettlementTimeRequest {
+    /// `FrTm`: the time from which the payment may be settled.
+    pub from_time: Option<String>,
+    /// `TillTm`: the time until which the payment may be settled.
+    pub till_time: Option<String>,
+    /// `RjctTm`: the time by which the payment must be settled or be rejected.
+    pub reject_time: Option<String>,
+    /// `CLSTm`: the time by which the amount must reach CLS Bank's account at the central
+    /// bank (CLS expresses it in Central European Time).
+    pub cls_time: Option<String>,
+}
+
+impl SettlementTimeRequest {
+    /// Read in the XSD's sequence order (`CLSTm`, `TillTm`, `FrTm`, `RjctTm`).
+    pub(crate) fn read(report: &mut Report, element: &Element) -> Option<Self> {
+        let cls_time = report.optional_text(element, "CLSTm");
+        let till_time = report.optional_text(element, "TillTm");
+        let from_time = report.optional_text(element, "FrTm");
+        let reject_time = report.optional_text(element, "RjctTm");
+        Some(SettlementTimeRequest {
+            from_time,
+            till_time,
+            reject_time,
+            cls_time,
+        })
+    }
+
+    /// Elements in the XSD's sequence order.
+    pub(crate) fn write(&self, out: &mut XmlWriter) {
+        out.element("SttlmTmReq", |out| {
+            out.optional_leaf("CLSTm", self.cls_time.as_deref());
+            out.optional_leaf("TillTm", self.till_time.as_deref());
+            out.optional_leaf("FrTm", self.from_time.as_deref());
+            out.optional_leaf("RjctTm", self.reject_time.as_deref());
+        });
+    }
+
+    pub(crate) fn check(&self, report: &mut Report) {
+        report.within("SttlmTmReq", |r| {
+            r.iso_time("CLSTm", self.cls_time.as_deref());
+            r.iso_time("TillTm", self.till_time.as_deref());
+            r.iso_time("FrTm", self.from_time.as_deref());
+            r.iso_time("RjctTm", self.reject_time.as_deref());
+        });
+    }
+}
+
+pub(crate) fn write_optional_settlement_time_request(
+    out: &mut XmlWriter,
+    request: Option<&SettlementTimeRequest>,
+) {
+    if let Some(request) = request {
+        request.write(out);
+    }
+}
+
+pub(crate) fn check_optional_settlement_time_request(
+    report: &mut Report,
+    request: Option<&SettlementTimeRequest>,
+) {
+    if let Some(request) = request {
+        request.check(report);
     }
 }
 

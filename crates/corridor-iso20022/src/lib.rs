@@ -27,9 +27,9 @@
 //! `validate` (on each message model, [`BusinessApplicationHeader`], [`Document`] and
 //! [`Message`]) is the first validation layer: lengths in characters (`Max35Text` ...),
 //! the patterns of BIC, UETR, IBAN, LEI, currency and country codes, amounts (digits, at
-//! most 5 fraction and 18 in all), real dates, no control or invisible characters. It is
-//! at least as strict as the XSD for every field it checks, so a model that passes it
-//! serializes to XML the XSD accepts.
+//! most 5 fraction and 18 in all), real dates and times, no control or invisible
+//! characters. It is at least as strict as the XSD for every field it checks, so a model
+//! that passes it serializes to XML the XSD accepts.
 //!
 //! `check_business_rules` (on each message model, [`BusinessApplicationHeader`],
 //! [`Document`] and [`Message`]) is the second layer, run on what passed the first: what
@@ -60,11 +60,13 @@
 //!   and in `SttlmInf` everything but `SttlmMtd` (`SttlmAcct`, `ClrSys`, reimbursement
 //!   agents and their accounts).
 //! - `CdtTrfTxInf`: `PmtId/ClrSysRef`; `PmtTpInf` except `InstrPrty` (`ClrChanl`,
-//!   `SvcLvl`, `LclInstrm`, `CtgyPurp`); `SttlmPrty`, `SttlmTmIndctn`, `SttlmTmReq`,
-//!   `AccptncDtTm`, `PoolgAdjstmntDt`, `InstdAmt`, `XchgRate`, `ChrgsInf`,
-//!   `PrvsInstgAgt1..3` and their accounts, `IntrmyAgt1..3` and their accounts,
-//!   `InitgPty`, `DbtrAgtAcct`, `CdtrAgtAcct`, `InstrForCdtrAgt`, `InstrForNxtAgt`,
-//!   `Purp/Prtry`, `RgltryRptg`, `Tax`, `RltdRmtInf`, `RmtInf/Strd`, `SplmtryData`.
+//!   `SvcLvl`, `LclInstrm`, `CtgyPurp`); `SttlmPrty`, `SttlmTmIndctn`, `AccptncDtTm`,
+//!   `PoolgAdjstmntDt`, `InstdAmt`, `XchgRate`, `ChrgsInf`, `PrvsInstgAgt1..3` and their
+//!   accounts, `IntrmyAgt1..3` and their accounts, `InitgPty`, `DbtrAgtAcct`,
+//!   `CdtrAgtAcct`, `InstrForCdtrAgt`, `InstrForNxtAgt`, `Purp/Prtry`, `RgltryRptg`, `Tax`,
+//!   `RltdRmtInf`, `RmtInf/Strd`, `SplmtryData`. `SttlmTmReq` is kept whole
+//!   ([`SettlementTimeRequest`]: `CLSTm`, `TillTm`, `FrTm`, `RjctTm`, each time as
+//!   written), an empty one included.
 //! - Agents (`BranchAndFinancialInstitutionIdentification6`): everything but
 //!   `FinInstnId/BICFI` (`ClrSysMmbId`, `LEI`, `Nm`, `PstlAdr`, `Othr`, `BrnchId`).
 //! - Parties (`PartyIdentification135`): `Id/PrvtId`, `CtctDtls`; in `PstlAdr`: `AdrTp`,
@@ -84,11 +86,12 @@
 //!   `ClrSysRef`, `OrgnlTxRef`, `SplmtryData`; `FIToFIPmtStsRpt/SplmtryData`.
 //! - pacs.009.001.08: `GrpHdr` loses what it loses in pacs.008; in `CdtTrfTxInf`,
 //!   `PmtId/ClrSysRef`, `PmtTpInf` except `InstrPrty`, `SttlmPrty`, `SttlmTmIndctn`,
-//!   `SttlmTmReq`, `PrvsInstgAgt1..3`, `IntrmyAgt1..3` and their accounts, `UltmtDbtr`,
-//!   `DbtrAgtAcct`, `CdtrAgtAcct`, `UltmtCdtr`, `InstrForCdtrAgt`, `InstrForNxtAgt`, `Purp`,
+//!   `PrvsInstgAgt1..3`, `IntrmyAgt1..3` and their accounts, `UltmtDbtr`, `DbtrAgtAcct`,
+//!   `CdtrAgtAcct`, `UltmtCdtr`, `InstrForCdtrAgt`, `InstrForNxtAgt`, `Purp`,
 //!   `SplmtryData`; in `UndrlygCstmrCdtTrf`, `InitgPty`, `DbtrAgtAcct`, `PrvsInstgAgt1..3`,
 //!   `IntrmyAgt1..3` and their accounts, `CdtrAgtAcct`, `InstrForCdtrAgt`,
-//!   `InstrForNxtAgt`, `Tax`, `RmtInf/Strd`; `FICdtTrf/SplmtryData`.
+//!   `InstrForNxtAgt`, `Tax`, `RmtInf/Strd`; `FICdtTrf/SplmtryData`. `SttlmTmReq` is kept
+//!   whole, as in pacs.008.
 //! - pacs.004.001.09: in `GrpHdr`, `Authstn`, `BtchBookg`, `CtrlSum`, `GrpRtr`,
 //!   `TtlRtrdIntrBkSttlmAmt`, `IntrBkSttlmDt`, `InstgAgt`, `InstdAgt`, and in `SttlmInf`
 //!   everything but `SttlmMtd`; `OrgnlGrpInf`; in `TxInf`, `OrgnlGrpInf`, `OrgnlClrSysRef`,
@@ -187,7 +190,7 @@ pub use codes::{
 pub use components::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount,
     GenericOrganisationIdentification, OrganisationIdentification, OriginalIdentification,
-    PartyIdentification, PostalAddress, ReasonInformation,
+    PartyIdentification, PostalAddress, ReasonInformation, SettlementTimeRequest,
 };
 pub use envelope::{Document, Message, normalize, parse, parse_bytes};
 pub use error::{FieldError, FieldErrors, ParseError};

@@ -4,11 +4,12 @@
 use crate::check::MAX35_TEXT;
 use crate::codes::{ChargeBearer, Code, Priority, SettlementMethod};
 use crate::components::{
-    ActiveCurrencyAndAmount, Agent, CashAccount, PartyIdentification, check_optional_account,
-    check_optional_agent, check_optional_party, check_purpose_code, check_unstructured_remittance,
+    ActiveCurrencyAndAmount, Agent, CashAccount, PartyIdentification, SettlementTimeRequest,
+    check_optional_account, check_optional_agent, check_optional_party,
+    check_optional_settlement_time_request, check_purpose_code, check_unstructured_remittance,
     read_instruction_priority, read_purpose_code, read_unstructured_remittance,
     write_instruction_priority, write_optional_account, write_optional_agent, write_optional_party,
-    write_purpose_code, write_unstructured_remittance,
+    write_optional_settlement_time_request, write_purpose_code, write_unstructured_remittance,
 };
 use crate::error::{FieldErrors, Report};
 use crate::message_type::MessageType;
@@ -53,6 +54,8 @@ pub struct CreditTransferTransaction {
     pub interbank_settlement_amount: ActiveCurrencyAndAmount,
     /// `IntrBkSttlmDt`, as written (ISO 8601 date).
     pub interbank_settlement_date: Option<String>,
+    /// `SttlmTmReq`
+    pub settlement_time_request: Option<SettlementTimeRequest>,
     /// `ChrgBr`
     pub charge_bearer: ChargeBearer,
     /// `InstgAgt`
@@ -226,6 +229,8 @@ impl CreditTransferTransaction {
         let interbank_settlement_amount =
             report.required_with(element, "IntrBkSttlmAmt", ActiveCurrencyAndAmount::read);
         let interbank_settlement_date = report.optional_text(element, "IntrBkSttlmDt");
+        let settlement_time_request =
+            report.optional_with(element, "SttlmTmReq", SettlementTimeRequest::read);
         let charge_bearer = report.required_code(element, "ChrgBr");
         let instructing_agent = report.optional_with(element, "InstgAgt", Agent::read);
         let instructed_agent = report.optional_with(element, "InstdAgt", Agent::read);
@@ -245,6 +250,7 @@ impl CreditTransferTransaction {
             instruction_priority,
             interbank_settlement_amount: interbank_settlement_amount?,
             interbank_settlement_date,
+            settlement_time_request,
             charge_bearer: charge_bearer?,
             instructing_agent,
             instructed_agent,
@@ -269,6 +275,7 @@ impl CreditTransferTransaction {
             self.interbank_settlement_amount
                 .write(out, "IntrBkSttlmAmt");
             out.optional_leaf("IntrBkSttlmDt", self.interbank_settlement_date.as_deref());
+            write_optional_settlement_time_request(out, self.settlement_time_request.as_ref());
             out.leaf("ChrgBr", self.charge_bearer.code());
             write_optional_agent(out, "InstgAgt", self.instructing_agent.as_ref());
             write_optional_agent(out, "InstdAgt", self.instructed_agent.as_ref());
@@ -290,6 +297,7 @@ impl CreditTransferTransaction {
         self.interbank_settlement_amount
             .check(report, "IntrBkSttlmAmt");
         report.iso_date("IntrBkSttlmDt", self.interbank_settlement_date.as_deref());
+        check_optional_settlement_time_request(report, self.settlement_time_request.as_ref());
         check_optional_agent(report, "InstgAgt", self.instructing_agent.as_ref());
         check_optional_agent(report, "InstdAgt", self.instructed_agent.as_ref());
         check_optional_party(report, "UltmtDbtr", self.ultimate_debtor.as_ref());

@@ -4,10 +4,11 @@
 
 use crate::codes::Priority;
 use crate::components::{
-    ActiveCurrencyAndAmount, Agent, CashAccount, PartyIdentification, check_optional_account,
-    check_optional_agent, check_unstructured_remittance, read_instruction_priority,
-    read_unstructured_remittance, write_instruction_priority, write_optional_account,
-    write_optional_agent, write_optional_party, write_unstructured_remittance,
+    ActiveCurrencyAndAmount, Agent, CashAccount, PartyIdentification, SettlementTimeRequest,
+    check_optional_account, check_optional_agent, check_optional_settlement_time_request,
+    check_unstructured_remittance, read_instruction_priority, read_unstructured_remittance,
+    write_instruction_priority, write_optional_account, write_optional_agent, write_optional_party,
+    write_optional_settlement_time_request, write_unstructured_remittance,
 };
 use crate::error::{FieldErrors, Report};
 use crate::message_type::MessageType;
@@ -38,6 +39,8 @@ pub struct FICreditTransferTransaction {
     pub interbank_settlement_amount: ActiveCurrencyAndAmount,
     /// `IntrBkSttlmDt`, as written (ISO 8601 date).
     pub interbank_settlement_date: Option<String>,
+    /// `SttlmTmReq`
+    pub settlement_time_request: Option<SettlementTimeRequest>,
     /// `InstgAgt`
     pub instructing_agent: Option<Agent>,
     /// `InstdAgt`
@@ -134,6 +137,8 @@ impl FICreditTransferTransaction {
         let interbank_settlement_amount =
             report.required_with(element, "IntrBkSttlmAmt", ActiveCurrencyAndAmount::read);
         let interbank_settlement_date = report.optional_text(element, "IntrBkSttlmDt");
+        let settlement_time_request =
+            report.optional_with(element, "SttlmTmReq", SettlementTimeRequest::read);
         let instructing_agent = report.optional_with(element, "InstgAgt", Agent::read);
         let instructed_agent = report.optional_with(element, "InstdAgt", Agent::read);
         let debtor = report.required_with(element, "Dbtr", Agent::read);
@@ -153,6 +158,7 @@ impl FICreditTransferTransaction {
             instruction_priority,
             interbank_settlement_amount: interbank_settlement_amount?,
             interbank_settlement_date,
+            settlement_time_request,
             instructing_agent,
             instructed_agent,
             debtor: debtor?,
@@ -174,6 +180,7 @@ impl FICreditTransferTransaction {
             self.interbank_settlement_amount
                 .write(out, "IntrBkSttlmAmt");
             out.optional_leaf("IntrBkSttlmDt", self.interbank_settlement_date.as_deref());
+            write_optional_settlement_time_request(out, self.settlement_time_request.as_ref());
             write_optional_agent(out, "InstgAgt", self.instructing_agent.as_ref());
             write_optional_agent(out, "InstdAgt", self.instructed_agent.as_ref());
             self.debtor.write(out, "Dbtr");
@@ -194,6 +201,7 @@ impl FICreditTransferTransaction {
         self.interbank_settlement_amount
             .check(report, "IntrBkSttlmAmt");
         report.iso_date("IntrBkSttlmDt", self.interbank_settlement_date.as_deref());
+        check_optional_settlement_time_request(report, self.settlement_time_request.as_ref());
         check_optional_agent(report, "InstgAgt", self.instructing_agent.as_ref());
         check_optional_agent(report, "InstdAgt", self.instructed_agent.as_ref());
         self.debtor.check(report, "Dbtr");

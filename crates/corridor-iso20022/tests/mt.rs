@@ -7,7 +7,9 @@ use common::assert_valid;
 use corridor_iso20022::mt::{
     Mt103, TranslationNote, mt103_to_pacs008, pacs008_to_mt103, parse_fin,
 };
-use corridor_iso20022::{AccountIdentification, ChargeBearer, PostalAddress};
+use corridor_iso20022::{
+    AccountIdentification, ChargeBearer, PostalAddress, SettlementTimeRequest,
+};
 
 const MT103: &str = "{1:F01CBRFRUMMAXXX0000000000}{2:I103BKMTIRTHXXXXN}{3:{108:MUR12345}{121:eb6305c9-1f7f-49de-aed0-16487c27b42d}}{4:\r
 :20:INV-2026-0042\r
@@ -221,4 +223,24 @@ fn malformed_fin_is_refused_with_a_reason_never_a_panic() {
             let _ = Mt103::from_fin(&fin);
         }
     }
+}
+
+#[test]
+fn a_settlement_time_request_is_noted_as_dropped() {
+    let mt = Mt103::from_fin(&parse_fin(MT103).unwrap()).unwrap();
+    let mut mx = mt103_to_pacs008(&mt, "2026-11-23T10:00:00Z").message;
+    assert_eq!(
+        mx.credit_transfer_transactions[0].settlement_time_request,
+        None
+    );
+    let dropped = TranslationNote::Dropped {
+        field: "SttlmTmReq".into(),
+    };
+    assert!(!pacs008_to_mt103(&mx).unwrap().notes.contains(&dropped));
+    mx.credit_transfer_transactions[0].settlement_time_request = Some(SettlementTimeRequest {
+        reject_time: Some("16:00:00+03:00".into()),
+        ..SettlementTimeRequest::default()
+    });
+    let back = pacs008_to_mt103(&mx).unwrap();
+    assert!(back.notes.contains(&dropped), "{:?}", back.notes);
 }

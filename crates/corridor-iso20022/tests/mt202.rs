@@ -7,7 +7,7 @@ use common::assert_valid;
 use corridor_iso20022::mt::{
     Institution, Mt202, TranslationNote, mt202_to_pacs009, pacs009_to_mt202, parse_fin,
 };
-use corridor_iso20022::{AccountIdentification, PostalAddress};
+use corridor_iso20022::{AccountIdentification, PostalAddress, SettlementTimeRequest};
 
 const CREATED: &str = "2026-11-23T10:00:00Z";
 
@@ -395,4 +395,24 @@ fn hostile_bytes_are_refused_or_read_never_a_panic() {
         }
     }
     assert!(mt202(&MT202.replace("NONREF", "NON\u{0}REF")).is_err());
+}
+
+#[test]
+fn a_settlement_time_request_is_noted_as_dropped() {
+    let mt = mt202(MT202).unwrap();
+    let mut mx = mt202_to_pacs009(&mt, CREATED).message;
+    assert_eq!(
+        mx.credit_transfer_transactions[0].settlement_time_request,
+        None
+    );
+    let dropped = TranslationNote::Dropped {
+        field: "SttlmTmReq".into(),
+    };
+    assert!(!pacs009_to_mt202(&mx).unwrap().notes.contains(&dropped));
+    mx.credit_transfer_transactions[0].settlement_time_request = Some(SettlementTimeRequest {
+        cls_time: Some("07:00:00+01:00".into()),
+        ..SettlementTimeRequest::default()
+    });
+    let back = pacs009_to_mt202(&mx).unwrap();
+    assert!(back.notes.contains(&dropped), "{:?}", back.notes);
 }

@@ -4,11 +4,13 @@ mod common;
 
 use common::{
     APP_HDR, CAMT029, CAMT050, CAMT052, CAMT053, CAMT054, CAMT056, FULL_PACS008, MINIMAL_PACS008,
-    PACS002, PACS004, PACS009, PAIN001, envelope,
+    PACS002, PACS004, PACS009, PAIN001, SETTLEMENT_TIME_REQUEST, after_settlement_date, envelope,
+    unindented,
 };
 use corridor_iso20022::{
     AccountIdentification, Agent, ChargeBearer, Document, FIToFICstmrCdtTrf, Message, MessageType,
-    OriginalIdentification, ParseError, Priority, ReasonInformation, SettlementMethod, parse,
+    OriginalIdentification, ParseError, Priority, ReasonInformation, SettlementMethod,
+    SettlementTimeRequest, parse,
 };
 
 /// The one document in `xml`, after checking that writing it and reading it back changes
@@ -615,4 +617,80 @@ fn every_document_type_is_modelled() {
         parse(&prefixed).expect("prefixed")[0].message_type,
         MessageType::Camt029V09
     );
+}
+
+/// The four times of [`SETTLEMENT_TIME_REQUEST`], as written there.
+fn four_times() -> SettlementTimeRequest {
+    SettlementTimeRequest {
+        from_time: Some("09:00:00Z".into()),
+        till_time: Some("16:45:30.125+03:30".into()),
+        reject_time: Some("17:00:00".into()),
+        cls_time: Some("07:00:00+01:00".into()),
+    }
+}
+
+/// The `SttlmTmReq` of the first transaction of the one pacs.008 or pacs.009 in `xml`, after
+/// a round trip, and the document written again.
+fn settlement_time_request_of(xml: &str) -> (Option<SettlementTimeRequest>, String) {
+    match round_tripped(xml, parse(xml).expect("sample parses")[0].message_type) {
+        Document::Pacs008(transfer) => (
+            transfer.credit_transfer_transactions[0]
+                .settlement_time_request
+                .clone(),
+            transfer.to_xml(),
+        ),
+        Document::Pacs009(transfer) => (
+            transfer.credit_transfer_transactions[0]
+                .settlement_time_request
+                .clone(),
+            transfer.to_xml(),
+        ),
+        other => panic!("expected pacs.008 or pacs.009, got {other:?}"),
+    }
+}
+
+#[test]
+fn settlement_time_request_keeps_its_four_times() {
+    for sample in [FULL_PACS008, PACS009] {
+        let xml = after_settlement_date(sample, SETTLEMENT_TIME_REQUEST);
+        let (request, written) = settlement_time_request_of(&xml);
+        assert_eq!(request, Some(four_times()), "{xml}");
+        // Written back in the XSD's order, right after the settlement date.
+        assert!(
+            unindented(&written).contains(&format!(
+                "<IntrBkSttlmDt>2024-05-01</IntrBkSttlmDt>{SETTLEMENT_TIME_REQUEST}"
+            )),
+            "{written}"
+        );
+    }
+}
+
+#[test]
+fn settlement_time_request_partial_empty_or_absent() {
+    for sample in [FULL_PACS008, PACS009] {
+        let only_rejection = after_settlement_date(
+            sample,
+            "<SttlmTmReq><RjctTm>23:59:59.999999-14:00</RjctTm></SttlmTmReq>",
+        );
+        assert_eq!(
+            settlement_time_request_of(&only_rejection).0,
+            Some(SettlementTimeRequest {
+                reject_time: Some("23:59:59.999999-14:00".into()),
+                ..SettlementTimeRequest::default()
+            })
+        );
+
+        // Every child is optional in the XSD: an empty request is valid and kept as one.
+        let (empty, written) =
+            settlement_time_request_of(&after_settlement_date(sample, "<SttlmTmReq/>"));
+        assert_eq!(empty, Some(SettlementTimeRequest::default()));
+        assert!(
+            unindented(&written).contains("<SttlmTmReq></SttlmTmReq>"),
+            "{written}"
+        );
+
+        let (absent, written) = settlement_time_request_of(sample);
+        assert_eq!(absent, None);
+        assert!(!written.contains("SttlmTmReq"), "{written}");
+    }
 }

@@ -3,11 +3,12 @@
 mod common;
 
 use common::{
-    APP_HDR, CAMT056, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009, envelope,
+    APP_HDR, CAMT056, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009,
+    SETTLEMENT_TIME_REQUEST, after_settlement_date, envelope,
 };
 use corridor_iso20022::{
     AccountIdentification, CashAccount, Document, FIToFICstmrCdtTrf, FieldError, ParseError,
-    ReasonCode, parse,
+    ReasonCode, SettlementTimeRequest, parse,
 };
 
 const TX: &str = "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]";
@@ -190,6 +191,89 @@ fn dates_and_codes() {
             (format!("{TX}/Purp/Cd"), ReasonCode::Ff01),
         ]
     );
+}
+
+/// Times `ISOTime` refuses: an hour past 23, no seconds, an offset past fourteen hours,
+/// no digits.
+const MALFORMED_TIMES: [&str; 4] = ["25:00:00", "10:00", "10:00:00+15:00", "ab:cd:ef"];
+
+/// The element names of `SttlmTmReq` in the XSD's order, each with its field.
+fn time_fields(request: &mut SettlementTimeRequest) -> [(&'static str, &mut Option<String>); 4] {
+    [
+        ("CLSTm", &mut request.cls_time),
+        ("TillTm", &mut request.till_time),
+        ("FrTm", &mut request.from_time),
+        ("RjctTm", &mut request.reject_time),
+    ]
+}
+
+#[test]
+fn settlement_times_are_real_times() {
+    let valid = || SettlementTimeRequest {
+        from_time: Some("09:00:00Z".into()),
+        till_time: Some("16:45:30.125+03:30".into()),
+        reject_time: Some("23:59:59-14:00".into()),
+        cls_time: Some("07:00:00+01:00".into()),
+    };
+    let mut d = full();
+    d.credit_transfer_transactions[0].settlement_time_request = Some(valid());
+    assert_eq!(d.validate(), Ok(()));
+    d.credit_transfer_transactions[0].settlement_time_request =
+        Some(SettlementTimeRequest::default());
+    assert_eq!(d.validate(), Ok(()), "every time is optional");
+
+    for bad in MALFORMED_TIMES {
+        for i in 0..4 {
+            let mut request = valid();
+            let (name, field) = time_fields(&mut request)
+                .into_iter()
+                .nth(i)
+                .expect("four times");
+            *field = Some(bad.into());
+            let mut d = full();
+            d.credit_transfer_transactions[0].settlement_time_request = Some(request);
+            let errors = d.validate().expect_err(bad).0;
+            assert_eq!(
+                errors
+                    .iter()
+                    .map(|e| (e.path.as_str(), e.code))
+                    .collect::<Vec<_>>(),
+                [(format!("{TX}/SttlmTmReq/{name}").as_str(), ReasonCode::Dt01)],
+                "{bad:?} in {name}"
+            );
+            assert!(
+                errors[0].detail.contains(bad) && errors[0].detail.contains("time"),
+                "{}",
+                errors[0].detail
+            );
+        }
+    }
+}
+
+#[test]
+fn pacs009_settlement_times_are_real_times() {
+    let tx = "/Document/FICdtTrf/CdtTrfTxInf[1]";
+    let valid = after_settlement_date(PACS009, SETTLEMENT_TIME_REQUEST);
+    assert_eq!(parse(&valid).expect("parses")[0].validate(), Ok(()));
+    for bad in MALFORMED_TIMES {
+        // Parsing keeps the text as written; the first validation layer refuses it, every
+        // malformed time with its own path, in the XSD's order.
+        let request = format!(
+            "<SttlmTmReq><CLSTm>{bad}</CLSTm><TillTm>{bad}</TillTm><FrTm>{bad}</FrTm>\
+             <RjctTm>{bad}</RjctTm></SttlmTmReq>"
+        );
+        let messages = parse(&after_settlement_date(PACS009, &request)).expect("parses");
+        assert_eq!(
+            paths_and_codes(&messages[0].document),
+            ["CLSTm", "TillTm", "FrTm", "RjctTm"]
+                .map(|name| (format!("{tx}/SttlmTmReq/{name}"), ReasonCode::Dt01)),
+            "{bad:?}"
+        );
+        assert_eq!(
+            messages[0].validate().expect_err(bad).reason_code(),
+            ReasonCode::Dt01
+        );
+    }
 }
 
 #[test]

@@ -3,13 +3,13 @@
 mod common;
 
 use common::{
-    APP_HDR, CAMT056, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009, assert_valid,
-    envelope,
+    APP_HDR, CAMT056, FULL_PACS008, MINIMAL_PACS008, PACS002, PACS004, PACS009,
+    SETTLEMENT_TIME_REQUEST, after_settlement_date, assert_valid, envelope,
 };
 use corridor_iso20022::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, CashAccount, ChargeBearer,
     CreditTransferTransaction, Document, FIToFICstmrCdtTrf, GroupHeader, PartyIdentification,
-    PaymentIdentification, PostalAddress, SettlementMethod, parse,
+    PaymentIdentification, PostalAddress, SettlementMethod, SettlementTimeRequest, parse,
 };
 /// Every document in `xml`, validated and written out.
 fn written_documents(xml: &str) -> Vec<String> {
@@ -63,6 +63,7 @@ fn built_in_code() -> FIToFICstmrCdtTrf {
                 currency: "RUB".into(),
             },
             interbank_settlement_date: None,
+            settlement_time_request: None,
             charge_bearer: ChargeBearer::BorneByCreditor,
             instructing_agent: None,
             instructed_agent: None,
@@ -98,6 +99,42 @@ fn serialized_pacs008_is_valid_against_the_xsd() {
             .expect("passes the first validation layer");
         assert_valid(&document.to_xml(), "pacs.008.001.08.xsd");
     }
+}
+
+#[test]
+fn serialized_settlement_time_request_is_valid_against_the_xsd() {
+    let requests = [
+        SETTLEMENT_TIME_REQUEST,
+        "<SttlmTmReq><FrTm>09:00:00Z</FrTm><RjctTm>23:59:59.999999-14:00</RjctTm></SttlmTmReq>",
+        "<SttlmTmReq/>",
+    ];
+    for request in requests {
+        for (sample, schema) in [
+            (FULL_PACS008, "pacs.008.001.08.xsd"),
+            (PACS009, "pacs.009.001.08.xsd"),
+        ] {
+            let xml = after_settlement_date(sample, request);
+            assert_valid(&xml, schema);
+            for written in written_documents(&xml) {
+                assert!(written.contains("<SttlmTmReq>"), "{written}");
+                assert_valid(&written, schema);
+            }
+        }
+    }
+
+    // Built in code, without a settlement date: the request follows IntrBkSttlmAmt.
+    let mut document = built_in_code();
+    document.credit_transfer_transactions[0].settlement_time_request =
+        Some(SettlementTimeRequest {
+            from_time: Some("00:00:00".into()),
+            till_time: Some("12:30:00.5+05:45".into()),
+            reject_time: Some("13:00:00-03:00".into()),
+            cls_time: Some("06:00:00+01:00".into()),
+        });
+    document
+        .validate()
+        .expect("passes the first validation layer");
+    assert_valid(&document.to_xml(), "pacs.008.001.08.xsd");
 }
 
 #[test]

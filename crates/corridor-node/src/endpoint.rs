@@ -265,6 +265,9 @@ struct BusinessDayAnswer {
 pub(crate) fn answer_json(answer: Answer) -> AppResult<serde_json::Value> {
     match answer {
         Answer::Done => Ok(serde_json::json!({ "ok": true })),
+        Answer::CalendarLoaded { duplicate } => {
+            Ok(serde_json::json!({ "ok": true, "duplicate": duplicate }))
+        }
         Answer::Participant(p) => json_value(&p),
         Answer::Account(a) => json_value(&a),
         Answer::Liquidity(l) => json_value(&l),

@@ -13,8 +13,9 @@ use corridor_iso20022::{
     TransferredAmount,
 };
 use corridor_settlement::{
-    AccountPurpose, CashAccount, ChargeBearer, HubCommand, LiquidityDirection, Party,
-    PartyIdentification, PaymentInstruction, PaymentKind, PostalAddress, Priority, Rejection,
+    AccountPurpose, BusinessDate, CashAccount, ChargeBearer, HubCommand, LiquidityDirection,
+    Party, PartyIdentification, PaymentInstruction, PaymentKind, PostalAddress, Priority,
+    Rejection, SettlementTimeRequest,
 };
 
 /// What one inbound message asks of the hub.
@@ -221,6 +222,8 @@ struct Common<'t> {
     instructed_agent: Option<&'t Agent>,
     priority: Option<IsoPriority>,
     remittance: Vec<String>,
+    settlement_date: Option<String>,
+    settlement_time: Option<corridor_iso20022::SettlementTimeRequest>,
 }
 
 impl Common<'_> {
@@ -254,6 +257,9 @@ impl Common<'_> {
             remittance_information: remittance(path, self.remittance)?,
             priority: priority(self.priority),
             quote: None,
+            settlement_date: settlement_date(path, self.settlement_date.as_deref())?,
+            when_closed: None,
+            settlement_time: self.settlement_time.map(settlement_time),
         })
     }
 }
@@ -272,6 +278,8 @@ fn customer_transfer(
         instructed_agent: t.instructed_agent.as_ref(),
         priority: t.instruction_priority,
         remittance: t.remittance_information_unstructured,
+        settlement_date: t.interbank_settlement_date,
+        settlement_time: t.settlement_time_request,
     }
     .instruction(sender)?;
     let debtor_agent = agent_bic(path, "DbtrAgt", &t.debtor_agent)?;
@@ -306,6 +314,8 @@ fn institution_transfer(
         instructed_agent: t.instructed_agent.as_ref(),
         priority: t.instruction_priority,
         remittance: t.remittance_information_unstructured,
+        settlement_date: t.interbank_settlement_date,
+        settlement_time: t.settlement_time_request,
     }
     .instruction(sender)?;
     let creditor_agent = t
@@ -657,3 +667,22 @@ pub const ACCEPTED: [MessageType; 6] = [
     MessageType::Camt029V09,
     MessageType::Camt050V05,
 ];
+
+/// `IntrBkSttlmDt`, already checked as an ISO date by the message's own rules.
+fn settlement_date(path: &str, date: Option<&str>) -> Result<Option<BusinessDate>, IntakeRefusal> {
+    date.map(|d| {
+        d.parse::<BusinessDate>()
+            .map_err(|r| IntakeRefusal::one(format!("{path}/IntrBkSttlmDt"), &r.code, r.message))
+    })
+    .transpose()
+}
+
+/// `SttlmTmReq`: `CLSTm` is CLS's own latest time, so it counts as the till time when no
+/// `TillTm` is given.
+fn settlement_time(t: corridor_iso20022::SettlementTimeRequest) -> SettlementTimeRequest {
+    SettlementTimeRequest {
+        from_time: t.from_time,
+        till_time: t.till_time.or(t.cls_time),
+        reject_time: t.reject_time,
+    }
+}

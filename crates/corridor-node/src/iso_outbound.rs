@@ -20,12 +20,13 @@ use corridor_iso20022::{
     OriginalGroupStatus, OriginalIdentification, PartyIdentification as IsoParty,
     PaymentIdentification, PmtRtr, PostalAddress as IsoAddress, Priority as IsoPriority,
     ReasonInformation, ReportEntry, ReportGroupHeader, ReportedAccount, ReturnGroupHeader,
-    ReturnTransaction, RsltnOfInvstgtn, SettlementMethod, TransactionReferences, TransactionStatus,
-    UnderlyingTransaction,
+    ReturnTransaction, RsltnOfInvstgtn, SettlementMethod, SettlementTimeRequest,
+    TransactionReferences, TransactionStatus, UnderlyingTransaction,
 };
 use corridor_settlement::{
     AuditHead, CashAccount, ChargeBearer, LiquidityDirection, OutboxEvent, OutboxMessage, Party,
-    Payment, PaymentKind, PaymentStatus, Priority, Recall, RecallOutcome, Rejection, Statement,
+    Payment, PaymentInstruction, PaymentKind, PaymentStatus, Priority, Recall, RecallOutcome,
+    Rejection, Statement,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -179,6 +180,9 @@ impl<'f> Outbound<'f> {
                 };
                 vec![self.notification(participant, id, m.at, &account.to_string(), entry)]
             }
+            // A warning for the sender's operators, not a message of the standard: the JSON
+            // outbox carries it.
+            OutboxEvent::SettlementTimeWarning { .. } => Vec::new(),
             OutboxEvent::Statement {
                 account,
                 from,
@@ -268,7 +272,8 @@ impl<'f> Outbound<'f> {
                         payment_identification,
                         instruction_priority: priority(i.priority),
                         interbank_settlement_amount: amount,
-                        interbank_settlement_date: settled_on,
+                        interbank_settlement_date: settled_on.clone(),
+                        settlement_time_request: settlement_times(i),
                         charge_bearer: charge_bearer(i.charge_bearer),
                         instructing_agent: Some(agent(payment.sender)),
                         instructed_agent: Some(agent(i.instructed_agent)),
@@ -298,6 +303,7 @@ impl<'f> Outbound<'f> {
                         instruction_priority: priority(i.priority),
                         interbank_settlement_amount: amount,
                         interbank_settlement_date: settled_on,
+                        settlement_time_request: settlement_times(i),
                         instructing_agent: Some(agent(payment.sender)),
                         instructed_agent: Some(agent(i.instructed_agent)),
                         debtor: institution(&i.debtor, payment.sender),
@@ -802,4 +808,15 @@ fn priority(priority: Priority) -> Option<IsoPriority> {
         Priority::Normal => None,
         Priority::High | Priority::Urgent => Some(IsoPriority::High),
     }
+}
+
+/// The sender's settlement time request, passed on as it asked it (`SttlmTmReq`).
+fn settlement_times(i: &PaymentInstruction) -> Option<SettlementTimeRequest> {
+    let times = i.settlement_time.as_ref()?;
+    Some(SettlementTimeRequest {
+        from_time: times.from_time.clone(),
+        till_time: times.till_time.clone(),
+        reject_time: times.reject_time.clone(),
+        cls_time: None,
+    })
 }

@@ -76,7 +76,10 @@ impl OutboundFacts {
 
     fn copy_event(&mut self, hub: &Hub, event: &OutboxEvent, entries: EntryPayments) {
         match event {
-            OutboxEvent::PaymentStatus { payment, .. } => self.copy_payment(hub, *payment),
+            OutboxEvent::PaymentStatus { payment, .. }
+            | OutboxEvent::SettlementTimeWarning { payment, .. } => {
+                self.copy_payment(hub, *payment)
+            }
             OutboxEvent::IncomingPayment { payment, .. } => {
                 self.copy_payment(hub, *payment);
                 let original = self.payment(*payment).and_then(|p| p.return_of);

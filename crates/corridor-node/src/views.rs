@@ -313,6 +313,9 @@ pub struct OutboxView {
     pub amount: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// For a settlement time warning: the till time that is near.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub till: Option<Timestamp>,
     /// For an incoming payment: the payment as the creditor's agent receives it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_detail: Option<PaymentView>,
@@ -370,6 +373,17 @@ pub fn outbox_message(hub: &(impl Records + ?Sized), m: &OutboxMessage) -> Outbo
             direction: Some(*direction),
             amount: Some(decimal(hub, *currency, *amount)),
             reference: Some(reference.clone()),
+            ..base
+        },
+        OutboxEvent::SettlementTimeWarning {
+            payment: id,
+            uetr,
+            till,
+        } => OutboxView {
+            kind: "settlement_time_warning",
+            payment: Some(*id),
+            uetr: Some(*uetr),
+            till: Some(*till),
             ..base
         },
         OutboxEvent::RecallRequest { recall: id } => OutboxView {

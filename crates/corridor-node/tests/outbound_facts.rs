@@ -149,6 +149,9 @@ fn instruction(id: &str, amount: &str) -> PaymentInstruction {
         remittance_information: None,
         priority: Priority::Normal,
         quote: None,
+        settlement_date: None,
+        when_closed: None,
+        settlement_time: None,
     }
 }
 

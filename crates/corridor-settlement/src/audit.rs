@@ -134,6 +134,10 @@ pub enum CommandKind {
     RevokeToken,
     RegisterCredential,
     RevokeCredential,
+    ConfigureOperatingDay,
+    LoadCalendar,
+    AmendCalendar,
+    ExtendCutOff,
 }
 
 /// What an audit record says happened.

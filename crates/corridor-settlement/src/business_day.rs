@@ -7,7 +7,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use corridor_core::Timestamp;
+use corridor_core::{CurrencyCode, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditHead;
@@ -54,6 +54,49 @@ impl FromStr for BusinessDate {
     }
 }
 
+impl BusinessDate {
+    /// The calendar date, for the calendar and schedule to reason about.
+    pub fn to_date(self) -> time::Date {
+        let month = time::Month::try_from(self.month).unwrap_or(time::Month::January);
+        time::Date::from_calendar_date(i32::from(self.year), month, self.day)
+            .unwrap_or(time::Date::MIN)
+    }
+
+    /// `None` for a year ISO 20022 cannot write (before 0 or after 9999).
+    pub fn from_date(date: time::Date) -> Option<BusinessDate> {
+        Some(BusinessDate {
+            year: u16::try_from(date.year()).ok().filter(|y| *y <= 9_999)?,
+            month: u8::from(date.month()),
+            day: date.day(),
+        })
+    }
+
+    /// The UTC date of an instant.
+    pub fn of_instant(at: Timestamp) -> BusinessDate {
+        let days = i32::try_from(at.0 / 86_400_000_000_000).unwrap_or(0);
+        let date =
+            time::Date::from_julian_day(UNIX_EPOCH_JULIAN_DAY + days).unwrap_or(time::Date::MIN);
+        BusinessDate::from_date(date).unwrap_or(BusinessDate {
+            year: 1970,
+            month: 1,
+            day: 1,
+        })
+    }
+
+    /// Days from 1970-01-01 (negative before it).
+    pub fn days_since_epoch(self) -> i64 {
+        i64::from(self.to_date().to_julian_day() - UNIX_EPOCH_JULIAN_DAY)
+    }
+
+    /// The date `days` later (or earlier), if ISO 20022 can still write it.
+    pub fn plus_days(self, days: i64) -> Option<BusinessDate> {
+        let day = i32::try_from(i64::from(self.to_date().to_julian_day()) + days).ok()?;
+        BusinessDate::from_date(time::Date::from_julian_day(day).ok()?)
+    }
+}
+
+const UNIX_EPOCH_JULIAN_DAY: i32 = 2_440_588;
+
 impl fmt::Display for BusinessDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -96,17 +139,22 @@ pub struct ClosedDay {
     /// The audit chain's head at the close, published in every statement of the day.
     #[serde(default)]
     pub audit_head: AuditHead,
+    /// The currency whose end of day this was; none for the operator's close of every
+    /// currency not yet closed that day (`from` is then the earliest period's start).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "RUB")]
+    pub currency: Option<CurrencyCode>,
 }
 
 /// What closing a date means now.
 pub(crate) enum Closing {
-    /// The date is the last one closed: its close, again.
+    /// The date is the last one the operator closed: its close, again.
     Again(ClosedDay),
-    /// A new close of the period `[from, to)`.
-    Period { from: Timestamp, to: Timestamp },
+    /// A new close up to `to`.
+    Until(Timestamp),
 }
 
-/// Every closed business day, oldest first.
+/// Every closed business day, oldest first: the operator's closes and each currency's own.
 #[derive(Debug, Default)]
 pub(crate) struct ClosedDays {
     days: Vec<ClosedDay>,
@@ -121,15 +169,39 @@ impl ClosedDays {
         &self.days
     }
 
-    /// What closing `date` at `at` would cover. Closing the last closed date again is that
-    /// close; an earlier date, or an instant before the previous close, is DT01.
+    /// The last close that covered `currency`: its own end of day or the operator's.
+    pub(crate) fn last_for(&self, currency: CurrencyCode) -> Option<&ClosedDay> {
+        self.days
+            .iter()
+            .rev()
+            .find(|d| d.currency.is_none_or(|c| c == currency))
+    }
+
+    /// Where `currency`'s next statement period starts, or `None` when `date` is already
+    /// closed for it.
+    pub(crate) fn period_start(
+        &self,
+        currency: CurrencyCode,
+        date: BusinessDate,
+    ) -> Option<Timestamp> {
+        match self.last_for(currency) {
+            Some(last) if last.date >= date => None,
+            Some(last) => Some(last.to),
+            None => Some(Timestamp::ZERO),
+        }
+    }
+
+    /// What the operator's close of `date` at `at` would cover. Closing the last date the
+    /// operator closed is that close again; an earlier date, or an instant before the
+    /// previous close, is DT01.
     pub(crate) fn closing(
         &self,
         date: BusinessDate,
         at: Timestamp,
         now: Timestamp,
     ) -> Result<Closing, Rejection> {
-        let from = match self.days.last() {
+        let last = self.days.iter().rev().find(|d| d.currency.is_none());
+        let from = match last {
             Some(last) if last.date == date => return Ok(Closing::Again(last.clone())),
             Some(last) if last.date > date => {
                 return Err(Rejection::new(
@@ -152,7 +224,7 @@ impl ClosedDays {
                 format!("closing instant {to} is before the previous close at {from}"),
             ));
         }
-        Ok(Closing::Period { from, to })
+        Ok(Closing::Until(to))
     }
 
     pub(crate) fn record(&mut self, day: ClosedDay) {

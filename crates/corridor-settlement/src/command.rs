@@ -4,9 +4,11 @@
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp, Uetr};
 use serde::{Deserialize, Serialize};
 
+use crate::business_day::BusinessDate;
 use crate::compliance::{ComplianceConfig, HoldDecision, ListVersionRef, Officer, Screening};
 use crate::fx::sheet::{RateSheetRequest, ReferenceRateRequest};
 use crate::model::{ParticipantRole, ParticipantStatus, PaymentInstruction};
+use crate::operating_days::{CalendarAmendment, CutOff, DaySchedule};
 use crate::pvp::QuoteRequest;
 use crate::recall::RecallDecision;
 
@@ -215,6 +217,29 @@ pub enum HubCommand {
     RevokeCredential {
         subject: String,
         fingerprint_sha256: String,
+    },
+    /// The operator sets a currency's operating day: its time zone, opening, cut-offs and
+    /// close, what happens to queued payments at its end, and the value-date horizon.
+    ConfigureOperatingDay {
+        currency: CurrencyCode,
+        schedule: DaySchedule,
+    },
+    /// The operator loads a version of a currency's business-day calendar (the calendar
+    /// file's text). It replaces the versions whose spans it overlaps, never changing a
+    /// day that has already opened.
+    LoadCalendar {
+        currency: CurrencyCode,
+        text: String,
+    },
+    /// The operator closes or opens one date that has not opened yet.
+    AmendCalendar(CalendarAmendment),
+    /// The operator moves one cut-off (or the close) of one day later.
+    ExtendCutOff {
+        currency: CurrencyCode,
+        date: BusinessDate,
+        cut_off: CutOff,
+        /// Local time `HH:MM`.
+        until: String,
     },
 }
 

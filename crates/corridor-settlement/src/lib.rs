@@ -5,9 +5,10 @@
 //! stores its commands, and replaying them rebuilds every payment, queue and outbox exactly.
 //!
 //! Modules are layered: models (`rejection`, `model`, `fx`, `pvp`, `payment`, `audit`,
-//! `command`, `outbox`, `business_day`, `recall`, `compliance`, `monitoring`, `liquidity`)
-//! use nothing above them; the stores that own one part of the state (`registry`, `books`, `payments`,
-//! `rtgs`, `fx_desk`) use only models; `hub` holds every store and runs the workflows
+//! `command`, `outbox`, `business_day`, `timing`, `recall`, `compliance`, `monitoring`,
+//! `liquidity`) use nothing above them; the stores that own one part of the state
+//! (`registry`, `books`, `payments`, `rtgs`, `timers`, `fx_desk`, `operating_days`) use only
+//! models; `hub` holds every store and runs the workflows
 //! across them; nothing uses `hub`.
 
 mod audit;
@@ -22,6 +23,7 @@ mod identities;
 mod liquidity;
 mod model;
 mod monitoring;
+mod operating_days;
 mod outbox;
 mod payment;
 mod payments;
@@ -30,6 +32,8 @@ mod recall;
 mod registry;
 mod rejection;
 mod rtgs;
+mod timers;
+mod timing;
 
 pub use audit::{
     AuditAction, AuditBreak, AuditHash, AuditHead, AuditLog, AuditRecord, CommandKind,
@@ -53,6 +57,10 @@ pub use model::{
     PartyIdentification, PaymentInstruction, PaymentKind, PostalAddress, Priority,
 };
 pub use monitoring::{CaseAction, Monitoring};
+pub use operating_days::{
+    CalendarAmendment, CurrencyPhase, CutOff, DaySchedule, EndOfDayRule, MAX_HORIZON_DAYS,
+    UNSCHEDULED_HORIZON_DAYS,
+};
 pub use outbox::{Outbox, OutboxEvent, OutboxMessage};
 pub use payment::{Payment, PaymentFilter, PaymentReceipt, PaymentStatus, StatusEvent};
 pub use payments::{SEARCH_SCAN_BUDGET, SearchPage};
@@ -60,3 +68,4 @@ pub use pvp::{Candidate, FxSettlement, Leg, Quote, QuoteRequest};
 pub use recall::{Recall, RecallAnswer, RecallDecision, RecallOutcome};
 pub use registry::{AccountInfo, CurrencyAgent};
 pub use rejection::Rejection;
+pub use timing::{SettlementTimeRequest, TILL_WARNING_SECONDS, TimeOfDay, WhenClosed};

@@ -7,7 +7,9 @@ use std::fmt;
 use corridor_core::{Bic, CurrencyCode, Timestamp, Uetr};
 use serde::{Deserialize, Serialize};
 
+use crate::business_day::BusinessDate;
 use crate::rejection::Rejection;
+use crate::timing::{SettlementTimeRequest, WhenClosed};
 
 /// What a participant may do in the scheme.
 #[derive(
@@ -195,6 +197,18 @@ pub struct PaymentInstruction {
     /// For a cross-currency payment: the quote it settles at (`XchgRateInf/CtrctId`).
     /// `currency` and `amount` are then the quote's source currency and instructed amount.
     pub quote: Option<u64>,
+    /// The business day to settle on (`IntrBkSttlmDt`): today (the default) or a later
+    /// business day within the currency's horizon.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "2026-12-08")]
+    pub settlement_date: Option<BusinessDate>,
+    /// When the day is closed or its cut-off passed: refuse (the default for a plain
+    /// payment) or move to the next business day (the default for a cross-currency one).
+    #[serde(default)]
+    pub when_closed: Option<WhenClosed>,
+    /// Timed settlement (`SttlmTmReq`): from, till and reject times.
+    #[serde(default)]
+    pub settlement_time: Option<SettlementTimeRequest>,
 }
 
 /// ISO 20022 `Max35Text` and friends: lengths count characters, not bytes.
@@ -397,6 +411,9 @@ impl PaymentInstruction {
             &self.remittance_information,
             MAX_REMITTANCE,
         )?;
+        if let Some(times) = &self.settlement_time {
+            times.parsed()?;
+        }
         if self.kind == PaymentKind::FinancialInstitutionTransfer {
             for (path, party) in [("debtor", &self.debtor), ("creditor", &self.creditor)] {
                 let has_bic = party

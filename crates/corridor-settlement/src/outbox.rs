@@ -36,6 +36,13 @@ pub enum OutboxEvent {
         amount: u128,
         reference: String,
     },
+    /// A payment the participant sent has not settled and its till time is near (T2's
+    /// warning, 15 minutes ahead).
+    SettlementTimeWarning {
+        payment: u64,
+        uetr: Uetr,
+        till: Timestamp,
+    },
     /// A recall of a payment the participant received, for it to answer (camt.056).
     RecallRequest { recall: u64 },
     /// The creditor agent's answer to the participant's recall (camt.029).

@@ -5,6 +5,7 @@
 use corridor_core::{Amount, Bic, Currency, CurrencyCode, Timestamp, TransferId, Uetr};
 use serde::{Deserialize, Serialize};
 
+use crate::business_day::BusinessDate;
 use crate::model::PaymentInstruction;
 use crate::pvp::FxSettlement;
 use crate::rejection::Rejection;
@@ -14,6 +15,9 @@ use crate::rejection::Rejection;
 pub enum PaymentStatus {
     /// Waiting in the payer's RTGS queue for liquidity (pacs.002 PDNG).
     Queued,
+    /// Accepted for a later settlement date or time: waits until that day's opening (or
+    /// its from-time), then settles or queues (pacs.002 PDNG).
+    Warehoused,
     /// Held by sanctions screening until a compliance officer decides (pacs.002 PDNG,
     /// reason RR04).
     Held,
@@ -31,7 +35,7 @@ impl PaymentStatus {
     /// The ISO 20022 pacs.002 transaction status.
     pub fn iso_code(self) -> &'static str {
         match self {
-            PaymentStatus::Queued | PaymentStatus::Held => "PDNG",
+            PaymentStatus::Queued | PaymentStatus::Held | PaymentStatus::Warehoused => "PDNG",
             PaymentStatus::Settled | PaymentStatus::Returned => "ACSC",
             PaymentStatus::Rejected => "RJCT",
             PaymentStatus::Cancelled => "CANC",
@@ -43,6 +47,7 @@ impl PaymentStatus {
         match self {
             PaymentStatus::Queued => "queued",
             PaymentStatus::Held => "held",
+            PaymentStatus::Warehoused => "warehoused",
             PaymentStatus::Settled => "settled",
             PaymentStatus::Rejected => "rejected",
             PaymentStatus::Cancelled => "cancelled",
@@ -51,7 +56,10 @@ impl PaymentStatus {
     }
 
     pub fn is_final(self) -> bool {
-        !matches!(self, PaymentStatus::Queued | PaymentStatus::Held)
+        !matches!(
+            self,
+            PaymentStatus::Queued | PaymentStatus::Held | PaymentStatus::Warehoused
+        )
     }
 }
 
@@ -88,6 +96,17 @@ pub struct Payment {
     pub return_reason: Option<Rejection>,
     /// For a cross-currency payment: its quote and, once settled, its legs.
     pub fx: Option<FxSettlement>,
+    /// The business day it settles on (or settled on), once the operating day decided it;
+    /// `None` for a currency without a schedule and no date asked.
+    #[serde(default)]
+    pub value_date: Option<BusinessDate>,
+    /// While warehoused: when it is taken out again.
+    #[serde(default)]
+    pub warehoused_until: Option<Timestamp>,
+    /// When the sender is warned that its till time is near, if it has one and it has not
+    /// settled.
+    #[serde(default)]
+    pub till_warning_at: Option<Timestamp>,
 }
 
 impl Payment {

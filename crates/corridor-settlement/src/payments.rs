@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use corridor_core::{Bic, Timestamp, TransferId, Uetr};
 
+use crate::business_day::BusinessDate;
 use crate::model::PaymentInstruction;
 use crate::payment::{Payment, PaymentFilter, PaymentReceipt, PaymentStatus};
 use crate::pvp::{FxSettlement, Leg};
@@ -140,6 +141,9 @@ impl Payments {
             returned_amount: 0,
             return_reason: return_of.map(|(_, reason)| reason),
             fx: None,
+            value_date: None,
+            warehoused_until: None,
+            till_warning_at: None,
         });
         if let Some(p) = original.and_then(|original| self.get_mut(original)) {
             p.returns.push(id);
@@ -196,6 +200,38 @@ impl Payments {
                     "waiting for liquidity in the payer's queue",
                 )),
             );
+        }
+    }
+
+    /// Payment `id` waits in the warehouse until `until`, to settle on `value_date`.
+    pub(crate) fn warehouse(
+        &mut self,
+        id: u64,
+        (value_date, until): (BusinessDate, Timestamp),
+        reason: Rejection,
+        now: Timestamp,
+    ) {
+        if let Some(p) = self.get_mut(id) {
+            p.value_date = Some(value_date);
+            p.warehoused_until = Some(until);
+            p.record(now, PaymentStatus::Warehoused, Some(reason));
+        }
+    }
+
+    /// Payment `id` leaves the warehouse: when it was due, if it was there.
+    pub(crate) fn take_warehoused(&mut self, id: u64) -> Option<Timestamp> {
+        self.get_mut(id).and_then(|p| p.warehoused_until.take())
+    }
+
+    pub(crate) fn set_value_date(&mut self, id: u64, value_date: Option<BusinessDate>) {
+        if let Some(p) = self.get_mut(id) {
+            p.value_date = value_date;
+        }
+    }
+
+    pub(crate) fn set_till_warning(&mut self, id: u64, at: Option<Timestamp>) {
+        if let Some(p) = self.get_mut(id) {
+            p.till_warning_at = at;
         }
     }
 

@@ -7,6 +7,7 @@ use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp, TransferId};
 use corridor_ledger::ResultCode;
 use serde::{Deserialize, Serialize};
 
+use crate::business_day::BusinessDate;
 use crate::fx::quote::{Fixed, PricedRoute};
 use crate::fx::sheet::ReferenceRate;
 use crate::model::ChargeBearer;
@@ -55,6 +56,9 @@ pub struct Quote {
     pub reference_rate: Option<ReferenceRate>,
     /// Every route tried, the chosen one included.
     pub considered: Vec<Candidate>,
+    /// The business day a payment against it settles on if submitted now: today while
+    /// every currency of the route is open, else their next common business day.
+    pub value_date: Option<BusinessDate>,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
     /// The payment that used it; a quote is used at most once.

@@ -194,6 +194,10 @@ fn kind(command: &HubCommand) -> &'static str {
         HubCommand::RevokeToken { .. } => "revoke_token",
         HubCommand::RegisterCredential { .. } => "register_credential",
         HubCommand::RevokeCredential { .. } => "revoke_credential",
+        HubCommand::ConfigureOperatingDay { .. } => "configure_operating_day",
+        HubCommand::LoadCalendar { .. } => "load_calendar",
+        HubCommand::AmendCalendar(_) => "amend_calendar",
+        HubCommand::ExtendCutOff { .. } => "extend_cut_off",
     }
 }
 

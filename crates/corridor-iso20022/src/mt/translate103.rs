@@ -41,6 +41,7 @@ pub fn mt103_to_pacs008(mt: &Mt103, created: &str) -> Translation<FIToFICstmrCdt
         instruction_priority: None,
         interbank_settlement_amount: mx_amount(&mt.currency, &mt.amount),
         interbank_settlement_date: Some(iso_date(&mt.value_date)),
+        settlement_time_request: None,
         charge_bearer: match mt.charges.as_str() {
             "OUR" => ChargeBearer::BorneByDebtor,
             "BEN" => ChargeBearer::BorneByCreditor,
@@ -148,6 +149,7 @@ pub fn pacs008_to_mt103(mx: &FIToFICstmrCdtTrf) -> Option<Translation<FinMessage
             (tx.ultimate_debtor.is_some(), "UltmtDbtr"),
             (tx.ultimate_creditor.is_some(), "UltmtCdtr"),
             (tx.purpose_code.is_some(), "Purp"),
+            (tx.settlement_time_request.is_some(), "SttlmTmReq"),
         ],
     );
     let user_header = mt

@@ -76,6 +76,7 @@ pub fn mt202_to_pacs009(mt: &Mt202, created: &str) -> Translation<FICdtTrf> {
         instruction_priority: None,
         interbank_settlement_amount: mx_amount(&mt.currency, &mt.amount),
         interbank_settlement_date: Some(iso_date(&mt.value_date)),
+        settlement_time_request: None,
         instructing_agent: Some(agent(&mt.sender)),
         instructed_agent: Some(agent(&mt.receiver)),
         debtor,
@@ -232,6 +233,7 @@ pub fn pacs009_to_mt202(mx: &FICdtTrf) -> Option<Translation<FinMessage>> {
                 "TxId",
             ),
             (tx.instruction_priority.is_some(), "PmtTpInf/InstrPrty"),
+            (tx.settlement_time_request.is_some(), "SttlmTmReq"),
             (tx.debtor_agent.is_some(), "DbtrAgt"),
             (
                 tx.debtor.bicfi.is_none() && tx.debtor_account.is_some(),

@@ -391,6 +391,27 @@ pub fn assert_valid(xml: &str, schema: &str) {
     );
 }
 
+/// A settlement time request with all four times in the XSD's order (`CLSTm`, `TillTm`,
+/// `FrTm`, `RjctTm`), each in another form `ISOTime` allows: the CLS deadline in Central
+/// European Time, a window from 09:00 UTC to a quarter to five in Tehran, a local
+/// rejection time.
+pub const SETTLEMENT_TIME_REQUEST: &str = "<SttlmTmReq><CLSTm>07:00:00+01:00</CLSTm>\
+<TillTm>16:45:30.125+03:30</TillTm><FrTm>09:00:00Z</FrTm><RjctTm>17:00:00</RjctTm></SttlmTmReq>";
+
+/// `xml` with `inserted` right after the first `IntrBkSttlmDt`: where `SttlmTmReq` belongs
+/// in a transaction of pacs.008 or pacs.009 that has neither `SttlmPrty` nor
+/// `SttlmTmIndctn`.
+pub fn after_settlement_date(xml: &str, inserted: &str) -> String {
+    let end = "</IntrBkSttlmDt>";
+    let at = xml.find(end).expect("an IntrBkSttlmDt") + end.len();
+    format!("{}{inserted}{}", &xml[..at], &xml[at..])
+}
+
+/// `xml` as written by the crate, without its indentation: one line, tags side by side.
+pub fn unindented(xml: &str) -> String {
+    xml.lines().map(str::trim).collect()
+}
+
 /// The hub notifies Moscow's bank of two moves on its RUB settlement account: liquidity in
 /// from its nostro, and the cover payment to Tehran's bank out.
 pub const CAMT054: &str = r#"<?xml version="1.0" encoding="UTF-8"?>

@@ -44,6 +44,10 @@ impl HubCommand {
             HubCommand::RevokeToken { .. } => CommandKind::RevokeToken,
             HubCommand::RegisterCredential { .. } => CommandKind::RegisterCredential,
             HubCommand::RevokeCredential { .. } => CommandKind::RevokeCredential,
+            HubCommand::ConfigureOperatingDay { .. } => CommandKind::ConfigureOperatingDay,
+            HubCommand::LoadCalendar { .. } => CommandKind::LoadCalendar,
+            HubCommand::AmendCalendar(_) => CommandKind::AmendCalendar,
+            HubCommand::ExtendCutOff { .. } => CommandKind::ExtendCutOff,
         }
     }
 
@@ -80,7 +84,11 @@ impl HubCommand {
             | HubCommand::ConfigureCompliance(_)
             | HubCommand::RecordWatchlist { .. }
             | HubCommand::ConfigureMonitoring(_)
-            | HubCommand::CloseBusinessDay { .. } => OPERATOR.to_string(),
+            | HubCommand::CloseBusinessDay { .. }
+            | HubCommand::ConfigureOperatingDay { .. }
+            | HubCommand::LoadCalendar { .. }
+            | HubCommand::AmendCalendar(_)
+            | HubCommand::ExtendCutOff { .. } => OPERATOR.to_string(),
         }
     }
 }
@@ -162,6 +170,38 @@ fn detail(command: &HubCommand, answer: &Answer) -> String {
             subject,
             fingerprint_sha256,
         } => format!("certificate {fingerprint_sha256} of {subject} revoked"),
+        HubCommand::ConfigureOperatingDay { currency, schedule } => format!(
+            "{currency} {} opens {} customer {} institution {} liquidity {} closes {} {:?} horizon {} days",
+            schedule.time_zone,
+            schedule.opens,
+            schedule.customer_cutoff,
+            schedule.institution_cutoff,
+            schedule.liquidity_cutoff,
+            schedule.closes,
+            schedule.end_of_day,
+            schedule.horizon_days
+        ),
+        HubCommand::LoadCalendar { currency, text } => {
+            let version = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("version,"))
+                .unwrap_or("?");
+            format!("{currency} calendar version {}", version.trim())
+        }
+        HubCommand::AmendCalendar(a) => format!(
+            "{} {} {}: {} ({})",
+            a.currency,
+            a.date,
+            if a.closed { "closed" } else { "opened" },
+            a.name,
+            a.source
+        ),
+        HubCommand::ExtendCutOff {
+            currency,
+            date,
+            cut_off,
+            until,
+        } => format!("{currency} {date} {cut_off:?} extended to {until}"),
     }
 }
 

@@ -134,6 +134,7 @@ impl Hub {
                 ),
             )
         })?;
+        let value_date = self.quote_value_date(&priced.route(), now);
         let id = self.fx.take_quote_id();
         let sheets_valid_until = priced
             .hops
@@ -153,6 +154,7 @@ impl Hub {
                 .reference_rate(source.code, destination.code)
                 .cloned(),
             considered,
+            value_date,
             created_at: now,
             expires_at: now
                 .plus_seconds(self.config.quote_validity_seconds)
@@ -166,7 +168,9 @@ impl Hub {
     /// A cross-currency payment: settled at once against its quote, payment versus payment,
     /// or rejected. It never queues, because its quote locks the rate only until expiry; one
     /// that would have to wait behind the payer's queued payments (which it may not
-    /// overtake) is rejected AM04 like one without liquidity.
+    /// overtake) is rejected AM04 like one without liquidity. When its currencies share no
+    /// open window now it is warehoused to their next common one: the quote's amounts hold
+    /// for the value date it was taken for.
     pub(super) fn submit_fx(
         &mut self,
         sender: Bic,
@@ -175,9 +179,12 @@ impl Hub {
         now: Timestamp,
     ) -> Result<PaymentReceipt, Rejection> {
         let (amount, quote) = self.quoted_amount(sender, instruction, quote_id, now)?;
+        let admission = self.admit(instruction, &quote.route(), now)?;
         let id = self.payments.add(sender, instruction, amount, None, now);
         self.attach_quote(id, quote);
-        self.settle_fx(id, now);
+        self.admitted(id, instruction, admission, now, |hub| {
+            hub.settle_fx(id, now)
+        });
         Ok(self.payments.receipt(id, false))
     }
 
@@ -223,14 +230,6 @@ impl Hub {
             p.instruction.instructed_agent,
             p.instruction.priority,
         );
-        if quote.expires_at <= now {
-            let reason = Rejection::new(
-                "QEXP",
-                format!("quote {} expired while the payment was held", quote.id),
-            );
-            self.finish(id, PaymentStatus::Rejected, Some(reason), now);
-            return;
-        }
         let accounts = self
             .registry
             .sender_account(sender, quote.source())

@@ -4,6 +4,7 @@
 
 use corridor_core::{Bic, Timestamp};
 
+use super::operating::Admission;
 use super::{Answer, Hub, HubOutcome};
 use crate::compliance::{HoldDecision, HoldState, Officer, Screening};
 use crate::model::PaymentInstruction;
@@ -31,12 +32,14 @@ impl Hub {
         let id = match instruction.quote {
             Some(quote_id) => {
                 let (amount, quote) = self.quoted_amount(sender, instruction, quote_id, now)?;
+                self.admit(instruction, &quote.route(), now)?;
                 let id = self.payments.add(sender, instruction, amount, None, now);
                 self.attach_quote(id, quote);
                 id
             }
             None => {
                 let (_, _, amount) = self.route(sender, instruction)?;
+                self.admit(instruction, &[instruction.currency], now)?;
                 self.payments.add(sender, instruction, amount, None, now)
             }
         };
@@ -86,12 +89,46 @@ impl Hub {
     }
 
     /// A released payment goes on exactly as if it had just arrived, checked again against
-    /// what may have changed while it was held (a suspended receiver, an expired quote).
+    /// what may have changed while it was held (a suspended receiver, an expired quote, a
+    /// settlement day that passed).
     fn resume(&mut self, id: u64, now: Timestamp) {
         let Some(p) = self.payments.get(id) else {
             return;
         };
         debug_assert_eq!(p.status, PaymentStatus::Held);
+        let instruction = p.instruction.clone();
+        let currencies = match &p.fx {
+            Some(fx) if fx.quote.expires_at <= now => {
+                let reason = Rejection::new(
+                    "QEXP",
+                    format!("quote {} expired while the payment was held", fx.quote.id),
+                );
+                self.finish(id, PaymentStatus::Rejected, Some(reason), now);
+                return;
+            }
+            Some(fx) => fx.quote.route(),
+            None => vec![p.currency()],
+        };
+        match self.admit(&instruction, &currencies, now) {
+            Ok(Admission::Now(date)) => {
+                self.payments.set_value_date(id, date);
+                self.arm_till_warning(id, &instruction, date, now);
+                self.proceed(id, now);
+            }
+            Ok(Admission::Warehouse { value_date, until }) => {
+                self.arm_till_warning(id, &instruction, Some(value_date), now);
+                self.warehouse(id, value_date, until, now);
+            }
+            Err(reason) => self.finish(id, PaymentStatus::Rejected, Some(reason), now),
+        }
+    }
+
+    /// Payment `id` settles now if it can: a cross-currency one payment versus payment or
+    /// not at all, a plain one at once or in its payer's queue.
+    pub(super) fn proceed(&mut self, id: u64, now: Timestamp) {
+        let Some(p) = self.payments.get(id) else {
+            return;
+        };
         if p.fx.is_some() {
             self.settle_fx(id, now);
             return;

@@ -34,6 +34,7 @@ impl Hub {
                 "{agent} is not the settlement agent of {code}"
             )));
         }
+        self.check_liquidity_window(code, now)?;
         let scale = currency_agent.currency;
         let funding = currency_agent.funding_account;
         let amount = parse_amount(amount, scale)?;

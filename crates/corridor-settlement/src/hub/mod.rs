@@ -11,6 +11,7 @@ mod fx;
 mod holds;
 mod invariants;
 mod liquidity;
+mod operating;
 mod payments;
 mod recalls;
 mod returns;
@@ -32,6 +33,7 @@ use crate::identities::{Credential, Identities, LEGACY_TOKEN_TTL_NS, TokenGrant}
 use crate::liquidity::{Liquidity, LiquidityRecord};
 use crate::model::Participant;
 use crate::monitoring::Monitoring;
+use crate::operating_days::{CurrencyPhase, DaySchedule, OperatingDays};
 use crate::outbox::{Outbox, Outboxes};
 use crate::payment::{Payment, PaymentFilter, PaymentReceipt};
 use crate::payments::{Payments, SearchPage};
@@ -40,6 +42,7 @@ use crate::recall::{Recall, Recalls};
 use crate::registry::{AccountInfo, CurrencyAgent, Registry};
 use crate::rejection::Rejection;
 use crate::rtgs::Queues;
+use crate::timers::Timers;
 
 /// Largest payment batch one command may carry.
 pub const MAX_BATCH: usize = 10_000;
@@ -67,6 +70,10 @@ pub enum Answer {
         duplicate: bool,
     },
     Credential(Credential),
+    /// `duplicate`: this very calendar text was already loaded.
+    CalendarLoaded {
+        duplicate: bool,
+    },
 }
 
 pub type HubOutcome = Result<Answer, Rejection>;
@@ -86,6 +93,8 @@ pub struct Hub {
     compliance: Compliance,
     monitoring: Monitoring,
     days: ClosedDays,
+    operating: OperatingDays,
+    timers: Timers,
     audit: AuditLog,
     identities: Identities,
 }
@@ -97,6 +106,7 @@ impl Hub {
 
     /// Applies one command at engine time `now`. Deterministic.
     pub fn execute(&mut self, command: &HubCommand, now: Timestamp) -> HubOutcome {
+        self.advance(now);
         self.expire_queued(now);
         self.fx.expire_quotes(now);
         let outcome = self.dispatch(command, now);
@@ -267,6 +277,17 @@ impl Hub {
                 self.identities
                     .revoke_credential(subject, fingerprint_sha256)?,
             )),
+            HubCommand::ConfigureOperatingDay { currency, schedule } => {
+                self.configure_operating_day(*currency, schedule, now)
+            }
+            HubCommand::LoadCalendar { currency, text } => self.load_calendar(*currency, text, now),
+            HubCommand::AmendCalendar(amendment) => self.amend_calendar(amendment, now),
+            HubCommand::ExtendCutOff {
+                currency,
+                date,
+                cut_off,
+                until,
+            } => self.extend_cut_off(*currency, (*date, *cut_off), until, now),
         }
     }
 
@@ -376,9 +397,52 @@ impl Hub {
         self.queues.depth()
     }
 
-    /// The earliest time a queued payment times out, so the node knows when to tick.
+    /// The earliest time something happens on its own (a queued payment times out, a
+    /// warehoused one comes out, a currency opens or closes), so the node knows when to
+    /// tick.
     pub fn next_deadline(&self) -> Option<Timestamp> {
-        self.queues.next_deadline()
+        [
+            self.queues.next_deadline(),
+            self.timers.next(),
+            self.operating.next_boundary(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// Payments waiting for a later settlement date or time.
+    pub fn warehoused_count(&self) -> usize {
+        self.timers.len()
+    }
+
+    /// Where `currency`'s day stands at `now`.
+    pub fn currency_phase(&self, currency: CurrencyCode, now: Timestamp) -> CurrencyPhase {
+        self.operating.phase(currency, now)
+    }
+
+    /// Each date of `currency` from `from` to `to` (at most a year of them): business day
+    /// or not and why, and its times.
+    pub fn calendar_days(
+        &self,
+        currency: CurrencyCode,
+        from: crate::BusinessDate,
+        to: crate::BusinessDate,
+    ) -> Vec<corridor_calendar::DayDescription> {
+        self.operating.describe_days(currency, from, to)
+    }
+
+    /// `currency`'s schedule, its loaded calendar versions (version, first and last date)
+    /// and the operator's amendments.
+    pub fn operating_setup(
+        &self,
+        currency: CurrencyCode,
+    ) -> (
+        Option<&DaySchedule>,
+        Vec<(&str, crate::BusinessDate, crate::BusinessDate)>,
+        &[crate::CalendarAmendment],
+    ) {
+        self.operating.setup(currency)
     }
 
     pub fn outbox(&self, participant: Bic) -> Option<&Outbox> {

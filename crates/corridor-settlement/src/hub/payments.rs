@@ -6,6 +6,7 @@
 use corridor_core::{AccountId, Bic, Timestamp, TransferId, Uetr};
 use corridor_ledger::ResultCode;
 
+use super::operating::Admission;
 use super::{Answer, Hub, HubOutcome, MAX_BATCH};
 use crate::books::{CODE_PAYMENT, CODE_RETURN};
 use crate::compliance::{Compliance, Screening};
@@ -93,11 +94,37 @@ impl Hub {
             return self.submit_fx(sender, instruction, quote, now);
         }
         let (payer, payee, amount) = self.route(sender, instruction)?;
+        let admission = self.admit(instruction, &[instruction.currency], now)?;
         let id = self
             .payments
             .add(sender, instruction, amount, return_of, now);
-        self.settle_or_queue(id, payer, payee, now);
+        self.admitted(id, instruction, admission, now, |hub| {
+            hub.settle_or_queue(id, payer, payee, now)
+        });
         Ok(self.payments.receipt(id, false))
+    }
+
+    /// Carries out `admission` for the new payment `id`: `go` settles it now, or it waits in
+    /// the warehouse; either way its till-time warning is armed.
+    pub(super) fn admitted(
+        &mut self,
+        id: u64,
+        instruction: &PaymentInstruction,
+        admission: Admission,
+        now: Timestamp,
+        go: impl FnOnce(&mut Hub),
+    ) {
+        match admission {
+            Admission::Now(date) => {
+                self.payments.set_value_date(id, date);
+                self.arm_till_warning(id, instruction, date, now);
+                go(self);
+            }
+            Admission::Warehouse { value_date, until } => {
+                self.arm_till_warning(id, instruction, Some(value_date), now);
+                self.warehouse(id, value_date, until, now);
+            }
+        }
     }
 
     /// A UETR is unique scheme-wide, so the refusal must not tell one bank anything about
@@ -198,6 +225,7 @@ impl Hub {
     /// Payment `id` settled: both sides are told, AML sees it, and a return counts against
     /// its original.
     pub(super) fn settled(&mut self, id: u64, transfer: TransferId, at: Timestamp) {
+        self.disarm(id);
         self.payments.settle(id, transfer, at);
         let Some(p) = self.payments.get(id) else {
             return;
@@ -236,7 +264,11 @@ impl Hub {
     }
 
     fn enqueue(&mut self, id: u64, payer: AccountId, now: Timestamp) {
-        let deadline = now.plus_seconds(self.config.queue_timeout_seconds);
+        let timeout = now.plus_seconds(self.config.queue_timeout_seconds);
+        let deadline = self
+            .reject_time(id)
+            .map_or(timeout, |at| at.min(timeout))
+            .max(now);
         self.payments.queue(id, deadline, now);
         let Some(priority) = self.payments.get(id).map(|p| p.instruction.priority) else {
             return;
@@ -265,6 +297,7 @@ impl Hub {
         now: Timestamp,
     ) {
         self.dequeue(id);
+        self.disarm(id);
         self.payments.record(id, now, status, reason);
         self.notify_sender(id, now);
     }
@@ -275,6 +308,9 @@ impl Hub {
     /// whose receiver is suspended is passed over, not rejected.
     pub(super) fn drain(&mut self, mut work: Vec<AccountId>, now: Timestamp) {
         while let Some(payer) = work.pop() {
+            if !self.payer_open(payer, now) {
+                continue;
+            }
             let mut cursor: Option<QueueKey> = None;
             while let Some(key) = self.queues.next(payer, cursor) {
                 cursor = Some(key);
@@ -305,13 +341,35 @@ impl Hub {
         }
     }
 
+    /// Whether `payer`'s currency is open now (always, when no currency has a schedule).
+    fn payer_open(&self, payer: AccountId, now: Timestamp) -> bool {
+        !self.operating.any_scheduled()
+            || self
+                .registry
+                .account(payer)
+                .is_none_or(|a| self.currency_open(a.currency, now))
+    }
+
+    /// Every queued payment among `payers`' queues.
+    pub(super) fn queued_in(&self, payers: &[AccountId]) -> Vec<u64> {
+        let mut ids = Vec::new();
+        for payer in payers {
+            let mut cursor = None;
+            while let Some(key) = self.queues.next(*payer, cursor) {
+                ids.push(key.payment());
+                cursor = Some(key);
+            }
+        }
+        ids
+    }
+
     /// Rejects every queued payment whose deadline is at or before `now`.
     pub(super) fn expire_queued(&mut self, now: Timestamp) {
         let mut payers = Vec::new();
         while let Some(id) = self.queues.first_due(now) {
             let reason = Rejection::new(
                 "AM04",
-                "insufficient liquidity: still queued when the queue timeout passed",
+                "insufficient liquidity: still queued at its deadline (the queue timeout, or the sender's reject time)",
             );
             if let Some(p) = self.payments.get(id) {
                 payers.extend(self.registry.settlement_account(p.sender, p.currency()));

@@ -16,7 +16,8 @@ use crate::recall::{
 use crate::rejection::Rejection;
 
 impl Hub {
-    /// The debtor agent asks for `payment` back. Queued (or already cancelled): cancelled,
+    /// The debtor agent asks for `payment` back. Queued or warehoused (or already
+    /// cancelled): cancelled,
     /// as `CancelPayment`. Settled: a recall for the creditor agent. Asking again with the
     /// same `cancellation_id`, or while a recall of the payment is open, gives that recall.
     pub(super) fn recall_payment(
@@ -36,7 +37,7 @@ impl Hub {
             return self.repeated_request(id, payment, cancellation_id);
         }
         match p.status {
-            PaymentStatus::Queued | PaymentStatus::Cancelled => {
+            PaymentStatus::Queued | PaymentStatus::Warehoused | PaymentStatus::Cancelled => {
                 return self.cancel(sender, payment, reason, now);
             }
             PaymentStatus::Settled => {}

@@ -25,11 +25,11 @@ impl Hub {
         if p.status == PaymentStatus::Cancelled {
             return Ok(Answer::Payment(self.payments.receipt(id, true)));
         }
-        if p.status != PaymentStatus::Queued {
+        if !matches!(p.status, PaymentStatus::Queued | PaymentStatus::Warehoused) {
             return Err(Rejection::new(
                 "NOCN",
                 format!(
-                    "payment {id} is {}: only a queued payment can be cancelled",
+                    "payment {id} is {}: only a queued or warehoused payment can be cancelled",
                     p.status.name()
                 ),
             ));

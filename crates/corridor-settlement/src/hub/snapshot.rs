@@ -22,6 +22,7 @@ use crate::identities::{Credential, Identities, TokenGrant};
 use crate::liquidity::{Liquidity, LiquidityRecord};
 use crate::model::Participant;
 use crate::monitoring::Monitoring;
+use crate::operating_days::{OperatingDays, StoredDay};
 use crate::outbox::{Outbox, Outboxes};
 use crate::payment::{Payment, PaymentStatus};
 use crate::payments::Payments;
@@ -29,8 +30,9 @@ use crate::pvp::Quote;
 use crate::recall::{Recall, Recalls};
 use crate::registry::{AccountInfo, CurrencyAgent, Registry};
 use crate::rtgs::{QueueKey, Queues};
+use crate::timers::{Due, Timers};
 
-const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB06";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB07";
 
 /// The snapshot's layout, as written. Field order is the format: never reorder.
 #[derive(Serialize)]
@@ -57,6 +59,7 @@ struct HubStateRef<'a> {
     closed_days: &'a [ClosedDay],
     audit: &'a [audit::Stored],
     credentials: &'a BTreeMap<String, Credential>,
+    operating_days: Vec<StoredDay>,
     ledger: &'a [u8],
 }
 
@@ -85,6 +88,7 @@ struct HubState {
     closed_days: Vec<ClosedDay>,
     audit: Vec<audit::Stored>,
     credentials: BTreeMap<String, Credential>,
+    operating_days: Vec<StoredDay>,
     ledger: Vec<u8>,
 }
 
@@ -98,6 +102,8 @@ pub enum SnapshotError {
     Encode(postcard::Error),
     #[error("ledger inside the hub snapshot: {0}")]
     Ledger(#[from] codec::CodecError),
+    #[error("operating days inside the hub snapshot: {0}")]
+    OperatingDays(String),
 }
 
 /// A journal request that cannot be encoded: the command is refused, not journaled.
@@ -217,6 +223,7 @@ impl Hub {
             closed_days: self.days.all(),
             audit,
             credentials: self.identities.credential_map(),
+            operating_days: self.operating.stored(),
             ledger,
         };
         let mut out = SNAPSHOT_MAGIC.to_vec();
@@ -238,6 +245,9 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
     );
     let payments = Payments::restore(state.payments);
     let queues = rebuild_queues(&payments, &registry);
+    let timers = rebuild_timers(&payments);
+    let operating = OperatingDays::restore(state.operating_days)
+        .map_err(|r| SnapshotError::OperatingDays(r.message))?;
     let mut fx = FxDesk::restore(
         state.sheets,
         state.reference_rates,
@@ -263,6 +273,8 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
         compliance: state.compliance,
         monitoring: state.monitoring,
         days: ClosedDays::restore(state.closed_days),
+        operating,
+        timers,
         audit: AuditLog::restore(state.audit),
         identities: Identities::restore(state.tokens, state.credentials),
         registry,
@@ -270,6 +282,20 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
         queues,
         fx,
     })
+}
+
+/// Every warehoused payment's release and every pending till-time warning.
+fn rebuild_timers(payments: &Payments) -> Timers {
+    let mut timers = Timers::default();
+    for p in payments.all() {
+        if let Some(at) = p.warehoused_until {
+            timers.insert(at, Due::Release, p.id);
+        }
+        if let Some(at) = p.till_warning_at {
+            timers.insert(at, Due::TillWarning, p.id);
+        }
+    }
+    timers
 }
 
 /// Every queued payment back in its payer's queue, with its deadline.

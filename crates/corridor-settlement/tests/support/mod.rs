@@ -116,6 +116,9 @@ pub fn instruction(id: &str, to: Bic, amount: &str, currency: CurrencyCode) -> P
         remittance_information: Some("invoice 42".to_string()),
         priority: Priority::Normal,
         quote: None,
+        settlement_date: None,
+        when_closed: None,
+        settlement_time: None,
     }
 }
 

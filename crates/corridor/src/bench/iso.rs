@@ -305,6 +305,7 @@ fn transaction(
         }),
         interbank_settlement_amount: amount.clone(),
         interbank_settlement_date: Some(SETTLEMENT_DATE.to_owned()),
+        settlement_time_request: None,
         charge_bearer: charge_bearers[rng.random_range(0..charge_bearers.len())],
         instructing_agent: Some(agent(sender)),
         instructed_agent: Some(agent(receiver)),

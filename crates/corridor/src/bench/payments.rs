@@ -275,6 +275,9 @@ pub(super) fn payment(
         remittance_information: Some(format!("{text} {}", 100_000 + n)),
         priority,
         quote: None,
+        settlement_date: None,
+        when_closed: None,
+        settlement_time: None,
     }
 }
 

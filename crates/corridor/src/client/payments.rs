@@ -206,6 +206,9 @@ impl PayArgs {
             remittance_information: self.remittance,
             priority,
             quote: terms.quote,
+            settlement_date: None,
+            when_closed: None,
+            settlement_time: None,
         };
         Ok((instruction, self.conn))
     }
