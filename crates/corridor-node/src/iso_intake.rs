@@ -13,9 +13,9 @@ use corridor_iso20022::{
     TransferredAmount,
 };
 use corridor_settlement::{
-    AccountPurpose, BusinessDate, CashAccount, ChargeBearer, HubCommand, LiquidityDirection,
-    Party, PartyIdentification, PaymentInstruction, PaymentKind, PostalAddress, Priority,
-    Rejection, SettlementTimeRequest,
+    AccountPurpose, BusinessDate, CashAccount, ChargeBearer, HubCommand, LiquidityDirection, Party,
+    PartyIdentification, PaymentInstruction, PaymentKind, PostalAddress, Priority, Rejection,
+    SettlementTimeRequest,
 };
 
 /// What one inbound message asks of the hub.

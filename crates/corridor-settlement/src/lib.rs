@@ -58,8 +58,8 @@ pub use model::{
 };
 pub use monitoring::{CaseAction, Monitoring};
 pub use operating_days::{
-    CalendarAmendment, CurrencyPhase, CutOff, DaySchedule, EndOfDayRule, MAX_HORIZON_DAYS,
-    UNSCHEDULED_HORIZON_DAYS,
+    CalendarAmendment, CalendarVersion, CurrencyPhase, CutOff, DaySchedule, EndOfDayRule,
+    MAX_HORIZON_DAYS, OperatingSetup, UNSCHEDULED_HORIZON_DAYS,
 };
 pub use outbox::{Outbox, OutboxEvent, OutboxMessage};
 pub use payment::{Payment, PaymentFilter, PaymentReceipt, PaymentStatus, StatusEvent};

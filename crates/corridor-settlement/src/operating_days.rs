@@ -104,6 +104,25 @@ pub struct CurrencyPhase {
     pub solar_hijri: Option<String>,
 }
 
+/// One loaded calendar version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct CalendarVersion {
+    pub version: String,
+    #[schema(value_type = String)]
+    pub first: BusinessDate,
+    #[schema(value_type = String)]
+    pub last: BusinessDate,
+}
+
+/// A currency's operating day as the operator set it up.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct OperatingSetup {
+    /// None: the currency is always open.
+    pub schedule: Option<DaySchedule>,
+    pub calendars: Vec<CalendarVersion>,
+    pub amendments: Vec<CalendarAmendment>,
+}
+
 /// An opening or a close the hub must act on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Boundary {
@@ -637,27 +656,23 @@ impl OperatingDays {
     }
 
     /// The schedule, calendar versions and amendments of `currency`.
-    pub(crate) fn setup(
-        &self,
-        currency: CurrencyCode,
-    ) -> (
-        Option<&DaySchedule>,
-        Vec<(&str, BusinessDate, BusinessDate)>,
-        &[CalendarAmendment],
-    ) {
+    pub(crate) fn setup(&self, currency: CurrencyCode) -> OperatingSetup {
         let Some(day) = self.day(currency) else {
-            return (None, Vec::new(), &[]);
+            return OperatingSetup::default();
         };
-        let versions = day
-            .calendars
-            .iter()
-            .map(|(_, c)| (c.version(), date_of(c.span().0), date_of(c.span().1)))
-            .collect();
-        (
-            day.scheduled.as_ref().map(|s| &s.config),
-            versions,
-            &day.amendments,
-        )
+        OperatingSetup {
+            schedule: day.scheduled.as_ref().map(|s| s.config.clone()),
+            calendars: day
+                .calendars
+                .iter()
+                .map(|(_, c)| CalendarVersion {
+                    version: c.version().to_string(),
+                    first: date_of(c.span().0),
+                    last: date_of(c.span().1),
+                })
+                .collect(),
+            amendments: day.amendments.clone(),
+        }
     }
 
     pub(crate) fn stored(&self) -> Vec<StoredDay> {

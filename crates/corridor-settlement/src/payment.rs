@@ -133,7 +133,7 @@ impl Payment {
     }
 
     /// The reason given with its latest status, if any.
-    pub(crate) fn last_reason(&self) -> Option<Rejection> {
+    pub fn last_reason(&self) -> Option<Rejection> {
         self.history.last().and_then(|e| e.reason.clone())
     }
 }

@@ -1,6 +1,6 @@
 //! The hub's on-disk formats are frozen: a deterministic run through every kind of command
 //! (tokens and certificates, participants, accounts, funding, payments settled and queued, FX quotes and PvP,
-//! cancellations, returns, recalls, holds, AML cases, end of day) must encode its journal
+//! cancellations, returns, recalls, holds, AML cases, end of day, calendars and schedules) must encode its journal
 //! requests, its answers, its snapshot and its state hash to exactly the bytes recorded
 //! here. A change to any of them means old journals or snapshots would no longer load.
 
@@ -10,9 +10,10 @@ use corridor_core::{Bic, Timestamp};
 use corridor_ledger::{StateMachine, codec};
 use corridor_settlement::fx::sheet::{PairRequest, RateSheetRequest, ReferenceRateRequest};
 use corridor_settlement::{
-    AccountPurpose, CaseAction, ChargeBearer, HoldDecision, Hub, HubCommand, HubConfig, HubOutcome,
-    LiquidityDirection, ListVersionRef, Officer, ParticipantRole, ParticipantStatus, PaymentStatus,
-    Priority, QuoteRequest, RecallDecision, ScreenedRole, Screening, ScreeningHit,
+    AccountPurpose, CalendarAmendment, CaseAction, ChargeBearer, CutOff, DaySchedule, EndOfDayRule,
+    HoldDecision, Hub, HubCommand, HubConfig, HubOutcome, LiquidityDirection, ListVersionRef,
+    Officer, ParticipantRole, ParticipantStatus, PaymentStatus, Priority, QuoteRequest,
+    RecallDecision, ScreenedRole, Screening, ScreeningHit,
 };
 use sha2::{Digest, Sha256};
 use support::*;
@@ -20,12 +21,12 @@ use support::*;
 /// SHA-256 of the snapshot's hub part (everything before the ledger's own snapshot bytes,
 /// whose transfer index is listed in hash-map order).
 const HUB_SNAPSHOT_SHA256: &str =
-    "c54964b1942257992536b087e6726b5feaea52710508269839253832837d61fe";
-const STATE_HASH: u128 = 107412401135235706810254255907000348212;
+    "577ea22f129b13444ae535380d6f8ef27ffa751994f92a0cd8c7453435fc6404";
+const STATE_HASH: u128 = 339402873857711148091974146920356027085;
 /// SHA-256 of every journaled request, each length-prefixed, in order.
-const JOURNAL_SHA256: &str = "72a806135a3c484dce6470e911b9b17266845a968624af1f593982f1d2d3b716";
+const JOURNAL_SHA256: &str = "071bbfca5cfd34aea0f19ca1c57014588599e7452258d37d65cf2f07a9767fb6";
 /// SHA-256 of every answer's debug text, in order.
-const ANSWERS_SHA256: &str = "fc110f18672630b5d8143f5de5aeeb9af925a52392a68eef05fb5a6ee40961be";
+const ANSWERS_SHA256: &str = "3496fdbeba62db871678267cfc5e8b60bed409434f38df6084bc9084e55849dd";
 
 fn provider() -> Bic {
     bic("FXPXRUMM")
@@ -406,6 +407,44 @@ fn scripted_run() -> Run {
     })
     .unwrap();
     r.pay_screened(bank_a(), "AFTER-CLOSE", bank_b(), "1.00");
+
+    // The operating day: RUB gets its calendar, an amendment, a schedule and one cut-off
+    // extended.
+    let (_, rub_2026) = corridor_calendar::SHIPPED[0];
+    r.run(HubCommand::LoadCalendar {
+        currency: rub(),
+        text: rub_2026.into(),
+    })
+    .unwrap();
+    r.run(HubCommand::AmendCalendar(CalendarAmendment {
+        currency: rub(),
+        date: "2026-12-08".parse().unwrap(),
+        closed: true,
+        name: "Ad-hoc closure".into(),
+        source: "Operator notice 1".into(),
+    }))
+    .unwrap();
+    r.run(HubCommand::ConfigureOperatingDay {
+        currency: rub(),
+        schedule: DaySchedule {
+            time_zone: "Europe/Moscow".into(),
+            opens: "01:00".into(),
+            customer_cutoff: "18:00".into(),
+            institution_cutoff: "19:00".into(),
+            liquidity_cutoff: "19:30".into(),
+            closes: "21:00".into(),
+            end_of_day: EndOfDayRule::RejectQueued,
+            horizon_days: 30,
+        },
+    })
+    .unwrap();
+    r.run(HubCommand::ExtendCutOff {
+        currency: rub(),
+        date: "2026-12-09".parse().unwrap(),
+        cut_off: CutOff::Customer,
+        until: "20:00".into(),
+    })
+    .unwrap();
     r
 }
 

@@ -33,7 +33,7 @@ use crate::identities::{Credential, Identities, LEGACY_TOKEN_TTL_NS, TokenGrant}
 use crate::liquidity::{Liquidity, LiquidityRecord};
 use crate::model::Participant;
 use crate::monitoring::Monitoring;
-use crate::operating_days::{CurrencyPhase, DaySchedule, OperatingDays};
+use crate::operating_days::{CurrencyPhase, OperatingDays, OperatingSetup};
 use crate::outbox::{Outbox, Outboxes};
 use crate::payment::{Payment, PaymentFilter, PaymentReceipt};
 use crate::payments::{Payments, SearchPage};
@@ -432,16 +432,8 @@ impl Hub {
         self.operating.describe_days(currency, from, to)
     }
 
-    /// `currency`'s schedule, its loaded calendar versions (version, first and last date)
-    /// and the operator's amendments.
-    pub fn operating_setup(
-        &self,
-        currency: CurrencyCode,
-    ) -> (
-        Option<&DaySchedule>,
-        Vec<(&str, crate::BusinessDate, crate::BusinessDate)>,
-        &[crate::CalendarAmendment],
-    ) {
+    /// `currency`'s schedule, its loaded calendar versions and the operator's amendments.
+    pub fn operating_setup(&self, currency: CurrencyCode) -> OperatingSetup {
         self.operating.setup(currency)
     }
 

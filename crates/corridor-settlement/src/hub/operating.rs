@@ -420,19 +420,29 @@ impl Hub {
         for _ in 0..MAX_STEPS_PER_COMMAND {
             let boundary = self.operating.due(now);
             let timer = self.timers.next().filter(|at| *at <= now);
-            match (boundary, timer) {
-                (Some((currency, b)), t) if t.is_none_or(|at| b.at <= at) => {
+            // Queue deadlines interleave in time order: a payment that timed out before a
+            // close is rejected for its timeout, not by the close.
+            let deadline = self.queues.next_deadline().filter(|at| *at <= now);
+            let first = [boundary.map(|(_, b)| b.at), timer, deadline]
+                .into_iter()
+                .flatten()
+                .min();
+            let Some(first) = first else { return };
+            if deadline == Some(first) {
+                self.expire_queued(first);
+                continue;
+            }
+            match boundary {
+                Some((currency, b)) if b.at == first => {
                     self.operating.processed(currency, b);
                     self.on_boundary(currency, b);
                 }
-                (_, Some(_)) => {
+                _ => {
                     let Some((at, due, id)) = self.timers.pop_due(now) else {
                         return;
                     };
                     self.on_timer(at, due, id);
                 }
-                (None, None) => return,
-                (Some(_), None) => return,
             }
         }
     }
