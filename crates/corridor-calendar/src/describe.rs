@@ -10,9 +10,10 @@ use time::Date;
 use crate::{Calendar, DayKind, Schedule, TransferKind, solar_hijri};
 
 /// One moment of the day, in local time and as a UTC instant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DayMoment {
     /// `opens`, `customer_cutoff`, `institution_cutoff`, `liquidity_cutoff`, `closes`.
+    #[schema(value_type = String)]
     pub name: &'static str,
     /// `HH:MM` in the currency's time zone.
     pub local: String,
@@ -23,7 +24,7 @@ pub struct DayMoment {
 }
 
 /// What a date is, for one currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DayDescription {
     /// `YYYY-MM-DD`.
     pub date: String,
@@ -51,6 +52,13 @@ pub const MOMENTS: [&str; 5] = [
 /// Currencies whose dates are shown in the Solar Hijri calendar too.
 fn keeps_solar_hijri(currency: &str) -> bool {
     currency == "IRR"
+}
+
+/// `date` in the Solar Hijri calendar (`YYYY-MM-DD`) for a currency that keeps it (IRR).
+pub fn solar_hijri_for(currency: &str, date: Date) -> Option<String> {
+    keeps_solar_hijri(currency)
+        .then(|| solar_hijri(date).map(|d| d.to_string()))
+        .flatten()
 }
 
 /// Describes `date` of `calendar`. `times` gives each moment's local time for the day (the
@@ -87,9 +95,7 @@ pub fn describe(
         business_day,
         reason,
         source,
-        solar_hijri: keeps_solar_hijri(currency)
-            .then(|| solar_hijri(date).map(|d| d.to_string()))
-            .flatten(),
+        solar_hijri: solar_hijri_for(currency, date),
         times,
     }
 }

@@ -15,7 +15,9 @@ mod schedule;
 
 use std::collections::BTreeMap;
 
-pub use describe::{DayDescription, DayMoment, MOMENTS, cutoff_moment, describe, scheduled_times};
+pub use describe::{
+    DayDescription, DayMoment, MOMENTS, cutoff_moment, describe, scheduled_times, solar_hijri_for,
+};
 pub use jiff::civil::Time as LocalTime;
 pub use parse::{CalendarError, parse};
 pub use persian::{SolarHijriDate, solar_hijri};

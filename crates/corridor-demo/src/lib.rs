@@ -261,12 +261,33 @@ pub async fn seed(
     }
     seed_watchlist(state).await?;
     seed_monitoring(state).await?;
+    seed_calendars(state).await?;
     let credentials = credentials(state, data_dir).await?;
     state
         .refresh_directory()
         .await
         .map_err(|e| DemoError::Refused(e.rejection))?;
     Ok(credentials)
+}
+
+/// Loads the shipped RUB and IRR calendars, so `corridor calendar show` has real dates to
+/// show. No schedule is set: the demo's currencies stay always open, whatever the day. A
+/// calendar already loaded is a duplicate, so a restart changes nothing.
+async fn seed_calendars(state: &AppState) -> Result<(), DemoError> {
+    for (_, text) in corridor_calendar::SHIPPED {
+        let code = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("currency,"));
+        let Some(Ok(currency)) = code.map(|c| c.trim().parse::<CurrencyCode>()) else {
+            continue;
+        };
+        let command = HubCommand::LoadCalendar {
+            currency,
+            text: text.to_string(),
+        };
+        run(state, command).await?;
+    }
+    Ok(())
 }
 
 /// The demo's own watchlist, in the operator's CSV format. Every entry is invented; none is

@@ -110,13 +110,27 @@ pub async fn metrics(State(state): St, caller: Caller) -> AppResult<Response> {
 
 /// The Prometheus text exposition, with the figures read from the hub at scrape time.
 pub async fn scrape(state: &AppState) -> Response {
+    let now = wall_clock();
     let scraped = state
         .engine
-        .query_async(|hub| (hub.queue_depth(), crate::metrics::fx_volume(hub)))
+        .query_async(move |hub| {
+            let phases: Vec<_> = hub
+                .currencies()
+                .map(|c| hub.currency_phase(c.currency.code, now))
+                .collect();
+            (
+                hub.queue_depth(),
+                crate::metrics::fx_volume(hub),
+                hub.warehoused_count(),
+                phases,
+            )
+        })
         .await;
-    if let Ok((depth, fx)) = scraped {
+    if let Ok((depth, fx, warehoused, phases)) = scraped {
         state.metrics.queue_depth.set(depth as i64);
         state.metrics.set_fx_volume(&fx);
+        state.metrics.warehoused.set(warehoused as i64);
+        state.metrics.set_phases(&phases);
     }
     let text = match state.metrics.exposition() {
         Ok(text) => text,

@@ -6,6 +6,7 @@
 pub mod admission;
 pub mod api;
 pub mod auth;
+pub mod calendar_api;
 pub mod compliance_api;
 pub mod credentials_api;
 pub mod crl;

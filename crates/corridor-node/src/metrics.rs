@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use corridor_settlement::CurrencyPhase;
 use corridor_settlement::Hub;
 use corridor_settlement::PaymentReceipt;
 use prometheus::{Histogram, HistogramOpts, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
@@ -16,6 +17,8 @@ pub struct Metrics {
     pub fsync_latency: Histogram,
     pub requests: IntCounterVec,
     pub fx_payments: IntGaugeVec,
+    pub warehoused: IntGauge,
+    pub currency_phase: IntGaugeVec,
     pub fx_volume: IntGaugeVec,
 }
 
@@ -50,6 +53,14 @@ pub fn fx_volume(hub: &Hub) -> Vec<PairFigures> {
         })
         .collect()
 }
+
+const PHASES: [&str; 5] = [
+    "always_open",
+    "closed",
+    "before_opening",
+    "open",
+    "end_of_day",
+];
 
 const LATENCY_BUCKETS: &[f64] = &[
     0.000_25, 0.000_5, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
@@ -105,6 +116,20 @@ impl Metrics {
             ),
             &["pair", "currency", "side"],
         )?;
+        let warehoused = IntGauge::new(
+            "corridor_warehoused_payments",
+            "Payments waiting for a later settlement date or time",
+        )?;
+        let currency_phase = IntGaugeVec::new(
+            Opts::new(
+                "corridor_currency_phase",
+                "1 for each currency's phase of its operating day now (always_open, closed, \
+                 before_opening, open, end_of_day), 0 for the others",
+            ),
+            &["currency", "phase"],
+        )?;
+        registry.register(Box::new(warehoused.clone()))?;
+        registry.register(Box::new(currency_phase.clone()))?;
         registry.register(Box::new(fx_payments.clone()))?;
         registry.register(Box::new(fx_volume.clone()))?;
         registry.register(Box::new(payments.clone()))?;
@@ -121,6 +146,8 @@ impl Metrics {
             requests,
             fx_payments,
             fx_volume,
+            warehoused,
+            currency_phase,
         })
     }
 
@@ -135,6 +162,18 @@ impl Metrics {
             self.fx_volume
                 .with_label_values(&[&f.pair, &f.destination, "destination"])
                 .set(f.destination_volume);
+        }
+    }
+
+    /// Sets each currency's phase gauge: 1 for the phase it is in, 0 for the others.
+    pub fn set_phases(&self, phases: &[CurrencyPhase]) {
+        for p in phases {
+            let currency = p.currency.to_string();
+            for phase in PHASES {
+                self.currency_phase
+                    .with_label_values(&[&currency, phase])
+                    .set(i64::from(p.phase == phase));
+            }
         }
     }
 

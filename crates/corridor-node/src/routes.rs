@@ -16,13 +16,16 @@ use crate::admission;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
-    api, compliance_api, credentials_api, fx_api, iso_api, outbox_api, payments_api, recall_api,
+    api, calendar_api, compliance_api, credentials_api, fx_api, iso_api, outbox_api, payments_api,
+    recall_api,
 };
 
 /// Every body but a batch's is small; a batch of 10,000 payments with full party data is a
 /// few megabytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
 pub const BATCH_BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// A calendar file is a few kilobytes; a year of daily lines stays under this.
+pub const CALENDAR_BODY_LIMIT: usize = 256 * 1024;
 
 pub fn router(state: Arc<AppState>) -> Router {
     let (router, _) = api_router().split_for_parts();
@@ -73,6 +76,14 @@ pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(credentials_api::reload_crl))
         .routes(routes!(api::configure))
         .routes(routes!(api::end_of_day))
+        .routes(routes!(calendar_api::operating_day))
+        .routes(
+            routes!(calendar_api::get_calendar, calendar_api::load_calendar)
+                .layer(DefaultBodyLimit::max(CALENDAR_BODY_LIMIT)),
+        )
+        .routes(routes!(calendar_api::amend_calendar))
+        .routes(routes!(calendar_api::set_schedule))
+        .routes(routes!(calendar_api::extend_cut_off))
         .routes(routes!(
             payments_api::search_payments,
             payments_api::submit_payment

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 
 use corridor_core::{AccountId, Amount, Bic, Currency, CurrencyCode, Timestamp};
 use corridor_settlement::{
-    AccountInfo, AccountPurpose, Hub, OutboxEvent, OutboxMessage, Payment, PaymentInstruction,
-    PaymentStatus, Recall, RecallOutcome, Rejection, Statement, StatusEvent,
+    AccountInfo, AccountPurpose, BusinessDate, Hub, OutboxEvent, OutboxMessage, Payment,
+    PaymentInstruction, PaymentStatus, Recall, RecallOutcome, Rejection, Statement, StatusEvent,
 };
 use serde::Serialize;
 
@@ -164,6 +164,16 @@ pub struct PaymentView {
     /// For a cross-currency payment: its quote (both amounts, rates, route) and legs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fx: Option<FxView>,
+    /// The business day it settles (or settled) on, once decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub value_date: Option<BusinessDate>,
+    /// The value date in the Solar Hijri calendar, for IRR.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_date_solar_hijri: Option<String>,
+    /// While warehoused: when it comes out to settle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warehoused_until: Option<Timestamp>,
 }
 
 pub fn payment(hub: &(impl Records + ?Sized), p: &Payment) -> PaymentView {
@@ -185,6 +195,9 @@ pub fn payment(hub: &(impl Records + ?Sized), p: &Payment) -> PaymentView {
         instruction: p.instruction.clone(),
         history: p.history.clone(),
         fx: p.fx.as_ref().map(|f| fx(hub, f)),
+        value_date: p.value_date,
+        value_date_solar_hijri: p.value_date.and_then(|d| d.solar_hijri(p.currency())),
+        warehoused_until: p.warehoused_until,
     }
 }
 
@@ -238,6 +251,13 @@ pub struct StatementView {
     pub currency: CurrencyCode,
     pub from: Timestamp,
     pub to: Timestamp,
+    /// The (UTC) date the period ends on; none for a period open to the future.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub date: Option<BusinessDate>,
+    /// That date in the Solar Hijri calendar, for IRR.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_solar_hijri: Option<String>,
     pub opening_balance: String,
     pub closing_balance: String,
     pub total_credits: String,
@@ -246,6 +266,11 @@ pub struct StatementView {
     /// More entries follow: ask again with `from` set to this.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_from: Option<Timestamp>,
+}
+
+/// The date a period ending at `to` (exclusive) ends on, unless it is open-ended.
+fn period_date(to: Timestamp) -> Option<BusinessDate> {
+    (to.0 != u64::MAX).then(|| BusinessDate::of_instant(Timestamp(to.0.saturating_sub(1))))
 }
 
 /// The most entries one statement holds; a longer period continues from `next_from`.
@@ -261,6 +286,8 @@ pub fn statement(hub: &(impl Records + ?Sized), s: &Statement) -> StatementView 
         currency,
         from: s.from,
         to: s.to,
+        date: period_date(s.to),
+        date_solar_hijri: period_date(s.to).and_then(|d| d.solar_hijri(currency)),
         opening_balance: balance(hub, currency, s.opening_credits, s.opening_debits),
         closing_balance: balance(hub, currency, s.closing_credits, s.closing_debits),
         total_credits: decimal(hub, currency, credits),
@@ -564,6 +591,12 @@ pub struct QuoteView {
     pub considered: Vec<CandidateView>,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
+    /// The business day a payment against it settles on if paid now: today while every
+    /// currency of the route is open, else their next common business day (the payment
+    /// is then warehoused until that day's common opening).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub value_date: Option<BusinessDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub used_by: Option<u64>,
 }
@@ -626,6 +659,7 @@ pub fn quote(hub: &(impl Records + ?Sized), q: &corridor_settlement::Quote) -> Q
             .collect(),
         created_at: q.created_at,
         expires_at: q.expires_at,
+        value_date: q.value_date,
         used_by: q.used_by,
     }
 }

@@ -83,6 +83,11 @@ impl BusinessDate {
         })
     }
 
+    /// The date in the Solar Hijri calendar, for a currency that keeps it (IRR).
+    pub fn solar_hijri(self, currency: CurrencyCode) -> Option<String> {
+        corridor_calendar::solar_hijri_for(currency.as_str(), self.to_date())
+    }
+
     /// Days from 1970-01-01 (negative before it).
     pub fn days_since_epoch(self) -> i64 {
         i64::from(self.to_date().to_julian_day() - UNIX_EPOCH_JULIAN_DAY)

@@ -47,6 +47,7 @@ pub use compliance::{
     ListVersionRef, Officer, Recommendation, SanctionsDeciders, ScreenedRole, Screening,
     ScreeningHit, ScreeningPolicy, party_key, role_name,
 };
+pub use corridor_calendar::{DayDescription, DayMoment};
 pub use fx_desk::PairVolume;
 pub use hub::MAX_BATCH;
 pub use hub::{Answer, Hub, HubOutcome};

@@ -616,7 +616,7 @@ impl OperatingDays {
                 (true, Phase::EndOfDay) => "end_of_day",
             },
             time_zone: scheduled.map(|s| s.config.time_zone.clone()),
-            solar_hijri: describe(None, currency.as_str(), date.to_date(), None).solar_hijri,
+            solar_hijri: date.solar_hijri(currency),
         }
     }
 

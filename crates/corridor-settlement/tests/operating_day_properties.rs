@@ -7,8 +7,7 @@ mod support;
 use corridor_calendar::{Calendar, DayTimes, Schedule, parse, parse_local_time};
 use corridor_core::{CurrencyCode, Timestamp};
 use corridor_settlement::{
-    DaySchedule, EndOfDayRule, HubCommand, HubConfig, LiquidityDirection, PaymentStatus,
-    WhenClosed,
+    DaySchedule, EndOfDayRule, HubCommand, HubConfig, LiquidityDirection, PaymentStatus, WhenClosed,
 };
 use proptest::prelude::*;
 use support::*;
@@ -160,7 +159,10 @@ impl Oracle {
 fn check(b: &Bench, oracles: &[(CurrencyCode, Oracle)], accepted: &[u64]) {
     let mut transfers = std::collections::BTreeSet::new();
     for id in accepted {
-        let p = b.hub.payment(*id).expect("an accepted payment is never lost");
+        let p = b
+            .hub
+            .payment(*id)
+            .expect("an accepted payment is never lost");
         let settled: Vec<_> = p
             .history
             .iter()

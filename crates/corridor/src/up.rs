@@ -157,6 +157,11 @@ async fn serve(args: UpArgs) -> anyhow::Result<()> {
             "\nDemo corridor ready: RUB (agent CBRFRUMM, Europe/Moscow), IRR (agent CBIRIRTH, Asia/Tehran)."
         );
         println!(
+            "Operating day: always open. The demo sets no schedule, so payments settle on any day at any hour; \
+             the RUB and IRR calendars are loaded (`corridor calendar show IRR`) and \
+             `corridor calendar schedule` puts a currency on its real operating day."
+        );
+        println!(
             "Development credentials (also in {}):",
             args.data_dir.join("credentials.json").display()
         );

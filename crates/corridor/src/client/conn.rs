@@ -174,6 +174,10 @@ impl Node {
         self.send(path, self.http.post(self.url(path)).json(body))
     }
 
+    pub fn put<B: Serialize>(&self, path: &str, body: &B) -> anyhow::Result<Answer> {
+        self.send(path, self.http.put(self.url(path)).json(body))
+    }
+
     pub fn delete(&self, path: &str) -> anyhow::Result<Answer> {
         self.send(path, self.http.delete(self.url(path)))
     }

@@ -4,6 +4,7 @@
 //! `main` prints to stderr with exit code 1.
 
 mod args;
+mod calendar;
 mod compliance;
 mod conn;
 mod credentials;
@@ -51,6 +52,10 @@ pub enum ClientCommand {
     /// Closes a business day (operator): every participant's outbox receives the day's
     /// statement (camt.053) of each account it owns.
     EndOfDay(Box<ledger::EndOfDayArgs>),
+    /// Business days, cut-offs and the operating day of each currency: show, today, and
+    /// for the operator load, amend, schedule and extend.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
     /// Reads your outbox: status changes, incoming payments, liquidity notices.
     Outbox(Box<outbox::OutboxArgs>),
     /// Asks for a cross-currency quote: provider, rate, fees and both amounts, locked until
@@ -92,6 +97,7 @@ pub fn run(command: ClientCommand) -> anyhow::Result<()> {
         ClientCommand::Participants(args) => ledger::participants(*args),
         ClientCommand::Fund(args) => ledger::fund(*args),
         ClientCommand::EndOfDay(args) => ledger::end_of_day(*args),
+        ClientCommand::Calendar(command) => calendar::run(command),
         ClientCommand::Outbox(args) => outbox::run(*args),
         ClientCommand::Quote(args) => fx::quote(*args),
         ClientCommand::Rates(command) => fx::rates(command),
