@@ -516,6 +516,52 @@ async fn every_endpoint_authorises_every_role() {
             None,
             [400, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
+        // The operating day: everyone admitted reads it, only the operator changes it. A
+        // year far ahead, so the demo's currencies stay always open for the rows above.
+        case(
+            M::GET,
+            "/v1/operating-day".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401, 401, 200, 200],
+        ),
+        case(
+            M::GET,
+            "/v1/calendars/IRR?from=2026-03-20&to=2026-03-26".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401, 401, 200, 200],
+        ),
+        case(
+            M::POST,
+            "/v1/calendars/RUB".into(),
+            Some(
+                json!({"text": "currency,RUB\nversion,2099.1\nspan,2099-01-01,2099-12-31\nweekend,saturday,sunday\n"}),
+            ),
+            [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
+        case(
+            M::POST,
+            "/v1/calendars/RUB/amendments".into(),
+            Some(
+                json!({"date": "2099-06-01", "closed": true, "name": "Closure", "source": "Test notice"}),
+            ),
+            [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
+        // An unknown zone: the operator gets as far as the hub's check (FF01).
+        case(
+            M::PUT,
+            "/v1/calendars/RUB/schedule".into(),
+            Some(
+                json!({"time_zone": "Mars/Olympus", "opens": "01:00", "customer_cutoff": "14:00", "institution_cutoff": "14:30", "liquidity_cutoff": "20:00", "closes": "21:00", "horizon_days": 30}),
+            ),
+            [400, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
+        // RUB has no schedule: nothing to extend (DT01).
+        case(
+            M::POST,
+            "/v1/calendars/RUB/extensions".into(),
+            Some(json!({"date": "2099-06-02", "cut_off": "customer", "until": "15:00"})),
+            [422, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
     ];
     // Single payments have their own loop below, one payment per role.
     assert_every_route_has_a_row(&cases, &[(M::POST, "/v1/payments")]);
@@ -1021,7 +1067,7 @@ async fn openapi_document_matches_the_served_api() {
         .sum();
     assert_eq!(
         (paths.len(), operations),
-        (49, 58),
+        (54, 64),
         "every route of the router is described"
     );
     for (path, item) in paths {

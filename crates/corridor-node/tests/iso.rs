@@ -921,3 +921,42 @@ async fn a_pacs008_to_a_listed_name_is_held_and_its_pacs002_says_pending() {
     );
     node.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pacs008_for_tomorrow_is_warehoused_with_its_settlement_times() {
+    let node = TestNode::start().await;
+    let uetr = uetr();
+    let tomorrow = (time::OffsetDateTime::now_utc().date() + time::Duration::days(1)).to_string();
+    let xml = pacs008("VOLGRUMM", "NEVARUMM", "ISO-DATED-1", &uetr, "10.00", OTHER_ACCOUNT)
+        .replace(
+            &format!("<IntrBkSttlmDt>{}</IntrBkSttlmDt>", today()),
+            &format!(
+                "<IntrBkSttlmDt>{tomorrow}</IntrBkSttlmDt>\n      <SttlmTmReq><CLSTm>16:00:00+03:00</CLSTm><FrTm>09:00:00+03:00</FrTm><RjctTm>17:00:00+03:00</RjctTm></SttlmTmReq>"
+            ),
+        );
+    let (status, report) = submit_xml(&node, "VOLGRUMM", envelope(&[xml])).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        report["messages"][0]["transactions"][0]["status"], "warehoused",
+        "{report}"
+    );
+    let (_, payment) = node.get("VOLGRUMM", &format!("/v1/payments/{uetr}")).await;
+    assert_eq!(payment["value_date"], tomorrow.as_str(), "{payment}");
+    let times = &payment["instruction"]["settlement_time"];
+    assert_eq!(times["from_time"], "09:00:00+03:00");
+    assert_eq!(
+        times["till_time"], "16:00:00+03:00",
+        "CLSTm counts as the till time"
+    );
+    assert_eq!(times["reject_time"], "17:00:00+03:00");
+    // Its pacs.002 says pending; nothing reaches the receiver yet.
+    let sent = outbox_xml(&node, "VOLGRUMM").await;
+    let reports = valid_documents(&sent, "pacs.002.001.10");
+    let report = reports
+        .iter()
+        .find(|d| d.contains(&uetr))
+        .expect("a pacs.002");
+    assert!(report.contains("<TxSts>PDNG</TxSts>"), "{report}");
+    assert!(!outbox_xml(&node, "NEVARUMM").await.contains(&uetr));
+    node.stop().await;
+}

@@ -157,6 +157,7 @@ impl Oracle {
 }
 
 fn check(b: &Bench, oracles: &[(CurrencyCode, Oracle)], accepted: &[u64]) {
+    b.hub.check_invariants().expect("the hub's invariants hold");
     let mut transfers = std::collections::BTreeSet::new();
     for id in accepted {
         let p = b

@@ -1,6 +1,7 @@
 //! The hub's own invariants on top of the ledger's, checked after recovery and by tests:
 //! payments agree with the ledger, the queues and the holds, every cross-currency payment
-//! has all its legs or none, and recalls agree with their payments.
+//! has all its legs or none, recalls agree with their payments, and exactly the warehoused
+//! payments have an instant to come out.
 
 use corridor_ledger::TransferState;
 
@@ -32,6 +33,19 @@ impl Hub {
                 return Err(format!(
                     "payment {}'s transfer {t} is not in the ledger",
                     p.id
+                ));
+            }
+            let warehoused = p.status == PaymentStatus::Warehoused;
+            if warehoused != p.warehoused_until.is_some() {
+                return Err(format!(
+                    "payment {} is {:?} with warehouse instant {:?}",
+                    p.id, p.status, p.warehoused_until
+                ));
+            }
+            if p.status.is_final() && p.till_warning_at.is_some() {
+                return Err(format!(
+                    "payment {} is {:?} with a till-time warning still set",
+                    p.id, p.status
                 ));
             }
             let held = p.status == PaymentStatus::Held;
