@@ -20,7 +20,7 @@ pub use describe::{
 };
 pub use jiff::civil::Time as LocalTime;
 pub use parse::{CalendarError, parse};
-pub use persian::{SolarHijriDate, solar_hijri};
+pub use persian::{SOLAR_HIJRI_MONTHS, SolarHijriDate, solar_hijri};
 pub use schedule::{DayTimes, Phase, Schedule, ScheduleError, TransferKind};
 
 /// A local time of day as an operator writes it: `HH:MM` or `HH:MM:SS`.

@@ -7,6 +7,22 @@ use icu_calendar::Date as IcuDate;
 use icu_calendar::cal::Persian;
 use time::Date;
 
+/// The Solar Hijri months, Farvardin first, as Iran's calendars name them in Latin script.
+pub const SOLAR_HIJRI_MONTHS: [&str; 12] = [
+    "Farvardin",
+    "Ordibehesht",
+    "Khordad",
+    "Tir",
+    "Mordad",
+    "Shahrivar",
+    "Mehr",
+    "Aban",
+    "Azar",
+    "Dey",
+    "Bahman",
+    "Esfand",
+];
+
 /// A date of the Solar Hijri calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SolarHijriDate {

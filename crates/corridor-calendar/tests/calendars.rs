@@ -1,7 +1,7 @@
 //! The shipped calendars against the dates their decrees give, and a calendar file's
 //! mistakes refused with the line and the reason.
 
-use corridor_calendar::{Calendar, DayKind, SHIPPED, parse};
+use corridor_calendar::{Calendar, DayKind, SHIPPED, SOLAR_HIJRI_MONTHS, parse};
 use time::{Date, Month};
 
 fn shipped(name: &str) -> Calendar {
@@ -156,28 +156,17 @@ fn solar_hijri_dates_follow_the_astronomical_calendar() {
 /// A holiday named with its Solar Hijri date ("(12 Farvardin)") is on that date.
 #[test]
 fn iran_1405_holidays_fall_on_the_solar_hijri_dates_they_name() {
-    const MONTHS: [&str; 12] = [
-        "Farvardin",
-        "Ordibehesht",
-        "Khordad",
-        "Tir",
-        "Mordad",
-        "Shahrivar",
-        "Mehr",
-        "Aban",
-        "Azar",
-        "Dey",
-        "Bahman",
-        "Esfand",
-    ];
     let irr = shipped("irr-1405.csv");
     let mut checked = 0;
     for (date, note) in irr.holidays() {
-        let named = MONTHS.iter().zip(1u8..).find_map(|(month, number)| {
-            let before = note.name.split(&format!(" {month}")).next()?;
-            let day: u8 = before.rsplit(['(', ' ']).next()?.parse().ok()?;
-            note.name.contains(month).then_some((number, day))
-        });
+        let named = SOLAR_HIJRI_MONTHS
+            .iter()
+            .zip(1u8..)
+            .find_map(|(month, number)| {
+                let before = note.name.split(&format!(" {month}")).next()?;
+                let day: u8 = before.rsplit(['(', ' ']).next()?.parse().ok()?;
+                note.name.contains(month).then_some((number, day))
+            });
         let Some((month, day)) = named else { continue };
         let actual = corridor_calendar::solar_hijri(date).unwrap();
         assert_eq!(

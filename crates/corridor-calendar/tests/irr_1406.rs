@@ -2,25 +2,10 @@
 //! is the year, each fixed holiday is on the Solar Hijri date it names, Friday is the weekend
 //! and Thursday a working day.
 
-use corridor_calendar::{Calendar, DayKind, parse, solar_hijri};
+use corridor_calendar::{Calendar, DayKind, SOLAR_HIJRI_MONTHS, parse, solar_hijri};
 use time::{Date, Duration, Month, Weekday};
 
 const TEXT: &str = include_str!("../data/irr-1406.csv");
-
-const MONTHS: [&str; 12] = [
-    "Farvardin",
-    "Ordibehesht",
-    "Khordad",
-    "Tir",
-    "Mordad",
-    "Shahrivar",
-    "Mehr",
-    "Aban",
-    "Azar",
-    "Dey",
-    "Bahman",
-    "Esfand",
-];
 
 const ESTIMATE: &str = "Estimate from the lunar calendar (within a day); amend when published";
 
@@ -39,11 +24,14 @@ fn days(calendar: &Calendar) -> impl Iterator<Item = Date> {
 
 /// The Solar Hijri month and day a holiday's name gives ("(12 Farvardin)"), if it gives one.
 fn named_solar_hijri(name: &str) -> Option<(u8, u8)> {
-    MONTHS.iter().zip(1u8..).find_map(|(month, number)| {
-        let before = name.split(&format!(" {month}")).next()?;
-        let day: u8 = before.rsplit(['(', ' ']).next()?.parse().ok()?;
-        name.contains(month).then_some((number, day))
-    })
+    SOLAR_HIJRI_MONTHS
+        .iter()
+        .zip(1u8..)
+        .find_map(|(month, number)| {
+            let before = name.split(&format!(" {month}")).next()?;
+            let day: u8 = before.rsplit(['(', ' ']).next()?.parse().ok()?;
+            name.contains(month).then_some((number, day))
+        })
 }
 
 #[test]

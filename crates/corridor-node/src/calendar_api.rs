@@ -16,7 +16,19 @@ use crate::auth::Caller;
 use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, answer_json};
 use crate::error::{ApiError, AppResult};
 use crate::iso_api::wall_clock;
+use crate::state::AppState;
 use crate::submit::submit;
+
+/// The operator's change: refused to anyone else before the request is even read further.
+async fn as_operator(
+    state: &AppState,
+    caller: &Caller,
+    command: impl FnOnce() -> Result<HubCommand, ApiError>,
+) -> AppResult<Response> {
+    caller.require_operator()?;
+    let answer = submit(state, command()?).await?;
+    Ok(ApiJson(answer_json(answer)?).into_response())
+}
 
 /// How many days one calendar page shows by default.
 const DEFAULT_DAYS: i64 = 31;
@@ -132,12 +144,13 @@ pub async fn load_calendar(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<CalendarLoad>,
 ) -> AppResult<Response> {
-    caller.require_operator()?;
-    let command = HubCommand::LoadCalendar {
-        currency: currency(&code)?,
-        text: req.text,
-    };
-    Ok(ApiJson(answer_json(submit(&state, command).await?)?).into_response())
+    as_operator(&state, &caller, || {
+        Ok(HubCommand::LoadCalendar {
+            currency: currency(&code)?,
+            text: req.text,
+        })
+    })
+    .await
 }
 
 /// One date changed: `closed: true` closes it (an ad-hoc closure, a holiday moved there),
@@ -159,15 +172,16 @@ pub async fn amend_calendar(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<AmendmentRequest>,
 ) -> AppResult<Response> {
-    caller.require_operator()?;
-    let command = HubCommand::AmendCalendar(CalendarAmendment {
-        currency: currency(&code)?,
-        date: date("date", &req.date)?,
-        closed: req.closed,
-        name: req.name,
-        source: req.source,
-    });
-    Ok(ApiJson(answer_json(submit(&state, command).await?)?).into_response())
+    as_operator(&state, &caller, || {
+        Ok(HubCommand::AmendCalendar(CalendarAmendment {
+            currency: currency(&code)?,
+            date: date("date", &req.date)?,
+            closed: req.closed,
+            name: req.name,
+            source: req.source,
+        }))
+    })
+    .await
 }
 
 /// Sets the currency's schedule: from now on it settles only on business days of its
@@ -179,12 +193,13 @@ pub async fn set_schedule(
     Path(code): Path<String>,
     ApiJson(schedule): ApiJson<DaySchedule>,
 ) -> AppResult<Response> {
-    caller.require_operator()?;
-    let command = HubCommand::ConfigureOperatingDay {
-        currency: currency(&code)?,
-        schedule,
-    };
-    Ok(ApiJson(answer_json(submit(&state, command).await?)?).into_response())
+    as_operator(&state, &caller, || {
+        Ok(HubCommand::ConfigureOperatingDay {
+            currency: currency(&code)?,
+            schedule,
+        })
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -205,12 +220,13 @@ pub async fn extend_cut_off(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<ExtensionRequest>,
 ) -> AppResult<Response> {
-    caller.require_operator()?;
-    let command = HubCommand::ExtendCutOff {
-        currency: currency(&code)?,
-        date: date("date", &req.date)?,
-        cut_off: req.cut_off,
-        until: req.until,
-    };
-    Ok(ApiJson(answer_json(submit(&state, command).await?)?).into_response())
+    as_operator(&state, &caller, || {
+        Ok(HubCommand::ExtendCutOff {
+            currency: currency(&code)?,
+            date: date("date", &req.date)?,
+            cut_off: req.cut_off,
+            until: req.until,
+        })
+    })
+    .await
 }

@@ -3,6 +3,9 @@
 //! checks each instruction, keeps its idempotency keys, statements, outboxes and AML
 //! monitoring and settles it as one ledger transfer:
 //! (d) in memory, one command after another;
+//! (f) the same in memory with both currencies on their real operating day (the shipped
+//!     calendars, Moscow's and Tehran's schedules, inside their common window), so every
+//!     payment's value date, cut-off and window are checked: what the operating day costs;
 //! (e) durably, through the engine with its journal, as the node runs it: several callers
 //!     submit at once, and each answer is released only after its record is `fdatasync`ed.
 //!
@@ -18,8 +21,8 @@ use anyhow::{Context, bail};
 use corridor_core::Timestamp;
 use corridor_engine::{Engine, EngineConfig};
 use corridor_settlement::{
-    AccountPurpose, Answer, ComplianceConfig, Hub, HubCommand, HubOutcome, LiquidityDirection,
-    ParticipantRole, PaymentStatus, ScreeningPolicy,
+    AccountPurpose, Answer, ComplianceConfig, DaySchedule, EndOfDayRule, Hub, HubCommand,
+    HubOutcome, LiquidityDirection, ParticipantRole, PaymentStatus, ScreeningPolicy,
 };
 use hyper::header::HeaderValue;
 use rand::rngs::StdRng;
@@ -167,13 +170,73 @@ fn settled(outcome: &HubOutcome) -> usize {
 
 /// Engine time of the runs: a fixed instant, advanced a millisecond per command.
 const START_MICROS: u64 = 1_790_000_000_000_000;
+/// Tuesday 8 December 2026, 08:00 UTC: 11:00 in Moscow, 11:30 in Tehran, both open until
+/// Tehran's customer cut-off at 10:30 UTC, longer than any run takes in engine time.
+const OPEN_WINDOW_NS: u64 = 1_796_716_800_000_000_000;
+
+/// Both currencies on their operating day: the shipped calendars and schedules close to
+/// their central banks' (Moscow 01:00 to 21:00, Tehran 07:00 to 15:00).
+fn operating_day() -> Vec<HubCommand> {
+    let mut commands = Vec::new();
+    for (_, text) in corridor_calendar::SHIPPED {
+        let code = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("currency,"));
+        if let Some(Ok(currency)) = code.map(|c| c.trim().parse()) {
+            commands.push(HubCommand::LoadCalendar {
+                currency,
+                text: text.to_string(),
+            });
+        }
+    }
+    for (code, zone, times) in [
+        (
+            "RUB",
+            "Europe/Moscow",
+            ["01:00", "20:00", "20:00", "20:30", "21:00"],
+        ),
+        (
+            "IRR",
+            "Asia/Tehran",
+            ["07:00", "14:00", "14:30", "14:30", "15:00"],
+        ),
+    ] {
+        commands.push(HubCommand::ConfigureOperatingDay {
+            currency: parse(code),
+            schedule: DaySchedule {
+                time_zone: zone.into(),
+                opens: times[0].into(),
+                customer_cutoff: times[1].into(),
+                institution_cutoff: times[2].into(),
+                liquidity_cutoff: times[3].into(),
+                closes: times[4].into(),
+                end_of_day: EndOfDayRule::RejectQueued,
+                horizon_days: 30,
+            },
+        });
+    }
+    commands
+}
 
 /// (d): the hub in memory, sized for the workload up front as the node sizes it.
 pub(super) fn run_in_memory(commands: &[HubCommand]) -> anyhow::Result<HubRun> {
+    run_in_memory_from(commands, Vec::new(), START_MICROS)
+}
+
+/// (f): as (d), with both currencies on their operating day, inside their common window.
+pub(super) fn run_in_memory_on_operating_day(commands: &[HubCommand]) -> anyhow::Result<HubRun> {
+    run_in_memory_from(commands, operating_day(), OPEN_WINDOW_NS)
+}
+
+fn run_in_memory_from(
+    commands: &[HubCommand],
+    extra_setup: Vec<HubCommand>,
+    start: u64,
+) -> anyhow::Result<HubRun> {
     let mut hub = Hub::new();
     corridor_ledger::StateMachine::reserve_transfers(&mut hub, payments_in(commands) + 64);
-    let mut now = START_MICROS;
-    for command in setup() {
+    let mut now = start;
+    for command in setup().into_iter().chain(extra_setup) {
         if let Err(r) = hub.execute(&command, Timestamp(now)) {
             bail!("hub setup was refused: {r}");
         }
@@ -236,6 +299,8 @@ mod tests {
         assert_eq!(commands.len(), 3);
         let run = run_in_memory(&commands).unwrap();
         assert_eq!((run.payments, run.settled, run.not_settled), (300, 300, 0));
+        let open = run_in_memory_on_operating_day(&commands).unwrap();
+        assert_eq!((open.payments, open.settled), (300, 300));
         let dir = tempfile::tempdir().unwrap();
         let durable = run_durable(commands, dir.path(), 2).unwrap();
         assert_eq!((durable.payments, durable.settled), (300, 300));

@@ -486,9 +486,14 @@ pub fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
 
     let hub_workload = super::hub::workload(args.hub_payments, args.hub_batch, 'H');
     let hub_memory = super::hub::run_in_memory(&hub_workload)?;
+    let hub_operating_day = super::hub::run_in_memory_on_operating_day(&hub_workload)?;
     let hub_durable = super::hub::run_durable(hub_workload, &args.dir, args.clients)?;
     if !args.json {
         print_hub("(d) hub in memory, same-currency payments", &hub_memory);
+        print_hub(
+            "(f) hub in memory, on the operating day",
+            &hub_operating_day,
+        );
         print_hub("(e) hub durable (engine + journal)", &hub_durable);
     }
 
@@ -504,6 +509,7 @@ pub fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
             .map(|b| durable.transfers_per_s / b.transfers_per_s())
             .collect::<Vec<_>>(),
         "hub_memory_to_apply": hub_memory.payments_per_s / apply_rate,
+        "hub_operating_day_to_hub_memory": hub_operating_day.payments_per_s / hub_memory.payments_per_s,
         "hub_durable_to_durable": hub_durable.payments_per_s / durable.transfers_per_s,
         "hub_durable_to_each_baseline": baselines
             .iter()
@@ -524,6 +530,7 @@ pub fn run(args: LedgerBenchArgs) -> anyhow::Result<()> {
             "durable_two_phase": durable_two_phase,
             "hub_batch": args.hub_batch,
             "hub_memory": hub_memory,
+            "hub_operating_day": hub_operating_day,
             "hub_durable": hub_durable,
             "baseline": baselines.iter().map(|b| serde_json::json!({
                 "backend": b.backend,

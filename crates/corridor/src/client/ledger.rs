@@ -65,16 +65,19 @@ pub fn statement(args: StatementArgs) -> anyhow::Result<()> {
     } else {
         time(s.to)
     };
-    print!(
-        "{}",
-        block(&[
-            ("period", format!("{from} to {to}")),
-            (
-                "opening balance",
-                format!("{} {}", s.opening_balance, s.currency)
-            ),
-        ])
-    );
+    let mut rows = vec![("period", format!("{from} to {to}"))];
+    if let Some(date) = &s.date {
+        let hijri = s
+            .date_solar_hijri
+            .as_ref()
+            .map_or_else(String::new, |h| format!(" ({h} Solar Hijri)"));
+        rows.push(("date", format!("{date}{hijri}")));
+    }
+    rows.push((
+        "opening balance",
+        format!("{} {}", s.opening_balance, s.currency),
+    ));
+    print!("{}", block(&rows));
     if s.entries.is_empty() {
         println!("\nno entries in this period\n");
     } else {

@@ -282,6 +282,14 @@ fn describe_party(party: &Party, account: Option<&CashAccount>) -> String {
     text
 }
 
+/// A date, with its Solar Hijri form when the currency keeps that calendar.
+fn dated(date: &str, solar_hijri: Option<&str>) -> String {
+    match solar_hijri {
+        Some(hijri) => format!("{date} ({hijri} Solar Hijri)"),
+        None => date.to_string(),
+    }
+}
+
 fn print_payment(p: &PaymentView) {
     let i = &p.instruction;
     println!(
@@ -306,6 +314,15 @@ fn print_payment(p: &PaymentView) {
         ("priority", word(&i.priority)),
         ("received", time_exact(p.received_at)),
     ];
+    if let Some(date) = &p.value_date {
+        rows.push((
+            "value date",
+            dated(date, p.value_date_solar_hijri.as_deref()),
+        ));
+    }
+    if let Some(at) = p.warehoused_until {
+        rows.push(("warehoused until", time_exact(at)));
+    }
     if let Some(at) = p.settled_at {
         rows.push(("settled", time_exact(at)));
     }

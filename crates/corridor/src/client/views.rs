@@ -45,6 +45,12 @@ pub struct PaymentView {
     pub history: Vec<StatusEvent>,
     #[serde(default)]
     pub fx: Option<FxView>,
+    #[serde(default)]
+    pub value_date: Option<String>,
+    #[serde(default)]
+    pub value_date_solar_hijri: Option<String>,
+    #[serde(default)]
+    pub warehoused_until: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,6 +86,10 @@ pub struct StatementView {
     pub currency: String,
     pub from: u64,
     pub to: u64,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub date_solar_hijri: Option<String>,
     pub opening_balance: String,
     pub closing_balance: String,
     pub total_credits: String,
