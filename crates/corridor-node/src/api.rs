@@ -123,10 +123,12 @@ pub async fn scrape(state: &AppState) -> Response {
                 crate::metrics::fx_volume(hub),
                 hub.warehoused_count(),
                 phases,
+                crate::metrics::liquidity(hub),
             )
         })
         .await;
-    if let Ok((depth, fx, warehoused, phases)) = scraped {
+    if let Ok((depth, fx, warehoused, phases, liquidity)) = scraped {
+        state.metrics.set_liquidity(&liquidity);
         state.metrics.queue_depth.set(depth as i64);
         state.metrics.set_fx_volume(&fx);
         state.metrics.warehoused.set(warehoused as i64);

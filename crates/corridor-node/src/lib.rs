@@ -16,6 +16,7 @@ pub mod fx_api;
 pub mod iso_api;
 pub mod iso_intake;
 pub mod iso_outbound;
+pub mod liquidity_api;
 pub mod list_store;
 pub mod listener;
 pub mod metrics;

@@ -18,6 +18,9 @@ pub struct Metrics {
     pub requests: IntCounterVec,
     pub fx_payments: IntGaugeVec,
     pub warehoused: IntGauge,
+    pub settled_by: IntGaugeVec,
+    pub queue_value: IntGaugeVec,
+    pub gridlocks: IntGaugeVec,
     pub currency_phase: IntGaugeVec,
     pub fx_volume: IntGaugeVec,
 }
@@ -33,6 +36,48 @@ pub struct PairFigures {
     /// figures; the exact minor-unit totals stay in the hub.
     pub source_volume: i64,
     pub destination_volume: i64,
+}
+
+/// One currency's liquidity-saving figures, in whole major units, read at scrape time.
+#[derive(Debug)]
+pub struct LiquidityFigures {
+    pub currency: String,
+    pub settled: Vec<(&'static str, i64)>,
+    pub queue_value: i64,
+    pub gridlocks: i64,
+}
+
+pub fn liquidity(hub: &Hub) -> Vec<LiquidityFigures> {
+    hub.currencies()
+        .map(|c| {
+            let code = c.currency.code;
+            let major = |minor: u128| {
+                let whole = minor / 10u128.pow(u32::from(c.currency.exponent));
+                i64::try_from(whole).unwrap_or(i64::MAX)
+            };
+            LiquidityFigures {
+                currency: code.to_string(),
+                settled: hub
+                    .settled_by(Some(code), None)
+                    .iter()
+                    .map(|((_, by), s)| (settled_by_name(*by), major(s.value)))
+                    .collect(),
+                queue_value: major(hub.queue_summary(code, None).value),
+                gridlocks: i64::try_from(hub.gridlocks(code)).unwrap_or(i64::MAX),
+            }
+        })
+        .collect()
+}
+
+fn settled_by_name(by: corridor_settlement::SettledBy) -> &'static str {
+    use corridor_settlement::SettledBy;
+    match by {
+        SettledBy::Gross => "gross",
+        SettledBy::Offsetting => "offsetting",
+        SettledBy::AllOrNothing => "all_or_nothing",
+        SettledBy::Partial => "partial",
+        SettledBy::Bilateral => "bilateral",
+    }
 }
 
 pub fn fx_volume(hub: &Hub) -> Vec<PairFigures> {
@@ -128,6 +173,31 @@ impl Metrics {
             ),
             &["currency", "phase"],
         )?;
+        let settled_by = IntGaugeVec::new(
+            Opts::new(
+                "corridor_settled_value",
+                "Value settled since genesis in whole major units, by currency and by how: \
+                 gross, offsetting, all_or_nothing, partial, bilateral",
+            ),
+            &["currency", "by"],
+        )?;
+        let queue_value = IntGaugeVec::new(
+            Opts::new(
+                "corridor_queue_value",
+                "Value waiting in the RTGS queues, in whole major units",
+            ),
+            &["currency"],
+        )?;
+        let gridlocks = IntGaugeVec::new(
+            Opts::new(
+                "corridor_gridlocks",
+                "Queue optimisation runs that found nothing to settle while payments waited",
+            ),
+            &["currency"],
+        )?;
+        registry.register(Box::new(settled_by.clone()))?;
+        registry.register(Box::new(queue_value.clone()))?;
+        registry.register(Box::new(gridlocks.clone()))?;
         registry.register(Box::new(warehoused.clone()))?;
         registry.register(Box::new(currency_phase.clone()))?;
         registry.register(Box::new(fx_payments.clone()))?;
@@ -147,6 +217,9 @@ impl Metrics {
             fx_payments,
             fx_volume,
             warehoused,
+            settled_by,
+            queue_value,
+            gridlocks,
             currency_phase,
         })
     }
@@ -162,6 +235,23 @@ impl Metrics {
             self.fx_volume
                 .with_label_values(&[&f.pair, &f.destination, "destination"])
                 .set(f.destination_volume);
+        }
+    }
+
+    /// Sets the liquidity-saving gauges from the hub's figures.
+    pub fn set_liquidity(&self, figures: &[LiquidityFigures]) {
+        for f in figures {
+            for (by, value) in &f.settled {
+                self.settled_by
+                    .with_label_values(&[f.currency.as_str(), by])
+                    .set(*value);
+            }
+            self.queue_value
+                .with_label_values(&[&f.currency])
+                .set(f.queue_value);
+            self.gridlocks
+                .with_label_values(&[&f.currency])
+                .set(f.gridlocks);
         }
     }
 

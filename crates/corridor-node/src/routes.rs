@@ -16,8 +16,8 @@ use crate::admission;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
-    api, calendar_api, compliance_api, credentials_api, fx_api, iso_api, outbox_api, payments_api,
-    recall_api,
+    api, calendar_api, compliance_api, credentials_api, fx_api, iso_api, liquidity_api, outbox_api,
+    payments_api, recall_api,
 };
 
 /// Every body but a batch's is small; a batch of 10,000 payments with full party data is a
@@ -77,6 +77,10 @@ pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(api::configure))
         .routes(routes!(api::end_of_day))
         .routes(routes!(calendar_api::operating_day))
+        .routes(routes!(
+            liquidity_api::get_saving,
+            liquidity_api::set_saving
+        ))
         .routes(
             routes!(calendar_api::get_calendar, calendar_api::load_calendar)
                 .layer(DefaultBodyLimit::max(CALENDAR_BODY_LIMIT)),

@@ -55,9 +55,14 @@ impl Records for Hub {
 
 pub fn decimal(hub: &(impl Records + ?Sized), currency: CurrencyCode, minor: u128) -> String {
     match hub.scale(currency) {
-        Some(c) => Amount::from_minor(minor).format(c),
+        Some(c) => decimal_in(c, minor),
         None => minor.to_string(),
     }
+}
+
+/// `minor` units of `currency` as a decimal string.
+pub fn decimal_in(currency: corridor_core::Currency, minor: u128) -> String {
+    Amount::from_minor(minor).format(currency)
 }
 
 /// `credits - debits` as a signed decimal string.

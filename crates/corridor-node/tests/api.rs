@@ -555,6 +555,20 @@ async fn every_endpoint_authorises_every_role() {
             ),
             [400, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
+        case(
+            M::GET,
+            "/v1/liquidity-saving".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401, 401, 403, 403],
+        ),
+        case(
+            M::PUT,
+            "/v1/liquidity-saving".into(),
+            Some(
+                json!({"offsetting": true, "optimisation_interval_seconds": 60, "max_steps": 100000}),
+            ),
+            [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
         // RUB has no schedule: nothing to extend (DT01).
         case(
             M::POST,
@@ -1067,7 +1081,7 @@ async fn openapi_document_matches_the_served_api() {
         .sum();
     assert_eq!(
         (paths.len(), operations),
-        (54, 64),
+        (55, 66),
         "every route of the router is described"
     );
     for (path, item) in paths {

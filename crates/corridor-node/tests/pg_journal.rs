@@ -55,7 +55,9 @@ async fn wait_role(node: &TestNode, role: &str) -> Duration {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_records_give_the_same_state_on_postgresql_and_on_disk() {
     let Some(url) = fresh_database() else { return };
-    let mut node = TestNode::start_on(journal(&url, "a", 3_000), None).await;
+    // A long lease: this test is about the records, not about losing the lease on a
+    // machine busy with other tests.
+    let mut node = TestNode::start_on(journal(&url, "a", 10_000), None).await;
     pay_some(&node, "SAME", 20).await;
     let live_hash = node.state_hash().await;
     let health = node.health().await;
@@ -99,7 +101,7 @@ async fn the_same_records_give_the_same_state_on_postgresql_and_on_disk() {
     assert_eq!(on_disk.state_hash(), live_hash);
 
     // A restarted node recovers the same state and goes on writing.
-    let restarted = TestNode::start_on(journal(&url, "a", 3_000), Some(node.tokens.clone())).await;
+    let restarted = TestNode::start_on(journal(&url, "a", 10_000), Some(node.tokens.clone())).await;
     wait_role(&restarted, "writer").await;
     assert_eq!(restarted.state_hash().await, live_hash);
     pay_some(&restarted, "AFTER", 2).await;

@@ -138,6 +138,7 @@ pub enum CommandKind {
     LoadCalendar,
     AmendCalendar,
     ExtendCutOff,
+    ConfigureLiquiditySaving,
 }
 
 /// What an audit record says happened.

@@ -74,6 +74,45 @@ pub(crate) enum ChainRefused {
     Leg(usize, ResultCode),
 }
 
+/// One payment of a group settled at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct GroupTransfer {
+    payment: u64,
+    debit: AccountId,
+    credit: AccountId,
+    currency: CurrencyCode,
+    amount: u128,
+    code: u16,
+}
+
+impl GroupTransfer {
+    /// `payment`'s `amount` of `currency` from `debit` to `credit`, posted with `code`.
+    pub(crate) fn new(
+        payment: u64,
+        (debit, credit): (AccountId, AccountId),
+        (currency, amount): (CurrencyCode, u128),
+        code: u16,
+    ) -> GroupTransfer {
+        GroupTransfer {
+            payment,
+            debit,
+            credit,
+            currency,
+            amount,
+            code,
+        }
+    }
+}
+
+/// Why a group moved nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GroupRefused {
+    IdsExhausted,
+    /// A payer's position over the group does not fit its balance and cap (or a payer is
+    /// not a capped account); the ledger rolled the whole group back.
+    Uncovered,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Books {
     ledger: Ledger,
@@ -286,6 +325,137 @@ impl Books {
             .copied()
             .zip(post_ids.iter().copied())
             .collect())
+    }
+
+    /// Settles every payment of `group` at once, or none. In one linked chain: each payer's
+    /// net debit cap is raised by all it pays out in the group, every transfer is posted, and
+    /// each cap is put back; putting a cap back is refused when the payer's position after
+    /// the whole group breaks it, and the ledger then rolls the chain back. So what a payer
+    /// receives in the group counts towards what it pays, and the ledger alone decides
+    /// whether the group fits. Returns each payment's transfer and posting instant, in order.
+    pub(crate) fn post_group(
+        &mut self,
+        group: &[GroupTransfer],
+        now: Timestamp,
+    ) -> Result<Vec<(TransferId, Timestamp)>, GroupRefused> {
+        if group.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut outflow: BTreeMap<AccountId, u128> = BTreeMap::new();
+        for t in group {
+            let total = outflow.entry(t.debit).or_default();
+            *total = total.checked_add(t.amount).ok_or(GroupRefused::Uncovered)?;
+        }
+        let mut caps = Vec::with_capacity(outflow.len());
+        for (&payer, &out) in &outflow {
+            let Some(BalanceRule::DebitsMustNotExceedCredits { limit }) =
+                self.ledger.account(payer).map(|a| a.rule)
+            else {
+                return Err(GroupRefused::Uncovered);
+            };
+            let raised = limit.checked_add(out).ok_or(GroupRefused::Uncovered)?;
+            caps.push((payer, limit, raised));
+        }
+        let first_id = self.next_transfer + 1;
+        let ids: Vec<TransferId> = (0..group.len() as u128)
+            .map(|i| TransferId::try_from(first_id + i))
+            .collect::<Result<_, _>>()
+            .map_err(|_| GroupRefused::IdsExhausted)?;
+        let rule = |account, limit, linked| {
+            Command::SetBalanceRule(RuleChange {
+                account,
+                rule: BalanceRule::DebitsMustNotExceedCredits { limit },
+                linked,
+            })
+        };
+        let mut commands: Vec<Command> = caps
+            .iter()
+            .map(|&(a, _, raised)| rule(a, raised, true))
+            .collect();
+        commands.extend(group.iter().zip(&ids).map(|(t, id)| {
+            Command::CreateTransfer(Transfer {
+                id: *id,
+                action: TransferAction::Post(Movement {
+                    debit_account: t.debit,
+                    credit_account: t.credit,
+                    currency: t.currency,
+                    amount: Amount::from_minor(t.amount),
+                }),
+                code: t.code,
+                user_ref: u128::from(t.payment),
+                linked: true,
+            })
+        }));
+        let last = caps.len() - 1;
+        commands.extend(
+            caps.iter()
+                .enumerate()
+                .map(|(i, &(a, limit, _))| rule(a, limit, i < last)),
+        );
+        let before: BTreeMap<AccountId, (u128, u128)> = group
+            .iter()
+            .flat_map(|t| [t.debit, t.credit])
+            .map(|a| {
+                (
+                    a,
+                    self.ledger
+                        .account(a)
+                        .map_or((0, 0), |x| (x.credits_posted, x.debits_posted)),
+                )
+            })
+            .collect();
+        let outcome = self.ledger.apply(&commands, now);
+        if !outcome.results.iter().all(|r| r.is_success()) {
+            return Err(GroupRefused::Uncovered);
+        }
+        self.next_transfer += ids.len() as u128;
+        let posted: Vec<(TransferId, Timestamp)> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                (
+                    *id,
+                    Timestamp(outcome.first_timestamp.0 + (caps.len() + i) as u64),
+                )
+            })
+            .collect();
+        self.record_group(group, &posted, before);
+        Ok(posted)
+    }
+
+    /// Statement entries of a group's postings, each with the totals right after it: an
+    /// account may take part several times, so the totals run from those before the group.
+    fn record_group(
+        &mut self,
+        group: &[GroupTransfer],
+        posted: &[(TransferId, Timestamp)],
+        mut totals: BTreeMap<AccountId, (u128, u128)>,
+    ) {
+        for (t, &(id, at)) in group.iter().zip(posted) {
+            let (payment, amount, code) = (t.payment, t.amount, t.code);
+            for (account, credit_side) in [(t.debit, false), (t.credit, true)] {
+                let running = totals.entry(account).or_default();
+                if credit_side {
+                    running.0 += amount;
+                } else {
+                    running.1 += amount;
+                }
+                let (credits_after, debits_after) = *running;
+                self.entries
+                    .entry(account)
+                    .or_default()
+                    .push(StatementEntry {
+                        at,
+                        transfer: id,
+                        payment: Some(payment),
+                        code,
+                        credit: credit_side,
+                        amount,
+                        credits_after,
+                        debits_after,
+                    });
+            }
+        }
     }
 
     /// Adds a posted transfer to both accounts' statements.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::business_day::BusinessDate;
 use crate::compliance::{ComplianceConfig, HoldDecision, ListVersionRef, Officer, Screening};
 use crate::fx::sheet::{RateSheetRequest, ReferenceRateRequest};
+use crate::liquidity_saving::LiquiditySavingConfig;
 use crate::model::{ParticipantRole, ParticipantStatus, PaymentInstruction};
 use crate::operating_days::{CalendarAmendment, CutOff, DaySchedule};
 use crate::pvp::QuoteRequest;
@@ -233,6 +234,9 @@ pub enum HubCommand {
     },
     /// The operator closes or opens one date that has not opened yet.
     AmendCalendar(CalendarAmendment),
+    /// The operator sets liquidity saving: offsetting on entry, how often the queue
+    /// optimisation runs, and how much work one run may do.
+    ConfigureLiquiditySaving(LiquiditySavingConfig),
     /// The operator moves one cut-off (or the close) of one day later.
     ExtendCutOff {
         currency: CurrencyCode,

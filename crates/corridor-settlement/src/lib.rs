@@ -7,7 +7,8 @@
 //! Modules are layered: models (`rejection`, `model`, `fx`, `pvp`, `payment`, `audit`,
 //! `command`, `outbox`, `business_day`, `timing`, `recall`, `compliance`, `monitoring`,
 //! `liquidity`) use nothing above them; the stores that own one part of the state
-//! (`registry`, `books`, `payments`, `rtgs`, `timers`, `fx_desk`, `operating_days`) use only
+//! (`registry`, `books`, `payments`, `rtgs`, `timers`, `fx_desk`, `operating_days`,
+//! `liquidity_saving`) use only
 //! models; `hub` holds every store and runs the workflows
 //! across them; nothing uses `hub`.
 
@@ -21,6 +22,7 @@ mod fx_desk;
 mod hub;
 mod identities;
 mod liquidity;
+mod liquidity_saving;
 mod model;
 mod monitoring;
 mod operating_days;
@@ -50,9 +52,10 @@ pub use compliance::{
 pub use corridor_calendar::{DayDescription, DayMoment};
 pub use fx_desk::PairVolume;
 pub use hub::MAX_BATCH;
-pub use hub::{Answer, Hub, HubOutcome};
+pub use hub::{Answer, Hub, HubOutcome, QueueSummary};
 pub use identities::{Credential, TokenGrant, is_name, subject_bank};
 pub use liquidity::LiquidityRecord;
+pub use liquidity_saving::{LiquiditySavingConfig, Settled, SettledBy};
 pub use model::{
     CashAccount, ChargeBearer, Participant, ParticipantRole, ParticipantStatus, Party,
     PartyIdentification, PaymentInstruction, PaymentKind, PostalAddress, Priority,

@@ -11,9 +11,9 @@ use corridor_ledger::{StateMachine, codec};
 use corridor_settlement::fx::sheet::{PairRequest, RateSheetRequest, ReferenceRateRequest};
 use corridor_settlement::{
     AccountPurpose, CalendarAmendment, CaseAction, ChargeBearer, CutOff, DaySchedule, EndOfDayRule,
-    HoldDecision, Hub, HubCommand, HubConfig, HubOutcome, LiquidityDirection, ListVersionRef,
-    Officer, ParticipantRole, ParticipantStatus, PaymentStatus, Priority, QuoteRequest,
-    RecallDecision, ScreenedRole, Screening, ScreeningHit,
+    HoldDecision, Hub, HubCommand, HubConfig, HubOutcome, LiquidityDirection,
+    LiquiditySavingConfig, ListVersionRef, Officer, ParticipantRole, ParticipantStatus,
+    PaymentStatus, Priority, QuoteRequest, RecallDecision, ScreenedRole, Screening, ScreeningHit,
 };
 use sha2::{Digest, Sha256};
 use support::*;
@@ -21,12 +21,12 @@ use support::*;
 /// SHA-256 of the snapshot's hub part (everything before the ledger's own snapshot bytes,
 /// whose transfer index is listed in hash-map order).
 const HUB_SNAPSHOT_SHA256: &str =
-    "577ea22f129b13444ae535380d6f8ef27ffa751994f92a0cd8c7453435fc6404";
-const STATE_HASH: u128 = 339402873857711148091974146920356027085;
+    "0d1039ceaeaa58e9290f55088afb7f548eb093d8d2eef66b52bc0e932f9366bc";
+const STATE_HASH: u128 = 314890802843693839233828834537286190416;
 /// SHA-256 of every journaled request, each length-prefixed, in order.
-const JOURNAL_SHA256: &str = "071bbfca5cfd34aea0f19ca1c57014588599e7452258d37d65cf2f07a9767fb6";
+const JOURNAL_SHA256: &str = "7e299b7786cee0980eb43bc71c479969ccda80636ffd27f44187d2daafe448f1";
 /// SHA-256 of every answer's debug text, in order.
-const ANSWERS_SHA256: &str = "3496fdbeba62db871678267cfc5e8b60bed409434f38df6084bc9084e55849dd";
+const ANSWERS_SHA256: &str = "19a357e0edd22730ef284e42006b2cc2360c063bfe57e24d815176916e34f8cb";
 
 fn provider() -> Bic {
     bic("FXPXRUMM")
@@ -444,6 +444,14 @@ fn scripted_run() -> Run {
         cut_off: CutOff::Customer,
         until: "20:00".into(),
     })
+    .unwrap();
+    r.run(HubCommand::ConfigureLiquiditySaving(
+        LiquiditySavingConfig {
+            offsetting: true,
+            optimisation_interval_seconds: 60,
+            max_steps: 10_000,
+        },
+    ))
     .unwrap();
     r
 }

@@ -198,6 +198,7 @@ fn kind(command: &HubCommand) -> &'static str {
         HubCommand::LoadCalendar { .. } => "load_calendar",
         HubCommand::AmendCalendar(_) => "amend_calendar",
         HubCommand::ExtendCutOff { .. } => "extend_cut_off",
+        HubCommand::ConfigureLiquiditySaving(_) => "configure_liquidity_saving",
     }
 }
 

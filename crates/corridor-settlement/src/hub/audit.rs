@@ -48,6 +48,7 @@ impl HubCommand {
             HubCommand::LoadCalendar { .. } => CommandKind::LoadCalendar,
             HubCommand::AmendCalendar(_) => CommandKind::AmendCalendar,
             HubCommand::ExtendCutOff { .. } => CommandKind::ExtendCutOff,
+            HubCommand::ConfigureLiquiditySaving(_) => CommandKind::ConfigureLiquiditySaving,
         }
     }
 
@@ -88,7 +89,8 @@ impl HubCommand {
             | HubCommand::ConfigureOperatingDay { .. }
             | HubCommand::LoadCalendar { .. }
             | HubCommand::AmendCalendar(_)
-            | HubCommand::ExtendCutOff { .. } => OPERATOR.to_string(),
+            | HubCommand::ExtendCutOff { .. }
+            | HubCommand::ConfigureLiquiditySaving(_) => OPERATOR.to_string(),
         }
     }
 }
@@ -202,6 +204,7 @@ fn detail(command: &HubCommand, answer: &Answer) -> String {
             cut_off,
             until,
         } => format!("{currency} {date} {cut_off:?} extended to {until}"),
+        HubCommand::ConfigureLiquiditySaving(c) => format!("{c:?}"),
     }
 }
 

@@ -11,6 +11,7 @@ mod fx;
 mod holds;
 mod invariants;
 mod liquidity;
+mod lsm;
 mod operating;
 mod payments;
 mod recalls;
@@ -31,6 +32,7 @@ use crate::fx::sheet::{RateSheet, ReferenceRate};
 use crate::fx_desk::{FxDesk, PairVolume};
 use crate::identities::{Credential, Identities, LEGACY_TOKEN_TTL_NS, TokenGrant};
 use crate::liquidity::{Liquidity, LiquidityRecord};
+use crate::liquidity_saving::{LiquiditySaving, LiquiditySavingConfig, Settled, SettledBy};
 use crate::model::Participant;
 use crate::monitoring::Monitoring;
 use crate::operating_days::{CurrencyPhase, OperatingDays, OperatingSetup};
@@ -43,6 +45,8 @@ use crate::registry::{AccountInfo, CurrencyAgent, Registry};
 use crate::rejection::Rejection;
 use crate::rtgs::Queues;
 use crate::timers::Timers;
+
+pub use lsm::QueueSummary;
 
 /// Largest payment batch one command may carry.
 pub const MAX_BATCH: usize = 10_000;
@@ -95,6 +99,7 @@ pub struct Hub {
     days: ClosedDays,
     operating: OperatingDays,
     timers: Timers,
+    lsm: LiquiditySaving,
     audit: AuditLog,
     identities: Identities,
 }
@@ -110,6 +115,7 @@ impl Hub {
         self.expire_queued(now);
         self.fx.expire_quotes(now);
         let outcome = self.dispatch(command, now);
+        self.optimise_due(now);
         if let Ok(answer) = &outcome {
             self.audit_command(command, answer, now);
         }
@@ -282,6 +288,10 @@ impl Hub {
             }
             HubCommand::LoadCalendar { currency, text } => self.load_calendar(*currency, text, now),
             HubCommand::AmendCalendar(amendment) => self.amend_calendar(amendment, now),
+            HubCommand::ConfigureLiquiditySaving(config) => {
+                self.lsm.configure(config);
+                Ok(Answer::Done)
+            }
             HubCommand::ExtendCutOff {
                 currency,
                 date,
@@ -409,6 +419,25 @@ impl Hub {
         .into_iter()
         .flatten()
         .min()
+    }
+
+    pub fn liquidity_saving_config(&self) -> &LiquiditySavingConfig {
+        self.lsm.config()
+    }
+
+    /// Value settled by each way (gross, offsetting, each algorithm), per currency; for one
+    /// currency and one participant (the sender) when given.
+    pub fn settled_by(
+        &self,
+        currency: Option<CurrencyCode>,
+        sender: Option<Bic>,
+    ) -> BTreeMap<(CurrencyCode, SettledBy), Settled> {
+        self.lsm.settled(currency, sender)
+    }
+
+    /// How many optimisation runs of `currency` found nothing to settle with payments queued.
+    pub fn gridlocks(&self, currency: CurrencyCode) -> u64 {
+        self.lsm.gridlocks(currency)
     }
 
     /// Payments waiting for a later settlement date or time.

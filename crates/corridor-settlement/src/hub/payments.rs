@@ -10,6 +10,7 @@ use super::operating::Admission;
 use super::{Answer, Hub, HubOutcome, MAX_BATCH};
 use crate::books::{CODE_PAYMENT, CODE_RETURN};
 use crate::compliance::{Compliance, Screening};
+use crate::liquidity_saving::SettledBy;
 use crate::model::PaymentInstruction;
 use crate::outbox::OutboxEvent;
 use crate::payment::{PaymentReceipt, PaymentStatus, parse_amount};
@@ -193,6 +194,7 @@ impl Hub {
         }
         match self.attempt(id, payer, payee, now) {
             Attempt::Settled => self.drain(vec![payee], now),
+            Attempt::NoLiquidity if self.offset_on_entry(id, payer, payee, now) => {}
             Attempt::NoLiquidity => self.enqueue(id, payer, now),
             Attempt::Failed(reason) => self.finish(id, PaymentStatus::Rejected, Some(reason), now),
         }
@@ -215,6 +217,10 @@ impl Hub {
         {
             Ok((transfer, at)) => {
                 self.settled(id, transfer, at);
+                if let Some(p) = self.payments.get(id) {
+                    let sender = p.sender;
+                    self.lsm.count(currency, sender, SettledBy::Gross, amount);
+                }
                 Attempt::Settled
             }
             Err(ResultCode::ExceedsCredits) => Attempt::NoLiquidity,
@@ -275,10 +281,14 @@ impl Hub {
         };
         self.queues
             .insert(Some(payer), QueueKey::new(priority, id), deadline);
+        if let Some(p) = self.payments.get(id) {
+            let currency = p.currency();
+            self.lsm.queue_changed(currency);
+        }
         self.notify_sender(id, now);
     }
 
-    fn dequeue(&mut self, id: u64) {
+    pub(super) fn dequeue(&mut self, id: u64) {
         let Some(p) = self.payments.get(id) else {
             return;
         };

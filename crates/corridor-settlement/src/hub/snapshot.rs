@@ -20,6 +20,7 @@ use crate::fx::sheet::{RateSheet, ReferenceRate};
 use crate::fx_desk::FxDesk;
 use crate::identities::{Credential, Identities, TokenGrant};
 use crate::liquidity::{Liquidity, LiquidityRecord};
+use crate::liquidity_saving::LiquiditySaving;
 use crate::model::Participant;
 use crate::monitoring::Monitoring;
 use crate::operating_days::{OperatingDays, StoredDay};
@@ -32,7 +33,7 @@ use crate::registry::{AccountInfo, CurrencyAgent, Registry};
 use crate::rtgs::{QueueKey, Queues};
 use crate::timers::{Due, Timers};
 
-const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB07";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB08";
 
 /// The snapshot's layout, as written. Field order is the format: never reorder.
 #[derive(Serialize)]
@@ -60,6 +61,7 @@ struct HubStateRef<'a> {
     audit: &'a [audit::Stored],
     credentials: &'a BTreeMap<String, Credential>,
     operating_days: Vec<StoredDay>,
+    liquidity_saving: &'a LiquiditySaving,
     ledger: &'a [u8],
 }
 
@@ -89,6 +91,7 @@ struct HubState {
     audit: Vec<audit::Stored>,
     credentials: BTreeMap<String, Credential>,
     operating_days: Vec<StoredDay>,
+    liquidity_saving: LiquiditySaving,
     ledger: Vec<u8>,
 }
 
@@ -224,6 +227,7 @@ impl Hub {
             audit,
             credentials: self.identities.credential_map(),
             operating_days: self.operating.stored(),
+            liquidity_saving: &self.lsm,
             ledger,
         };
         let mut out = SNAPSHOT_MAGIC.to_vec();
@@ -275,6 +279,7 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
         days: ClosedDays::restore(state.closed_days),
         operating,
         timers,
+        lsm: state.liquidity_saving,
         audit: AuditLog::restore(state.audit),
         identities: Identities::restore(state.tokens, state.credentials),
         registry,

@@ -1,0 +1,115 @@
+//! Liquidity saving over HTTP: the operator sets it (offsetting on entry, how often the
+//! queue optimisation runs, how much one run may do); everyone reads what it did. A bank
+//! sees only its own figures (what it sent, what it has queued); the operator and auditors
+//! see the whole scheme's.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use corridor_core::CurrencyCode;
+use corridor_settlement::{HubCommand, LiquiditySavingConfig, Rejection, SettledBy};
+use serde::Serialize;
+
+use crate::auth::Caller;
+use crate::endpoint::{ApiJson, Refusals, St};
+use crate::error::AppResult;
+use crate::iso_api::wall_clock;
+use crate::submit::submit;
+use crate::views::decimal_in;
+
+/// Settled one way: how many payments and their value.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SettledView {
+    pub by: SettledBy,
+    pub payments: u64,
+    pub value: String,
+}
+
+/// One currency's figures.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CurrencySaving {
+    #[schema(value_type = String)]
+    pub currency: CurrencyCode,
+    pub settled: Vec<SettledView>,
+    /// Value settled by offsetting and the optimisation, over all value settled.
+    pub saved_share_bps: u32,
+    pub queued_payments: u64,
+    pub queued_value: String,
+    /// Seconds the oldest queued payment has waited.
+    pub oldest_queued_age_seconds: Option<u64>,
+    /// Optimisation runs that found nothing to settle while payments waited (the scheme's
+    /// figure; 0 for a bank).
+    pub gridlocks: u64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LiquiditySavingView {
+    pub config: LiquiditySavingConfig,
+    pub currencies: Vec<CurrencySaving>,
+}
+
+#[utoipa::path(get, path = "/v1/liquidity-saving", tag = "operations", responses((status = 200, body = LiquiditySavingView), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn get_saving(State(state): St, caller: Caller) -> AppResult<Response> {
+    let sender = if caller.sees_everything() {
+        None
+    } else {
+        Some(caller.participant()?)
+    };
+    let now = wall_clock();
+    let view = state
+        .engine
+        .query_async(move |hub| LiquiditySavingView {
+            config: hub.liquidity_saving_config().clone(),
+            currencies: hub
+                .currencies()
+                .map(|c| {
+                    let code = c.currency.code;
+                    let settled = hub.settled_by(Some(code), sender);
+                    let total: u128 = settled.values().map(|s| s.value).sum();
+                    let saved: u128 = settled
+                        .iter()
+                        .filter(|((_, by), _)| *by != SettledBy::Gross)
+                        .map(|(_, s)| s.value)
+                        .sum();
+                    let queue = hub.queue_summary(code, sender);
+                    CurrencySaving {
+                        currency: code,
+                        settled: settled
+                            .iter()
+                            .map(|((_, by), s)| SettledView {
+                                by: *by,
+                                payments: s.payments,
+                                value: decimal_in(c.currency, s.value),
+                            })
+                            .collect(),
+                        saved_share_bps: saved
+                            .saturating_mul(10_000)
+                            .checked_div(total)
+                            .map_or(0, |bps| u32::try_from(bps).unwrap_or(10_000)),
+                        queued_payments: queue.payments,
+                        queued_value: decimal_in(c.currency, queue.value),
+                        oldest_queued_age_seconds: queue
+                            .oldest_received_at
+                            .map(|t| now.0.saturating_sub(t.0) / 1_000_000_000),
+                        gridlocks: if sender.is_none() {
+                            hub.gridlocks(code)
+                        } else {
+                            0
+                        },
+                    }
+                })
+                .collect(),
+        })
+        .await?;
+    Ok(ApiJson(view).into_response())
+}
+
+#[utoipa::path(put, path = "/v1/liquidity-saving", tag = "operations", request_body = LiquiditySavingConfig, responses((status = 200, body = LiquiditySavingConfig), (status = 400, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn set_saving(
+    State(state): St,
+    caller: Caller,
+    ApiJson(config): ApiJson<LiquiditySavingConfig>,
+) -> AppResult<Response> {
+    caller.require_operator()?;
+    submit(&state, HubCommand::ConfigureLiquiditySaving(config.clone())).await?;
+    Ok(ApiJson(config).into_response())
+}
