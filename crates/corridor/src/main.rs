@@ -78,6 +78,9 @@ enum BenchCommand {
     /// Payments per second through the HTTP API as history piles up on a few pairs of
     /// accounts: the first tenth of a long run against the last.
     Soak(bench::soak::SoakBenchArgs),
+    /// Liquidity saving on the hub: the time to resolve a gridlock, and the liquidity a
+    /// business day needs with and without it.
+    Lsm(bench::lsm::LsmBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -110,6 +113,7 @@ fn main() -> std::process::ExitCode {
         Commands::Bench(BenchCommand::Iso(args)) => bench::iso::run(args),
         Commands::Bench(BenchCommand::Screen(args)) => bench::screen::run(args),
         Commands::Bench(BenchCommand::Soak(args)) => bench::soak::run(args),
+        Commands::Bench(BenchCommand::Lsm(args)) => bench::lsm::run(args),
         Commands::Screen(args) => screen::run(args),
         Commands::Iso(command) => iso::run(command),
         Commands::Mt2mx(args) => iso::mt2mx(args),

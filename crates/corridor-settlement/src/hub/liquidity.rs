@@ -88,6 +88,8 @@ impl Hub {
         self.outboxes.push(participant, at, event);
         if direction == LiquidityDirection::Fund {
             self.drain(vec![account], now);
+            // New liquidity may free a group the queues could not settle before.
+            self.lsm.queue_changed(code);
         }
         Ok(Answer::Liquidity(record))
     }

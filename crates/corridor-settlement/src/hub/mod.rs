@@ -290,6 +290,12 @@ impl Hub {
             HubCommand::AmendCalendar(amendment) => self.amend_calendar(amendment, now),
             HubCommand::ConfigureLiquiditySaving(config) => {
                 self.lsm.configure(config);
+                // The queues as they stand are worth a first run.
+                for payer in self.queues.payers() {
+                    if let Some(account) = self.registry.account(payer) {
+                        self.lsm.queue_changed(account.currency);
+                    }
+                }
                 Ok(Answer::Done)
             }
             HubCommand::ExtendCutOff {

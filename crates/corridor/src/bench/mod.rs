@@ -9,6 +9,7 @@ mod http;
 mod hub;
 pub mod iso;
 pub mod ledger;
+pub mod lsm;
 pub mod memory;
 mod payments;
 pub mod screen;
