@@ -21,8 +21,8 @@ use support::*;
 /// SHA-256 of the snapshot's hub part (everything before the ledger's own snapshot bytes,
 /// whose transfer index is listed in hash-map order).
 const HUB_SNAPSHOT_SHA256: &str =
-    "0d1039ceaeaa58e9290f55088afb7f548eb093d8d2eef66b52bc0e932f9366bc";
-const STATE_HASH: u128 = 314890802843693839233828834537286190416;
+    "efa68799403e0870155a7ecb8d0c84e22926f2eb2f771a9cf8cf1033617feebb";
+const STATE_HASH: u128 = 81892193681947674903133686467168917353;
 /// SHA-256 of every journaled request, each length-prefixed, in order.
 const JOURNAL_SHA256: &str = "7e299b7786cee0980eb43bc71c479969ccda80636ffd27f44187d2daafe448f1";
 /// SHA-256 of every answer's debug text, in order.
