@@ -10,6 +10,7 @@ mod conn;
 mod credentials;
 mod fx;
 mod ledger;
+mod liquidity;
 mod outbox;
 mod payments;
 mod recalls;
@@ -56,6 +57,10 @@ pub enum ClientCommand {
     /// for the operator load, amend, schedule and extend.
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
+    /// Liquidity saving: what offsetting and the queue optimisation settled; the operator
+    /// sets it.
+    #[command(subcommand)]
+    LiquiditySaving(liquidity::LiquiditySavingCommand),
     /// Reads your outbox: status changes, incoming payments, liquidity notices.
     Outbox(Box<outbox::OutboxArgs>),
     /// Asks for a cross-currency quote: provider, rate, fees and both amounts, locked until
@@ -98,6 +103,7 @@ pub fn run(command: ClientCommand) -> anyhow::Result<()> {
         ClientCommand::Fund(args) => ledger::fund(*args),
         ClientCommand::EndOfDay(args) => ledger::end_of_day(*args),
         ClientCommand::Calendar(command) => calendar::run(command),
+        ClientCommand::LiquiditySaving(command) => liquidity::run(command),
         ClientCommand::Outbox(args) => outbox::run(*args),
         ClientCommand::Quote(args) => fx::quote(*args),
         ClientCommand::Rates(command) => fx::rates(command),
