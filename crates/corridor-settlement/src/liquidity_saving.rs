@@ -121,6 +121,22 @@ impl LiquiditySaving {
         due
     }
 
+    /// When the next optimisation run is due, if a currency's queues changed.
+    pub(crate) fn next_due(&self) -> Option<Timestamp> {
+        let interval = self.config.optimisation_interval_seconds;
+        if interval == 0 {
+            return None;
+        }
+        self.changed
+            .iter()
+            .map(|c| {
+                self.last_run
+                    .get(c)
+                    .map_or(Timestamp::ZERO, |last| last.plus_seconds(interval))
+            })
+            .min()
+    }
+
     pub(crate) fn gridlocked(&mut self, currency: CurrencyCode) {
         *self.gridlocks.entry(currency).or_default() += 1;
     }

@@ -45,7 +45,8 @@ impl Timers {
         self.due.is_empty()
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.due.len()
+    /// How many timers of one kind are set.
+    pub(crate) fn count(&self, due: Due) -> usize {
+        self.due.iter().filter(|(_, d, _)| *d == due).count()
     }
 }

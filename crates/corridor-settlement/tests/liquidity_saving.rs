@@ -5,6 +5,7 @@
 
 mod support;
 
+use corridor_core::Timestamp;
 use corridor_ledger::StateMachine;
 use corridor_settlement::{HubCommand, LiquiditySavingConfig, PaymentStatus, Priority, SettledBy};
 use proptest::prelude::*;
@@ -128,6 +129,9 @@ fn a_whole_gridlocked_queue_settles_at_once() {
                 .payment,
         );
     }
+    // With no more traffic, the node still knows when to tick for the next run.
+    let due = b.hub.next_deadline().expect("a run is due");
+    assert!(due <= Timestamp(b.now.0 + SECOND), "{due} after {}", b.now);
     b.advance(2);
     b.ok(HubCommand::Tick);
     assert!(

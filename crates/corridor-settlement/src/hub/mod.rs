@@ -414,13 +414,14 @@ impl Hub {
     }
 
     /// The earliest time something happens on its own (a queued payment times out, a
-    /// warehoused one comes out, a currency opens or closes), so the node knows when to
-    /// tick.
+    /// warehoused one comes out, a currency opens or closes, a queue optimisation is due),
+    /// so the node knows when to tick.
     pub fn next_deadline(&self) -> Option<Timestamp> {
         [
             self.queues.next_deadline(),
             self.timers.next(),
             self.operating.next_boundary(),
+            self.lsm.next_due(),
         ]
         .into_iter()
         .flatten()
@@ -448,7 +449,7 @@ impl Hub {
 
     /// Payments waiting for a later settlement date or time.
     pub fn warehoused_count(&self) -> usize {
-        self.timers.len()
+        self.timers.count(crate::timers::Due::Release)
     }
 
     /// Where `currency`'s day stands at `now`.
