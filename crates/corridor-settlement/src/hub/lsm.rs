@@ -27,6 +27,7 @@ use super::Hub;
 use crate::books::{CODE_PAYMENT, CODE_RETURN, GroupTransfer};
 use crate::liquidity_saving::SettledBy;
 use crate::model::Priority;
+use crate::payment::PaymentStatus;
 
 /// A queued (or arriving) payment as the algorithms see it.
 #[derive(Clone, Copy, Debug)]
@@ -58,11 +59,9 @@ impl Hub {
     /// What waits in `currency`'s queues, of `sender` only when given.
     pub fn queue_summary(&self, currency: CurrencyCode, sender: Option<Bic>) -> QueueSummary {
         let mut summary = QueueSummary::default();
-        for payer in self.queues.payers() {
-            let Some(info) = self.registry.account(payer) else {
-                continue;
-            };
-            if info.currency != currency || sender.is_some_and(|s| s != info.owner) {
+        for payer in self.payers_in(currency) {
+            let owner = self.registry.account(payer).map(|i| i.owner);
+            if sender.is_some_and(|s| Some(s) != owner) {
                 continue;
             }
             for id in self.queued_in(&[payer]) {
@@ -241,8 +240,15 @@ impl Hub {
         pairs.sort_unstable();
         let (mut settled_any, mut budget) = (false, steps);
         for (_, a, b) in pairs {
-            let mut ab = flows[&(a, b)].clone();
-            let mut ba = flows[&(b, a)].clone();
+            // A pair settled before this one fed queues that may have settled some of these.
+            let still_queued = |ms: &[Member]| -> Vec<Member> {
+                ms.iter()
+                    .copied()
+                    .filter(|m| self.is_queued(m.id))
+                    .collect()
+            };
+            let mut ab = still_queued(&flows[&(a, b)]);
+            let mut ba = still_queued(&flows[&(b, a)]);
             let (avail_a, avail_b) = (
                 signed(self.books.available(a)),
                 signed(self.books.available(b)),
@@ -284,6 +290,12 @@ impl Hub {
     /// Posts `group` all at once or not at all; on success each payment leaves its queue and
     /// is settled, and the queues its settlement fed are retried.
     fn settle_members(&mut self, group: &[Member], by: SettledBy, now: Timestamp) -> bool {
+        // Every member waits (an arriving payment is recorded as queued until decided): a
+        // payment that settled meanwhile must never be posted again.
+        if !group.iter().all(|m| self.is_queued(m.id)) {
+            debug_assert!(false, "a group member no longer waits");
+            return false;
+        }
         let Some(currency) = group
             .first()
             .and_then(|m| self.payments.get(m.id))
@@ -309,6 +321,12 @@ impl Hub {
         fed.dedup();
         self.drain(fed, now);
         true
+    }
+
+    fn is_queued(&self, id: u64) -> bool {
+        self.payments
+            .get(id)
+            .is_some_and(|p| p.status == PaymentStatus::Queued)
     }
 
     fn member(&self, id: u64, payer: AccountId, payee: AccountId) -> Option<Member> {
@@ -348,13 +366,12 @@ impl Hub {
 
     /// Every queue of `currency` whose sender may pay, in order.
     fn currency_queues(&self, currency: CurrencyCode) -> BTreeMap<AccountId, Vec<Member>> {
-        self.queues
-            .payers()
+        self.payers_in(currency)
             .into_iter()
             .filter(|a| {
                 self.registry
                     .account(*a)
-                    .is_some_and(|i| i.currency == currency && self.registry.is_active(i.owner))
+                    .is_some_and(|i| self.registry.is_active(i.owner))
             })
             .map(|a| (a, self.queue_members(a)))
             .filter(|(_, q)| !q.is_empty())
