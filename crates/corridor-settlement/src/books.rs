@@ -440,20 +440,13 @@ impl Books {
                 } else {
                     running.1 += amount;
                 }
-                let (credits_after, debits_after) = *running;
-                self.entries
-                    .entry(account)
-                    .or_default()
-                    .push(StatementEntry {
-                        at,
-                        transfer: id,
-                        payment: Some(payment),
-                        code,
-                        credit: credit_side,
-                        amount,
-                        credits_after,
-                        debits_after,
-                    });
+                let after = *running;
+                self.push_entry(
+                    account,
+                    credit_side,
+                    (id, at, Some(payment), code, amount),
+                    after,
+                );
             }
         }
     }
@@ -473,20 +466,37 @@ impl Books {
                 .ledger
                 .account(account)
                 .map_or((0, 0), |a| (a.credits_posted, a.debits_posted));
-            self.entries
-                .entry(account)
-                .or_default()
-                .push(StatementEntry {
-                    at,
-                    transfer: id,
-                    payment,
-                    code,
-                    credit: credit_side,
-                    amount,
-                    credits_after: totals.0,
-                    debits_after: totals.1,
-                });
+            self.push_entry(
+                account,
+                credit_side,
+                (id, at, payment, code, amount),
+                totals,
+            );
         }
+    }
+
+    /// One side of a posting on `account`'s statement, with the account's posted
+    /// (credits, debits) right after it.
+    fn push_entry(
+        &mut self,
+        account: AccountId,
+        credit_side: bool,
+        (transfer, at, payment, code, amount): (TransferId, Timestamp, Option<u64>, u16, u128),
+        (credits_after, debits_after): (u128, u128),
+    ) {
+        self.entries
+            .entry(account)
+            .or_default()
+            .push(StatementEntry {
+                at,
+                transfer,
+                payment,
+                code,
+                credit: credit_side,
+                amount,
+                credits_after,
+                debits_after,
+            });
     }
 
     /// The statement of account `info` for `[from, to)`, at most `limit` entries.

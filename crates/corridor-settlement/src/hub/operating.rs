@@ -542,7 +542,7 @@ impl Hub {
     }
 
     /// Every settlement account in `currency` that has a queue.
-    fn payers_in(&self, currency: CurrencyCode) -> Vec<AccountId> {
+    pub(super) fn payers_in(&self, currency: CurrencyCode) -> Vec<AccountId> {
         self.queues
             .payers()
             .into_iter()
