@@ -8,7 +8,11 @@
 //!     over ten hours from a seeded generator, settled once as plain RTGS and once with
 //!     offsetting and the optimisation every `--interval` seconds, at equal initial liquidity
 //!     (value settled by the end of the day, mean delay); then, by bisection, the least
-//!     liquidity per bank with which each settles every payment by the end of the day.
+//!     liquidity with which each settles every payment by the end of the day. As payment
+//!     system simulators do, each bank's liquidity lies between its lower bound (its net
+//!     debit at the end of the day, which no algorithm can do without) and its upper bound
+//!     (its largest net debit over the day, with which every payment settles on arrival):
+//!     the bisection searches one share of the span between them, the same for every bank.
 
 use std::time::Instant;
 
@@ -117,9 +121,9 @@ impl Bench {
         Ok(())
     }
 
-    /// The agent and `banks` banks, each funded with `liquidity` kopecks, liquidity saving
-    /// on (with optimisation every `interval` seconds) or off.
-    fn corridor(banks: usize, liquidity: u128, interval: Option<u32>) -> anyhow::Result<Bench> {
+    /// The agent and one bank for each of `liquidity`, funded with that many kopecks,
+    /// liquidity saving on (with optimisation every `interval` seconds) or off.
+    fn corridor(liquidity: &[u128], interval: Option<u32>) -> anyhow::Result<Bench> {
         let mut b = Bench {
             hub: Hub::new(),
             now: DAY_START - 3_600 * SECOND,
@@ -144,7 +148,7 @@ impl Bench {
             agent: parse(AGENT),
             time_zone: "Europe/Moscow".into(),
         })?;
-        for n in 0..banks {
+        for (n, &liquidity) in liquidity.iter().enumerate() {
             b.run(&HubCommand::AdmitParticipant {
                 bic: bank(n),
                 name: format!("Bank {n}"),
@@ -189,9 +193,9 @@ impl Bench {
         })
     }
 
-    /// (settled value, payments settled, payments in all, mean delay in seconds).
-    fn outcome(&self) -> (u128, usize, usize, f64) {
-        let (mut value, mut settled, mut delay_ns) = (0u128, 0usize, 0u128);
+    /// What a day settled, and how late.
+    fn outcome(&self) -> Outcome {
+        let (mut value, mut settled, mut delay_ns, mut max_ns) = (0u128, 0usize, 0u128, 0u64);
         let count = self.hub.payment_count();
         for id in 1..=count as u64 {
             let Some(p) = self.hub.payment(id) else {
@@ -203,15 +207,31 @@ impl Bench {
             value += p.amount;
             settled += 1;
             let at = p.settled_at.map_or(0, |t| t.0);
-            delay_ns += u128::from(at.saturating_sub(p.received_at.0));
+            let delay = at.saturating_sub(p.received_at.0);
+            delay_ns += u128::from(delay);
+            max_ns = max_ns.max(delay);
         }
-        let mean = if settled == 0 {
+        let delay_mean_s = if settled == 0 {
             0.0
         } else {
             delay_ns as f64 / settled as f64 / SECOND as f64
         };
-        (value, settled, count, mean)
+        Outcome {
+            settled_value: value,
+            settled_payments: settled,
+            payments: count,
+            delay_mean_s,
+            delay_max_s: max_ns / SECOND,
+        }
     }
+}
+
+struct Outcome {
+    settled_value: u128,
+    settled_payments: usize,
+    payments: usize,
+    delay_mean_s: f64,
+    delay_max_s: u64,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -231,7 +251,7 @@ struct Gridlock {
 /// (a): every bank holds 1.00 and every payment is at least 100.00, so none moves alone;
 /// the payments are [`flows`], queued in the order drawn.
 fn gridlock(args: &LsmBenchArgs) -> anyhow::Result<Gridlock> {
-    let mut b = Bench::corridor(args.banks, 100, None)?;
+    let mut b = Bench::corridor(&vec![100; args.banks], None)?;
     let mut rng = StdRng::seed_from_u64(20);
     let mut queued_value = 0u128;
     for (n, (from, to, amount)) in flows(
@@ -247,7 +267,7 @@ fn gridlock(args: &LsmBenchArgs) -> anyhow::Result<Gridlock> {
         let i = payment(n, to, amount, &mut rng);
         b.pay(from, i)?;
     }
-    let rtgs_settled_value = b.outcome().0;
+    let rtgs_settled_value = b.outcome().settled_value;
     // Turning the optimisation on runs its sequence at once over the queues as they stand.
     let started = Instant::now();
     b.run(&HubCommand::ConfigureLiquiditySaving(
@@ -261,7 +281,11 @@ fn gridlock(args: &LsmBenchArgs) -> anyhow::Result<Gridlock> {
     b.hub
         .check_invariants()
         .map_err(|e| anyhow::anyhow!("invariants after the gridlock: {e}"))?;
-    let (settled_value, settled_payments, _, _) = b.outcome();
+    let Outcome {
+        settled_value,
+        settled_payments,
+        ..
+    } = b.outcome();
     let by = |way| {
         b.hub
             .settled_by(Some(parse("RUB")), None)
@@ -335,23 +359,67 @@ fn day_workload(args: &LsmBenchArgs) -> Vec<(u64, usize, usize, u128)> {
     day
 }
 
+/// Each bank's lower and upper bound of liquidity for `day`, in kopecks: its net debit at
+/// the end of the day, and its largest net debit at any moment of the day.
+#[derive(Debug)]
+struct Bounds {
+    lower: Vec<u128>,
+    upper: Vec<u128>,
+}
+
+impl Bounds {
+    fn of(banks: usize, day: &[(u64, usize, usize, u128)]) -> Bounds {
+        let mut net = vec![0i128; banks];
+        let mut upper = vec![0u128; banks];
+        for &(_, from, to, amount) in day {
+            let amount = i128::try_from(amount).unwrap_or(i128::MAX);
+            net[from] += amount;
+            net[to] -= amount;
+            upper[from] = upper[from].max(net[from].max(0).unsigned_abs());
+        }
+        let lower = net.iter().map(|n| n.max(&0).unsigned_abs()).collect();
+        Bounds { lower, upper }
+    }
+
+    /// Each bank's liquidity at `share` ten-thousandths of the way from lower to upper.
+    fn at(&self, share: u128) -> Vec<u128> {
+        self.lower
+            .iter()
+            .zip(&self.upper)
+            .map(|(&low, &high)| low + (high - low) * share / 10_000)
+            .collect()
+    }
+}
+
 #[derive(Debug, serde::Serialize)]
 struct DayRun {
-    liquidity_per_bank: u128,
+    /// Ten-thousandths of the way from each bank's lower bound to its upper bound.
+    share: u128,
+    liquidity: u128,
     settled_value: u128,
     settled_payments: usize,
     payments: usize,
     delay_mean_s: f64,
+    delay_max_s: u64,
 }
 
-/// Settles `day` with `liquidity` kopecks per bank, liquidity saving on or off.
+impl DayRun {
+    fn settled_all(&self) -> bool {
+        self.settled_payments == self.payments
+    }
+}
+
+/// Settles `day` with each bank's liquidity at `share` of its bounds, liquidity saving on
+/// or off.
 fn run_day(
     args: &LsmBenchArgs,
     day: &[(u64, usize, usize, u128)],
-    liquidity: u128,
+    bounds: &Bounds,
+    share: u128,
     lsm: bool,
 ) -> anyhow::Result<DayRun> {
-    let mut b = Bench::corridor(args.day_banks, liquidity, lsm.then_some(args.interval))?;
+    let liquidity = bounds.at(share);
+    let mut b = Bench::corridor(&liquidity, lsm.then_some(args.interval))?;
     for (n, &(at, from, to, amount)) in day.iter().enumerate() {
         b.now = b.now.max(DAY_START + at * SECOND);
         let mut rng = StdRng::seed_from_u64(n as u64);
@@ -360,34 +428,46 @@ fn run_day(
     // The end of the day: one last optimisation run, then the count.
     b.now = b.now.max(DAY_START + DAY_SECONDS * SECOND) + u64::from(args.interval) * SECOND;
     b.run(&HubCommand::Tick)?;
-    let (settled_value, settled_payments, payments, delay_mean_s) = b.outcome();
+    let o = b.outcome();
     Ok(DayRun {
-        liquidity_per_bank: liquidity,
-        settled_value,
-        settled_payments,
-        payments,
-        delay_mean_s,
+        share,
+        liquidity: liquidity.iter().sum(),
+        settled_value: o.settled_value,
+        settled_payments: o.settled_payments,
+        payments: o.payments,
+        delay_mean_s: o.delay_mean_s,
+        delay_max_s: o.delay_max_s,
     })
 }
 
-/// The least liquidity per bank (to 1 %) with which every payment of `day` settles.
+/// The least share of the bounds (to one in a thousand) with which every payment of `day`
+/// settles by the end of the day, and the run at it.
 fn liquidity_needed(
     args: &LsmBenchArgs,
     day: &[(u64, usize, usize, u128)],
+    bounds: &Bounds,
     lsm: bool,
-) -> anyhow::Result<u128> {
-    let total: u128 = day.iter().map(|d| d.3).sum();
-    let (mut low, mut high) = (0u128, total);
-    while high - low > high / 100 {
+) -> anyhow::Result<DayRun> {
+    let mut best = run_day(args, day, bounds, 10_000, lsm)?;
+    if !best.settled_all() {
+        bail!("the upper bound settles every payment on arrival, yet some did not settle");
+    }
+    let (mut low, mut high) = (0u128, 10_000u128);
+    let floor = run_day(args, day, bounds, 0, lsm)?;
+    if floor.settled_all() {
+        return Ok(floor);
+    }
+    while high - low > 10 {
         let mid = low + (high - low) / 2;
-        let run = run_day(args, day, mid, lsm)?;
-        if run.settled_payments == run.payments {
+        let run = run_day(args, day, bounds, mid, lsm)?;
+        if run.settled_all() {
             high = mid;
+            best = run;
         } else {
             low = mid;
         }
     }
-    Ok(high)
+    Ok(best)
 }
 
 pub fn run(args: LsmBenchArgs) -> anyhow::Result<()> {
@@ -396,26 +476,31 @@ pub fn run(args: LsmBenchArgs) -> anyhow::Result<()> {
     }
     let grid = gridlock(&args)?;
     let day = day_workload(&args);
-    let needed_rtgs = liquidity_needed(&args, &day, false)?;
-    let needed_lsm = liquidity_needed(&args, &day, true)?;
+    let bounds = Bounds::of(args.day_banks, &day);
+    let needed_rtgs = liquidity_needed(&args, &day, &bounds, false)?;
+    let needed_lsm = liquidity_needed(&args, &day, &bounds, true)?;
+
     // Equal liquidity: what liquidity saving needs to settle everything.
-    let equal = needed_lsm;
-    let rtgs = run_day(&args, &day, equal, false)?;
-    let lsm = run_day(&args, &day, equal, true)?;
-    let saving = 1.0 - needed_lsm as f64 / needed_rtgs.max(1) as f64;
+    let rtgs = run_day(&args, &day, &bounds, needed_lsm.share, false)?;
+    let lsm = needed_lsm;
+    let saving = 1.0 - lsm.liquidity as f64 / needed_rtgs.liquidity.max(1) as f64;
+    let lower_bound: u128 = bounds.lower.iter().sum();
+    let upper_bound: u128 = bounds.upper.iter().sum();
     let machine = super::Machine::detect();
     if args.json {
         let out = serde_json::json!({
             "machine": machine,
             "gridlock": grid,
             "gridlock_resolve_ms": grid.resolve_ms,
-            "liquidity_needed_rtgs": needed_rtgs,
-            "liquidity_needed_lsm": needed_lsm,
+            "liquidity_lower_bound": lower_bound,
+            "liquidity_upper_bound": upper_bound,
+            "liquidity_needed_rtgs": needed_rtgs.liquidity,
+            "liquidity_needed_lsm": lsm.liquidity,
             "liquidity_saving_ratio": saving,
+            "delay_mean_s_rtgs": needed_rtgs.delay_mean_s,
+            "delay_mean_s_lsm": lsm.delay_mean_s,
             "equal_liquidity_rtgs": rtgs,
             "equal_liquidity_lsm": lsm,
-            "delay_mean_s_rtgs": rtgs.delay_mean_s,
-            "delay_mean_s_lsm": lsm.delay_mean_s,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
@@ -434,18 +519,19 @@ pub fn run(args: LsmBenchArgs) -> anyhow::Result<()> {
         grid.bilateral_value
     );
     println!(
-        "(b) a day of {} payments between {} banks, optimisation every {} s",
+        "(b) a day of {} payments between {} banks, optimisation every {} s; liquidity bounds: lower {lower_bound}, upper {upper_bound} kopecks",
         args.day_payments, args.day_banks, args.interval
+    );
+    println!(
+        "    least liquidity to settle everything: plain RTGS {} (mean delay {:.0} s), liquidity saving {} (mean delay {:.0} s): saving ratio {saving:.3}",
+        needed_rtgs.liquidity, needed_rtgs.delay_mean_s, lsm.liquidity, lsm.delay_mean_s
     );
     for (label, r) in [("plain RTGS", &rtgs), ("liquidity saving", &lsm)] {
         println!(
-            "    {label:<17} at {} kopecks per bank: {} of {} payments, {} kopecks settled, mean delay {:.0} s",
-            r.liquidity_per_bank, r.settled_payments, r.payments, r.settled_value, r.delay_mean_s
+            "    {label:<17} at {} kopecks: {} of {} payments, {} kopecks settled, mean delay {:.0} s",
+            r.liquidity, r.settled_payments, r.payments, r.settled_value, r.delay_mean_s
         );
     }
-    println!(
-        "    liquidity per bank to settle everything: plain RTGS {needed_rtgs}, liquidity saving {needed_lsm}: saving ratio {saving:.3}"
-    );
     Ok(())
 }
 
@@ -480,10 +566,12 @@ mod tests {
     fn a_day_settles_everything_with_the_liquidity_found_for_it() {
         let args = small(5);
         let day = day_workload(&args);
+        let bounds = Bounds::of(args.day_banks, &day);
         for lsm in [false, true] {
-            let needed = liquidity_needed(&args, &day, lsm).unwrap();
-            let run = run_day(&args, &day, needed, lsm).unwrap();
+            let needed = liquidity_needed(&args, &day, &bounds, lsm).unwrap();
+            let run = run_day(&args, &day, &bounds, needed.share, lsm).unwrap();
             assert_eq!(run.settled_payments, run.payments, "lsm {lsm}");
+            assert!(run.liquidity >= bounds.lower.iter().sum::<u128>());
         }
     }
 }
