@@ -139,6 +139,7 @@ pub enum CommandKind {
     AmendCalendar,
     ExtendCutOff,
     ConfigureLiquiditySaving,
+    SetLiquidityControls,
 }
 
 /// What an audit record says happened.

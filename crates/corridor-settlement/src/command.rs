@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::business_day::BusinessDate;
 use crate::compliance::{ComplianceConfig, HoldDecision, ListVersionRef, Officer, Screening};
 use crate::fx::sheet::{RateSheetRequest, ReferenceRateRequest};
+use crate::liquidity_controls::LiquidityControlsRequest;
 use crate::liquidity_saving::LiquiditySavingConfig;
 use crate::model::{ParticipantRole, ParticipantStatus, PaymentInstruction};
 use crate::operating_days::{CalendarAmendment, CutOff, DaySchedule};
@@ -237,6 +238,14 @@ pub enum HubCommand {
     /// The operator sets liquidity saving: offsetting on entry, how often the queue
     /// optimisation runs, and how much work one run may do.
     ConfigureLiquiditySaving(LiquiditySavingConfig),
+    /// Limits and reservations of `participant`'s settlement account in `currency`, asked
+    /// by the participant itself (`requested_by`) or, when `None`, by the operator.
+    SetLiquidityControls {
+        participant: Bic,
+        currency: CurrencyCode,
+        controls: LiquidityControlsRequest,
+        requested_by: Option<Bic>,
+    },
     /// The operator moves one cut-off (or the close) of one day later.
     ExtendCutOff {
         currency: CurrencyCode,

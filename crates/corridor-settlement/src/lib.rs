@@ -8,7 +8,7 @@
 //! `command`, `outbox`, `business_day`, `timing`, `recall`, `compliance`, `monitoring`,
 //! `liquidity`) use nothing above them; the stores that own one part of the state
 //! (`registry`, `books`, `payments`, `rtgs`, `timers`, `fx_desk`, `operating_days`,
-//! `liquidity_saving`) use only
+//! `liquidity_saving`, `liquidity_controls`) use only
 //! models; `hub` holds every store and runs the workflows
 //! across them; nothing uses `hub`.
 
@@ -22,6 +22,7 @@ mod fx_desk;
 mod hub;
 mod identities;
 mod liquidity;
+mod liquidity_controls;
 mod liquidity_saving;
 mod model;
 mod monitoring;
@@ -55,6 +56,9 @@ pub use hub::MAX_BATCH;
 pub use hub::{Answer, Hub, HubOutcome, QueueSummary};
 pub use identities::{Credential, TokenGrant, is_name, subject_bank};
 pub use liquidity::LiquidityRecord;
+pub use liquidity_controls::{
+    BilateralLimitRequest, LiquidityControls, LiquidityControlsRequest, Positions,
+};
 pub use liquidity_saving::{LiquiditySavingConfig, Settled, SettledBy};
 pub use model::{
     CashAccount, ChargeBearer, Participant, ParticipantRole, ParticipantStatus, Party,

@@ -21,12 +21,12 @@ use support::*;
 /// SHA-256 of the snapshot's hub part (everything before the ledger's own snapshot bytes,
 /// whose transfer index is listed in hash-map order).
 const HUB_SNAPSHOT_SHA256: &str =
-    "efa68799403e0870155a7ecb8d0c84e22926f2eb2f771a9cf8cf1033617feebb";
-const STATE_HASH: u128 = 81892193681947674903133686467168917353;
+    "c85ced01b2960fbd26f55be513f4ab969b806e348824e59a09f59a7b435f3dbb";
+const STATE_HASH: u128 = 104137438613918410323428820194884604707;
 /// SHA-256 of every journaled request, each length-prefixed, in order.
-const JOURNAL_SHA256: &str = "7e299b7786cee0980eb43bc71c479969ccda80636ffd27f44187d2daafe448f1";
+const JOURNAL_SHA256: &str = "3d81ea3793033cd18765475a5bf0f1db8f48d984a8e26724b4f3f0a8c06c1cce";
 /// SHA-256 of every answer's debug text, in order.
-const ANSWERS_SHA256: &str = "19a357e0edd22730ef284e42006b2cc2360c063bfe57e24d815176916e34f8cb";
+const ANSWERS_SHA256: &str = "4c7d916edf87c4a180ef4d5fe606ea6dd1777e57f4009c006f7f2943d155f656";
 
 fn provider() -> Bic {
     bic("FXPXRUMM")
@@ -452,6 +452,20 @@ fn scripted_run() -> Run {
             max_steps: 10_000,
         },
     ))
+    .unwrap();
+    r.run(HubCommand::SetLiquidityControls {
+        participant: bank_a(),
+        currency: rub(),
+        controls: corridor_settlement::LiquidityControlsRequest {
+            multilateral_limit: Some("1000000.00".into()),
+            bilateral_limits: vec![corridor_settlement::BilateralLimitRequest {
+                counterparty: bank_b(),
+                limit: "500000.00".into(),
+            }],
+            ..Default::default()
+        },
+        requested_by: Some(bank_a()),
+    })
     .unwrap();
     r
 }

@@ -199,6 +199,7 @@ fn kind(command: &HubCommand) -> &'static str {
         HubCommand::AmendCalendar(_) => "amend_calendar",
         HubCommand::ExtendCutOff { .. } => "extend_cut_off",
         HubCommand::ConfigureLiquiditySaving(_) => "configure_liquidity_saving",
+        HubCommand::SetLiquidityControls { .. } => "set_liquidity_controls",
     }
 }
 

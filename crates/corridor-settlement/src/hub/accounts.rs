@@ -205,6 +205,10 @@ fn acting_banks(command: &HubCommand) -> Vec<Bic> {
         HubCommand::PublishRateSheet { provider, .. } => vec![*provider],
         HubCommand::PublishReferenceRates { agent, .. } => vec![*agent],
         HubCommand::RequestQuote { requester, .. } => vec![*requester],
+        HubCommand::SetLiquidityControls {
+            requested_by: Some(bank),
+            ..
+        } => vec![*bank],
         HubCommand::DecideHold { officer, .. } | HubCommand::WorkCase { officer, .. } => {
             officer.bank.into_iter().collect()
         }

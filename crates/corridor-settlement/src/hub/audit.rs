@@ -49,6 +49,7 @@ impl HubCommand {
             HubCommand::AmendCalendar(_) => CommandKind::AmendCalendar,
             HubCommand::ExtendCutOff { .. } => CommandKind::ExtendCutOff,
             HubCommand::ConfigureLiquiditySaving(_) => CommandKind::ConfigureLiquiditySaving,
+            HubCommand::SetLiquidityControls { .. } => CommandKind::SetLiquidityControls,
         }
     }
 
@@ -67,6 +68,10 @@ impl HubCommand {
             HubCommand::PublishRateSheet { provider, .. } => participant(provider),
             HubCommand::RequestQuote { requester, .. } => participant(requester),
             HubCommand::AnswerRecall { responder, .. } => participant(responder),
+            HubCommand::SetLiquidityControls {
+                requested_by: Some(bank),
+                ..
+            } => participant(bank),
             HubCommand::WorkCase { officer, .. } | HubCommand::DecideHold { officer, .. } => {
                 officer.label()
             }
@@ -90,7 +95,8 @@ impl HubCommand {
             | HubCommand::LoadCalendar { .. }
             | HubCommand::AmendCalendar(_)
             | HubCommand::ExtendCutOff { .. }
-            | HubCommand::ConfigureLiquiditySaving(_) => OPERATOR.to_string(),
+            | HubCommand::ConfigureLiquiditySaving(_)
+            | HubCommand::SetLiquidityControls { .. } => OPERATOR.to_string(),
         }
     }
 }
@@ -205,6 +211,12 @@ fn detail(command: &HubCommand, answer: &Answer) -> String {
             until,
         } => format!("{currency} {date} {cut_off:?} extended to {until}"),
         HubCommand::ConfigureLiquiditySaving(c) => format!("{c:?}"),
+        HubCommand::SetLiquidityControls {
+            participant,
+            currency,
+            controls,
+            ..
+        } => format!("{participant} {currency} {controls:?}"),
     }
 }
 

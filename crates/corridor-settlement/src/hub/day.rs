@@ -34,6 +34,7 @@ impl Hub {
             Closing::Until(to) => to,
         };
         let (from, statements) = self.send_statements(None, date, to);
+        self.reset_positions(None);
         let day = ClosedDay {
             date,
             from,
@@ -61,6 +62,7 @@ impl Hub {
             return;
         }
         let (from, statements) = self.send_statements(Some(currency), date, at);
+        self.reset_positions(Some(currency));
         self.days.record(ClosedDay {
             date,
             from,

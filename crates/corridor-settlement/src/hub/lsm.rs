@@ -25,6 +25,7 @@ use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp};
 
 use super::Hub;
 use crate::books::{CODE_PAYMENT, CODE_RETURN, GroupTransfer};
+use crate::liquidity_controls::Flow;
 use crate::liquidity_saving::SettledBy;
 use crate::model::Priority;
 use crate::payment::PaymentStatus;
@@ -34,11 +35,25 @@ use crate::payment::PaymentStatus;
 struct Member {
     id: u64,
     sender: Bic,
+    receiver: Bic,
     payer: AccountId,
     payee: AccountId,
     amount: u128,
     priority: Priority,
     code: u16,
+}
+
+impl Member {
+    fn flow(&self) -> Flow {
+        Flow {
+            payer: self.payer,
+            sender: self.sender,
+            payee: self.payee,
+            receiver: self.receiver,
+            amount: self.amount,
+            priority: self.priority,
+        }
+    }
 }
 
 fn signed(amount: u128) -> i128 {
@@ -179,10 +194,16 @@ impl Hub {
         let mut included: BTreeMap<AccountId, usize> =
             queues.iter().map(|(a, q)| (*a, q.len())).collect();
         let mut removed = 0;
-        while let Some(&(worst, account)) = order.first() {
-            if worst >= 0 {
-                break;
-            }
+        loop {
+            // The account most in deficit; once every position fits, one whose reservation
+            // or limit the group would break.
+            let account = match order.first() {
+                Some(&(worst, account)) if worst < 0 => account,
+                _ => match self.prefix_breach(queues, &included) {
+                    Some(account) => account,
+                    None => break,
+                },
+            };
             if removed >= removals {
                 return false;
             }
@@ -208,6 +229,23 @@ impl Hub {
             .flat_map(|(a, q)| q[..included[a]].iter().copied())
             .collect();
         !group.is_empty() && self.settle_members(&group, by, now)
+    }
+
+    /// An account whose reservation or limit the prefixes `included` of `queues` would
+    /// break, settled together.
+    fn prefix_breach(
+        &self,
+        queues: &BTreeMap<AccountId, Vec<Member>>,
+        included: &BTreeMap<AccountId, usize>,
+    ) -> Option<AccountId> {
+        if self.controls.is_empty() {
+            return None;
+        }
+        let flows: Vec<Flow> = queues
+            .iter()
+            .flat_map(|(a, q)| q[..included[a]].iter().map(Member::flow))
+            .collect();
+        self.controls_allow(&flows).err()
     }
 
     /// Algorithm 3: pairs of banks settle their mutual normal payments, the pair with the
@@ -303,6 +341,10 @@ impl Hub {
         else {
             return false;
         };
+        let flows: Vec<Flow> = group.iter().map(Member::flow).collect();
+        if self.controls_allow(&flows).is_err() {
+            return false;
+        }
         let transfers: Vec<GroupTransfer> = group
             .iter()
             .map(|m| GroupTransfer::new(m.id, (m.payer, m.payee), (currency, m.amount), m.code))
@@ -310,6 +352,7 @@ impl Hub {
         let Ok(posted) = self.books.post_group(&transfers, now) else {
             return false;
         };
+        self.record_flows(&flows);
         let mut fed = Vec::with_capacity(group.len() * 2);
         for (m, (transfer, at)) in group.iter().zip(posted) {
             self.dequeue(m.id);
@@ -334,6 +377,7 @@ impl Hub {
         Some(Member {
             id,
             sender: p.sender,
+            receiver: p.receiver(),
             payer,
             payee,
             amount: p.amount,

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod controls;
 mod day;
 mod fx;
 mod holds;
@@ -32,6 +33,7 @@ use crate::fx::sheet::{RateSheet, ReferenceRate};
 use crate::fx_desk::{FxDesk, PairVolume};
 use crate::identities::{Credential, Identities, LEGACY_TOKEN_TTL_NS, TokenGrant};
 use crate::liquidity::{Liquidity, LiquidityRecord};
+use crate::liquidity_controls::{ControlStore, LiquidityControls};
 use crate::liquidity_saving::{LiquiditySaving, LiquiditySavingConfig, Settled, SettledBy};
 use crate::model::Participant;
 use crate::monitoring::Monitoring;
@@ -78,6 +80,7 @@ pub enum Answer {
     CalendarLoaded {
         duplicate: bool,
     },
+    LiquidityControls(Box<LiquidityControls>),
 }
 
 pub type HubOutcome = Result<Answer, Rejection>;
@@ -100,6 +103,7 @@ pub struct Hub {
     operating: OperatingDays,
     timers: Timers,
     lsm: LiquiditySaving,
+    controls: ControlStore,
     audit: AuditLog,
     identities: Identities,
 }
@@ -304,6 +308,14 @@ impl Hub {
                 cut_off,
                 until,
             } => self.extend_cut_off(*currency, (*date, *cut_off), until, now),
+            HubCommand::SetLiquidityControls {
+                participant,
+                currency,
+                controls,
+                requested_by,
+            } => {
+                self.set_liquidity_controls((*participant, *currency), controls, *requested_by, now)
+            }
         }
     }
 

@@ -10,6 +10,7 @@ use super::operating::Admission;
 use super::{Answer, Hub, HubOutcome, MAX_BATCH};
 use crate::books::{CODE_PAYMENT, CODE_RETURN};
 use crate::compliance::{Compliance, Screening};
+use crate::liquidity_controls::Flow;
 use crate::liquidity_saving::SettledBy;
 use crate::model::PaymentInstruction;
 use crate::outbox::OutboxEvent;
@@ -211,11 +212,23 @@ impl Hub {
         } else {
             CODE_PAYMENT
         };
+        let flow = Flow {
+            payer,
+            sender: p.sender,
+            payee,
+            receiver: p.receiver(),
+            amount,
+            priority: p.instruction.priority,
+        };
+        if self.controls_allow(&[flow]).is_err() {
+            return Attempt::NoLiquidity;
+        }
         match self
             .books
             .post(payer, payee, currency, amount, code, Some(id), now)
         {
             Ok((transfer, at)) => {
+                self.record_flows(&[flow]);
                 self.settled(id, transfer, at);
                 if let Some(p) = self.payments.get(id) {
                     let sender = p.sender;

@@ -20,6 +20,7 @@ use crate::fx::sheet::{RateSheet, ReferenceRate};
 use crate::fx_desk::FxDesk;
 use crate::identities::{Credential, Identities, TokenGrant};
 use crate::liquidity::{Liquidity, LiquidityRecord};
+use crate::liquidity_controls::ControlStore;
 use crate::liquidity_saving::LiquiditySaving;
 use crate::model::Participant;
 use crate::monitoring::Monitoring;
@@ -33,7 +34,7 @@ use crate::registry::{AccountInfo, CurrencyAgent, Registry};
 use crate::rtgs::{QueueKey, Queues};
 use crate::timers::{Due, Timers};
 
-const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB08";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB09";
 
 /// The snapshot's layout, as written. Field order is the format: never reorder.
 #[derive(Serialize)]
@@ -62,6 +63,7 @@ struct HubStateRef<'a> {
     credentials: &'a BTreeMap<String, Credential>,
     operating_days: Vec<StoredDay>,
     liquidity_saving: &'a LiquiditySaving,
+    liquidity_controls: &'a ControlStore,
     ledger: &'a [u8],
 }
 
@@ -92,6 +94,7 @@ struct HubState {
     credentials: BTreeMap<String, Credential>,
     operating_days: Vec<StoredDay>,
     liquidity_saving: LiquiditySaving,
+    liquidity_controls: ControlStore,
     ledger: Vec<u8>,
 }
 
@@ -228,6 +231,7 @@ impl Hub {
             credentials: self.identities.credential_map(),
             operating_days: self.operating.stored(),
             liquidity_saving: &self.lsm,
+            liquidity_controls: &self.controls,
             ledger,
         };
         let mut out = SNAPSHOT_MAGIC.to_vec();
@@ -280,6 +284,7 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
         operating,
         timers,
         lsm: state.liquidity_saving,
+        controls: state.liquidity_controls,
         audit: AuditLog::restore(state.audit),
         identities: Identities::restore(state.tokens, state.credentials),
         registry,
