@@ -33,7 +33,7 @@ async fn as_operator(
 /// How many days one calendar page shows by default.
 const DEFAULT_DAYS: i64 = 31;
 
-fn currency(code: &str) -> Result<CurrencyCode, ApiError> {
+pub(crate) fn currency(code: &str) -> Result<CurrencyCode, ApiError> {
     code.parse().map_err(|_| {
         ApiError::new(
             axum::http::StatusCode::NOT_FOUND,

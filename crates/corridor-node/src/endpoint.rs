@@ -280,6 +280,7 @@ pub(crate) fn answer_json(answer: Answer) -> AppResult<serde_json::Value> {
         Answer::Recall { recall, duplicate } => json_value(&RecallAnswer { recall, duplicate }),
         Answer::BusinessDay { day, duplicate } => json_value(&BusinessDayAnswer { day, duplicate }),
         Answer::Credential(c) => json_value(&c),
+        Answer::LiquidityControls(c) => json_value(&c),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod calendar_api;
 pub mod compliance_api;
+pub mod controls_api;
 pub mod credentials_api;
 pub mod crl;
 pub mod endpoint;

@@ -16,8 +16,8 @@ use crate::admission;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
-    api, calendar_api, compliance_api, credentials_api, fx_api, iso_api, liquidity_api, outbox_api,
-    payments_api, recall_api,
+    api, calendar_api, compliance_api, controls_api, credentials_api, fx_api, iso_api,
+    liquidity_api, outbox_api, payments_api, recall_api,
 };
 
 /// Every body but a batch's is small; a batch of 10,000 payments with full party data is a
@@ -80,6 +80,10 @@ pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(
             liquidity_api::get_saving,
             liquidity_api::set_saving
+        ))
+        .routes(routes!(
+            controls_api::get_controls,
+            controls_api::set_controls
         ))
         .routes(
             routes!(calendar_api::get_calendar, calendar_api::load_calendar)

@@ -569,6 +569,21 @@ async fn every_endpoint_authorises_every_role() {
             ),
             [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
         ),
+        // Limits and reservations: a bank sets and reads its own; the operator any bank's.
+        case(
+            M::PUT,
+            "/v1/participants/VOLGRUMM/liquidity-controls/RUB".into(),
+            Some(
+                json!({"bilateral_limits": [{"counterparty": "URALRUMM", "limit": "1000000.00"}]}),
+            ),
+            [200, 403, 403, 200, 403, 403, 403, 401, 401, 403, 403],
+        ),
+        case(
+            M::GET,
+            "/v1/participants/VOLGRUMM/liquidity-controls/RUB".into(),
+            None,
+            [200, 403, 403, 200, 403, 403, 200, 401, 401, 403, 403],
+        ),
         // RUB has no schedule: nothing to extend (DT01).
         case(
             M::POST,
@@ -1081,7 +1096,7 @@ async fn openapi_document_matches_the_served_api() {
         .sum();
     assert_eq!(
         (paths.len(), operations),
-        (55, 66),
+        (56, 68),
         "every route of the router is described"
     );
     for (path, item) in paths {
@@ -1241,4 +1256,48 @@ async fn a_batch_of_ten_thousand_payments_is_one_request() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
     assert_eq!(answer["error"]["code"], "FF01");
     node.stop().await;
+}
+
+/// Limits and reservations: bad values are refused with their reason and leave nothing set;
+/// what a bank sets it reads back with its positions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn liquidity_controls_refuse_bad_values_and_show_positions() {
+    let node = TestNode::start().await;
+    let path = "/v1/participants/VOLGRUMM/liquidity-controls/RUB";
+    for (body, code) in [
+        (json!({"multilateral_limit": "-5.00"}), "AM12"),
+        (json!({"multilateral_limit": "5.001"}), "AM12"),
+        (json!({"urgent_reserve": "99999999999.00"}), "AM04"),
+        (
+            json!({"bilateral_limits": [{"counterparty": "VOLGRUMM", "limit": "1.00"}]}),
+            "FF01",
+        ),
+        (json!({"overdraft": "1.00"}), "FF01"),
+    ] {
+        let (status, answer) = node
+            .call(Some("VOLGRUMM"), Method::PUT, path, Some(&body))
+            .await;
+        assert!(
+            [StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY].contains(&status),
+            "{body}: {status} {answer}"
+        );
+        assert_eq!(answer["error"]["code"], code, "{body}: {answer}");
+    }
+    let (status, _) = node.call(Some("VOLGRUMM"), Method::GET, path, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nothing was set");
+    let limit = json!({"bilateral_limits": [{"counterparty": "NEVARUMM", "limit": "3.00"}]});
+    let (status, _) = node
+        .call(Some("VOLGRUMM"), Method::PUT, path, Some(&limit))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    node.post(
+        "VOLGRUMM",
+        "/v1/payments",
+        &payment("LIMIT-1", "NEVARUMM", "2.00", "RUB"),
+    )
+    .await;
+    let (status, view) = node.call(Some("VOLGRUMM"), Method::GET, path, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(view["bilateral_limits"][0]["position"], "2.00", "{view}");
+    assert_eq!(view["set_by"], "participant:VOLGRUMM");
 }

@@ -375,6 +375,51 @@ fn client_commands_against_a_demo_node() {
     let impossible = fails(&node, "operator", &["end-of-day", "2026-02-30"]);
     assert!(impossible.contains("DT01"), "{impossible}");
 
+    // Limits and reservations: a bank sets its own and reads them back; another bank's
+    // are refused.
+    let set = ok(
+        &node,
+        "VOLGRUMM",
+        &[
+            "liquidity-controls",
+            "set",
+            "VOLGRUMM",
+            "RUB",
+            "--urgent-reserve",
+            "10.00",
+            "--bilateral",
+            "NEVARUMM=500.00",
+        ],
+    );
+    assert!(set.contains("set"), "{set}");
+    let shown = ok(
+        &node,
+        "VOLGRUMM",
+        &["liquidity-controls", "show", "VOLGRUMM", "RUB"],
+    );
+    for part in ["10.00", "NEVARUMM", "500.00", "participant:VOLGRUMM"] {
+        assert!(shown.contains(part), "{shown}");
+    }
+    let refused = fails(
+        &node,
+        "NEVARUMM",
+        &["liquidity-controls", "show", "VOLGRUMM", "RUB"],
+    );
+    assert!(refused.contains("AG01"), "{refused}");
+    let refused = fails(
+        &node,
+        "VOLGRUMM",
+        &[
+            "liquidity-controls",
+            "set",
+            "VOLGRUMM",
+            "RUB",
+            "--bilateral",
+            "NEVARUMM",
+        ],
+    );
+    assert!(refused.contains("COUNTERPARTY=LIMIT"), "{refused}");
+
     // participants: the demo's twelve (two agents, eight banks, two FX providers).
     let list = json(&ok(&node, "auditor", &["participants", "--json"]));
     assert_eq!(list.as_array().map(Vec::len), Some(12), "{list}");

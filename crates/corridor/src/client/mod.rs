@@ -7,6 +7,7 @@ mod args;
 mod calendar;
 mod compliance;
 mod conn;
+mod controls;
 mod credentials;
 mod fx;
 mod ledger;
@@ -61,6 +62,10 @@ pub enum ClientCommand {
     /// sets it.
     #[command(subcommand)]
     LiquiditySaving(liquidity::LiquiditySavingCommand),
+    /// Limits and reservations of a bank's settlement account: show, and set (a bank its
+    /// own, the operator any bank's).
+    #[command(subcommand)]
+    LiquidityControls(controls::LiquidityControlsCommand),
     /// Reads your outbox: status changes, incoming payments, liquidity notices.
     Outbox(Box<outbox::OutboxArgs>),
     /// Asks for a cross-currency quote: provider, rate, fees and both amounts, locked until
@@ -104,6 +109,7 @@ pub fn run(command: ClientCommand) -> anyhow::Result<()> {
         ClientCommand::EndOfDay(args) => ledger::end_of_day(*args),
         ClientCommand::Calendar(command) => calendar::run(command),
         ClientCommand::LiquiditySaving(command) => liquidity::run(command),
+        ClientCommand::LiquidityControls(command) => controls::run(command),
         ClientCommand::Outbox(args) => outbox::run(*args),
         ClientCommand::Quote(args) => fx::quote(*args),
         ClientCommand::Rates(command) => fx::rates(command),
