@@ -77,6 +77,7 @@ fn settled_by_name(by: corridor_settlement::SettledBy) -> &'static str {
         SettledBy::AllOrNothing => "all_or_nothing",
         SettledBy::Partial => "partial",
         SettledBy::Bilateral => "bilateral",
+        SettledBy::Net => "net",
     }
 }
 

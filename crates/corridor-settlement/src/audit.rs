@@ -140,6 +140,8 @@ pub enum CommandKind {
     ExtendCutOff,
     ConfigureLiquiditySaving,
     SetLiquidityControls,
+    ConfigureNetSettlement,
+    NetWindow,
 }
 
 /// What an audit record says happened.

@@ -18,6 +18,8 @@ pub(crate) const CODE_PAYMENT: u16 = 1;
 pub(crate) const CODE_RETURN: u16 = 2;
 /// One leg of a cross-currency (PvP) payment.
 pub(crate) const CODE_FX_LEG: u16 = 3;
+/// A net settlement window's batch: a net debtor pays a net creditor.
+pub(crate) const CODE_NET_SETTLEMENT: u16 = 4;
 pub(crate) const CODE_FUND: u16 = 10;
 pub(crate) const CODE_DEFUND: u16 = 11;
 
@@ -27,6 +29,7 @@ pub fn transfer_kind(code: u16) -> &'static str {
         CODE_PAYMENT => "payment",
         CODE_RETURN => "return",
         CODE_FX_LEG => "fx_leg",
+        CODE_NET_SETTLEMENT => "net_settlement",
         CODE_FUND => "funding",
         CODE_DEFUND => "defunding",
         _ => "other",
@@ -74,10 +77,12 @@ pub(crate) enum ChainRefused {
     Leg(usize, ResultCode),
 }
 
-/// One payment of a group settled at once.
+/// One transfer of a group settled at once: a payment's, or a net window's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct GroupTransfer {
-    payment: u64,
+    payment: Option<u64>,
+    /// The ledger's user reference: the payment, or the net window.
+    reference: u64,
     debit: AccountId,
     credit: AccountId,
     currency: CurrencyCode,
@@ -94,12 +99,33 @@ impl GroupTransfer {
         code: u16,
     ) -> GroupTransfer {
         GroupTransfer {
-            payment,
+            payment: Some(payment),
+            reference: payment,
             debit,
             credit,
             currency,
             amount,
             code,
+        }
+    }
+}
+
+impl GroupTransfer {
+    /// Net window `window`'s transfer of `amount` of `currency` from a net debtor to a net
+    /// creditor.
+    pub(crate) fn net(
+        window: u64,
+        (debit, credit): (AccountId, AccountId),
+        (currency, amount): (CurrencyCode, u128),
+    ) -> GroupTransfer {
+        GroupTransfer {
+            payment: None,
+            reference: window,
+            debit,
+            credit,
+            currency,
+            amount,
+            code: CODE_NET_SETTLEMENT,
         }
     }
 }
@@ -382,7 +408,7 @@ impl Books {
                     amount: Amount::from_minor(t.amount),
                 }),
                 code: t.code,
-                user_ref: u128::from(t.payment),
+                user_ref: u128::from(t.reference),
                 linked: true,
             })
         }));
@@ -441,12 +467,7 @@ impl Books {
                     running.1 += amount;
                 }
                 let after = *running;
-                self.push_entry(
-                    account,
-                    credit_side,
-                    (id, at, Some(payment), code, amount),
-                    after,
-                );
+                self.push_entry(account, credit_side, (id, at, payment, code, amount), after);
             }
         }
     }

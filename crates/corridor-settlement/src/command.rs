@@ -10,6 +10,7 @@ use crate::fx::sheet::{RateSheetRequest, ReferenceRateRequest};
 use crate::liquidity_controls::LiquidityControlsRequest;
 use crate::liquidity_saving::LiquiditySavingConfig;
 use crate::model::{ParticipantRole, ParticipantStatus, PaymentInstruction};
+use crate::net_settlement::NetSettlementRequest;
 use crate::operating_days::{CalendarAmendment, CutOff, DaySchedule};
 use crate::pvp::QuoteRequest;
 use crate::recall::RecallDecision;
@@ -54,6 +55,17 @@ pub enum LiquidityDirection {
     Fund,
     /// The participant takes money back out to the domestic RTGS.
     Defund,
+}
+
+/// What the operator does with a net settlement window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case", tag = "action")]
+pub enum NetWindowAction {
+    /// Closes the open window (and opens the next); it settles as soon as it can.
+    Close,
+    /// Aborts a closed window that has not settled: every payment in it is rejected with
+    /// `reason` (an ISO 20022 reason code, then text).
+    Abort { window: u64, reason: String },
 }
 
 /// One request to the hub. The gateway has authenticated the caller and put its identity in
@@ -240,6 +252,17 @@ pub enum HubCommand {
     ConfigureLiquiditySaving(LiquiditySavingConfig),
     /// Limits and reservations of `participant`'s settlement account in `currency`, asked
     /// by the participant itself (`requested_by`) or, when `None`, by the operator.
+    /// How `currency` settles payments net: which ones, each participant's net debit cap,
+    /// how long a window waits for liquidity before its default procedure.
+    ConfigureNetSettlement {
+        currency: CurrencyCode,
+        settings: NetSettlementRequest,
+    },
+    /// The operator closes `currency`'s open net window, or aborts a closed one.
+    NetWindow {
+        currency: CurrencyCode,
+        action: NetWindowAction,
+    },
     SetLiquidityControls {
         participant: Bic,
         currency: CurrencyCode,

@@ -8,7 +8,7 @@
 //! `command`, `outbox`, `business_day`, `timing`, `recall`, `compliance`, `monitoring`,
 //! `liquidity`) use nothing above them; the stores that own one part of the state
 //! (`registry`, `books`, `payments`, `rtgs`, `timers`, `fx_desk`, `operating_days`,
-//! `liquidity_saving`, `liquidity_controls`) use only
+//! `liquidity_saving`, `liquidity_controls`, `net_settlement`) use only
 //! models; `hub` holds every store and runs the workflows
 //! across them; nothing uses `hub`.
 
@@ -26,6 +26,7 @@ mod liquidity_controls;
 mod liquidity_saving;
 mod model;
 mod monitoring;
+mod net_settlement;
 mod operating_days;
 mod outbox;
 mod payment;
@@ -44,7 +45,7 @@ pub use audit::{
 };
 pub use books::{Statement, StatementEntry, transfer_kind};
 pub use business_day::{BusinessDate, ClosedDay};
-pub use command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection};
+pub use command::{AccountPurpose, HubCommand, HubConfig, LiquidityDirection, NetWindowAction};
 pub use compliance::{
     Approval, Compliance, ComplianceConfig, FalsePositive, Hold, HoldDecision, HoldState,
     ListVersionRef, Officer, Recommendation, SanctionsDeciders, ScreenedRole, Screening,
@@ -65,6 +66,9 @@ pub use model::{
     PartyIdentification, PaymentInstruction, PaymentKind, PostalAddress, Priority,
 };
 pub use monitoring::{CaseAction, Monitoring};
+pub use net_settlement::{
+    NetDebitCapRequest, NetSettlementConfig, NetSettlementRequest, NetWindow, WindowState,
+};
 pub use operating_days::{
     CalendarAmendment, CalendarVersion, CurrencyPhase, CutOff, DaySchedule, EndOfDayRule,
     MAX_HORIZON_DAYS, OperatingSetup, UNSCHEDULED_HORIZON_DAYS,

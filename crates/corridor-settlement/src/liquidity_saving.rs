@@ -48,6 +48,8 @@ pub enum SettledBy {
     Partial,
     /// With the counterparty's payments back, pair by pair (algorithm 3).
     Bilateral,
+    /// In a deferred net settlement window.
+    Net,
 }
 
 /// Value and number of payments settled one way.

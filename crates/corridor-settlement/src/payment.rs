@@ -21,6 +21,9 @@ pub enum PaymentStatus {
     /// Held by sanctions screening until a compliance officer decides (pacs.002 PDNG,
     /// reason RR04).
     Held,
+    /// Accepted into a deferred net settlement window: settles when the window does
+    /// (pacs.002 ACSP).
+    Netting,
     /// Settled with finality (ACSC).
     Settled,
     /// Refused or timed out in the queue (RJCT).
@@ -36,6 +39,7 @@ impl PaymentStatus {
     pub fn iso_code(self) -> &'static str {
         match self {
             PaymentStatus::Queued | PaymentStatus::Held | PaymentStatus::Warehoused => "PDNG",
+            PaymentStatus::Netting => "ACSP",
             PaymentStatus::Settled | PaymentStatus::Returned => "ACSC",
             PaymentStatus::Rejected => "RJCT",
             PaymentStatus::Cancelled => "CANC",
@@ -48,6 +52,7 @@ impl PaymentStatus {
             PaymentStatus::Queued => "queued",
             PaymentStatus::Held => "held",
             PaymentStatus::Warehoused => "warehoused",
+            PaymentStatus::Netting => "netting",
             PaymentStatus::Settled => "settled",
             PaymentStatus::Rejected => "rejected",
             PaymentStatus::Cancelled => "cancelled",
@@ -58,7 +63,10 @@ impl PaymentStatus {
     pub fn is_final(self) -> bool {
         !matches!(
             self,
-            PaymentStatus::Queued | PaymentStatus::Held | PaymentStatus::Warehoused
+            PaymentStatus::Queued
+                | PaymentStatus::Held
+                | PaymentStatus::Warehoused
+                | PaymentStatus::Netting
         )
     }
 }
@@ -107,6 +115,9 @@ pub struct Payment {
     /// settled.
     #[serde(default)]
     pub till_warning_at: Option<Timestamp>,
+    /// The deferred net settlement window it joined (and that settled it).
+    #[serde(default)]
+    pub net_window: Option<u64>,
 }
 
 impl Payment {

@@ -144,6 +144,7 @@ impl Payments {
             value_date: None,
             warehoused_until: None,
             till_warning_at: None,
+            net_window: None,
         });
         if let Some(p) = original.and_then(|original| self.get_mut(original)) {
             p.returns.push(id);
@@ -179,12 +180,28 @@ impl Payments {
         }
     }
 
-    /// Payment `id` settled by `transfer` at `at`.
-    pub(crate) fn settle(&mut self, id: u64, transfer: TransferId, at: Timestamp) {
+    /// Payment `id` settled at `at`, by `transfer` (none for a payment settled in a net
+    /// window whose positions offset to nothing).
+    pub(crate) fn settle(&mut self, id: u64, transfer: Option<TransferId>, at: Timestamp) {
         if let Some(p) = self.get_mut(id) {
-            p.transfer = Some(transfer);
+            p.transfer = transfer;
             p.settled_at = Some(at);
             p.record(at, PaymentStatus::Settled, None);
+        }
+    }
+
+    /// Payment `id` joined net window `window`.
+    pub(crate) fn net(&mut self, id: u64, window: u64, at: Timestamp) {
+        if let Some(p) = self.get_mut(id) {
+            p.net_window = Some(window);
+            p.record(
+                at,
+                PaymentStatus::Netting,
+                Some(Rejection::new(
+                    "ACSP",
+                    format!("accepted into net settlement window {window}"),
+                )),
+            );
         }
     }
 

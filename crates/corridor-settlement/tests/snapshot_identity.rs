@@ -21,12 +21,12 @@ use support::*;
 /// SHA-256 of the snapshot's hub part (everything before the ledger's own snapshot bytes,
 /// whose transfer index is listed in hash-map order).
 const HUB_SNAPSHOT_SHA256: &str =
-    "c85ced01b2960fbd26f55be513f4ab969b806e348824e59a09f59a7b435f3dbb";
-const STATE_HASH: u128 = 104137438613918410323428820194884604707;
+    "501087f0621e7e7ed6f7c2e49d841e8416aea12b637e2437de1c99c57864df71";
+const STATE_HASH: u128 = 17882160241739032717726894505479081807;
 /// SHA-256 of every journaled request, each length-prefixed, in order.
-const JOURNAL_SHA256: &str = "3d81ea3793033cd18765475a5bf0f1db8f48d984a8e26724b4f3f0a8c06c1cce";
+const JOURNAL_SHA256: &str = "7679ea756f0d7fb82a1f49fc7bf731405310129429844cf64b3be7c53b7aff9a";
 /// SHA-256 of every answer's debug text, in order.
-const ANSWERS_SHA256: &str = "4c7d916edf87c4a180ef4d5fe606ea6dd1777e57f4009c006f7f2943d155f656";
+const ANSWERS_SHA256: &str = "50255724c44d2eeb6ca2f00dff5085f0d595a197943bc241563beb74978b3870";
 
 fn provider() -> Bic {
     bic("FXPXRUMM")
@@ -465,6 +465,23 @@ fn scripted_run() -> Run {
             ..Default::default()
         },
         requested_by: Some(bank_a()),
+    })
+    .unwrap();
+    r.run(HubCommand::ConfigureNetSettlement {
+        currency: rub(),
+        settings: corridor_settlement::NetSettlementRequest {
+            up_to_amount: Some("10.00".into()),
+            default_after_seconds: 600,
+            net_debit_caps: vec![corridor_settlement::NetDebitCapRequest {
+                participant: bank_a(),
+                cap: "100.00".into(),
+            }],
+        },
+    })
+    .unwrap();
+    r.run(HubCommand::NetWindow {
+        currency: rub(),
+        action: corridor_settlement::NetWindowAction::Close,
     })
     .unwrap();
     r

@@ -200,6 +200,8 @@ fn kind(command: &HubCommand) -> &'static str {
         HubCommand::ExtendCutOff { .. } => "extend_cut_off",
         HubCommand::ConfigureLiquiditySaving(_) => "configure_liquidity_saving",
         HubCommand::SetLiquidityControls { .. } => "set_liquidity_controls",
+        HubCommand::ConfigureNetSettlement { .. } => "configure_net_settlement",
+        HubCommand::NetWindow { .. } => "net_window",
     }
 }
 

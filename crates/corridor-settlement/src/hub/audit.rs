@@ -50,6 +50,8 @@ impl HubCommand {
             HubCommand::ExtendCutOff { .. } => CommandKind::ExtendCutOff,
             HubCommand::ConfigureLiquiditySaving(_) => CommandKind::ConfigureLiquiditySaving,
             HubCommand::SetLiquidityControls { .. } => CommandKind::SetLiquidityControls,
+            HubCommand::ConfigureNetSettlement { .. } => CommandKind::ConfigureNetSettlement,
+            HubCommand::NetWindow { .. } => CommandKind::NetWindow,
         }
     }
 
@@ -96,7 +98,9 @@ impl HubCommand {
             | HubCommand::AmendCalendar(_)
             | HubCommand::ExtendCutOff { .. }
             | HubCommand::ConfigureLiquiditySaving(_)
-            | HubCommand::SetLiquidityControls { .. } => OPERATOR.to_string(),
+            | HubCommand::SetLiquidityControls { .. }
+            | HubCommand::ConfigureNetSettlement { .. }
+            | HubCommand::NetWindow { .. } => OPERATOR.to_string(),
         }
     }
 }
@@ -217,6 +221,10 @@ fn detail(command: &HubCommand, answer: &Answer) -> String {
             controls,
             ..
         } => format!("{participant} {currency} {controls:?}"),
+        HubCommand::ConfigureNetSettlement { currency, settings } => {
+            format!("{currency} {settings:?}")
+        }
+        HubCommand::NetWindow { currency, action } => format!("{currency} {action:?}"),
     }
 }
 

@@ -63,6 +63,7 @@ impl Hub {
         }
         let (from, statements) = self.send_statements(Some(currency), date, at);
         self.reset_positions(Some(currency));
+        self.close_net_window(currency, at);
         self.days.record(ClosedDay {
             date,
             from,

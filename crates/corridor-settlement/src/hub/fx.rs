@@ -254,7 +254,7 @@ impl Hub {
                 let first = legs[0].posted;
                 self.fx.count_settled(&quote);
                 self.payments.set_legs(id, legs);
-                self.settled(id, first, now);
+                self.settled(id, Some(first), now);
                 self.drain(vec![payee], now);
             }
             Err(reason) => self.finish(id, PaymentStatus::Rejected, Some(reason), now),

@@ -7,6 +7,7 @@ use corridor_ledger::TransferState;
 
 use super::Hub;
 use crate::compliance::HoldState;
+use crate::net_settlement::WindowState;
 use crate::payment::PaymentStatus;
 
 impl Hub {
@@ -21,7 +22,14 @@ impl Hub {
         }
         for p in self.payments.all() {
             let settled = matches!(p.status, PaymentStatus::Settled | PaymentStatus::Returned);
-            if settled != p.transfer.is_some() {
+            // A payment settled in a net window whose positions offset to nothing has no
+            // transfer of its own.
+            let transfer_fits = if settled {
+                p.transfer.is_some() || p.net_window.is_some()
+            } else {
+                p.transfer.is_none()
+            };
+            if !transfer_fits {
                 return Err(format!(
                     "payment {} is {:?} with transfer {:?}",
                     p.id, p.status, p.transfer
@@ -60,8 +68,38 @@ impl Hub {
                 ));
             }
         }
+        self.check_net_windows()?;
         self.recalls.check(|id| self.payments.get(id))?;
         self.compliance.check_invariants()
+    }
+
+    /// Net windows: positions balance, and a payment waiting for its window is in it, and
+    /// the window has not settled.
+    fn check_net_windows(&self) -> Result<(), String> {
+        if !self.net.consistent() {
+            return Err("net windows: unbalanced positions or inconsistent states".into());
+        }
+        for p in self.payments.all() {
+            if p.status != PaymentStatus::Netting {
+                continue;
+            }
+            let waiting = p
+                .net_window
+                .and_then(|w| self.net.window(w))
+                .is_some_and(|w| {
+                    matches!(
+                        w.state,
+                        WindowState::Open | WindowState::Closed | WindowState::Settling
+                    ) && w.payments.contains(&p.id)
+                });
+            if !waiting {
+                return Err(format!(
+                    "payment {} is netting outside an unsettled window ({:?})",
+                    p.id, p.net_window
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The PvP invariant: a cross-currency payment has all its legs posted (settled or

@@ -356,7 +356,7 @@ impl Hub {
         let mut fed = Vec::with_capacity(group.len() * 2);
         for (m, (transfer, at)) in group.iter().zip(posted) {
             self.dequeue(m.id);
-            self.settled(m.id, transfer, at);
+            self.settled(m.id, Some(transfer), at);
             self.lsm.count(currency, m.sender, by, m.amount);
             fed.extend([m.payer, m.payee]);
         }

@@ -13,6 +13,7 @@ mod holds;
 mod invariants;
 mod liquidity;
 mod lsm;
+mod net;
 mod operating;
 mod payments;
 mod recalls;
@@ -37,6 +38,7 @@ use crate::liquidity_controls::{ControlStore, LiquidityControls};
 use crate::liquidity_saving::{LiquiditySaving, LiquiditySavingConfig, Settled, SettledBy};
 use crate::model::Participant;
 use crate::monitoring::Monitoring;
+use crate::net_settlement::{NetSettlement, NetSettlementConfig, NetWindow};
 use crate::operating_days::{CurrencyPhase, OperatingDays, OperatingSetup};
 use crate::outbox::{Outbox, Outboxes};
 use crate::payment::{Payment, PaymentFilter, PaymentReceipt};
@@ -104,6 +106,7 @@ pub struct Hub {
     timers: Timers,
     lsm: LiquiditySaving,
     controls: ControlStore,
+    net: NetSettlement,
     audit: AuditLog,
     identities: Identities,
 }
@@ -120,6 +123,7 @@ impl Hub {
         self.fx.expire_quotes(now);
         let outcome = self.dispatch(command, now);
         self.optimise_due(now);
+        self.settle_windows(now);
         if let Ok(answer) = &outcome {
             self.audit_command(command, answer, now);
         }
@@ -308,6 +312,12 @@ impl Hub {
                 cut_off,
                 until,
             } => self.extend_cut_off(*currency, (*date, *cut_off), until, now),
+            HubCommand::ConfigureNetSettlement { currency, settings } => {
+                self.configure_net_settlement(*currency, settings, now)
+            }
+            HubCommand::NetWindow { currency, action } => {
+                self.net_window_action(*currency, action, now)
+            }
             HubCommand::SetLiquidityControls {
                 participant,
                 currency,
@@ -434,10 +444,25 @@ impl Hub {
             self.timers.next(),
             self.operating.next_boundary(),
             self.lsm.next_due(),
+            self.net.next_default(),
         ]
         .into_iter()
         .flatten()
         .min()
+    }
+
+    /// `currency`'s net settlement, if it has one.
+    pub fn net_settlement_config(&self, currency: CurrencyCode) -> Option<&NetSettlementConfig> {
+        self.net.config(currency)
+    }
+
+    /// `currency`'s net windows, the newest (the open one) first, at most `limit`.
+    pub fn net_windows(&self, currency: CurrencyCode, limit: usize) -> Vec<&NetWindow> {
+        self.net.windows(currency, limit)
+    }
+
+    pub fn net_window(&self, id: u64) -> Option<&NetWindow> {
+        self.net.window(id)
     }
 
     pub fn liquidity_saving_config(&self) -> &LiquiditySavingConfig {

@@ -186,6 +186,9 @@ impl Hub {
         let Some(priority) = self.payments.get(id).map(|p| p.instruction.priority) else {
             return;
         };
+        if self.settle_net(id, now) {
+            return;
+        }
         if self.queues.blocks(payer, priority) {
             self.enqueue(id, payer, now);
             // What blocks it may be only payments to suspended receivers, which are passed
@@ -229,7 +232,7 @@ impl Hub {
         {
             Ok((transfer, at)) => {
                 self.record_flows(&[flow]);
-                self.settled(id, transfer, at);
+                self.settled(id, Some(transfer), at);
                 if let Some(p) = self.payments.get(id) {
                     let sender = p.sender;
                     self.lsm.count(currency, sender, SettledBy::Gross, amount);
@@ -243,7 +246,7 @@ impl Hub {
 
     /// Payment `id` settled: both sides are told, AML sees it, and a return counts against
     /// its original.
-    pub(super) fn settled(&mut self, id: u64, transfer: TransferId, at: Timestamp) {
+    pub(super) fn settled(&mut self, id: u64, transfer: Option<TransferId>, at: Timestamp) {
         self.disarm(id);
         self.payments.settle(id, transfer, at);
         let Some(p) = self.payments.get(id) else {

@@ -24,6 +24,7 @@ use crate::liquidity_controls::ControlStore;
 use crate::liquidity_saving::LiquiditySaving;
 use crate::model::Participant;
 use crate::monitoring::Monitoring;
+use crate::net_settlement::NetSettlement;
 use crate::operating_days::{OperatingDays, StoredDay};
 use crate::outbox::{Outbox, Outboxes};
 use crate::payment::{Payment, PaymentStatus};
@@ -64,6 +65,7 @@ struct HubStateRef<'a> {
     operating_days: Vec<StoredDay>,
     liquidity_saving: &'a LiquiditySaving,
     liquidity_controls: &'a ControlStore,
+    net_settlement: &'a NetSettlement,
     ledger: &'a [u8],
 }
 
@@ -95,6 +97,7 @@ struct HubState {
     operating_days: Vec<StoredDay>,
     liquidity_saving: LiquiditySaving,
     liquidity_controls: ControlStore,
+    net_settlement: NetSettlement,
     ledger: Vec<u8>,
 }
 
@@ -232,6 +235,7 @@ impl Hub {
             operating_days: self.operating.stored(),
             liquidity_saving: &self.lsm,
             liquidity_controls: &self.controls,
+            net_settlement: &self.net,
             ledger,
         };
         let mut out = SNAPSHOT_MAGIC.to_vec();
@@ -285,6 +289,7 @@ fn decode(bytes: &[u8]) -> Result<Hub, SnapshotError> {
         timers,
         lsm: state.liquidity_saving,
         controls: state.liquidity_controls,
+        net: state.net_settlement,
         audit: AuditLog::restore(state.audit),
         identities: Identities::restore(state.tokens, state.credentials),
         registry,
