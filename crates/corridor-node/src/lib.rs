@@ -21,6 +21,7 @@ pub mod liquidity_api;
 pub mod list_store;
 pub mod listener;
 pub mod metrics;
+pub mod net_api;
 pub mod openapi;
 pub mod outbound_facts;
 pub mod outbox_api;

@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{
     api, calendar_api, compliance_api, controls_api, credentials_api, fx_api, iso_api,
-    liquidity_api, outbox_api, payments_api, recall_api,
+    liquidity_api, net_api, outbox_api, payments_api, recall_api,
 };
 
 /// Every body but a batch's is small; a batch of 10,000 payments with full party data is a
@@ -85,6 +85,8 @@ pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
             controls_api::get_controls,
             controls_api::set_controls
         ))
+        .routes(routes!(net_api::get_net, net_api::set_net))
+        .routes(routes!(net_api::window_action))
         .routes(
             routes!(calendar_api::get_calendar, calendar_api::load_calendar)
                 .layer(DefaultBodyLimit::max(CALENDAR_BODY_LIMIT)),

@@ -179,6 +179,9 @@ pub struct PaymentView {
     /// While warehoused: when it comes out to settle.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warehoused_until: Option<Timestamp>,
+    /// The deferred net settlement window it joined (and that settled it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub net_window: Option<u64>,
 }
 
 pub fn payment(hub: &(impl Records + ?Sized), p: &Payment) -> PaymentView {
@@ -203,6 +206,7 @@ pub fn payment(hub: &(impl Records + ?Sized), p: &Payment) -> PaymentView {
         value_date: p.value_date,
         value_date_solar_hijri: p.value_date.and_then(|d| d.solar_hijri(p.currency())),
         warehoused_until: p.warehoused_until,
+        net_window: p.net_window,
     }
 }
 

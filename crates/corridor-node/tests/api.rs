@@ -584,6 +584,25 @@ async fn every_endpoint_authorises_every_role() {
             None,
             [200, 403, 403, 200, 403, 403, 200, 401, 401, 403, 403],
         ),
+        // Net settlement: the operator sets it and acts on windows; everyone admitted reads.
+        case(
+            M::PUT,
+            "/v1/net-settlement/RUB".into(),
+            Some(json!({"up_to_amount": "0.01", "default_after_seconds": 600})),
+            [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
+        case(
+            M::GET,
+            "/v1/net-settlement/RUB".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401, 401, 403, 403],
+        ),
+        case(
+            M::POST,
+            "/v1/net-settlement/RUB/windows".into(),
+            Some(json!({"action": "close"})),
+            [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
         // RUB has no schedule: nothing to extend (DT01).
         case(
             M::POST,
@@ -1096,7 +1115,7 @@ async fn openapi_document_matches_the_served_api() {
         .sum();
     assert_eq!(
         (paths.len(), operations),
-        (56, 68),
+        (58, 71),
         "every route of the router is described"
     );
     for (path, item) in paths {
@@ -1300,4 +1319,80 @@ async fn liquidity_controls_refuse_bad_values_and_show_positions() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(view["bilateral_limits"][0]["position"], "2.00", "{view}");
     assert_eq!(view["set_by"], "participant:VOLGRUMM");
+}
+
+/// Net settlement: payments up to the amount join the open window; a bank reads only its
+/// own position in it; closing the window settles them and each payment shows its window.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn net_settlement_windows_over_http() {
+    let node = TestNode::start().await;
+    let settings = json!({
+        "up_to_amount": "50.00",
+        "default_after_seconds": 600,
+        "net_debit_caps": [{"participant": "VOLGRUMM", "cap": "100.00"}]
+    });
+    let (status, _) = node
+        .call(
+            Some("operator"),
+            Method::PUT,
+            "/v1/net-settlement/RUB",
+            Some(&settings),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, receipt) = node
+        .post(
+            "VOLGRUMM",
+            "/v1/payments",
+            &payment("NET-1", "NEVARUMM", "40.00", "RUB"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    assert_eq!(receipt["status"], "netting", "{receipt}");
+    let id = receipt["payment"].as_u64().unwrap();
+    let (_, view) = node.get("URALRUMM", "/v1/net-settlement/RUB").await;
+    let open = &view["windows"][0];
+    assert_eq!(open["state"], "open", "{view}");
+    assert_eq!(
+        open["positions"].as_array().map(Vec::len),
+        Some(0),
+        "not its payments: {view}"
+    );
+    assert_eq!(open["payments"], 0, "{view}");
+    let (_, view) = node.get("VOLGRUMM", "/v1/net-settlement/RUB").await;
+    assert_eq!(
+        view["windows"][0]["positions"][0]["position"], "-40.00",
+        "{view}"
+    );
+    assert_eq!(
+        view["windows"][0]["positions"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let (status, refused) = node
+        .call(
+            Some("VOLGRUMM"),
+            Method::POST,
+            "/v1/net-settlement/RUB/windows",
+            Some(&json!({"action": "close"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    let (status, _) = node
+        .call(
+            Some("operator"),
+            Method::POST,
+            "/v1/net-settlement/RUB/windows",
+            Some(&json!({"action": "close"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, detail) = node.get("VOLGRUMM", &format!("/v1/payments/{id}")).await;
+    assert_eq!(detail["status"], "settled", "{detail}");
+    assert_eq!(detail["net_window"], view["windows"][0]["id"], "{detail}");
+    let (_, all) = node.get("operator", "/v1/net-settlement/RUB").await;
+    assert_eq!(all["windows"][1]["state"], "settled", "{all}");
+    assert_eq!(
+        all["windows"][1]["positions"].as_array().map(Vec::len),
+        Some(2)
+    );
 }
