@@ -420,6 +420,42 @@ fn client_commands_against_a_demo_node() {
     );
     assert!(refused.contains("COUNTERPARTY=LIMIT"), "{refused}");
 
+    // Net settlement: the operator sets it for small payments and closes the window; a bank
+    // reads its own position.
+    let set = ok(
+        &node,
+        "operator",
+        &[
+            "net-settlement",
+            "set",
+            "RUB",
+            "--up-to",
+            "0.05",
+            "--cap",
+            "VOLGRUMM=1.00",
+        ],
+    );
+    assert!(set.contains("set"), "{set}");
+    let refused = fails(&node, "VOLGRUMM", &["net-settlement", "close", "RUB"]);
+    assert!(refused.contains("only the operator"), "{refused}");
+    let shown = ok(&node, "VOLGRUMM", &["net-settlement", "show", "RUB"]);
+    assert!(shown.contains("up to 0.05 RUB"), "{shown}");
+    let closed = ok(&node, "operator", &["net-settlement", "close", "RUB"]);
+    assert!(closed.contains("closed"), "{closed}");
+    let windows = json(&ok(
+        &node,
+        "operator",
+        &["net-settlement", "show", "RUB", "--json"],
+    ));
+    assert_eq!(windows["windows"][1]["state"], "settled", "{windows}");
+    let refused = fails(
+        &node,
+        "operator",
+        &["net-settlement", "abort", "RUB", "1", "NARR test"],
+    );
+    assert!(refused.contains("NARR"), "{refused}");
+    ok(&node, "operator", &["net-settlement", "set", "RUB"]);
+
     // participants: the demo's twelve (two agents, eight banks, two FX providers).
     let list = json(&ok(&node, "auditor", &["participants", "--json"]));
     assert_eq!(list.as_array().map(Vec::len), Some(12), "{list}");

@@ -12,6 +12,7 @@ mod credentials;
 mod fx;
 mod ledger;
 mod liquidity;
+mod net;
 mod outbox;
 mod payments;
 mod recalls;
@@ -66,6 +67,10 @@ pub enum ClientCommand {
     /// own, the operator any bank's).
     #[command(subcommand)]
     LiquidityControls(controls::LiquidityControlsCommand),
+    /// Deferred net settlement windows of a currency: show; the operator sets it, closes
+    /// and aborts windows.
+    #[command(subcommand)]
+    NetSettlement(net::NetSettlementCommand),
     /// Reads your outbox: status changes, incoming payments, liquidity notices.
     Outbox(Box<outbox::OutboxArgs>),
     /// Asks for a cross-currency quote: provider, rate, fees and both amounts, locked until
@@ -110,6 +115,7 @@ pub fn run(command: ClientCommand) -> anyhow::Result<()> {
         ClientCommand::Calendar(command) => calendar::run(command),
         ClientCommand::LiquiditySaving(command) => liquidity::run(command),
         ClientCommand::LiquidityControls(command) => controls::run(command),
+        ClientCommand::NetSettlement(command) => net::run(command),
         ClientCommand::Outbox(args) => outbox::run(*args),
         ClientCommand::Quote(args) => fx::quote(*args),
         ClientCommand::Rates(command) => fx::rates(command),
