@@ -39,6 +39,14 @@ pub struct CurrencySaving {
     /// Optimisation runs that found nothing to settle while payments waited (the scheme's
     /// figure; 0 for a bank).
     pub gridlocks: u64,
+    /// Since the business day began: value settled.
+    pub settled_today: String,
+    /// Since the business day began: the sum over accounts of the largest net debit their
+    /// payments reached, the liquidity the day needed.
+    pub liquidity_used: String,
+    /// Value settled today per unit of liquidity used, in hundredths (250: 2.5 times);
+    /// absent while no liquidity was used.
+    pub liquidity_efficiency_percent: Option<u64>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -71,6 +79,7 @@ pub async fn get_saving(State(state): St, caller: Caller) -> AppResult<Response>
                         .map(|(_, s)| s.value)
                         .sum();
                     let queue = hub.queue_summary(code, sender);
+                    let (settled_today, used) = hub.settled_today(code, sender);
                     CurrencySaving {
                         currency: code,
                         settled: settled
@@ -95,6 +104,12 @@ pub async fn get_saving(State(state): St, caller: Caller) -> AppResult<Response>
                         } else {
                             0
                         },
+                        settled_today: decimal_in(c.currency, settled_today),
+                        liquidity_used: decimal_in(c.currency, used),
+                        liquidity_efficiency_percent: settled_today
+                            .saturating_mul(100)
+                            .checked_div(used)
+                            .map(|p| u64::try_from(p).unwrap_or(u64::MAX)),
                     }
                 })
                 .collect(),

@@ -21,6 +21,7 @@ pub struct Metrics {
     pub settled_by: IntGaugeVec,
     pub queue_value: IntGaugeVec,
     pub gridlocks: IntGaugeVec,
+    pub liquidity_used: IntGaugeVec,
     pub currency_phase: IntGaugeVec,
     pub fx_volume: IntGaugeVec,
 }
@@ -45,6 +46,7 @@ pub struct LiquidityFigures {
     pub settled: Vec<(&'static str, i64)>,
     pub queue_value: i64,
     pub gridlocks: i64,
+    pub liquidity_used: i64,
 }
 
 pub fn liquidity(hub: &Hub) -> Vec<LiquidityFigures> {
@@ -64,6 +66,7 @@ pub fn liquidity(hub: &Hub) -> Vec<LiquidityFigures> {
                     .collect(),
                 queue_value: major(hub.queue_summary(code, None).value),
                 gridlocks: i64::try_from(hub.gridlocks(code)).unwrap_or(i64::MAX),
+                liquidity_used: major(hub.settled_today(code, None).1),
             }
         })
         .collect()
@@ -178,7 +181,7 @@ impl Metrics {
             Opts::new(
                 "corridor_settled_value",
                 "Value settled since genesis in whole major units, by currency and by how: \
-                 gross, offsetting, all_or_nothing, partial, bilateral",
+                 gross, offsetting, all_or_nothing, partial, bilateral, net",
             ),
             &["currency", "by"],
         )?;
@@ -196,7 +199,16 @@ impl Metrics {
             ),
             &["currency"],
         )?;
+        let liquidity_used = IntGaugeVec::new(
+            Opts::new(
+                "corridor_liquidity_used",
+                "Since the business day began, the sum over accounts of the largest net debit \
+                 their payments reached, in whole major units",
+            ),
+            &["currency"],
+        )?;
         registry.register(Box::new(settled_by.clone()))?;
+        registry.register(Box::new(liquidity_used.clone()))?;
         registry.register(Box::new(queue_value.clone()))?;
         registry.register(Box::new(gridlocks.clone()))?;
         registry.register(Box::new(warehoused.clone()))?;
@@ -221,6 +233,7 @@ impl Metrics {
             settled_by,
             queue_value,
             gridlocks,
+            liquidity_used,
             currency_phase,
         })
     }
@@ -253,6 +266,9 @@ impl Metrics {
             self.gridlocks
                 .with_label_values(&[&f.currency])
                 .set(f.gridlocks);
+            self.liquidity_used
+                .with_label_values(&[&f.currency])
+                .set(f.liquidity_used);
         }
     }
 

@@ -1395,4 +1395,20 @@ async fn net_settlement_windows_over_http() {
         all["windows"][1]["positions"].as_array().map(Vec::len),
         Some(2)
     );
+    // The day's figures count the net settlement: value settled, liquidity used.
+    let (_, saving) = node.get("operator", "/v1/liquidity-saving").await;
+    let rub = saving["currencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["currency"] == "RUB")
+        .unwrap();
+    let net = rub["settled"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["by"] == "net")
+        .unwrap();
+    assert_eq!(net["value"], "40.00", "{saving}");
+    assert!(rub["liquidity_used"].as_str().is_some(), "{saving}");
 }

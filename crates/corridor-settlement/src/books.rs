@@ -111,6 +111,15 @@ impl GroupTransfer {
 }
 
 impl GroupTransfer {
+    /// (debit, credit).
+    pub(crate) fn accounts(&self) -> (AccountId, AccountId) {
+        (self.debit, self.credit)
+    }
+
+    pub(crate) fn amount(&self) -> u128 {
+        self.amount
+    }
+
     /// Net window `window`'s transfer of `amount` of `currency` from a net debtor to a net
     /// creditor.
     pub(crate) fn net(

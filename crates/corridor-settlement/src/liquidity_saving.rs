@@ -2,11 +2,14 @@
 //! that does not fit is offset on entry against the payee's payments back, how often the
 //! queue optimisation runs (in engine time, so replay runs it at the same instants), how much
 //! work one run may do (a count of steps, not a wall-clock budget, for the same reason), and
-//! the value settled by each way, per currency and participant.
+//! the value settled by each way, per currency and participant. Since the start of each
+//! currency's business day it also keeps the value settled and the liquidity used: per
+//! account, the largest net debit its payments reached (what it needed to hold), so
+//! liquidity efficiency is value settled over liquidity used.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use corridor_core::{Bic, CurrencyCode, Timestamp};
+use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// The operator's settings.
@@ -71,6 +74,11 @@ pub(crate) struct LiquiditySaving {
     changed: BTreeSet<CurrencyCode>,
     /// Optimisation runs that found no group to settle while payments were queued.
     gridlocks: BTreeMap<CurrencyCode, u64>,
+    /// Since the business day began, by (currency, sender): value settled.
+    today: BTreeMap<(CurrencyCode, Bic), u128>,
+    /// Since the business day began, by (currency, account): (net of its payments, the
+    /// largest net debit it reached).
+    usage: BTreeMap<(CurrencyCode, AccountId), (i128, u128)>,
 }
 
 impl LiquiditySaving {
@@ -92,6 +100,57 @@ impl LiquiditySaving {
         let s = self.settled.entry((currency, sender, by)).or_default();
         s.payments += 1;
         s.value = s.value.saturating_add(value);
+        let today = self.today.entry((currency, sender)).or_default();
+        *today = today.saturating_add(value);
+    }
+
+    /// `amount` moved from `debit` to `credit`: the debtor's net debit may reach a new peak.
+    pub(crate) fn moved(
+        &mut self,
+        currency: CurrencyCode,
+        (debit, credit): (AccountId, AccountId),
+        amount: u128,
+    ) {
+        let amount = i128::try_from(amount).unwrap_or(i128::MAX);
+        self.shifted(currency, credit, amount);
+        self.shifted(currency, debit, -amount);
+    }
+
+    /// `account`'s payments changed its net by `delta` at once (a group counts only its
+    /// net for each account: it settles as one).
+    pub(crate) fn shifted(&mut self, currency: CurrencyCode, account: AccountId, delta: i128) {
+        let usage = self.usage.entry((currency, account)).or_default();
+        usage.0 += delta;
+        usage.1 = usage.1.max(usage.0.min(0).unsigned_abs());
+    }
+
+    /// `currency`'s business day ended: value settled and liquidity used start again.
+    pub(crate) fn new_day(&mut self, currency: CurrencyCode) {
+        self.today.retain(|(c, _), _| *c != currency);
+        self.usage.retain(|(c, _), _| *c != currency);
+    }
+
+    /// Since `currency`'s business day began: (value settled by `sender`, or by everyone;
+    /// liquidity used by the accounts `accounts` accepts).
+    pub(crate) fn today(
+        &self,
+        currency: CurrencyCode,
+        sender: Option<Bic>,
+        accounts: impl Fn(AccountId) -> bool,
+    ) -> (u128, u128) {
+        let value = self
+            .today
+            .iter()
+            .filter(|((c, s), _)| *c == currency && sender.is_none_or(|x| x == *s))
+            .map(|(_, v)| *v)
+            .fold(0u128, u128::saturating_add);
+        let used = self
+            .usage
+            .iter()
+            .filter(|((c, a), _)| *c == currency && accounts(*a))
+            .map(|(_, (_, peak))| *peak)
+            .fold(0u128, u128::saturating_add);
+        (value, used)
     }
 
     pub(crate) fn queue_changed(&mut self, currency: CurrencyCode) {

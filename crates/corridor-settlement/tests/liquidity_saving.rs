@@ -248,3 +248,26 @@ proptest! {
         prop_assert_eq!(again.hub.state_hash(), b.hub.state_hash());
     }
 }
+
+#[test]
+fn liquidity_used_is_the_largest_net_debit_of_each_account_and_starts_again_each_day() {
+    let mut b = Bench::standard();
+    b.fund(bank_a(), rub(), "100.00");
+    b.pay_ok(bank_a(), instruction("U1", bank_b(), "60.00", rub()));
+    b.pay_ok(bank_b(), instruction("U2", bank_a(), "60.00", rub()));
+    b.pay_ok(bank_a(), instruction("U3", bank_b(), "30.00", rub()));
+    // A went 60.00 down, back to 0, then 30.00 down: its peak is 60.00; B never owed.
+    assert_eq!(b.hub.settled_today(rub(), None), (15_000, 6_000));
+    assert_eq!(b.hub.settled_today(rub(), Some(bank_b())), (6_000, 0));
+    assert_eq!(b.hub.settled_today(rub(), Some(bank_a())), (9_000, 6_000));
+    // Offset on entry, two payments that cancel out use no liquidity at all.
+    b.ok(saving(true, 0));
+    b.pay_ok(bank_c(), instruction("U4", bank_d(), "500.00", rub()));
+    b.pay_ok(bank_d(), instruction("U5", bank_c(), "500.00", rub()));
+    assert_eq!(b.hub.settled_today(rub(), None), (115_000, 6_000));
+    b.ok(HubCommand::CloseBusinessDay {
+        date: "2023-11-14".into(),
+        at: b.now,
+    });
+    assert_eq!(b.hub.settled_today(rub(), None), (0, 0));
+}

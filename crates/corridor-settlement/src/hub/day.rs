@@ -35,6 +35,10 @@ impl Hub {
         };
         let (from, statements) = self.send_statements(None, date, to);
         self.reset_positions(None);
+        let currencies: Vec<CurrencyCode> = self.registry.currency_map().keys().copied().collect();
+        for currency in currencies {
+            self.lsm.new_day(currency);
+        }
         let day = ClosedDay {
             date,
             from,
@@ -63,6 +67,7 @@ impl Hub {
         }
         let (from, statements) = self.send_statements(Some(currency), date, at);
         self.reset_positions(Some(currency));
+        self.lsm.new_day(currency);
         self.close_net_window(currency, at);
         self.days.record(ClosedDay {
             date,

@@ -353,6 +353,14 @@ impl Hub {
             return false;
         };
         self.record_flows(&flows);
+        let mut net: BTreeMap<AccountId, i128> = BTreeMap::new();
+        for m in group {
+            *net.entry(m.payer).or_default() -= signed(m.amount);
+            *net.entry(m.payee).or_default() += signed(m.amount);
+        }
+        for (account, delta) in net {
+            self.lsm.shifted(currency, account, delta);
+        }
         let mut fed = Vec::with_capacity(group.len() * 2);
         for (m, (transfer, at)) in group.iter().zip(posted) {
             self.dequeue(m.id);

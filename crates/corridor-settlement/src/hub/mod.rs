@@ -479,6 +479,16 @@ impl Hub {
         self.lsm.settled(currency, sender)
     }
 
+    /// Since `currency`'s business day began: (value settled, liquidity used), where the
+    /// liquidity used is the sum over accounts of the largest net debit their payments
+    /// reached; of `participant` only when given.
+    pub fn settled_today(&self, currency: CurrencyCode, participant: Option<Bic>) -> (u128, u128) {
+        let own = participant.and_then(|p| self.registry.settlement_account(p, currency));
+        self.lsm.today(currency, participant, |a| {
+            participant.is_none() || Some(a) == own
+        })
+    }
+
     /// How many optimisation runs of `currency` found nothing to settle with payments queued.
     pub fn gridlocks(&self, currency: CurrencyCode) -> u64 {
         self.lsm.gridlocks(currency)

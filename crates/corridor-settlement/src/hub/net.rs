@@ -191,6 +191,9 @@ impl Hub {
         let Ok(posted) = self.books.post_group(&transfers, now) else {
             return false;
         };
+        for t in &transfers {
+            self.lsm.moved(currency, t.accounts(), t.amount());
+        }
         let at = posted.last().map_or(now, |(_, at)| *at);
         let first = posted.first().map(|(t, _)| *t);
         for pid in payments {

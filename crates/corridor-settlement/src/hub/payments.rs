@@ -232,6 +232,7 @@ impl Hub {
         {
             Ok((transfer, at)) => {
                 self.record_flows(&[flow]);
+                self.lsm.moved(currency, (payer, payee), amount);
                 self.settled(id, Some(transfer), at);
                 if let Some(p) = self.payments.get(id) {
                     let sender = p.sender;

@@ -59,6 +59,10 @@ struct CurrencySaving {
     #[serde(default)]
     oldest_queued_age_seconds: Option<u64>,
     gridlocks: u64,
+    settled_today: String,
+    liquidity_used: String,
+    #[serde(default)]
+    liquidity_efficiency_percent: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -93,6 +97,15 @@ fn show(args: ShowArgs) -> anyhow::Result<()> {
                 .map_or_else(|| "none".to_string(), |s| format!("{s} s")),
             f64::from(c.saved_share_bps) / 100.0,
             c.gridlocks
+        );
+        println!(
+            "today: {} {} settled with {} {} of liquidity used (efficiency {})",
+            c.settled_today,
+            c.currency,
+            c.liquidity_used,
+            c.currency,
+            c.liquidity_efficiency_percent
+                .map_or_else(|| "n/a".to_string(), |p| format!("{p} %"))
         );
         let mut t = table(&["settled by", "payments", "value"], &[1, 2]);
         for s in &c.settled {
