@@ -1,16 +1,18 @@
 //! Liquidity saving over HTTP: the operator sets it (offsetting on entry, how often the
-//! queue optimisation runs, how much one run may do); everyone reads what it did. A bank
+//! queue optimisation runs, how much one run may do) and may run it, or one of its
+//! algorithms, at once; everyone reads what it did. A bank
 //! sees only its own figures (what it sent, what it has queued); the operator and auditors
 //! see the whole scheme's.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use corridor_core::CurrencyCode;
-use corridor_settlement::{HubCommand, LiquiditySavingConfig, Rejection, SettledBy};
-use serde::Serialize;
+use corridor_settlement::{Algorithm, HubCommand, LiquiditySavingConfig, Rejection, SettledBy};
+use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
-use crate::endpoint::{ApiJson, Refusals, St};
+use crate::calendar_api::currency;
+use crate::endpoint::{ApiJson, Refusals, St, answer_json};
 use crate::error::AppResult;
 use crate::iso_api::wall_clock;
 use crate::submit::submit;
@@ -127,4 +129,32 @@ pub async fn set_saving(
     caller.require_operator()?;
     submit(&state, HubCommand::ConfigureLiquiditySaving(config.clone())).await?;
     Ok(ApiJson(config).into_response())
+}
+
+/// Which algorithm to run; absent: the whole sequence.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunRequest {
+    #[serde(default)]
+    pub algorithm: Option<Algorithm>,
+}
+
+#[utoipa::path(post, path = "/v1/liquidity-saving/{currency}/runs", tag = "operations", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = RunRequest, responses((status = 200, description = "Ran"), (status = 400, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn run_optimisation(
+    State(state): St,
+    caller: Caller,
+    Path(code): Path<String>,
+    ApiJson(request): ApiJson<RunRequest>,
+) -> AppResult<Response> {
+    caller.require_operator()?;
+    let currency = currency(&code)?;
+    let answer = submit(
+        &state,
+        HubCommand::RunOptimisation {
+            currency,
+            algorithm: request.algorithm,
+        },
+    )
+    .await?;
+    Ok(ApiJson(answer_json(answer)?).into_response())
 }

@@ -85,6 +85,7 @@ pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
             controls_api::get_controls,
             controls_api::set_controls
         ))
+        .routes(routes!(liquidity_api::run_optimisation))
         .routes(routes!(net_api::get_net, net_api::set_net))
         .routes(routes!(net_api::window_action))
         .routes(

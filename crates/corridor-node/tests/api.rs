@@ -584,6 +584,12 @@ async fn every_endpoint_authorises_every_role() {
             None,
             [200, 403, 403, 200, 403, 403, 200, 401, 401, 403, 403],
         ),
+        case(
+            M::POST,
+            "/v1/liquidity-saving/RUB/runs".into(),
+            Some(json!({"algorithm": "partial"})),
+            [200, 403, 403, 403, 403, 403, 403, 401, 401, 403, 403],
+        ),
         // Net settlement: the operator sets it and acts on windows; everyone admitted reads.
         case(
             M::PUT,
@@ -1115,7 +1121,7 @@ async fn openapi_document_matches_the_served_api() {
         .sum();
     assert_eq!(
         (paths.len(), operations),
-        (58, 71),
+        (59, 72),
         "every route of the router is described"
     );
     for (path, item) in paths {

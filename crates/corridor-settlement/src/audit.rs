@@ -142,6 +142,7 @@ pub enum CommandKind {
     SetLiquidityControls,
     ConfigureNetSettlement,
     NetWindow,
+    RunOptimisation,
 }
 
 /// What an audit record says happened.

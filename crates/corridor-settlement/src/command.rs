@@ -8,7 +8,7 @@ use crate::business_day::BusinessDate;
 use crate::compliance::{ComplianceConfig, HoldDecision, ListVersionRef, Officer, Screening};
 use crate::fx::sheet::{RateSheetRequest, ReferenceRateRequest};
 use crate::liquidity_controls::LiquidityControlsRequest;
-use crate::liquidity_saving::LiquiditySavingConfig;
+use crate::liquidity_saving::{Algorithm, LiquiditySavingConfig};
 use crate::model::{ParticipantRole, ParticipantStatus, PaymentInstruction};
 use crate::net_settlement::NetSettlementRequest;
 use crate::operating_days::{CalendarAmendment, CutOff, DaySchedule};
@@ -252,6 +252,12 @@ pub enum HubCommand {
     ConfigureLiquiditySaving(LiquiditySavingConfig),
     /// Limits and reservations of `participant`'s settlement account in `currency`, asked
     /// by the participant itself (`requested_by`) or, when `None`, by the operator.
+    /// The operator runs the queue optimisation of `currency` now: one algorithm, or the
+    /// whole sequence when `None`.
+    RunOptimisation {
+        currency: CurrencyCode,
+        algorithm: Option<Algorithm>,
+    },
     /// How `currency` settles payments net: which ones, each participant's net debit cap,
     /// how long a window waits for liquidity before its default procedure.
     ConfigureNetSettlement {

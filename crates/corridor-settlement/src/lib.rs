@@ -60,7 +60,7 @@ pub use liquidity::LiquidityRecord;
 pub use liquidity_controls::{
     BilateralLimitRequest, LiquidityControls, LiquidityControlsRequest, Positions,
 };
-pub use liquidity_saving::{LiquiditySavingConfig, Settled, SettledBy};
+pub use liquidity_saving::{Algorithm, LiquiditySavingConfig, Settled, SettledBy};
 pub use model::{
     CashAccount, ChargeBearer, Participant, ParticipantRole, ParticipantStatus, Party,
     PartyIdentification, PaymentInstruction, PaymentKind, PostalAddress, Priority,

@@ -55,6 +55,15 @@ pub enum SettledBy {
     Net,
 }
 
+/// One algorithm of the queue optimisation, as the operator can run it alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Algorithm {
+    AllOrNothing,
+    Partial,
+    Bilateral,
+}
+
 /// Value and number of payments settled one way.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Settled {

@@ -271,3 +271,34 @@ fn liquidity_used_is_the_largest_net_debit_of_each_account_and_starts_again_each
     });
     assert_eq!(b.hub.settled_today(rub(), None), (0, 0));
 }
+
+#[test]
+fn the_operator_runs_one_algorithm_alone() {
+    let run = |algorithm| HubCommand::RunOptimisation {
+        currency: rub(),
+        algorithm: Some(algorithm),
+    };
+    let mut b = Bench::standard();
+    let ring = [
+        b.pay_ok(bank_a(), instruction("A-B", bank_b(), "100.00", rub())),
+        b.pay_ok(bank_b(), instruction("B-C", bank_c(), "100.00", rub())),
+        b.pay_ok(bank_c(), instruction("C-A", bank_a(), "100.00", rub())),
+    ];
+    // A ring of three has no pair paying both ways: the bilateral algorithm finds nothing.
+    b.ok(run(corridor_settlement::Algorithm::Bilateral));
+    assert!(
+        ring.iter()
+            .all(|r| status(&b, r.payment) == PaymentStatus::Queued)
+    );
+    b.ok(run(corridor_settlement::Algorithm::AllOrNothing));
+    assert!(
+        ring.iter()
+            .all(|r| status(&b, r.payment) == PaymentStatus::Settled)
+    );
+    assert_eq!(settled_by(&b, SettledBy::AllOrNothing), 30_000);
+    let refused = b.err(HubCommand::RunOptimisation {
+        currency: ccy("XXX"),
+        algorithm: None,
+    });
+    assert_eq!(refused.code, "AM03", "{refused}");
+}

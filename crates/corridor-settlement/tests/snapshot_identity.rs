@@ -21,12 +21,12 @@ use support::*;
 /// SHA-256 of the snapshot's hub part (everything before the ledger's own snapshot bytes,
 /// whose transfer index is listed in hash-map order).
 const HUB_SNAPSHOT_SHA256: &str =
-    "501087f0621e7e7ed6f7c2e49d841e8416aea12b637e2437de1c99c57864df71";
-const STATE_HASH: u128 = 17882160241739032717726894505479081807;
+    "a587fcde7c0ed546d7a5fa79c132a2763c638801612f528571b4503ac6f8c3c8";
+const STATE_HASH: u128 = 145673961299861753835958340132796282503;
 /// SHA-256 of every journaled request, each length-prefixed, in order.
-const JOURNAL_SHA256: &str = "7679ea756f0d7fb82a1f49fc7bf731405310129429844cf64b3be7c53b7aff9a";
+const JOURNAL_SHA256: &str = "37aede5feafd47fb64a7e60a7f75366ee32c3fdd9b4189fa2457bf42979badc1";
 /// SHA-256 of every answer's debug text, in order.
-const ANSWERS_SHA256: &str = "50255724c44d2eeb6ca2f00dff5085f0d595a197943bc241563beb74978b3870";
+const ANSWERS_SHA256: &str = "8825700499cd35ae11135245f0ff3b324e1b6e69cae2ffad6e81e5cf63b7d6f8";
 
 fn provider() -> Bic {
     bic("FXPXRUMM")
@@ -482,6 +482,11 @@ fn scripted_run() -> Run {
     r.run(HubCommand::NetWindow {
         currency: rub(),
         action: corridor_settlement::NetWindowAction::Close,
+    })
+    .unwrap();
+    r.run(HubCommand::RunOptimisation {
+        currency: irr(),
+        algorithm: None,
     })
     .unwrap();
     r

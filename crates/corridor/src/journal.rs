@@ -202,6 +202,7 @@ fn kind(command: &HubCommand) -> &'static str {
         HubCommand::SetLiquidityControls { .. } => "set_liquidity_controls",
         HubCommand::ConfigureNetSettlement { .. } => "configure_net_settlement",
         HubCommand::NetWindow { .. } => "net_window",
+        HubCommand::RunOptimisation { .. } => "run_optimisation",
     }
 }
 

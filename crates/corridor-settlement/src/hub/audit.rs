@@ -51,6 +51,7 @@ impl HubCommand {
             HubCommand::ConfigureLiquiditySaving(_) => CommandKind::ConfigureLiquiditySaving,
             HubCommand::SetLiquidityControls { .. } => CommandKind::SetLiquidityControls,
             HubCommand::ConfigureNetSettlement { .. } => CommandKind::ConfigureNetSettlement,
+            HubCommand::RunOptimisation { .. } => CommandKind::RunOptimisation,
             HubCommand::NetWindow { .. } => CommandKind::NetWindow,
         }
     }
@@ -100,6 +101,7 @@ impl HubCommand {
             | HubCommand::ConfigureLiquiditySaving(_)
             | HubCommand::SetLiquidityControls { .. }
             | HubCommand::ConfigureNetSettlement { .. }
+            | HubCommand::RunOptimisation { .. }
             | HubCommand::NetWindow { .. } => OPERATOR.to_string(),
         }
     }
@@ -225,6 +227,10 @@ fn detail(command: &HubCommand, answer: &Answer) -> String {
             format!("{currency} {settings:?}")
         }
         HubCommand::NetWindow { currency, action } => format!("{currency} {action:?}"),
+        HubCommand::RunOptimisation {
+            currency,
+            algorithm,
+        } => format!("{currency} {algorithm:?}"),
     }
 }
 

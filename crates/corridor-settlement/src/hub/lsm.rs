@@ -23,12 +23,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp};
 
-use super::Hub;
+use super::{Answer, Hub, HubOutcome};
 use crate::books::{CODE_PAYMENT, CODE_RETURN, GroupTransfer};
 use crate::liquidity_controls::Flow;
-use crate::liquidity_saving::SettledBy;
+use crate::liquidity_saving::{Algorithm, SettledBy};
 use crate::model::Priority;
 use crate::payment::PaymentStatus;
+use crate::rejection::Rejection;
 
 /// A queued (or arriving) payment as the algorithms see it.
 #[derive(Clone, Copy, Debug)]
@@ -144,6 +145,38 @@ impl Hub {
                 self.optimise(currency, now);
             }
         }
+    }
+
+    /// The operator runs `algorithm` (or the whole sequence) over `currency`'s queues now.
+    pub(super) fn run_optimisation(
+        &mut self,
+        currency: CurrencyCode,
+        algorithm: Option<Algorithm>,
+        now: Timestamp,
+    ) -> HubOutcome {
+        self.registry.scheme_currency(currency)?;
+        if !self.currency_open(currency, now) {
+            return Err(Rejection::new(
+                "NARR",
+                format!("{currency} is closed: nothing settles until it opens"),
+            ));
+        }
+        let steps = self.lsm.config().max_steps as usize;
+        let queues = self.currency_queues(currency);
+        match algorithm {
+            None => self.optimise(currency, now),
+            Some(_) if queues.is_empty() => {}
+            Some(Algorithm::AllOrNothing) => {
+                self.settle_prefixes(&queues, 0, SettledBy::AllOrNothing, now);
+            }
+            Some(Algorithm::Partial) => {
+                self.settle_prefixes(&queues, steps, SettledBy::Partial, now);
+            }
+            Some(Algorithm::Bilateral) => {
+                self.settle_pairs(currency, steps, now);
+            }
+        }
+        Ok(Answer::Done)
     }
 
     /// The sequence: all-or-nothing; else partial, then all-or-nothing again; else bilateral.

@@ -312,6 +312,10 @@ impl Hub {
                 cut_off,
                 until,
             } => self.extend_cut_off(*currency, (*date, *cut_off), until, now),
+            HubCommand::RunOptimisation {
+                currency,
+                algorithm,
+            } => self.run_optimisation(*currency, *algorithm, now),
             HubCommand::ConfigureNetSettlement { currency, settings } => {
                 self.configure_net_settlement(*currency, settings, now)
             }

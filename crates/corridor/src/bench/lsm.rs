@@ -3,7 +3,8 @@
 //! (a) Gridlock: `--banks` banks of one currency and `--gridlock-payments` payments queued
 //!     among them that none can settle alone (each bank holds less than its smallest
 //!     payment); the time the queue optimisation takes to resolve it (its whole sequence, in
-//!     one `Tick`) and the value it settles, against plain RTGS, which moves nothing.
+//!     one command) and the value it settles, against plain RTGS, which moves nothing; and
+//!     each algorithm alone, on its own copy of the gridlock.
 //! (b) Liquidity saved: one business day of payments between `--day-banks` banks, arriving
 //!     over ten hours from a seeded generator, settled once as plain RTGS and once with
 //!     offsetting and the optimisation every `--interval` seconds, at equal initial liquidity
@@ -19,10 +20,11 @@ use std::time::Instant;
 use anyhow::bail;
 use clap::Args;
 use corridor_core::{Bic, Timestamp, Uetr};
+use corridor_ledger::StateMachine;
 use corridor_settlement::{
-    AccountPurpose, ChargeBearer, ComplianceConfig, Hub, HubCommand, HubConfig, LiquidityDirection,
-    LiquiditySavingConfig, ParticipantRole, Party, PaymentInstruction, PaymentKind, PaymentStatus,
-    Priority, ScreeningPolicy, SettledBy,
+    AccountPurpose, Algorithm, ChargeBearer, ComplianceConfig, Hub, HubCommand, HubConfig,
+    LiquidityDirection, LiquiditySavingConfig, ParticipantRole, Party, PaymentInstruction,
+    PaymentKind, PaymentStatus, Priority, ScreeningPolicy, SettledBy,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -246,6 +248,7 @@ struct Gridlock {
     partial_value: u128,
     bilateral_value: u128,
     rtgs_settled_value: u128,
+    algorithms: Vec<AlgorithmRun>,
 }
 
 /// (a): every bank holds 1.00 and every payment is at least 100.00, so none moves alone;
@@ -268,6 +271,7 @@ fn gridlock(args: &LsmBenchArgs) -> anyhow::Result<Gridlock> {
         b.pay(from, i)?;
     }
     let rtgs_settled_value = b.outcome().settled_value;
+    let algorithms = time_each_algorithm(&b)?;
     // Turning the optimisation on runs its sequence at once over the queues as they stand.
     let started = Instant::now();
     b.run(&HubCommand::ConfigureLiquiditySaving(
@@ -303,7 +307,48 @@ fn gridlock(args: &LsmBenchArgs) -> anyhow::Result<Gridlock> {
         partial_value: by(SettledBy::Partial),
         bilateral_value: by(SettledBy::Bilateral),
         rtgs_settled_value,
+        algorithms,
     })
+}
+
+/// One algorithm run alone over the gridlock.
+#[derive(Debug, serde::Serialize)]
+struct AlgorithmRun {
+    algorithm: Algorithm,
+    ms: f64,
+    settled_value: u128,
+}
+
+/// Each algorithm alone, on its own copy of the gridlocked hub (restored from a snapshot),
+/// timed as the one command that runs it.
+fn time_each_algorithm(b: &Bench) -> anyhow::Result<Vec<AlgorithmRun>> {
+    let snapshot = b
+        .hub
+        .encode_snapshot()
+        .map_err(|e| anyhow::anyhow!("snapshot: {e}"))?;
+    let mut runs = Vec::new();
+    for algorithm in [
+        Algorithm::AllOrNothing,
+        Algorithm::Partial,
+        Algorithm::Bilateral,
+    ] {
+        let mut copy = Bench {
+            hub: Hub::decode_snapshot(&snapshot).map_err(|e| anyhow::anyhow!("restore: {e}"))?,
+            now: b.now,
+        };
+        let started = Instant::now();
+        copy.run(&HubCommand::RunOptimisation {
+            currency: parse("RUB"),
+            algorithm: Some(algorithm),
+        })?;
+        let ms = started.elapsed().as_secs_f64() * 1_000.0;
+        runs.push(AlgorithmRun {
+            algorithm,
+            ms,
+            settled_value: copy.outcome().settled_value,
+        });
+    }
+    Ok(runs)
 }
 
 /// Payments between `banks` banks as they flow in a payment system, which largely offset:
@@ -518,6 +563,12 @@ pub fn run(args: LsmBenchArgs) -> anyhow::Result<()> {
         grid.partial_value,
         grid.bilateral_value
     );
+    for run in &grid.algorithms {
+        println!(
+            "    {:?} alone: {:.3} ms, {} kopecks settled",
+            run.algorithm, run.ms, run.settled_value
+        );
+    }
     println!(
         "(b) a day of {} payments between {} banks, optimisation every {} s; liquidity bounds: lower {lower_bound}, upper {upper_bound} kopecks",
         args.day_payments, args.day_banks, args.interval

@@ -19,6 +19,18 @@ pub enum LiquiditySavingCommand {
     Show(ShowArgs),
     /// Sets liquidity saving (operator).
     Set(SetArgs),
+    /// Runs the queue optimisation of CURRENCY now, or one of its algorithms (operator).
+    Run(RunArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    currency: String,
+    /// all-or-nothing, partial or bilateral; without it, the whole sequence
+    #[arg(long)]
+    algorithm: Option<String>,
+    #[command(flatten)]
+    conn: ConnArgs,
 }
 
 #[derive(Args, Debug)]
@@ -75,7 +87,26 @@ pub fn run(command: LiquiditySavingCommand) -> anyhow::Result<()> {
     match command {
         LiquiditySavingCommand::Show(args) => show(args),
         LiquiditySavingCommand::Set(args) => set(args),
+        LiquiditySavingCommand::Run(args) => run_now(args),
     }
+}
+
+fn run_now(args: RunArgs) -> anyhow::Result<()> {
+    let algorithm = args.algorithm.as_deref().map(|a| a.replace('-', "_"));
+    let node = Node::connect(&args.conn, TIMEOUT)?;
+    let answer = node.post(
+        &format!("/v1/liquidity-saving/{}/runs", args.currency),
+        &serde_json::json!({ "algorithm": algorithm }),
+    )?;
+    if print_json(&args.conn, &answer) {
+        return Ok(());
+    }
+    println!(
+        "Ran {} over the {} queues; `liquidity-saving show` has what it settled.",
+        args.algorithm.as_deref().unwrap_or("the optimisation"),
+        args.currency
+    );
+    Ok(())
 }
 
 fn show(args: ShowArgs) -> anyhow::Result<()> {
