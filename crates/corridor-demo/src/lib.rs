@@ -18,8 +18,8 @@ use corridor_settlement::fx::rate::Rate;
 use corridor_settlement::fx::sheet::{PairRequest, RateSheetRequest, TierRequest};
 use corridor_settlement::{
     AccountPurpose, Answer, CashAccount, ChargeBearer, HubCommand, LiquidityDirection,
-    ParticipantRole, Party, PaymentInstruction, PaymentKind, PostalAddress, Priority, QuoteRequest,
-    Rejection,
+    LiquiditySavingConfig, ParticipantRole, Party, PaymentInstruction, PaymentKind, PostalAddress,
+    Priority, QuoteRequest, Rejection,
 };
 use rand::Rng;
 use rand::seq::IndexedRandom;
@@ -262,6 +262,7 @@ pub async fn seed(
     seed_watchlist(state).await?;
     seed_monitoring(state).await?;
     seed_calendars(state).await?;
+    seed_liquidity_saving(state).await?;
     let credentials = credentials(state, data_dir).await?;
     state
         .refresh_directory()
@@ -288,6 +289,25 @@ async fn seed_calendars(state: &AppState) -> Result<(), DemoError> {
         run(state, command).await?;
     }
     Ok(())
+}
+
+/// Offsetting on entry and the queue optimisation every minute, unless the operator has
+/// set liquidity saving already (a restart keeps what it set).
+async fn seed_liquidity_saving(state: &AppState) -> Result<(), DemoError> {
+    let untouched = state
+        .engine
+        .query_async(|hub| *hub.liquidity_saving_config() == LiquiditySavingConfig::default())
+        .await
+        .map_err(|e| DemoError::Refused(Rejection::new("UNAV", e.to_string())))?;
+    if !untouched {
+        return Ok(());
+    }
+    let config = LiquiditySavingConfig {
+        offsetting: true,
+        optimisation_interval_seconds: 60,
+        ..LiquiditySavingConfig::default()
+    };
+    run(state, HubCommand::ConfigureLiquiditySaving(config)).await
 }
 
 /// The demo's own watchlist, in the operator's CSV format. Every entry is invented; none is
