@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use corridor_core::{Bic, Currency, CurrencyCode, Timestamp};
+use corridor_core::{Bic, CurrencyCode, Timestamp};
 use corridor_settlement::{HubCommand, LiquidityControlsRequest, Rejection};
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ use crate::calendar_api::currency;
 use crate::endpoint::{ApiJson, Refusals, St, parse_bic};
 use crate::error::{ApiError, AppResult};
 use crate::submit::submit;
-use crate::views::decimal_in;
+use crate::views::{decimal_in, signed_decimal_in};
 
 /// A bilateral limit and the position it bounds.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -41,15 +41,6 @@ pub struct LiquidityControlsView {
     /// `participant:<BIC>` or `operator`.
     pub set_by: String,
     pub set_at: Option<Timestamp>,
-}
-
-fn signed_decimal(currency: Currency, minor: i128) -> String {
-    let magnitude = decimal_in(currency, minor.unsigned_abs());
-    if minor < 0 {
-        format!("-{magnitude}")
-    } else {
-        magnitude
-    }
 }
 
 /// A bank acts on its own account only; the operator and auditors on any.
@@ -83,14 +74,14 @@ pub async fn get_controls(
                 urgent_reserve: decimal_in(scale, controls.urgent_reserve),
                 high_reserve: decimal_in(scale, controls.high_reserve),
                 multilateral_limit: controls.multilateral_limit.map(|l| decimal_in(scale, l)),
-                multilateral_position: signed_decimal(scale, positions.multilateral(&controls)),
+                multilateral_position: signed_decimal_in(scale, positions.multilateral(&controls)),
                 bilateral_limits: controls
                     .bilateral_limits
                     .iter()
                     .map(|(b, limit)| BilateralLimitView {
                         counterparty: *b,
                         limit: decimal_in(scale, *limit),
-                        position: signed_decimal(scale, position(b)),
+                        position: signed_decimal_in(scale, position(b)),
                     })
                     .collect(),
                 set_by: controls.set_by.clone(),

@@ -15,7 +15,7 @@ use crate::calendar_api::currency;
 use crate::endpoint::{ApiJson, Refusals, St, answer_json};
 use crate::error::{ApiError, AppResult};
 use crate::submit::submit;
-use crate::views::decimal_in;
+use crate::views::{decimal_in, signed_decimal_in};
 
 /// Windows one read shows, the newest first.
 const WINDOWS_SHOWN: usize = 20;
@@ -59,15 +59,6 @@ pub struct NetSettlementView {
     pub windows: Vec<WindowView>,
 }
 
-fn signed_decimal(scale: Currency, minor: i128) -> String {
-    let magnitude = decimal_in(scale, minor.unsigned_abs());
-    if minor < 0 {
-        format!("-{magnitude}")
-    } else {
-        magnitude
-    }
-}
-
 fn window_view(
     hub: &corridor_settlement::Hub,
     scale: Currency,
@@ -99,7 +90,7 @@ fn window_view(
             .filter(|(b, _)| mine(b))
             .map(|(b, p)| PositionView {
                 participant: *b,
-                position: signed_decimal(scale, *p),
+                position: signed_decimal_in(scale, *p),
             })
             .collect(),
         defaulted: w.defaulted.iter().copied().filter(|b| mine(b)).collect(),

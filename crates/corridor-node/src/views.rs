@@ -65,6 +65,16 @@ pub fn decimal_in(currency: corridor_core::Currency, minor: u128) -> String {
     Amount::from_minor(minor).format(currency)
 }
 
+/// A signed amount (a position) in minor units of `currency`, as a decimal string.
+pub fn signed_decimal_in(currency: corridor_core::Currency, minor: i128) -> String {
+    let magnitude = decimal_in(currency, minor.unsigned_abs());
+    if minor < 0 {
+        format!("-{magnitude}")
+    } else {
+        magnitude
+    }
+}
+
 /// `credits - debits` as a signed decimal string.
 pub fn balance(
     hub: &(impl Records + ?Sized),

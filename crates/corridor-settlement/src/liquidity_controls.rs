@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use corridor_core::{AccountId, Bic, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::model::Priority;
+use crate::model::{Priority, signed};
 
 /// What a participant (or the operator for it) asks for, amounts as decimal text in the
 /// account's currency. Absent amounts are zero (a reserve) or no limit.
@@ -222,10 +222,6 @@ impl ControlStore {
             *p = Positions::default();
         }
     }
-}
-
-fn signed(amount: u128) -> i128 {
-    i128::try_from(amount).unwrap_or(i128::MAX)
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::model::signed;
+
 /// The operator's settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -120,9 +122,8 @@ impl LiquiditySaving {
         (debit, credit): (AccountId, AccountId),
         amount: u128,
     ) {
-        let amount = i128::try_from(amount).unwrap_or(i128::MAX);
-        self.shifted(currency, credit, amount);
-        self.shifted(currency, debit, -amount);
+        self.shifted(currency, credit, signed(amount));
+        self.shifted(currency, debit, -signed(amount));
     }
 
     /// `account`'s payments changed its net by `delta` at once (a group counts only its

@@ -99,6 +99,12 @@ pub enum Priority {
     Urgent,
 }
 
+/// Minor units as a signed change of a position. Amounts never come near `i128::MAX` (the
+/// ledger's accounts cap them far below), so saturating is only a guard.
+pub(crate) fn signed(amount: u128) -> i128 {
+    i128::try_from(amount).unwrap_or(i128::MAX)
+}
+
 /// ISO 20022 `ChrgBr`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum ChargeBearer {

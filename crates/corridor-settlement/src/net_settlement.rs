@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use corridor_core::{Bic, CurrencyCode, Timestamp, TransferId};
 use serde::{Deserialize, Serialize};
 
-use crate::model::Priority;
+use crate::model::{Priority, signed};
 use crate::rejection::Rejection;
 
 /// What the operator asks for one currency, amounts as decimal text.
@@ -118,10 +118,6 @@ pub(crate) struct NetSettlement {
     /// Closed windows not yet settled or aborted, oldest first.
     pending: BTreeSet<u64>,
     next_window: u64,
-}
-
-fn signed(amount: u128) -> i128 {
-    i128::try_from(amount).unwrap_or(i128::MAX)
 }
 
 impl NetSettlement {

@@ -14,6 +14,7 @@ use corridor_settlement::{
     PaymentStatus, Priority,
 };
 use proptest::prelude::*;
+use support::traffic::{command, op};
 use support::*;
 
 fn controls(bank: Bic, request: LiquidityControlsRequest, by: Option<Bic>) -> HubCommand {
@@ -267,32 +268,6 @@ fn the_setter_is_recorded() {
     assert_eq!((c.set_by.as_str(), c.urgent_reserve), ("operator", 2_000));
 }
 
-#[derive(Clone, Debug)]
-enum Op {
-    Pay {
-        from: usize,
-        to: usize,
-        amount: u16,
-        priority: u8,
-    },
-    Fund {
-        bank: usize,
-        amount: u16,
-    },
-    Tick {
-        seconds: u8,
-    },
-}
-
-fn op() -> impl Strategy<Value = Op> {
-    prop_oneof![
-        6 => (0..4usize, 0..4usize, 1..500u16, 0..6u8)
-            .prop_map(|(from, to, amount, priority)| Op::Pay { from, to, amount, priority }),
-        1 => (0..4usize, 1..300u16).prop_map(|(bank, amount)| Op::Fund { bank, amount }),
-        2 => (0..5u8).prop_map(|seconds| Op::Tick { seconds }),
-    ]
-}
-
 /// Each bank's net outflow of normal payments toward each other bank, from what settled.
 fn positions(b: &Bench, banks: &[Bic]) -> BTreeMap<(Bic, Bic), i128> {
     let mut out = BTreeMap::new();
@@ -339,25 +314,7 @@ proptest! {
         let limit = i128::from(limit) * 100;
         let mut commands = Vec::new();
         for (n, op) in ops.into_iter().enumerate() {
-            let command = match op {
-                Op::Pay { from, to, amount, priority } => {
-                    let to = if to == from { (to + 1) % 4 } else { to };
-                    let priority = match priority {
-                        0 => Priority::Urgent,
-                        1 => Priority::High,
-                        _ => Priority::Normal,
-                    };
-                    let i = with_priority(instruction(&format!("P{n}"), banks[to], &amount.to_string(), rub()), priority);
-                    HubCommand::SubmitPayments { sender: banks[from], payments: vec![i], screening: Vec::new() }
-                }
-                Op::Fund { bank, amount } => {
-                    b.liquidity_command(banks[bank], rub(), &amount.to_string(), corridor_settlement::LiquidityDirection::Fund)
-                }
-                Op::Tick { seconds } => {
-                    b.advance(u64::from(seconds));
-                    HubCommand::Tick
-                }
-            };
+            let command = command(&mut b, n, op);
             let before = positions(&b, &banks);
             let before_at = b.now;
             let _ = b.run(command.clone());

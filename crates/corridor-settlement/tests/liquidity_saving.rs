@@ -9,6 +9,7 @@ use corridor_core::Timestamp;
 use corridor_ledger::StateMachine;
 use corridor_settlement::{HubCommand, LiquiditySavingConfig, PaymentStatus, Priority, SettledBy};
 use proptest::prelude::*;
+use support::traffic::{command, op};
 use support::*;
 
 fn saving(offsetting: bool, interval: u32) -> HubCommand {
@@ -160,32 +161,6 @@ fn pairs_settle_bilaterally_when_no_prefix_of_the_queues_can() {
     b.hub.check_invariants().unwrap();
 }
 
-#[derive(Debug, Clone)]
-enum Op {
-    Pay {
-        from: usize,
-        to: usize,
-        amount: u16,
-        priority: u8,
-    },
-    Fund {
-        bank: usize,
-        amount: u16,
-    },
-    Tick {
-        seconds: u8,
-    },
-}
-
-fn op() -> impl Strategy<Value = Op> {
-    prop_oneof![
-        6 => (0..4usize, 0..4usize, 1..500u16, 0..6u8)
-            .prop_map(|(from, to, amount, priority)| Op::Pay { from, to, amount, priority }),
-        1 => (0..4usize, 1..300u16).prop_map(|(bank, amount)| Op::Fund { bank, amount }),
-        2 => (0..5u8).prop_map(|seconds| Op::Tick { seconds }),
-    ]
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -193,30 +168,11 @@ proptest! {
     fn groups_never_break_a_balance_or_overtake_and_replay_agrees(
         ops in prop::collection::vec(op(), 1..80),
     ) {
-        let banks = [bank_a(), bank_b(), bank_c(), bank_d()];
         let mut b = Bench::standard();
         b.ok(saving(true, 1));
         let mut commands = Vec::new();
         for (n, op) in ops.into_iter().enumerate() {
-            let command = match op {
-                Op::Pay { from, to, amount, priority } => {
-                    let to = if to == from { (to + 1) % 4 } else { to };
-                    let priority = match priority {
-                        0 => Priority::Urgent,
-                        1 => Priority::High,
-                        _ => Priority::Normal,
-                    };
-                    let i = with_priority(instruction(&format!("P{n}"), banks[to], &amount.to_string(), rub()), priority);
-                    HubCommand::SubmitPayments { sender: banks[from], payments: vec![i], screening: Vec::new() }
-                }
-                Op::Fund { bank, amount } => {
-                    b.liquidity_command(banks[bank], rub(), &amount.to_string(), corridor_settlement::LiquidityDirection::Fund)
-                }
-                Op::Tick { seconds } => {
-                    b.advance(u64::from(seconds));
-                    HubCommand::Tick
-                }
-            };
+            let command = command(&mut b, n, op);
             let before = b.now;
             let _ = b.run(command.clone());
             commands.push((b.now, command));

@@ -418,7 +418,7 @@ fn client_commands_against_a_demo_node() {
             "NEVARUMM",
         ],
     );
-    assert!(refused.contains("COUNTERPARTY=LIMIT"), "{refused}");
+    assert!(refused.contains("BIC=AMOUNT"), "{refused}");
 
     // Net settlement: the operator sets it for small payments and closes the window; a bank
     // reads its own position.

@@ -7,7 +7,7 @@ use corridor_core::{AccountId, Amount, Bic, Currency, CurrencyCode, Timestamp};
 
 use super::{Answer, Hub, HubOutcome};
 use crate::liquidity_controls::{Flow, LiquidityControls, LiquidityControlsRequest};
-use crate::model::Priority;
+use crate::model::{Priority, signed};
 use crate::rejection::Rejection;
 
 impl Hub {
@@ -183,8 +183,4 @@ impl Hub {
             }
         }
     }
-}
-
-fn signed(amount: u128) -> i128 {
-    i128::try_from(amount).unwrap_or(i128::MAX)
 }

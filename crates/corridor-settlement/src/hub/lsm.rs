@@ -27,7 +27,7 @@ use super::{Answer, Hub, HubOutcome};
 use crate::books::{CODE_PAYMENT, CODE_RETURN, GroupTransfer};
 use crate::liquidity_controls::Flow;
 use crate::liquidity_saving::{Algorithm, SettledBy};
-use crate::model::Priority;
+use crate::model::{Priority, signed};
 use crate::payment::PaymentStatus;
 use crate::rejection::Rejection;
 
@@ -55,10 +55,6 @@ impl Member {
             priority: self.priority,
         }
     }
-}
-
-fn signed(amount: u128) -> i128 {
-    i128::try_from(amount).unwrap_or(i128::MAX)
 }
 
 /// What waits in a currency's queues (of one sender, when given).

@@ -15,6 +15,7 @@ use super::{Answer, Hub, HubOutcome};
 use crate::books::GroupTransfer;
 use crate::command::NetWindowAction;
 use crate::liquidity_saving::SettledBy;
+use crate::model::signed;
 use crate::net_settlement::{NetSettlementConfig, NetSettlementRequest, WindowState};
 use crate::payment::{PaymentStatus, parse_reason};
 use crate::rejection::Rejection;
@@ -285,9 +286,8 @@ impl Hub {
                     self.finish(pid, PaymentStatus::Rejected, Some(reason.clone()), now);
                     continue;
                 }
-                let signed = i128::try_from(amount).unwrap_or(i128::MAX);
-                *positions.entry(sender).or_insert(0i128) -= signed;
-                *positions.entry(receiver).or_insert(0i128) += signed;
+                *positions.entry(sender).or_insert(0i128) -= signed(amount);
+                *positions.entry(receiver).or_insert(0i128) += signed(amount);
                 value = value.saturating_add(amount);
                 kept.push(pid);
             }

@@ -3,6 +3,8 @@
 //! helpers to build instructions and read balances and outboxes.
 #![allow(dead_code)]
 
+pub mod traffic;
+
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp, Uetr};
 use corridor_settlement::{
     AccountPurpose, Answer, ChargeBearer, ComplianceConfig, Hub, HubCommand, HubOutcome,

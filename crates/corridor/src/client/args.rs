@@ -22,6 +22,15 @@ pub(super) fn currency_arg(text: &str) -> Result<CurrencyCode, String> {
         .map_err(|e: corridor_core::CurrencyError| e.to_string())
 }
 
+/// A `BIC=AMOUNT` option (a limit or a cap toward one bank); the amount is checked by the
+/// node, with the currency's scale.
+pub(super) fn bic_amount_arg(text: &str) -> Result<(Bic, String), String> {
+    let (bic, amount) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?}: expected BIC=AMOUNT"))?;
+    Ok((bic_arg(bic)?, amount.trim().to_string()))
+}
+
 /// One path segment, percent-encoded, so an argument cannot change the route. Dot
 /// segments are refused: URL parsers resolve them even when encoded.
 pub(super) fn segment(what: &str, text: &str) -> anyhow::Result<String> {

@@ -3,12 +3,12 @@
 
 use std::time::Duration;
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
+use corridor_core::{Bic, CurrencyCode};
 use corridor_settlement::{BilateralLimitRequest, LiquidityControlsRequest};
 use serde::Deserialize;
 
-use super::args::print_json;
+use super::args::{bic_amount_arg, bic_arg, currency_arg, print_json};
 use super::conn::{ConnArgs, Node};
 use super::render::{block, table};
 
@@ -24,16 +24,20 @@ pub enum LiquidityControlsCommand {
 
 #[derive(Args, Debug)]
 pub struct ShowArgs {
-    bic: String,
-    currency: String,
+    #[arg(value_parser = bic_arg)]
+    bic: Bic,
+    #[arg(value_parser = currency_arg)]
+    currency: CurrencyCode,
     #[command(flatten)]
     conn: ConnArgs,
 }
 
 #[derive(Args, Debug)]
 pub struct SetArgs {
-    bic: String,
-    currency: String,
+    #[arg(value_parser = bic_arg)]
+    bic: Bic,
+    #[arg(value_parser = currency_arg)]
+    currency: CurrencyCode,
     /// Liquidity only urgent payments may use (decimal, in the currency)
     #[arg(long)]
     urgent_reserve: Option<String>,
@@ -45,8 +49,8 @@ pub struct SetArgs {
     multilateral_limit: Option<String>,
     /// COUNTERPARTY=LIMIT: most net outflow of normal payments toward one participant
     /// (repeat for more)
-    #[arg(long = "bilateral")]
-    bilateral: Vec<String>,
+    #[arg(long = "bilateral", value_parser = bic_amount_arg)]
+    bilateral: Vec<(Bic, String)>,
     #[command(flatten)]
     conn: ConnArgs,
 }
@@ -77,13 +81,13 @@ pub fn run(command: LiquidityControlsCommand) -> anyhow::Result<()> {
     }
 }
 
-fn path(bic: &str, currency: &str) -> String {
+fn path(bic: Bic, currency: CurrencyCode) -> String {
     format!("/v1/participants/{bic}/liquidity-controls/{currency}")
 }
 
 fn show(args: ShowArgs) -> anyhow::Result<()> {
     let node = Node::connect(&args.conn, TIMEOUT)?;
-    let answer = node.get(&path(&args.bic, &args.currency), &[])?;
+    let answer = node.get(&path(args.bic, args.currency), &[])?;
     if print_json(&args.conn, &answer) {
         return Ok(());
     }
@@ -119,19 +123,12 @@ fn show(args: ShowArgs) -> anyhow::Result<()> {
 fn set(args: SetArgs) -> anyhow::Result<()> {
     let bilateral_limits = args
         .bilateral
-        .iter()
-        .map(|pair| {
-            let (counterparty, limit) = pair
-                .split_once('=')
-                .with_context(|| format!("--bilateral {pair}: expected COUNTERPARTY=LIMIT"))?;
-            Ok(BilateralLimitRequest {
-                counterparty: counterparty
-                    .parse()
-                    .map_err(|e| anyhow::anyhow!("--bilateral {pair}: {e}"))?,
-                limit: limit.to_string(),
-            })
+        .into_iter()
+        .map(|(counterparty, limit)| BilateralLimitRequest {
+            counterparty,
+            limit,
         })
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .collect();
     let request = LiquidityControlsRequest {
         urgent_reserve: args.urgent_reserve,
         high_reserve: args.high_reserve,
@@ -139,7 +136,7 @@ fn set(args: SetArgs) -> anyhow::Result<()> {
         bilateral_limits,
     };
     let node = Node::connect(&args.conn, TIMEOUT)?;
-    let answer = node.put(&path(&args.bic, &args.currency), &request)?;
+    let answer = node.put(&path(args.bic, args.currency), &request)?;
     if print_json(&args.conn, &answer) {
         return Ok(());
     }

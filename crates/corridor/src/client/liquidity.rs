@@ -4,10 +4,11 @@
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
+use corridor_core::CurrencyCode;
 use corridor_settlement::LiquiditySavingConfig;
 use serde::Deserialize;
 
-use super::args::print_json;
+use super::args::{currency_arg, print_json};
 use super::conn::{ConnArgs, Node};
 use super::render::{block, table};
 
@@ -25,7 +26,8 @@ pub enum LiquiditySavingCommand {
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    currency: String,
+    #[arg(value_parser = currency_arg)]
+    currency: CurrencyCode,
     /// all-or-nothing, partial or bilateral; without it, the whole sequence
     #[arg(long)]
     algorithm: Option<String>,

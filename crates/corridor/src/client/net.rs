@@ -4,12 +4,12 @@
 
 use std::time::Duration;
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
+use corridor_core::{Bic, CurrencyCode};
 use corridor_settlement::{NetDebitCapRequest, NetSettlementRequest, NetWindowAction};
 use serde::Deserialize;
 
-use super::args::print_json;
+use super::args::{bic_amount_arg, currency_arg, print_json};
 use super::conn::{ConnArgs, Node};
 use super::render::{block, table};
 
@@ -30,14 +30,16 @@ pub enum NetSettlementCommand {
 
 #[derive(Args, Debug)]
 pub struct ShowArgs {
-    currency: String,
+    #[arg(value_parser = currency_arg)]
+    currency: CurrencyCode,
     #[command(flatten)]
     conn: ConnArgs,
 }
 
 #[derive(Args, Debug)]
 pub struct SetArgs {
-    currency: String,
+    #[arg(value_parser = currency_arg)]
+    currency: CurrencyCode,
     /// Normal payments of at most this amount settle net; without it, net settlement is off
     #[arg(long)]
     up_to: Option<String>,
@@ -45,15 +47,16 @@ pub struct SetArgs {
     #[arg(long, default_value_t = 1_800)]
     default_after_seconds: u32,
     /// BIC=CAP: a participant's net debit cap in a window (repeat for more)
-    #[arg(long = "cap")]
-    caps: Vec<String>,
+    #[arg(long = "cap", value_parser = bic_amount_arg)]
+    caps: Vec<(Bic, String)>,
     #[command(flatten)]
     conn: ConnArgs,
 }
 
 #[derive(Args, Debug)]
 pub struct AbortArgs {
-    currency: String,
+    #[arg(value_parser = currency_arg)]
+    currency: CurrencyCode,
     window: u64,
     reason: String,
     #[command(flatten)]
@@ -88,12 +91,10 @@ pub fn run(command: NetSettlementCommand) -> anyhow::Result<()> {
     match command {
         NetSettlementCommand::Show(args) => show(args),
         NetSettlementCommand::Set(args) => set(args),
-        NetSettlementCommand::Close(args) => {
-            act(&args.conn, &args.currency, NetWindowAction::Close)
-        }
+        NetSettlementCommand::Close(args) => act(&args.conn, args.currency, NetWindowAction::Close),
         NetSettlementCommand::Abort(args) => act(
             &args.conn,
-            &args.currency,
+            args.currency,
             NetWindowAction::Abort {
                 window: args.window,
                 reason: args.reason.clone(),
@@ -155,19 +156,9 @@ fn show(args: ShowArgs) -> anyhow::Result<()> {
 fn set(args: SetArgs) -> anyhow::Result<()> {
     let net_debit_caps = args
         .caps
-        .iter()
-        .map(|pair| {
-            let (bic, cap) = pair
-                .split_once('=')
-                .with_context(|| format!("--cap {pair}: expected BIC=CAP"))?;
-            Ok(NetDebitCapRequest {
-                participant: bic
-                    .parse()
-                    .map_err(|e| anyhow::anyhow!("--cap {pair}: {e}"))?,
-                cap: cap.to_string(),
-            })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .into_iter()
+        .map(|(participant, cap)| NetDebitCapRequest { participant, cap })
+        .collect();
     let settings = NetSettlementRequest {
         up_to_amount: args.up_to,
         default_after_seconds: args.default_after_seconds,
@@ -182,7 +173,7 @@ fn set(args: SetArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn act(conn: &ConnArgs, currency: &str, action: NetWindowAction) -> anyhow::Result<()> {
+fn act(conn: &ConnArgs, currency: CurrencyCode, action: NetWindowAction) -> anyhow::Result<()> {
     let node = Node::connect(conn, TIMEOUT)?;
     let answer = node.post(&format!("/v1/net-settlement/{currency}/windows"), &action)?;
     if print_json(conn, &answer) {
