@@ -54,6 +54,9 @@ pub struct NetSettlementView {
     /// Normal payments up to this amount settle net; absent: net settlement off.
     pub up_to_amount: Option<String>,
     pub default_after_seconds: u32,
+    /// A window closes this long after it opened; absent: at the end of day or by the
+    /// operator.
+    pub window_seconds: Option<u32>,
     /// Each participant's net debit cap (a bank sees its own).
     pub net_debit_caps: Vec<PositionView>,
     pub windows: Vec<WindowView>,
@@ -120,6 +123,7 @@ pub async fn get_net(
                 currency: code,
                 up_to_amount: config.up_to_amount.map(|a| decimal_in(scale, a)),
                 default_after_seconds: config.default_after_seconds,
+                window_seconds: config.window_seconds,
                 net_debit_caps: config
                     .net_debit_caps
                     .iter()

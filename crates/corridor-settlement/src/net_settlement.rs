@@ -25,6 +25,10 @@ pub struct NetSettlementRequest {
     /// How long a closed window waits for a participant's liquidity before the default
     /// procedure takes that participant's payments out.
     pub default_after_seconds: u32,
+    /// A window closes this long after it opened (several cycles a day); absent: only at
+    /// the currency's end of day or by the operator.
+    #[serde(default)]
+    pub window_seconds: Option<u32>,
     /// Each participant's net debit cap in a window; a participant not named has none (it
     /// may only send what it received in the window).
     #[serde(default)]
@@ -43,6 +47,7 @@ pub struct NetDebitCapRequest {
 pub struct NetSettlementConfig {
     pub up_to_amount: Option<u128>,
     pub default_after_seconds: u32,
+    pub window_seconds: Option<u32>,
     pub net_debit_caps: BTreeMap<Bic, u128>,
 }
 
@@ -236,17 +241,35 @@ impl NetSettlement {
             .collect()
     }
 
+    /// When `currency`'s open window closes on its own, if its settings close windows.
+    fn closes_at(&self, currency: CurrencyCode) -> Option<Timestamp> {
+        let seconds = self.configs.get(&currency)?.window_seconds?;
+        let window = self.windows.get(self.open.get(&currency)?)?;
+        Some(window.opened_at.plus_seconds(seconds))
+    }
+
+    /// The currencies whose open window is due to close at `now`.
+    pub(crate) fn due_to_close(&self, now: Timestamp) -> Vec<CurrencyCode> {
+        self.open
+            .keys()
+            .copied()
+            .filter(|c| self.closes_at(*c).is_some_and(|at| at <= now))
+            .collect()
+    }
+
+    /// The next instant a window closes on its own or a waiting window's default is due.
+    pub(crate) fn next_deadline(&self) -> Option<Timestamp> {
+        let closes = self.open.keys().filter_map(|c| self.closes_at(*c));
+        let defaults = self
+            .pending
+            .iter()
+            .filter_map(|id| self.windows.get(id)?.default_at);
+        closes.chain(defaults).min()
+    }
+
     /// Windows closed and not yet settled or aborted, oldest first.
     pub(crate) fn pending(&self) -> Vec<u64> {
         self.pending.iter().copied().collect()
-    }
-
-    /// When a waiting window's default procedure is due, the earliest.
-    pub(crate) fn next_default(&self) -> Option<Timestamp> {
-        self.pending
-            .iter()
-            .filter_map(|id| self.windows.get(id)?.default_at)
-            .min()
     }
 
     /// The window tried to settle and waits for liquidity.

@@ -19,6 +19,7 @@ fn net(up_to: &str, default_after_seconds: u32, caps: &[(corridor_core::Bic, &st
         settings: NetSettlementRequest {
             up_to_amount: Some(up_to.into()),
             default_after_seconds,
+            window_seconds: None,
             net_debit_caps: caps
                 .iter()
                 .map(|(bic, cap)| NetDebitCapRequest {
@@ -336,4 +337,43 @@ fn bad_requests_change_nothing() {
         assert_eq!(refused.code, code, "{command:?}: {refused}");
     }
     assert_eq!(b.hub.state_hash(), before);
+}
+
+#[test]
+fn windows_close_on_their_own_after_their_length() {
+    let mut b = Bench::standard();
+    let cycles = |seconds| HubCommand::ConfigureNetSettlement {
+        currency: rub(),
+        settings: NetSettlementRequest {
+            up_to_amount: Some("100.00".into()),
+            default_after_seconds: 60,
+            window_seconds: seconds,
+            net_debit_caps: vec![NetDebitCapRequest {
+                participant: bank_a(),
+                cap: "100.00".into(),
+            }],
+        },
+    };
+    assert_eq!(b.err(cycles(Some(0))).code, "FF01");
+    b.ok(cycles(Some(3_600)));
+    b.fund(bank_a(), rub(), "10.00");
+    let p = b.pay_ok(bank_a(), instruction("CY1", bank_b(), "10.00", rub()));
+    let window = b.hub.payment(p.payment).unwrap().net_window.unwrap();
+    let opened = b.hub.net_window(window).unwrap().opened_at;
+    // The node knows when to tick for the close.
+    assert_eq!(b.hub.next_deadline(), Some(opened.plus_seconds(3_600)));
+    b.advance(1_800);
+    b.ok(HubCommand::Tick);
+    assert_eq!(b.hub.net_window(window).unwrap().state, WindowState::Open);
+    b.advance(1_800);
+    b.ok(HubCommand::Tick);
+    assert_eq!(
+        b.hub.net_window(window).unwrap().state,
+        WindowState::Settled
+    );
+    assert_eq!(status(&b, p.payment), PaymentStatus::Settled);
+    assert_eq!(b.balance(bank_b(), rub()), 1_000);
+    let next = b.hub.net_windows(rub(), 1)[0];
+    assert_eq!(next.state, WindowState::Open);
+    assert!(next.opened_at > opened);
 }

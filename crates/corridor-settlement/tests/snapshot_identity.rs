@@ -21,10 +21,10 @@ use support::*;
 /// SHA-256 of the snapshot's hub part (everything before the ledger's own snapshot bytes,
 /// whose transfer index is listed in hash-map order).
 const HUB_SNAPSHOT_SHA256: &str =
-    "a587fcde7c0ed546d7a5fa79c132a2763c638801612f528571b4503ac6f8c3c8";
-const STATE_HASH: u128 = 145673961299861753835958340132796282503;
+    "7d0a659e261746c335368b22802b6357f569d62388d6016372e6705af73a0813";
+const STATE_HASH: u128 = 156901061478586412342677634187037855842;
 /// SHA-256 of every journaled request, each length-prefixed, in order.
-const JOURNAL_SHA256: &str = "37aede5feafd47fb64a7e60a7f75366ee32c3fdd9b4189fa2457bf42979badc1";
+const JOURNAL_SHA256: &str = "fed3b92e962bd1a926bf4bd1f7add3c428f40700fd3f92d32f5bb410587d421f";
 /// SHA-256 of every answer's debug text, in order.
 const ANSWERS_SHA256: &str = "8825700499cd35ae11135245f0ff3b324e1b6e69cae2ffad6e81e5cf63b7d6f8";
 
@@ -472,6 +472,7 @@ fn scripted_run() -> Run {
         settings: corridor_settlement::NetSettlementRequest {
             up_to_amount: Some("10.00".into()),
             default_after_seconds: 600,
+            window_seconds: Some(7_200),
             net_debit_caps: vec![corridor_settlement::NetDebitCapRequest {
                 participant: bank_a(),
                 cap: "100.00".into(),

@@ -448,7 +448,7 @@ impl Hub {
             self.timers.next(),
             self.operating.next_boundary(),
             self.lsm.next_due(),
-            self.net.next_default(),
+            self.net.next_deadline(),
         ]
         .into_iter()
         .flatten()

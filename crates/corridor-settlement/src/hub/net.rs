@@ -1,6 +1,7 @@
 //! Deferred net settlement at work: the operator sets a currency's net settlement, payments
 //! that qualify join the open window instead of the RTGS, a window closes at its currency's
-//! end of day or when the operator closes it, and a closed window settles as one group on
+//! end of day, after its set length (`window_seconds`, several cycles a day) or when the
+//! operator closes it, and a closed window settles as one group on
 //! the RTGS settlement accounts (each net debtor pays net creditors; all or nothing). A net
 //! debtor that cannot pay: the window waits for liquidity until its default time, then the
 //! default procedure takes out every payment to or from that participant, recomputes the
@@ -64,9 +65,15 @@ impl Hub {
                 )));
             }
         }
+        if request.window_seconds == Some(0) {
+            return Err(Rejection::format(
+                "window_seconds must be at least 1 (absent: windows close at the end of day)",
+            ));
+        }
         Ok(NetSettlementConfig {
             up_to_amount,
             default_after_seconds: request.default_after_seconds,
+            window_seconds: request.window_seconds,
             net_debit_caps,
         })
     }
@@ -141,8 +148,11 @@ impl Hub {
         }
     }
 
-    /// Tries every closed window, oldest first.
+    /// Closes the windows due to close, then tries every closed window, oldest first.
     pub(super) fn settle_windows(&mut self, now: Timestamp) {
+        for currency in self.net.due_to_close(now) {
+            self.net.close(currency, now);
+        }
         for id in self.net.pending() {
             self.settle_window(id, now);
         }

@@ -46,6 +46,10 @@ pub struct SetArgs {
     /// How long a closed window waits for liquidity before the default procedure
     #[arg(long, default_value_t = 1_800)]
     default_after_seconds: u32,
+    /// Close each window this long after it opened (several cycles a day); without it,
+    /// windows close at the end of day or by the operator
+    #[arg(long)]
+    window_seconds: Option<u32>,
     /// BIC=CAP: a participant's net debit cap in a window (repeat for more)
     #[arg(long = "cap", value_parser = bic_amount_arg)]
     caps: Vec<(Bic, String)>,
@@ -162,6 +166,7 @@ fn set(args: SetArgs) -> anyhow::Result<()> {
     let settings = NetSettlementRequest {
         up_to_amount: args.up_to,
         default_after_seconds: args.default_after_seconds,
+        window_seconds: args.window_seconds,
         net_debit_caps,
     };
     let node = Node::connect(&args.conn, TIMEOUT)?;
