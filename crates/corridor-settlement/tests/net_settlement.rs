@@ -377,3 +377,16 @@ fn windows_close_on_their_own_after_their_length() {
     assert_eq!(next.state, WindowState::Open);
     assert!(next.opened_at > opened);
 }
+
+#[test]
+fn the_operators_end_of_day_closes_the_open_window() {
+    let mut b = standard_net();
+    b.fund(bank_a(), rub(), "10.00");
+    let p = b.pay_ok(bank_a(), instruction("EOD1", bank_b(), "10.00", rub()));
+    b.ok(HubCommand::CloseBusinessDay {
+        date: "2023-11-14".into(),
+        at: b.now,
+    });
+    assert_eq!(status(&b, p.payment), PaymentStatus::Settled);
+    assert_eq!(b.hub.net_windows(rub(), 2)[1].state, WindowState::Settled);
+}

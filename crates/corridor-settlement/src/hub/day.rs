@@ -3,7 +3,8 @@
 //! (the override). Every account's owner gets a statement notice (camt.053) for the period
 //! from its currency's previous close to the closing instant; the statement itself is built
 //! from the account's entries when the outbox is read. Each statement carries the audit
-//! chain's head at the close, so every participant holds it.
+//! chain's head at the close, so every participant holds it. At the close the currency's
+//! open net window closes, and its limit positions and liquidity figures start again.
 
 use std::collections::BTreeMap;
 
@@ -38,6 +39,7 @@ impl Hub {
         let currencies: Vec<CurrencyCode> = self.registry.currency_map().keys().copied().collect();
         for currency in currencies {
             self.lsm.new_day(currency);
+            self.close_net_window(currency, now);
         }
         let day = ClosedDay {
             date,
