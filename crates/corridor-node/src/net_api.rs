@@ -36,10 +36,10 @@ pub struct WindowView {
     pub closed_at: Option<Timestamp>,
     pub default_at: Option<Timestamp>,
     pub settled_at: Option<Timestamp>,
-    /// Payments in the window and their value (the scheme's figures; a bank's own when a
-    /// bank reads).
-    pub payments: u64,
-    pub value: String,
+    /// Payments in the window and their value: the scheme's figures, for the operator and
+    /// auditors only (a bank reads its own position).
+    pub payments: Option<u64>,
+    pub value: Option<String>,
     pub positions: Vec<PositionView>,
     #[schema(value_type = Vec<String>)]
     pub defaulted: Vec<Bic>,
@@ -62,22 +62,11 @@ pub struct NetSettlementView {
     pub windows: Vec<WindowView>,
 }
 
-fn window_view(
-    hub: &corridor_settlement::Hub,
-    scale: Currency,
-    w: &NetWindow,
-    bank: Option<Bic>,
-) -> WindowView {
+/// Window `w` as `bank` may see it (everything when `None`). Reads counters only: a window
+/// may hold many payments.
+fn window_view(scale: Currency, w: &NetWindow, bank: Option<Bic>) -> WindowView {
     let mine = |b: &Bic| bank.is_none_or(|x| x == *b);
-    let (payments, value) = match bank {
-        None => (w.payments.len() as u64, w.value),
-        Some(bank) => w
-            .payments
-            .iter()
-            .filter_map(|id| hub.payment(*id))
-            .filter(|p| p.sender == bank || p.receiver() == bank)
-            .fold((0, 0u128), |(n, v), p| (n + 1, v.saturating_add(p.amount))),
-    };
+    let scheme = bank.is_none();
     WindowView {
         id: w.id,
         state: w.state,
@@ -85,8 +74,8 @@ fn window_view(
         closed_at: w.closed_at,
         default_at: w.default_at,
         settled_at: w.settled_at,
-        payments,
-        value: decimal_in(scale, value),
+        payments: scheme.then_some(w.payments.len() as u64),
+        value: scheme.then(|| decimal_in(scale, w.value)),
         positions: w
             .positions
             .iter()
@@ -136,7 +125,7 @@ pub async fn get_net(
                 windows: hub
                     .net_windows(code, WINDOWS_SHOWN)
                     .into_iter()
-                    .map(|w| window_view(hub, scale, w, bank))
+                    .map(|w| window_view(scale, w, bank))
                     .collect(),
             })
         })

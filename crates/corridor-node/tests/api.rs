@@ -1364,7 +1364,7 @@ async fn net_settlement_windows_over_http() {
         Some(0),
         "not its payments: {view}"
     );
-    assert_eq!(open["payments"], 0, "{view}");
+    assert!(open["payments"].is_null(), "the scheme's figures: {view}");
     let (_, view) = node.get("VOLGRUMM", "/v1/net-settlement/RUB").await;
     assert_eq!(
         view["windows"][0]["positions"][0]["position"], "-40.00",

@@ -77,8 +77,10 @@ struct PositionView {
 struct WindowView {
     id: u64,
     state: String,
-    payments: u64,
-    value: String,
+    #[serde(default)]
+    payments: Option<u64>,
+    #[serde(default)]
+    value: Option<String>,
     positions: Vec<PositionView>,
     defaulted: Vec<String>,
 }
@@ -147,8 +149,8 @@ fn show(args: ShowArgs) -> anyhow::Result<()> {
         t.add_row(vec![
             w.id.to_string(),
             w.state,
-            w.payments.to_string(),
-            w.value,
+            w.payments.map_or_else(|| "-".into(), |n| n.to_string()),
+            w.value.unwrap_or_else(|| "-".into()),
             positions.join(", "),
             w.defaulted.join(", "),
         ]);
