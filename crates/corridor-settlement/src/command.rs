@@ -250,8 +250,14 @@ pub enum HubCommand {
     /// The operator sets liquidity saving: offsetting on entry, how often the queue
     /// optimisation runs, and how much work one run may do.
     ConfigureLiquiditySaving(LiquiditySavingConfig),
-    /// Limits and reservations of `participant`'s settlement account in `currency`, asked
-    /// by the participant itself (`requested_by`) or, when `None`, by the operator.
+    /// The operator moves one cut-off (or the close) of one day later.
+    ExtendCutOff {
+        currency: CurrencyCode,
+        date: BusinessDate,
+        cut_off: CutOff,
+        /// Local time `HH:MM`.
+        until: String,
+    },
     /// The operator runs the queue optimisation of `currency` now: one algorithm, or the
     /// whole sequence when `None`.
     RunOptimisation {
@@ -269,19 +275,13 @@ pub enum HubCommand {
         currency: CurrencyCode,
         action: NetWindowAction,
     },
+    /// Limits and reservations of `participant`'s settlement account in `currency`, asked
+    /// by the participant itself (`requested_by`) or, when `None`, by the operator.
     SetLiquidityControls {
         participant: Bic,
         currency: CurrencyCode,
         controls: LiquidityControlsRequest,
         requested_by: Option<Bic>,
-    },
-    /// The operator moves one cut-off (or the close) of one day later.
-    ExtendCutOff {
-        currency: CurrencyCode,
-        date: BusinessDate,
-        cut_off: CutOff,
-        /// Local time `HH:MM`.
-        until: String,
     },
 }
 

@@ -21,9 +21,6 @@ pub enum PaymentStatus {
     /// Held by sanctions screening until a compliance officer decides (pacs.002 PDNG,
     /// reason RR04).
     Held,
-    /// Accepted into a deferred net settlement window: settles when the window does
-    /// (pacs.002 ACSP).
-    Netting,
     /// Settled with finality (ACSC).
     Settled,
     /// Refused or timed out in the queue (RJCT).
@@ -32,6 +29,9 @@ pub enum PaymentStatus {
     Cancelled,
     /// Settled, then sent back in full by the receiver (pacs.004).
     Returned,
+    /// Accepted into a deferred net settlement window: settles when the window does
+    /// (pacs.002 ACSP).
+    Netting,
 }
 
 impl PaymentStatus {

@@ -21,10 +21,10 @@ use support::*;
 /// SHA-256 of the snapshot's hub part (everything before the ledger's own snapshot bytes,
 /// whose transfer index is listed in hash-map order).
 const HUB_SNAPSHOT_SHA256: &str =
-    "7d0a659e261746c335368b22802b6357f569d62388d6016372e6705af73a0813";
-const STATE_HASH: u128 = 156901061478586412342677634187037855842;
+    "f9874f0c57ab8bafb91c522e4df9804e2e5ed73fe0d0ab638a4127b9f747a54b";
+const STATE_HASH: u128 = 120149302231206581389594963743397459436;
 /// SHA-256 of every journaled request, each length-prefixed, in order.
-const JOURNAL_SHA256: &str = "fed3b92e962bd1a926bf4bd1f7add3c428f40700fd3f92d32f5bb410587d421f";
+const JOURNAL_SHA256: &str = "f5e4e7136ecd6bffc90595a024fd344d0e5a0dba461f26370ea2e1554e9164cb";
 /// SHA-256 of every answer's debug text, in order.
 const ANSWERS_SHA256: &str = "8825700499cd35ae11135245f0ff3b324e1b6e69cae2ffad6e81e5cf63b7d6f8";
 
