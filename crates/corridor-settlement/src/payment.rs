@@ -219,6 +219,14 @@ pub(crate) fn parse_amount(text: &str, currency: Currency) -> Result<u128, Rejec
     Ok(amount.minor())
 }
 
+/// A limit, a reserve or a cap (`what`, named in the refusal) in minor units of `currency`:
+/// zero is allowed, unlike a payment's amount.
+pub(crate) fn parse_bound(what: &str, text: &str, currency: Currency) -> Result<u128, Rejection> {
+    Amount::parse(text, currency)
+        .map(Amount::minor)
+        .map_err(|e| Rejection::new(e.reason_code(), format!("{what}: {e}")))
+}
+
 /// A cancellation or return reason: its first word is the ISO 20022 reason code (four
 /// uppercase letters or digits, like CUST, DUPL, AC04), the rest is free text.
 pub(crate) fn parse_reason(reason: &str) -> Result<Rejection, Rejection> {

@@ -8,6 +8,7 @@ use corridor_core::{AccountId, Amount, Bic, Currency, CurrencyCode, Timestamp};
 use super::{Answer, Hub, HubOutcome};
 use crate::liquidity_controls::{Flow, LiquidityControls, LiquidityControlsRequest};
 use crate::model::{Priority, signed};
+use crate::payment::parse_bound;
 use crate::rejection::Rejection;
 
 impl Hub {
@@ -62,11 +63,7 @@ impl Hub {
         requested_by: Option<Bic>,
         now: Timestamp,
     ) -> Result<LiquidityControls, Rejection> {
-        let amount = |what: &str, text: &str| {
-            Amount::parse(text, scale)
-                .map(Amount::minor)
-                .map_err(|e| Rejection::new(e.reason_code(), format!("{what}: {e}")))
-        };
+        let amount = |what: &str, text: &str| parse_bound(what, text, scale);
         let optional = |what: &str, text: &Option<String>| {
             text.as_deref().map(|t| amount(what, t)).transpose()
         };

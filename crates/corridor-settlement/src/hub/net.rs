@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use corridor_core::{Amount, Bic, Currency, CurrencyCode, Timestamp};
+use corridor_core::{Bic, Currency, CurrencyCode, Timestamp};
 
 use super::{Answer, Hub, HubOutcome};
 use crate::books::GroupTransfer;
@@ -18,7 +18,7 @@ use crate::command::NetWindowAction;
 use crate::liquidity_saving::SettledBy;
 use crate::model::signed;
 use crate::net_settlement::{NetSettlementConfig, NetSettlementRequest, WindowState};
-use crate::payment::{PaymentStatus, parse_reason};
+use crate::payment::{PaymentStatus, parse_bound, parse_reason};
 use crate::rejection::Rejection;
 
 impl Hub {
@@ -39,11 +39,7 @@ impl Hub {
         request: &NetSettlementRequest,
         scale: Currency,
     ) -> Result<NetSettlementConfig, Rejection> {
-        let amount = |what: String, text: &str| {
-            Amount::parse(text, scale)
-                .map(Amount::minor)
-                .map_err(|e| Rejection::new(e.reason_code(), format!("{what}: {e}")))
-        };
+        let amount = |what: String, text: &str| parse_bound(&what, text, scale);
         let up_to_amount = request
             .up_to_amount
             .as_deref()
