@@ -30,6 +30,19 @@ fn pay_quote(id: &str, quote: &Value) -> Value {
     p
 }
 
+/// Quotes valid for `seconds`, queued payments for an hour.
+async fn set_quote_validity(node: &TestNode, seconds: u32) {
+    let (status, body) = node
+        .call(
+            Some("operator"),
+            Method::PUT,
+            "/v1/config",
+            Some(&json!({"queue_timeout_seconds": 3600, "quote_validity_seconds": seconds})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
 async fn quote(node: &TestNode, bank: &str, request: &Value) -> Value {
     let (status, q) = node.post(bank, "/v1/fx/quotes", request).await;
     assert_eq!(status, StatusCode::CREATED, "{q}");
@@ -154,15 +167,7 @@ async fn only_the_requester_sees_and_uses_its_quote() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_quote_is_refused() {
     let node = TestNode::start().await;
-    let (status, _) = node
-        .call(
-            Some("operator"),
-            Method::PUT,
-            "/v1/config",
-            Some(&json!({"queue_timeout_seconds": 3600, "quote_validity_seconds": 1})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    set_quote_validity(&node, 1).await;
     let q = quote(&node, "VOLGRUMM", &rub_to_irr("10.00", "SHAR")).await;
     tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
     let before = node.balance("VOLGRUMM", "RUB").await;
@@ -177,6 +182,7 @@ async fn an_expired_quote_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_provider_out_of_liquidity_settles_nothing() {
     let node = TestNode::start().await;
+    set_quote_validity(&node, 2).await;
     let q = quote(&node, "VOLGRUMM", &rub_to_irr("10000.00", "DEBT")).await;
     assert_eq!(q["hops"][0]["provider"], "CASPRUMM");
     let held = inventory(&node, "CASPRUMM", "IRR").await;
@@ -190,8 +196,21 @@ async fn a_provider_out_of_liquidity_settles_nothing() {
         .post("VOLGRUMM", "/v1/payments", &pay_quote("DRY", &q))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{receipt}");
-    assert_eq!(receipt["status"], "rejected");
-    assert_eq!(receipt["reason"]["code"], "FXLQ");
+    assert_eq!(
+        receipt["status"], "queued",
+        "it waits, at most until its quote expires"
+    );
+    let path = format!("/v1/payments/{}", receipt["payment"]);
+    let mut payment = Value::Null;
+    for _ in 0..100 {
+        (_, payment) = node.get("VOLGRUMM", &path).await;
+        if payment["status"] != "queued" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(payment["status"], "rejected", "{payment}");
+    assert_eq!(payment["reason"]["code"], "FXLQ", "{payment}");
     assert_eq!(node.balance("VOLGRUMM", "RUB").await, before);
     assert_eq!(inventory(&node, "CASPRUMM", "IRR").await, "1000000");
     // A new quote passes Caspian over for Silk Road, and says why.

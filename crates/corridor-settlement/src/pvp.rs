@@ -4,14 +4,13 @@
 //! means to the payer. Settling the legs is `hub/fx.rs`.
 
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp, TransferId};
-use corridor_ledger::ResultCode;
 use serde::{Deserialize, Serialize};
 
 use crate::business_day::BusinessDate;
 use crate::fx::quote::{Fixed, PricedRoute};
 use crate::fx::sheet::ReferenceRate;
 use crate::model::ChargeBearer;
-use crate::rejection::{Rejection, ledger_rejection};
+use crate::rejection::Rejection;
 
 /// What a bank asks a quote for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -80,14 +79,16 @@ impl Quote {
     }
 }
 
-/// One leg of a settled cross-currency payment: a reservation and the transfer that posted it.
+/// One leg of a settled cross-currency payment: the transfer that posted it, and the
+/// reservation it posted when the payment settled alone (a payment settled in a liquidity
+/// saving group has its legs posted directly, in the group's one linked chain).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Leg {
     pub currency: CurrencyCode,
     pub debit: AccountId,
     pub credit: AccountId,
     pub amount: u128,
-    pub reserved: TransferId,
+    pub reserved: Option<TransferId>,
     pub posted: TransferId,
 }
 
@@ -98,28 +99,32 @@ pub struct FxSettlement {
     pub legs: Vec<Leg>,
 }
 
-/// Why a leg's reservation was refused, in the payer's terms: the debtor's liquidity
-/// (AM04), a provider's (FXLQ), or what the ledger said.
-pub(crate) fn leg_refusal(
-    leg: usize,
-    code: ResultCode,
-    currency: CurrencyCode,
-    quote: &Quote,
-) -> Rejection {
-    if code != ResultCode::ExceedsCredits {
-        return ledger_rejection(code);
-    }
-    if leg == 0 {
-        return Rejection::new(
+/// Why a cross-currency payment still queued when its quote expired could not settle: the
+/// first leg whose payer lacks liquidity, in the payer's terms: the debtor's (AM04) or a
+/// provider's (FXLQ). `short[i]` says whether leg `i`'s payer lacks it now.
+pub(crate) fn expired_in_queue(quote: &Quote, short: &[bool]) -> Rejection {
+    let currencies = quote.route();
+    let leg = short.iter().position(|s| *s).unwrap_or(0);
+    let currency = currencies.get(leg).copied().unwrap_or(quote.source());
+    match leg
+        .checked_sub(1)
+        .and_then(|hop| quote.priced.hops.get(hop))
+    {
+        Some(hop) => Rejection::new(
+            "FXLQ",
+            format!(
+                "still queued when quote {} expired: FX provider {} lacks {currency} liquidity for this payment",
+                quote.id, hop.provider
+            ),
+        ),
+        None => Rejection::new(
             "AM04",
-            format!("insufficient {currency} liquidity on the debtor side"),
-        );
+            format!(
+                "still queued when quote {} expired: insufficient {currency} liquidity on the debtor side",
+                quote.id
+            ),
+        ),
     }
-    let provider = quote.priced.hops[leg - 1].provider;
-    Rejection::new(
-        "FXLQ",
-        format!("FX provider {provider} lacks {currency} liquidity for this payment"),
-    )
 }
 
 /// How long an expired quote is remembered.

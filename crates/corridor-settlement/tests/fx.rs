@@ -11,7 +11,7 @@ use corridor_settlement::fx::sheet::{
 };
 use corridor_settlement::{
     AccountPurpose, Answer, ChargeBearer, Hub, HubCommand, LiquidityDirection, ParticipantRole,
-    ParticipantStatus, PaymentInstruction, PaymentStatus, Quote, QuoteRequest,
+    ParticipantStatus, PaymentInstruction, PaymentStatus, Quote, QuoteRequest, SettledBy,
 };
 use proptest::prelude::*;
 use support::*;
@@ -428,8 +428,27 @@ fn an_expired_quote_settles_nothing() {
     assert_balanced(&b);
 }
 
+fn fund_inventory(b: &mut Bench, provider: Bic, currency: CurrencyCode, amount: &str) {
+    let mut command = b.liquidity_command(provider, currency, amount, LiquidityDirection::Fund);
+    if let HubCommand::Liquidity { account, .. } = &mut command {
+        *account = AccountPurpose::FxInventory;
+    }
+    b.ok(command);
+}
+
+fn legs(b: &Bench, payment: u64) -> Vec<corridor_settlement::Leg> {
+    b.hub
+        .payment(payment)
+        .unwrap()
+        .fx
+        .as_ref()
+        .unwrap()
+        .legs
+        .clone()
+}
+
 #[test]
-fn a_provider_out_of_liquidity_at_payment_time_settles_nothing() {
+fn a_provider_out_of_liquidity_holds_the_payment_whole_until_it_has_some() {
     let mut b = corridor();
     let q = debt_quote(&mut b);
     let mut drain = b.liquidity_command(
@@ -443,29 +462,29 @@ fn a_provider_out_of_liquidity_at_payment_time_settles_nothing() {
     }
     b.ok(drain);
     let r = b.pay_fx(bank_a(), "DRY", &q);
-    assert_eq!(r.status, PaymentStatus::Rejected);
-    assert_eq!(r.reason.as_ref().unwrap().code, "FXLQ");
+    assert_eq!(r.status, PaymentStatus::Queued);
     assert_eq!(
         b.balance(bank_a(), rub()),
         100_000_000,
         "the RUB leg did not move"
     );
     assert_eq!(b.inventory(provider_x(), irr()), 400_000);
-    assert!(
-        b.hub
-            .payment(r.payment)
-            .unwrap()
-            .fx
-            .as_ref()
-            .unwrap()
-            .legs
-            .is_empty()
-    );
+    assert!(legs(&b, r.payment).is_empty());
+    assert_balanced(&b);
+
+    // The provider's new inventory lets the payer's queue go, both legs at once.
+    fund_inventory(&mut b, provider_x(), irr(), "1000000");
+    let p = b.hub.payment(r.payment).unwrap();
+    assert_eq!(p.status, PaymentStatus::Settled);
+    assert_eq!(legs(&b, r.payment).len(), 2);
+    assert!(legs(&b, r.payment).iter().all(|l| l.reserved.is_some()));
+    assert_eq!(b.balance(bank_b(), irr()), 512_500);
+    assert_eq!(b.balance(bank_a(), rub()), 100_000_000 - 101_000);
     assert_balanced(&b);
 }
 
 #[test]
-fn a_debtor_without_liquidity_is_rejected_am04() {
+fn a_debtor_without_liquidity_waits_until_its_quote_expires_then_is_rejected_am04() {
     let mut b = corridor();
     b.fund(bank_c(), rub(), "5.00");
     let q = b.quote(
@@ -473,9 +492,188 @@ fn a_debtor_without_liquidity_is_rejected_am04() {
         rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
     );
     let r = b.pay_fx(bank_c(), "POOR", &q);
-    assert_eq!(r.status, PaymentStatus::Rejected);
-    assert_eq!(r.reason.unwrap().code, "AM04");
+    assert_eq!(r.status, PaymentStatus::Queued);
+    let p = b.hub.payment(r.payment).unwrap();
+    assert_eq!(
+        p.queue_deadline,
+        Some(q.expires_at),
+        "it waits no longer than its quote"
+    );
+    b.now = q.expires_at;
+    b.ok(HubCommand::Tick);
+    let p = b.hub.payment(r.payment).unwrap();
+    assert_eq!(p.status, PaymentStatus::Rejected);
+    let reason = p.last_reason().unwrap();
+    assert_eq!(reason.code, "AM04");
+    assert!(reason.message.contains("quote"), "{}", reason.message);
     assert_eq!(b.inventory(provider_x(), irr()), 1_000_000_000_000);
+    assert_eq!(b.balance(bank_c(), rub()), 500);
+    assert_balanced(&b);
+}
+
+/// Provider X quoting RUB/IRR at 500 both ways without fees, with inventory for one
+/// payment of 1,000.00 RUB each way (it quotes only what it holds); no bank funded.
+fn thin_corridor() -> Bench {
+    let mut b = Bench::standard();
+    b.add_provider(provider_x(), &[rub(), irr()], &["1000.01", "500001"]);
+    b.publish(provider_x(), sheet(vec![pair(rub(), irr(), "500", "500")]));
+    b
+}
+
+/// X takes out all its inventory but one kopeck and one rial, after quoting.
+fn thin_out(b: &mut Bench) {
+    for (currency, amount) in [(rub(), "1000.00"), (irr(), "500000")] {
+        let mut command =
+            b.liquidity_command(provider_x(), currency, amount, LiquidityDirection::Defund);
+        if let HubCommand::Liquidity { account, .. } = &mut command {
+            *account = AccountPurpose::FxInventory;
+        }
+        b.ok(command);
+    }
+}
+
+/// Bank B's quote to pay bank A 1,000.00 RUB out of its rials.
+fn back_quote(b: &mut Bench) -> Quote {
+    b.quote(
+        bank_b(),
+        QuoteRequest {
+            source_currency: irr(),
+            destination_currency: rub(),
+            creditor_agent: bank_a(),
+            instructed_amount: None,
+            creditor_amount: Some("1000.00".into()),
+            charge_bearer: ChargeBearer::Debtor,
+        },
+    )
+}
+
+fn optimise(b: &mut Bench, currency: CurrencyCode) {
+    b.ok(HubCommand::RunOptimisation {
+        currency,
+        algorithm: None,
+    });
+}
+
+fn settled_by(b: &Bench, currency: CurrencyCode, by: SettledBy) -> u128 {
+    b.hub
+        .settled_by(Some(currency), None)
+        .get(&(currency, by))
+        .map_or(0, |s| s.value)
+}
+
+#[test]
+fn cross_currency_payments_in_both_directions_resolve_their_gridlock_together() {
+    let mut b = thin_corridor();
+    let ab = b.quote(
+        bank_a(),
+        rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
+    );
+    let ba = back_quote(&mut b);
+    thin_out(&mut b);
+    assert_eq!(
+        (ab.priced.debtor_pays, ba.priced.debtor_pays),
+        (100_000, 500_000)
+    );
+    let ra = b.pay_fx(bank_a(), "AB", &ab);
+    let rb = b.pay_fx(bank_b(), "BA", &ba);
+    assert_eq!(
+        (ra.status, rb.status),
+        (PaymentStatus::Queued, PaymentStatus::Queued)
+    );
+
+    // One run over the rouble queues reaches the rial queue through the waiting payment.
+    optimise(&mut b, rub());
+    for id in [ra.payment, rb.payment] {
+        assert_eq!(b.hub.payment(id).unwrap().status, PaymentStatus::Settled);
+        let legs = legs(&b, id);
+        assert_eq!(legs.len(), 2);
+        assert!(
+            legs.iter().all(|l| l.reserved.is_none()),
+            "posted in the group"
+        );
+    }
+    assert_eq!(
+        (b.balance(bank_a(), rub()), b.balance(bank_b(), irr())),
+        (0, 0)
+    );
+    assert_eq!(
+        (
+            b.inventory(provider_x(), rub()),
+            b.inventory(provider_x(), irr())
+        ),
+        (1, 1),
+        "no liquidity was needed on either side"
+    );
+    assert_eq!(settled_by(&b, rub(), SettledBy::AllOrNothing), 100_000);
+    assert_eq!(settled_by(&b, irr(), SettledBy::AllOrNothing), 500_000);
+    assert_balanced(&b);
+
+    // Plain RTGS: the same two payments wait for each other until their quotes expire.
+    let mut plain = thin_corridor();
+    let ab = plain.quote(
+        bank_a(),
+        rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
+    );
+    let ba = back_quote(&mut plain);
+    thin_out(&mut plain);
+    let ra = plain.pay_fx(bank_a(), "AB", &ab);
+    let rb = plain.pay_fx(bank_b(), "BA", &ba);
+    plain.now = ab.expires_at.max(ba.expires_at);
+    plain.ok(HubCommand::Tick);
+    for id in [ra.payment, rb.payment] {
+        assert_eq!(
+            plain.hub.payment(id).unwrap().status,
+            PaymentStatus::Rejected
+        );
+        assert!(legs(&plain, id).is_empty());
+    }
+    assert_balanced(&plain);
+}
+
+#[test]
+fn a_cross_currency_payment_its_provider_cannot_cover_is_taken_out_with_all_its_legs() {
+    let mut b = thin_corridor();
+    b.fund(bank_c(), rub(), "1000.00");
+    let ab = b.quote(
+        bank_a(),
+        rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
+    );
+    let ba = back_quote(&mut b);
+    let cb = b.quote(
+        bank_c(),
+        rub_to_irr(Some("1000.00"), None, ChargeBearer::Debtor),
+    );
+    thin_out(&mut b);
+    let ra = b.pay_fx(bank_a(), "AB", &ab);
+    let rb = b.pay_fx(bank_b(), "BA", &ba);
+    let rc = b.pay_fx(bank_c(), "CB", &cb);
+    assert_eq!(rc.status, PaymentStatus::Queued, "X lacks the rials");
+
+    // All or nothing fails on X's rials; partial takes out the latest payment that X's
+    // rial inventory pays, C's, whole, and settles the rest.
+    optimise(&mut b, irr());
+    for id in [ra.payment, rb.payment] {
+        assert_eq!(b.hub.payment(id).unwrap().status, PaymentStatus::Settled);
+    }
+    assert_eq!(
+        b.hub.payment(rc.payment).unwrap().status,
+        PaymentStatus::Queued
+    );
+    assert!(legs(&b, rc.payment).is_empty());
+    assert_eq!(
+        b.balance(bank_c(), rub()),
+        100_000,
+        "C's rouble leg did not move alone"
+    );
+    assert_eq!(settled_by(&b, rub(), SettledBy::Partial), 100_000);
+    assert_balanced(&b);
+
+    fund_inventory(&mut b, provider_x(), irr(), "500000");
+    assert_eq!(
+        b.hub.payment(rc.payment).unwrap().status,
+        PaymentStatus::Settled
+    );
+    assert_eq!(b.balance(bank_b(), irr()), 500_000);
     assert_balanced(&b);
 }
 
@@ -777,6 +975,15 @@ enum Op {
         who: usize,
         active: bool,
     },
+    Refill {
+        provider: usize,
+    },
+    Fund {
+        bank: usize,
+    },
+    Optimise {
+        currency: usize,
+    },
     Crash,
 }
 
@@ -789,6 +996,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..90u64).prop_map(|seconds| Op::Advance { seconds }),
         1 => (0..2usize, 1..100u8).prop_map(|(provider, fraction)| Op::DrainProvider { provider, fraction }),
         1 => (0..3usize, any::<bool>()).prop_map(|(who, active)| Op::Suspend { who, active }),
+        1 => (0..2usize).prop_map(|provider| Op::Refill { provider }),
+        1 => (0..2usize).prop_map(|bank| Op::Fund { bank }),
+        2 => (0..3usize).prop_map(|currency| Op::Optimise { currency }),
         1 => Just(Op::Crash),
     ]
 }
@@ -805,10 +1015,11 @@ fn bearer(n: u8) -> ChargeBearer {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-    /// Random quotes and payments with drained providers, suspensions, expiries and crashes
-    /// (the hub rebuilt from a snapshot and the commands after it, as recovery does): every
-    /// currency stays balanced after every command, no payment ever has one leg without the
-    /// others, and the run replayed from the start ends in the same state.
+    /// Random quotes and payments with drained and refilled providers, funded debtors,
+    /// queues, optimisation runs, suspensions, expiries and crashes (the hub rebuilt from a
+    /// snapshot and the commands after it, as recovery does): every currency stays balanced
+    /// after every command, no payment ever has one leg without the others, and the run
+    /// replayed from the start ends in the same state.
     #[test]
     fn pvp_never_settles_one_leg_alone(ops in prop::collection::vec(op(), 1..60)) {
         let mut b = three_currencies();
@@ -859,6 +1070,14 @@ proptest! {
                     let status = if *active { ParticipantStatus::Active } else { ParticipantStatus::Suspended };
                     Some(HubCommand::SetParticipantStatus { bic, status })
                 }
+                Op::Refill { provider } => {
+                    let (currency, amount) = if *provider == 0 { (irr(), "2000000000") } else { (cny(), "20000.00") };
+                    let mut c = b.liquidity_command(providers[*provider], currency, amount, LiquidityDirection::Fund);
+                    if let HubCommand::Liquidity { account, .. } = &mut c { *account = AccountPurpose::FxInventory; }
+                    Some(c)
+                }
+                Op::Fund { bank } => Some(b.liquidity_command(banks[*bank], rub(), "20000.00", LiquidityDirection::Fund)),
+                Op::Optimise { currency } => Some(HubCommand::RunOptimisation { currency: [rub(), irr(), cny()][*currency], algorithm: None }),
                 Op::Crash => {
                     // Recovery: the last snapshot plus every command journaled after it.
                     let mut hub = Hub::decode_snapshot(&snapshot.1).unwrap();

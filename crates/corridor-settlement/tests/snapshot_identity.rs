@@ -21,8 +21,8 @@ use support::*;
 /// SHA-256 of the snapshot's hub part (everything before the ledger's own snapshot bytes,
 /// whose transfer index is listed in hash-map order).
 const HUB_SNAPSHOT_SHA256: &str =
-    "f9874f0c57ab8bafb91c522e4df9804e2e5ed73fe0d0ab638a4127b9f747a54b";
-const STATE_HASH: u128 = 120149302231206581389594963743397459436;
+    "79764b5a10b4a1a4087b1834a6b1f1551ba505a9307bc6d81d4ee4bcadabe683";
+const STATE_HASH: u128 = 85055752080399978333814170578437474749;
 /// SHA-256 of every journaled request, each length-prefixed, in order.
 const JOURNAL_SHA256: &str = "f5e4e7136ecd6bffc90595a024fd344d0e5a0dba461f26370ea2e1554e9164cb";
 /// SHA-256 of every answer's debug text, in order.

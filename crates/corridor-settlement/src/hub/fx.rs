@@ -1,24 +1,32 @@
 //! Cross-currency payments in the hub: publishing rate sheets and reference rates, issuing
 //! quotes, and settling a quoted payment payment-versus-payment.
 //!
-//! A quote-backed payment settles in one hub command: its legs (debtor -> first provider in
+//! A quote-backed payment settles in one hub command (its own, or the one that frees the
+//! liquidity it waits for in the payer's queue): its legs (debtor -> first provider in
 //! the source currency, provider -> provider in an intermediate currency if the route has
 //! one, last provider -> creditor in the destination currency) are reserved as one linked
 //! chain of pending transfers, and only if every reservation holds are they all posted, as
 //! a second linked chain. If any reservation fails, the chain rolls back and nothing moved.
+//! In a liquidity saving group (`hub/lsm.rs`) its legs are transfers of the group's one
+//! linked chain instead, so they settle with the group or not at all.
 //! The journal holds the command, not its effects, so a crash either loses the command (and
 //! its caller never got an answer) or replays all of it: one leg alone can never be posted.
 
 use corridor_core::{AccountId, Bic, Timestamp};
 
+use corridor_ledger::ResultCode;
+
+use super::payments::Attempt;
 use super::{Answer, Hub, HubOutcome};
 use crate::books::{CODE_FX_LEG, ChainLeg, ChainRefused};
 use crate::fx::quote::Fixed;
 use crate::fx::sheet::{MAX_PAIRS, RateSheetRequest, ReferenceRateRequest};
+use crate::liquidity_controls::Flow;
+use crate::liquidity_saving::SettledBy;
 use crate::model::PaymentInstruction;
 use crate::payment::{PaymentReceipt, PaymentStatus, parse_amount};
-use crate::pvp::{FxSettlement, Leg, Quote, QuoteRequest, leg_refusal};
-use crate::rejection::Rejection;
+use crate::pvp::{FxSettlement, Leg, Quote, QuoteRequest, expired_in_queue};
+use crate::rejection::{Rejection, ledger_rejection};
 
 impl Hub {
     pub(super) fn publish_sheet(
@@ -165,12 +173,11 @@ impl Hub {
         Ok(Answer::Quote(Box::new(quote)))
     }
 
-    /// A cross-currency payment: settled at once against its quote, payment versus payment,
-    /// or rejected. It never queues, because its quote locks the rate only until expiry; one
-    /// that would have to wait behind the payer's queued payments (which it may not
-    /// overtake) is rejected AM04 like one without liquidity. When its currencies share no
-    /// open window now it is warehoused to their next common one: the quote's amounts hold
-    /// for the value date it was taken for.
+    /// A cross-currency payment: settled against its quote, payment versus payment, at
+    /// once or from the payer's queue. It waits at most until its quote expires, since the
+    /// quote locks the rate only until then. When its currencies share no open window now it
+    /// is warehoused to their next common one: the quote's amounts hold for the value date
+    /// it was taken for.
     pub(super) fn submit_fx(
         &mut self,
         sender: Bic,
@@ -217,69 +224,83 @@ impl Hub {
         );
     }
 
-    /// Settles quoted payment `id` in all its legs at once, or rejects it.
+    /// Settles quoted payment `id` in all its legs at once, queues it behind the payer's
+    /// earlier payments or while liquidity lacks, or rejects it.
     pub(super) fn settle_fx(&mut self, id: u64, now: Timestamp) {
         let Some(p) = self.payments.get(id) else {
             return;
         };
-        let Some(quote) = p.fx.as_ref().map(|fx| fx.quote.clone()) else {
+        let (sender, priority) = (p.sender, p.instruction.priority);
+        let Some(destination) = p.fx.as_ref().map(|fx| fx.quote.destination()) else {
             return;
         };
-        let (sender, receiver, priority) = (
-            p.sender,
-            p.instruction.instructed_agent,
-            p.instruction.priority,
-        );
         let accounts = self
             .registry
-            .sender_account(sender, quote.source())
+            .sender_account(sender, p.currency())
             .and_then(|payer| {
                 let payee = self
                     .registry
-                    .check_receiver(sender, receiver, quote.destination())?;
+                    .check_receiver(sender, p.receiver(), destination)?;
                 Ok((payer, payee))
             });
-        let outcome = accounts.and_then(|(payer, payee)| {
-            if self.queues.blocks(payer, priority) {
-                return Err(Rejection::new(
-                    "AM04",
-                    "earlier payments wait in the payer's queue and may not be overtaken",
-                ));
-            }
-            self.settle_pvp(id, payer, payee, &quote, now)
-                .map(|legs| (payee, legs))
-        });
-        match outcome {
-            Ok((payee, legs)) => {
-                let first = legs[0].posted;
-                self.fx.count_settled(&quote);
-                self.payments.set_legs(id, legs);
-                self.settled(id, Some(first), now);
-                self.drain(vec![payee], now);
-            }
-            Err(reason) => self.finish(id, PaymentStatus::Rejected, Some(reason), now),
+        let (payer, payee) = match accounts {
+            Ok(accounts) => accounts,
+            Err(reason) => return self.finish(id, PaymentStatus::Rejected, Some(reason), now),
+        };
+        if self.queues.blocks(payer, priority) {
+            self.enqueue(id, payer, now);
+            self.drain(vec![payer], now);
+            return;
+        }
+        match self.attempt_fx(id, payer, payee, now) {
+            Attempt::Settled => self.drain(vec![payee], now),
+            Attempt::NoLiquidity => self.enqueue(id, payer, now),
+            Attempt::Failed(reason) => self.finish(id, PaymentStatus::Rejected, Some(reason), now),
         }
     }
 
-    /// Reserves every leg as one linked chain, then posts every leg as another. Either all
-    /// legs are posted or the ledger is as it was. Returns the legs, or why nothing moved.
-    fn settle_pvp(
+    /// Tries to settle quoted payment `id` now, every leg or none. It waits while one of its
+    /// currencies is closed (its quote's expiry ends the wait).
+    pub(super) fn attempt_fx(
         &mut self,
-        payment: u64,
-        debtor_account: AccountId,
-        creditor_account: AccountId,
-        quote: &Quote,
+        id: u64,
+        payer: AccountId,
+        payee: AccountId,
         now: Timestamp,
-    ) -> Result<Vec<Leg>, Rejection> {
-        let plan = self.leg_plan(debtor_account, creditor_account, quote)?;
-        let transfers = self
-            .books
-            .post_chain(&plan, CODE_FX_LEG, payment, now)
-            .map_err(|refused| match refused {
-                ChainRefused::IdsExhausted => Rejection::new("AC10", "transfer ids are exhausted"),
-                ChainRefused::Leg(i, code) => leg_refusal(i, code, plan[i].0, quote),
-            })?;
-        Ok(plan
+    ) -> Attempt {
+        let Some(p) = self.payments.get(id) else {
+            return Attempt::Failed(Rejection::not_found(format!("payment {id} is missing")));
+        };
+        let Some(quote) = p.fx.as_ref().map(|fx| fx.quote.clone()) else {
+            return Attempt::Failed(Rejection::format(format!("payment {id} has no quote")));
+        };
+        if !quote.route().iter().all(|c| self.currency_open(*c, now)) {
+            return Attempt::NoLiquidity;
+        }
+        let plan = match self.leg_plan(payer, payee, &quote) {
+            Ok(plan) => plan,
+            Err(reason) => return Attempt::Failed(reason),
+        };
+        let flow = Flow {
+            payer,
+            sender: p.sender,
+            payee: plan[0].2,
+            receiver: p.receiver(),
+            amount: plan[0].3,
+            priority: p.instruction.priority,
+        };
+        if self.controls_allow(&[flow]).is_err() {
+            return Attempt::NoLiquidity;
+        }
+        let transfers = match self.books.post_chain(&plan, CODE_FX_LEG, id, now) {
+            Ok(transfers) => transfers,
+            Err(ChainRefused::Leg(_, ResultCode::ExceedsCredits)) => return Attempt::NoLiquidity,
+            Err(ChainRefused::Leg(_, code)) => return Attempt::Failed(ledger_rejection(code)),
+            Err(ChainRefused::IdsExhausted) => {
+                return Attempt::Failed(Rejection::new("AC10", "transfer ids are exhausted"));
+            }
+        };
+        let legs: Vec<Leg> = plan
             .iter()
             .zip(transfers)
             .map(
@@ -288,15 +309,87 @@ impl Hub {
                     debit,
                     credit,
                     amount,
-                    reserved,
+                    reserved: Some(reserved),
                     posted,
                 },
             )
-            .collect())
+            .collect();
+        self.record_flows(&[flow]);
+        for leg in &legs {
+            self.lsm
+                .moved(leg.currency, (leg.debit, leg.credit), leg.amount);
+        }
+        self.fx_settled(id, legs, SettledBy::Gross, now);
+        Attempt::Settled
+    }
+
+    /// Quoted payment `id` settled in `legs` (by `by`): recorded, counted and announced. The
+    /// liquidity the legs used is the caller's to count (a group counts only its net).
+    pub(super) fn fx_settled(&mut self, id: u64, legs: Vec<Leg>, by: SettledBy, at: Timestamp) {
+        let Some(p) = self.payments.get(id) else {
+            return;
+        };
+        let (sender, amount) = (p.sender, p.amount);
+        let Some(quote) = p.fx.as_ref().map(|fx| fx.quote.clone()) else {
+            return;
+        };
+        let first = legs.first().map(|leg| leg.posted);
+        self.lsm.count(quote.source(), sender, by, amount);
+        self.fx.count_settled(&quote);
+        self.payments.set_legs(id, legs);
+        self.settled(id, first, at);
+    }
+
+    /// Why queued quoted payment `id` could not settle before its quote expired.
+    pub(super) fn fx_expiry_reason(&self, id: u64) -> Rejection {
+        let Some(quote) = self
+            .payments
+            .get(id)
+            .and_then(|p| p.fx.as_ref())
+            .map(|fx| &fx.quote)
+        else {
+            return Rejection::not_found(format!("payment {id} has no quote"));
+        };
+        let plan = self
+            .registry
+            .sender_account(quote.requester, quote.source())
+            .and_then(|payer| {
+                let payee = self.payee_account(id).ok_or_else(|| {
+                    Rejection::not_found("the creditor has no account in the destination currency")
+                })?;
+                self.leg_plan(payer, payee, quote)
+            });
+        let short: Vec<bool> = plan
+            .map(|plan| {
+                plan.iter()
+                    .map(|&(_, debit, _, amount)| self.books.available(debit) < amount)
+                    .collect()
+            })
+            .unwrap_or_default();
+        expired_in_queue(quote, &short)
+    }
+
+    /// Every payer with a cross-currency payment queued, which a provider's new inventory
+    /// may let go; the optimisation of each one's currency is due again.
+    pub(super) fn payers_waiting_for_fx(&mut self) -> Vec<AccountId> {
+        let mut payers = Vec::new();
+        for payer in self.queues.payers() {
+            let waiting = self
+                .queued_in(&[payer])
+                .into_iter()
+                .filter_map(|id| self.payments.get(id))
+                .find(|p| p.fx.is_some())
+                .map(|p| p.currency());
+            if let Some(currency) = waiting {
+                payers.push(payer);
+                self.lsm.queue_changed(currency);
+            }
+        }
+        payers
     }
 
     /// (currency, debit, credit, amount) of each leg, debtor side first.
-    fn leg_plan(
+    pub(super) fn leg_plan(
         &self,
         debtor_account: AccountId,
         creditor_account: AccountId,

@@ -126,11 +126,18 @@ impl Hub {
                 ));
             }
             for leg in &fx.legs {
-                let reserved = ledger.transfer_state(leg.reserved);
+                // A leg settled alone posted its reservation; one settled in a group was
+                // posted directly.
+                let reserved = leg.reserved.map(|id| ledger.transfer_state(id));
                 let posted = ledger.transfer_state(leg.posted);
-                if reserved != Some(TransferState::PendingPosted)
-                    || posted != Some(TransferState::PostsPending)
-                {
+                let whole = match reserved {
+                    Some(reserved) => {
+                        reserved == Some(TransferState::PendingPosted)
+                            && posted == Some(TransferState::PostsPending)
+                    }
+                    None => posted == Some(TransferState::Posted),
+                };
+                if !whole {
                     return Err(format!(
                         "payment {}'s {} leg is {reserved:?}/{posted:?}",
                         p.id, leg.currency

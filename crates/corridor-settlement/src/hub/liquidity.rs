@@ -87,7 +87,11 @@ impl Hub {
         };
         self.outboxes.push(participant, at, event);
         if direction == LiquidityDirection::Fund {
-            self.drain(vec![account], now);
+            let mut payers = vec![account];
+            if purpose == AccountPurpose::FxInventory {
+                payers.extend(self.payers_waiting_for_fx());
+            }
+            self.drain(payers, now);
             // New liquidity may free a group the queues could not settle before.
             self.lsm.queue_changed(code);
         }

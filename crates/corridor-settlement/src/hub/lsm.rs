@@ -13,38 +13,62 @@
 //!   (algorithm 2), and after it settles, all-or-nothing again; if partial fails, bilateral:
 //!   pairs of banks by the smallest difference of their mutual normal payments, the net
 //!   payer's latest taken out until the pair fits (algorithm 3).
+//! - A queued cross-currency payment is one member with all its legs: a run over one
+//!   currency takes in every currency its waiting cross-currency payments reach, and a group
+//!   posts every leg of every member in one chain, so both legs settle or neither does.
 //!
 //! Invariants: urgent and high payments never overtake (each group holds a prefix of every
 //! urgent and high queue); normal payments may settle out of order only inside a group; a
 //! group settles completely or not at all; the work of a run is bounded by a count of
 //! steps, never by a clock, so replay settles the same groups.
 
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp};
 
 use super::{Answer, Hub, HubOutcome};
-use crate::books::{CODE_PAYMENT, CODE_RETURN, GroupTransfer};
+use crate::books::{CODE_FX_LEG, CODE_PAYMENT, CODE_RETURN, ChainLeg, GroupTransfer};
 use crate::liquidity_controls::Flow;
 use crate::liquidity_saving::{Algorithm, SettledBy};
 use crate::model::{Priority, signed};
 use crate::payment::PaymentStatus;
+use crate::pvp::Leg;
 use crate::rejection::Rejection;
 
-/// A queued (or arriving) payment as the algorithms see it.
+/// Most legs a cross-currency payment has: one per hop of a route through at most one
+/// intermediate currency, and one more.
+const MAX_FX_LEGS: usize = 3;
+
+/// A queued (or arriving) payment as the algorithms see it: the transfer out of its payer's
+/// account and, for a cross-currency payment, its other legs, which settle with it or not at
+/// all.
 #[derive(Clone, Copy, Debug)]
 struct Member {
     id: u64,
     sender: Bic,
     receiver: Bic,
+    currency: CurrencyCode,
     payer: AccountId,
     payee: AccountId,
     amount: u128,
     priority: Priority,
     code: u16,
+    /// The legs after the payer's, in order (none for a payment in one currency).
+    more_legs: [Option<ChainLeg>; MAX_FX_LEGS - 1],
 }
 
 impl Member {
+    /// Every transfer the member settles, the payer's first.
+    fn legs(&self) -> impl Iterator<Item = ChainLeg> + '_ {
+        std::iter::once((self.currency, self.payer, self.payee, self.amount))
+            .chain(self.more_legs.iter().flatten().copied())
+    }
+
+    fn is_fx(&self) -> bool {
+        self.more_legs[0].is_some()
+    }
+
     fn flow(&self) -> Flow {
         Flow {
             payer: self.payer,
@@ -107,10 +131,10 @@ impl Hub {
         let Some(new) = self.member(id, payer, payee) else {
             return false;
         };
-        let back_queue = self.queue_members(payee);
+        let back_queue = self.queue_members(payee, now);
         let head: Vec<Member> = back_queue
             .iter()
-            .take_while(|m| m.payee == payer)
+            .take_while(|m| m.payee == payer && !m.is_fx())
             .copied()
             .collect();
         if !head.is_empty() && self.settle_group(new, &head, now) {
@@ -124,7 +148,7 @@ impl Hub {
         let needed = signed(new.amount) - signed(self.books.available(payer));
         let mut chosen = Vec::new();
         let mut covered = 0i128;
-        for m in back_queue.iter().filter(|m| m.payee == payer) {
+        for m in back_queue.iter().filter(|m| m.payee == payer && !m.is_fx()) {
             if covered >= needed {
                 break;
             }
@@ -158,7 +182,7 @@ impl Hub {
             ));
         }
         let steps = self.lsm.config().max_steps as usize;
-        let queues = self.currency_queues(currency);
+        let queues = self.optimisation_queues(currency, now);
         match algorithm {
             None => self.optimise(currency, now),
             Some(_) if queues.is_empty() => {}
@@ -178,7 +202,7 @@ impl Hub {
     /// The sequence: all-or-nothing; else partial, then all-or-nothing again; else bilateral.
     pub(super) fn optimise(&mut self, currency: CurrencyCode, now: Timestamp) {
         let steps = self.lsm.config().max_steps as usize;
-        let queues = self.currency_queues(currency);
+        let queues = self.optimisation_queues(currency, now);
         if queues.is_empty() {
             return;
         }
@@ -186,7 +210,7 @@ impl Hub {
             return;
         }
         if self.settle_prefixes(&queues, steps, SettledBy::Partial, now) {
-            let rest = self.currency_queues(currency);
+            let rest = self.optimisation_queues(currency, now);
             if !rest.is_empty() {
                 self.settle_prefixes(&rest, 0, SettledBy::AllOrNothing, now);
             }
@@ -207,16 +231,28 @@ impl Hub {
         now: Timestamp,
     ) -> bool {
         let mut position: BTreeMap<AccountId, i128> = BTreeMap::new();
-        for queue in queues.values() {
-            for m in queue {
-                let available = |a| signed(self.books.available(a));
-                *position
-                    .entry(m.payer)
-                    .or_insert_with(|| available(m.payer)) -= signed(m.amount);
-                *position
-                    .entry(m.payee)
-                    .or_insert_with(|| available(m.payee)) += signed(m.amount);
+        // Accounts without a queue of their own (FX providers' inventories) that members'
+        // later legs debit, with each such member, the one to take out first last.
+        let mut debited_by: BTreeMap<AccountId, Vec<Debtor>> = BTreeMap::new();
+        for (queue_account, queue) in queues {
+            for (index, m) in queue.iter().enumerate() {
+                for (_, debit, credit, amount) in m.legs() {
+                    let available = |a| signed(self.books.available(a));
+                    *position.entry(debit).or_insert_with(|| available(debit)) -= signed(amount);
+                    *position.entry(credit).or_insert_with(|| available(credit)) += signed(amount);
+                    if debit != *queue_account {
+                        debited_by.entry(debit).or_default().push(Debtor {
+                            priority: Reverse(m.priority),
+                            payment: m.id,
+                            queue: *queue_account,
+                            index,
+                        });
+                    }
+                }
             }
+        }
+        for members in debited_by.values_mut() {
+            members.sort_unstable();
         }
         let mut order: BTreeSet<(i128, AccountId)> =
             position.iter().map(|(a, p)| (*p, *a)).collect();
@@ -236,22 +272,30 @@ impl Hub {
             if removed >= removals {
                 return false;
             }
-            let Some(len) = included.get_mut(&account).filter(|len| **len > 0) else {
+            let Some((queue, cut)) = take_out(account, &included, &mut debited_by) else {
                 // An account in deficit with nothing left to take out cannot be: its
                 // position is then what it holds plus what it receives.
                 return false;
             };
-            *len -= 1;
-            let m = queues[&account][*len];
-            removed += 1;
-            for (a, change) in [(m.payer, signed(m.amount)), (m.payee, -signed(m.amount))] {
-                let p = position
-                    .get_mut(&a)
-                    .expect("every member's accounts have a position");
-                order.remove(&(*p, a));
-                *p += change;
-                order.insert((*p, a));
+            // A member is taken out with every member behind it in its queue, so that what
+            // stays is a prefix of every queue.
+            let len = included
+                .get_mut(&queue)
+                .expect("every queue has an included length");
+            for m in &queues[&queue][cut..*len] {
+                removed += 1;
+                for (_, debit, credit, amount) in m.legs() {
+                    for (a, change) in [(debit, signed(amount)), (credit, -signed(amount))] {
+                        let p = position
+                            .get_mut(&a)
+                            .expect("every member's accounts have a position");
+                        order.remove(&(*p, a));
+                        *p += change;
+                        order.insert((*p, a));
+                    }
+                }
             }
+            *len = cut;
         }
         let group: Vec<Member> = queues
             .iter()
@@ -281,14 +325,15 @@ impl Hub {
     /// smallest difference first; the net payer's latest payments are taken out until the
     /// pair fits. Whether any pair settled.
     fn settle_pairs(&mut self, currency: CurrencyCode, steps: usize, now: Timestamp) -> bool {
-        let queues = self.currency_queues(currency);
+        let queues = self.currency_queues(currency, now);
         let mut flows: BTreeMap<(AccountId, AccountId), Vec<Member>> = BTreeMap::new();
         for queue in queues.values() {
             // A bank with urgent or high payments queued keeps its normal ones behind them.
             if queue.iter().any(|m| m.priority > Priority::Normal) {
                 continue;
             }
-            for m in queue {
+            // A cross-currency payment pairs with no payment back in its currency.
+            for m in queue.iter().filter(|m| !m.is_fx()) {
                 flows.entry((m.payer, m.payee)).or_default().push(*m);
             }
         }
@@ -363,39 +408,62 @@ impl Hub {
             debug_assert!(false, "a group member no longer waits");
             return false;
         }
-        let Some(currency) = group
-            .first()
-            .and_then(|m| self.payments.get(m.id))
-            .map(|p| p.currency())
-        else {
-            return false;
-        };
         let flows: Vec<Flow> = group.iter().map(Member::flow).collect();
         if self.controls_allow(&flows).is_err() {
             return false;
         }
         let transfers: Vec<GroupTransfer> = group
             .iter()
-            .map(|m| GroupTransfer::new(m.id, (m.payer, m.payee), (currency, m.amount), m.code))
+            .flat_map(|m| {
+                m.legs().map(|(currency, debit, credit, amount)| {
+                    GroupTransfer::new(m.id, (debit, credit), (currency, amount), m.code)
+                })
+            })
             .collect();
         let Ok(posted) = self.books.post_group(&transfers, now) else {
             return false;
         };
         self.record_flows(&flows);
-        let mut net: BTreeMap<AccountId, i128> = BTreeMap::new();
-        for m in group {
-            *net.entry(m.payer).or_default() -= signed(m.amount);
-            *net.entry(m.payee).or_default() += signed(m.amount);
+        let mut net: BTreeMap<(CurrencyCode, AccountId), i128> = BTreeMap::new();
+        for (currency, debit, credit, amount) in group.iter().flat_map(Member::legs) {
+            *net.entry((currency, debit)).or_default() -= signed(amount);
+            *net.entry((currency, credit)).or_default() += signed(amount);
         }
-        for (account, delta) in net {
+        for ((currency, account), delta) in net {
             self.lsm.shifted(currency, account, delta);
         }
-        let mut fed = Vec::with_capacity(group.len() * 2);
-        for (m, (transfer, at)) in group.iter().zip(posted) {
+        let mut fed = Vec::with_capacity(transfers.len() * 2);
+        let mut posted = posted.into_iter();
+        for m in group {
+            let mut at = now;
+            let legs: Vec<Leg> = m
+                .legs()
+                .zip(posted.by_ref())
+                .enumerate()
+                .map(
+                    |(i, ((currency, debit, credit, amount), (transfer, posted_at)))| {
+                        if i == 0 {
+                            at = posted_at;
+                        }
+                        Leg {
+                            currency,
+                            debit,
+                            credit,
+                            amount,
+                            reserved: None,
+                            posted: transfer,
+                        }
+                    },
+                )
+                .collect();
             self.dequeue(m.id);
-            self.settled(m.id, Some(transfer), at);
-            self.lsm.count(currency, m.sender, by, m.amount);
-            fed.extend([m.payer, m.payee]);
+            fed.extend(legs.iter().flat_map(|leg| [leg.debit, leg.credit]));
+            if m.is_fx() {
+                self.fx_settled(m.id, legs, by, at);
+            } else {
+                self.settled(m.id, legs.first().map(|leg| leg.posted), at);
+                self.lsm.count(m.currency, m.sender, by, m.amount);
+            }
         }
         fed.sort_unstable();
         fed.dedup();
@@ -415,6 +483,7 @@ impl Hub {
             id,
             sender: p.sender,
             receiver: p.receiver(),
+            currency: p.currency(),
             payer,
             payee,
             amount: p.amount,
@@ -424,18 +493,55 @@ impl Hub {
             } else {
                 CODE_PAYMENT
             },
+            more_legs: [None; MAX_FX_LEGS - 1],
+        })
+    }
+
+    /// Quoted payment `id` as a member with all its legs, while every currency of its route
+    /// is open and every party can settle.
+    fn fx_member(&self, id: u64, payer: AccountId, now: Timestamp) -> Option<Member> {
+        let p = self.payments.get(id)?;
+        let quote = &p.fx.as_ref()?.quote;
+        if !quote.route().iter().all(|c| self.currency_open(*c, now)) {
+            return None;
+        }
+        let payee = self.payee_account(id)?;
+        let plan = self.leg_plan(payer, payee, quote).ok()?;
+        let (&(currency, _, first_payee, amount), rest) = plan.split_first()?;
+        if rest.len() >= MAX_FX_LEGS {
+            return None;
+        }
+        let mut more_legs = [None; MAX_FX_LEGS - 1];
+        for (slot, leg) in more_legs.iter_mut().zip(rest) {
+            *slot = Some(*leg);
+        }
+        Some(Member {
+            id,
+            sender: p.sender,
+            receiver: p.receiver(),
+            currency,
+            payer,
+            payee: first_payee,
+            amount,
+            priority: p.instruction.priority,
+            code: CODE_FX_LEG,
+            more_legs,
         })
     }
 
     /// `payer`'s queue in order, as members; payments to a suspended bank are passed over
-    /// as the queue itself passes them over.
-    fn queue_members(&self, payer: AccountId) -> Vec<Member> {
+    /// as the queue itself passes them over, and so are cross-currency payments that cannot
+    /// settle now.
+    fn queue_members(&self, payer: AccountId, now: Timestamp) -> Vec<Member> {
         self.queued_in(&[payer])
             .into_iter()
             .filter_map(|id| {
                 let p = self.payments.get(id)?;
                 if !self.registry.is_active(p.receiver()) {
                     return None;
+                }
+                if p.fx.is_some() {
+                    return self.fx_member(id, payer, now);
                 }
                 let payee = self
                     .registry
@@ -446,7 +552,11 @@ impl Hub {
     }
 
     /// Every queue of `currency` whose sender may pay, in order.
-    fn currency_queues(&self, currency: CurrencyCode) -> BTreeMap<AccountId, Vec<Member>> {
+    fn currency_queues(
+        &self,
+        currency: CurrencyCode,
+        now: Timestamp,
+    ) -> BTreeMap<AccountId, Vec<Member>> {
         self.payers_in(currency)
             .into_iter()
             .filter(|a| {
@@ -454,8 +564,64 @@ impl Hub {
                     .account(*a)
                     .is_some_and(|i| self.registry.is_active(i.owner))
             })
-            .map(|a| (a, self.queue_members(a)))
+            .map(|a| (a, self.queue_members(a, now)))
             .filter(|(_, q)| !q.is_empty())
             .collect()
     }
+
+    /// The queues an optimisation of `currency` works on: `currency`'s, and those of every
+    /// currency that a queued cross-currency payment among them reaches, and so on. Accounts
+    /// are per currency, so the positions of one group span ledgers, and a payment in one
+    /// currency can be what lets another settle in the other.
+    fn optimisation_queues(
+        &self,
+        currency: CurrencyCode,
+        now: Timestamp,
+    ) -> BTreeMap<AccountId, Vec<Member>> {
+        let mut seen = BTreeSet::from([currency]);
+        let mut todo = vec![currency];
+        let mut queues = BTreeMap::new();
+        while let Some(next) = todo.pop() {
+            for (account, queue) in self.currency_queues(next, now) {
+                for (leg_currency, ..) in queue.iter().flat_map(Member::legs) {
+                    if seen.insert(leg_currency) {
+                        todo.push(leg_currency);
+                    }
+                }
+                queues.insert(account, queue);
+            }
+        }
+        queues
+    }
+}
+
+/// A member whose later leg debits an account without a queue, in the order T2 takes
+/// payments out: the most urgent and earliest first, so the last is taken out first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Debtor {
+    priority: Reverse<Priority>,
+    payment: u64,
+    queue: AccountId,
+    index: usize,
+}
+
+/// Where to cut to take out the member that frees `account`: its own queue's last included
+/// member, or, for an account with no queue (an FX provider's inventory), the least urgent,
+/// latest included member whose later leg debits it. (queue, index), or `None` when nothing
+/// is left to take.
+fn take_out(
+    account: AccountId,
+    included: &BTreeMap<AccountId, usize>,
+    debited_by: &mut BTreeMap<AccountId, Vec<Debtor>>,
+) -> Option<(AccountId, usize)> {
+    if let Some(&len) = included.get(&account).filter(|len| **len > 0) {
+        return Some((account, len - 1));
+    }
+    let members = debited_by.get_mut(&account)?;
+    while let Some(d) = members.pop() {
+        if d.index < included.get(&d.queue).copied().unwrap_or(0) {
+            return Some((d.queue, d.index));
+        }
+    }
+    None
 }

@@ -18,7 +18,7 @@ use crate::payment::{PaymentReceipt, PaymentStatus, parse_amount};
 use crate::rejection::{Rejection, ledger_rejection};
 use crate::rtgs::QueueKey;
 
-enum Attempt {
+pub(super) enum Attempt {
     Settled,
     NoLiquidity,
     Failed(Rejection),
@@ -286,11 +286,17 @@ impl Hub {
         self.outboxes.push(p.sender, at, event);
     }
 
-    fn enqueue(&mut self, id: u64, payer: AccountId, now: Timestamp) {
+    pub(super) fn enqueue(&mut self, id: u64, payer: AccountId, now: Timestamp) {
         let timeout = now.plus_seconds(self.config.queue_timeout_seconds);
-        let deadline = self
-            .reject_time(id)
-            .map_or(timeout, |at| at.min(timeout))
+        let quote_expiry = self
+            .payments
+            .get(id)
+            .and_then(|p| p.fx.as_ref())
+            .map(|fx| fx.quote.expires_at);
+        let deadline = [self.reject_time(id), quote_expiry]
+            .into_iter()
+            .flatten()
+            .fold(timeout, Timestamp::min)
             .max(now);
         self.payments.queue(id, deadline, now);
         let Some(priority) = self.payments.get(id).map(|p| p.instruction.priority) else {
@@ -344,17 +350,22 @@ impl Hub {
                 let Some(p) = self.payments.get(key.payment()) else {
                     continue;
                 };
-                let (sender, receiver, currency) = (p.sender, p.receiver(), p.currency());
+                let (sender, receiver, fx) = (p.sender, p.receiver(), p.fx.is_some());
                 if !self.registry.is_active(sender) {
                     break;
                 }
                 if !self.registry.is_active(receiver) {
                     continue;
                 }
-                let Some(payee) = self.registry.settlement_account(receiver, currency) else {
+                let Some(payee) = self.payee_account(key.payment()) else {
                     continue;
                 };
-                match self.attempt(key.payment(), payer, payee, now) {
+                let attempt = if fx {
+                    self.attempt_fx(key.payment(), payer, payee, now)
+                } else {
+                    self.attempt(key.payment(), payer, payee, now)
+                };
+                match attempt {
                     Attempt::Settled => {
                         self.dequeue(key.payment());
                         work.push(payee);
@@ -366,6 +377,16 @@ impl Hub {
                 }
             }
         }
+    }
+
+    /// The account payment `id` credits in the end: its receiver's settlement account in
+    /// the payment's currency, or in the quote's destination currency.
+    pub(super) fn payee_account(&self, id: u64) -> Option<AccountId> {
+        let p = self.payments.get(id)?;
+        let currency =
+            p.fx.as_ref()
+                .map_or(p.currency(), |fx| fx.quote.destination());
+        self.registry.settlement_account(p.receiver(), currency)
     }
 
     /// Whether `payer`'s currency is open now (always, when no currency has a schedule).
@@ -394,12 +415,15 @@ impl Hub {
     pub(super) fn expire_queued(&mut self, now: Timestamp) {
         let mut payers = Vec::new();
         while let Some(id) = self.queues.first_due(now) {
-            let reason = Rejection::new(
+            let mut reason = Rejection::new(
                 "AM04",
                 "insufficient liquidity: still queued at its deadline (the queue timeout, or the sender's reject time)",
             );
             if let Some(p) = self.payments.get(id) {
                 payers.extend(self.registry.settlement_account(p.sender, p.currency()));
+                if p.fx.as_ref().is_some_and(|fx| fx.quote.expires_at <= now) {
+                    reason = self.fx_expiry_reason(id);
+                }
             }
             self.finish(id, PaymentStatus::Rejected, Some(reason), now);
         }

@@ -35,7 +35,7 @@ use crate::registry::{AccountInfo, CurrencyAgent, Registry};
 use crate::rtgs::{QueueKey, Queues};
 use crate::timers::{Due, Timers};
 
-const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB09";
+const SNAPSHOT_MAGIC: &[u8; 8] = b"CORHUB10";
 
 /// The snapshot's layout, as written. Field order is the format: never reorder.
 #[derive(Serialize)]
