@@ -32,7 +32,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::outbound_facts::OutboundFacts;
-use crate::views::Records;
+use crate::views::{Records, net_reference};
 
 /// Who writes the messages, from which copied records: the hub's own BIC is the `Fr` of
 /// everything it reports itself.
@@ -177,6 +177,24 @@ impl<'f> Outbound<'f> {
                     direction: *direction,
                     amount: *amount,
                     reference,
+                    sub_family: "XBCT",
+                };
+                vec![self.notification(participant, id, m.at, &account.to_string(), entry)]
+            }
+            OutboxEvent::NetSettlement {
+                window,
+                account,
+                currency,
+                direction,
+                amount,
+            } => {
+                let reference = net_reference(*window);
+                let entry = LiquidityEntry {
+                    currency: *currency,
+                    direction: *direction,
+                    amount: *amount,
+                    reference: &reference,
+                    sub_family: "NETT",
                 };
                 vec![self.notification(participant, id, m.at, &account.to_string(), entry)]
             }
@@ -429,7 +447,7 @@ impl<'f> Outbound<'f> {
                 booking_date: Some(DateOrDateTime::DateTime(date_time(at))),
                 value_date: Some(DateOrDateTime::Date(date(at))),
                 account_servicer_reference: Some(entry.reference.to_owned()),
-                bank_transaction_code: transaction_code("ICDT", "XBCT"),
+                bank_transaction_code: transaction_code("ICDT", entry.sub_family),
                 details: Vec::new(),
                 additional_entry_information: None,
             }],
@@ -651,6 +669,9 @@ struct LiquidityEntry<'a> {
     direction: LiquidityDirection,
     amount: u128,
     reference: &'a str,
+    /// The bank transaction code's sub-family: a cross-border transfer of liquidity (XBCT),
+    /// or a net settlement position (NETT).
+    sub_family: &'static str,
 }
 
 /// The outcome of one transaction of a camt.056.

@@ -90,7 +90,7 @@ impl OutboundFacts {
             OutboxEvent::RecallRequest { recall } | OutboxEvent::RecallAnswer { recall } => {
                 self.copy_recall(hub, *recall)
             }
-            OutboxEvent::Liquidity { .. } => {}
+            OutboxEvent::Liquidity { .. } | OutboxEvent::NetSettlement { .. } => {}
             OutboxEvent::Statement {
                 account, from, to, ..
             } => self.copy_statement(hub, (*account, *from, *to), entries),

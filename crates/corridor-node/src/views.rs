@@ -334,9 +334,10 @@ pub struct OutboxView {
     pub seq: u64,
     pub at: Timestamp,
     /// "payment_status" (pacs.002), "incoming_payment" (pacs.008/009 to the creditor's
-    /// agent, pacs.004 for a return), "liquidity" (camt.054), "recall_request" (camt.056 to
-    /// the creditor's agent), "recall_answer" (camt.029 to the requester) or "statement"
-    /// (camt.053 at the end of a business day).
+    /// agent, pacs.004 for a return), "liquidity" (camt.054), "net_settlement" (camt.054: a
+    /// net window's position posted, `reference` naming the window), "recall_request"
+    /// (camt.056 to the creditor's agent), "recall_answer" (camt.029 to the requester),
+    /// "settlement_time_warning" or "statement" (camt.053 at the end of a business day).
     #[serde(rename = "type")]
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -419,6 +420,21 @@ pub fn outbox_message(hub: &(impl Records + ?Sized), m: &OutboxMessage) -> Outbo
             direction: Some(*direction),
             amount: Some(decimal(hub, *currency, *amount)),
             reference: Some(reference.clone()),
+            ..base
+        },
+        OutboxEvent::NetSettlement {
+            window,
+            account,
+            currency,
+            direction,
+            amount,
+        } => OutboxView {
+            kind: "net_settlement",
+            account: Some(*account),
+            currency: Some(*currency),
+            direction: Some(*direction),
+            amount: Some(decimal(hub, *currency, *amount)),
+            reference: Some(net_reference(*window)),
             ..base
         },
         OutboxEvent::SettlementTimeWarning {
@@ -771,4 +787,9 @@ pub fn rate_sheet(hub: &Hub, s: &corridor_settlement::fx::sheet::RateSheet) -> R
             })
             .collect(),
     }
+}
+
+/// How a net window is named where an entry points to it (outbox, camt.054).
+pub fn net_reference(window: u64) -> String {
+    format!("NET-{window}")
 }

@@ -13,7 +13,7 @@ use iso_common::assert_valid;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sha2::Digest;
-use support::TestNode;
+use support::{TestNode, payment};
 
 /// Today in UTC: the hub's business date.
 fn today() -> String {
@@ -765,6 +765,70 @@ async fn statements_come_as_camt053_and_liquidity_as_camt054() {
                 && n.contains("<CdtDbtInd>CRDT</CdtDbtInd>")),
         "{outbox}"
     );
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_net_windows_positions_come_as_camt054_debit_and_credit() {
+    let node = TestNode::start().await;
+    let settings = json!({
+        "up_to_amount": "100.00",
+        "default_after_seconds": 600,
+        "net_debit_caps": [
+            {"participant": "VOLGRUMM", "cap": "1000.00"},
+            {"participant": "NEVARUMM", "cap": "1000.00"}
+        ]
+    });
+    let (status, body) = node
+        .call(
+            Some("operator"),
+            Method::PUT,
+            "/v1/net-settlement/RUB",
+            Some(&settings),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, receipt) = node
+        .post(
+            "VOLGRUMM",
+            "/v1/payments",
+            &payment("NET-ISO-1", "NEVARUMM", "60.00", "RUB"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    assert_eq!(receipt["status"], "netting", "{receipt}");
+    let (status, body) = node
+        .post(
+            "operator",
+            "/v1/net-settlement/RUB/windows",
+            &json!({"action": "close"}),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+
+    for (bank, sign) in [("VOLGRUMM", "DBIT"), ("NEVARUMM", "CRDT")] {
+        let outbox = outbox_xml(&node, bank).await;
+        let notifications = valid_documents(&outbox, "camt.054.001.08");
+        assert!(
+            notifications
+                .iter()
+                .any(|n| n.contains(r#"<Amt Ccy="RUB">60.00</Amt>"#)
+                    && n.contains(&format!("<CdtDbtInd>{sign}</CdtDbtInd>"))
+                    && n.contains("<SubFmlyCd>NETT</SubFmlyCd>")
+                    && n.contains("NET-")),
+            "{bank}: {outbox}"
+        );
+        let (status, events) = node.get(bank, "/v1/outbox?limit=1000").await;
+        assert_eq!(status, StatusCode::OK, "{events}");
+        let net: Vec<&Value> = events["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["type"] == "net_settlement")
+            .collect();
+        assert_eq!(net.len(), 1, "{bank}: {events}");
+        assert_eq!(net[0]["amount"], "60.00");
+    }
     node.stop().await;
 }
 

@@ -58,6 +58,15 @@ pub enum OutboxEvent {
         #[serde(default)]
         audit_head: AuditHead,
     },
+    /// Net window `window` settled: its net position posted to the participant's settlement
+    /// account, a debit for a net debtor, a credit for a net creditor (camt.054).
+    NetSettlement {
+        window: u64,
+        account: AccountId,
+        currency: CurrencyCode,
+        direction: LiquidityDirection,
+        amount: u128,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

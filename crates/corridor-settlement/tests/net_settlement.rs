@@ -2,14 +2,15 @@
 //! net debit cap, a closed window settles its net positions as one batch, an empty window
 //! settles trivially, a window waits for liquidity and then runs the default procedure, a
 //! payment arriving as a window closes joins the next one, the operator aborts a window,
-//! windows survive a snapshot and a replay, and bad requests change nothing.
+//! windows survive a snapshot and a replay, and bad requests change nothing. Statements and
+//! notifications show the net settlement entries.
 
 mod support;
 
 use corridor_ledger::StateMachine;
 use corridor_settlement::{
-    Hub, HubCommand, NetDebitCapRequest, NetSettlementRequest, NetWindowAction, PaymentStatus,
-    Priority, WindowState,
+    Hub, HubCommand, LiquidityDirection, NetDebitCapRequest, NetSettlementRequest, NetWindowAction,
+    OutboxEvent, PaymentStatus, Priority, WindowState,
 };
 use support::*;
 
@@ -120,6 +121,32 @@ fn a_window_settles_its_net_positions_as_one_batch() {
             .iter()
             .any(|e| corridor_settlement::transfer_kind(e.code) == "net_settlement" && !e.credit)
     );
+    // Each participant is told its net position as posted: A debited, B and C credited.
+    for (bank, expected) in [
+        (bank_a(), (LiquidityDirection::Defund, 5_000)),
+        (bank_b(), (LiquidityDirection::Fund, 3_000)),
+        (bank_c(), (LiquidityDirection::Fund, 2_000)),
+    ] {
+        let told: Vec<_> = b
+            .outbox(bank)
+            .into_iter()
+            .filter_map(|e| match e {
+                OutboxEvent::NetSettlement {
+                    window: w,
+                    account,
+                    direction,
+                    amount,
+                    ..
+                } if w == window => Some((account, direction, amount)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            told,
+            vec![(b.account(bank, rub()), expected.0, expected.1)],
+            "{bank}"
+        );
+    }
     b.hub.check_invariants().unwrap();
 }
 

@@ -14,10 +14,11 @@ use corridor_core::{Bic, Currency, CurrencyCode, Timestamp};
 
 use super::{Answer, Hub, HubOutcome};
 use crate::books::GroupTransfer;
-use crate::command::NetWindowAction;
+use crate::command::{LiquidityDirection, NetWindowAction};
 use crate::liquidity_saving::SettledBy;
 use crate::model::signed;
 use crate::net_settlement::{NetSettlementConfig, NetSettlementRequest, WindowState};
+use crate::outbox::OutboxEvent;
 use crate::payment::{PaymentStatus, parse_bound, parse_reason};
 use crate::rejection::Rejection;
 
@@ -203,6 +204,7 @@ impl Hub {
         }
         let at = posted.last().map_or(now, |(_, at)| *at);
         let first = posted.first().map(|(t, _)| *t);
+        self.announce_net_positions(id, currency, at);
         for pid in payments {
             self.settled(pid, first, at);
             if let Some(p) = self.payments.get(pid) {
@@ -213,6 +215,32 @@ impl Hub {
         self.net
             .settled(id, posted.into_iter().map(|(t, _)| t).collect(), at);
         true
+    }
+
+    /// Tells each participant of window `id` with a net position what was posted to its
+    /// settlement account.
+    fn announce_net_positions(&mut self, id: u64, currency: CurrencyCode, at: Timestamp) {
+        let Some(positions) = self.net.window(id).map(|w| w.positions.clone()) else {
+            return;
+        };
+        for (participant, net) in positions.into_iter().filter(|(_, net)| *net != 0) {
+            let Some(account) = self.registry.settlement_account(participant, currency) else {
+                continue;
+            };
+            let direction = if net > 0 {
+                LiquidityDirection::Fund
+            } else {
+                LiquidityDirection::Defund
+            };
+            let event = OutboxEvent::NetSettlement {
+                window: id,
+                account,
+                currency,
+                direction,
+                amount: net.unsigned_abs(),
+            };
+            self.outboxes.push(participant, at, event);
+        }
     }
 
     /// The batch: net debtors pay net creditors, both in order of BIC, each transfer as
