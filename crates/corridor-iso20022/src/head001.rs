@@ -5,6 +5,8 @@ use crate::check::MAX35_TEXT;
 use crate::components::Agent;
 use crate::error::{FieldErrors, Report};
 use crate::message_type::MessageType;
+use crate::read::Choice;
+use crate::reason::ReasonCode;
 use crate::tree::Element;
 use crate::writer::XmlWriter;
 
@@ -79,10 +81,25 @@ fn read_header(report: &mut Report, element: &Element) -> Option<BusinessApplica
     })
 }
 
-/// `Party44Choice`: Corridor's participants are financial institutions, so `FIId` is
-/// required and `OrgId` is not accepted in its place.
+/// The scheme rule that refuses an `OrgId` party: the schema allows it, the scheme does not.
+pub const RULE_PARTIES_ARE_INSTITUTIONS: &str = "CRDR-HEAD-1";
+
+/// `Party44Choice`: either alternative is schema-valid, but Corridor's participants are
+/// financial institutions, so an `OrgId` party is refused by rule `CRDR-HEAD-1`.
 fn read_party(report: &mut Report, element: &Element) -> Option<Agent> {
-    report.required_with(element, "FIId", Agent::read)
+    match report.choice(element, "FIId", "OrgId")? {
+        Choice::First(institution) => report.within("FIId", |r| Agent::read(r, &institution)),
+        Choice::Second(_) => {
+            report.fail(
+                "OrgId",
+                ReasonCode::Rc01,
+                format!(
+                    "rule {RULE_PARTIES_ARE_INSTITUTIONS}: a message comes from and goes to a participant, a financial institution named by FIId; an organisation (OrgId) is not one"
+                ),
+            );
+            None
+        }
+    }
 }
 
 fn write_party(out: &mut XmlWriter, name: &str, agent: &Agent) {

@@ -56,8 +56,7 @@
 //! A message read and written again loses these; everything else listed in
 //! [`FIToFICstmrCdtTrf`] survives unchanged.
 //!
-//! - `GrpHdr`: `BtchBookg`, `CtrlSum`, `IntrBkSttlmDt`, `PmtTpInf`, `InstgAgt`, `InstdAgt`,
-//!   and in `SttlmInf` everything but `SttlmMtd` (`SttlmAcct`, `ClrSys`, reimbursement
+//! - `GrpHdr`: `BtchBookg`, `CtrlSum`, `IntrBkSttlmDt`, `PmtTpInf`, and in `SttlmInf` everything but `SttlmMtd` (`SttlmAcct`, `ClrSys`, reimbursement
 //!   agents and their accounts).
 //! - `CdtTrfTxInf`: `PmtId/ClrSysRef`; `PmtTpInf` except `InstrPrty` (`ClrChanl`,
 //!   `SvcLvl`, `LclInstrm`, `CtgyPurp`); `SttlmPrty`, `SttlmTmIndctn`, `AccptncDtTm`,
@@ -128,8 +127,7 @@
 //! - pain.001.001.09: in `GrpHdr`, `Authstn`, `FwdgAgt`; in `PmtInf`, `PmtTpInf` except
 //!   `InstrPrty` (`SvcLvl`, `LclInstrm`, `CtgyPurp`), `PoolgAdjstmntDt`, `DbtrAgtAcct`,
 //!   `InstrForDbtrAgt`, `ChrgsAcct`, `ChrgsAcctAgt`; in `CdtTrfTxInf`, `PmtTpInf` except
-//!   `InstrPrty`, `Amt` only as `InstdAmt` (an `EqvtAmt` is refused as a missing
-//!   `InstdAmt`), `XchgRateInf`, `ChqInstr`, `IntrmyAgt1..3` and their accounts,
+//!   `InstrPrty`, `XchgRateInf`, `ChqInstr`, `IntrmyAgt1..3` and their accounts,
 //!   `CdtrAgtAcct`, `InstrForCdtrAgt`, `InstrForDbtrAgt`, `Purp/Prtry`, `RgltryRptg`, `Tax`,
 //!   `RltdRmtInf`, `RmtInf/Strd`, `SplmtryData`; `CstmrCdtTrfInitn/SplmtryData`. `Cdtr`
 //!   is required, though the XSD makes it optional: a transfer the hub routes names its
@@ -137,8 +135,10 @@
 //!   `CtrlSum` is checked as an amount (no sign, at most 5 fraction digits), stricter than
 //!   the XSD's `DecimalNumber`.
 //!
-//! The head.001.001.02 model keeps `Fr` and `To` only as `FIId/FinInstnId/BICFI` (an
-//! `OrgId` party is refused as a missing `FIId`), and does not keep `CharSet`, `MktPrctc`,
+//! The head.001.001.02 model keeps `Fr` and `To` only as `FIId/FinInstnId/BICFI`: an
+//! `OrgId` party, which the schema allows, is refused by the scheme's rule `CRDR-HEAD-1`
+//! ([`RULE_PARTIES_ARE_INSTITUTIONS`], `RC01`, named in the error): a message comes from
+//! and goes to a participant, a financial institution. The model does not keep `CharSet`, `MktPrctc`,
 //! `BizPrcgDt`, `CpyDplct`, `PssblDplct`, `Prty`, `Sgntr` or `Rltd`.
 //!
 //! Every error carries an ISO 20022 reason code ([`ReasonCode`]): `FF02` for input that is
@@ -194,7 +194,7 @@ pub use components::{
 };
 pub use envelope::{Document, Message, normalize, parse, parse_bytes};
 pub use error::{FieldError, FieldErrors, ParseError};
-pub use head001::BusinessApplicationHeader;
+pub use head001::{BusinessApplicationHeader, RULE_PARTIES_ARE_INSTITUTIONS};
 pub use message_type::MessageType;
 pub use pacs002::{FIToFIPmtStsRpt, OriginalGroupStatus, TransactionStatus};
 pub use pacs004::{PmtRtr, ReturnGroupHeader, ReturnTransaction};

@@ -41,6 +41,10 @@ pub struct GroupHeader {
     pub total_interbank_settlement_amount: Option<ActiveCurrencyAndAmount>,
     /// `SttlmInf/SttlmMtd`
     pub settlement_method: SettlementMethod,
+    /// `InstgAgt`: when given here, the instructing agent of every transaction.
+    pub instructing_agent: Option<Agent>,
+    /// `InstdAgt`: when given here, the instructed agent of every transaction.
+    pub instructed_agent: Option<Agent>,
 }
 
 /// `CreditTransferTransaction39`.
@@ -139,6 +143,24 @@ fn read_message(report: &mut Report, element: &Element) -> Option<FIToFICstmrCdt
 }
 
 impl GroupHeader {
+    /// The header of a message carrying one transaction, with no total and no agents of
+    /// its own (each transaction names them).
+    pub fn one_transaction(
+        message_identification: String,
+        creation_date_time: String,
+        settlement_method: SettlementMethod,
+    ) -> GroupHeader {
+        GroupHeader {
+            message_identification,
+            creation_date_time,
+            number_of_transactions: "1".to_owned(),
+            total_interbank_settlement_amount: None,
+            settlement_method,
+            instructing_agent: None,
+            instructed_agent: None,
+        }
+    }
+
     pub(crate) fn read(report: &mut Report, element: &Element) -> Option<Self> {
         let message_identification = report.required_text(element, "MsgId");
         let creation_date_time = report.required_text(element, "CreDtTm");
@@ -148,12 +170,16 @@ impl GroupHeader {
         let settlement_method = report.required_with(element, "SttlmInf", |r, info| {
             r.required_code(info, "SttlmMtd")
         });
+        let instructing_agent = report.optional_with(element, "InstgAgt", Agent::read);
+        let instructed_agent = report.optional_with(element, "InstdAgt", Agent::read);
         Some(GroupHeader {
             message_identification: message_identification?,
             creation_date_time: creation_date_time?,
             number_of_transactions: number_of_transactions?,
             total_interbank_settlement_amount,
             settlement_method: settlement_method?,
+            instructing_agent,
+            instructed_agent,
         })
     }
 
@@ -168,6 +194,8 @@ impl GroupHeader {
             out.element("SttlmInf", |out| {
                 out.leaf("SttlmMtd", self.settlement_method.code())
             });
+            write_optional_agent(out, "InstgAgt", self.instructing_agent.as_ref());
+            write_optional_agent(out, "InstdAgt", self.instructed_agent.as_ref());
         });
     }
 
@@ -178,6 +206,8 @@ impl GroupHeader {
         if let Some(total) = &self.total_interbank_settlement_amount {
             total.check(report, "TtlIntrBkSttlmAmt");
         }
+        check_optional_agent(report, "InstgAgt", self.instructing_agent.as_ref());
+        check_optional_agent(report, "InstdAgt", self.instructed_agent.as_ref());
     }
 }
 

@@ -14,7 +14,7 @@ use crate::components::{
 };
 use crate::error::{FieldErrors, Report, excerpt};
 use crate::message_type::MessageType;
-use crate::read::read_document;
+use crate::read::{Choice, read_document};
 use crate::reason::ReasonCode;
 use crate::tree::Element;
 use crate::writer::{XmlWriter, document_xml};
@@ -84,8 +84,12 @@ pub struct InitiationCreditTransfer {
     pub payment_identification: InitiationPaymentIdentification,
     /// `PmtTpInf/InstrPrty`
     pub instruction_priority: Option<Priority>,
-    /// `Amt/InstdAmt` (`ActiveOrHistoricCurrencyAndAmount`).
+    /// `Amt/InstdAmt` (`ActiveOrHistoricCurrencyAndAmount`), or `Amt/EqvtAmt/Amt` when
+    /// `currency_of_transfer` is set: the amount as the debtor's account is debited.
     pub instructed_amount: ActiveCurrencyAndAmount,
+    /// `Amt/EqvtAmt/CcyOfTrf`: the amount was given as an equivalent in the debtor's
+    /// currency, to be transferred in this one (ISO 4217 code as written).
+    pub currency_of_transfer: Option<String>,
     /// `ChrgBr`
     pub charge_bearer: Option<ChargeBearer>,
     /// `UltmtDbtr`
@@ -306,9 +310,7 @@ impl InitiationCreditTransfer {
         let payment_identification =
             report.required_with(element, "PmtId", InitiationPaymentIdentification::read);
         let instruction_priority = read_instruction_priority(report, element);
-        let instructed_amount = report.required_with(element, "Amt", |r, amount| {
-            r.required_with(amount, "InstdAmt", ActiveCurrencyAndAmount::read)
-        });
+        let amount = report.required_with(element, "Amt", read_amount);
         let charge_bearer = report.optional_code(element, "ChrgBr");
         let ultimate_debtor = report.optional_with(element, "UltmtDbtr", PartyIdentification::read);
         let creditor_agent = report.optional_with(element, "CdtrAgt", Agent::read);
@@ -316,10 +318,12 @@ impl InitiationCreditTransfer {
         let creditor_account = report.optional_with(element, "CdtrAcct", CashAccount::read);
         let ultimate_creditor =
             report.optional_with(element, "UltmtCdtr", PartyIdentification::read);
+        let (instructed_amount, currency_of_transfer) = amount?;
         Some(InitiationCreditTransfer {
             payment_identification: payment_identification?,
             instruction_priority,
-            instructed_amount: instructed_amount?,
+            instructed_amount,
+            currency_of_transfer,
             charge_bearer,
             ultimate_debtor,
             creditor_agent,
@@ -336,7 +340,13 @@ impl InitiationCreditTransfer {
         out.element("CdtTrfTxInf", |out| {
             self.payment_identification.write(out);
             write_instruction_priority(out, self.instruction_priority);
-            out.element("Amt", |out| self.instructed_amount.write(out, "InstdAmt"));
+            out.element("Amt", |out| match &self.currency_of_transfer {
+                None => self.instructed_amount.write(out, "InstdAmt"),
+                Some(currency) => out.element("EqvtAmt", |out| {
+                    self.instructed_amount.write(out, "Amt");
+                    out.leaf("CcyOfTrf", currency);
+                }),
+            });
             out.optional_leaf("ChrgBr", self.charge_bearer.map(ChargeBearer::code));
             write_optional_party(out, "UltmtDbtr", self.ultimate_debtor.as_ref());
             write_optional_agent(out, "CdtrAgt", self.creditor_agent.as_ref());
@@ -350,7 +360,13 @@ impl InitiationCreditTransfer {
 
     fn check(&self, report: &mut Report) {
         report.within("PmtId", |r| self.payment_identification.check(r));
-        report.within("Amt", |r| self.instructed_amount.check(r, "InstdAmt"));
+        report.within("Amt", |r| match &self.currency_of_transfer {
+            None => self.instructed_amount.check(r, "InstdAmt"),
+            Some(currency) => r.within("EqvtAmt", |r| {
+                self.instructed_amount.check(r, "Amt");
+                r.currency("CcyOfTrf", currency);
+            }),
+        });
         check_optional_party(report, "UltmtDbtr", self.ultimate_debtor.as_ref());
         check_optional_agent(report, "CdtrAgt", self.creditor_agent.as_ref());
         self.creditor.check(report, "Cdtr");
@@ -389,5 +405,25 @@ impl InitiationPaymentIdentification {
         );
         report.max_text("EndToEndId", &self.end_to_end_identification, MAX35_TEXT);
         report.uetr("UETR", self.uetr.as_deref());
+    }
+}
+
+/// `AmountType4Choice`: the instructed amount, or an equivalent amount and the currency to
+/// transfer it in.
+fn read_amount(
+    report: &mut Report,
+    amount: &Element,
+) -> Option<(ActiveCurrencyAndAmount, Option<String>)> {
+    match report.choice(amount, "InstdAmt", "EqvtAmt")? {
+        Choice::First(instructed) => report
+            .within("InstdAmt", |r| {
+                ActiveCurrencyAndAmount::read(r, &instructed)
+            })
+            .map(|a| (a, None)),
+        Choice::Second(equivalent) => report.within("EqvtAmt", |r| {
+            let value = r.required_with(&equivalent, "Amt", ActiveCurrencyAndAmount::read);
+            let currency = r.required_text(&equivalent, "CcyOfTrf");
+            Some((value?, Some(currency?)))
+        }),
     }
 }

@@ -378,7 +378,22 @@ fn initiated_credit_transfer(r: &mut Report, ctx: &BusinessContext, t: &Initiati
     r.within("PmtId", |r| {
         uetr(r, "UETR", t.payment_identification.uetr.as_deref())
     });
-    r.within("Amt", |r| amount(r, ctx, "InstdAmt", &t.instructed_amount));
+    r.within("Amt", |r| match &t.currency_of_transfer {
+        None => amount(r, ctx, "InstdAmt", &t.instructed_amount),
+        Some(currency) => r.within("EqvtAmt", |r| {
+            amount(r, ctx, "Amt", &t.instructed_amount);
+            if ctx.decimal_places(currency).is_none() {
+                r.fail(
+                    "CcyOfTrf",
+                    ReasonCode::Am03,
+                    format!(
+                        "{:?} is not a currency the scheme settles",
+                        excerpt(currency)
+                    ),
+                );
+            }
+        }),
+    });
     identifiers(
         r,
         &[
@@ -590,6 +605,19 @@ fn credit_transfer_totals(
             amount(r, ctx, "TtlIntrBkSttlmAmt", total);
             total_is_sum(r, total, amounts);
         }
+        identifiers(
+            r,
+            &[
+                (
+                    "InstgAgt",
+                    header.instructing_agent.as_ref().map(Held::Agent),
+                ),
+                (
+                    "InstdAgt",
+                    header.instructed_agent.as_ref().map(Held::Agent),
+                ),
+            ],
+        );
     });
     if let Some(total) = total {
         r.each_within("CdtTrfTxInf", amounts, |a, r| {

@@ -259,10 +259,54 @@ fn a_transfer_without_its_creditor_is_refused_by_path() {
 }
 
 #[test]
-fn missing_or_unkept_elements_are_refused_by_path() {
-    let equivalent = PAIN001.replace(
+fn an_equivalent_amount_is_read_kept_and_written_back_as_given() {
+    let xml = PAIN001.replace(
         r#"<Amt><InstdAmt Ccy="IRR">4200000</InstdAmt></Amt>"#,
-        r#"<Amt><EqvtAmt><Amt Ccy="IRR">4200000</Amt><CcyOfTrf>IRR</CcyOfTrf></EqvtAmt></Amt>"#,
+        r#"<Amt><EqvtAmt><Amt Ccy="IRR">4200000</Amt><CcyOfTrf>RUB</CcyOfTrf></EqvtAmt></Amt>"#,
+    );
+    let document = pain001(&xml);
+    let transfer = &document.payment_instructions[0].credit_transfer_transactions[1];
+    assert_eq!(
+        (
+            transfer.instructed_amount.currency.as_str(),
+            transfer.instructed_amount.amount.as_str(),
+            transfer.currency_of_transfer.as_deref()
+        ),
+        ("IRR", "4200000", Some("RUB"))
+    );
+    document.validate().expect("valid");
+    document
+        .check_business_rules(&context())
+        .expect("RUB and IRR are settled here");
+    let written = document.to_xml();
+    assert!(
+        written.contains("<CcyOfTrf>RUB</CcyOfTrf>") && !written.contains("InstdAmt Ccy=\"IRR\""),
+        "{written}"
+    );
+    assert_valid(&written, "pain.001.001.09.xsd");
+    assert_eq!(pain001(&written), document, "written back as given");
+
+    let bad = pain001(&xml.replace("<CcyOfTrf>RUB</CcyOfTrf>", "<CcyOfTrf>rub</CcyOfTrf>"));
+    assert!(
+        errors(bad.validate())
+            .iter()
+            .any(|(path, _)| path == &format!("{FIRST}/CdtTrfTxInf[2]/Amt/EqvtAmt/CcyOfTrf")),
+    );
+    let foreign = pain001(&xml.replace("<CcyOfTrf>RUB</CcyOfTrf>", "<CcyOfTrf>JPY</CcyOfTrf>"));
+    assert_eq!(
+        errors(foreign.check_business_rules(&context())),
+        [(
+            format!("{FIRST}/CdtTrfTxInf[2]/Amt/EqvtAmt/CcyOfTrf"),
+            ReasonCode::Am03
+        )]
+    );
+}
+
+#[test]
+fn missing_or_unkept_elements_are_refused_by_path() {
+    let neither = PAIN001.replace(
+        r#"<Amt><InstdAmt Ccy="IRR">4200000</InstdAmt></Amt>"#,
+        "<Amt></Amt>",
     );
     let no_date = PAIN001.replace("<ReqdExctnDt><Dt>2024-05-02</Dt></ReqdExctnDt>", "");
     let no_account = PAIN001.replace(
@@ -283,7 +327,7 @@ fn missing_or_unkept_elements_are_refused_by_path() {
     );
     for (xml, path, code) in [
         (
-            equivalent,
+            neither,
             format!("{FIRST}/CdtTrfTxInf[2]/Amt/InstdAmt"),
             ReasonCode::Ch21,
         ),

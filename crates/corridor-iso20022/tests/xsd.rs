@@ -43,13 +43,11 @@ fn built_in_code() -> FIToFICstmrCdtTrf {
         bicfi: Some(bic.into()),
     };
     FIToFICstmrCdtTrf {
-        group_header: GroupHeader {
-            message_identification: "BUILT-1".into(),
-            creation_date_time: "2024-12-31T23:59:59.999999Z".into(),
-            number_of_transactions: "1".into(),
-            total_interbank_settlement_amount: None,
-            settlement_method: SettlementMethod::CoverMethod,
-        },
+        group_header: GroupHeader::one_transaction(
+            "BUILT-1".into(),
+            "2024-12-31T23:59:59.999999Z".into(),
+            SettlementMethod::CoverMethod,
+        ),
         credit_transfer_transactions: vec![CreditTransferTransaction {
             payment_identification: PaymentIdentification {
                 instruction_identification: None,

@@ -8,9 +8,9 @@ use corridor_iso20022::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, BusinessContext, CancellationStatus,
     CancellationStatusTransaction, CancellationTransaction, ChargeBearer as IsoChargeBearer,
     CreditTransferTransaction, Document, FICdtTrf, FICreditTransferTransaction, FIToFICstmrCdtTrf,
-    FIToFIPmtCxlReq, FieldError, LqdtyCdtTrf, Message, MessageType, PaymentIdentification, PmtRtr,
-    Priority as IsoPriority, ReasonInformation, ReturnTransaction, RsltnOfInvstgtn,
-    TransferredAmount,
+    FIToFIPmtCxlReq, FieldError, GroupHeader, LqdtyCdtTrf, Message, MessageType,
+    PaymentIdentification, PmtRtr, Priority as IsoPriority, ReasonInformation, ReturnTransaction,
+    RsltnOfInvstgtn, TransferredAmount,
 };
 use corridor_settlement::{
     AccountPurpose, BusinessDate, CashAccount, ChargeBearer, HubCommand, LiquidityDirection, Party,
@@ -164,10 +164,11 @@ fn agent_is_sender(
 }
 
 fn customer_transfers(document: FIToFICstmrCdtTrf, sender: Bic) -> Result<Intake, IntakeRefusal> {
+    let header = &document.group_header;
     let payments = each_transaction(
         "/Document/FIToFICstmrCdtTrf/CdtTrfTxInf",
         document.credit_transfer_transactions,
-        |path, t| customer_transfer(path, t, sender),
+        |path, t| customer_transfer(path, t, header, sender),
     )?;
     Ok(Intake::Payments(HubCommand::SubmitPayments {
         sender,
@@ -177,10 +178,11 @@ fn customer_transfers(document: FIToFICstmrCdtTrf, sender: Bic) -> Result<Intake
 }
 
 fn institution_transfers(document: FICdtTrf, sender: Bic) -> Result<Intake, IntakeRefusal> {
+    let header = &document.group_header;
     let payments = each_transaction(
         "/Document/FICdtTrf/CdtTrfTxInf",
         document.credit_transfer_transactions,
-        |path, t| institution_transfer(path, t, sender),
+        |path, t| institution_transfer(path, t, header, sender),
     )?;
     Ok(Intake::Payments(HubCommand::SubmitPayments {
         sender,
@@ -267,6 +269,7 @@ impl Common<'_> {
 fn customer_transfer(
     path: &str,
     t: CreditTransferTransaction,
+    header: &GroupHeader,
     sender: Bic,
 ) -> Result<PaymentInstruction, IntakeRefusal> {
     let common = Common {
@@ -274,8 +277,14 @@ fn customer_transfer(
         kind: PaymentKind::CustomerCreditTransfer,
         id: t.payment_identification,
         amount: t.interbank_settlement_amount,
-        instructing_agent: t.instructing_agent.as_ref(),
-        instructed_agent: t.instructed_agent.as_ref(),
+        instructing_agent: t
+            .instructing_agent
+            .as_ref()
+            .or(header.instructing_agent.as_ref()),
+        instructed_agent: t
+            .instructed_agent
+            .as_ref()
+            .or(header.instructed_agent.as_ref()),
         priority: t.instruction_priority,
         remittance: t.remittance_information_unstructured,
         settlement_date: t.interbank_settlement_date,
@@ -303,6 +312,7 @@ fn customer_transfer(
 fn institution_transfer(
     path: &str,
     t: FICreditTransferTransaction,
+    header: &GroupHeader,
     sender: Bic,
 ) -> Result<PaymentInstruction, IntakeRefusal> {
     let common = Common {
@@ -310,8 +320,14 @@ fn institution_transfer(
         kind: PaymentKind::FinancialInstitutionTransfer,
         id: t.payment_identification,
         amount: t.interbank_settlement_amount,
-        instructing_agent: t.instructing_agent.as_ref(),
-        instructed_agent: t.instructed_agent.as_ref(),
+        instructing_agent: t
+            .instructing_agent
+            .as_ref()
+            .or(header.instructing_agent.as_ref()),
+        instructed_agent: t
+            .instructed_agent
+            .as_ref()
+            .or(header.instructed_agent.as_ref()),
         priority: t.instruction_priority,
         remittance: t.remittance_information_unstructured,
         settlement_date: t.interbank_settlement_date,
@@ -538,7 +554,9 @@ fn required_agent(path: &str, name: &str, agent: Option<&Agent>) -> Result<Bic, 
         IntakeRefusal::one(
             format!("{path}/{name}"),
             "CH21",
-            format!("{name} is required: it names the participant to credit"),
+            format!(
+                "{name} is required, in the transaction or once in the group header: it names the participant to credit"
+            ),
         )
     })?;
     agent_bic(path, name, agent)

@@ -266,13 +266,11 @@ impl<'f> Outbound<'f> {
     fn credit_transfer(&self, to: Bic, at: Timestamp, payment: &Payment) -> Written {
         let i = &payment.instruction;
         let id = i.instruction_id.clone();
-        let header = GroupHeader {
-            message_identification: format!("CRDR{}", payment.id),
-            creation_date_time: date_time(at),
-            number_of_transactions: "1".to_owned(),
-            total_interbank_settlement_amount: None,
-            settlement_method: SettlementMethod::ClearingSystem,
-        };
+        let header = GroupHeader::one_transaction(
+            format!("CRDR{}", payment.id),
+            date_time(at),
+            SettlementMethod::ClearingSystem,
+        );
         let payment_identification = PaymentIdentification {
             instruction_identification: Some(id),
             end_to_end_identification: i.end_to_end_id.clone(),

@@ -206,6 +206,55 @@ async fn a_pacs008_in_settles_and_comes_out_as_pacs002_and_pacs008() {
     node.stop().await;
 }
 
+/// The schema lets a pacs.008 name its instructing and instructed agents once, in the group
+/// header, for every transaction; published generators write them there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agents_named_once_in_the_group_header_apply_to_the_transaction() {
+    let node = TestNode::start().await;
+    let uetr = uetr();
+    let xml = pacs008(
+        "VOLGRUMM",
+        "NEVARUMM",
+        "ISO-GH-1",
+        &uetr,
+        "12.00",
+        OTHER_ACCOUNT,
+    );
+    let agents = "      <InstgAgt><FinInstnId><BICFI>VOLGRUMM</BICFI></FinInstnId></InstgAgt>\n      <InstdAgt><FinInstnId><BICFI>NEVARUMM</BICFI></FinInstnId></InstdAgt>\n";
+    let moved =
+        xml.replacen(agents, "", 1)
+            .replacen("</SttlmInf>\n", &format!("</SttlmInf>\n{agents}"), 1);
+    assert!(
+        moved.find("<InstdAgt>") < moved.find("</GrpHdr>"),
+        "{moved}"
+    );
+    let document = elements(&moved, "Document").remove(0);
+    assert_valid(&document, "pacs.008.001.08.xsd");
+    let (status, report) =
+        submit_xml(&node, "VOLGRUMM", envelope(std::slice::from_ref(&moved))).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        report["messages"][0]["transactions"][0]["status"], "settled",
+        "{report}"
+    );
+    let (_, payment) = node.get("NEVARUMM", &format!("/v1/payments/{uetr}")).await;
+    assert_eq!(payment["amount"], "12.00", "{payment}");
+
+    // An instructing agent in the header that is not the sender moves nothing.
+    let other = moved
+        .replace("ISO-GH-1", "ISO-GH-2")
+        .replace(&uetr, &self::uetr())
+        .replacen(
+            "<InstgAgt><FinInstnId><BICFI>VOLGRUMM</BICFI>",
+            "<InstgAgt><FinInstnId><BICFI>URALRUMM</BICFI>",
+            1,
+        );
+    let (_, report) = submit_xml(&node, "VOLGRUMM", envelope(&[other])).await;
+    assert_eq!(report["accepted"], 0, "{report}");
+    assert!(report.to_string().contains("AG01"), "{report}");
+    node.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_envelope_settles_its_sound_messages_and_names_every_problem_of_the_others() {
     let node = TestNode::start().await;

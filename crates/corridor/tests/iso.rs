@@ -248,9 +248,51 @@ fn normalize_refuses_what_is_not_a_message_with_its_reason_code() {
 #[test]
 fn validate_with_a_business_date_applies_the_business_rules() {
     let dir = tempfile::tempdir().unwrap();
+    let no_agent = dir.path().join("no-agent.xml");
+    std::fs::write(&no_agent, HAND_WRITTEN).unwrap();
+    // Schema-valid, but the door needs to know whom to credit: validate says so as the
+    // door would.
+    let schema_only = corridor(&["iso", "validate", no_agent.to_str().unwrap()]);
+    assert!(stdout(&schema_only).ends_with("1 passed, 0 failed\n"));
+    let as_the_door = corridor(&[
+        "iso",
+        "validate",
+        no_agent.to_str().unwrap(),
+        "--business-date",
+        "2026-11-23",
+    ]);
+    let text = stdout(&as_the_door);
+    assert!(
+        text.contains("CH21 /Document/FIToFICstmrCdtTrf/CdtTrfTxInf[1]/InstdAgt"),
+        "{text}"
+    );
+    assert!(text.ends_with("0 passed, 1 failed\n"), "{text}");
+
+    // Named once in the group header, the instructed agent applies to the transaction.
     let file = dir.path().join("in.xml");
-    std::fs::write(&file, HAND_WRITTEN).unwrap();
+    std::fs::write(
+        &file,
+        HAND_WRITTEN.replace(
+            "</SttlmInf></GrpHdr>",
+            "</SttlmInf><InstdAgt><FinInstnId><BICFI>NEVARUMM</BICFI></FinInstnId></InstdAgt></GrpHdr>",
+        ),
+    )
+    .unwrap();
     let path = file.to_str().unwrap();
+    let wrong_sender = corridor(&[
+        "iso",
+        "validate",
+        path,
+        "--business-date",
+        "2026-11-23",
+        "--sender",
+        "NEVARUMM",
+    ]);
+    assert!(
+        stdout(&wrong_sender).contains("AG01 /AppHdr/Fr"),
+        "{}",
+        stdout(&wrong_sender)
+    );
     let on_the_day = corridor(&["iso", "validate", path, "--business-date", "2026-11-23"]);
     assert!(
         stdout(&on_the_day).ends_with("1 passed, 0 failed\n"),

@@ -65,13 +65,11 @@ pub fn mt103_to_pacs008(mt: &Mt103, created: &str) -> Translation<FIToFICstmrCdt
         remittance_information_unstructured: mx_remittance(mt.remittance.as_deref()),
     };
     let message = FIToFICstmrCdtTrf {
-        group_header: GroupHeader {
-            message_identification: mt.reference.clone(),
-            creation_date_time: created.to_string(),
-            number_of_transactions: "1".into(),
-            total_interbank_settlement_amount: None,
-            settlement_method: SettlementMethod::InstructedAgent,
-        },
+        group_header: GroupHeader::one_transaction(
+            mt.reference.clone(),
+            created.to_string(),
+            SettlementMethod::InstructedAgent,
+        ),
         credit_transfer_transactions: vec![transaction],
     };
     Translation { message, notes }

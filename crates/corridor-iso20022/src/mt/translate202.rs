@@ -89,13 +89,11 @@ pub fn mt202_to_pacs009(mt: &Mt202, created: &str) -> Translation<FICdtTrf> {
         underlying_customer_credit_transfer: underlying,
     };
     let message = FICdtTrf {
-        group_header: GroupHeader {
-            message_identification: mt.reference.clone(),
-            creation_date_time: created.to_string(),
-            number_of_transactions: "1".into(),
-            total_interbank_settlement_amount: None,
-            settlement_method: SettlementMethod::InstructedAgent,
-        },
+        group_header: GroupHeader::one_transaction(
+            mt.reference.clone(),
+            created.to_string(),
+            SettlementMethod::InstructedAgent,
+        ),
         credit_transfer_transactions: vec![transaction],
     };
     Translation { message, notes }

@@ -351,11 +351,12 @@ fn sample(rng: &mut StdRng, n: usize) -> Sample {
     };
     let document = FIToFICstmrCdtTrf {
         group_header: GroupHeader {
-            message_identification: message_identification.clone(),
-            creation_date_time: created.clone(),
-            number_of_transactions: "1".to_owned(),
             total_interbank_settlement_amount: Some(amount.clone()),
-            settlement_method: SettlementMethod::ClearingSystem,
+            ..GroupHeader::one_transaction(
+                message_identification.clone(),
+                created.clone(),
+                SettlementMethod::ClearingSystem,
+            )
         },
         credit_transfer_transactions: vec![transaction(
             rng,
