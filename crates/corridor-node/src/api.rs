@@ -13,7 +13,7 @@ use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp};
 use corridor_engine::Role as EngineRole;
 use corridor_settlement::{
     AccountPurpose, Answer, ClosedDay, HubCommand, HubConfig, LiquidityDirection, Participant,
-    ParticipantRole, ParticipantStatus, Rejection,
+    ParticipantRole, ParticipantStatus,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -23,7 +23,7 @@ use crate::endpoint::{
     ApiJson, ApiQuery, Refusals, St, answer_json, answer_json_with, created, parse_account,
     parse_bic, parse_decimal, render_off_engine,
 };
-use crate::error::{ApiError, AppResult};
+use crate::error::{ApiError, AppResult, ErrorBody};
 use crate::iso_api::{MessageFormat, wall_clock, xml_response};
 use crate::iso_outbound::Outbound;
 use crate::outbound_facts::OutboundFacts;
@@ -76,7 +76,7 @@ pub async fn health(State(state): St) -> Json<HealthView> {
 
 /// 200 on the writer only (on a shared journal: the one whose lease is current), so a load
 /// balancer sends traffic there.
-#[utoipa::path(get, path = "/ready", tag = "operations", responses((status = 200, description = "The writer, taking instructions", body = String), (status = 503, description = "A standby, or the engine is unavailable", body = Rejection)))]
+#[utoipa::path(get, path = "/ready", tag = "operations", responses((status = 200, description = "The writer, taking instructions", body = String), (status = 503, description = "A standby, or the engine is unavailable", body = ErrorBody)))]
 pub async fn ready(State(state): St) -> Response {
     let engine = state.engine.status();
     let writing = engine.role == EngineRole::Writer
@@ -159,7 +159,7 @@ pub struct AdmitRequest {
     pub roles: Vec<ParticipantRole>,
 }
 
-#[utoipa::path(post, path = "/v1/participants", tag = "participants", request_body = AdmitRequest, responses((status = 201, body = Participant), (status = 409, description = "Admitted before with other details (DUPL)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/participants", tag = "participants", request_body = AdmitRequest, responses((status = 201, body = Participant), (status = 409, description = "Admitted before with other details (DUPL)", body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn admit(
     State(state): St,
     caller: Caller,
@@ -195,7 +195,7 @@ pub async fn list_participants(
     Ok(list.into_response())
 }
 
-#[utoipa::path(get, path = "/v1/participants/{bic}", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/participants/{bic}", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_participant(
     State(state): St,
     _caller: Caller,
@@ -210,12 +210,12 @@ pub async fn get_participant(
     Ok(ApiJson(participant).into_response())
 }
 
-#[utoipa::path(post, path = "/v1/participants/{bic}/suspend", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/participants/{bic}/suspend", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn suspend(state: St, caller: Caller, bic: Path<String>) -> AppResult<Response> {
     set_status(state, caller, bic, ParticipantStatus::Suspended).await
 }
 
-#[utoipa::path(post, path = "/v1/participants/{bic}/reinstate", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/participants/{bic}/reinstate", tag = "participants", params(("bic" = String, Path, description = "BIC")), responses((status = 200, body = Participant), (status = 404, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn reinstate(state: St, caller: Caller, bic: Path<String>) -> AppResult<Response> {
     set_status(state, caller, bic, ParticipantStatus::Active).await
 }
@@ -244,7 +244,7 @@ pub struct DesignateRequest {
     pub time_zone: String,
 }
 
-#[utoipa::path(post, path = "/v1/currencies", tag = "participants", request_body = DesignateRequest, responses((status = 201, body = AccountView), (status = 409, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/currencies", tag = "participants", request_body = DesignateRequest, responses((status = 201, body = AccountView), (status = 409, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn designate(
     State(state): St,
     caller: Caller,
@@ -303,7 +303,7 @@ pub struct OpenAccountRequest {
     pub net_debit_cap: Option<String>,
 }
 
-#[utoipa::path(post, path = "/v1/accounts", tag = "accounts", request_body = OpenAccountRequest, responses((status = 201, body = AccountView), (status = 422, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/accounts", tag = "accounts", request_body = OpenAccountRequest, responses((status = 201, body = AccountView), (status = 422, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn open_account(
     State(state): St,
     caller: Caller,
@@ -368,7 +368,7 @@ pub async fn list_accounts(
     Ok(list.into_response())
 }
 
-#[utoipa::path(get, path = "/v1/accounts/{id}", tag = "accounts", params(("id" = u64, Path, description = "Account id")), responses((status = 200, body = AccountView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/accounts/{id}", tag = "accounts", params(("id" = u64, Path, description = "Account id")), responses((status = 200, body = AccountView), (status = 404, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_account(
     State(state): St,
     caller: Caller,
@@ -393,7 +393,7 @@ pub struct CapRequest {
     pub net_debit_cap: String,
 }
 
-#[utoipa::path(put, path = "/v1/accounts/{id}/net-debit-cap", tag = "accounts", params(("id" = u64, Path, description = "Account id")), request_body = CapRequest, responses((status = 200, body = AccountView), (status = 404, body = Rejection), (status = 422, description = "The balance already breaks the new cap (AM04)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(put, path = "/v1/accounts/{id}/net-debit-cap", tag = "accounts", params(("id" = u64, Path, description = "Account id")), request_body = CapRequest, responses((status = 200, body = AccountView), (status = 404, body = ErrorBody), (status = 422, description = "The balance already breaks the new cap (AM04)", body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn set_cap(
     State(state): St,
     caller: Caller,
@@ -459,7 +459,7 @@ pub struct LiquidityRequest {
     pub account: Option<AccountPurpose>,
 }
 
-#[utoipa::path(post, path = "/v1/liquidity", tag = "accounts", request_body = LiquidityRequest, responses((status = 201, body = views::LiquidityView), (status = 409, body = Rejection), (status = 422, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/liquidity", tag = "accounts", request_body = LiquidityRequest, responses((status = 201, body = views::LiquidityView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn liquidity(
     State(state): St,
     caller: Caller,
@@ -564,7 +564,7 @@ pub struct EndOfDayReceipt {
 /// Closes a business day at the node's clock: each participant's outbox receives the
 /// statement (camt.053) of every account it owns, since the previous close. Closing the
 /// last closed day again answers it with `duplicate: true`; an earlier day is DT01.
-#[utoipa::path(post, path = "/v1/operator/end-of-day", tag = "operations", request_body = EndOfDayRequest, responses((status = 200, body = EndOfDayReceipt), (status = 422, description = "An earlier day than the last closed one, or not a calendar date (DT01)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/operator/end-of-day", tag = "operations", request_body = EndOfDayRequest, responses((status = 200, body = EndOfDayReceipt), (status = 422, description = "An earlier day than the last closed one, or not a calendar date (DT01)", body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn end_of_day(
     State(state): St,
     caller: Caller,
@@ -598,7 +598,7 @@ pub struct PeriodQuery {
     pub format: Option<MessageFormat>,
 }
 
-#[utoipa::path(get, path = "/v1/accounts/{id}/statement", tag = "accounts", params(("id" = u64, Path, description = "Account id"), PeriodQuery), responses((status = 200, body = StatementView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/accounts/{id}/statement", tag = "accounts", params(("id" = u64, Path, description = "Account id"), PeriodQuery), responses((status = 200, body = StatementView), (status = 404, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn statement(
     State(state): St,
     caller: Caller,

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
 use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, answer_json};
-use crate::error::{ApiError, AppResult};
+use crate::error::{ApiError, AppResult, ErrorBody};
 use crate::iso_api::wall_clock;
 use crate::state::AppState;
 use crate::submit::submit;
@@ -68,7 +68,7 @@ pub struct CalendarView {
     pub days: Vec<DayDescription>,
 }
 
-#[utoipa::path(get, path = "/v1/calendars/{currency}", tag = "operating day", params(("currency" = String, Path, description = "ISO 4217 code"), CalendarQuery), responses((status = 200, body = CalendarView), (status = 404, description = "Not a currency of the scheme (AM03)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/calendars/{currency}", tag = "operating day", params(("currency" = String, Path, description = "ISO 4217 code"), CalendarQuery), responses((status = 200, body = CalendarView), (status = 404, description = "Not a currency of the scheme (AM03)", body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_calendar(
     State(state): St,
     _caller: Caller,
@@ -137,7 +137,7 @@ pub struct CalendarLoad {
 
 /// Loads a calendar version: it replaces the versions whose spans it overlaps, and is
 /// refused (DT01) if it would change a day that has already opened.
-#[utoipa::path(post, path = "/v1/calendars/{currency}", tag = "operating day", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = CalendarLoad, responses((status = 200, description = "Loaded, or `duplicate: true` for the same text again", body = Object), (status = 400, description = "A line of the file refused, with its number and the reason (FF01)", body = Rejection), (status = 422, description = "Another currency's calendar (CURR), a currency the scheme does not settle (AM03), or a day already opened changed (DT01)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/calendars/{currency}", tag = "operating day", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = CalendarLoad, responses((status = 200, description = "Loaded, or `duplicate: true` for the same text again", body = Object), (status = 400, description = "A line of the file refused, with its number and the reason (FF01)", body = ErrorBody), (status = 422, description = "Another currency's calendar (CURR), a currency the scheme does not settle (AM03), or a day already opened changed (DT01)", body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn load_calendar(
     State(state): St,
     caller: Caller,
@@ -165,7 +165,7 @@ pub struct AmendmentRequest {
     pub source: String,
 }
 
-#[utoipa::path(post, path = "/v1/calendars/{currency}/amendments", tag = "operating day", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = AmendmentRequest, responses((status = 200, body = Object), (status = 422, description = "The day has already opened, or is outside every loaded calendar (DT01)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/calendars/{currency}/amendments", tag = "operating day", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = AmendmentRequest, responses((status = 200, body = Object), (status = 422, description = "The day has already opened, or is outside every loaded calendar (DT01)", body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn amend_calendar(
     State(state): St,
     caller: Caller,
@@ -186,7 +186,7 @@ pub async fn amend_calendar(
 
 /// Sets the currency's schedule: from now on it settles only on business days of its
 /// calendars, between opening and close.
-#[utoipa::path(put, path = "/v1/calendars/{currency}/schedule", tag = "operating day", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = DaySchedule, responses((status = 200, body = Object), (status = 400, description = "An unknown time zone, a malformed time, times out of order (FF01)", body = Rejection), (status = 422, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(put, path = "/v1/calendars/{currency}/schedule", tag = "operating day", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = DaySchedule, responses((status = 200, body = Object), (status = 400, description = "An unknown time zone, a malformed time, times out of order (FF01)", body = ErrorBody), (status = 422, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn set_schedule(
     State(state): St,
     caller: Caller,
@@ -213,7 +213,7 @@ pub struct ExtensionRequest {
     pub until: String,
 }
 
-#[utoipa::path(post, path = "/v1/calendars/{currency}/extensions", tag = "operating day", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = ExtensionRequest, responses((status = 200, body = Object), (status = 400, description = "Not a later time, or past the close (FF01)", body = Rejection), (status = 422, description = "No schedule, not a business day, or already passed (DT01)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/calendars/{currency}/extensions", tag = "operating day", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = ExtensionRequest, responses((status = 200, body = Object), (status = 400, description = "Not a later time, or past the close (FF01)", body = ErrorBody), (status = 422, description = "No schedule, not a business day, or already passed (DT01)", body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn extend_cut_off(
     State(state): St,
     caller: Caller,

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::admission::OperatorOnly;
 use crate::auth::Caller;
 use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, answer_json};
-use crate::error::{ApiError, AppResult};
+use crate::error::{ApiError, AppResult, ErrorBody};
 use crate::page::{ListQuery, Page};
 use crate::screening::version_ref;
 use crate::submit::submit;
@@ -78,7 +78,7 @@ fn hold_view(hub: &corridor_settlement::Hub, hold: &Hold) -> Option<HoldView> {
     })
 }
 
-#[utoipa::path(get, path = "/v1/compliance/holds/{payment}", tag = "compliance", params(("payment" = u64, Path, description = "The held payment's number")), responses((status = 200, body = HoldView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/compliance/holds/{payment}", tag = "compliance", params(("payment" = u64, Path, description = "The held payment's number")), responses((status = 200, body = HoldView), (status = 404, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_hold(
     State(state): St,
     caller: Caller,
@@ -123,7 +123,7 @@ pub struct DecisionRequest {
     pub false_positive: bool,
 }
 
-#[utoipa::path(post, path = "/v1/compliance/holds/{payment}/decision", tag = "compliance", params(("payment" = u64, Path, description = "The held payment's number")), request_body = DecisionRequest, responses((status = 200, description = "The hold after the decision: released or rejected, or still open while a four-eyes release waits for its second officer", body = Hold), (status = 404, body = Rejection), (status = 409, description = "Already decided (NOCN)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/compliance/holds/{payment}/decision", tag = "compliance", params(("payment" = u64, Path, description = "The held payment's number")), request_body = DecisionRequest, responses((status = 200, description = "The hold after the decision: released or rejected, or still open while a four-eyes release waits for its second officer", body = Hold), (status = 404, body = ErrorBody), (status = 409, description = "Already decided (NOCN)", body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn decide(
     State(state): St,
     caller: Caller,
@@ -496,7 +496,7 @@ pub struct CaseQuery {
     pub limit: Option<usize>,
 }
 
-#[utoipa::path(get, path = "/v1/compliance/cases/{case}", tag = "compliance", params(("case" = u64, Path, description = "The case's number")), responses((status = 200, body = CaseView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/compliance/cases/{case}", tag = "compliance", params(("case" = u64, Path, description = "The case's number")), responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_case(
     State(state): St,
     caller: Caller,
@@ -524,7 +524,7 @@ pub struct CaseActionRequest {
     pub action: corridor_settlement::CaseAction,
 }
 
-#[utoipa::path(post, path = "/v1/compliance/cases/{case}/action", tag = "compliance", params(("case" = u64, Path, description = "The case's number")), request_body = CaseActionRequest, responses((status = 200, body = CaseView), (status = 404, body = Rejection), (status = 409, description = "Closed, or not under review yet (NOCN)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/compliance/cases/{case}/action", tag = "compliance", params(("case" = u64, Path, description = "The case's number")), request_body = CaseActionRequest, responses((status = 200, body = CaseView), (status = 404, body = ErrorBody), (status = 409, description = "Closed, or not under review yet (NOCN)", body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn work_case(
     State(state): St,
     caller: Caller,

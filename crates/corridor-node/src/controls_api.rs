@@ -5,13 +5,13 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use corridor_core::{Bic, CurrencyCode, Timestamp};
-use corridor_settlement::{HubCommand, LiquidityControlsRequest, Rejection};
+use corridor_settlement::{HubCommand, LiquidityControlsRequest};
 use serde::Serialize;
 
 use crate::auth::Caller;
 use crate::calendar_api::currency;
 use crate::endpoint::{ApiJson, Refusals, St, parse_bic};
-use crate::error::{ApiError, AppResult};
+use crate::error::{ApiError, AppResult, ErrorBody};
 use crate::submit::submit;
 use crate::views::{decimal_in, signed_decimal_in};
 
@@ -53,7 +53,7 @@ fn allowed(caller: &Caller, participant: Bic) -> Result<(), ApiError> {
     )))
 }
 
-#[utoipa::path(get, path = "/v1/participants/{bic}/liquidity-controls/{currency}", tag = "operations", params(("bic" = String, Path, description = "BIC"), ("currency" = String, Path, description = "ISO 4217 code")), responses((status = 200, body = LiquidityControlsView), (status = 404, description = "No limits or reservations set (NOTF)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/participants/{bic}/liquidity-controls/{currency}", tag = "operations", params(("bic" = String, Path, description = "BIC"), ("currency" = String, Path, description = "ISO 4217 code")), responses((status = 200, body = LiquidityControlsView), (status = 404, description = "No limits or reservations set (NOTF)", body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_controls(
     State(state): St,
     caller: Caller,
@@ -97,7 +97,7 @@ pub async fn get_controls(
     Ok(ApiJson(view).into_response())
 }
 
-#[utoipa::path(put, path = "/v1/participants/{bic}/liquidity-controls/{currency}", tag = "operations", params(("bic" = String, Path, description = "BIC"), ("currency" = String, Path, description = "ISO 4217 code")), request_body = LiquidityControlsRequest, responses((status = 200, body = corridor_settlement::LiquidityControls), (status = 400, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(put, path = "/v1/participants/{bic}/liquidity-controls/{currency}", tag = "operations", params(("bic" = String, Path, description = "BIC"), ("currency" = String, Path, description = "ISO 4217 code")), request_body = LiquidityControlsRequest, responses((status = 200, body = corridor_settlement::LiquidityControls), (status = 400, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn set_controls(
     State(state): St,
     caller: Caller,

@@ -100,7 +100,7 @@ fn requested_fingerprint(req: &CertificateRequest) -> AppResult<String> {
     }
 }
 
-#[utoipa::path(delete, path = "/v1/certificates/{fingerprint}", tag = "participants", params(("fingerprint" = String, Path, description = "SHA-256 of the certificate")), responses((status = 200, body = Credential), (status = 404, body = corridor_settlement::Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(delete, path = "/v1/certificates/{fingerprint}", tag = "participants", params(("fingerprint" = String, Path, description = "SHA-256 of the certificate")), responses((status = 200, body = Credential), (status = 404, body = crate::error::ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn revoke_certificate(
     State(state): St,
     caller: Caller,
@@ -138,7 +138,7 @@ async fn credential_changed(state: &AppState, command: HubCommand) -> AppResult<
     }
 }
 
-#[utoipa::path(delete, path = "/v1/tokens/{digest}", tag = "participants", params(("digest" = String, Path, description = "SHA-256 of the token, hex")), responses((status = 200, body = Object), (status = 404, body = corridor_settlement::Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(delete, path = "/v1/tokens/{digest}", tag = "participants", params(("digest" = String, Path, description = "SHA-256 of the token, hex")), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn revoke_token(
     State(state): St,
     caller: Caller,

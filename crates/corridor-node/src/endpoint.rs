@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::auth::{Caller, read_directory};
-use crate::error::{ApiError, AppResult};
+use crate::error::{ApiError, AppResult, ErrorBody};
 use crate::state::AppState;
 use crate::tls::PeerIdentity;
 use crate::views;
@@ -30,21 +30,21 @@ pub type St = State<Arc<AppState>>;
 pub enum Refusals {
     /// Malformed request (FF01).
     #[response(status = 400)]
-    Malformed(Rejection),
+    Malformed(ErrorBody),
     /// No or unknown credentials (AUTH).
     #[response(status = 401)]
-    Unauthenticated(Rejection),
+    Unauthenticated(ErrorBody),
     /// The caller's role may not do this (AG01).
     #[response(status = 403)]
-    Forbidden(Rejection),
+    Forbidden(ErrorBody),
     /// Over the caller's or its address's request rate (RATE).
     #[response(status = 429)]
-    RateLimited(Rejection),
+    RateLimited(ErrorBody),
     /// The node is busy: the engine's inbox is full, or as many large bodies as it
     /// receives at once are already being received (BUSY); retry shortly. Or the engine
     /// cannot take instructions now (UNAV).
     #[response(status = 503)]
-    Busy(Rejection),
+    Busy(ErrorBody),
 }
 
 /// JSON in both directions. Read: refusals (malformed JSON, wrong types, unknown fields,

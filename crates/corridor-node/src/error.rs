@@ -16,9 +16,12 @@ pub struct ApiError {
     pub rejection: Rejection,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: &'a Rejection,
+/// The body of every error answer, as the OpenAPI document describes it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The reason code (ISO 20022, or Corridor's own in the same style) and what it means
+    /// here.
+    pub error: Rejection,
 }
 
 impl ApiError {
@@ -128,8 +131,8 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (
             self.status,
-            Json(Body {
-                error: &self.rejection,
+            Json(ErrorBody {
+                error: self.rejection,
             }),
         )
             .into_response()

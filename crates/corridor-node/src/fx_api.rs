@@ -6,12 +6,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use corridor_settlement::fx::sheet::{RateSheetRequest, ReferenceRateRequest};
-use corridor_settlement::{Answer, HubCommand, QuoteRequest, Rejection};
+use corridor_settlement::{Answer, HubCommand, QuoteRequest};
 use serde::Deserialize;
 
 use crate::auth::{Caller, Role};
 use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, created};
-use crate::error::{ApiError, AppResult};
+use crate::error::{ApiError, AppResult, ErrorBody};
 use crate::page::{ListQuery, Page};
 use crate::submit::submit;
 use crate::views::{self, QuoteView, RateSheetView, ReferenceRateView};
@@ -24,7 +24,7 @@ fn unexpected(answer: &Answer) -> ApiError {
     )
 }
 
-#[utoipa::path(post, path = "/v1/fx/rate-sheets", tag = "fx", request_body = RateSheetRequest, responses((status = 201, description = "Published: it replaces the provider's previous sheet", body = RateSheetView), (status = 422, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/fx/rate-sheets", tag = "fx", request_body = RateSheetRequest, responses((status = 201, description = "Published: it replaces the provider's previous sheet", body = RateSheetView), (status = 422, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn publish_sheet(
     State(state): St,
     caller: Caller,
@@ -85,7 +85,7 @@ pub struct ReferenceRatesRequest {
     pub rates: Vec<ReferenceRateRequest>,
 }
 
-#[utoipa::path(post, path = "/v1/fx/reference-rates", tag = "fx", request_body = ReferenceRatesRequest, responses((status = 201, body = Vec<ReferenceRateView>), (status = 422, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/fx/reference-rates", tag = "fx", request_body = ReferenceRatesRequest, responses((status = 201, body = Vec<ReferenceRateView>), (status = 422, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn publish_reference_rates(
     State(state): St,
     caller: Caller,
@@ -135,7 +135,7 @@ pub async fn list_reference_rates(
     Ok(views.into_response())
 }
 
-#[utoipa::path(post, path = "/v1/fx/quotes", tag = "fx", request_body = QuoteRequest, responses((status = 201, description = "Locked until expires_at", body = QuoteView), (status = 422, description = "No provider can convert (FXNR), unknown currency, bad amount", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/fx/quotes", tag = "fx", request_body = QuoteRequest, responses((status = 201, description = "Locked until expires_at", body = QuoteView), (status = 422, description = "No provider can convert (FXNR), unknown currency, bad amount", body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn request_quote(
     State(state): St,
     caller: Caller,
@@ -154,7 +154,7 @@ pub async fn request_quote(
 }
 
 /// A quote, to the bank that asked for it (and the operator and auditors) only.
-#[utoipa::path(get, path = "/v1/fx/quotes/{id}", tag = "fx", params(("id" = u64, Path, description = "Quote number")), responses((status = 200, body = QuoteView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/fx/quotes/{id}", tag = "fx", params(("id" = u64, Path, description = "Quote number")), responses((status = 200, body = QuoteView), (status = 404, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_quote(
     State(state): St,
     caller: Caller,

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::admission::ParticipantOnly;
 use crate::endpoint::{ApiJson, Refusals, St, render_off_engine};
-use crate::error::{ApiError, AppResult};
+use crate::error::{ApiError, AppResult, ErrorBody};
 use crate::iso_intake::{Cancellation, Intake, PaymentReturn, Problem, RecallReply, intake};
 use crate::iso_outbound::{CancellationAnswer, CancellationOutcome, Outbound};
 use crate::outbound_facts::OutboundFacts;
@@ -100,7 +100,7 @@ pub const ISO_BODY_LIMIT: usize = 8 * 1024 * 1024;
 /// message bare or with its AppHdr, or an envelope of many. Each message is checked by
 /// both validation layers and turned into the command the JSON API would send; a refused
 /// message changes nothing and lists every problem with its element path and reason code.
-#[utoipa::path(post, path = "/v1/iso20022", tag = "iso20022", request_body(content = String, content_type = "application/xml", description = "An ISO 20022 message, or an envelope of AppHdr + Document pairs"), responses((status = 200, description = "One result per message, in order", body = IsoIntakeReport), (status = 400, description = "Not well-formed XML or no known message (FF01, FF02)", body = Rejection), (status = 413, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/iso20022", tag = "iso20022", request_body(content = String, content_type = "application/xml", description = "An ISO 20022 message, or an envelope of AppHdr + Document pairs"), responses((status = 200, description = "One result per message, in order", body = IsoIntakeReport), (status = 400, description = "Not well-formed XML or no known message (FF01, FF02)", body = ErrorBody), (status = 413, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn submit_iso(
     State(state): St,
     ParticipantOnly(sender): ParticipantOnly,

@@ -7,13 +7,13 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use corridor_core::CurrencyCode;
-use corridor_settlement::{Algorithm, HubCommand, LiquiditySavingConfig, Rejection, SettledBy};
+use corridor_settlement::{Algorithm, HubCommand, LiquiditySavingConfig, SettledBy};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
 use crate::calendar_api::currency;
 use crate::endpoint::{ApiJson, Refusals, St, answer_json};
-use crate::error::AppResult;
+use crate::error::{AppResult, ErrorBody};
 use crate::iso_api::wall_clock;
 use crate::submit::submit;
 use crate::views::decimal_in;
@@ -120,7 +120,7 @@ pub async fn get_saving(State(state): St, caller: Caller) -> AppResult<Response>
     Ok(ApiJson(view).into_response())
 }
 
-#[utoipa::path(put, path = "/v1/liquidity-saving", tag = "operations", request_body = LiquiditySavingConfig, responses((status = 200, body = LiquiditySavingConfig), (status = 400, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(put, path = "/v1/liquidity-saving", tag = "operations", request_body = LiquiditySavingConfig, responses((status = 200, body = LiquiditySavingConfig), (status = 400, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn set_saving(
     State(state): St,
     caller: Caller,
@@ -139,7 +139,7 @@ pub struct RunRequest {
     pub algorithm: Option<Algorithm>,
 }
 
-#[utoipa::path(post, path = "/v1/liquidity-saving/{currency}/runs", tag = "operations", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = RunRequest, responses((status = 200, description = "Ran"), (status = 400, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/liquidity-saving/{currency}/runs", tag = "operations", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = RunRequest, responses((status = 200, description = "Ran"), (status = 400, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn run_optimisation(
     State(state): St,
     caller: Caller,

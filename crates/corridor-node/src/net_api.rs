@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::auth::Caller;
 use crate::calendar_api::currency;
 use crate::endpoint::{ApiJson, Refusals, St, answer_json};
-use crate::error::{ApiError, AppResult};
+use crate::error::{ApiError, AppResult, ErrorBody};
 use crate::submit::submit;
 use crate::views::{decimal_in, signed_decimal_in};
 
@@ -91,7 +91,7 @@ fn window_view(scale: Currency, w: &NetWindow, bank: Option<Bic>) -> WindowView 
     }
 }
 
-#[utoipa::path(get, path = "/v1/net-settlement/{currency}", tag = "operations", params(("currency" = String, Path, description = "ISO 4217 code")), responses((status = 200, body = NetSettlementView), (status = 404, description = "No net settlement in this currency (NOTF)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/net-settlement/{currency}", tag = "operations", params(("currency" = String, Path, description = "ISO 4217 code")), responses((status = 200, body = NetSettlementView), (status = 404, description = "No net settlement in this currency (NOTF)", body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_net(
     State(state): St,
     caller: Caller,
@@ -134,7 +134,7 @@ pub async fn get_net(
     Ok(ApiJson(view).into_response())
 }
 
-#[utoipa::path(put, path = "/v1/net-settlement/{currency}", tag = "operations", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = NetSettlementRequest, responses((status = 200, description = "Set"), (status = 400, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(put, path = "/v1/net-settlement/{currency}", tag = "operations", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = NetSettlementRequest, responses((status = 200, description = "Set"), (status = 400, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn set_net(
     State(state): St,
     caller: Caller,
@@ -151,7 +151,7 @@ pub async fn set_net(
     Ok(ApiJson(answer_json(answer)?).into_response())
 }
 
-#[utoipa::path(post, path = "/v1/net-settlement/{currency}/windows", tag = "operations", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = NetWindowAction, responses((status = 200, description = "Done"), (status = 400, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/net-settlement/{currency}/windows", tag = "operations", params(("currency" = String, Path, description = "ISO 4217 code")), request_body = NetWindowAction, responses((status = 200, description = "Done"), (status = 400, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn window_action(
     State(state): St,
     caller: Caller,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::admission::ParticipantOnly;
 use crate::auth::Caller;
 use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, answer_json, json_response, parse_decimal};
-use crate::error::{ApiError, AppResult};
+use crate::error::{ApiError, AppResult, ErrorBody};
 use crate::page::{Page, Paged};
 use crate::state::AppState;
 use crate::submit::submit;
@@ -27,7 +27,7 @@ fn receipt_status(receipt: &PaymentReceipt) -> StatusCode {
     }
 }
 
-#[utoipa::path(post, path = "/v1/payments", tag = "payments", request_body = PaymentInstruction, responses((status = 201, description = "Accepted: settled or queued", body = PaymentReceipt), (status = 200, description = "A retry of an accepted instruction: its first result", body = PaymentReceipt), (status = 409, description = "Instruction id or UETR already used for another payment (DUPL)", body = Rejection), (status = 413, body = Rejection), (status = 422, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/payments", tag = "payments", request_body = PaymentInstruction, responses((status = 201, description = "Accepted: settled or queued", body = PaymentReceipt), (status = 200, description = "A retry of an accepted instruction: its first result", body = PaymentReceipt), (status = 409, description = "Instruction id or UETR already used for another payment (DUPL)", body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn submit_payment(
     State(state): St,
     caller: Caller,
@@ -76,7 +76,7 @@ pub struct BatchView {
     pub results: Vec<BatchItem>,
 }
 
-#[utoipa::path(post, path = "/v1/payments/batch", tag = "payments", request_body = BatchRequest, responses((status = 200, description = "One result per payment, in order", body = BatchView), (status = 413, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/payments/batch", tag = "payments", request_body = BatchRequest, responses((status = 200, description = "One result per payment, in order", body = BatchView), (status = 413, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn submit_batch(
     State(state): St,
     ParticipantOnly(sender): ParticipantOnly,
@@ -155,7 +155,7 @@ fn may_see_payment(caller: &Caller, p: &corridor_settlement::Payment) -> bool {
     caller.sees_everything() || caller.bic == Some(p.sender) || caller.bic == Some(p.receiver())
 }
 
-#[utoipa::path(get, path = "/v1/payments/{id}", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), responses((status = 200, body = PaymentView), (status = 404, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(get, path = "/v1/payments/{id}", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), responses((status = 200, body = PaymentView), (status = 404, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn get_payment(
     State(state): St,
     caller: Caller,
@@ -260,7 +260,7 @@ pub struct CancelRequest {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/v1/payments/{id}/cancel", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), request_body = CancelRequest, responses((status = 200, body = PaymentReceipt), (status = 404, body = Rejection), (status = 409, description = "Not queued any more (NOCN)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/payments/{id}/cancel", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), request_body = CancelRequest, responses((status = 200, body = PaymentReceipt), (status = 404, body = ErrorBody), (status = 409, description = "Not queued any more (NOCN)", body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn cancel_payment(
     State(state): St,
     caller: Caller,
@@ -293,7 +293,7 @@ pub struct ReturnRequest {
     pub reason: String,
 }
 
-#[utoipa::path(post, path = "/v1/payments/{id}/return", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), request_body = ReturnRequest, responses((status = 201, body = PaymentReceipt), (status = 404, body = Rejection), (status = 422, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/payments/{id}/return", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), request_body = ReturnRequest, responses((status = 201, body = PaymentReceipt), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn return_payment(
     State(state): St,
     caller: Caller,

@@ -7,12 +7,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use corridor_core::Uetr;
-use corridor_settlement::{Answer, HubCommand, RecallDecision, Rejection};
+use corridor_settlement::{Answer, HubCommand, RecallDecision};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
 use crate::endpoint::{ApiJson, ApiQuery, Refusals, St, answer_json, json_response};
-use crate::error::{ApiError, AppResult};
+use crate::error::{ApiError, AppResult, ErrorBody};
 use crate::page::Page;
 use crate::payments_api::resolve;
 use crate::state::AppState;
@@ -44,7 +44,7 @@ pub struct RecallReceipt {
     pub duplicate: bool,
 }
 
-#[utoipa::path(post, path = "/v1/payments/{id}/recall", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), request_body = RecallRequest, responses((status = 201, description = "A settled payment: the recall, forwarded to the creditor agent", body = RecallReceipt), (status = 200, description = "A queued payment: cancelled (its receipt); or a retry: the recall as it stands", body = RecallReceipt), (status = 404, body = Rejection), (status = 409, description = "Neither queued nor settled (NOCN); request id used for another payment (DUPL)", body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/payments/{id}/recall", tag = "payments", params(("id" = String, Path, description = "Payment number or UETR")), request_body = RecallRequest, responses((status = 201, description = "A settled payment: the recall, forwarded to the creditor agent", body = RecallReceipt), (status = 200, description = "A queued payment: cancelled (its receipt); or a retry: the recall as it stands", body = RecallReceipt), (status = 404, body = ErrorBody), (status = 409, description = "Neither queued nor settled (NOCN); request id used for another payment (DUPL)", body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn recall_payment(
     State(state): St,
     caller: Caller,
@@ -86,7 +86,7 @@ pub struct AnswerRequest {
     pub return_id: Option<String>,
 }
 
-#[utoipa::path(post, path = "/v1/recalls/{id}/answer", tag = "payments", params(("id" = u64, Path, description = "Recall number")), request_body = AnswerRequest, responses((status = 200, description = "The recall as answered; accepted: with the return that sent the money back", body = RecallReceipt), (status = 404, description = "No recall of yours to answer", body = Rejection), (status = 409, description = "Already answered otherwise (DUPL)", body = Rejection), (status = 422, body = Rejection), Refusals), security(("bearer" = []), ("mtls" = [])))]
+#[utoipa::path(post, path = "/v1/recalls/{id}/answer", tag = "payments", params(("id" = u64, Path, description = "Recall number")), request_body = AnswerRequest, responses((status = 200, description = "The recall as answered; accepted: with the return that sent the money back", body = RecallReceipt), (status = 404, description = "No recall of yours to answer", body = ErrorBody), (status = 409, description = "Already answered otherwise (DUPL)", body = ErrorBody), (status = 422, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
 pub async fn answer_recall(
     State(state): St,
     caller: Caller,

@@ -1142,6 +1142,28 @@ async fn openapi_document_matches_the_served_api() {
             if status == StatusCode::NOT_FOUND {
                 assert!(body.contains("\"code\""), "{method} {path} is not served");
             }
+            // Every error answer has the documented shape.
+            if status.is_client_error() || status.is_server_error() {
+                let error: Value = serde_json::from_str(&body)
+                    .unwrap_or_else(|_| panic!("{method} {path}: {status} {body}"));
+                assert!(
+                    error["error"]["code"].is_string() && error["error"]["message"].is_string(),
+                    "{method} {path}: {body}"
+                );
+            }
+        }
+        // ... and the document says so for every error status of every operation.
+        for (method, operation) in item.as_object().unwrap() {
+            for (code, response) in operation["responses"].as_object().unwrap() {
+                if code.starts_with('2') || code.starts_with('3') {
+                    continue;
+                }
+                let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                assert_eq!(
+                    schema, "#/components/schemas/ErrorBody",
+                    "{method} {path} {code}: {response}"
+                );
+            }
         }
     }
     let text = doc.to_string();
@@ -1156,6 +1178,12 @@ async fn openapi_document_matches_the_served_api() {
     for required in ["PaymentInstruction", "PaymentReceipt", "Rejection", "Party"] {
         assert!(schemas.contains_key(required), "{required}");
     }
+    assert_eq!(
+        schemas["ErrorBody"]["properties"]["error"]["$ref"], "#/components/schemas/Rejection",
+        "{}",
+        schemas["ErrorBody"]
+    );
+    assert_eq!(schemas["ErrorBody"]["required"], json!(["error"]));
     node.stop().await;
 }
 
