@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use corridor_core::{Bic, Timestamp, Uetr};
+use corridor_iso20022::mt::{TranslationNote, fin_to_mx};
 use corridor_iso20022::{BusinessContext, BusinessDate, Message, parse_bytes};
 use corridor_settlement::{
     Answer, Hub, HubCommand, OutboxMessage, PaymentReceipt, RecallDecision, Rejection,
@@ -94,6 +95,9 @@ pub struct IsoIntakeReport {
 /// An envelope may carry many messages; 8 MiB holds thousands of pacs.008.
 pub const ISO_BODY_LIMIT: usize = 8 * 1024 * 1024;
 
+/// One FIN message: at most 10,000 characters, so 64 KiB leaves room for any encoding.
+pub const MT_BODY_LIMIT: usize = 64 * 1024;
+
 /// Takes pacs.008, pacs.009 (submit), pacs.004 (return), camt.056 (cancel a queued payment,
 /// recall a settled one), camt.029 (answer a recall) and, from a settlement agent, camt.050
 /// (liquidity) as XML: one
@@ -131,6 +135,69 @@ pub async fn submit_iso(
         }
         report.messages.push(result);
     }
+    Ok(ApiJson(report).into_response())
+}
+
+/// What became of an MT: the ISO 20022 message it was read as, what of it did not fit, and
+/// what the hub made of it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MtIntakeReport {
+    /// What the translation cut, replaced or could not carry, field by field.
+    pub notes: Vec<MtNote>,
+    #[serde(flatten)]
+    pub result: IsoMessageResult,
+}
+
+/// One field the translation changed: `truncated` (cut to fit, ending in `+`), `replaced`
+/// (characters outside the target's set), `dropped` (no place in the target message).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MtNote {
+    pub kind: &'static str,
+    pub field: String,
+}
+
+impl From<TranslationNote> for MtNote {
+    fn from(note: TranslationNote) -> MtNote {
+        match note {
+            TranslationNote::Truncated { field } => MtNote {
+                kind: "truncated",
+                field,
+            },
+            TranslationNote::Replaced { field } => MtNote {
+                kind: "replaced",
+                field,
+            },
+            TranslationNote::Dropped { field } => MtNote {
+                kind: "dropped",
+                field,
+            },
+        }
+    }
+}
+
+/// Takes one SWIFT MT (FIN text): MT103 as a pacs.008, MT202 and MT202COV as a pacs.009,
+/// translated as `corridor mt2mx` translates them, then checked and settled exactly as that
+/// message through `POST /v1/iso20022` would be (block 1's sender must be the caller). The
+/// answer lists what the translation cut or dropped.
+#[utoipa::path(post, path = "/v1/mt", tag = "iso20022", request_body(content = String, content_type = "text/plain", description = "One FIN message: MT103, MT202 or MT202COV"), responses((status = 200, description = "The message as read, and what became of it", body = MtIntakeReport), (status = 400, description = "Not an MT Corridor reads, or a field missing or malformed (FF01, CH21)", body = ErrorBody), (status = 413, body = ErrorBody), Refusals), security(("bearer" = []), ("mtls" = [])))]
+pub async fn submit_mt(
+    State(state): St,
+    ParticipantOnly(sender): ParticipantOnly,
+    body: Bytes,
+) -> AppResult<Response> {
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        ApiError::bad_request("an MT is text in the SWIFT character set, not binary")
+    })?;
+    let now = wall_clock();
+    let created = crate::iso_outbound::date_time(now);
+    let translation = fin_to_mx(text, &created)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.reason_code(), e.to_string()))?;
+    let currencies = state.engine.query_async(scheme_currencies).await?;
+    let result = take_one(&state, sender, translation.message, 1, &currencies, now).await?;
+    let report = MtIntakeReport {
+        notes: translation.notes.into_iter().map(MtNote::from).collect(),
+        result,
+    };
     Ok(ApiJson(report).into_response())
 }
 

@@ -114,6 +114,7 @@ pub fn api_router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(recall_api::list_recalls))
         .routes(routes!(recall_api::answer_recall))
         .routes(routes!(iso_api::submit_iso).layer(DefaultBodyLimit::max(iso_api::ISO_BODY_LIMIT)))
+        .routes(routes!(iso_api::submit_mt).layer(DefaultBodyLimit::max(iso_api::MT_BODY_LIMIT)))
         .routes(routes!(outbox_api::outbox))
         .routes(routes!(outbox_api::acknowledge))
         .routes(routes!(outbox_api::outbox_stream))

@@ -255,6 +255,106 @@ async fn agents_named_once_in_the_group_header_apply_to_the_transaction() {
     node.stop().await;
 }
 
+/// An MT103 as a bank's FIN interface writes it, sent by `from` to `to` today.
+fn mt103(from: &str, to: &str, reference: &str, uetr: &str) -> String {
+    let date = time::OffsetDateTime::now_utc().date();
+    let yymmdd = format!(
+        "{:02}{:02}{:02}",
+        date.year() % 100,
+        u8::from(date.month()),
+        date.day()
+    );
+    format!(
+        "{{1:F01{from}AXXX0000000000}}{{2:I103{to}XXXXN}}{{3:{{121:{uetr}}}}}{{4:\r
+:20:{reference}\r
+:23B:CRED\r
+:32A:{yymmdd}RUB150,50\r
+:33B:RUB150,50\r
+:50K:/40702810900000012345\r
+VOLGA ENERGY LLC\r
+MOSCOW\r
+:59:/40817810000000000002\r
+ANNA SMIRNOVA\r
+:70:INVOICE 7\r
+:71A:SHA\r
+-}}"
+    )
+}
+
+async fn send_mt(node: &TestNode, bank: &str, fin: String) -> (StatusCode, Value) {
+    let client = reqwest::Client::new();
+    let response = client
+        .post(format!("{}/v1/mt", node.base))
+        .bearer_auth(node.token(bank).unwrap())
+        .header("content-type", "text/plain")
+        .body(fin)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_mt103_through_the_mt_door_settles_and_reaches_the_creditor_agent_as_pacs008() {
+    let node = TestNode::start().await;
+    let uetr = uetr();
+    let (status, report) = send_mt(
+        &node,
+        "VOLGRUMM",
+        mt103("VOLGRUMM", "NEVARUMM", "MT-1", &uetr),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["message_type"], "pacs.008.001.08", "{report}");
+    assert_eq!(report["transactions"][0]["status"], "settled", "{report}");
+    assert!(
+        report["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "dropped" && n["field"].as_str().unwrap().starts_with("33B")),
+        "what did not fit is reported: {report}"
+    );
+    let (_, payment) = node.get("NEVARUMM", &format!("/v1/payments/{uetr}")).await;
+    assert_eq!(payment["amount"], "150.50", "{payment}");
+    let received = outbox_xml(&node, "NEVARUMM").await;
+    let transfers = valid_documents(&received, "pacs.008.001.08");
+    assert!(transfers.iter().any(|d| d.contains(&uetr)), "{received}");
+
+    // Block 1 names another bank: nothing moves.
+    let (status, report) = send_mt(
+        &node,
+        "VOLGRUMM",
+        mt103("URALRUMM", "NEVARUMM", "MT-2", &self::uetr()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert!(report["problems"].to_string().contains("AG01"), "{report}");
+    assert!(report["transactions"].is_null(), "{report}");
+
+    // Not an MT Corridor reads: refused with a reason, nothing changed.
+    let count = node.payment_count().await;
+    for (fin, code) in [
+        ("not a FIN message".to_owned(), "FF01"),
+        (
+            mt103("VOLGRUMM", "NEVARUMM", "MT-3", &self::uetr()).replace("{2:I103", "{2:I999"),
+            "FF01",
+        ),
+        (
+            mt103("VOLGRUMM", "NEVARUMM", "MT-4", &self::uetr()).replace(":20:MT-4\r\n", ""),
+            "CH21",
+        ),
+    ] {
+        let (status, body) = send_mt(&node, "VOLGRUMM", fin).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["error"]["code"], code, "{body}");
+    }
+    assert_eq!(node.payment_count().await, count);
+    node.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_envelope_settles_its_sound_messages_and_names_every_problem_of_the_others() {
     let node = TestNode::start().await;

@@ -7,10 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use corridor_core::Bic;
-use corridor_iso20022::mt::{
-    Mt103, Mt202, Translation, mt103_to_pacs008, mt202_to_pacs009, pacs008_to_mt103,
-    pacs009_to_mt202, parse_fin,
-};
+use corridor_iso20022::mt::{Translation, fin_to_mx, pacs008_to_mt103, pacs009_to_mt202};
 use corridor_iso20022::{
     BusinessContext, BusinessDate, Document, FieldErrors, Message, normalize, parse,
 };
@@ -251,31 +248,20 @@ fn print_notes<T>(translation: &Translation<T>) {
 /// not fit on standard error.
 pub fn mt2mx(args: ConvertArgs) -> anyhow::Result<()> {
     let text = read_input(args.file.as_ref())?;
-    let fin = parse_fin(&text)?;
     let created = OffsetDateTime::now_utc().format(&Rfc3339)?;
-    let (xml, errors) = match fin.message_type.as_str() {
-        "103" => {
-            let translation = mt103_to_pacs008(&Mt103::from_fin(&fin)?, &created);
-            print_notes(&translation);
-            (translation.message.to_xml(), translation.message.validate())
-        }
-        "202" => {
-            let translation = mt202_to_pacs009(&Mt202::from_fin(&fin)?, &created);
-            print_notes(&translation);
-            (translation.message.to_xml(), translation.message.validate())
-        }
-        other => bail!("MT{other} is not translated: only MT103, MT202 and MT202COV are"),
-    };
-    if let Err(errors) = errors {
+    let translation = fin_to_mx(&text, &created)?;
+    print_notes(&translation);
+    let message = &translation.message;
+    if let Err(errors) = message.document.validate() {
         for e in &errors.0 {
             eprintln!("invalid: {} {}: {}", e.code, e.path, e.detail);
         }
         bail!(
-            "the MT{} translates into XML that is not valid",
-            fin.message_type
+            "the MT translates into a {} that is not valid",
+            message.message_type.name()
         );
     }
-    println!("{xml}");
+    println!("{}", message.document.to_xml());
     Ok(())
 }
 
