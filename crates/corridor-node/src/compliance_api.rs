@@ -365,6 +365,25 @@ pub struct LoadedListView {
     pub date: String,
     pub sha256: String,
     pub entries: usize,
+    /// How many values of entries could not be read (a date of birth, a country ...) and
+    /// were left out, each entry kept without them.
+    pub skipped_values: usize,
+    /// The first of them, in the order of the file (at most
+    /// `corridor_watchlist::MAX_SKIPPED_DETAILS`; `skipped_values` counts them all).
+    pub skipped: Vec<SkippedValueView>,
+}
+
+/// One value left out of an entry that was kept.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SkippedValueView {
+    /// The entry's id in its list: the UN's reference number, OFAC's uid, the operator's id.
+    pub entry: String,
+    /// Where the value stands, named as the list names it (`INDIVIDUAL_DATE_OF_BIRTH/DATE`).
+    pub field: String,
+    /// The value as the list writes it.
+    pub value: String,
+    /// Why it could not be read.
+    pub reason: String,
 }
 
 fn loaded_view(v: &corridor_watchlist::ListVersion) -> LoadedListView {
@@ -373,6 +392,17 @@ fn loaded_view(v: &corridor_watchlist::ListVersion) -> LoadedListView {
         date: v.date.clone(),
         sha256: v.sha256.clone(),
         entries: v.entries,
+        skipped_values: v.skipped_values,
+        skipped: v
+            .skipped
+            .iter()
+            .map(|s| SkippedValueView {
+                entry: s.entry.clone(),
+                field: s.field.clone(),
+                value: s.value.clone(),
+                reason: s.reason.clone(),
+            })
+            .collect(),
     }
 }
 

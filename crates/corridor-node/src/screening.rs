@@ -152,9 +152,30 @@ fn parse_stored(store: &ListStore) -> Result<Vec<Watchlist>, ScreeningError> {
             stored.date.as_deref(),
         )
         .map_err(|e| file_error(&file.describe, e))?;
+        warn_of_skipped(&list.version);
         lists.push(list);
     }
     Ok(lists)
+}
+
+/// Says in the log what a list holds less than its file: values the loader could not read
+/// and left out, each entry kept without them. The API and `corridor lists` show which.
+fn warn_of_skipped(version: &ListVersion) {
+    if version.skipped_values == 0 {
+        return;
+    }
+    let first = version.skipped.first().map_or_else(String::new, |s| {
+        format!(
+            "; the first: entry {} {} {:?} ({})",
+            s.entry, s.field, s.value, s.reason
+        )
+    });
+    tracing::warn!(
+        "list {} of {}: {} values could not be read and were left out{first}",
+        version.list,
+        version.date,
+        version.skipped_values
+    );
 }
 
 fn build(lists: WatchlistSet, dictionary: Option<Arc<NameDictionary>>) -> Loaded {
@@ -259,6 +280,7 @@ impl ScreeningService {
     ) -> Result<ListVersion, ScreeningError> {
         check_name(name)?;
         let list = corridor_watchlist::load(format, name, bytes, date)?;
+        warn_of_skipped(&list.version);
         let _one_at_a_time = self
             .loading
             .lock()

@@ -1181,7 +1181,13 @@ async fn openapi_document_matches_the_served_api() {
             "schema {name} is referenced but not defined"
         );
     }
-    for required in ["PaymentInstruction", "PaymentReceipt", "Rejection", "Party"] {
+    for required in [
+        "PaymentInstruction",
+        "PaymentReceipt",
+        "Rejection",
+        "Party",
+        "SkippedValueView",
+    ] {
         assert!(schemas.contains_key(required), "{required}");
     }
     assert_eq!(

@@ -252,6 +252,39 @@ async fn the_operator_loads_a_list_and_a_bad_file_changes_nothing() {
     node.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_with_an_unreadable_value_loads_and_says_what_it_left_out() {
+    let node = TestNode::start().await;
+    let csv = "id,kind,name,aliases,dates_of_birth,countries,identifiers\n\
+               OPS-1,person,Kazimir Zapretov,,1955-02-30;1955,RU,\n\
+               OPS-2,person,Boris Zapretov,,1960,RU,\n";
+    let path = "/v1/lists/ops?format=csv&date=2026-11-20";
+    let (status, loaded) = put_bytes(&node, "operator", path, csv).await;
+    assert_eq!(status, StatusCode::OK, "{loaded}");
+    assert_eq!(loaded["entries"], 2, "{loaded}");
+    assert_eq!(loaded["skipped_values"], 1, "{loaded}");
+    let skipped = &loaded["skipped"][0];
+    assert_eq!(skipped["entry"], "OPS-1", "{loaded}");
+    assert_eq!(skipped["field"], "dates_of_birth", "{loaded}");
+    assert_eq!(skipped["value"], "1955-02-30", "{loaded}");
+    assert!(skipped["reason"].as_str().is_some_and(|r| !r.is_empty()));
+
+    let (_, lists) = node.get("operator", "/v1/lists").await;
+    let ops = lists["loaded"]
+        .as_array()
+        .and_then(|l| l.iter().find(|v| v["list"] == "ops"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(ops["skipped_values"], 1, "{lists}");
+    assert_eq!(ops["skipped"], loaded["skipped"], "{lists}");
+    let held = pay_to(&node, "H-1", "Kazimir Zapretov").await;
+    assert_eq!(
+        held["status"], "held",
+        "the entry is screened without the value: {held}"
+    );
+    node.stop().await;
+}
+
 async fn put_bytes(node: &TestNode, subject: &str, path: &str, body: &str) -> (StatusCode, Value) {
     let response = node
         .http

@@ -1,19 +1,39 @@
 //! Country names as the UN and OFAC write them ("Iran (Islamic Republic of)", "Korea,
 //! North", "Russian Federation") mapped to ISO 3166 alpha-2 codes through `celes`' table of
-//! names and aliases. A name the table does not know is dropped, never guessed.
+//! names and aliases. A name the table does not know is never guessed: it is left out of the
+//! entry and reported, unless it is one of the words lists write for "not known".
 
+use crate::error::Problem;
 use celes::Country;
 
-/// UN M49 names that no rearrangement of words turns into a name `celes` knows.
-const UN_NAMES: [(&str, &str); 2] = [
+/// UN M49 names and OFAC spellings that no rearrangement of words turns into a name
+/// `celes` knows.
+const SPELLINGS: [(&str, &str); 4] = [
     ("China, Hong Kong Special Administrative Region", "HK"),
     ("China, Macao Special Administrative Region", "MO"),
+    ("North Macedonia, The Republic of", "MK"),
+    ("Congo, Republic of the", "CG"),
 ];
+
+/// What lists write where they know no country: nothing to read, and nothing to report.
+const NOT_KNOWN: [&str; 4] = ["na", "n/a", "unknown", "undetermined"];
+
+/// The alpha-2 code of a country name; `None` for a word that says the list knows no
+/// country; an error for a name that is not a country the table knows.
+pub(crate) fn country_of_name(name: &str) -> Result<Option<&'static str>, Problem> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() || NOT_KNOWN.iter().any(|w| w.eq_ignore_ascii_case(trimmed)) {
+        return Ok(None);
+    }
+    alpha2_of_name(trimmed)
+        .map(Some)
+        .ok_or_else(|| Problem::UnknownCountryName(trimmed.to_owned()))
+}
 
 /// The alpha-2 code of a country name, if the name is one.
 pub(crate) fn alpha2_of_name(name: &str) -> Option<&'static str> {
     let name = name.trim();
-    if let Some((_, code)) = UN_NAMES.iter().find(|(known, _)| *known == name) {
+    if let Some((_, code)) = SPELLINGS.iter().find(|(known, _)| *known == name) {
         return Some(code);
     }
     let found = look_up(name).or_else(|| reordered(name).and_then(|n| look_up(&n)))?;
@@ -81,6 +101,8 @@ mod tests {
             ("State of Palestine", "PS"),
             ("United Kingdom of Great Britain and Northern Ireland", "GB"),
             ("China, Hong Kong Special Administrative Region", "HK"),
+            ("North Macedonia, The Republic of", "MK"),
+            ("Congo, Republic of the", "CG"),
             ("Burma", "MM"),
             ("Niger", "NE"),
             ("Nigeria", "NG"),
@@ -102,6 +124,18 @@ mod tests {
         ] {
             assert_eq!(alpha2_of_name(name), None, "{name}");
         }
+    }
+
+    #[test]
+    fn words_for_no_country_are_no_value_and_other_names_are_problems() {
+        for name in ["na", "NA", "Undetermined", "unknown", " "] {
+            assert_eq!(country_of_name(name), Ok(None), "{name}");
+        }
+        assert_eq!(country_of_name(" Iran "), Ok(Some("IR")));
+        assert_eq!(
+            country_of_name("Region: Crimea"),
+            Err(Problem::UnknownCountryName("Region: Crimea".into()))
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! Dates as lists write them: ISO forms (`1960`, `1960-01`, `1960-01-12`), OFAC's English
-//! forms (`12 Jan 1960`, `Jan 1960`, `circa 1960`, `01 Jan 1960 to 31 Dec 1962`) and year
-//! ranges, read into partial dates without inventing precision the list does not give.
+//! Dates as lists write them: ISO and XML Schema forms (`1960`, `1960-01`, `1960-01-12`,
+//! each possibly with a time zone: `1960-01-12Z`, `1960-01-12-05:00`), OFAC's English forms
+//! (`12 Jan 1960`, `Jan 1960`, `circa 1960`, `01 Jan 1960 to 31 Dec 1962`) and year ranges,
+//! read into partial dates without inventing precision the list does not give.
 
 use crate::error::{MAX_RANGE_YEARS, Problem};
 use corridor_screening::PartialDate;
@@ -10,10 +11,16 @@ const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
-/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+/// Hours an XML Schema time zone may lie from UTC, either way.
+const MAX_ZONE_HOURS: u8 = 14;
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as XML Schema's `xs:gYear`, `xs:gYearMonth` and
+/// `xs:date` write them: with or without a time zone. The zone is dropped, since a date of
+/// birth is a calendar day wherever it was written down; the UN list writes some with one
+/// (`1960-01-01-05:00`).
 pub(crate) fn iso(text: &str) -> Result<PartialDate, Problem> {
     let bad = || Problem::BadDate(text.to_owned());
-    let mut parts = text.trim().split('-');
+    let mut parts = without_zone(text.trim()).split('-');
     let year = parts.next().and_then(year).ok_or_else(bad)?;
     let month = parts
         .next()
@@ -104,6 +111,41 @@ pub(crate) fn year_only(year: u16) -> PartialDate {
     }
 }
 
+/// A year as XML Schema's `xs:gYear` writes it: four digits, possibly with a time zone.
+pub(crate) fn xs_year(text: &str) -> Result<u16, Problem> {
+    year(without_zone(text.trim())).ok_or_else(|| Problem::BadDate(text.to_owned()))
+}
+
+/// The text before its XML Schema time zone (`Z`, `+03:00`, `-05:00`), or all of it when it
+/// ends in none. A malformed zone is left in place, so the date around it is refused.
+fn without_zone(text: &str) -> &str {
+    if let Some(before) = text.strip_suffix('Z') {
+        return before;
+    }
+    let at = text.len().saturating_sub(6);
+    match (text.get(..at), text.get(at..)) {
+        (Some(before), Some(zone)) if at > 0 && is_offset(zone) => before,
+        _ => text,
+    }
+}
+
+/// `+hh:mm` or `-hh:mm`, at most fourteen hours from UTC.
+fn is_offset(zone: &str) -> bool {
+    let Some(offset) = zone.strip_prefix(['+', '-']) else {
+        return false;
+    };
+    let Some((hours, minutes)) = offset.split_once(':') else {
+        return false;
+    };
+    match (
+        two_digits(hours, 0, MAX_ZONE_HOURS),
+        two_digits(minutes, 0, 59),
+    ) {
+        (Some(hours), Some(minutes)) => hours < MAX_ZONE_HOURS || minutes == 0,
+        _ => false,
+    }
+}
+
 /// A four-digit year.
 pub(crate) fn year(text: &str) -> Option<u16> {
     let text = text.trim();
@@ -156,6 +198,48 @@ mod tests {
         assert_eq!(iso("1960"), Ok(date(1960, None, None)));
         assert_eq!(iso("1960-02"), Ok(date(1960, Some(2), None)));
         assert_eq!(iso("1960-02-29"), Ok(date(1960, Some(2), Some(29))));
+    }
+
+    #[test]
+    fn xml_schema_time_zones_are_dropped() {
+        let day = Ok(date(1960, Some(1), Some(1)));
+        for text in [
+            "1960-01-01Z",
+            "1960-01-01-05:00",
+            "1960-01-01+03:00",
+            "1960-01-01+14:00",
+            "1960-01-01-00:00",
+            " 1960-01-01+05:30 ",
+        ] {
+            assert_eq!(iso(text), day, "{text}");
+        }
+        assert_eq!(iso("1960-02Z"), Ok(date(1960, Some(2), None)));
+        assert_eq!(iso("1960-02+01:00"), Ok(date(1960, Some(2), None)));
+        assert_eq!(iso("1960-05:00"), Ok(date(1960, None, None)));
+        assert_eq!(iso("1960Z"), Ok(date(1960, None, None)));
+        assert_eq!(xs_year("1963+03:00"), Ok(1963));
+        assert_eq!(xs_year("1963Z"), Ok(1963));
+        assert_eq!(xs_year("1963"), Ok(1963));
+    }
+
+    #[test]
+    fn malformed_time_zones_are_refused() {
+        for text in [
+            "1960-01-01+15:00",
+            "1960-01-01+14:30",
+            "1960-01-01+05:60",
+            "1960-01-01+0500",
+            "1960-01-01 05:00",
+            "1960-01-01ZZ",
+            "1960-01-01z",
+            "Z",
+            "-05:00",
+            "+05:00",
+        ] {
+            assert!(iso(text).is_err(), "{text}");
+        }
+        assert!(xs_year("1963-15:00").is_err());
+        assert!(xs_year("about 1963").is_err());
     }
 
     #[test]

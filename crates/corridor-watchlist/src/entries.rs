@@ -1,6 +1,8 @@
-//! A list's entries as a loader reads them: one id once, names and values without repeats.
+//! A list's entries as a loader reads them: one id once, names and values without repeats,
+//! and the values that could not be read.
 
 use crate::error::{LoadError, Place, Problem};
+use crate::skipped::Skipped;
 use corridor_screening::{EntryName, ListEntry, NameQuality};
 use std::collections::HashSet;
 
@@ -10,6 +12,8 @@ use std::collections::HashSet;
 pub(crate) struct Entries {
     entries: Vec<ListEntry>,
     ids: HashSet<String>,
+    /// Values left out of the entries, each entry kept without them.
+    pub(crate) skipped: Skipped,
 }
 
 impl Entries {
@@ -28,8 +32,9 @@ impl Entries {
         Ok(())
     }
 
-    pub(crate) fn into_vec(self) -> Vec<ListEntry> {
-        self.entries
+    /// The entries in the order of the file, and the values skipped in them.
+    pub(crate) fn finish(self) -> (Vec<ListEntry>, Skipped) {
+        (self.entries, self.skipped)
     }
 }
 

@@ -66,7 +66,7 @@ impl fmt::Display for Place {
     }
 }
 
-/// What is wrong with one entry.
+/// What is wrong with one entry, or with one of its values.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Problem {
     #[error("the entry has no id")]
@@ -85,4 +85,6 @@ pub enum Problem {
     UnknownAliasQuality(String),
     #[error("{0:?} is not an ISO 3166 alpha-2 country code")]
     UnknownCountry(String),
+    #[error("{0:?} is not a country name the loader knows")]
+    UnknownCountryName(String),
 }

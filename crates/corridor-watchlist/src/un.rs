@@ -1,25 +1,29 @@
 //! The UN Security Council consolidated list (`CONSOLIDATED_LIST`): each `INDIVIDUAL` and
 //! `ENTITY` becomes an entry whose id is its permanent `REFERENCE_NUMBER` (`QDi.001`).
 
-use crate::country::alpha2_of_name;
+use crate::country::country_of_name;
 use crate::date::{self, year_only};
 use crate::entries::{Entries, push_name, push_unique};
 use crate::error::{LoadError, Problem};
 use crate::format::ListFormat;
+use crate::skipped::{EntrySkips, Skipped};
 use crate::xml::{Element, read_records};
-use corridor_screening::{ListEntry, NameQuality, PartialDate, PartyKind};
+use corridor_screening::{EntryName, ListEntry, NameQuality, PartialDate, PartyKind};
 
 const NAME_PARTS: [&str; 4] = ["FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"];
 
 /// The list's date and its entries.
-pub(crate) fn read(bytes: &[u8]) -> Result<(String, Vec<ListEntry>), LoadError> {
+pub(crate) fn read(bytes: &[u8]) -> Result<(String, Entries), LoadError> {
     let mut entries = Entries::default();
     let root = read_records(
         bytes,
         ListFormat::Un,
         "CONSOLIDATED_LIST",
         &["INDIVIDUAL", "ENTITY"],
-        |record| entries.push(entry(&record)?, || record.place()),
+        |record| {
+            let entry = entry(&record, &mut entries.skipped)?;
+            entries.push(entry, || record.place())
+        },
     )?;
     let generated = root
         .attributes
@@ -35,10 +39,12 @@ pub(crate) fn read(bytes: &[u8]) -> Result<(String, Vec<ListEntry>), LoadError> 
     let date = day.ok_or_else(|| LoadError::BadListDate {
         found: generated.to_owned(),
     })?;
-    Ok((date, entries.into_vec()))
+    Ok((date, entries))
 }
 
-fn entry(record: &Element) -> Result<ListEntry, LoadError> {
+/// One entry. Without a reference number or a name there is no entry to keep, and the list
+/// is refused; any other value that cannot be read is skipped and the entry kept.
+fn entry(record: &Element, skipped: &mut Skipped) -> Result<ListEntry, LoadError> {
     let fail = |problem| record.refused(problem);
     let id = record
         .text_of("REFERENCE_NUMBER")
@@ -54,32 +60,13 @@ fn entry(record: &Element) -> Result<ListEntry, LoadError> {
         "INDIVIDUAL" => (PartyKind::Person, "INDIVIDUAL"),
         _ => (PartyKind::Organisation, "ENTITY"),
     };
-    let mut names = Vec::new();
-    push_name(&mut names, &primary.join(" "), NameQuality::Primary);
-    if let Some(original) = record.text_of("NAME_ORIGINAL_SCRIPT") {
-        push_name(&mut names, original, NameQuality::OriginalScript);
-    }
-    for alias in record.children(&format!("{prefix}_ALIAS")) {
-        let Some(text) = alias.text_of("ALIAS_NAME") else {
-            continue;
-        };
-        let quality = alias_quality(alias.text_of("QUALITY").unwrap_or_default()).map_err(fail)?;
-        push_name(&mut names, text, quality);
-    }
-    let mut dates_of_birth = Vec::new();
-    for born in record.children("INDIVIDUAL_DATE_OF_BIRTH") {
-        dates_of_birth.extend(birth_dates(born).map_err(fail)?);
-    }
-    let mut countries = Vec::new();
-    let address = format!("{prefix}_ADDRESS");
-    let address_countries = [address.as_str(), "COUNTRY"];
-    let nationalities = record.descend(&["NATIONALITY", "VALUE"]);
-    let addresses = record.descend(&address_countries);
-    for name in nationalities.chain(addresses).filter_map(Element::text) {
-        if let Some(code) = alpha2_of_name(name) {
-            push_unique(&mut countries, code);
-        }
-    }
+    let mut skips = skipped.of_entry(id);
+    let names = names(record, prefix, &primary.join(" "), &mut skips);
+    let dates_of_birth = record
+        .children("INDIVIDUAL_DATE_OF_BIRTH")
+        .flat_map(|born| birth_dates(born, &mut skips))
+        .collect();
+    let countries = countries(record, prefix, &mut skips);
     let mut identifiers = Vec::new();
     for number in record
         .descend(&["INDIVIDUAL_DOCUMENT", "NUMBER"])
@@ -97,6 +84,34 @@ fn entry(record: &Element) -> Result<ListEntry, LoadError> {
     })
 }
 
+/// The primary name, the name in original script and the aliases, graded.
+fn names(
+    record: &Element,
+    prefix: &str,
+    primary: &str,
+    skips: &mut EntrySkips<'_>,
+) -> Vec<EntryName> {
+    let mut names = Vec::new();
+    push_name(&mut names, primary, NameQuality::Primary);
+    if let Some(original) = record.text_of("NAME_ORIGINAL_SCRIPT") {
+        push_name(&mut names, original, NameQuality::OriginalScript);
+    }
+    let field = format!("{prefix}_ALIAS/QUALITY");
+    for alias in record.children(&format!("{prefix}_ALIAS")) {
+        let Some(text) = alias.text_of("ALIAS_NAME") else {
+            continue;
+        };
+        let written = alias.text_of("QUALITY").unwrap_or_default();
+        // An alias is a name to screen whatever its grade: one the loader cannot read is
+        // kept as an alias without a grade.
+        let quality = skips
+            .read(&field, written, alias_quality(written))
+            .unwrap_or(NameQuality::StrongAlias);
+        push_name(&mut names, text, quality);
+    }
+    names
+}
+
 /// "Good" and "Low" grade an individual's aliases; an entity's are "a.k.a." or "f.k.a."
 /// (formerly known as), ungraded, and some aliases carry no quality at all.
 fn alias_quality(quality: &str) -> Result<NameQuality, Problem> {
@@ -108,22 +123,52 @@ fn alias_quality(quality: &str) -> Result<NameQuality, Problem> {
 }
 
 /// An exact `DATE`, a `YEAR`, or a `FROM_YEAR`–`TO_YEAR` range; an element with none of
-/// them (only a `NOTE`) says nothing to screen on.
-fn birth_dates(born: &Element) -> Result<Vec<PartialDate>, Problem> {
+/// them (only a `NOTE`) says nothing to screen on. A `DATE` that cannot be read leaves the
+/// years, when the element gives any.
+fn birth_dates(born: &Element, skips: &mut EntrySkips<'_>) -> Vec<PartialDate> {
     if let Some(exact) = born.text_of("DATE") {
-        return Ok(vec![date::iso(exact)?]);
-    }
-    let year = |name: &str| {
-        born.text_of(name)
-            .map(|text| date::year(text).ok_or_else(|| Problem::BadDate(text.to_owned())))
-            .transpose()
-    };
-    match (year("YEAR")?, year("FROM_YEAR")?, year("TO_YEAR")?) {
-        (Some(year), _, _) => Ok(vec![year_only(year)]),
-        (None, Some(from), Some(to)) => {
-            date::range(year_only(from), year_only(to), &format!("{from} to {to}"))
+        let field = "INDIVIDUAL_DATE_OF_BIRTH/DATE";
+        if let Some(date) = skips.read(field, exact, date::iso(exact)) {
+            return vec![date];
         }
-        (None, Some(only), None) | (None, None, Some(only)) => Ok(vec![year_only(only)]),
-        (None, None, None) => Ok(Vec::new()),
     }
+    let mut year = |name: &str| {
+        let text = born.text_of(name)?;
+        let field = format!("INDIVIDUAL_DATE_OF_BIRTH/{name}");
+        skips.read(&field, text, date::xs_year(text))
+    };
+    match (year("YEAR"), year("FROM_YEAR"), year("TO_YEAR")) {
+        (Some(year), _, _) => vec![year_only(year)],
+        (None, Some(from), Some(to)) => {
+            let text = format!("{from} to {to}");
+            let range = date::range(year_only(from), year_only(to), &text);
+            let field = "INDIVIDUAL_DATE_OF_BIRTH/FROM_YEAR,TO_YEAR";
+            skips.read(field, &text, range).unwrap_or_default()
+        }
+        (None, Some(only), None) | (None, None, Some(only)) => vec![year_only(only)],
+        (None, None, None) => Vec::new(),
+    }
+}
+
+/// Nationalities and the countries of addresses, as ISO 3166 alpha-2 codes.
+fn countries(record: &Element, prefix: &str, skips: &mut EntrySkips<'_>) -> Vec<String> {
+    let address = format!("{prefix}_ADDRESS");
+    let address_field = format!("{address}/COUNTRY");
+    let nationalities = record
+        .descend(&["NATIONALITY", "VALUE"])
+        .map(|value| ("NATIONALITY/VALUE", value));
+    let address_path = [address.as_str(), "COUNTRY"];
+    let addresses = record
+        .descend(&address_path)
+        .map(|country| (address_field.as_str(), country));
+    let mut countries = Vec::new();
+    for (field, element) in nationalities.chain(addresses) {
+        let Some(name) = element.text() else {
+            continue;
+        };
+        if let Some(Some(code)) = skips.read(field, name, country_of_name(name)) {
+            push_unique(&mut countries, code);
+        }
+    }
+    countries
 }

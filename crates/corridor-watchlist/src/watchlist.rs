@@ -3,6 +3,7 @@
 
 use crate::error::LoadError;
 use crate::format::ListFormat;
+use crate::skipped::SkippedValue;
 use crate::{date, ofac, own, un};
 use corridor_screening::ListEntry;
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,13 @@ pub struct ListVersion {
     /// SHA-256 of the file's bytes, lower-case hex.
     pub sha256: String,
     pub entries: usize,
+    /// How many values of entries could not be read and were left out, each entry kept
+    /// without them: what this version holds less than the file says.
+    #[serde(default)]
+    pub skipped_values: usize,
+    /// The first of them (at most [`crate::MAX_SKIPPED_DETAILS`]), in the order of the file.
+    #[serde(default)]
+    pub skipped: Vec<SkippedValue>,
 }
 
 /// One list, whole.
@@ -34,15 +42,18 @@ pub struct Watchlist {
 
 /// Reads a whole list file. The UN and OFAC files say their own date, and
 /// `date_for_own_lists` is not consulted for them; a CSV or JSON list needs it, as
-/// `YYYY-MM-DD`. Any malformed entry refuses the whole file, so a list is never half
-/// loaded.
+/// `YYYY-MM-DD`. A value that cannot be read (a date of birth, a country, a kind) is
+/// skipped and counted in the version, its entry kept without it: one odd value must not
+/// make a sanctions list unusable. A file that is not a list of the format, or an entry
+/// without an id or a name, or two entries with one id, refuse the whole file, so a list
+/// is never half loaded.
 pub fn load(
     format: ListFormat,
     name: &str,
     bytes: &[u8],
     date_for_own_lists: Option<&str>,
 ) -> Result<Watchlist, LoadError> {
-    let (date, entries) = match format {
+    let (date, read) = match format {
         ListFormat::Un => un::read(bytes)?,
         ListFormat::Ofac => ofac::read(bytes)?,
         ListFormat::Csv => (own_date(format, date_for_own_lists)?, own::read_csv(bytes)?),
@@ -51,6 +62,8 @@ pub fn load(
             own::read_json(bytes)?,
         ),
     };
+    let (entries, skipped) = read.finish();
+    let (skipped_values, skipped) = skipped.into_parts();
     Ok(Watchlist {
         name: name.to_owned(),
         version: ListVersion {
@@ -58,6 +71,8 @@ pub fn load(
             date,
             sha256: hex::encode(Sha256::digest(bytes)),
             entries: entries.len(),
+            skipped_values,
+            skipped,
         },
         entries,
     })

@@ -1,7 +1,8 @@
 //! Hostile input: random bytes and damaged copies of valid files never make a loader panic;
-//! each is either read or refused with an error.
+//! each is either read, with what it could not read counted and bounded, or refused with an
+//! error.
 
-use corridor_watchlist::{ListFormat, load};
+use corridor_watchlist::{ListFormat, MAX_SKIPPED_DETAILS, load};
 use proptest::prelude::*;
 
 const FORMATS: [ListFormat; 4] = [
@@ -92,6 +93,8 @@ proptest! {
         if let Ok(list) = load(FORMATS[which], "list", &bytes, Some("2025-01-01")) {
             prop_assert_eq!(list.version.entries, list.entries.len());
             prop_assert!(list.entries.iter().all(|e| !e.id.is_empty() && !e.names.is_empty()));
+            let details = list.version.skipped.len();
+            prop_assert_eq!(details, list.version.skipped_values.min(MAX_SKIPPED_DETAILS));
         }
     }
 }

@@ -1,9 +1,9 @@
-//! An operator's own list in CSV and in JSON: both read the same entries, and both refuse
-//! the same mistakes, saying where.
+//! An operator's own list in CSV and in JSON: both read the same entries, both skip the
+//! same unreadable values, and both refuse the same mistakes, saying where.
 
 mod common;
 
-use common::{date, name, strings};
+use common::{date, name, skips, strings};
 use corridor_screening::{ListEntry, NameQuality::*, PartyKind};
 use corridor_watchlist::{ListFormat, LoadError, Place, Problem, Watchlist, load};
 
@@ -116,17 +116,34 @@ fn csv_row_without_a_name_is_refused() {
 }
 
 #[test]
-fn csv_bad_date_is_refused() {
-    let problem = csv_problem("OWN-1,person,Ali,,1980-02-30,,\n").1;
-    assert_eq!(problem, Problem::BadDate("1980-02-30".into()));
+fn csv_bad_date_kind_or_country_is_skipped_and_the_entry_kept() {
+    let rows = "OWN-1,vessel,Ali,,1980-02-30;1980-03Z,Iran;IR,\nOWN-2,person,Reza,,,,\n";
+    let list = load_csv(&format!("{HEADER}{rows}")).unwrap();
+    assert_eq!(list.version.entries, 2);
+    let ali = &list.entries[0];
+    assert_eq!(ali.kind, PartyKind::Unknown);
+    assert_eq!(ali.dates_of_birth, [date(1980, Some(3), None)]);
+    assert_eq!(ali.countries, strings(&["IR"]));
+    assert_eq!(list.version.skipped_values, 3);
+    assert_eq!(
+        skips(&list),
+        [
+            ("OWN-1", "kind", "vessel"),
+            ("OWN-1", "dates_of_birth", "1980-02-30"),
+            ("OWN-1", "countries", "Iran"),
+        ]
+    );
+    assert_eq!(
+        list.version.skipped[2].reason,
+        Problem::UnknownCountry("Iran".into()).to_string()
+    );
 }
 
 #[test]
-fn csv_unknown_kind_or_country_is_refused() {
-    let problem = csv_problem("OWN-1,vessel,Sea Pearl,,,,\n").1;
-    assert_eq!(problem, Problem::UnknownKind("vessel".into()));
-    let problem = csv_problem("OWN-1,person,Ali,,,Iran,\n").1;
-    assert_eq!(problem, Problem::UnknownCountry("Iran".into()));
+fn csv_row_without_a_kind_is_screened_as_either() {
+    let list = load_csv(&format!("{HEADER}OWN-1,,Ali,,,,\n")).unwrap();
+    assert_eq!(list.entries[0].kind, PartyKind::Unknown);
+    assert_eq!(list.version.skipped_values, 0);
 }
 
 #[test]
@@ -177,9 +194,12 @@ fn json_entry_without_an_id_or_name_is_refused_with_its_position() {
 }
 
 #[test]
-fn json_bad_date_is_refused() {
-    let text = r#"[{"id": "A", "kind": "person", "name": "Ali", "dates_of_birth": ["1980-13"]}]"#;
-    assert_eq!(json_problem(text).1, Problem::BadDate("1980-13".into()));
+fn json_bad_date_is_skipped_and_the_entry_kept() {
+    let text =
+        r#"[{"id": "A", "kind": "person", "name": "Ali", "dates_of_birth": ["1980-13", "1981"]}]"#;
+    let list = load_json(text).unwrap();
+    assert_eq!(list.entries[0].dates_of_birth, [date(1981, None, None)]);
+    assert_eq!(skips(&list), [("A", "dates_of_birth", "1980-13")]);
 }
 
 #[test]

@@ -589,7 +589,7 @@ fn a_held_payment_is_decided_from_the_command_line_and_the_audit_chain_verifies(
     let list = dir.path().join("own.csv");
     std::fs::write(
         &list,
-        "id,kind,name,aliases,dates_of_birth,countries,identifiers\nCLI-1,person,Kazimir Zapretov,,1955,RU,\n",
+        "id,kind,name,aliases,dates_of_birth,countries,identifiers\nCLI-1,person,Kazimir Zapretov,,1955;1955-13,RU,\n",
     )
     .expect("write the list");
     let path = list.to_string_lossy().into_owned();
@@ -609,9 +609,15 @@ fn a_held_payment_is_decided_from_the_command_line_and_the_audit_chain_verifies(
         ],
     );
     assert!(
-        loaded.contains("Loaded ops of 2026-11-20: 1 entries"),
+        loaded.contains("Loaded ops of 2026-11-20: 1 entries, 1 values skipped"),
         "{loaded}"
     );
+    assert!(
+        loaded.contains("skipped in CLI-1 dates_of_birth: \"1955-13\""),
+        "{loaded}"
+    );
+    let lists = ok(&node, "operator", &["lists"]);
+    assert!(lists.contains("skipped"), "{lists}");
 
     let audit = ok(&node, "auditor", &["audit"]);
     assert!(audit.starts_with("Audit chain verified:"), "{audit}");

@@ -45,6 +45,20 @@ struct Loaded {
     date: String,
     sha256: String,
     entries: usize,
+    /// Absent from the answers of nodes that did not yet count them.
+    #[serde(default)]
+    skipped_values: usize,
+    #[serde(default)]
+    skipped: Vec<Skipped>,
+}
+
+/// A value the node could not read and left out of its entry.
+#[derive(Deserialize)]
+struct Skipped {
+    entry: String,
+    field: String,
+    value: String,
+    reason: String,
 }
 
 #[derive(Deserialize)]
@@ -71,7 +85,10 @@ pub fn lists(args: ListsArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let lists: Lists = answer.decode()?;
-    let mut t = table(&["list", "date", "entries", "sha256", "hub has it"], &[2]);
+    let mut t = table(
+        &["list", "date", "entries", "skipped", "sha256", "hub has it"],
+        &[2, 3],
+    );
     for l in &lists.loaded {
         let recorded = lists
             .recorded
@@ -81,6 +98,7 @@ pub fn lists(args: ListsArgs) -> anyhow::Result<()> {
             l.list.clone(),
             l.date.clone(),
             l.entries.to_string(),
+            l.skipped_values.to_string(),
             l.sha256.clone(),
             if recorded { "yes" } else { "NO" }.to_string(),
         ]);
@@ -117,10 +135,25 @@ fn load(node: &Node, args: &ListsArgs) -> anyhow::Result<()> {
     }
     let l: Loaded = answer.decode()?;
     println!(
-        "Loaded {} of {}: {} entries, sha256 {}",
-        l.list, l.date, l.entries, l.sha256
+        "Loaded {} of {}: {} entries, {} values skipped, sha256 {}",
+        l.list, l.date, l.entries, l.skipped_values, l.sha256
     );
+    print_skipped(&l);
     Ok(())
+}
+
+/// The values left out, as the node kept them; the node keeps only the first in detail.
+fn print_skipped(l: &Loaded) {
+    for s in &l.skipped {
+        println!(
+            "  skipped in {} {}: {:?} ({})",
+            s.entry, s.field, s.value, s.reason
+        );
+    }
+    let more = l.skipped_values.saturating_sub(l.skipped.len());
+    if more > 0 {
+        println!("  and {more} more values skipped");
+    }
 }
 
 #[derive(Args, Debug)]
