@@ -184,6 +184,18 @@ impl Report {
         }
     }
 
+    /// `BaseOneRate`: a rate of at most 11 digits, 10 of them after the point.
+    pub(crate) fn rate(&mut self, name: &str, value: Option<&str>) {
+        let Some(value) = value else { return };
+        if let Some(problem) = decimal_problem(value, 10, 11) {
+            self.fail(
+                name,
+                ReasonCode::Ff01,
+                format!("{:?} {problem}", excerpt(value)),
+            );
+        }
+    }
+
     pub(crate) fn iso_date(&mut self, name: &str, value: Option<&str>) {
         match value {
             Some(value) if !is_iso_date(value) => self.fail(
@@ -333,21 +345,27 @@ pub(crate) fn is_uetr(value: &str) -> bool {
 
 /// Stricter than `xs:decimal`, so whatever passes is valid: digits, optionally a point and
 /// at least one digit after it, no sign, no exponent, no surrounding space.
-fn amount_problem(value: &str) -> Option<&'static str> {
+fn amount_problem(value: &str) -> Option<String> {
+    decimal_problem(value, AMOUNT_FRACTION_DIGITS, AMOUNT_TOTAL_DIGITS)
+}
+
+/// What keeps `value` from being a non-negative decimal with at most `fraction_max` digits
+/// after the point and `total_max` in all.
+fn decimal_problem(value: &str, fraction_max: usize, total_max: usize) -> Option<String> {
     let (whole, fraction) = match value.split_once('.') {
         Some((whole, fraction)) => (whole, Some(fraction)),
         None => (value, None),
     };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !digits(whole) || fraction.is_some_and(|f| !digits(f)) {
-        return Some("is not a non-negative decimal number");
+        return Some("is not a non-negative decimal number".to_owned());
     }
     let fraction_digits = fraction.map_or(0, str::len);
-    if fraction_digits > AMOUNT_FRACTION_DIGITS {
-        return Some("has more than 5 fraction digits");
+    if fraction_digits > fraction_max {
+        return Some(format!("has more than {fraction_max} fraction digits"));
     }
-    if whole.len() + fraction_digits > AMOUNT_TOTAL_DIGITS {
-        return Some("has more than 18 digits");
+    if whole.len() + fraction_digits > total_max {
+        return Some(format!("has more than {total_max} digits"));
     }
     None
 }

@@ -60,9 +60,9 @@
 //!   agents and their accounts).
 //! - `CdtTrfTxInf`: `PmtId/ClrSysRef`; `PmtTpInf` except `InstrPrty` (`ClrChanl`,
 //!   `SvcLvl`, `LclInstrm`, `CtgyPurp`); `SttlmPrty`, `SttlmTmIndctn`, `AccptncDtTm`,
-//!   `PoolgAdjstmntDt`, `InstdAmt`, `XchgRate`, `ChrgsInf`, `PrvsInstgAgt1..3` and their
+//!   `PoolgAdjstmntDt`, `ChrgsInf`, `PrvsInstgAgt1..3` and their
 //!   accounts, `IntrmyAgt1..3` and their accounts, `InitgPty`, `DbtrAgtAcct`,
-//!   `CdtrAgtAcct`, `InstrForCdtrAgt`, `InstrForNxtAgt`, `Purp/Prtry`, `RgltryRptg`, `Tax`,
+//!   `CdtrAgtAcct`, `InstrForCdtrAgt`, `Purp/Prtry`, `RgltryRptg`, `Tax`,
 //!   `RltdRmtInf`, `RmtInf/Strd`, `SplmtryData`. `SttlmTmReq` is kept whole
 //!   ([`SettlementTimeRequest`]: `CLSTm`, `TillTm`, `FrTm`, `RjctTm`, each time as
 //!   written), an empty one included.
@@ -199,7 +199,8 @@ pub use message_type::MessageType;
 pub use pacs002::{FIToFIPmtStsRpt, OriginalGroupStatus, TransactionStatus};
 pub use pacs004::{PmtRtr, ReturnGroupHeader, ReturnTransaction};
 pub use pacs008::{
-    CreditTransferTransaction, FIToFICstmrCdtTrf, GroupHeader, PaymentIdentification,
+    CreditTransferTransaction, FIToFICstmrCdtTrf, GroupHeader, InstructionForNextAgent,
+    PaymentIdentification,
 };
 pub use pacs009::{FICdtTrf, FICreditTransferTransaction, UnderlyingCustomerCreditTransfer};
 pub use pain001::{

@@ -1,7 +1,7 @@
 //! pacs.008.001.08, FIToFICustomerCreditTransferV08: the customer credit transfer one agent
 //! sends another, modelled with the fields a payment hub settles, routes and screens on.
 
-use crate::check::MAX35_TEXT;
+use crate::check::{MAX35_TEXT, MAX140_TEXT};
 use crate::codes::{ChargeBearer, Code, Priority, SettlementMethod};
 use crate::components::{
     ActiveCurrencyAndAmount, Agent, CashAccount, PartyIdentification, SettlementTimeRequest,
@@ -11,9 +11,10 @@ use crate::components::{
     write_instruction_priority, write_optional_account, write_optional_agent, write_optional_party,
     write_optional_settlement_time_request, write_purpose_code, write_unstructured_remittance,
 };
-use crate::error::{FieldErrors, Report};
+use crate::error::{FieldErrors, Report, excerpt};
 use crate::message_type::MessageType;
 use crate::read::read_document;
+use crate::reason::ReasonCode;
 use crate::tree::Element;
 use crate::writer::{XmlWriter, document_xml};
 
@@ -60,6 +61,11 @@ pub struct CreditTransferTransaction {
     pub interbank_settlement_date: Option<String>,
     /// `SttlmTmReq`
     pub settlement_time_request: Option<SettlementTimeRequest>,
+    /// `InstdAmt`: the amount the debtor instructed, before charges or conversion.
+    pub instructed_amount: Option<ActiveCurrencyAndAmount>,
+    /// `XchgRate` (`BaseOneRate`), as written: the rate that converted the instructed amount
+    /// into the settlement amount.
+    pub exchange_rate: Option<String>,
     /// `ChrgBr`
     pub charge_bearer: ChargeBearer,
     /// `InstgAgt`
@@ -82,10 +88,22 @@ pub struct CreditTransferTransaction {
     pub creditor_account: Option<CashAccount>,
     /// `UltmtCdtr`
     pub ultimate_creditor: Option<PartyIdentification>,
+    /// `InstrForNxtAgt`: what the sender asks of the next agent, for a payment a bank sends
+    /// the hub the hub itself (such as the FX quote to settle against).
+    pub instructions_for_next_agent: Vec<InstructionForNextAgent>,
     /// `Purp/Cd`, an `ExternalPurpose1Code` such as `SUPP`.
     pub purpose_code: Option<String>,
     /// `RmtInf/Ustrd`
     pub remittance_information_unstructured: Vec<String>,
+}
+
+/// `InstructionForNextAgent1`: a code, a text, or both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstructionForNextAgent {
+    /// `Cd`, an `Instruction4Code` (`PHOA`, `TELA`), as written.
+    pub code: Option<String>,
+    /// `InstrInf`
+    pub information: Option<String>,
 }
 
 /// `PaymentIdentification7`.
@@ -261,6 +279,9 @@ impl CreditTransferTransaction {
         let interbank_settlement_date = report.optional_text(element, "IntrBkSttlmDt");
         let settlement_time_request =
             report.optional_with(element, "SttlmTmReq", SettlementTimeRequest::read);
+        let instructed_amount =
+            report.optional_with(element, "InstdAmt", ActiveCurrencyAndAmount::read);
+        let exchange_rate = report.optional_text(element, "XchgRate");
         let charge_bearer = report.required_code(element, "ChrgBr");
         let instructing_agent = report.optional_with(element, "InstgAgt", Agent::read);
         let instructed_agent = report.optional_with(element, "InstdAgt", Agent::read);
@@ -273,6 +294,13 @@ impl CreditTransferTransaction {
         let creditor_account = report.optional_with(element, "CdtrAcct", CashAccount::read);
         let ultimate_creditor =
             report.optional_with(element, "UltmtCdtr", PartyIdentification::read);
+        let instructions_for_next_agent =
+            report.repeated_with(element, "InstrForNxtAgt", |r, e| {
+                Some(InstructionForNextAgent {
+                    code: r.optional_text(e, "Cd"),
+                    information: r.optional_text(e, "InstrInf"),
+                })
+            });
         let purpose_code = read_purpose_code(report, element);
         let remittance_information_unstructured = read_unstructured_remittance(report, element);
         Some(CreditTransferTransaction {
@@ -281,6 +309,8 @@ impl CreditTransferTransaction {
             interbank_settlement_amount: interbank_settlement_amount?,
             interbank_settlement_date,
             settlement_time_request,
+            instructed_amount,
+            exchange_rate,
             charge_bearer: charge_bearer?,
             instructing_agent,
             instructed_agent,
@@ -292,6 +322,7 @@ impl CreditTransferTransaction {
             creditor: creditor?,
             creditor_account,
             ultimate_creditor,
+            instructions_for_next_agent,
             purpose_code,
             remittance_information_unstructured,
         })
@@ -306,6 +337,10 @@ impl CreditTransferTransaction {
                 .write(out, "IntrBkSttlmAmt");
             out.optional_leaf("IntrBkSttlmDt", self.interbank_settlement_date.as_deref());
             write_optional_settlement_time_request(out, self.settlement_time_request.as_ref());
+            if let Some(amount) = &self.instructed_amount {
+                amount.write(out, "InstdAmt");
+            }
+            out.optional_leaf("XchgRate", self.exchange_rate.as_deref());
             out.leaf("ChrgBr", self.charge_bearer.code());
             write_optional_agent(out, "InstgAgt", self.instructing_agent.as_ref());
             write_optional_agent(out, "InstdAgt", self.instructed_agent.as_ref());
@@ -317,6 +352,12 @@ impl CreditTransferTransaction {
             self.creditor.write(out, "Cdtr");
             write_optional_account(out, "CdtrAcct", self.creditor_account.as_ref());
             write_optional_party(out, "UltmtCdtr", self.ultimate_creditor.as_ref());
+            for instruction in &self.instructions_for_next_agent {
+                out.element("InstrForNxtAgt", |out| {
+                    out.optional_leaf("Cd", instruction.code.as_deref());
+                    out.optional_leaf("InstrInf", instruction.information.as_deref());
+                });
+            }
             write_purpose_code(out, self.purpose_code.as_deref());
             write_unstructured_remittance(out, &self.remittance_information_unstructured);
         });
@@ -328,6 +369,10 @@ impl CreditTransferTransaction {
             .check(report, "IntrBkSttlmAmt");
         report.iso_date("IntrBkSttlmDt", self.interbank_settlement_date.as_deref());
         check_optional_settlement_time_request(report, self.settlement_time_request.as_ref());
+        if let Some(amount) = &self.instructed_amount {
+            amount.check(report, "InstdAmt");
+        }
+        report.rate("XchgRate", self.exchange_rate.as_deref());
         check_optional_agent(report, "InstgAgt", self.instructing_agent.as_ref());
         check_optional_agent(report, "InstdAgt", self.instructed_agent.as_ref());
         check_optional_party(report, "UltmtDbtr", self.ultimate_debtor.as_ref());
@@ -338,7 +383,36 @@ impl CreditTransferTransaction {
         self.creditor.check(report, "Cdtr");
         check_optional_account(report, "CdtrAcct", self.creditor_account.as_ref());
         check_optional_party(report, "UltmtCdtr", self.ultimate_creditor.as_ref());
+        report.each_within(
+            "InstrForNxtAgt",
+            &self.instructions_for_next_agent,
+            InstructionForNextAgent::check,
+        );
         check_purpose_code(report, self.purpose_code.as_deref());
         check_unstructured_remittance(report, &self.remittance_information_unstructured);
     }
 }
+
+impl InstructionForNextAgent {
+    fn check(&self, report: &mut Report) {
+        if let Some(code) = self
+            .code
+            .as_deref()
+            .filter(|c| !INSTRUCTION4_CODES.contains(c))
+        {
+            report.fail(
+                "Cd",
+                ReasonCode::Ff01,
+                format!(
+                    "{:?} is not one of {}",
+                    excerpt(code),
+                    INSTRUCTION4_CODES.join(", ")
+                ),
+            );
+        }
+        report.optional_max_text("InstrInf", self.information.as_deref(), MAX140_TEXT);
+    }
+}
+
+/// `Instruction4Code`: phone the next agent, or telecommunicate with it.
+const INSTRUCTION4_CODES: [&str; 2] = ["PHOA", "TELA"];

@@ -91,15 +91,16 @@ fn an_output_message_names_the_sender_from_its_input_reference() {
 fn mt103_translates_to_a_schema_valid_pacs008() {
     let mt = Mt103::from_fin(&parse_fin(MT103).unwrap()).unwrap();
     let translation = mt103_to_pacs008(&mt, "2026-11-23T10:00:00Z");
-    assert_eq!(
-        translation.notes,
-        vec![TranslationNote::Dropped {
-            field: "33B (InstdAmt is not kept by the pacs.008 model)".into()
-        }]
-    );
+    assert_eq!(translation.notes, vec![], "33B is carried as InstdAmt");
     let mx = &translation.message;
     mx.validate().unwrap();
     let tx = &mx.credit_transfer_transactions[0];
+    assert_eq!(
+        tx.instructed_amount
+            .as_ref()
+            .map(|a| (a.currency.as_str(), a.amount.as_str())),
+        Some(("RUB", "1500000.50"))
+    );
     assert_eq!(
         tx.payment_identification
             .instruction_identification
@@ -145,11 +146,7 @@ fn pacs008_translates_back_to_the_same_mt103() {
     let back = pacs008_to_mt103(&mx).unwrap();
     assert_eq!(back.notes, vec![]);
     let round = Mt103::from_fin(&parse_fin(&back.message.to_fin()).unwrap()).unwrap();
-    let expected = Mt103 {
-        instructed: None,
-        ..mt
-    };
-    assert_eq!(round, expected);
+    assert_eq!(round, mt, "33B too");
 }
 
 #[test]

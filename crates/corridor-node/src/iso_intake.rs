@@ -8,9 +8,9 @@ use corridor_iso20022::{
     AccountIdentification, ActiveCurrencyAndAmount, Agent, BusinessContext, CancellationStatus,
     CancellationStatusTransaction, CancellationTransaction, ChargeBearer as IsoChargeBearer,
     CreditTransferTransaction, Document, FICdtTrf, FICreditTransferTransaction, FIToFICstmrCdtTrf,
-    FIToFIPmtCxlReq, FieldError, GroupHeader, LqdtyCdtTrf, Message, MessageType,
-    PaymentIdentification, PmtRtr, Priority as IsoPriority, ReasonInformation, ReturnTransaction,
-    RsltnOfInvstgtn, TransferredAmount,
+    FIToFIPmtCxlReq, FieldError, GroupHeader, InstructionForNextAgent, LqdtyCdtTrf, Message,
+    MessageType, PaymentIdentification, PmtRtr, Priority as IsoPriority, ReasonInformation,
+    ReturnTransaction, RsltnOfInvstgtn, TransferredAmount,
 };
 use corridor_settlement::{
     AccountPurpose, BusinessDate, CashAccount, ChargeBearer, HubCommand, LiquidityDirection, Party,
@@ -304,9 +304,49 @@ fn customer_transfer(
         ultimate_creditor: optional_party(path, "UltmtCdtr", t.ultimate_creditor)?,
         charge_bearer: charge_bearer(t.charge_bearer),
         purpose: t.purpose_code,
+        quote: named_quote(path, &t.instructions_for_next_agent)?,
         ..common
     };
     checked(path, instruction)
+}
+
+/// How a pacs.008 names the FX quote to settle against, payment versus payment: an
+/// instruction for the next agent (the hub) `/FXQT/<quote id>`, as `pay --quote` names it.
+pub const QUOTE_INSTRUCTION: &str = "/FXQT/";
+
+/// The quote an instruction for the next agent names, if one does.
+fn named_quote(
+    path: &str,
+    instructions: &[InstructionForNextAgent],
+) -> Result<Option<u64>, IntakeRefusal> {
+    let mut named = instructions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, instruction)| {
+            let text = instruction.information.as_deref()?;
+            Some((i, text.strip_prefix(QUOTE_INSTRUCTION)?))
+        });
+    let Some((i, id)) = named.next() else {
+        return Ok(None);
+    };
+    let where_ = format!("{path}/InstrForNxtAgt[{}]/InstrInf", i + 1);
+    if named.next().is_some() {
+        return Err(IntakeRefusal::one(
+            where_,
+            "FF01",
+            "a payment settles against one quote: name it once",
+        ));
+    }
+    id.trim_end_matches('/')
+        .parse::<u64>()
+        .map(Some)
+        .map_err(|_| {
+            IntakeRefusal::one(
+                where_,
+                "FF01",
+                format!("{QUOTE_INSTRUCTION}{id} does not name a quote by its number"),
+            )
+        })
 }
 
 fn institution_transfer(

@@ -277,7 +277,15 @@ impl<'f> Outbound<'f> {
             transaction_identification: None,
             uetr: Some(i.uetr.to_string()),
         };
-        let amount = self.amount(i.currency, payment.amount);
+        // A cross-currency payment reaches the creditor's agent in the currency its last leg
+        // credited, with what the debtor instructed beside it.
+        let (amount, instructed_amount) = match payment.fx.as_ref().and_then(|fx| fx.legs.last()) {
+            Some(last) => (
+                self.amount(last.currency, last.amount),
+                Some(self.amount(i.currency, payment.amount)),
+            ),
+            None => (self.amount(i.currency, payment.amount), None),
+        };
         let settled_on = payment.settled_at.map(date);
         let (message_type, document) = match i.kind {
             PaymentKind::CustomerCreditTransfer => (
@@ -290,6 +298,8 @@ impl<'f> Outbound<'f> {
                         interbank_settlement_amount: amount,
                         interbank_settlement_date: settled_on.clone(),
                         settlement_time_request: settlement_times(i),
+                        instructed_amount,
+                        exchange_rate: None,
                         charge_bearer: charge_bearer(i.charge_bearer),
                         instructing_agent: Some(agent(payment.sender)),
                         instructed_agent: Some(agent(i.instructed_agent)),
@@ -301,6 +311,7 @@ impl<'f> Outbound<'f> {
                         creditor: party(&i.creditor),
                         creditor_account: i.creditor_account.as_ref().and_then(account),
                         ultimate_creditor: i.ultimate_creditor.as_ref().map(party),
+                        instructions_for_next_agent: Vec::new(),
                         purpose_code: i.purpose.clone(),
                         remittance_information_unstructured: i
                             .remittance_information

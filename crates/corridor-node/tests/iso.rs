@@ -255,6 +255,76 @@ async fn agents_named_once_in_the_group_header_apply_to_the_transaction() {
     node.stop().await;
 }
 
+/// A pacs.008 names the quote it settles against as an instruction for the next agent, the
+/// hub, and settles payment versus payment as `pay --quote` does; the creditor's agent is
+/// told the amount it was credited, in its currency, with the instructed amount beside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pacs008_naming_a_quote_settles_payment_versus_payment() {
+    let node = TestNode::start().await;
+    let request = json!({
+        "source_currency": "RUB",
+        "destination_currency": "IRR",
+        "creditor_agent": "ZAGRIRTH",
+        "instructed_amount": "10.00",
+        "charge_bearer": "SHAR",
+    });
+    let (status, quote) = node.post("VOLGRUMM", "/v1/fx/quotes", &request).await;
+    assert_eq!(status, StatusCode::CREATED, "{quote}");
+    let uetr = uetr();
+    let named = |instruction: &str| {
+        pacs008("VOLGRUMM", "ZAGRIRTH", "ISO-FX-1", &uetr, "10.00", OTHER_ACCOUNT).replacen(
+            "      <Purp>",
+            &format!(
+                "      <InstrForNxtAgt><InstrInf>{instruction}</InstrInf></InstrForNxtAgt>\n      <Purp>"
+            ),
+            1,
+        )
+    };
+    let xml = named(&format!("/FXQT/{}", quote["id"]));
+    assert_valid(&elements(&xml, "Document")[0], "pacs.008.001.08.xsd");
+
+    // A quote that is not a number names nothing: refused, nothing moves.
+    let (_, report) = submit_xml(&node, "VOLGRUMM", envelope(&[named("/FXQT/ten")])).await;
+    assert!(
+        report.to_string().contains("InstrForNxtAgt[1]/InstrInf"),
+        "{report}"
+    );
+    assert_eq!(report["accepted"], 0, "{report}");
+
+    let before = node.balance("ZAGRIRTH", "IRR").await;
+    let (status, report) = submit_xml(&node, "VOLGRUMM", envelope(&[xml])).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        report["messages"][0]["transactions"][0]["status"], "settled",
+        "{report}"
+    );
+    let (_, payment) = node.get("VOLGRUMM", &format!("/v1/payments/{uetr}")).await;
+    assert_eq!(
+        payment["fx"]["legs"].as_array().map(Vec::len),
+        Some(2),
+        "{payment}"
+    );
+    let after = node.balance("ZAGRIRTH", "IRR").await;
+    let credited = after.parse::<u128>().unwrap() - before.parse::<u128>().unwrap();
+    assert_eq!(
+        credited.to_string(),
+        quote["creditor_receives"].as_str().unwrap()
+    );
+
+    let received = outbox_xml(&node, "ZAGRIRTH").await;
+    let transfer = valid_documents(&received, "pacs.008.001.08")
+        .into_iter()
+        .find(|d| d.contains(&uetr))
+        .expect("the payment delivered as pacs.008");
+    assert!(
+        transfer.contains(&format!(
+            r#"<IntrBkSttlmAmt Ccy="IRR">{credited}</IntrBkSttlmAmt>"#
+        )) && transfer.contains(r#"<InstdAmt Ccy="RUB">10.00</InstdAmt>"#),
+        "{transfer}"
+    );
+    node.stop().await;
+}
+
 /// An MT103 as a bank's FIN interface writes it, sent by `from` to `to` today.
 fn mt103(from: &str, to: &str, reference: &str, uetr: &str) -> String {
     let date = time::OffsetDateTime::now_utc().date();
@@ -303,19 +373,21 @@ async fn an_mt103_through_the_mt_door_settles_and_reaches_the_creditor_agent_as_
     let (status, report) = send_mt(
         &node,
         "VOLGRUMM",
-        mt103("VOLGRUMM", "NEVARUMM", "MT-1", &uetr),
+        // An ordering customer in option F, with a date of birth (line 4/) the pacs.008
+        // party has no place for.
+        mt103("VOLGRUMM", "NEVARUMM", "MT-1", &uetr).replace(
+            ":50K:/40702810900000012345\r\nVOLGA ENERGY LLC\r\nMOSCOW\r\n",
+            ":50F:/40702810900000012345\r\n1/IVANOV IVAN\r\n3/RU/MOSCOW\r\n4/19800101\r\n",
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{report}");
     assert_eq!(report["message_type"], "pacs.008.001.08", "{report}");
     assert_eq!(report["transactions"][0]["status"], "settled", "{report}");
-    assert!(
-        report["notes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|n| n["kind"] == "dropped" && n["field"].as_str().unwrap().starts_with("33B")),
-        "what did not fit is reported: {report}"
+    assert_eq!(
+        report["notes"],
+        json!([{"kind": "dropped", "field": "50F lines 4/ to 8/"}]),
+        "what did not fit is reported, and 33B is carried as InstdAmt: {report}"
     );
     let (_, payment) = node.get("NEVARUMM", &format!("/v1/payments/{uetr}")).await;
     assert_eq!(payment["amount"], "150.50", "{payment}");

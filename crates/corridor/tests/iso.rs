@@ -214,8 +214,8 @@ fn normalize_keeps_the_envelope_and_writes_each_message_as_corridor_sends_it() {
     );
     assert!(xml.contains("<Nm>Волга &amp; Ко</Nm>"), "{xml}");
     assert!(
-        !xml.contains("InstdAmt"),
-        "what the model does not keep is gone: {xml}"
+        xml.contains(r#"<InstdAmt Ccy="RUB">100.00</InstdAmt>"#),
+        "the instructed amount is kept: {xml}"
     );
     assert!(!xml.contains("<!--"), "{xml}");
 

@@ -24,13 +24,6 @@ use crate::pacs008::{
 /// MT103 to pacs.008. `created` is the `CreDtTm` to stamp (the caller's clock, not ours).
 pub fn mt103_to_pacs008(mt: &Mt103, created: &str) -> Translation<FIToFICstmrCdtTrf> {
     let mut notes = Vec::new();
-    note_dropped(
-        &mut notes,
-        &[(
-            mt.instructed.is_some(),
-            "33B (InstdAmt is not kept by the pacs.008 model)",
-        )],
-    );
     let transaction = CreditTransferTransaction {
         payment_identification: PaymentIdentification {
             instruction_identification: Some(mt.reference.clone()),
@@ -42,6 +35,11 @@ pub fn mt103_to_pacs008(mt: &Mt103, created: &str) -> Translation<FIToFICstmrCdt
         interbank_settlement_amount: mx_amount(&mt.currency, &mt.amount),
         interbank_settlement_date: Some(iso_date(&mt.value_date)),
         settlement_time_request: None,
+        instructed_amount: mt
+            .instructed
+            .as_ref()
+            .map(|(currency, amount)| mx_amount(currency, amount)),
+        exchange_rate: None,
         charge_bearer: match mt.charges.as_str() {
             "OUR" => ChargeBearer::BorneByDebtor,
             "BEN" => ChargeBearer::BorneByCreditor,
@@ -61,6 +59,7 @@ pub fn mt103_to_pacs008(mt: &Mt103, created: &str) -> Translation<FIToFICstmrCdt
         creditor: mx_party(&mt.beneficiary.1, "59F", &mut notes),
         creditor_account: mt.beneficiary.1.account.as_deref().map(account),
         ultimate_creditor: None,
+        instructions_for_next_agent: Vec::new(),
         purpose_code: None,
         remittance_information_unstructured: mx_remittance(mt.remittance.as_deref()),
     };
@@ -99,6 +98,19 @@ pub fn pacs008_to_mt103(mx: &FIToFICstmrCdtTrf) -> Option<Translation<FinMessage
             field: "CdtTrfTxInf[2..] (an MT103 carries one transaction)".into(),
         });
     }
+    note_dropped(
+        &mut notes,
+        &[
+            (
+                tx.exchange_rate.is_some(),
+                "XchgRate (field 36 is not written)",
+            ),
+            (
+                !tx.instructions_for_next_agent.is_empty(),
+                "InstrForNxtAgt (field 72 is not written)",
+            ),
+        ],
+    );
     let sender = bic_of(tx.instructing_agent.as_ref()).or(tx.debtor_agent.bicfi.clone())?;
     let receiver = bic_of(tx.instructed_agent.as_ref()).or(tx.creditor_agent.bicfi.clone())?;
     let reference = tx
@@ -116,7 +128,10 @@ pub fn pacs008_to_mt103(mx: &FIToFICstmrCdtTrf) -> Option<Translation<FinMessage
         value_date: mt_date(tx.interbank_settlement_date.as_deref()),
         currency: amount.currency.clone(),
         amount: mt_amount(&amount.amount),
-        instructed: None,
+        instructed: tx
+            .instructed_amount
+            .as_ref()
+            .map(|a| (a.currency.clone(), mt_amount(&a.amount))),
         ordering_customer: mt_party(
             &tx.debtor,
             tx.debtor_account.as_ref(),

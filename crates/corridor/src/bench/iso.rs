@@ -306,6 +306,8 @@ fn transaction(
         interbank_settlement_amount: amount.clone(),
         interbank_settlement_date: Some(SETTLEMENT_DATE.to_owned()),
         settlement_time_request: None,
+        instructed_amount: None,
+        exchange_rate: None,
         charge_bearer: charge_bearers[rng.random_range(0..charge_bearers.len())],
         instructing_agent: Some(agent(sender)),
         instructed_agent: Some(agent(receiver)),
@@ -321,6 +323,7 @@ fn transaction(
             identification: AccountIdentification::Iban(iban(rng, country)),
         }),
         ultimate_creditor: None,
+        instructions_for_next_agent: Vec::new(),
         purpose_code: Some(PURPOSES[rng.random_range(0..PURPOSES.len())].to_owned()),
         remittance_information_unstructured: vec![remittance.replace("{n}", &digits(rng, 5))],
     }
