@@ -13,7 +13,8 @@ use corridor_core::{Bic, Timestamp, Uetr};
 use corridor_iso20022::mt::{TranslationNote, fin_to_mx};
 use corridor_iso20022::{BusinessContext, BusinessDate, Message, parse_bytes};
 use corridor_settlement::{
-    Answer, Hub, HubCommand, OutboxMessage, PaymentReceipt, RecallDecision, Rejection,
+    Answer, Hub, HubCommand, MAX_BATCH, OutboxMessage, PaymentInstruction, PaymentReceipt,
+    RecallDecision, Rejection,
 };
 use serde::{Deserialize, Serialize};
 
@@ -124,18 +125,87 @@ pub async fn submit_iso(
         refused: 0,
         messages: Vec::with_capacity(messages.len()),
     };
+    // Consecutive payment messages go to the engine as one batch, one journal write for
+    // all of them; each payment is still accepted or refused on its own. A message the
+    // door refused keeps its place without asking anything of the hub; anything else is
+    // carried out in its place, after the payments before it.
+    let mut batch = PaymentBatch::default();
     for (i, message) in messages.into_iter().enumerate() {
-        let result = take_one(&state, sender, message, i + 1, &currencies, now).await?;
+        let checked = check_one(sender, message, i + 1, &currencies, now)?;
+        match checked.intake {
+            Some(Intake::Payments(HubCommand::SubmitPayments { payments, .. }))
+                if payments.len() <= MAX_BATCH =>
+            {
+                if batch.payments.len() + payments.len() > MAX_BATCH {
+                    batch.flush(&state, sender, &mut report).await?;
+                }
+                batch.add(checked.result, payments);
+            }
+            None => batch.add(checked.result, Vec::new()),
+            intake => {
+                batch.flush(&state, sender, &mut report).await?;
+                let checked = Checked { intake, ..checked };
+                report.push(carry_out(&state, sender, checked, now).await?);
+            }
+        }
+    }
+    batch.flush(&state, sender, &mut report).await?;
+    Ok(ApiJson(report).into_response())
+}
+
+impl IsoIntakeReport {
+    fn push(&mut self, result: IsoMessageResult) {
         let refused =
             !result.problems.is_empty() || result.transactions.iter().any(|t| t.error.is_some());
         if refused {
-            report.refused += 1;
+            self.refused += 1;
         } else {
-            report.accepted += 1;
+            self.accepted += 1;
         }
-        report.messages.push(result);
+        self.messages.push(result);
     }
-    Ok(ApiJson(report).into_response())
+}
+
+/// Payment messages waiting to go to the engine together: each message's result with how
+/// many of the payments are its own, in order.
+#[derive(Default)]
+struct PaymentBatch {
+    messages: Vec<(IsoMessageResult, usize)>,
+    payments: Vec<PaymentInstruction>,
+}
+
+impl PaymentBatch {
+    fn add(&mut self, result: IsoMessageResult, payments: Vec<PaymentInstruction>) {
+        self.messages.push((result, payments.len()));
+        self.payments.extend(payments);
+    }
+
+    /// Submits the batch as one command and hands each message its payments' outcomes.
+    async fn flush(
+        &mut self,
+        state: &Arc<AppState>,
+        sender: Bic,
+        report: &mut IsoIntakeReport,
+    ) -> AppResult<()> {
+        if self.messages.is_empty() {
+            return Ok(());
+        }
+        let mut outcomes = if self.payments.is_empty() {
+            Vec::new().into_iter()
+        } else {
+            let command = HubCommand::SubmitPayments {
+                sender,
+                payments: std::mem::take(&mut self.payments),
+                screening: Vec::new(),
+            };
+            payments(state, command).await?.into_iter()
+        };
+        for (mut result, count) in self.messages.drain(..) {
+            result.transactions = outcomes.by_ref().take(count).collect();
+            report.push(result);
+        }
+        Ok(())
+    }
 }
 
 /// What became of an MT: the ISO 20022 message it was read as, what of it did not fit, and
@@ -223,6 +293,25 @@ async fn take_one(
     currencies: &[(String, u32)],
     now: Timestamp,
 ) -> AppResult<IsoMessageResult> {
+    let checked = check_one(sender, message, index, currencies, now)?;
+    carry_out(state, sender, checked, now).await
+}
+
+/// A message checked, with what it asks of the hub unless it was refused.
+struct Checked {
+    result: IsoMessageResult,
+    /// The camt.056 case a cancellation's answer names.
+    case: String,
+    intake: Option<Intake>,
+}
+
+fn check_one(
+    sender: Bic,
+    message: Message,
+    index: usize,
+    currencies: &[(String, u32)],
+    now: Timestamp,
+) -> AppResult<Checked> {
     let mut result = IsoMessageResult {
         index,
         message_type: message.message_type.name().to_owned(),
@@ -232,33 +321,57 @@ async fn take_one(
     };
     // The intake takes the message; a cancellation's answer still names its case.
     let case = message_case(&message, index);
-    let intake = {
-        let currencies: Vec<(&str, u32)> =
-            currencies.iter().map(|(c, e)| (c.as_str(), *e)).collect();
-        let business = business_context(now, &currencies)?;
-        intake(message, sender, &business)
+    let currencies: Vec<(&str, u32)> = currencies.iter().map(|(c, e)| (c.as_str(), *e)).collect();
+    let business = business_context(now, &currencies)?;
+    let intake = match intake(message, sender, &business) {
+        Ok(intake) => Some(intake),
+        Err(refusal) => {
+            result.problems = refusal.0;
+            None
+        }
+    };
+    Ok(Checked {
+        result,
+        case,
+        intake,
+    })
+}
+
+/// Gives the hub what a checked message asks of it, and records the outcome.
+async fn carry_out(
+    state: &Arc<AppState>,
+    sender: Bic,
+    checked: Checked,
+    now: Timestamp,
+) -> AppResult<IsoMessageResult> {
+    let Checked {
+        mut result,
+        case,
+        intake,
+    } = checked;
+    let Some(intake) = intake else {
+        return Ok(result);
     };
     match intake {
-        Err(refusal) => result.problems = refusal.0,
-        Ok(Intake::Payments(command)) => result.transactions = payments(state, command).await?,
-        Ok(Intake::Liquidity(command)) => result
+        Intake::Payments(command) => result.transactions = payments(state, command).await?,
+        Intake::Liquidity(command) => result
             .transactions
             .push(outcome_of(state, submit(state, command).await).await?),
-        Ok(Intake::Returns(returns)) => {
+        Intake::Returns(returns) => {
             for r in returns {
                 result
                     .transactions
                     .push(payment_return(state, sender, r).await?);
             }
         }
-        Ok(Intake::RecallReplies(replies)) => {
+        Intake::RecallReplies(replies) => {
             for r in replies {
                 result
                     .transactions
                     .push(recall_reply(state, sender, r).await?);
             }
         }
-        Ok(Intake::Cancellations(cancellations)) => {
+        Intake::Cancellations(cancellations) => {
             let mut answers = Vec::with_capacity(cancellations.len());
             for (position, c) in cancellations.into_iter().enumerate() {
                 let cancellation_id = c

@@ -206,6 +206,79 @@ async fn a_pacs008_in_settles_and_comes_out_as_pacs002_and_pacs008() {
     node.stop().await;
 }
 
+fn fsyncs(metrics: &str) -> u64 {
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("corridor_journal_fsync_seconds_count "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// An envelope's payment messages reach the engine together: one journal write for all of
+/// them, while each is still accepted or refused on its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_envelopes_payments_go_to_the_engine_together_each_decided_on_its_own() {
+    let node = TestNode::start().await;
+    let mut messages: Vec<String> = (0..20)
+        .map(|n| {
+            pacs008(
+                "VOLGRUMM",
+                "NEVARUMM",
+                &format!("ISO-BATCH-{n}"),
+                &uetr(),
+                "1.00",
+                OTHER_ACCOUNT,
+            )
+        })
+        .collect();
+    // One refused by the hub (an unknown receiver), one by the door (no InstdAgt).
+    messages[7] = messages[7].replace(
+        "<BICFI>NEVARUMM</BICFI></FinInstnId></InstdAgt>",
+        "<BICFI>NOSUCHRU</BICFI></FinInstnId></InstdAgt>",
+    );
+    messages[12] = messages[12].replacen(
+        "      <InstdAgt><FinInstnId><BICFI>NEVARUMM</BICFI></FinInstnId></InstdAgt>\n",
+        "",
+        1,
+    );
+    // What one payment message costs the journal, background syncs included.
+    let before = fsyncs(&node.metrics().await);
+    let one = pacs008(
+        "VOLGRUMM",
+        "NEVARUMM",
+        "ISO-BATCH-ONE",
+        &uetr(),
+        "1.00",
+        OTHER_ACCOUNT,
+    );
+    submit_xml(&node, "VOLGRUMM", envelope(&[one])).await;
+    let one_message = fsyncs(&node.metrics().await) - before;
+
+    let before = fsyncs(&node.metrics().await);
+    let (status, report) = submit_xml(&node, "VOLGRUMM", envelope(&messages)).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        (report["accepted"].as_u64(), report["refused"].as_u64()),
+        (Some(18), Some(2)),
+        "{report}"
+    );
+    let results = report["messages"].as_array().unwrap();
+    for (n, result) in results.iter().enumerate() {
+        assert_eq!(result["index"], n + 1);
+        match n {
+            7 => assert!(result["transactions"][0]["error"].is_object(), "{result}"),
+            12 => assert!(result["problems"].to_string().contains("CH21"), "{result}"),
+            _ => assert_eq!(result["transactions"][0]["status"], "settled", "{result}"),
+        }
+    }
+    let writes = fsyncs(&node.metrics().await) - before;
+    assert!(
+        writes <= one_message + 2,
+        "{writes} journal syncs for 20 messages, {one_message} for one"
+    );
+    node.stop().await;
+}
+
 /// The schema lets a pacs.008 name its instructing and instructed agents once, in the group
 /// header, for every transaction; published generators write them there.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
