@@ -220,6 +220,8 @@ struct Common<'t> {
     kind: PaymentKind,
     id: PaymentIdentification,
     amount: ActiveCurrencyAndAmount,
+    /// Names the agents of every transaction that does not name its own.
+    header: &'t GroupHeader,
     instructing_agent: Option<&'t Agent>,
     instructed_agent: Option<&'t Agent>,
     priority: Option<IsoPriority>,
@@ -231,7 +233,13 @@ struct Common<'t> {
 impl Common<'_> {
     fn instruction(self, sender: Bic) -> Result<PaymentInstruction, IntakeRefusal> {
         let path = self.path;
-        if let Some(agent) = self.instructing_agent {
+        let instructing_agent = self
+            .instructing_agent
+            .or(self.header.instructing_agent.as_ref());
+        let instructed_agent = self
+            .instructed_agent
+            .or(self.header.instructed_agent.as_ref());
+        if let Some(agent) = instructing_agent {
             agent_is_sender(
                 agent,
                 sender,
@@ -245,7 +253,7 @@ impl Common<'_> {
             uetr: uetr(path, "PmtId/UETR", self.id.uetr.as_deref())?,
             currency: currency(path, "IntrBkSttlmAmt", &self.amount.currency)?,
             amount: self.amount.amount,
-            instructed_agent: required_agent(path, "InstdAgt", self.instructed_agent)?,
+            instructed_agent: required_agent(path, "InstdAgt", instructed_agent)?,
             debtor: Party::default(),
             debtor_account: None,
             debtor_agent: None,
@@ -277,14 +285,9 @@ fn customer_transfer(
         kind: PaymentKind::CustomerCreditTransfer,
         id: t.payment_identification,
         amount: t.interbank_settlement_amount,
-        instructing_agent: t
-            .instructing_agent
-            .as_ref()
-            .or(header.instructing_agent.as_ref()),
-        instructed_agent: t
-            .instructed_agent
-            .as_ref()
-            .or(header.instructed_agent.as_ref()),
+        header,
+        instructing_agent: t.instructing_agent.as_ref(),
+        instructed_agent: t.instructed_agent.as_ref(),
         priority: t.instruction_priority,
         remittance: t.remittance_information_unstructured,
         settlement_date: t.interbank_settlement_date,
@@ -360,14 +363,9 @@ fn institution_transfer(
         kind: PaymentKind::FinancialInstitutionTransfer,
         id: t.payment_identification,
         amount: t.interbank_settlement_amount,
-        instructing_agent: t
-            .instructing_agent
-            .as_ref()
-            .or(header.instructing_agent.as_ref()),
-        instructed_agent: t
-            .instructed_agent
-            .as_ref()
-            .or(header.instructed_agent.as_ref()),
+        header,
+        instructing_agent: t.instructing_agent.as_ref(),
+        instructed_agent: t.instructed_agent.as_ref(),
         priority: t.instruction_priority,
         remittance: t.remittance_information_unstructured,
         settlement_date: t.interbank_settlement_date,

@@ -82,7 +82,7 @@ fn envelope(messages: &[String]) -> String {
     )
 }
 
-/// Sends `body` as `subject` and returns the status and the body as text.
+/// Sends `body` (XML) as `subject` and returns the status and the body as text.
 async fn send(
     node: &TestNode,
     subject: Option<&str>,
@@ -90,13 +90,31 @@ async fn send(
     path: &str,
     body: Option<String>,
 ) -> (StatusCode, String) {
+    send_as(
+        node,
+        subject,
+        method,
+        path,
+        body.map(|b| ("application/xml", b)),
+    )
+    .await
+}
+
+/// Sends `body` of its content type as `subject`: the status and the body as text.
+async fn send_as(
+    node: &TestNode,
+    subject: Option<&str>,
+    method: Method,
+    path: &str,
+    body: Option<(&str, String)>,
+) -> (StatusCode, String) {
     let client = reqwest::Client::new();
     let mut request = client.request(method, format!("{}{path}", node.base));
     if let Some(subject) = subject {
         request = request.bearer_auth(node.token(subject).unwrap_or("not-a-token"));
     }
-    if let Some(body) = body {
-        request = request.header("content-type", "application/xml").body(body);
+    if let Some((content_type, body)) = body {
+        request = request.header("content-type", content_type).body(body);
     }
     let response = request.send().await.unwrap();
     let status = response.status();
@@ -425,17 +443,14 @@ ANNA SMIRNOVA\r
 }
 
 async fn send_mt(node: &TestNode, bank: &str, fin: String) -> (StatusCode, Value) {
-    let client = reqwest::Client::new();
-    let response = client
-        .post(format!("{}/v1/mt", node.base))
-        .bearer_auth(node.token(bank).unwrap())
-        .header("content-type", "text/plain")
-        .body(fin)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
+    let (status, text) = send_as(
+        node,
+        Some(bank),
+        Method::POST,
+        "/v1/mt",
+        Some(("text/plain", fin)),
+    )
+    .await;
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
