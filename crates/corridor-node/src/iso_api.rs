@@ -228,20 +228,12 @@ pub struct MtNote {
 
 impl From<TranslationNote> for MtNote {
     fn from(note: TranslationNote) -> MtNote {
-        match note {
-            TranslationNote::Truncated { field } => MtNote {
-                kind: "truncated",
-                field,
-            },
-            TranslationNote::Replaced { field } => MtNote {
-                kind: "replaced",
-                field,
-            },
-            TranslationNote::Dropped { field } => MtNote {
-                kind: "dropped",
-                field,
-            },
-        }
+        let (kind, field) = match note {
+            TranslationNote::Truncated { field } => ("truncated", field),
+            TranslationNote::Replaced { field } => ("replaced", field),
+            TranslationNote::Dropped { field } => ("dropped", field),
+        };
+        MtNote { kind, field }
     }
 }
 

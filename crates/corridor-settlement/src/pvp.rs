@@ -6,6 +6,7 @@
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp, TransferId};
 use serde::{Deserialize, Serialize};
 
+use crate::books::ChainLeg;
 use crate::business_day::BusinessDate;
 use crate::fx::quote::{Fixed, PricedRoute};
 use crate::fx::sheet::ReferenceRate;
@@ -90,6 +91,24 @@ pub struct Leg {
     pub amount: u128,
     pub reserved: Option<TransferId>,
     pub posted: TransferId,
+}
+
+impl Leg {
+    /// Leg `(currency, debit, credit, amount)` as `posted` posted it.
+    pub(crate) fn new(
+        (currency, debit, credit, amount): ChainLeg,
+        reserved: Option<TransferId>,
+        posted: TransferId,
+    ) -> Leg {
+        Leg {
+            currency,
+            debit,
+            credit,
+            amount,
+            reserved,
+            posted,
+        }
+    }
 }
 
 /// The FX side of a payment: its quote, and its legs once settled (none if refused).

@@ -303,16 +303,7 @@ impl Hub {
         let legs: Vec<Leg> = plan
             .iter()
             .zip(transfers)
-            .map(
-                |(&(currency, debit, credit, amount), (reserved, posted))| Leg {
-                    currency,
-                    debit,
-                    credit,
-                    amount,
-                    reserved: Some(reserved),
-                    posted,
-                },
-            )
+            .map(|(&leg, (reserved, posted))| Leg::new(leg, Some(reserved), posted))
             .collect();
         self.record_flows(&[flow]);
         for leg in &legs {

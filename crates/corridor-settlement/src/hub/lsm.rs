@@ -435,26 +435,11 @@ impl Hub {
         let mut fed = Vec::with_capacity(transfers.len() * 2);
         let mut posted = posted.into_iter();
         for m in group {
-            let mut at = now;
-            let legs: Vec<Leg> = m
-                .legs()
-                .zip(posted.by_ref())
-                .enumerate()
-                .map(
-                    |(i, ((currency, debit, credit, amount), (transfer, posted_at)))| {
-                        if i == 0 {
-                            at = posted_at;
-                        }
-                        Leg {
-                            currency,
-                            debit,
-                            credit,
-                            amount,
-                            reserved: None,
-                            posted: transfer,
-                        }
-                    },
-                )
+            let postings: Vec<_> = m.legs().zip(posted.by_ref()).collect();
+            let at = postings.first().map_or(now, |(_, (_, at))| *at);
+            let legs: Vec<Leg> = postings
+                .into_iter()
+                .map(|(leg, (transfer, _))| Leg::new(leg, None, transfer))
                 .collect();
             self.dequeue(m.id);
             fed.extend(legs.iter().flat_map(|leg| [leg.debit, leg.credit]));
