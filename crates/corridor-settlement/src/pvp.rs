@@ -6,7 +6,6 @@
 use corridor_core::{AccountId, Bic, CurrencyCode, Timestamp, TransferId};
 use serde::{Deserialize, Serialize};
 
-use crate::books::ChainLeg;
 use crate::business_day::BusinessDate;
 use crate::fx::quote::{Fixed, PricedRoute};
 use crate::fx::sheet::ReferenceRate;
@@ -94,9 +93,9 @@ pub struct Leg {
 }
 
 impl Leg {
-    /// Leg `(currency, debit, credit, amount)` as `posted` posted it.
+    /// Leg `(currency, debit, credit, amount)` (a `books::ChainLeg`) as `posted` posted it.
     pub(crate) fn new(
-        (currency, debit, credit, amount): ChainLeg,
+        (currency, debit, credit, amount): (CurrencyCode, AccountId, AccountId, u128),
         reserved: Option<TransferId>,
         posted: TransferId,
     ) -> Leg {
